@@ -1,0 +1,136 @@
+/*
+ * migration.h: migrations discovered in a folder, whatever the format.
+ *
+ * Discovery works on a file list (path + bytes), so the same parser reads
+ * the working tree, the index or any commit's tree.
+ */
+#ifndef MIGCHECK_MIGRATION_H
+#define MIGCHECK_MIGRATION_H
+
+#include <stddef.h>
+#include "common.h"
+#include "report.h"
+#include "sql.h"
+#include "vec.h"
+
+/* Largest migration file read into memory; bigger ones are findings. */
+#define MC_MAX_MIGRATION_SIZE ((size_t)32 * 1024 * 1024)
+
+typedef enum {
+	MC_FORMAT_AUTO = 0,
+	MC_FORMAT_GOLANG_MIGRATE,
+	MC_FORMAT_DBMATE,
+	MC_FORMAT_GOOSE,
+	MC_FORMAT_SQL_MIGRATE,
+	MC_FORMAT_FLYWAY,
+	MC_FORMAT_POPX,
+	MC_FORMAT_PLAIN,
+	MC_FORMAT_SEQUELIZE
+} mc_format;
+
+/** @return "golang-migrate", ...; static. */
+const char *mc_format_name(mc_format f);
+int mc_format_parse(mc_format *out, const char *name);
+
+typedef enum {
+	MC_MIGRATION_VERSIONED = 0,
+	MC_MIGRATION_REPEATABLE, /* flyway R__: meant to change */
+	MC_MIGRATION_BASELINE    /* flyway B */
+} mc_migration_kind;
+
+enum {
+	MC_SCRIPT_NO_TRANSACTION = (1 << 0), /* format or statements say so */
+	MC_SCRIPT_IRREVERSIBLE = (1 << 1),   /* -- migcheck:irreversible <reason> */
+	MC_SCRIPT_BLANK = (1 << 2),          /* nothing but comments/whitespace */
+	MC_SCRIPT_OWN_TRANSACTION = (1 << 3) /* BEGIN/COMMIT inside: run as written */
+};
+
+/** One direction (up or down) of a migration. */
+typedef struct {
+	char *path;          /* file holding it, relative to the repo root */
+	unsigned line;       /* line in that file where sql starts (1-based) */
+	char *sql;           /* the section's text, NUL-terminated */
+	size_t len;
+	mc_sql_stmts *stmts; /* statement lines are file lines; NULL if not SQL or not parsed */
+	unsigned flags;      /* MC_SCRIPT_* */
+	char *irreversible_reason;
+} mc_script;
+
+typedef struct {
+	char *version;        /* as written: "20240101120000", "2.1", "001" */
+	char *name;           /* description part of the file name */
+	mc_format format;
+	mc_migration_kind kind;
+	char *dialect;        /* popx: dialect in the file name, else NULL */
+	char *language;       /* NULL for SQL; "go", "java", "js" when not SQL */
+	int replayable;       /* SQL we can run, or JS run through [runner] */
+	mc_script *up;        /* NULL when there is no up */
+	mc_script *down;      /* NULL when there is no down */
+} mc_migration;
+
+typedef struct {
+	char *path; /* relative to the repo root, '/'-separated */
+	char *data; /* content, NUL-terminated (a NUL inside is possible) */
+	size_t len;
+	int error;  /* nonzero: unreadable; message in data */
+} mc_file;
+
+/** A set of files: the input of discovery. Owns its files. */
+typedef struct {
+	mc_vec files; /* of mc_file* */
+} mc_file_list;
+
+MC_NODISCARD int mc_file_list_new(mc_file_list **out);
+/** Add a copy of (path, data, len). */
+MC_NODISCARD int mc_file_list_add(mc_file_list *l, const char *path,
+                                  const char *data, size_t len);
+/** Add an entry that could not be read, with why. */
+MC_NODISCARD int mc_file_list_add_error(mc_file_list *l, const char *path,
+                                        const char *why);
+void mc_file_list_free(mc_file_list *l);
+
+/**
+ * Read the regular files directly in root/dir (not recursive) into a file
+ * list; paths in it are "dir/name". Files that cannot be read (too big,
+ * permission, a directory, a symlink loop) are added with error set.
+ * @return 0, MC_ENOTFOUND when the folder does not exist, MC_ERROR
+ */
+MC_NODISCARD int mc_file_list_read_dir(mc_file_list **out, const char *root,
+                                       const char *dir);
+
+typedef struct {
+	mc_vec items;   /* of mc_migration*, sorted by version */
+	mc_format format; /* detected or configured */
+	char *dir;
+} mc_migration_list;
+
+/**
+ * Parse one migrations folder's files. Problems with individual files
+ * (format mismatch, no up section, unknown directive, SQL that does not
+ * parse, duplicate versions, bad bytes) become findings in report, which
+ * may be NULL to ignore them.
+ * @param format MC_FORMAT_AUTO to detect
+ * @param dialect how SQL is split; MC_DIALECT_UNKNOWN picks postgres
+ * @param[out] out free with mc_migration_list_free
+ * @return 0 (even with findings), MC_ENOMEM, MC_ERROR
+ */
+MC_NODISCARD int mc_migration_list_parse(mc_migration_list **out,
+                                         const mc_file_list *files,
+                                         const char *dir, mc_format format,
+                                         mc_dialect dialect,
+                                         mc_report *report);
+void mc_migration_list_free(mc_migration_list *l);
+size_t mc_migration_list_count(const mc_migration_list *l);
+const mc_migration *mc_migration_list_get(const mc_migration_list *l,
+                                          size_t i);
+
+/** Detect the format of a folder's files; MC_FORMAT_AUTO when none matches. */
+mc_format mc_format_detect(const mc_file_list *files);
+
+/** Compare versions numerically: "2" < "10", "1.2" < "1.10", "001" == "1". */
+int mc_version_cmp(const char *a, const char *b);
+
+void mc_migration_free(mc_migration *m);
+void mc_script_free(mc_script *s);
+
+#endif

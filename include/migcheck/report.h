@@ -1,0 +1,130 @@
+/*
+ * report.h: findings, the one model every command reports through.
+ *
+ * A finding is data ("this migration was edited after deploy"), not an
+ * error ("could not check"). Every finding code is registered in
+ * src/report/codes.c with its default severity; config may override it.
+ */
+#ifndef MIGCHECK_REPORT_H
+#define MIGCHECK_REPORT_H
+
+#include <stddef.h>
+#include "common.h"
+#include "buf.h"
+
+typedef enum {
+	MC_SEV_OFF = 0,
+	MC_SEV_WARNING = 1,
+	MC_SEV_ERROR = 2
+} mc_severity;
+
+typedef enum {
+	MC_OUTPUT_TEXT = 0,
+	MC_OUTPUT_JSON,
+	MC_OUTPUT_JUNIT,
+	MC_OUTPUT_SARIF,
+	MC_OUTPUT_GITHUB,
+	MC_OUTPUT_MARKDOWN
+} mc_output_format;
+
+/** One registered finding code. */
+typedef struct {
+	const char *code;        /* "modified-deployed" */
+	mc_severity severity;    /* default severity */
+	const char *summary;     /* one line: what it means */
+	const char *fix;         /* one line: how to fix it */
+} mc_code_info;
+
+/** @return the registry entry for code, or NULL; static storage. */
+const mc_code_info *mc_code_lookup(const char *code);
+/** @return the registry, terminated by an entry whose code is NULL. */
+const mc_code_info *mc_code_all(void);
+
+/** A related location inside a grouped finding (e.g. one of many files). */
+typedef struct {
+	char *file;
+	unsigned line;
+	char *migration;
+	char *detail;
+} mc_finding_item;
+
+typedef struct {
+	char *code;
+	mc_severity severity;         /* effective severity */
+	mc_severity default_severity; /* as registered; differs when overridden */
+	char *file;                   /* repo-relative path or NULL */
+	unsigned line;                /* 1-based, 0 when unknown */
+	char *migration;              /* version or NULL */
+	char *message;                /* one line */
+	char *detail;                 /* may span lines, or NULL */
+	char *section;                /* step of a gate ("check", ...) or NULL */
+	mc_finding_item *items;       /* grouped findings: per-file detail */
+	size_t nitems;
+} mc_finding;
+
+typedef struct mc_report mc_report;
+
+/** @param[out] out new report for command (e.g. "check"); free with mc_report_free. */
+MC_NODISCARD int mc_report_new(mc_report **out, const char *command);
+void mc_report_free(mc_report *r);
+
+/** Override a code's severity (from [severity] in config). */
+MC_NODISCARD int mc_report_set_severity(mc_report *r, const char *code,
+                                        mc_severity sev);
+/** Findings added from now on carry this section name (NULL: none). */
+MC_NODISCARD int mc_report_set_section(mc_report *r, const char *section);
+
+/**
+ * Add a finding. code must be registered. file, migration and detail may
+ * be NULL; line 0 means unknown. A code whose severity is "off" is dropped.
+ * @param[out] out_finding optional: the added finding (borrowed), or NULL
+ *   when it was dropped.
+ */
+MC_NODISCARD int mc_report_add(mc_report *r, mc_finding **out_finding,
+                               const char *code, const char *file,
+                               unsigned line, const char *migration,
+                               const char *detail, const char *fmt, ...)
+	MC_PRINTF(8, 9);
+/** Append a per-file item to a grouped finding; strings are copied. */
+MC_NODISCARD int mc_finding_add_item(mc_finding *f, const char *file,
+                                     unsigned line, const char *migration,
+                                     const char *detail);
+
+size_t mc_report_count(const mc_report *r);
+/** @return the i-th finding, borrowed. */
+const mc_finding *mc_report_get(const mc_report *r, size_t i);
+size_t mc_report_errors(const mc_report *r);
+size_t mc_report_warnings(const mc_report *r);
+const char *mc_report_command(const mc_report *r);
+/** Sort findings by section, file, line, code (stable). */
+void mc_report_sort(mc_report *r);
+
+/** Free-form note shown in text output and as "notes" in JSON. */
+MC_NODISCARD int mc_report_note(mc_report *r, const char *fmt, ...) MC_PRINTF(2, 3);
+size_t mc_report_note_count(const mc_report *r);
+const char *mc_report_note_get(const mc_report *r, size_t i);
+
+/**
+ * Attach a JSON fragment (an object member value, already serialised) that
+ * the JSON renderer emits as "key": value at top level. Used by commands
+ * with extra data (e.g. "mode" for roundtrip). value is copied.
+ */
+MC_NODISCARD int mc_report_set_extra(mc_report *r, const char *key,
+                                     const char *json_value);
+
+typedef struct {
+	int color;   /* ANSI colours in text */
+	int quiet;   /* text: errors only, no summary when clean */
+	int verbose; /* text: show details of warnings too */
+} mc_render_opts;
+
+/** Render r in fmt, appending to out. */
+MC_NODISCARD int mc_report_render(mc_buf *out, const mc_report *r,
+                                  mc_output_format fmt,
+                                  const mc_render_opts *opts);
+
+int mc_output_format_parse(mc_output_format *out, const char *name);
+const char *mc_severity_name(mc_severity s);
+int mc_severity_parse(mc_severity *out, const char *name);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * sql.h: splitting SQL scripts into statements with each dialect's rules.
+ *
+ * PostgreSQL text is split and syntax-checked by libpg_query (the real
+ * server parser); SQLite text by sqlite3_complete() plus a prepare against
+ * an empty in-memory database for syntax errors.
+ */
+#ifndef MIGCHECK_SQL_H
+#define MIGCHECK_SQL_H
+
+#include <stddef.h>
+#include "common.h"
+
+enum {
+	/* must run outside a transaction (CREATE INDEX CONCURRENTLY, VACUUM, ...) */
+	MC_STMT_NO_TRANSACTION = (1 << 0),
+	/* BEGIN / COMMIT / ROLLBACK / START TRANSACTION / END: the script manages its own transaction */
+	MC_STMT_TRANSACTION_CONTROL = (1 << 1)
+};
+
+typedef struct {
+	size_t offset;  /* byte offset of the statement's first token in the input */
+	size_t len;     /* bytes up to and including the terminating ';' if any */
+	unsigned line;  /* line of the first token: first_line + newlines before it */
+	unsigned flags; /* MC_STMT_* */
+} mc_sql_stmt;
+
+typedef struct mc_sql_stmts mc_sql_stmts;
+
+typedef struct {
+	unsigned line;  /* 1-based, relative like mc_sql_stmt.line; 0 unknown */
+	char *message;  /* owned; free with mc_sql_error_dispose */
+} mc_sql_error;
+
+#define MC_SQL_ERROR_INIT { 0, NULL }
+
+/**
+ * Split sql (len bytes, need not be NUL-terminated) into statements.
+ * Comments and whitespace between statements are not statements.
+ * @param[out] out statements; free with mc_sql_stmts_free
+ * @param[out] err filled on MC_EPARSE (syntax error at err->line)
+ * @param first_line line number of the first byte of sql in its file
+ * @return 0, MC_EPARSE, MC_ENOMEM or MC_ERROR
+ */
+MC_NODISCARD int mc_sql_split(mc_sql_stmts **out, mc_sql_error *err,
+                              const char *sql, size_t len, mc_dialect dialect,
+                              unsigned first_line);
+size_t mc_sql_stmts_count(const mc_sql_stmts *s);
+/** @return the i-th statement, borrowed. */
+const mc_sql_stmt *mc_sql_stmts_get(const mc_sql_stmts *s, size_t i);
+/** OR of every statement's flags. */
+unsigned mc_sql_stmts_flags(const mc_sql_stmts *s);
+void mc_sql_stmts_free(mc_sql_stmts *s);
+void mc_sql_error_dispose(mc_sql_error *err);
+
+/** @return 1 when sql holds nothing but whitespace and comments. */
+int mc_sql_is_blank(const char *sql, size_t len, mc_dialect dialect);
+
+/**
+ * Compare two scripts token by token, ignoring whitespace and comments.
+ * @param[out] out 1 equal, 0 different
+ */
+MC_NODISCARD int mc_sql_tokens_equal(int *out, const char *a, size_t alen,
+                                     const char *b, size_t blen,
+                                     mc_dialect dialect);
+
+#endif

@@ -1,0 +1,114 @@
+#!/bin/sh
+# install.sh: set up migcheck on Debian/Ubuntu.
+#
+#   ./install.sh            install build deps (apt), build, install migcheck + hooks
+#   ./install.sh --test     same, then build and run the whole test suite
+#
+# Idempotent; works as root or through sudo.
+set -eu
+
+usage () {
+	cat <<USAGE
+usage: ./install.sh [--prefix DIR] [--test] [--no-deps] [-h]
+Install migcheck's build dependencies with apt-get, build a Release binary
+and install it with its git hooks and man page.
+
+  --prefix DIR   install under DIR (default /usr/local)
+  --test         also install the test dependencies, start a throw-away
+                 PostgreSQL server, build and run the whole test suite
+                 (unit and end-to-end, PostgreSQL included) and exit with
+                 its status
+  --no-deps      do not run apt-get (dependencies already installed)
+  -h, --help     show this help
+
+Exit status: 0 success, 1 tests failed, 2 usage error, 3 unsupported
+system or a step failed.
+USAGE
+}
+
+prefix=/usr/local
+run_tests=0
+deps=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }
+		prefix=$2; shift 2 ;;
+	--prefix=*) prefix=${1#--prefix=}; shift ;;
+	--test) run_tests=1; shift ;;
+	--no-deps) deps=0; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "install.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+done
+
+src=$(cd "$(dirname "$0")" && pwd)
+say () { printf 'install.sh: %s\n' "$*"; }
+die () { printf 'install.sh: %s\n' "$*" >&2; exit 3; }
+
+# --- the system -----------------------------------------------------------
+[ -r /etc/os-release ] || die "unsupported system: /etc/os-release not found (Debian 12 or Ubuntu 22.04+ needed)"
+. /etc/os-release
+case "${ID:-} ${ID_LIKE:-}" in
+*debian*|*ubuntu*) ;;
+*) die "unsupported system '${PRETTY_NAME:-$ID}': this script needs Debian or Ubuntu (apt-get); on others install libgit2, libpq, sqlite3, libpg_query, jansson, cmocka and build with cmake" ;;
+esac
+
+if [ "$(id -u)" = 0 ]; then
+	SUDO=
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO=sudo
+else
+	die "not root and sudo is missing: run as root or install sudo"
+fi
+
+build_pkgs="build-essential cmake pkg-config git ca-certificates libgit2-dev libpq-dev libsqlite3-dev sqlite3 libpg-query-dev libprotobuf-c-dev libjansson-dev libcmocka-dev"
+test_pkgs="postgresql postgresql-client util-linux procps python3 jq nodejs npm"
+
+missing () {
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || printf '%s ' "$p"
+	done
+}
+
+if [ "$deps" = 1 ]; then
+	pkgs=$build_pkgs
+	[ "$run_tests" = 1 ] && pkgs="$pkgs $test_pkgs"
+	need=$(missing $pkgs)
+	if [ -n "$need" ]; then
+		say "installing packages: $need"
+		export DEBIAN_FRONTEND=noninteractive
+		$SUDO apt-get update -qq || die "apt-get update failed"
+		# shellcheck disable=SC2086
+		$SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null ||
+			die "apt-get install failed for: $need"
+	else
+		say "build dependencies already installed"
+	fi
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# --- build and install ----------------------------------------------------
+cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release \
+	-DCMAKE_INSTALL_PREFIX="$prefix" -DMIGCHECK_TESTS=OFF >/dev/null ||
+	die "cmake configuration failed"
+cmake --build "$src/build" -j "$jobs" >/dev/null || die "build failed (run 'cmake --build build' to see why)"
+$SUDO cmake --install "$src/build" >/dev/null || die "install into $prefix failed"
+say "installed $prefix/bin/migcheck"
+say "hooks in $prefix/share/migcheck/hooks, man page in $prefix/share/man/man1/migcheck.1"
+
+[ "$run_tests" = 1 ] || exit 0
+
+# --- tests ----------------------------------------------------------------
+cmake -S "$src" -B "$src/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DMIGCHECK_WERROR=ON -DMIGCHECK_TESTS=ON >/dev/null || die "cmake configuration of the test build failed"
+cmake --build "$src/build-test" -j "$jobs" || die "test build failed"
+
+pgdir=$(mktemp -d /tmp/migcheck-pg.XXXXXX)
+trap '"$src/tests/pgserver.sh" stop "$pgdir"' EXIT INT TERM
+eval "$("$src/tests/pgserver.sh" start "$pgdir")" || die "cannot start the test PostgreSQL server"
+export MIGCHECK_REQUIRE_PG=1 CMOCKA_MESSAGE_OUTPUT=${CMOCKA_MESSAGE_OUTPUT:-TAP}
+say "test PostgreSQL server: $MIGCHECK_TEST_PG"
+status=0
+(cd "$src/build-test" && ctest --output-on-failure -j "$jobs") || status=1
+exit $status

@@ -1,0 +1,101 @@
+/*
+ * cmd.h: the command table's entry points and what the CLI shares between
+ * commands. Only src/cli/ prints for the user or exits.
+ */
+#ifndef MIGCHECK_CLI_CMD_H
+#define MIGCHECK_CLI_CMD_H
+
+#include <getopt.h>
+
+#include "migcheck/common.h"
+#include "migcheck/config.h"
+#include "migcheck/repo.h"
+#include "migcheck/report.h"
+#include "exit.h"
+
+enum {
+	MC_CMD_NEED_REPO = (1 << 0), /* open the repo and load config first */
+	MC_CMD_ALLOW_BARE = (1 << 1) /* a bare repository is acceptable */
+};
+
+struct mc_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	unsigned flags;
+	const char *summary;
+};
+
+/* State from the global options, set up by main before a command runs. */
+struct mc_cli {
+	const char *dir;         /* -C DIR or NULL */
+	mc_output_format format; /* --format */
+	int format_set;
+	int color;               /* resolved: 1 = emit ANSI colours */
+	int quiet, verbose;
+	mc_repo *repo;           /* opened when MC_CMD_NEED_REPO */
+	mc_config *config;       /* loaded when MC_CMD_NEED_REPO */
+};
+
+extern struct mc_cli mc_cli;
+
+/* Long options every command accepts after its name, too. */
+enum {
+	MC_OPT_FORMAT = 1000,
+	MC_OPT_COLOR,
+	MC_OPT_HELP
+};
+#define MC_COMMON_LONGOPTS                                            \
+	{ "format", required_argument, NULL, MC_OPT_FORMAT },         \
+	{ "color", required_argument, NULL, MC_OPT_COLOR },           \
+	{ "quiet", no_argument, NULL, 'q' },                          \
+	{ "verbose", no_argument, NULL, 'v' },                        \
+	{ "help", no_argument, NULL, 'h' }
+#define MC_COMMON_SHORTOPTS "qvh"
+#define MC_COMMON_HELP                                                              \
+	"      --format <fmt>    text (default), json, junit, sarif, github\n"         \
+	"      --color <when>    auto (default), always, never\n"                      \
+	"  -q, --quiet           print errors only\n"                                  \
+	"  -v, --verbose         print details of warnings and every grouped file\n"   \
+	"  -h, --help            show this help\n"
+
+/**
+ * Handle a common option returned by getopt_long (not 'h', which the
+ * command handles by printing its help). Returns -1 when c is not common,
+ * MC_EXIT_USAGE on a bad value (printed), or 0 to go on.
+ */
+int cli_common_opt(int c, const char *arg, const char *cmd);
+/** Reset getopt and run it over argv with the given tables; see commands. */
+void cli_getopt_reset(void);
+/** Report an option getopt did not know: prints, returns MC_EXIT_USAGE. */
+int cli_bad_option(const char *cmd, const char *usage, const char *shortopts,
+                   int argc, char **argv);
+
+/** "migcheck: <msg>" on stderr; returns code. */
+int cli_error(int code, const char *fmt, ...) MC_PRINTF(2, 3);
+/** "migcheck <cmd>: <msg>" + the short usage on stderr; returns MC_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+	MC_PRINTF(3, 4);
+/** Print mc_error_last() and map its class to an exit status. */
+int cli_error_last(void);
+/** Map an error class to an exit status. */
+int cli_exit_for_class(int klass);
+/** Render r to stdout in mc_cli.format; returns 0 clean, 1 errors, or 2/3. */
+int cli_emit_report(mc_report *r);
+
+/* commands */
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_roundtrip(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
+int cmd_models(int argc, char **argv);
+int cmd_gate(int argc, char **argv);
+int cmd_hooks(int argc, char **argv);
+
+const struct mc_cmd *cli_commands(void);
+const struct mc_cmd *cli_find_command(const char *name);
+
+#endif

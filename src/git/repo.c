@@ -1,0 +1,72 @@
+/*
+ * repo.c: opening the repository. The only files that include <git2.h>
+ * are in src/git/.
+ */
+#include "migcheck/repo.h"
+
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "git_internal.h"
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "util/banned.h"
+
+int mc_git__error(const char *what)
+{
+	const git_error *e = git_error_last();
+	return mc_error_set(MC_ERROR_GIT, "%s: %s", what,
+	                    (e && e->message) ? e->message : "unknown git error");
+}
+
+void mc_repo_global_init(void)
+{
+	git_libgit2_init();
+}
+
+void mc_repo_global_shutdown(void)
+{
+	git_libgit2_shutdown();
+}
+
+int mc_repo_open(mc_repo **out, const char *path)
+{
+	mc_repo *r;
+	git_repository *repo = NULL;
+	int error;
+
+	*out = NULL;
+	/* FROM_ENV: a hook must see $GIT_DIR and $GIT_INDEX_FILE like git does */
+	error = git_repository_open_ext(&repo, getenv("GIT_DIR") ? NULL : path,
+	                                GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (error == GIT_ENOTFOUND)
+		return MC_ENOTFOUND;
+	if (error < 0)
+		return mc_git__error("cannot open the git repository");
+	if ((r = mc_calloc(1, sizeof(*r))) == NULL) {
+		git_repository_free(repo);
+		return mc_error_set_oom();
+	}
+	r->repo = repo;
+	*out = r;
+	return 0;
+}
+
+void mc_repo_free(mc_repo *r)
+{
+	if (!r)
+		return;
+	git_repository_free(r->repo);
+	mc_free(r);
+}
+
+const char *mc_repo_workdir(const mc_repo *r)
+{
+	return git_repository_workdir(r->repo);
+}
+
+const char *mc_repo_gitdir(const mc_repo *r)
+{
+	return git_repository_path(r->repo);
+}

@@ -1,0 +1,59 @@
+/*
+ * fmt_github.c: GitHub Actions workflow commands, one per finding:
+ *   ::error file=F,line=L,title=CODE::message
+ */
+#include <string.h>
+
+#include "migcheck/errors.h"
+#include "report_internal.h"
+#include "util/banned.h"
+
+/* data escaping per the workflow-command rules; props also escape : and , */
+static int put_escaped(mc_buf *out, const char *s, int prop)
+{
+	int error = 0;
+	for (; *s && !error; s++) {
+		switch (*s) {
+		case '%': error = mc_buf_puts(out, "%25"); break;
+		case '\r': error = mc_buf_puts(out, "%0D"); break;
+		case '\n': error = mc_buf_puts(out, "%0A"); break;
+		case ':': error = prop ? mc_buf_puts(out, "%3A") : mc_buf_putc(out, ':'); break;
+		case ',': error = prop ? mc_buf_puts(out, "%2C") : mc_buf_putc(out, ','); break;
+		default: error = mc_buf_putc(out, *s);
+		}
+	}
+	return error;
+}
+
+int mc_report__render_github(mc_buf *out, const mc_report *r)
+{
+	int error = 0;
+	for (size_t i = 0; i < r->findings.len && !error; i++) {
+		const mc_finding *f = r->findings.items[i];
+		if ((error = mc_buf_printf(out, "::%s ", f->severity == MC_SEV_ERROR
+		                                         ? "error" : "warning")) < 0)
+			break;
+		if (f->file) {
+			if ((error = mc_buf_puts(out, "file=")) < 0 ||
+			    (error = put_escaped(out, f->file, 1)) < 0)
+				break;
+			if (f->line && (error = mc_buf_printf(out, ",line=%u", f->line)) < 0)
+				break;
+			if ((error = mc_buf_putc(out, ',')) < 0)
+				break;
+		}
+		if ((error = mc_buf_puts(out, "title=")) < 0 ||
+		    (error = put_escaped(out, f->code, 1)) < 0 ||
+		    (error = mc_buf_puts(out, "::")) < 0 ||
+		    (error = put_escaped(out, f->message, 0)) < 0)
+			break;
+		if (f->detail && ((error = mc_buf_puts(out, "%0A")) < 0 ||
+		                  (error = put_escaped(out, f->detail, 0)) < 0))
+			break;
+		error = mc_buf_putc(out, '\n');
+	}
+	if (!error)
+		error = mc_buf_printf(out, "%s: %zu errors, %zu warnings\n", r->command,
+		                      mc_report_errors(r), mc_report_warnings(r));
+	return error;
+}

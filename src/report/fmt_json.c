@@ -1,0 +1,90 @@
+/*
+ * fmt_json.c: the JSON contract of SPEC §5:
+ *   {"command", "ok", "findings": [...], "summary": {"errors", "warnings"}}
+ * Keys are only ever added, never renamed: scripts depend on them.
+ */
+#include <jansson.h>
+#include <string.h>
+
+#include "migcheck/errors.h"
+#include "report_internal.h"
+#include "util/banned.h"
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *finding_json(const mc_finding *f)
+{
+	json_t *o = json_object(), *items;
+
+	json_object_set_new(o, "code", json_string(f->code));
+	json_object_set_new(o, "severity", json_string(mc_severity_name(f->severity)));
+	json_object_set_new(o, "file", str_or_null(f->file));
+	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
+	json_object_set_new(o, "migration", str_or_null(f->migration));
+	json_object_set_new(o, "message", json_string(f->message));
+	json_object_set_new(o, "detail", str_or_null(f->detail));
+	if (f->section)
+		json_object_set_new(o, "section", json_string(f->section));
+	if (f->severity != f->default_severity)
+		json_object_set_new(o, "default_severity",
+		                    json_string(mc_severity_name(f->default_severity)));
+	if (f->nitems) {
+		items = json_array();
+		for (size_t i = 0; i < f->nitems; i++) {
+			json_t *it = json_object();
+			json_object_set_new(it, "file", str_or_null(f->items[i].file));
+			json_object_set_new(it, "line", f->items[i].line
+			                    ? json_integer(f->items[i].line) : json_null());
+			json_object_set_new(it, "migration", str_or_null(f->items[i].migration));
+			json_object_set_new(it, "detail", str_or_null(f->items[i].detail));
+			json_array_append_new(items, it);
+		}
+		json_object_set_new(o, "items", items);
+	}
+	return o;
+}
+
+int mc_report__render_json(mc_buf *out, const mc_report *r)
+{
+	json_t *root = json_object(), *arr = json_array(), *sum = json_object();
+	char *s;
+	int error;
+
+	if (!root || !arr || !sum) {
+		json_decref(root);
+		json_decref(arr);
+		json_decref(sum);
+		return mc_error_set_oom();
+	}
+	json_object_set_new(root, "command", json_string(r->command));
+	json_object_set_new(root, "ok", json_boolean(mc_report_errors(r) == 0));
+	for (size_t i = 0; i < r->findings.len; i++)
+		json_array_append_new(arr, finding_json(r->findings.items[i]));
+	json_object_set_new(root, "findings", arr);
+	json_object_set_new(sum, "errors", json_integer((json_int_t)mc_report_errors(r)));
+	json_object_set_new(sum, "warnings", json_integer((json_int_t)mc_report_warnings(r)));
+	json_object_set_new(root, "summary", sum);
+	if (r->notes.len) {
+		json_t *notes = json_array();
+		for (size_t i = 0; i < r->notes.len; i++)
+			json_array_append_new(notes, json_string(r->notes.items[i]));
+		json_object_set_new(root, "notes", notes);
+	}
+	for (size_t i = 0; i < r->extras.len; i++) {
+		const struct mc_report_extra *e = r->extras.items[i];
+		json_t *v = json_loads(e->json, JSON_DECODE_ANY, NULL);
+		if (v)
+			json_object_set_new(root, e->key, v);
+	}
+	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!s)
+		return mc_error_set_oom();
+	if ((error = mc_buf_puts(out, s)) == 0)
+		error = mc_buf_putc(out, '\n');
+	free(s);
+	return error;
+}
