@@ -62,7 +62,7 @@ else
 fi
 
 build_pkgs="build-essential cmake pkg-config git ca-certificates libgit2-dev libpq-dev libsqlite3-dev sqlite3 libpg-query-dev libprotobuf-c-dev libjansson-dev libcmocka-dev"
-test_pkgs="postgresql postgresql-client util-linux procps python3 jq nodejs npm"
+test_pkgs="postgresql util-linux procps python3 jq"
 
 missing () {
 	for p in "$@"; do
@@ -74,6 +74,13 @@ if [ "$deps" = 1 ]; then
 	pkgs=$build_pkgs
 	[ "$run_tests" = 1 ] && pkgs="$pkgs $test_pkgs"
 	need=$(missing $pkgs)
+	if [ "$run_tests" = 1 ]; then
+		# commands that other packagings (e.g. NodeSource's nodejs, which
+		# bundles npm) may already provide
+		command -v psql >/dev/null 2>&1 || need="$need postgresql-client"
+		command -v node >/dev/null 2>&1 || need="$need nodejs"
+		command -v npm >/dev/null 2>&1 || need="$need npm"
+	fi
 	if [ -n "$need" ]; then
 		say "installing packages: $need"
 		export DEBIAN_FRONTEND=noninteractive
