@@ -43,7 +43,7 @@ def main():
     for path in files:
         for n, line in code_lines(path):
             for m in re.finditer(r"(?:^|[\s(;|&$\"'])migcheck((?: +[^\s;|&)>\"#]+)*)", line):
-                if re.search(r"\b(echo|printf)\b", line[:m.start()]):
+                if re.search(r"\b(echo|printf)\b|#", line[:m.start()]):
                     continue    # a message that mentions migcheck
                 try:
                     words = shlex.split(m.group(1), comments=True)
