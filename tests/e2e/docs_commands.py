@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """docs_commands.py MIGCHECK FILE...: every 'migcheck ...' command line
 shown in the code blocks of FILE (Markdown) names a real command and only
-options that its --help (or the global --help) lists. Prints one line per
+options that its --help (or the global --help) lists. Commands that are
+still stubs ('Not implemented yet') are skipped: the README lists them as
+planned. Prints one line per
 problem; exit 1 when there is any."""
+import os
 import re
 import shlex
 import subprocess
@@ -41,6 +44,8 @@ def main():
     global_opts = options(top)
     problems = 0
     for path in files:
+        if not os.path.exists(path):    # an unmatched glob
+            continue
         for n, line in code_lines(path):
             for m in re.finditer(r"(?:^|[\s(;|&$\"'])migcheck((?: +[^\s;|&)>\"#]+)*)", line):
                 if re.search(r"\b(echo|printf)\b|#", line[:m.start()]):
@@ -71,7 +76,10 @@ def main():
                     print("%s:%d: 'migcheck %s' is not a command" % (path, n, cmd))
                     problems += 1
                     continue
-                known = options(help_text(binary, cmd)) | global_opts
+                cmd_help = help_text(binary, cmd)
+                if "Not implemented yet" in cmd_help:
+                    continue    # planned: README.md says so (t0090 checks)
+                known = options(cmd_help) | global_opts
                 for w in words[i + 1:]:
                     if w.startswith("-") and w != "-" and w.split("=")[0] not in known:
                         print("%s:%d: 'migcheck %s %s': no such option in 'migcheck %s --help'"
