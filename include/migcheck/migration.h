@@ -139,7 +139,8 @@ MC_NODISCARD int mc_migration_list_parse(mc_migration_list **out,
  * ignored silently), mixed-formats
  * (files of another format than the folder's are left out of the list),
  * duplicate-version, empty-migration, missing-down (opts->require_down;
- * not for non-SQL, flyway repeatable/baseline, or a down annotated
+ * not for non-SQL, flyway repeatable/baseline, flyway folders without any
+ * U undo file, or a down annotated
  * '-- migcheck:irreversible <reason>'), not-replayable (go, java, and js
  * without a runner). A UTF-8 BOM and CRLF line endings are accepted.
  * Ory popx: the file for the configured dialect wins over the generic

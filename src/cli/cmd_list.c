@@ -158,9 +158,9 @@ struct col {
 
 static void print_table(mc_vec *lists)
 {
-	struct col cols[] = { { "VERSION", 7 }, { "NAME", 4 }, { "UP", 2 },
+	struct col cols[] = { { "VERSION", 7 }, { "NAME", 4 }, { "UP", 3 },
 		              { "DOWN", 4 }, { "STMTS", 5 }, { "STATE", 7 } };
-	mc_buf flags = MC_BUF_INIT;
+	mc_buf flags = MC_BUF_INIT, line = MC_BUF_INIT;
 
 	for (size_t d = 0; d < lists->len; d++) {
 		const mc_migration_list *l = lists->items[d];
@@ -198,16 +198,23 @@ static void print_table(mc_vec *lists)
 				snprintf(stmts, sizeof(stmts), "%zu", stmt_count(m->up));
 			if (flags_words(&flags, m, ",") < 0)
 				mc_buf_clear(&flags);
-			printf("  %-*s  %-*.*s  %-*s  %-*s  %*s  %-*s  %s\n",
-			       (int)cols[0].width, v, (int)cols[1].width,
-			       (int)cols[1].width, m->name, (int)cols[2].width,
-			       m->up ? "yes" : "-", (int)cols[3].width,
-			       m->down ? "yes" : "-", (int)cols[4].width, stmts,
-			       (int)cols[5].width, is_deployed(m) ? "deployed" : "pending",
-			       mc_buf_cstr(&flags));
+			mc_buf_clear(&line);
+			if (mc_buf_printf(&line, "  %-*s  %-*.*s  %-*s  %-*s  %*s  %-*s  %s",
+			                  (int)cols[0].width, v, (int)cols[1].width,
+			                  (int)cols[1].width, m->name, (int)cols[2].width,
+			                  m->up ? "yes" : "-", (int)cols[3].width,
+			                  m->down ? "yes" : "-", (int)cols[4].width, stmts,
+			                  (int)cols[5].width,
+			                  is_deployed(m) ? "deployed" : "pending",
+			                  mc_buf_cstr(&flags)) < 0)
+				continue;
+			while (line.size && line.ptr[line.size - 1] == ' ')
+				mc_buf_truncate(&line, line.size - 1);
+			puts(mc_buf_cstr(&line));
 		}
 	}
 	mc_buf_dispose(&flags);
+	mc_buf_dispose(&line);
 }
 
 /*
@@ -256,24 +263,20 @@ int cmd_list(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	mc_discover_opts dopts = MC_DISCOVER_OPTS_INIT;
-	mc_vec dirs = MC_VEC_INIT, lists = MC_VEC_INIT;
+	mc_vec dirs = MC_VEC_INIT, lists = MC_VEC_INIT, raw_dirs = MC_VEC_INIT;
 	mc_report *report = NULL;
-	const char *workdir = mc_repo_workdir(mc_cli.repo);
+	const char *workdir = NULL;
 	json_t *arr = NULL;
 	char *s = NULL;
 	int c, rc = 0, dialect_set = 0, format_set = 0;
 
 	while ((c = getopt_long(argc, argv, "+" MC_COMMON_SHORTOPTS, opts, NULL)) != -1) {
-		char *rel;
 		switch (c) {
 		case 'h':
 			print_help();
 			goto done;
 		case OPT_DIR:
-			if ((rc = repo_relative(&rel, workdir, optarg)) != 0)
-				goto done;
-			if (mc_vec_push(&dirs, rel) < 0) {
-				mc_free(rel);
+			if (mc_vec_push(&raw_dirs, optarg) < 0) {
 				rc = cli_error(MC_EXIT_ENV, "out of memory");
 				goto done;
 			}
@@ -306,6 +309,17 @@ int cmd_list(int argc, char **argv)
 	if (optind < argc) {
 		rc = cli_usage_error("list", usage, "unexpected argument '%s'", argv[optind]);
 		goto done;
+	}
+	workdir = mc_repo_workdir(mc_cli.repo);
+	for (size_t i = 0; i < raw_dirs.len; i++) {
+		char *rel;
+		if ((rc = repo_relative(&rel, workdir, raw_dirs.items[i])) != 0)
+			goto done;
+		if (mc_vec_push(&dirs, rel) < 0) {
+			mc_free(rel);
+			rc = cli_error(MC_EXIT_ENV, "out of memory");
+			goto done;
+		}
 	}
 	if (!dialect_set)
 		dopts.dialect = mc_cli.config->dialect;
@@ -402,5 +416,6 @@ done:
 	mc_report_free(report);
 	mc_vec_dispose_deep(&lists, list_free_v);
 	mc_vec_dispose_deep(&dirs, mc_free);
+	mc_vec_dispose(&raw_dirs);
 	return rc;
 }

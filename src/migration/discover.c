@@ -797,8 +797,17 @@ static int check_list(struct ctx *cx)
 	mc_migration_list *l = cx->list;
 	const mc_migration *code_first = NULL;
 	size_t code_count = 0;
-	int error = 0;
+	int error = 0, flyway_undo = 0;
 
+	/*
+	 * Flyway undo (U files) is optional, so a flyway folder needs downs
+	 * only once it uses them at all.
+	 */
+	for (size_t i = 0; i < l->items.len; i++) {
+		const mc_migration *m = l->items.items[i];
+		if (m->format == MC_FORMAT_FLYWAY && m->down)
+			flyway_undo = 1;
+	}
 	for (size_t i = 0; i < l->items.len && !error; i++) {
 		const mc_migration *m = l->items.items[i];
 		int sql = m->language == NULL;
@@ -824,7 +833,8 @@ static int check_list(struct ctx *cx)
 		if ((m->up->flags & MC_SCRIPT_BLANK) && m->format != MC_FORMAT_POPX)
 			error = finding(cx, "empty-migration", m->up->path, m->up->line,
 			                m->version, "up script has no statements");
-		if (error || !cx->opts->require_down || m->kind != MC_MIGRATION_VERSIONED)
+		if (error || !cx->opts->require_down || m->kind != MC_MIGRATION_VERSIONED ||
+		    (m->format == MC_FORMAT_FLYWAY && !flyway_undo))
 			continue;
 		if (!m->down)
 			error = finding(cx, "missing-down", m->up->path, 0, m->version,
