@@ -410,6 +410,25 @@ static int is_migrations_dir(const struct dirinfo *di)
 	return !strcasecmp(base, "sql");
 }
 
+/* Folders of tests and examples hold migrations that are not the project's. */
+static int testish(const char *rel)
+{
+	static const char *const names[] = {
+		"test", "tests", "testdata", "fixtures", "__tests__", "spec",
+		"example", "examples", "e2e", "samples"
+	};
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		for (size_t i = 0; i < MC_ARRAY_SIZE(names); i++)
+			if (strlen(names[i]) == n && !strncasecmp(p, names[i], n))
+				return 1;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -789,9 +808,21 @@ int cmd_init(int argc, char **argv)
 			}
 		}
 	} else {
+		int real = 0;
 		for (size_t i = 0; i < d.dirs.len; i++) {
 			struct dirinfo *di = d.dirs.items[i];
-			if (is_migrations_dir(di) && mc_vec_push(&p.dirs, di->rel) < 0) {
+			if (is_migrations_dir(di) && !testish(di->rel))
+				real = 1;
+		}
+		for (size_t i = 0; i < d.dirs.len; i++) {
+			struct dirinfo *di = d.dirs.items[i];
+			if (!is_migrations_dir(di))
+				continue;
+			if (real && testish(di->rel)) {
+				note("skipped '%s': test or example migrations", di->rel);
+				continue;
+			}
+			if (mc_vec_push(&p.dirs, di->rel) < 0) {
 				rc = cli_error_last();
 				goto out;
 			}

@@ -19,7 +19,7 @@
 #include "util/banned.h"
 
 static const char usage[] =
-	"usage: migcheck list [--dir <dir>]... [--dialect <dialect>] [--format text|json]\n";
+	"usage: migcheck list [--dir <dir>]... [--dialect <d>] [--migration-format <f>] [--format text|json]\n";
 
 static void print_help(void)
 {

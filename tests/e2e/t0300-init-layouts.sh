@@ -138,6 +138,25 @@ services/billing/migrations'
 }
 run_test 'several migrations folders: dir repeats' two_folders
 
+test_folders_skipped () {
+	init_repo &&
+	write_migration db/migrations/1_a.up.sql 'CREATE TABLE a (id int);' &&
+	write_migration db/migrations/1_a.down.sql 'DROP TABLE a;' &&
+	write_migration internal/testdata/migrations/1_x.up.sql 'CREATE TABLE x (id int);' &&
+	"$MIGCHECK" init >out 2>err &&
+	[ "$(key .migcheck migrations.dir)" = db/migrations ] &&
+	expect_grep "^migcheck: skipped 'internal/testdata/migrations': test or example migrations$" err
+}
+run_test 'migrations under testdata/ are skipped when real ones exist' test_folders_skipped
+
+only_example_folders () {
+	init_repo &&
+	write_migration examples/basic/migrations/1_x.up.sql 'CREATE TABLE x (id int);' &&
+	"$MIGCHECK" init >out 2>err &&
+	[ "$(key .migcheck migrations.dir)" = examples/basic/migrations ]
+}
+run_test 'example migrations are used when there are no others' only_example_folders
+
 model_patterns () {
 	init_repo &&
 	write_migration 1_a.up.sql 'CREATE TABLE a (id int);' &&
