@@ -460,6 +460,8 @@ static int make_script(mc_script **out, struct ctx *cx, const char *path,
 	}
 	s->len = len;
 	s->line = line;
+	if (!content_ok)
+		s->flags |= MC_SCRIPT_UNREADABLE;
 	if (!content_ok || !is_sql)
 		goto done;
 	if (is_down) {
@@ -812,8 +814,11 @@ static int check_list(struct ctx *cx)
 		const mc_migration *m = l->items.items[i];
 		int sql = m->language == NULL;
 		if (!m->up) {
-			error = finding(cx, "malformed", m->down->path, 0, m->version,
-			                "down script without an up script");
+			/* one-file formats said "no up section" already */
+			if (m->format != MC_FORMAT_DBMATE && m->format != MC_FORMAT_GOOSE &&
+			    m->format != MC_FORMAT_SQL_MIGRATE)
+				error = finding(cx, "malformed", m->down->path, 0, m->version,
+				                "down script without an up script");
 			continue;
 		}
 		if (!sql) {
@@ -830,6 +835,8 @@ static int check_list(struct ctx *cx)
 			                mc_format_name(m->format), m->language);
 			continue;
 		}
+		if (m->up->flags & MC_SCRIPT_UNREADABLE)
+			continue; /* reported as malformed already */
 		if ((m->up->flags & MC_SCRIPT_BLANK) && m->format != MC_FORMAT_POPX)
 			error = finding(cx, "empty-migration", m->up->path, m->up->line,
 			                m->version, "up script has no statements");
@@ -968,6 +975,18 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 			else
 				error = finding(&cx, "unknown-file", f->path, 0, NULL,
 				                "file matches no migration format");
+			if (error < 0)
+				goto done;
+			continue;
+		}
+		if (!(compat[i] & BIT(fmt)) && !strong[i]) {
+			/* e.g. "notes.sql" in a goose folder: no evidence of any format */
+			if (f->error)
+				error = rec_content_ok(&cx, f, &ok);
+			else
+				error = finding(&cx, "unknown-file", f->path, 0, NULL,
+				                "file does not match the %s pattern %s",
+				                mc_format_name(fmt), format_patterns[fmt]);
 			if (error < 0)
 				goto done;
 			continue;
