@@ -272,7 +272,7 @@ static int add_columns(mc_snapshot *snap, sqlite_db *s, const char *table,
 		}
 		if (i == r->rows)
 			break;
-		if ((error = mc_buf_printf(pk, "%s\"%s\"", npk ? ", " : "",
+		if ((error = mc_buf_printf(pk, "%s%s", npk ? ", " : "",
 		                           cell(r, i, 1))) < 0)
 			goto done;
 		npk++;

@@ -309,8 +309,13 @@ static int put_value(mc_buf *out, const char *v, const char *other)
 	if (b)
 		while (a[diff] && a[diff] == b[diff])
 			diff++;
-	if (diff > SHOW_BEFORE)
+	if (diff > SHOW_BEFORE) {
+		/* start at a word: back to the previous space, not too far */
+		size_t limit = diff > SHOW_BEFORE * 2 ? diff - SHOW_BEFORE * 2 : 0;
 		start = diff - SHOW_BEFORE;
+		while (start > limit && a[start - 1] != ' ')
+			start--;
+	}
 	if ((error = mc_buf_puts(out, start ? "..." : "")) < 0)
 		goto done;
 	if (len - start > SHOW_MAX)
