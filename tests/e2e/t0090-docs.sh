@@ -233,7 +233,12 @@ completion_global_options () {
 	complete_line 'migcheck --format ' >out &&
 	for f in text json junit sarif github markdown; do expect_grep "^$f\$" out || return 1; done &&
 	complete_line 'migcheck --color al' >out &&
-	expect_equal out 'always'
+	expect_equal out 'always' &&
+	complete_line 'migcheck init --dialect s' >out &&
+	expect_equal out 'sqlite' &&
+	complete_line 'migcheck init --migration-format go' >out &&
+	expect_equal out 'golang-migrate
+goose'
 }
 run_test 'bash completion completes global options and their values' completion_global_options
 
