@@ -751,16 +751,17 @@ static int group(struct ctx *cx, mc_vec *recs)
 				if (!*slot || (!(*slot)->ni.dialect && r->ni.dialect))
 					*slot = r;
 			}
+			/* the dialect is the chosen up file's, not the first file's */
+			mc_free(m->dialect);
+			m->dialect = NULL;
 			if (up && up->ni.dialect && (m->dialect = mc_strdup(up->ni.dialect)) == NULL)
 				error = mc_error_set_oom();
 			if (!error && up)
 				error = parse_part(cx, m, up);
 			if (!error && down)
 				error = parse_part(cx, m, down);
-			if (!error && up && up->ni.language && (m->language = mc_strdup(up->ni.language)) == NULL)
-				error = mc_error_set_oom();
 		}
-		if (!error && !m->up && !m->down) {
+		if (!error && !m->up && !m->down && first->ni.part != MC_PART_BOTH) {
 			/* only files for other dialects */
 			mc_migration_free(m);
 			i = j;
