@@ -157,7 +157,8 @@ enum {
 	MC_DRIFT_WITH_PRIVILEGES = (1 << 1), /* compare owners and grants */
 	MC_DRIFT_HISTORY_ONLY = (1 << 2),    /* skip schema drift */
 	MC_DRIFT_SUGGEST_SQL = (1 << 3),     /* fill sql_out with suggestions */
-	MC_DRIFT_STRICT_COLUMN_ORDER = (1 << 4)
+	MC_DRIFT_STRICT_COLUMN_ORDER = (1 << 4),
+	MC_DRIFT_PRINT_SNAPSHOT = (1 << 5)   /* only: target's snapshot text to sql_out */
 };
 
 typedef struct {
@@ -180,7 +181,9 @@ typedef struct {
  * on the scratch database). The target is only read, inside one
  * read-only transaction.
  * @param sql_out with MC_DRIFT_SUGGEST_SQL: receives suggested SQL
- *   (statements with comments), may be NULL otherwise
+ *   (statements with comments); with MC_DRIFT_PRINT_SNAPSHOT: the
+ *   target's canonical snapshot (and nothing else is done); may be NULL
+ *   otherwise
  * @return 0 (findings or not); MC_ENOTFOUND when the target has no
  *   tracking table; MC_ERROR with MC_ERROR_DB (cannot connect, query
  *   failed), MC_EINTR, MC_ENOMEM

@@ -17,6 +17,7 @@
 static const char usage_short[] =
 	"usage: migcheck drift [--db <url>] [--scratch <url>] [--schema <name>]...\n"
 	"                      [--require-applied] [--with-privileges] [--history-only] [--sql]\n"
+	"                      [--print-snapshot]\n"
 	"                      [--statement-timeout <ms>] [--lock-timeout <ms>] [--table <name>]\n";
 
 static const char usage_long[] =
@@ -34,6 +35,7 @@ static const char usage_long[] =
 	"      --history-only    only read the tracking table; no scratch database\n"
 	"      --strict-column-order  column order counts\n"
 	"      --sql             also print SQL that would undo the drift (a suggestion)\n"
+	"      --print-snapshot  print the database's schema as migcheck reads it, and stop\n"
 	"      --statement-timeout <ms>  per statement on the database (default 30000)\n"
 	"      --lock-timeout <ms>  waiting for a lock (default 5000)\n"
 	MC_COMMON_HELP
@@ -52,7 +54,8 @@ enum {
 	OPT_STRICT_ORDER,
 	OPT_SQL,
 	OPT_STATEMENT_TIMEOUT,
-	OPT_LOCK_TIMEOUT
+	OPT_LOCK_TIMEOUT,
+	OPT_PRINT_SNAPSHOT
 };
 
 static const struct option longopts[] = {
@@ -67,6 +70,7 @@ static const struct option longopts[] = {
 	{ "sql", no_argument, NULL, OPT_SQL },
 	{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+	{ "print-snapshot", no_argument, NULL, OPT_PRINT_SNAPSHOT },
 	MC_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -153,6 +157,9 @@ int cmd_drift(int argc, char **argv)
 		case OPT_STRICT_ORDER:
 			opts.flags |= MC_DRIFT_STRICT_COLUMN_ORDER;
 			break;
+		case OPT_PRINT_SNAPSHOT:
+			opts.flags |= MC_DRIFT_PRINT_SNAPSHOT;
+			break;
 		case OPT_SQL:
 			opts.flags |= MC_DRIFT_SUGGEST_SQL;
 			break;
@@ -214,7 +221,8 @@ int cmd_drift(int argc, char **argv)
 	opts.config = mc_cli.config;
 	opts.workdir = mc_repo_workdir(mc_cli.repo);
 
-	if ((error = mc_drift_migrations_load(&migs, mc_cli.config, opts.workdir)) < 0 ||
+	if ((!(opts.flags & MC_DRIFT_PRINT_SNAPSHOT) &&
+	     (error = mc_drift_migrations_load(&migs, mc_cli.config, opts.workdir)) < 0) ||
 	    (error = mc_report_new(&report, "drift")) < 0 ||
 	    (error = mc_config_apply_severities(mc_cli.config, report)) < 0) {
 		rc = cli_error_last();
@@ -222,6 +230,12 @@ int cmd_drift(int argc, char **argv)
 	}
 	if ((error = mc_drift_run(report, &sql, &migs, &opts)) < 0) {
 		rc = cli_error_last();
+		goto done;
+	}
+	if (opts.flags & MC_DRIFT_PRINT_SNAPSHOT) {
+		fwrite(mc_buf_cstr(&sql), 1, sql.size, stdout);
+		fflush(stdout);
+		rc = MC_EXIT_OK;
 		goto done;
 	}
 	if ((opts.flags & MC_DRIFT_SUGGEST_SQL) && mc_cli.format == MC_OUTPUT_JSON &&

@@ -89,8 +89,20 @@ static int ignored(const mc_object *o, const mc_vec *ignore, mc_buf *tmp)
 	const char *kind = mc_object_kind_name(mc_object_kind_of(o));
 	const char *parent = mc_object_parent(o);
 
+	char owner[512] = "";
+
 	if (!ignore)
 		return 0;
+	/* a serial's sequence goes with its table */
+	if (mc_object_kind_of(o) == MC_OBJ_SEQUENCE && mc_object_attr(o, "owned_by")) {
+		const char *ob = mc_object_attr(o, "owned_by");
+		const char *dot = strrchr(ob, '.');
+		size_t l = dot ? (size_t)(dot - ob) : 0;
+		if (l < sizeof(owner)) {
+			memcpy(owner, ob, l);
+			owner[l] = '\0';
+		}
+	}
 	mc_buf_clear(tmp);
 	if (parent) {
 		if (mc_buf_printf(tmp, "%s.%s", parent, mc_object_name(o)) < 0)
@@ -101,6 +113,8 @@ static int ignored(const mc_object *o, const mc_vec *ignore, mc_buf *tmp)
 	for (size_t i = 0; i < ignore->len; i++) {
 		const char *p = ignore->items[i];
 		if (mc_drift_ignore_match(p, kind, tmp->ptr))
+			return 1;
+		if (*owner && mc_drift_ignore_match(p, "table", owner))
 			return 1;
 		if (parent && (mc_drift_ignore_match(p, "table", parent) ||
 		               mc_drift_ignore_match(p, "view", parent) ||

@@ -70,10 +70,40 @@ static const char *drift_code(mc_diff_kind k)
 	}
 }
 
+/*
+ * A sequence owned by a column (serial) of a table that is itself
+ * missing or unexpected is part of that finding, not one of its own.
+ */
+static int owned_by_reported(const mc_diff_entry *e, const mc_schema_diff *d,
+                             const mc_snapshot *expected,
+                             const mc_snapshot *actual)
+{
+	const mc_object *o;
+	const char *owner, *dot;
+	size_t tl;
+
+	if (e->object_kind != MC_OBJ_SEQUENCE || e->kind == MC_DIFF_CHANGED)
+		return 0;
+	o = mc_snapshot_find(e->kind == MC_DIFF_MISSING ? expected : actual,
+	                     MC_OBJ_SEQUENCE, NULL, e->name);
+	if (!o || !(owner = mc_object_attr(o, "owned_by")) ||
+	    !(dot = strrchr(owner, '.')))
+		return 0;
+	tl = (size_t)(dot - owner);
+	for (size_t i = 0; i < mc_schema_diff_count(d); i++) {
+		const mc_diff_entry *t = mc_schema_diff_get(d, i);
+		if (t->object_kind == MC_OBJ_TABLE && t->kind == e->kind &&
+		    strlen(t->name) == tl && !strncmp(t->name, owner, tl))
+			return 1;
+	}
+	return 0;
+}
+
 /* One finding per differing object, and suggested SQL when asked. */
 static int report_diff(mc_report *report, mc_buf *sql_out,
                        const mc_schema_diff *d, const mc_snapshot *expected,
-                       mc_dialect engine, unsigned flags)
+                       const mc_snapshot *actual, mc_dialect engine,
+                       unsigned flags)
 {
 	mc_buf subject = MC_BUF_INIT, detail = MC_BUF_INIT, sql = MC_BUF_INIT;
 	size_t nsuggest = 0;
@@ -81,6 +111,8 @@ static int report_diff(mc_report *report, mc_buf *sql_out,
 
 	for (size_t i = 0; i < mc_schema_diff_count(d); i++) {
 		const mc_diff_entry *e = mc_schema_diff_get(d, i);
+		if (owned_by_reported(e, d, expected, actual))
+			continue;
 		mc_buf_clear(&subject);
 		mc_buf_clear(&detail);
 		if ((error = mc_diff_entry_subject(&subject, e)) < 0 ||
@@ -167,7 +199,7 @@ static int schema_drift(mc_report *report, mc_buf *sql_out, mc_db *target,
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.strict_column_order = !!(opts->flags & MC_DRIFT_STRICT_COLUMN_ORDER);
 	if ((error = mc_snapshot_diff(&diff, expected, actual, &dopts)) < 0 ||
-	    (error = report_diff(report, sql_out, diff, expected,
+	    (error = report_diff(report, sql_out, diff, built, live,
 	                         mc_db_engine(target), opts->flags)) < 0)
 		goto done;
 done:
@@ -192,6 +224,8 @@ int mc_drift_run(mc_report *report, mc_buf *sql_out,
 	int error, rollback_error;
 
 	MC_ASSERT_ARG(report && migrations && opts && opts->url);
+	MC_ASSERT_ARG(sql_out || !(opts->flags & (MC_DRIFT_PRINT_SNAPSHOT |
+	                                          MC_DRIFT_SUGGEST_SQL)));
 	memset(&ro, 0, sizeof(ro));
 	ro.statement_timeout_ms = opts->statement_timeout_ms;
 	ro.lock_timeout_ms = opts->lock_timeout_ms;
@@ -206,6 +240,14 @@ int mc_drift_run(mc_report *report, mc_buf *sql_out,
 		goto done;
 	if ((error = mc_db_begin(target)) < 0)
 		goto done;
+	if (opts->flags & MC_DRIFT_PRINT_SNAPSHOT) {
+		if ((error = mc_db_snapshot(&live, target, NULL)) == 0)
+			error = mc_snapshot_serialize(sql_out, live);
+		rollback_error = mc_db_rollback(target);
+		if (!error)
+			error = rollback_error;
+		goto done;
+	}
 	if ((error = mc_drift_history_read(&hist, db_query, target,
 	                                   mc_db_engine(target),
 	                                   opts->config ? opts->config->table : NULL)) < 0 ||

@@ -6,6 +6,7 @@
 #include "drift_internal.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "migcheck/alloc.h"
@@ -70,33 +71,54 @@ static int put_column_def(mc_buf *out, const mc_object *col)
 	return 0;
 }
 
+static long ordinal(const mc_object *o)
+{
+	const char *v = mc_object_attr(o, "ordinal");
+	return v ? strtol(v, NULL, 10) : 0;
+}
+
+static int by_ordinal(const void *a, const void *b)
+{
+	long x = ordinal(*(const mc_object *const *)a);
+	long y = ordinal(*(const mc_object *const *)b);
+	return x < y ? -1 : x > y;
+}
+
 static int create_table(mc_buf *out, const mc_diff_entry *e,
                         const mc_snapshot *expected)
 {
-	size_t ncols = 0;
+	mc_vec cols = MC_VEC_INIT;
+	size_t n = 0;
+	int error = MC_ENOMEM;
 
-	if (mc_buf_puts(out, "CREATE TABLE ") < 0 ||
-	    mc_drift__put_qname(out, e->name) < 0 || mc_buf_puts(out, " (") < 0)
-		return MC_ENOMEM;
 	for (size_t i = 0; i < mc_snapshot_count(expected); i++) {
 		const mc_object *o = mc_snapshot_get(expected, i);
-		mc_object_kind k = mc_object_kind_of(o);
+		if (mc_object_kind_of(o) == MC_OBJ_COLUMN && mc_object_parent(o) &&
+		    !strcmp(mc_object_parent(o), e->name) &&
+		    mc_vec_push(&cols, (void *)o) < 0)
+			goto done;
+	}
+	mc_vec_sort(&cols, by_ordinal);
+	if (mc_buf_puts(out, "CREATE TABLE ") < 0 ||
+	    mc_drift__put_qname(out, e->name) < 0 || mc_buf_puts(out, " (") < 0)
+		goto done;
+	for (size_t i = 0; i < cols.len; i++)
+		if (mc_buf_puts(out, n++ ? ",\n\t" : "\n\t") < 0 ||
+		    put_column_def(out, cols.items[i]) < 0)
+			goto done;
+	for (size_t i = 0; i < mc_snapshot_count(expected); i++) {
+		const mc_object *o = mc_snapshot_get(expected, i);
 		const char *def = mc_object_attr(o, "definition");
-		if (!mc_object_parent(o) || strcmp(mc_object_parent(o), e->name))
+		if (mc_object_kind_of(o) != MC_OBJ_CONSTRAINT || !def ||
+		    !mc_object_parent(o) || strcmp(mc_object_parent(o), e->name))
 			continue;
-		if (k == MC_OBJ_COLUMN) {
-			if (mc_buf_puts(out, ncols++ ? ",\n\t" : "\n\t") < 0 ||
-			    put_column_def(out, o) < 0)
-				return MC_ENOMEM;
-		} else if (k == MC_OBJ_CONSTRAINT && def) {
-			if (mc_buf_puts(out, ncols++ ? ",\n\tCONSTRAINT " : "\n\tCONSTRAINT ") < 0 ||
-			    put_ident(out, mc_object_name(o)) < 0 ||
-			    mc_buf_printf(out, " %s", def) < 0)
-				return MC_ENOMEM;
-		}
+		if (mc_buf_puts(out, n++ ? ",\n\tCONSTRAINT " : "\n\tCONSTRAINT ") < 0 ||
+		    put_ident(out, mc_object_name(o)) < 0 ||
+		    mc_buf_printf(out, " %s", def) < 0)
+			goto done;
 	}
 	if (mc_buf_puts(out, "\n);\n") < 0)
-		return MC_ENOMEM;
+		goto done;
 	/* indexes other than those of constraints */
 	for (size_t i = 0; i < mc_snapshot_count(expected); i++) {
 		const mc_object *o = mc_snapshot_get(expected, i);
@@ -107,9 +129,12 @@ static int create_table(mc_buf *out, const mc_diff_entry *e,
 		                     mc_object_name(o)))
 			continue;
 		if (mc_buf_printf(out, "%s;\n", def) < 0)
-			return MC_ENOMEM;
+			goto done;
 	}
-	return 0;
+	error = 0;
+done:
+	mc_vec_dispose(&cols);
+	return error ? mc_error_set_oom() : 0;
 }
 
 static int alter_table(mc_buf *out, const char *table)

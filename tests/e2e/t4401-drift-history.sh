@@ -15,7 +15,8 @@ clean_golang_migrate () {
 	pg_sql "$db" "$GM_TABLE" "INSERT INTO schema_migrations VALUES (3, false)" &&
 	expect_code 0 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" \
 		--format json >out.json &&
-	expect_equal out.json '{"command":"drift","ok":true,"findings":[],"summary":{"errors":0,"warnings":0},"notes":["tracking table public.schema_migrations (golang-migrate): 3 applied migration(s) replayed on a scratch database"]}' ||
+	jq -c . out.json >compact.json &&
+	expect_equal compact.json '{"command":"drift","ok":true,"findings":[],"summary":{"errors":0,"warnings":0},"notes":["tracking table public.schema_migrations (golang-migrate): 3 applied migration(s) replayed on a scratch database"]}' ||
 	{ jq . out.json >&2; false; }
 }
 run_test 'a database built by its migrations has no drift' clean_golang_migrate
@@ -28,7 +29,7 @@ pending_warning_then_error () {
 	pg_sql "$db" "$GM_TABLE" "INSERT INTO schema_migrations VALUES (2, false)" &&
 	expect_code 0 "$MIGCHECK" drift --db "$db" --history-only >out &&
 	expect_equal out "db/migrations/3_users_email.up.sql: warning: migration '3' is not applied to the database [pending]
-0 errors, 1 warning" &&
+drift: 0 errors, 1 warning" &&
 	expect_code 1 "$MIGCHECK" drift --db "$db" --history-only --require-applied \
 		--format json >out.json &&
 	jq -r '.findings[] | "\(.code) \(.severity) \(.migration)"' out.json >codes &&
@@ -44,7 +45,7 @@ unknown_applied_dbmate () {
 		"INSERT INTO schema_migrations VALUES ('1'), ('2'), ('3'), ('20990101000000')" &&
 	expect_code 1 "$MIGCHECK" drift --db "$db" --history-only >out &&
 	expect_equal out "error: the database records migration '20990101000000' (public.schema_migrations), which is not in the repository [unknown-applied]
-1 error, 0 warnings"
+drift: 1 error, 0 warnings"
 }
 run_test 'an applied version the repository lacks is unknown-applied' unknown_applied_dbmate
 
@@ -72,7 +73,7 @@ flyway_failed_row () {
 		"INSERT INTO flyway_schema_history VALUES (1, '1', 'init', 'SQL', 'V1__init.sql', 1, 'ci', now(), 5, true), (2, '1.1', 'more', 'SQL', 'V1_1__more.sql', 2, 'ci', now(), 5, false)" &&
 	expect_code 1 "$MIGCHECK" drift --db "$db" --history-only --format json >out.json &&
 	jq -r '.findings[] | "\(.code) \(.file) \(.migration) \(.detail // "-")"' out.json >codes &&
-	expect_equal codes 'dirty sql/V1_1__more.sql 1_1 installed_rank 2, script V1_1__more.sql
+	expect_equal codes 'dirty sql/V1_1__more.sql 1.1 installed_rank 2, script V1_1__more.sql
 pending sql/V2__later.sql 2 -'
 }
 run_test 'a failed Flyway row is dirty, later ones pending' flyway_failed_row
@@ -103,7 +104,7 @@ missing_tracking_table () {
 	pg_golang_repo &&
 	db=$(pg_new_db empty) &&
 	expect_code 3 "$MIGCHECK" drift --db "$db" >out 2>err &&
-	expect_equal out '' &&
+	test ! -s out &&
 	expect_equal err "migcheck: no migration tracking table found in the database (looked for schema_migrations, goose_db_version, SequelizeMeta, flyway_schema_history, knex_migrations, alembic_version); set migrations.table if it has another name" &&
 	expect_code 3 "$MIGCHECK" drift --db "$db" --table ops.versions >out 2>err &&
 	expect_equal err "migcheck: tracking table 'ops.versions' not found in the database (migrations.table)"
@@ -117,7 +118,7 @@ database_url_from_environment () {
 	pg_sql "$db" "$GM_TABLE" "INSERT INTO schema_migrations VALUES (3, false)" &&
 	MIGCHECK_DATABASE_URL=$db expect_code 0 "$MIGCHECK" drift --history-only --format json >out.json &&
 	pg_codes out.json >codes &&
-	expect_equal codes ''
+	test ! -s codes
 }
 run_test 'MIGCHECK_DATABASE_URL stands in for --db' database_url_from_environment
 

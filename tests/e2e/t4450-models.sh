@@ -43,17 +43,17 @@ paranoid_model_names_deleted_at () {
 		{ cat npm.log >&2; return 1; }
 	test -d node_modules/sequelize && test -d node_modules/pg &&
 	commit_all 'sequelize app' &&
-	expect_code 1 "$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" >out &&
+	expect_code 1 "$MIGCHECK" models --scratch "$(pg_uri)" >out &&
 	expect_equal out 'error: table public.Users: column deletedAt is in the models but no migration creates it [model-not-migrated]
-1 error, 0 warnings' &&
-	expect_code 1 "$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
+models: 1 error, 0 warnings' &&
+	expect_code 1 "$MIGCHECK" models --scratch "$(pg_uri)" --format json >out.json &&
 	jq -r '.findings[] | "\(.code) \(.severity)"' out.json >codes &&
 	expect_equal codes 'model-not-migrated error' &&
 	# adding the migration makes it clean
 	write_migration 20240103000000_users_deleted_at.up.sql 'ALTER TABLE "Users" ADD COLUMN "deletedAt" timestamptz;' &&
 	write_migration 20240103000000_users_deleted_at.down.sql 'ALTER TABLE "Users" DROP COLUMN "deletedAt";' &&
-	expect_code 0 "$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" >out &&
-	expect_equal out '0 errors, 0 warnings'
+	expect_code 0 "$MIGCHECK" models --scratch "$(pg_uri)" >out &&
+	expect_equal out 'models: 0 errors, 0 warnings'
 }
 run_test 'Sequelize paranoid model: deletedAt is named' paranoid_model_names_deleted_at
 
@@ -63,17 +63,18 @@ models_schema_file () {
 	write_migration 1_a.up.sql 'CREATE TABLE accounts (id int PRIMARY KEY, plan text NOT NULL DEFAULT '"'"'free'"'"', legacy int);
 CREATE TABLE audit (id int);' &&
 	write_migration 1_a.down.sql 'DROP TABLE accounts; DROP TABLE audit;' &&
-	write_migration db/schema.sql 'CREATE TABLE accounts (id int PRIMARY KEY, plan varchar(20) NOT NULL, legacy int, owner text);
+	write_migration db/schema.sql 'CREATE TABLE accounts (id int PRIMARY KEY, plan varchar(20) NOT NULL, owner text);
 CREATE TABLE audit (id int);
 CREATE TABLE invoices (id int);' &&
 	commit_all models &&
-	expect_code 1 "$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" -v >out &&
-	expect_equal out "error: table public.accounts: column owner is in the models but no migration creates it [model-not-migrated]
+	expect_code 1 "$MIGCHECK" models --scratch "$(pg_uri)" -v >out &&
+	expect_equal out "warning: table public.accounts: column legacy is created by the migrations but no model has it [migration-not-modeled]
+error: table public.accounts: column owner is in the models but no migration creates it [model-not-migrated]
 error: table public.accounts: column plan differs between the models and the migrations [model-mismatch]
     default: migrations 'free'::text, models (none)
     type: migrations text, models character varying(20)
 error: table public.invoices is in the models but no migration creates it [model-not-migrated]
-3 errors, 0 warnings"
+models: 3 errors, 1 warning"
 }
 run_test 'models.schema: new column, changed column, new table' models_schema_file
 
@@ -87,7 +88,7 @@ run_test 'models without models.schema or models.command: exit 2' models_not_con
 models_command_fails () {
 	pg_golang_repo &&
 	git config -f .migcheck models.command 'sh -c "echo boom >&2; exit 4"' &&
-	expect_code 3 "$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" >out 2>err &&
+	expect_code 3 "$MIGCHECK" models --scratch "$(pg_uri)" >out 2>err &&
 	expect_equal err "migcheck: models.command 'sh -c \"echo boom >&2; exit 4\"' exited with 4: boom"
 }
 run_test 'a failing models.command: exit 3 with its last stderr line' models_command_fails
