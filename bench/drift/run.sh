@@ -7,7 +7,8 @@
 #   1. migcheck's catalog snapshot of it (drift --print-snapshot) against
 #      pg_dump --schema-only (target: migcheck faster)
 #   2. the full `migcheck drift` (history, replay of every migration on a
-#      scratch database, snapshot of both, diff)
+#      scratch database, snapshot of both, diff), next to the raw cost of
+#      that replay (createdb, psql -1 -f of each up, dropdb) plus pg_dump
 # Best of RUNS (default 5) for 1, best of 3 for 2. Uses $MIGCHECK_TEST_PG
 # when set, else starts a throw-away server with tests/pgserver.sh.
 # $MIGCHECK: the binary (default build/migcheck).
@@ -25,6 +26,7 @@ pgdir=
 cleanup () {
 	if [ -n "${db:-}" ]; then
 		psql -X -q "$MIGCHECK_TEST_PG" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+		psql -X -q "$MIGCHECK_TEST_PG" -c "DROP DATABASE IF EXISTS ${db}_raw WITH (FORCE)" >/dev/null 2>&1 || true
 	fi
 	[ -n "$pgdir" ] && "$src/tests/pgserver.sh" stop "$pgdir"
 	rm -rf "$work"
@@ -112,9 +114,27 @@ while [ $r -lt 3 ]; do
 done
 full=$(best <"$work/drift.t")
 
+# --- 3. the raw cost of the replay alone: psql -1 -f of every up -----------
+: >"$work/raw.t"
+r=0
+while [ $r -lt 3 ]; do
+	s=$(now)
+	psql -X -q -v ON_ERROR_STOP=1 "$MIGCHECK_TEST_PG" -c "CREATE DATABASE ${db}_raw" >/dev/null
+	for f in db/migrations/*.up.sql; do
+		psql -X -q -v ON_ERROR_STOP=1 "$MIGCHECK_TEST_PG dbname=${db}_raw" -1 -f "$f" >/dev/null
+	done
+	psql -X -q -v ON_ERROR_STOP=1 "$MIGCHECK_TEST_PG" -c "DROP DATABASE ${db}_raw" >/dev/null
+	e=$(now)
+	elapsed "$s" "$e" >>"$work/raw.t"
+	r=$((r + 1))
+done
+raw=$(best <"$work/raw.t")
+
 printf 'drift bench: %s tables (%s relations in public), %s migrations, PostgreSQL %s\n' \
 	"$tables" "$objects" 10 "$(psql -X -At "$url" -c 'SHOW server_version')"
 printf '  pg_dump --schema-only          %8.3f s  (%s lines)\n' "$dump" "$(wc -l <"$work/dump.sql")"
 printf '  migcheck drift --print-snapshot %7.3f s  (%s lines)\n' "$snap" "$(wc -l <"$work/snap.txt")"
 printf '  snapshot / pg_dump              %7.2fx  (target < 1: migcheck faster)\n' "$(awk -v a="$snap" -v b="$dump" 'BEGIN { printf "%.4f", a / b }')"
 printf '  full drift (replay + 2 snapshots + diff) %6.3f s\n' "$full"
+printf '  raw replay: createdb + psql -1 -f per up + dropdb %6.3f s\n' "$raw"
+printf '  full drift / (raw replay + pg_dump) %6.2fx\n' "$(awk -v a="$full" -v b="$raw" -v c="$dump" 'BEGIN { printf "%.4f", a / (b + c) }')"

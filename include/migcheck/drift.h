@@ -108,13 +108,6 @@ MC_NODISCARD int mc_drift_history_compare(mc_vec *replay, mc_report *report,
                                           unsigned flags);
 
 /**
- * Copy url with any password replaced by "****" (URL user:pass@ and
- * conninfo password=...).
- * @param[out] out replaced
- */
-MC_NODISCARD int mc_drift_url_mask(mc_buf *out, const char *url);
-
-/**
  * @return 1 when url (a postgres URL or conninfo; PGHOST and PGSSLMODE
  * as fallbacks) reaches a host other than a unix socket or loopback
  * without sslmode verify-full or verify-ca; 0 otherwise.
