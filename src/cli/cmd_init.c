@@ -27,48 +27,48 @@
 #include "migcheck/vec.h"
 #include "util/banned.h"
 
-#define CONFIG_FILE   ".migcheck"
-#define MAX_DEPTH     6
-#define MAX_HEAD      ((size_t)64 * 1024) /* bytes of a .sql file looked at */
-#define MAX_READS     5000                /* .sql files read per run */
-#define MAX_MODELS    10
+#define CONFIG_FILE ".migcheck"
+#define MAX_DEPTH   6
+#define MAX_HEAD    ((size_t)64 * 1024) /* bytes of a .sql file looked at */
+#define MAX_READS   5000                /* .sql files read per run */
+#define MAX_MODELS  10
 
 static const char usage[] =
-	"usage: migcheck init [--force] [--dry-run] [--dir <dir>]... [--dialect <d>] [--migration-format <f>]\n";
+        "usage: migcheck init [--force] [--dry-run] [--dir <dir>]... [--dialect <d>] [--migration-format <f>]\n";
 
 static const char help[] =
-	"Detect the migrations folder(s), format, dialect, deploy ref and model paths,\n"
-	"and write them to .migcheck at the repository root (printed on stdout).\n"
-	"      --force           overwrite an existing .migcheck\n"
-	"  -n, --dry-run         print what would be written; write nothing\n"
-	"      --dir <dir>       migrations folder (repeatable); skips folder detection\n"
-	"      --dialect <d>     postgres or sqlite; skips dialect detection\n"
-	"      --migration-format <f>\n"
-	"                        golang-migrate, dbmate, goose, sql-migrate, flyway,\n"
-	"                        popx, plain or sequelize; skips format detection\n";
+        "Detect the migrations folder(s), format, dialect, deploy ref and model paths,\n"
+        "and write them to .migcheck at the repository root (printed on stdout).\n"
+        "      --force           overwrite an existing .migcheck\n"
+        "  -n, --dry-run         print what would be written; write nothing\n"
+        "      --dir <dir>       migrations folder (repeatable); skips folder detection\n"
+        "      --dialect <d>     postgres or sqlite; skips dialect detection\n"
+        "      --migration-format <f>\n"
+        "                        golang-migrate, dbmate, goose, sql-migrate, flyway,\n"
+        "                        popx, plain or sequelize; skips format detection\n";
 
 /* Same order as mc_format. */
 static const char *const format_names[] = {
-	"auto", "golang-migrate", "dbmate", "goose", "sql-migrate",
-	"flyway", "popx", "plain", "sequelize"
+	"auto",   "golang-migrate", "dbmate", "goose",    "sql-migrate",
+	"flyway", "popx",           "plain",  "sequelize"
 };
 #define NFORMATS (sizeof(format_names) / sizeof(format_names[0]))
 
 /* What the walk learnt about one folder. */
 struct dirinfo {
-	char *rel;                 /* repo-relative, "." for the root */
-	unsigned votes[NFORMATS];  /* files that look like each format */
-	unsigned migrations;       /* files that are migrations of any format */
-	unsigned downs;            /* of which down scripts/sections */
+	char *rel;                /* repo-relative, "." for the root */
+	unsigned votes[NFORMATS]; /* files that look like each format */
+	unsigned migrations;      /* files that are migrations of any format */
+	unsigned downs;           /* of which down scripts/sections */
 	unsigned sqlite_hits, pg_hits;
 };
 
 struct detect {
-	const char *wd;       /* work tree, with trailing '/' */
-	mc_vec dirs;          /* struct dirinfo* */
-	mc_vec model_dirs;    /* char*: folders named models/entities */
-	mc_vec model_globs;   /* char*: "**" patterns for model file names */
-	mc_vec sqlite_files;  /* char*: *.db, *.sqlite, *.sqlite3 files */
+	const char *wd;      /* work tree, with trailing '/' */
+	mc_vec dirs;         /* struct dirinfo* */
+	mc_vec model_dirs;   /* char*: folders named models/entities */
+	mc_vec model_globs;  /* char*: "**" patterns for model file names */
+	mc_vec sqlite_files; /* char*: *.db, *.sqlite, *.sqlite3 files */
 	unsigned reads;
 };
 
@@ -134,7 +134,8 @@ static int dirinfo_get(struct dirinfo **out, struct detect *d, const char *rel)
 		}
 	}
 	if ((di = mc_calloc(1, sizeof(*di))) == NULL ||
-	    (di->rel = mc_strdup(rel)) == NULL || mc_vec_push(&d->dirs, di) < 0) {
+	    (di->rel = mc_strdup(rel)) == NULL ||
+	    mc_vec_push(&d->dirs, di) < 0) {
 		dirinfo_free(di);
 		return mc_error_set_oom();
 	}
@@ -173,21 +174,26 @@ static unsigned count_any(const char *text, const char *const *words, size_t n)
 	return hits;
 }
 
-static const char *const sqlite_words[] = {
-	"autoincrement", "pragma ", "without rowid", "strftime(",
-	"datetime('now')", "sqlite_"
-};
-static const char *const pg_words[] = {
-	"serial", "jsonb", "timestamptz", "create extension", "$$",
-	"gen_random_uuid", "uuid_generate", "plpgsql", "bytea", "::"
-};
+static const char *const sqlite_words[] = { "autoincrement",   "pragma ",
+	                                    "without rowid",   "strftime(",
+	                                    "datetime('now')", "sqlite_" };
+static const char *const pg_words[] = { "serial",
+	                                "jsonb",
+	                                "timestamptz",
+	                                "create extension",
+	                                "$$",
+	                                "gen_random_uuid",
+	                                "uuid_generate",
+	                                "plpgsql",
+	                                "bytea",
+	                                "::" };
 
 /* The popx dialect segment: "1_x.postgres.up.sql". */
 static int popx_segment(const char *name, const char *suffix)
 {
-	static const char *const segs[] = {
-		".postgres", ".sqlite3", ".sqlite", ".mysql", ".cockroach", ".autocommit"
-	};
+	static const char *const segs[] = { ".postgres",  ".sqlite3",
+		                            ".sqlite",    ".mysql",
+		                            ".cockroach", ".autocommit" };
 	size_t n = strlen(name) - strlen(suffix);
 	for (size_t i = 0; i < MC_ARRAY_SIZE(segs); i++) {
 		size_t m = strlen(segs[i]);
@@ -197,8 +203,11 @@ static int popx_segment(const char *name, const char *suffix)
 	return 0;
 }
 
-static int classify_sql(struct detect *d, struct dirinfo **di, const char *rel,
-                        const char *name, const char *path)
+static int classify_sql(struct detect *d,
+                        struct dirinfo **di,
+                        const char *rel,
+                        const char *name,
+                        const char *path)
 {
 	size_t digits = leading_digits(name);
 	int fmt = 0, down = 0, error;
@@ -228,7 +237,8 @@ static int classify_sql(struct detect *d, struct dirinfo **di, const char *rel,
 		else if (digits && name[digits] == '_')
 			fmt = MC_FORMAT_PLAIN;
 		if (fmt && fmt != MC_FORMAT_PLAIN)
-			down = strstr(head, "+goose down") || strstr(head, "+migrate down") ||
+			down = strstr(head, "+goose down") ||
+			       strstr(head, "+migrate down") ||
 			       strstr(head, "migrate:down");
 	}
 	if (!fmt && !down) {
@@ -246,14 +256,18 @@ static int classify_sql(struct detect *d, struct dirinfo **di, const char *rel,
 	if (down)
 		(*di)->downs++;
 	if (head) {
-		(*di)->sqlite_hits += count_any(head, sqlite_words, MC_ARRAY_SIZE(sqlite_words));
-		(*di)->pg_hits += count_any(head, pg_words, MC_ARRAY_SIZE(pg_words));
+		(*di)->sqlite_hits += count_any(head, sqlite_words,
+		                                MC_ARRAY_SIZE(sqlite_words));
+		(*di)->pg_hits +=
+		        count_any(head, pg_words, MC_ARRAY_SIZE(pg_words));
 	}
 	mc_free(head);
 	return 0;
 }
 
-static int classify_file(struct detect *d, const char *rel, const char *name,
+static int classify_file(struct detect *d,
+                         const char *rel,
+                         const char *name,
                          const char *path)
 {
 	struct dirinfo *di = NULL;
@@ -299,13 +313,16 @@ static int classify_file(struct detect *d, const char *rel, const char *name,
 			const char *suffix;
 			const char *glob;
 		} models[] = {
-			{ "-models.ts", "**/*-models.ts" }, { "-models.js", "**/*-models.js" },
-			{ ".model.ts", "**/*.model.ts" }, { ".model.js", "**/*.model.js" },
+			{ "-models.ts", "**/*-models.ts" },
+			{ "-models.js", "**/*-models.js" },
+			{ ".model.ts", "**/*.model.ts" },
+			{ ".model.js", "**/*.model.js" },
 			{ ".entity.ts", "**/*.entity.ts" },
 		};
 		for (size_t i = 0; i < MC_ARRAY_SIZE(models); i++)
 			if (ends_with(name, models[i].suffix))
-				return push_copy(&d->model_globs, models[i].glob);
+				return push_copy(&d->model_globs,
+				                 models[i].glob);
 		if (!strcmp(name, "models.py"))
 			return push_copy(&d->model_globs, "**/models.py");
 	}
@@ -314,10 +331,15 @@ static int classify_file(struct detect *d, const char *rel, const char *name,
 
 static int skip_dir(const char *name)
 {
-	static const char *const skip[] = {
-		"node_modules", "vendor", "build", "dist", "target", "__pycache__",
-		"bower_components", "coverage", "tmp"
-	};
+	static const char *const skip[] = { "node_modules",
+		                            "vendor",
+		                            "build",
+		                            "dist",
+		                            "target",
+		                            "__pycache__",
+		                            "bower_components",
+		                            "coverage",
+		                            "tmp" };
 	if (name[0] == '.')
 		return 1;
 	for (size_t i = 0; i < MC_ARRAY_SIZE(skip); i++)
@@ -334,7 +356,8 @@ static int walk(struct detect *d, const char *rel, int depth)
 	struct stat st;
 	int error = 0;
 
-	if ((path = mc_asprintf("%s%s", d->wd, strcmp(rel, ".") ? rel : "")) == NULL)
+	if ((path = mc_asprintf("%s%s", d->wd, strcmp(rel, ".") ? rel : "")) ==
+	    NULL)
 		return mc_error_set_oom();
 	if ((dir = opendir(path)) == NULL) {
 		mc_free(path);
@@ -382,7 +405,8 @@ static int walk(struct detect *d, const char *rel, int depth)
 
 static int strong_format(int f)
 {
-	return f != MC_FORMAT_PLAIN && f != MC_FORMAT_SEQUELIZE && f != MC_FORMAT_AUTO;
+	return f != MC_FORMAT_PLAIN && f != MC_FORMAT_SEQUELIZE &&
+	       f != MC_FORMAT_AUTO;
 }
 
 static int best_format(const struct dirinfo *di)
@@ -410,6 +434,26 @@ static int is_migrations_dir(const struct dirinfo *di)
 	return !strcasecmp(base, "sql");
 }
 
+/* Folders of tests and examples hold migrations that are not the project's. */
+static int testish(const char *rel)
+{
+	static const char *const names[] = {
+		"test", "tests",   "testdata", "fixtures", "__tests__",
+		"spec", "example", "examples", "e2e",      "samples"
+	};
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		for (size_t i = 0; i < MC_ARRAY_SIZE(names); i++)
+			if (strlen(names[i]) == n &&
+			    !strncasecmp(p, names[i], n))
+				return 1;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -421,15 +465,19 @@ static int under_any(const mc_vec *dirs, const char *path)
 	for (size_t i = 0; i < dirs->len; i++) {
 		const char *dir = dirs->items[i];
 		size_t n = strlen(dir);
-		if (!strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0'))
+		if (!strncmp(path, dir, n) &&
+		    (path[n] == '/' || path[n] == '\0'))
 			return 1;
 	}
 	return 0;
 }
 
 /* Search a small text file for any of the words. */
-static int file_mentions(const char *wd, const char *rel, const char *const *words,
-                         size_t n, const char **which)
+static int file_mentions(const char *wd,
+                         const char *rel,
+                         const char *const *words,
+                         size_t n,
+                         const char **which)
 {
 	mc_buf path = MC_BUF_INIT, text = MC_BUF_INIT;
 	int found = 0;
@@ -451,15 +499,22 @@ static int file_mentions(const char *wd, const char *rel, const char *const *wor
 }
 
 /* Decide the dialect, saying on what grounds in why. */
-static mc_dialect guess_dialect(const struct detect *d, const mc_vec *dirs,
-                                mc_buf *why)
+static mc_dialect
+guess_dialect(const struct detect *d, const mc_vec *dirs, mc_buf *why)
 {
-	static const char *const pkg_sqlite[] = { "\"sqlite3\"", "\"better-sqlite3\"", "\"@libsql/client\"" };
-	static const char *const pkg_pg[] = { "\"pg\"", "\"pg-promise\"", "\"postgres\"" };
-	static const char *const go_sqlite[] = { "github.com/mattn/go-sqlite3", "modernc.org/sqlite" };
-	static const char *const go_pg[] = { "github.com/lib/pq", "github.com/jackc/pgx" };
-	static const char *const seq_sqlite[] = { "\"dialect\": \"sqlite\"", "\"dialect\":\"sqlite\"" };
-	static const char *const seq_pg[] = { "\"dialect\": \"postgres\"", "\"dialect\":\"postgres\"" };
+	static const char *const pkg_sqlite[] = { "\"sqlite3\"",
+		                                  "\"better-sqlite3\"",
+		                                  "\"@libsql/client\"" };
+	static const char *const pkg_pg[] = { "\"pg\"", "\"pg-promise\"",
+		                              "\"postgres\"" };
+	static const char *const go_sqlite[] = { "github.com/mattn/go-sqlite3",
+		                                 "modernc.org/sqlite" };
+	static const char *const go_pg[] = { "github.com/lib/pq",
+		                             "github.com/jackc/pgx" };
+	static const char *const seq_sqlite[] = { "\"dialect\": \"sqlite\"",
+		                                  "\"dialect\":\"sqlite\"" };
+	static const char *const seq_pg[] = { "\"dialect\": \"postgres\"",
+		                              "\"dialect\":\"postgres\"" };
 	static const struct {
 		const char *file;
 		const char *const *words;
@@ -467,12 +522,18 @@ static mc_dialect guess_dialect(const struct detect *d, const mc_vec *dirs,
 		mc_dialect dialect;
 		const char *what; /* followed by the word found */
 	} deps[] = {
-		{ "package.json", pkg_sqlite, MC_ARRAY_SIZE(pkg_sqlite), MC_DIALECT_SQLITE, "package.json depends on" },
-		{ "go.mod", go_sqlite, MC_ARRAY_SIZE(go_sqlite), MC_DIALECT_SQLITE, "go.mod requires" },
-		{ "config/config.json", seq_sqlite, MC_ARRAY_SIZE(seq_sqlite), MC_DIALECT_SQLITE, "config/config.json sets" },
-		{ "package.json", pkg_pg, MC_ARRAY_SIZE(pkg_pg), MC_DIALECT_POSTGRES, "package.json depends on" },
-		{ "go.mod", go_pg, MC_ARRAY_SIZE(go_pg), MC_DIALECT_POSTGRES, "go.mod requires" },
-		{ "config/config.json", seq_pg, MC_ARRAY_SIZE(seq_pg), MC_DIALECT_POSTGRES, "config/config.json sets" },
+		{ "package.json", pkg_sqlite, MC_ARRAY_SIZE(pkg_sqlite),
+		  MC_DIALECT_SQLITE, "package.json depends on" },
+		{ "go.mod", go_sqlite, MC_ARRAY_SIZE(go_sqlite),
+		  MC_DIALECT_SQLITE, "go.mod requires" },
+		{ "config/config.json", seq_sqlite, MC_ARRAY_SIZE(seq_sqlite),
+		  MC_DIALECT_SQLITE, "config/config.json sets" },
+		{ "package.json", pkg_pg, MC_ARRAY_SIZE(pkg_pg),
+		  MC_DIALECT_POSTGRES, "package.json depends on" },
+		{ "go.mod", go_pg, MC_ARRAY_SIZE(go_pg), MC_DIALECT_POSTGRES,
+		  "go.mod requires" },
+		{ "config/config.json", seq_pg, MC_ARRAY_SIZE(seq_pg),
+		  MC_DIALECT_POSTGRES, "config/config.json sets" },
 	};
 	unsigned sq = 0, pg = 0;
 	const char *w = NULL;
@@ -488,23 +549,28 @@ static mc_dialect guess_dialect(const struct detect *d, const mc_vec *dirs,
 	}
 	if (sq != pg) {
 		result = sq > pg ? MC_DIALECT_SQLITE : MC_DIALECT_POSTGRES;
-		rc = mc_buf_puts(why, sq > pg ? "the migrations use SQLite-only SQL such as AUTOINCREMENT or PRAGMA"
-		                              : "the migrations use PostgreSQL-only SQL such as SERIAL, JSONB or $$");
+		rc = mc_buf_puts(
+		        why,
+		        sq > pg ? "the migrations use SQLite-only SQL such as AUTOINCREMENT or PRAGMA"
+		                : "the migrations use PostgreSQL-only SQL such as SERIAL, JSONB or $$");
 		goto done;
 	}
 	for (size_t i = 0; i < MC_ARRAY_SIZE(deps); i++)
-		if (file_mentions(d->wd, deps[i].file, deps[i].words, deps[i].n, &w)) {
+		if (file_mentions(d->wd, deps[i].file, deps[i].words, deps[i].n,
+		                  &w)) {
 			result = deps[i].dialect;
 			rc = mc_buf_printf(why, "%s %s", deps[i].what, w);
 			goto done;
 		}
 	if (d->sqlite_files.len) {
 		result = MC_DIALECT_SQLITE;
-		rc = mc_buf_printf(why, "SQLite database file '%s' in the work tree",
+		rc = mc_buf_printf(why,
+		                   "SQLite database file '%s' in the work tree",
 		                   (const char *)d->sqlite_files.items[0]);
 		goto done;
 	}
-	rc = mc_buf_puts(why, "default: nothing in the repository points at SQLite");
+	rc = mc_buf_puts(why,
+	                 "default: nothing in the repository points at SQLite");
 done:
 	if (rc < 0)
 		mc_error_clear(); /* only the note is lost */
@@ -514,8 +580,9 @@ done:
 /* A value in git-config syntax: quoted when it would not survive bare. */
 static int put_value(mc_buf *b, const char *v)
 {
-	int quote = v[0] == ' ' || v[0] == '\t' || strpbrk(v, "#;\"\\") != NULL ||
-	            (*v && (v[strlen(v) - 1] == ' ' || v[strlen(v) - 1] == '\t'));
+	int quote =
+	        v[0] == ' ' || v[0] == '\t' || strpbrk(v, "#;\"\\") != NULL ||
+	        (*v && (v[strlen(v) - 1] == ' ' || v[strlen(v) - 1] == '\t'));
 	int error = 0;
 
 	if (!quote)
@@ -530,8 +597,8 @@ static int put_value(mc_buf *b, const char *v)
 	return error ? error : mc_buf_putc(b, '"');
 }
 
-static int put_key(mc_buf *b, const char *comment, const char *key,
-                   const char *value)
+static int
+put_key(mc_buf *b, const char *comment, const char *key, const char *value)
 {
 	int error;
 	if ((comment && (error = mc_buf_printf(b, "\t# %s\n", comment)) < 0) ||
@@ -542,21 +609,29 @@ static int put_key(mc_buf *b, const char *comment, const char *key,
 }
 
 struct plan {
-	mc_vec dirs;          /* char*, borrowed from detect or options */
-	int format;           /* mc_format */
+	mc_vec dirs; /* char*, borrowed from detect or options */
+	int format;  /* mc_format */
 	mc_dialect dialect;
 	int require_down;
 	const char *deploy_ref;
 	int deploy_ref_found;
-	mc_vec models;        /* char*, borrowed */
+	mc_vec models; /* char*, borrowed */
 };
 
 static int compose(mc_buf *b, const struct plan *p)
 {
 	int error = 0;
 
-#define PUT(s) do { if ((error = mc_buf_puts(b, (s))) < 0) return error; } while (0)
-#define KEY(c, k, v) do { if ((error = put_key(b, (c), (k), (v))) < 0) return error; } while (0)
+#define PUT(s)                                                                 \
+	do {                                                                   \
+		if ((error = mc_buf_puts(b, (s))) < 0)                         \
+			return error;                                          \
+	} while (0)
+#define KEY(c, k, v)                                                           \
+	do {                                                                   \
+		if ((error = put_key(b, (c), (k), (v))) < 0)                   \
+			return error;                                          \
+	} while (0)
 	PUT("# .migcheck: configuration of migcheck, written by 'migcheck init'.\n"
 	    "# git-config syntax: edit with 'git config -f .migcheck <section>.<key> <value>'.\n"
 	    "# Any key can be overridden per clone with\n"
@@ -570,8 +645,9 @@ static int compose(mc_buf *b, const struct plan *p)
 	    "format", format_names[p->format]);
 	KEY("postgres | sqlite: how the SQL is parsed and which scratch database replays it",
 	    "dialect", mc_dialect_name(p->dialect));
-	KEY(p->require_down ? "a migration without a down script is a finding"
-	                    : "a migration without a down script is a finding (no down scripts were found, so off)",
+	KEY(p->require_down
+	            ? "a migration without a down script is a finding"
+	            : "a migration without a down script is a finding (no down scripts were found, so off)",
 	    "requireDown", p->require_down ? "true" : "false");
 	PUT("\n[deploy]\n");
 	KEY(p->deploy_ref_found
@@ -594,8 +670,10 @@ static int compose(mc_buf *b, const struct plan *p)
 	if (p->format == MC_FORMAT_SEQUELIZE) {
 		PUT("\n[runner]\n");
 		KEY("how to run migrations that are not SQL: {file} is the migration file, {url} the scratch database",
-		    "up", "npx sequelize-cli db:migrate --to {file} --url {url}");
-		KEY(NULL, "down", "npx sequelize-cli db:migrate:undo --url {url}");
+		    "up",
+		    "npx sequelize-cli db:migrate --to {file} --url {url}");
+		KEY(NULL, "down",
+		    "npx sequelize-cli db:migrate:undo --url {url}");
 	} else {
 		PUT("\n[runner]\n"
 		    "\t# how to run migrations that are not SQL (e.g. Sequelize JS): {file}, {url}\n"
@@ -614,8 +692,8 @@ static int compose(mc_buf *b, const struct plan *p)
 }
 
 /* Write text to a new file beside target, check it loads, move it in place. */
-static int write_checked(const char *target, const char *text, size_t len,
-                         int dry_run)
+static int
+write_checked(const char *target, const char *text, size_t len, int dry_run)
 {
 	const char *tmpdir = getenv("TMPDIR");
 	char *tmp = NULL;
@@ -623,38 +701,46 @@ static int write_checked(const char *target, const char *text, size_t len,
 	FILE *f = NULL;
 	int fd, rc = MC_EXIT_ENV;
 
-	tmp = dry_run ? mc_asprintf("%s/migcheck-init.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp")
+	tmp = dry_run ? mc_asprintf("%s/migcheck-init.XXXXXX",
+	                            tmpdir && *tmpdir ? tmpdir : "/tmp")
 	              : mc_asprintf("%s.XXXXXX", target);
 	if (!tmp)
 		return cli_error(MC_EXIT_ENV, "out of memory");
 	if ((fd = mkstemp(tmp)) < 0) {
-		rc = cli_error(MC_EXIT_ENV, "cannot create '%s': %s", tmp, strerror(errno));
+		rc = cli_error(MC_EXIT_ENV, "cannot create '%s': %s", tmp,
+		               strerror(errno));
 		mc_free(tmp);
 		return rc;
 	}
 	if ((f = fdopen(fd, "w")) == NULL) {
 		close(fd);
-		rc = cli_error(MC_EXIT_ENV, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = cli_error(MC_EXIT_ENV, "cannot write '%s': %s", tmp,
+		               strerror(errno));
 		goto done;
 	}
 	if (fwrite(text, 1, len, f) != len || fclose(f) != 0) {
 		f = NULL;
-		rc = cli_error(MC_EXIT_ENV, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = cli_error(MC_EXIT_ENV, "cannot write '%s': %s", tmp,
+		               strerror(errno));
 		goto done;
 	}
 	f = NULL;
 	if (chmod(tmp, 0644) < 0) {
-		rc = cli_error(MC_EXIT_ENV, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = cli_error(MC_EXIT_ENV, "cannot write '%s': %s", tmp,
+		               strerror(errno));
 		goto done;
 	}
 	if (mc_config_load_file(&c, tmp, CONFIG_FILE) < 0) {
 		/* a bug in init, not the user's doing: say so */
-		rc = cli_error(MC_EXIT_ENV, "internal error: the generated .migcheck does not load: %s",
-		               mc_error_last() ? mc_error_last()->message : "?");
+		rc = cli_error(
+		        MC_EXIT_ENV,
+		        "internal error: the generated .migcheck does not load: %s",
+		        mc_error_last() ? mc_error_last()->message : "?");
 		goto done;
 	}
 	if (!dry_run && rename(tmp, target) < 0) {
-		rc = cli_error(MC_EXIT_ENV, "cannot write '%s': %s", CONFIG_FILE, strerror(errno));
+		rc = cli_error(MC_EXIT_ENV, "cannot write '%s': %s",
+		               CONFIG_FILE, strerror(errno));
 		goto done;
 	}
 	if (!dry_run) {
@@ -729,19 +815,22 @@ int cmd_init(int argc, char **argv)
 			goto check_opt;
 		case OPT_DIALECT:
 			dialect_set = 1;
-			error = mc_config_set(opt, "migrations.dialect", optarg);
+			error = mc_config_set(opt, "migrations.dialect",
+			                      optarg);
 			goto check_opt;
 		case OPT_MFORMAT:
 			format_set = 1;
 			error = mc_config_set(opt, "migrations.format", optarg);
 		check_opt:
 			if (error < 0) {
-				rc = cli_usage_error("init", usage, "%s", mc_error_last()->message);
+				rc = cli_usage_error("init", usage, "%s",
+				                     mc_error_last()->message);
 				goto out;
 			}
 			break;
 		case '?':
-			rc = cli_bad_option("init", usage, shortopts, argc, argv);
+			rc = cli_bad_option("init", usage, shortopts, argc,
+			                    argv);
 			goto out;
 		default:
 			if ((rc = cli_common_opt(ch, optarg, "init")) != 0)
@@ -749,7 +838,8 @@ int cmd_init(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		rc = cli_usage_error("init", usage, "unexpected argument '%s'", argv[optind]);
+		rc = cli_usage_error("init", usage, "unexpected argument '%s'",
+		                     argv[optind]);
 		goto out;
 	}
 
@@ -760,9 +850,10 @@ int cmd_init(int argc, char **argv)
 	}
 	existed = lstat(mc_buf_cstr(&target), &st) == 0;
 	if (existed && !force && !dry_run) {
-		rc = cli_error(MC_EXIT_USAGE,
-		               "'%s' already exists; run 'migcheck init --force' to overwrite it",
-		               CONFIG_FILE);
+		rc = cli_error(
+		        MC_EXIT_USAGE,
+		        "'%s' already exists; run 'migcheck init --force' to overwrite it",
+		        CONFIG_FILE);
 		goto out;
 	}
 
@@ -775,12 +866,16 @@ int cmd_init(int argc, char **argv)
 	if (opt->dirs.len) {
 		for (size_t i = 0; i < opt->dirs.len; i++) {
 			mc_buf dp = MC_BUF_INIT;
-			int isdir = mc_buf_joinpath(&dp, d.wd, opt->dirs.items[i]) == 0 &&
-			            stat(mc_buf_cstr(&dp), &st) == 0 && S_ISDIR(st.st_mode);
+			int isdir = mc_buf_joinpath(&dp, d.wd,
+			                            opt->dirs.items[i]) == 0 &&
+			            stat(mc_buf_cstr(&dp), &st) == 0 &&
+			            S_ISDIR(st.st_mode);
 			mc_buf_dispose(&dp);
 			if (!isdir) {
-				rc = cli_error(MC_EXIT_USAGE, "no folder '%s' in the work tree",
-				               (const char *)opt->dirs.items[i]);
+				rc = cli_error(
+				        MC_EXIT_USAGE,
+				        "no folder '%s' in the work tree",
+				        (const char *)opt->dirs.items[i]);
 				goto out;
 			}
 			if (mc_vec_push(&p.dirs, opt->dirs.items[i]) < 0) {
@@ -789,16 +884,30 @@ int cmd_init(int argc, char **argv)
 			}
 		}
 	} else {
+		int real = 0;
 		for (size_t i = 0; i < d.dirs.len; i++) {
 			struct dirinfo *di = d.dirs.items[i];
-			if (is_migrations_dir(di) && mc_vec_push(&p.dirs, di->rel) < 0) {
+			if (is_migrations_dir(di) && !testish(di->rel))
+				real = 1;
+		}
+		for (size_t i = 0; i < d.dirs.len; i++) {
+			struct dirinfo *di = d.dirs.items[i];
+			if (!is_migrations_dir(di))
+				continue;
+			if (real && testish(di->rel)) {
+				note("skipped '%s': test or example migrations",
+				     di->rel);
+				continue;
+			}
+			if (mc_vec_push(&p.dirs, di->rel) < 0) {
 				rc = cli_error_last();
 				goto out;
 			}
 		}
 		if (p.dirs.len == 0) {
-			rc = cli_error(MC_EXIT_USAGE,
-			               "no migrations folder found in the work tree; name it with 'migcheck init --dir <dir>'");
+			rc = cli_error(
+			        MC_EXIT_USAGE,
+			        "no migrations folder found in the work tree; name it with 'migcheck init --dir <dir>'");
 			goto out;
 		}
 	}
@@ -833,13 +942,15 @@ int cmd_init(int argc, char **argv)
 				if (!strcmp(di->rel, p.dirs.items[i]))
 					n = di->migrations;
 			}
-			note("migrations: '%s' (%u file%s)", (const char *)p.dirs.items[i],
-			     n, n == 1 ? "" : "s");
+			note("migrations: '%s' (%u file%s)",
+			     (const char *)p.dirs.items[i], n,
+			     n == 1 ? "" : "s");
 		}
 		note("format: %s%s", format_names[p.format],
 		     format_set ? " (--migration-format)"
-		     : p.format == MC_FORMAT_AUTO ? " (the folders differ or nothing matched: detected per folder)"
-		                                  : "");
+		     : p.format == MC_FORMAT_AUTO
+		             ? " (the folders differ or nothing matched: detected per folder)"
+		             : "");
 	}
 
 	/* dialect */
@@ -848,7 +959,8 @@ int cmd_init(int argc, char **argv)
 		note("dialect: %s (--dialect)", mc_dialect_name(p.dialect));
 	} else {
 		p.dialect = guess_dialect(&d, &p.dirs, &why);
-		note("dialect: %s (%s)", mc_dialect_name(p.dialect), mc_buf_cstr(&why));
+		note("dialect: %s (%s)", mc_dialect_name(p.dialect),
+		     mc_buf_cstr(&why));
 	}
 
 	/* deploy ref */
@@ -868,9 +980,11 @@ int cmd_init(int argc, char **argv)
 
 	/* model paths: folders named models/, then file-name patterns */
 	mc_vec_sort(&d.model_dirs, cmp_str);
-	for (size_t i = 0; i < d.model_dirs.len && p.models.len < MAX_MODELS; i++) {
+	for (size_t i = 0; i < d.model_dirs.len && p.models.len < MAX_MODELS;
+	     i++) {
 		char *m = d.model_dirs.items[i];
-		size_t n = strlen(m) - 3; /* drop the trailing slash-star-star */
+		size_t n =
+		        strlen(m) - 3; /* drop the trailing slash-star-star */
 		char *dir = mc_strndup(m, n);
 		int skip = !dir || under_any(&p.dirs, dir);
 		/* models/ inside an already listed models/ */
@@ -886,7 +1000,8 @@ int cmd_init(int argc, char **argv)
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < d.model_globs.len && p.models.len < MAX_MODELS; i++)
+	for (size_t i = 0; i < d.model_globs.len && p.models.len < MAX_MODELS;
+	     i++)
 		if (mc_vec_push(&p.models, d.model_globs.items[i]) < 0) {
 			rc = cli_error_last();
 			goto out;
@@ -909,8 +1024,8 @@ int cmd_init(int argc, char **argv)
 		rc = cli_error_last();
 		goto out;
 	}
-	if ((rc = write_checked(mc_buf_cstr(&target), mc_buf_cstr(&text), text.size,
-	                        dry_run)) != 0)
+	if ((rc = write_checked(mc_buf_cstr(&target), mc_buf_cstr(&text),
+	                        text.size, dry_run)) != 0)
 		goto out;
 	fwrite(mc_buf_cstr(&text), 1, text.size, stdout);
 	fflush(stdout);
