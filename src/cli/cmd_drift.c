@@ -17,8 +17,8 @@
 static const char usage_short[] =
 	"usage: migcheck drift [--db <url>] [--scratch <url>] [--schema <name>]...\n"
 	"                      [--require-applied] [--with-privileges] [--history-only] [--sql]\n"
-	"                      [--print-snapshot]\n"
-	"                      [--statement-timeout <ms>] [--lock-timeout <ms>] [--table <name>]\n";
+	"                      [--statement-timeout <ms>] [--lock-timeout <ms>] [--table <name>]\n"
+	"                      [--print-snapshot]\n";
 
 static const char usage_long[] =
 	"Compare a live database with the migrations: which are applied (history\n"
