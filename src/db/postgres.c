@@ -454,7 +454,10 @@ static int read_functions(reader *rd)
 	                   " CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END, "
 	                   " CASE WHEN p.prokind = 'a' THEN pg_catalog.pg_get_function_result(p.oid) ELSE pg_catalog.pg_get_functiondef(p.oid) END "
 	                   "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-	                   "WHERE " NSP_OK("n") " AND " NOT_EXT("pg_proc", "p.oid"))) < 0)
+	                   "WHERE " NSP_OK("n") " AND " NOT_EXT("pg_proc", "p.oid")
+	                   /* range and multirange constructors come with their type */
+	                   " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
+	                   "  'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'i')")) < 0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++) {
 		static const char *const keys[] = { "kind", "definition", NULL };

@@ -301,9 +301,19 @@ done:
 
 static int find_bindir(char **out)
 {
-	const char *path = getenv("PATH");
+	const char *path;
 	glob_t g;
 	*out = NULL;
+	/* an explicit choice (tests, unusual installs) is the only one */
+	if ((path = getenv("MIGCHECK_PG_BINDIR")) != NULL && *path) {
+		char *cand = mc_asprintf("%s/initdb", path);
+		int ok = cand && access(cand, X_OK) == 0;
+		mc_free(cand);
+		if (ok && !(*out = mc_strdup(path)))
+			return mc_error_set_oom();
+		return ok ? 0 : MC_ENOTFOUND;
+	}
+	path = getenv("PATH");
 	if (path) {
 		const char *p = path;
 		while (*p) {
