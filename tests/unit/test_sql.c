@@ -103,6 +103,8 @@ static void expect_error(const char *sql, mc_dialect d, unsigned line,
 	expect_error_len(sql, strlen(sql), d, 1, line, message);
 }
 
+static int tokens_equal(const char *a, const char *b, mc_dialect d);
+
 /* --- PostgreSQL ---------------------------------------------------------- */
 
 static void sql__pg_simple(void **state)
@@ -184,6 +186,16 @@ static void sql__pg_strings(void **state)
 	SPLIT("SELECT 'it''s; fine';\nSELECT E'a\\'b; c';\nSELECT U&'d\\0061t;a';", PG,
 	      { "SELECT 'it''s; fine';", 1, 0 }, { "SELECT E'a\\'b; c';", 2, 0 },
 	      { "SELECT U&'d\\0061t;a';", 3, 0 });
+}
+
+static void sql__pg_unicode_escape_string_last(void **state)
+{
+	(void)state;
+	/* libpg_query's scanner reports U&'' tokens as empty: not trusted */
+	SPLIT("SELECT 1, U&'\\0061;' -- c\n", PG, { "SELECT 1, U&'\\0061;'", 1, 0 });
+	SPLIT("SELECT U&\"a;\" \n\n", PG, { "SELECT U&\"a;\"", 1, 0 });
+	assert_int_equal(tokens_equal("SELECT U&'a'", "SELECT U&'b'", PG), 0);
+	assert_int_equal(tokens_equal("SELECT U&'a' ", "SELECT  U&'a'", PG), 1);
 }
 
 static void sql__pg_nested_block_comments(void **state)
@@ -728,6 +740,7 @@ int main(void)
 		cmocka_unit_test(sql__pg_dollar_quotes),
 		cmocka_unit_test(sql__pg_do_block),
 		cmocka_unit_test(sql__pg_strings),
+		cmocka_unit_test(sql__pg_unicode_escape_string_last),
 		cmocka_unit_test(sql__pg_nested_block_comments),
 		cmocka_unit_test(sql__pg_line_comment_with_semicolon),
 		cmocka_unit_test(sql__pg_quoted_identifiers),
