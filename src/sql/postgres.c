@@ -83,6 +83,50 @@ int mc_sql__is_blank_postgres(const char *sql, size_t len)
 	return skip_space(sql, 0, len) == len;
 }
 
+/*
+ * PostgreSQL's scanner matches a whole run of operator characters (scan.l
+ * op_chars) and then may keep only its first one or two: "+++" is three
+ * "+", each cut from a fresh match of the rest of the run, and each "/" "*"
+ * inside a comment starts the same way. A run of L characters can so cost
+ * L*L steps (20 KB of "+" take ten seconds). Runs longer than RUN_FREE
+ * count L*L against RUN_BUDGET, which no real script comes near; past it
+ * the text is refused instead of hanging the tool.
+ */
+#define RUN_FREE   256
+#define RUN_BUDGET 10000000ull
+
+static int op_char(char c)
+{
+	return c != '\0' && strchr("~!@#^&|`?+-*/%<>=", c) != NULL;
+}
+
+/* @return the offset of the run that exhausts the budget, or (size_t)-1 */
+static size_t costly_operator_run(const char *s, size_t n, size_t *run_len)
+{
+	unsigned long long cost = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j;
+
+		if (!op_char(s[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; j < n && op_char(s[j]); j++)
+			;
+		if (j - i > RUN_FREE) {
+			cost += (unsigned long long)(j - i) * (j - i);
+			if (cost > RUN_BUDGET) {
+				*run_len = j - i;
+				return i;
+			}
+		}
+		i = j;
+	}
+	return (size_t)-1;
+}
+
 /* @return the byte offset of the chars-th character (0-based) of s */
 static size_t char_to_byte(const char *s, size_t n, size_t chars)
 {
@@ -351,11 +395,15 @@ int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
 	PgQueryScanResult raw;
 	PgQuery__ScanResult *toks = NULL;
 	size_t *sig = NULL; /* indexes of the tokens that are not comments */
-	size_t n = len - start, ti = 0, nsig = 0, k;
+	size_t n = len - start, ti = 0, nsig = 0, k, run = 0;
 	char *text;
 	int i, error = 0;
 	int have_scan = 0;
 
+	if ((k = costly_operator_run(sql + start, n, &run)) != (size_t)-1)
+		return mc_sql__parse_error(err, mc_sql__line_at(lc, start + k),
+		                           "run of %zu operator characters is too long for the PostgreSQL scanner",
+		                           run);
 	if ((text = mc_strndup(sql + start, n)) == NULL)
 		return mc_error_set_oom();
 
