@@ -42,7 +42,10 @@ enum {
 	MC_SCRIPT_NO_TRANSACTION = (1 << 0), /* format or statements say so */
 	MC_SCRIPT_IRREVERSIBLE = (1 << 1),   /* -- migcheck:irreversible <reason> */
 	MC_SCRIPT_BLANK = (1 << 2),          /* nothing but comments/whitespace */
-	MC_SCRIPT_OWN_TRANSACTION = (1 << 3) /* BEGIN/COMMIT inside: run as written */
+	MC_SCRIPT_OWN_TRANSACTION = (1 << 3), /* BEGIN/COMMIT inside: run as written */
+	MC_SCRIPT_UNREADABLE = (1 << 4) /* unreadable, not UTF-8 or a NUL inside
+	                                 * (a malformed finding says why): sql is
+	                                 * empty, never run it */
 };
 
 /** One direction (up or down) of a migration. */
