@@ -99,7 +99,7 @@ static int flags_words(mc_buf *out, const mc_migration *m, const char *sep)
 		words[n++] = "own-tx";
 	if (df & MC_SCRIPT_IRREVERSIBLE)
 		words[n++] = "irreversible";
-	if (!m->replayable || (m->language && !mc_cli.config->runner_up))
+	if (!m->replayable)
 		words[n++] = "not-replayable";
 	if (m->kind != MC_MIGRATION_VERSIONED)
 		words[n++] = kind_name(m->kind);
@@ -136,10 +136,7 @@ static json_t *migration_json(const mc_migration *m, const char *dir)
 	json_object_set_new(o, "kind", json_string(kind_name(m->kind)));
 	json_object_set_new(o, "language", jstr(m->language));
 	json_object_set_new(o, "dialect", jstr(m->dialect));
-	json_object_set_new(
-	        o, "replayable",
-	        json_boolean(m->replayable &&
-	                     (!m->language || mc_cli.config->runner_up)));
+	json_object_set_new(o, "replayable", json_boolean(m->replayable));
 	json_object_set_new(
 	        o, "transaction",
 	        json_boolean(!((uf | df) & MC_SCRIPT_NO_TRANSACTION)));
@@ -422,6 +419,13 @@ int cmd_list(int argc, char **argv)
 			rc = cli_error(MC_EXIT_ENV, "out of memory");
 			goto done;
 		}
+		/* keep peak memory down on big folders: the text is all we need
+		 * now */
+		json_decref(arr);
+		arr = NULL;
+		free(s);
+		s = NULL;
+		mc_vec_dispose_deep(&lists, list_free_v);
 		rc = cli_emit_report(report);
 		goto done;
 	}

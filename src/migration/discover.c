@@ -583,7 +583,7 @@ static int join_sections(mc_buf *out,
 	return 0;
 }
 
-static mc_migration *new_migration(const struct rec *r)
+static mc_migration *new_migration(const struct ctx *cx, const struct rec *r)
 {
 	mc_migration *m = mc_calloc(1, sizeof(*m));
 	if (!m)
@@ -599,7 +599,13 @@ static mc_migration *new_migration(const struct rec *r)
 		mc_migration_free(m);
 		return NULL;
 	}
-	m->replayable = 1;
+	/* SQL we run; JS (and TS) through [runner]; Go, Java, Kotlin never */
+	if (!m->language)
+		m->replayable = 1;
+	else
+		m->replayable = (!strcmp(m->language, "js") ||
+		                 !strcmp(m->language, "ts")) &&
+		                cx->opts->have_runner;
 	return m;
 }
 
@@ -791,7 +797,7 @@ static int group(struct ctx *cx, mc_vec *recs)
 
 		while (j < recs->len && same_key(first, recs->items[j]))
 			j++;
-		if ((m = new_migration(first)) == NULL)
+		if ((m = new_migration(cx, first)) == NULL)
 			return mc_error_set_oom();
 		if (first->ni.part == MC_PART_BOTH) {
 			error = parse_both(cx, m, first);

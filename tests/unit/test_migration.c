@@ -452,6 +452,7 @@ static void migration__goose(void **state MC_UNUSED)
 	assert_true(m->down->flags & MC_SCRIPT_NO_TRANSACTION);
 	m = mig(&p, 1);
 	assert_string_equal(m->language, "go");
+	assert_int_equal(m->replayable, 0);
 	assert_string_equal(m->up->path, "m/00002_b.go");
 	assert_null(m->up->stmts);
 	assert_int_equal(mc_report_count(p.report), 1);
@@ -596,6 +597,7 @@ static void migration__sequelize(void **state MC_UNUSED)
 	assert_null(mig(&p, 0)->down);
 	assert_non_null(mig(&p, 1)->down);
 	assert_string_equal(mig(&p, 1)->language, "js");
+	assert_int_equal(mig(&p, 1)->replayable, 1);
 	assert_int_equal(mc_report_count(p.report), 0);
 	parsed_free(&p);
 
