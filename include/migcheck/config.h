@@ -48,4 +48,44 @@ void mc_config_free(mc_config *c);
 /** Apply [severity] overrides to a report. */
 MC_NODISCARD int mc_config_apply_severities(const mc_config *c, mc_report *r);
 
+/*
+ * Keys are "section.key" as in .migcheck ("migrations.dir", "deploy.ref",
+ * "severity.missing-down"), case-insensitive. The repository's git config
+ * carries the same keys under a "migcheck" section with the .migcheck
+ * section as subsection: `git config migcheck.migrations.dir db/sql` is
+ * [migcheck "migrations"] dir = db/sql. Values set there replace those of
+ * .migcheck (for a multi-valued key, the whole list); $MIGCHECK_SCRATCH_URL
+ * replaces scratch.postgres; options then go through mc_config_set.
+ */
+
+/**
+ * Set a key as a command-line option does, validated exactly as the file
+ * loader validates it. A multi-valued key (migrations.dir, deploy.ref,
+ * models.path, drift.ignore) gets value as its only value.
+ * @param key "section.key", e.g. "migrations.dialect"
+ * @param value the text as the user wrote it; copied
+ * @return 0, or MC_ERROR with an MC_ERROR_CONFIG message such as
+ *   "bad value 'mysql' for 'migrations.dialect': expected postgres or sqlite"
+ *   (values of scratch.postgres are never quoted: they may hold a password)
+ */
+MC_NODISCARD int mc_config_set(mc_config *c, const char *key, const char *value);
+/** As mc_config_set, but a multi-valued key gets value appended. */
+MC_NODISCARD int mc_config_add(mc_config *c, const char *key, const char *value);
+
+/**
+ * Load a config file in git-config syntax from path, without any git
+ * config overlay or environment (tests, tools). Messages name display
+ * (e.g. ".migcheck") and the line.
+ * @param[out] out free with mc_config_free
+ * @return 0, MC_ENOTFOUND (no such file; nothing set), MC_ERROR
+ */
+MC_NODISCARD int mc_config_load_file(mc_config **out, const char *path,
+                                     const char *display);
+
+/** @return 1 when key names a known configuration key, else 0. */
+int mc_config_key_known(const char *key);
+
+/** @return the severity configured for code, or its registered default. */
+mc_severity mc_config_severity(const mc_config *c, const char *code);
+
 #endif

@@ -4,8 +4,8 @@
 #ifndef MIGCHECK_REPO_H
 #define MIGCHECK_REPO_H
 
-#include "common.h"
 #include "buf.h"
+#include "common.h"
 #include "migration.h"
 
 typedef struct mc_repo mc_repo;
@@ -34,5 +34,23 @@ int mc_repo_has_commit(mc_repo *r, const char *rev);
  * work tree), else the common git dir's hooks/ (shared by worktrees).
  */
 MC_NODISCARD int mc_repo_hooks_dir(mc_buf *out, mc_repo *r);
+/**
+ * Create a repository at path (tests, tools), like `git init [--bare]`.
+ * @param[out] out free with mc_repo_free
+ * @return 0, MC_ERROR (MC_ERROR_GIT)
+ */
+MC_NODISCARD int mc_repo_init(mc_repo **out, const char *path, int bare);
+
+/**
+ * The ref a team most likely deploys from: the branch origin's HEAD names
+ * (refs/remotes/origin/HEAD), else refs/remotes/origin/main or master,
+ * else refs/heads/main or master.
+ * @param[out] out receives the full ref name (replaces its content)
+ * @param[out] how optional: a static phrase saying which rule matched,
+ *   e.g. "origin's default branch (refs/remotes/origin/HEAD)"
+ * @return 0, MC_ENOTFOUND (none of them exists), MC_ERROR
+ */
+MC_NODISCARD int mc_repo_default_deploy_ref(mc_buf *out, const char **how,
+                                            mc_repo *r);
 
 #endif

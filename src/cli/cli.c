@@ -94,7 +94,7 @@ int cli_common_opt(int c, const char *arg, const char *cmd)
 	case MC_OPT_FORMAT:
 		if (mc_output_format_parse(&mc_cli.format, arg) < 0)
 			return cli_usage_error(cmd, NULL,
-			                       "unknown format '%s' (text, json, junit, sarif, github)",
+			                       "unknown format '%s' (text, json, junit, sarif, github, markdown)",
 			                       arg);
 		mc_cli.format_set = 1;
 		return 0;

@@ -52,7 +52,7 @@ enum {
 	{ "help", no_argument, NULL, 'h' }
 #define MC_COMMON_SHORTOPTS "qvh"
 #define MC_COMMON_HELP                                                              \
-	"      --format <fmt>    text (default), json, junit, sarif, github\n"         \
+	"      --format <fmt>    text (default), json, junit, sarif, github, markdown\n" \
 	"      --color <when>    auto (default), always, never\n"                      \
 	"  -q, --quiet           print errors only\n"                                  \
 	"  -v, --verbose         print details of warnings and every grouped file\n"   \

@@ -50,7 +50,7 @@ static void print_help(FILE *f)
 	fputs(usage, f);
 	fputs("Keeps database migrations honest: immutability, ordering, round trips, drift.\n\n"
 	      "  -C <dir>              run as if started in <dir>\n"
-	      "      --format <fmt>    text (default), json, junit, sarif, github\n"
+	      "      --format <fmt>    text (default), json, junit, sarif, github, markdown\n"
 	      "      --color <when>    auto (default), always, never\n"
 	      "  -q, --quiet           print errors only\n"
 	      "  -v, --verbose         print more detail\n"

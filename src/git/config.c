@@ -1,13 +1,89 @@
 /*
  * config.c: loading .migcheck and git config migcheck.* (see config.h).
- * NEEDSWORK: defaults only so far; the foundation issue fills this in.
+ *
+ * libgit2 parses the files (so `git config -f .migcheck` and migcheck agree
+ * on the syntax) and hands back normalised entries in file order; it does
+ * not say on which line an entry was, so when an entry is rejected the file
+ * text is scanned again for the n-th occurrence of that section/key to put
+ * file:line in the message.
+ *
+ * Layers, later ones win: defaults, .migcheck (work tree, or HEAD's tree in
+ * a bare repository), the repository's git config ([migcheck "<section>"]
+ * <key>), $MIGCHECK_SCRATCH_URL, then options through mc_config_set. Within
+ * one layer a multi-valued key accumulates; a later layer that sets it
+ * replaces the whole list.
  */
 #include "migcheck/config.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "git_internal.h"
 #include "migcheck/alloc.h"
+#include "migcheck/buf.h"
 #include "migcheck/errors.h"
 #include "util/banned.h"
+
+#define CONFIG_FILE      ".migcheck"
+#define MAX_CONFIG_SIZE  ((size_t)1024 * 1024)
+
+enum key_id {
+	K_DIR = 0,
+	K_FORMAT,
+	K_DIALECT,
+	K_REQUIRE_DOWN,
+	K_TABLE,
+	K_DEPLOY_REF,
+	K_MODELS_PATH,
+	K_MODELS_PATTERN,
+	K_MODELS_SCHEMA,
+	K_MODELS_COMMAND,
+	K_RUNNER_UP,
+	K_RUNNER_DOWN,
+	K_SCRATCH_POSTGRES,
+	K_DRIFT_IGNORE,
+	K_SEVERITY /* severity.<code>: not in the table, matched by prefix */
+};
+
+struct key_def {
+	const char *name; /* canonical spelling, used in messages */
+	enum key_id id;
+	int multi;
+};
+
+static const struct key_def keys[] = {
+	{ "migrations.dir", K_DIR, 1 },
+	{ "migrations.format", K_FORMAT, 0 },
+	{ "migrations.dialect", K_DIALECT, 0 },
+	{ "migrations.requireDown", K_REQUIRE_DOWN, 0 },
+	{ "migrations.table", K_TABLE, 0 },
+	{ "deploy.ref", K_DEPLOY_REF, 1 },
+	{ "models.path", K_MODELS_PATH, 1 },
+	{ "models.pattern", K_MODELS_PATTERN, 0 },
+	{ "models.schema", K_MODELS_SCHEMA, 0 },
+	{ "models.command", K_MODELS_COMMAND, 0 },
+	{ "runner.up", K_RUNNER_UP, 0 },
+	{ "runner.down", K_RUNNER_DOWN, 0 },
+	{ "scratch.postgres", K_SCRATCH_POSTGRES, 0 },
+	{ "drift.ignore", K_DRIFT_IGNORE, 1 },
+};
+
+static const struct key_def severity_key = { "severity", K_SEVERITY, 0 };
+
+/* Format names as .migcheck spells them; index is the mc_format value. */
+static const char *const format_names[] = {
+	"auto", "golang-migrate", "dbmate", "goose", "sql-migrate",
+	"flyway", "popx", "plain", "sequelize"
+};
+
+enum { MODE_REPLACE, MODE_APPEND };
 
 int mc_config_new(mc_config **out)
 {
@@ -51,12 +127,6 @@ void mc_config_free(mc_config *c)
 	mc_free(c);
 }
 
-int mc_config_load(mc_config **out, mc_repo *repo)
-{
-	(void)repo;
-	return mc_config_new(out);
-}
-
 int mc_config_apply_severities(const mc_config *c, mc_report *r)
 {
 	int error = 0;
@@ -64,5 +134,929 @@ int mc_config_apply_severities(const mc_config *c, mc_report *r)
 		const mc_severity_override *o = c->severities.items[i];
 		error = mc_report_set_severity(r, o->code, o->severity);
 	}
+	return error;
+}
+
+mc_severity mc_config_severity(const mc_config *c, const char *code)
+{
+	const mc_code_info *info;
+
+	for (size_t i = 0; c && i < c->severities.len; i++) {
+		const mc_severity_override *o = c->severities.items[i];
+		if (!strcmp(o->code, code))
+			return o->severity;
+	}
+	info = mc_code_lookup(code);
+	return info ? info->severity : MC_SEV_ERROR;
+}
+
+/* "severity.<code>" or a table key; NULL when unknown. */
+static const struct key_def *find_key(const char *name)
+{
+	const char *dot;
+
+	for (size_t i = 0; i < MC_ARRAY_SIZE(keys); i++)
+		if (!strcasecmp(keys[i].name, name))
+			return &keys[i];
+	if (!strncasecmp(name, "severity.", 9) && name[9] &&
+	    (dot = strchr(name + 9, '.')) == NULL)
+		return &severity_key;
+	return NULL;
+}
+
+int mc_config_key_known(const char *key)
+{
+	return key && find_key(key) != NULL;
+}
+
+/*
+ * Validation. Each check appends the reason to msg (no location) and
+ * returns MC_EPARSE; allocation failures return MC_ENOMEM with the error set.
+ */
+
+/* Quote a user's value in a message: one line, no control characters. */
+static int put_value(mc_buf *b, const char *v)
+{
+	int error = 0;
+	size_t n = 0;
+
+	for (const char *p = v; *p && !error; p++, n++) {
+		if (n == 80) {
+			error = mc_buf_puts(b, "...");
+			break;
+		}
+		error = mc_buf_putc(b, ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p);
+	}
+	return error;
+}
+
+static int bad_value(mc_buf *msg, const char *prefix, const struct key_def *k,
+                     const char *name, const char *value, const char *expected)
+{
+	int error;
+
+	if (k->id == K_SCRATCH_POSTGRES) /* may hold a password: never echo it */
+		error = mc_buf_printf(msg, "bad value for '%s%s': %s", prefix,
+		                      name, expected);
+	else if ((error = mc_buf_puts(msg, "bad value '")) == 0 &&
+	         (error = put_value(msg, value)) == 0)
+		error = mc_buf_printf(msg, "' for '%s%s': %s", prefix, name,
+		                      expected);
+	return error < 0 ? error : MC_EPARSE;
+}
+
+static int parse_bool(int *out, const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0", "" };
+
+	if (v == NULL) { /* "requireDown" alone, as git reads it */
+		*out = 1;
+		return 0;
+	}
+	for (size_t i = 0; i < MC_ARRAY_SIZE(yes); i++)
+		if (!strcasecmp(v, yes[i])) {
+			*out = 1;
+			return 0;
+		}
+	for (size_t i = 0; i < MC_ARRAY_SIZE(no); i++)
+		if (!strcasecmp(v, no[i])) {
+			*out = 0;
+			return 0;
+		}
+	return MC_ENOTFOUND;
+}
+
+static int parse_format(mc_format *out, const char *v)
+{
+	for (size_t i = 0; i < MC_ARRAY_SIZE(format_names); i++)
+		if (!strcmp(v, format_names[i])) {
+			*out = (mc_format)i;
+			return 0;
+		}
+	return MC_ENOTFOUND;
+}
+
+/*
+ * A repo-relative path: no leading '/', no '..' component. Returns a
+ * normalised copy (no "./" prefix, no trailing '/') or NULL with *bad set.
+ */
+static char *normalise_relpath(const char *v, int *bad)
+{
+	const char *p = v;
+	size_t len;
+
+	*bad = 0;
+	if (v[0] == '/') {
+		*bad = 1;
+		return NULL;
+	}
+	for (const char *s = v; *s;) {
+		size_t n = strcspn(s, "/");
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			*bad = 1;
+			return NULL;
+		}
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	while (p[0] == '.' && p[1] == '/')
+		for (p += 2; *p == '/'; p++)
+			;
+	len = strlen(p);
+	while (len > 1 && p[len - 1] == '/')
+		len--;
+	if (len == 0)
+		p = ".", len = 1;
+	return mc_strndup(p, len);
+}
+
+static int valid_table(const char *v)
+{
+	int parts = 0;
+	const char *p = v;
+
+	for (;;) {
+		if (!(isalpha((unsigned char)*p) || *p == '_'))
+			return 0;
+		while (isalnum((unsigned char)*p) || *p == '_' || *p == '$')
+			p++;
+		parts++;
+		if (*p == '\0')
+			return 1;
+		if (*p != '.' || parts == 2)
+			return 0;
+		p++;
+	}
+}
+
+static int valid_ref(const char *v)
+{
+	char *copy;
+	int valid = 0;
+
+	if (strncmp(v, "refs/", 5) || !v[5])
+		return 0;
+	if ((copy = mc_strdup(v)) == NULL)
+		return -1;
+	/* globs: check the rest as a ref name with the wildcards filled in */
+	for (char *p = copy; *p; p++)
+		if (*p == '*' || *p == '?' || *p == '[' || *p == ']')
+			*p = 'x';
+	if (git_reference_name_is_valid(&valid, copy) < 0)
+		valid = 0;
+	mc_free(copy);
+	return valid;
+}
+
+static int valid_pg_url(const char *v)
+{
+	if (!strncmp(v, "postgres://", 11) || !strncmp(v, "postgresql://", 13))
+		return 1;
+	/* a libpq conninfo: keyword=value pairs */
+	return strchr(v, '=') != NULL && isalpha((unsigned char)v[0]);
+}
+
+static int set_string(char **field, const char *v)
+{
+	char *copy = mc_strdup(v);
+	if (!copy)
+		return mc_error_set_oom();
+	mc_free(*field);
+	*field = copy;
+	return 0;
+}
+
+static int contains(const mc_vec *v, const char *s)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (!strcmp(v->items[i], s))
+			return 1;
+	return 0;
+}
+
+/* Take ownership of s: append it (mode APPEND) or make it the only value. */
+static int set_list(mc_vec *v, char *s, int mode)
+{
+	if (mode == MODE_REPLACE)
+		mc_vec_dispose_deep(v, mc_free);
+	if (contains(v, s)) {
+		mc_free(s);
+		return 0;
+	}
+	if (mc_vec_push(v, s) < 0) {
+		mc_free(s);
+		return mc_error_set_oom();
+	}
+	return 0;
+}
+
+static int set_severity(mc_config *c, const char *code, mc_severity sev)
+{
+	mc_severity_override *o;
+
+	for (size_t i = 0; i < c->severities.len; i++) {
+		o = c->severities.items[i];
+		if (!strcmp(o->code, code)) {
+			o->severity = sev;
+			return 0;
+		}
+	}
+	if ((o = mc_calloc(1, sizeof(*o))) == NULL ||
+	    (o->code = mc_strdup(code)) == NULL ||
+	    mc_vec_push(&c->severities, o) < 0) {
+		override_free(o);
+		return mc_error_set_oom();
+	}
+	o->severity = sev;
+	return 0;
+}
+
+/*
+ * Validate and store one key. name is as given ("migrations.dir", any case);
+ * prefix is put before it in messages ("" or "migcheck.").
+ * @return 0, MC_EPARSE with the reason in msg, MC_ENOMEM
+ */
+static int apply(mc_config *c, const char *name, const char *value, int mode,
+                 const char *prefix, mc_buf *msg)
+{
+	const struct key_def *k = find_key(name);
+	const char *kname;
+	char *norm = NULL;
+	int error = 0, bad, b;
+
+	if (!k) {
+		if ((error = mc_buf_printf(msg, "unknown key '%s%s'", prefix, name)) < 0)
+			return error;
+		return MC_EPARSE;
+	}
+	kname = k->id == K_SEVERITY ? name : k->name;
+	if (value == NULL && k->id != K_REQUIRE_DOWN) {
+		if ((error = mc_buf_printf(msg, "missing value for '%s%s'", prefix, kname)) < 0)
+			return error;
+		return MC_EPARSE;
+	}
+	if (value && !*value && k->id != K_REQUIRE_DOWN) {
+		if ((error = mc_buf_printf(msg, "empty value for '%s%s'", prefix, kname)) < 0)
+			return error;
+		return MC_EPARSE;
+	}
+
+	switch (k->id) {
+	case K_DIR:
+	case K_MODELS_SCHEMA:
+		if ((norm = normalise_relpath(value, &bad)) == NULL)
+			return bad ? bad_value(msg, prefix, k, kname, value,
+			                       "expected a path relative to the repository root")
+			           : mc_error_set_oom();
+		if (k->id == K_DIR)
+			return set_list(&c->dirs, norm, mode);
+		mc_free(c->models_schema);
+		c->models_schema = norm;
+		return 0;
+	case K_FORMAT:
+		if (parse_format(&c->format, value) < 0)
+			return bad_value(msg, prefix, k, kname, value,
+			                 "expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize");
+		return 0;
+	case K_DIALECT:
+		if (!strcmp(value, "auto"))
+			c->dialect = MC_DIALECT_UNKNOWN;
+		else if (mc_dialect_parse(&c->dialect, value) < 0)
+			return bad_value(msg, prefix, k, kname, value,
+			                 "expected postgres or sqlite");
+		return 0;
+	case K_REQUIRE_DOWN:
+		if (parse_bool(&b, value) < 0)
+			return bad_value(msg, prefix, k, kname, value,
+			                 "expected true or false");
+		c->require_down = b;
+		return 0;
+	case K_TABLE:
+		if (!valid_table(value))
+			return bad_value(msg, prefix, k, kname, value,
+			                 "expected a table name such as 'schema_migrations' or 'public.schema_migrations'");
+		return set_string(&c->table, value);
+	case K_DEPLOY_REF:
+		if ((b = valid_ref(value)) < 0)
+			return mc_error_set_oom();
+		if (!b)
+			return bad_value(msg, prefix, k, kname, value,
+			                 "expected a full ref name or glob such as 'refs/remotes/origin/main' or 'refs/tags/v*'");
+		if ((norm = mc_strdup(value)) == NULL)
+			return mc_error_set_oom();
+		return set_list(&c->deploy_refs, norm, mode);
+	case K_MODELS_PATH:
+	case K_DRIFT_IGNORE:
+		if (k->id == K_MODELS_PATH && value[0] == '/')
+			return bad_value(msg, prefix, k, kname, value,
+			                 "expected a glob relative to the repository root");
+		if ((norm = mc_strdup(value)) == NULL)
+			return mc_error_set_oom();
+		return set_list(k->id == K_MODELS_PATH ? &c->model_paths
+		                                       : &c->drift_ignore,
+		                norm, mode);
+	case K_MODELS_PATTERN: {
+		regex_t re;
+		int rc = regcomp(&re, value, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			char why[160];
+			regerror(rc, &re, why, sizeof(why));
+			for (char *p = why; *p; p++) /* glibc capitalises */
+				*p = (char)tolower((unsigned char)*p);
+			return bad_value(msg, prefix, k, kname, value, why);
+		}
+		regfree(&re);
+		return set_string(&c->models_pattern, value);
+	}
+	case K_MODELS_COMMAND:
+		return set_string(&c->models_command, value);
+	case K_RUNNER_UP:
+		return set_string(&c->runner_up, value);
+	case K_RUNNER_DOWN:
+		return set_string(&c->runner_down, value);
+	case K_SCRATCH_POSTGRES:
+		if (!valid_pg_url(value))
+			return bad_value(msg, prefix, k, kname, value,
+			                 "expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'");
+		return set_string(&c->scratch_postgres, value);
+	case K_SEVERITY: {
+		const char *code = name + 9;
+		mc_severity sev;
+		if (!mc_code_lookup(code)) {
+			if ((error = mc_buf_puts(msg, "unknown finding code '")) < 0 ||
+			    (error = put_value(msg, code)) < 0 ||
+			    (error = mc_buf_printf(msg, "' in '%s%s'", prefix, name)) < 0)
+				return error;
+			return MC_EPARSE;
+		}
+		if (mc_severity_parse(&sev, value) < 0)
+			return bad_value(msg, prefix, k, kname, value,
+			                 "expected error, warning or off");
+		return set_severity(c, code, sev);
+	}
+	}
+	return error;
+}
+
+static int set_or_add(mc_config *c, const char *key, const char *value, int mode)
+{
+	mc_buf msg = MC_BUF_INIT;
+	int error;
+
+	MC_ASSERT_ARG(c && key);
+	if ((error = apply(c, key, value, mode, "", &msg)) == MC_EPARSE)
+		error = mc_error_set(MC_ERROR_CONFIG, "%s", mc_buf_cstr(&msg));
+	mc_buf_dispose(&msg);
+	return error;
+}
+
+int mc_config_set(mc_config *c, const char *key, const char *value)
+{
+	return set_or_add(c, key, value, MODE_REPLACE);
+}
+
+int mc_config_add(mc_config *c, const char *key, const char *value)
+{
+	return set_or_add(c, key, value, MODE_APPEND);
+}
+
+/*
+ * Finding the line of an entry.
+ *
+ * A small scanner over git-config text, enough to locate keys: section
+ * headers "[section]", "[section \"sub\"]" and the old "[section.sub]",
+ * "key = value" (also right after a header on the same line), comments
+ * from '#' or ';' outside quotes, and values continued by a trailing '\'.
+ * Sections and keys compare case-insensitively, as git does; subsections
+ * too (a lenient match only costs precision in a message).
+ */
+static int header_matches(const char *sec, size_t seclen, const char *sub,
+                          size_t sublen, int has_sub, const char *want_sec,
+                          const char *want_sub)
+{
+	if (strlen(want_sec) != seclen || strncasecmp(sec, want_sec, seclen))
+		return 0;
+	if (!want_sub)
+		return !has_sub;
+	return has_sub && strlen(want_sub) == sublen &&
+	       !strncasecmp(sub, want_sub, sublen);
+}
+
+static unsigned find_line(const char *t, size_t len, const char *want_sec,
+                          const char *want_sub, const char *want_key,
+                          unsigned nth)
+{
+	char sub[256];
+	size_t i = 0, sublen = 0;
+	unsigned line = 1, seen = 0;
+	int match = want_sec[0] == '\0' && !want_sub; /* keys before any header */
+
+	while (i < len) {
+		while (i < len && (t[i] == ' ' || t[i] == '\t'))
+			i++;
+		if (i < len && t[i] == '[') {
+			size_t s0 = ++i, slen, dot;
+			int has_sub = 0;
+			const char *subp = sub;
+
+			while (i < len && (isalnum((unsigned char)t[i]) || t[i] == '-' || t[i] == '.'))
+				i++;
+			slen = i - s0;
+			sublen = 0;
+			while (i < len && (t[i] == ' ' || t[i] == '\t'))
+				i++;
+			if (i < len && t[i] == '"') {
+				has_sub = 1;
+				for (i++; i < len && t[i] != '"' && t[i] != '\n'; i++) {
+					if (t[i] == '\\' && i + 1 < len && t[i + 1] != '\n')
+						i++;
+					if (sublen < sizeof(sub))
+						sub[sublen++] = t[i];
+				}
+				if (i < len && t[i] == '"')
+					i++;
+			}
+			while (i < len && t[i] != ']' && t[i] != '\n')
+				i++;
+			if (i < len && t[i] == ']')
+				i++;
+			/* old syntax: [section.subsection] */
+			for (dot = 0; dot < slen && t[s0 + dot] != '.'; dot++)
+				;
+			if (!has_sub && dot < slen) {
+				has_sub = 1;
+				subp = t + s0 + dot + 1;
+				sublen = slen - dot - 1;
+				slen = dot;
+			}
+			match = header_matches(t + s0, slen, subp, sublen, has_sub,
+			                       want_sec, want_sub);
+			while (i < len && (t[i] == ' ' || t[i] == '\t'))
+				i++;
+		}
+		if (i < len && isalnum((unsigned char)t[i])) {
+			size_t k0 = i;
+			while (i < len && (isalnum((unsigned char)t[i]) || t[i] == '-' || t[i] == '_'))
+				i++;
+			if (match && i - k0 == strlen(want_key) &&
+			    !strncasecmp(t + k0, want_key, i - k0) && ++seen == nth)
+				return line;
+		}
+		/* the rest of the logical line: value, comment, continuations */
+		for (int in_q = 0; i < len && t[i] != '\n';) {
+			if (t[i] == '\\' && i + 1 < len) {
+				if (t[i + 1] == '\n')
+					line++;
+				i += 2;
+				continue;
+			}
+			if (t[i] == '"')
+				in_q = !in_q;
+			else if ((t[i] == '#' || t[i] == ';') && !in_q) {
+				while (i < len && t[i] != '\n')
+					i++;
+				break;
+			}
+			i++;
+		}
+		if (i < len) {
+			i++;
+			line++;
+		}
+	}
+	return 0;
+}
+
+/* Split a normalised name "sec[.sub].key" and find its nth line; 0 if not. */
+static unsigned line_of(const mc_buf *text, const char *name, unsigned nth)
+{
+	const char *first = strchr(name, '.'), *last = strrchr(name, '.');
+	char *sec = NULL, *sub = NULL;
+	unsigned line = 0;
+
+	if (!text || !text->ptr)
+		return 0;
+	if (!first)
+		return find_line(text->ptr, text->size, "", NULL, name, nth);
+	sec = mc_strndup(name, (size_t)(first - name));
+	if (last != first)
+		sub = mc_strndup(first + 1, (size_t)(last - first - 1));
+	if (sec && (last == first || sub))
+		line = find_line(text->ptr, text->size, sec, sub, last + 1, nth);
+	mc_free(sec);
+	mc_free(sub);
+	return line;
+}
+
+/*
+ * libgit2 says "failed to parse config file: <what> (in <path>:<line>)";
+ * turn that into "<display>:<line>: <what>".
+ */
+static int syntax_error(const char *display)
+{
+	const git_error *e = git_error_last();
+	const char *m = (e && e->message) ? e->message : "cannot parse";
+	static const char lead[] = "failed to parse config file: ";
+	const char *in, *colon;
+	size_t wlen;
+	unsigned long line = 0;
+
+	if (!strncmp(m, lead, sizeof(lead) - 1))
+		m += sizeof(lead) - 1;
+	wlen = strlen(m);
+	if ((in = strstr(m, " (in ")) != NULL) {
+		wlen = (size_t)(in - m);
+		if ((colon = strrchr(in, ':')) != NULL)
+			line = strtoul(colon + 1, NULL, 10);
+	}
+	if (line)
+		return mc_error_set(MC_ERROR_CONFIG, "%s:%lu: %.*s", display, line,
+		                    (int)wlen, m);
+	return mc_error_set(MC_ERROR_CONFIG, "%s: %.*s", display, (int)wlen, m);
+}
+
+/* How many names equal to name precede the end of seen (after pushing). */
+static int count_seen(unsigned *out, mc_vec *seen, const char *name)
+{
+	char *copy = mc_strdup(name);
+	unsigned n = 0;
+
+	if (!copy || mc_vec_push(seen, copy) < 0) {
+		mc_free(copy);
+		return mc_error_set_oom();
+	}
+	for (size_t i = 0; i < seen->len; i++)
+		if (!strcmp(seen->items[i], name))
+			n++;
+	*out = n;
+	return 0;
+}
+
+/* A multi-valued key's first value in a layer replaces older layers'. */
+static int layer_mode(unsigned long *touched, const char *name)
+{
+	const struct key_def *k = find_key(name);
+	unsigned long bit;
+
+	if (!k || !k->multi)
+		return MODE_REPLACE;
+	bit = 1UL << k->id;
+	if (*touched & bit)
+		return MODE_APPEND;
+	*touched |= bit;
+	return MODE_REPLACE;
+}
+
+static int read_text(mc_buf *out, const char *path, const char *display)
+{
+	FILE *f;
+	char chunk[8192];
+	size_t n;
+	int error = 0;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return mc_error_set(MC_ERROR_CONFIG, "cannot read '%s': %s", display,
+		                    strerror(errno));
+	while (!error && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (out->size + n > MAX_CONFIG_SIZE)
+			error = mc_error_set(MC_ERROR_CONFIG,
+			                     "'%s' is too large (limit %zu bytes)",
+			                     display, MAX_CONFIG_SIZE);
+		else
+			error = mc_buf_put(out, chunk, n);
+	}
+	if (!error && ferror(f))
+		error = mc_error_set(MC_ERROR_CONFIG, "cannot read '%s': %s", display,
+		                     strerror(errno));
+	fclose(f);
+	if (!error && !out->ptr)
+		error = mc_buf_puts(out, "");
+	return error;
+}
+
+/* Read a .migcheck file at path into c; display names it in messages. */
+static int load_ondisk(mc_config *c, const char *path, const char *display)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	mc_buf text = MC_BUF_INIT, msg = MC_BUF_INIT;
+	mc_vec seen = MC_VEC_INIT;
+	unsigned long touched = 0;
+	unsigned nth, line;
+	int error;
+
+	if ((error = read_text(&text, path, display)) < 0)
+		goto done;
+	if (git_config_open_ondisk(&cfg, path) < 0) {
+		error = syntax_error(display);
+		goto done;
+	}
+	if (git_config_iterator_new(&it, cfg) < 0) {
+		error = mc_git__error("cannot read the configuration");
+		goto done;
+	}
+	while ((error = git_config_next(&e, it)) == 0) {
+		if ((error = count_seen(&nth, &seen, e->name)) < 0)
+			goto done;
+		error = apply(c, e->name, e->value, layer_mode(&touched, e->name),
+		              "", &msg);
+		if (error == MC_EPARSE) {
+			line = e->include_depth ? 0 : line_of(&text, e->name, nth);
+			if (line)
+				error = mc_error_set(MC_ERROR_CONFIG, "%s:%u: %s", display,
+				                     line, mc_buf_cstr(&msg));
+			else
+				error = mc_error_set(MC_ERROR_CONFIG, "%s: %s", display,
+				                     mc_buf_cstr(&msg));
+		}
+		if (error < 0)
+			goto done;
+	}
+	if (error == GIT_ITEROVER)
+		error = 0;
+	else
+		error = syntax_error(display);
+	if (!error)
+		error = set_string(&c->source, display);
+done:
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	mc_vec_dispose_deep(&seen, mc_free);
+	mc_buf_dispose(&text);
+	mc_buf_dispose(&msg);
+	return error;
+}
+
+int mc_config_load_file(mc_config **out, const char *path, const char *display)
+{
+	mc_config *c = NULL;
+	struct stat st;
+	int error;
+
+	MC_ASSERT_ARG(out && path);
+	*out = NULL;
+	if (!display)
+		display = path;
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		return MC_ENOTFOUND;
+	if (S_ISDIR(st.st_mode))
+		return mc_error_set(MC_ERROR_CONFIG,
+		                    "cannot read '%s': it is a directory", display);
+	if ((error = mc_config_new(&c)) < 0 ||
+	    (error = load_ondisk(c, path, display)) < 0) {
+		mc_config_free(c);
+		return error;
+	}
+	*out = c;
+	return 0;
+}
+
+/*
+ * A bare repository has no work tree: read .migcheck from HEAD's tree,
+ * through a temporary file since libgit2 parses config files only from disk.
+ */
+static int load_from_head(mc_config *c, mc_repo *repo)
+{
+	git_object *obj = NULL;
+	const char *tmpdir = getenv("TMPDIR");
+	char *tmp = NULL;
+	const void *data;
+	size_t len;
+	int fd = -1, error;
+
+	error = git_revparse_single(&obj, repo->repo, "HEAD:" CONFIG_FILE);
+	if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH) {
+		error = 0;
+		goto done;
+	}
+	if (error < 0) {
+		error = mc_git__error("cannot read 'HEAD:" CONFIG_FILE "'");
+		goto done;
+	}
+	if (git_object_type(obj) != GIT_OBJECT_BLOB) {
+		error = mc_error_set(MC_ERROR_CONFIG,
+		                     "cannot read 'HEAD:" CONFIG_FILE "': it is not a file");
+		goto done;
+	}
+	data = git_blob_rawcontent((git_blob *)obj);
+	len = (size_t)git_blob_rawsize((git_blob *)obj);
+	if (len > MAX_CONFIG_SIZE) {
+		error = mc_error_set(MC_ERROR_CONFIG,
+		                     "'HEAD:" CONFIG_FILE "' is too large (limit %zu bytes)",
+		                     MAX_CONFIG_SIZE);
+		goto done;
+	}
+	if ((tmp = mc_asprintf("%s/migcheck-config.XXXXXX",
+	                       tmpdir && *tmpdir ? tmpdir : "/tmp")) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	if ((fd = mkstemp(tmp)) < 0) {
+		error = mc_error_set(MC_ERROR_OS, "cannot create a temporary file: %s",
+		                     strerror(errno));
+		mc_free(tmp);
+		tmp = NULL;
+		goto done;
+	}
+	if ((len && write(fd, data, len) != (ssize_t)len) || close(fd) < 0) {
+		fd = -1;
+		error = mc_error_set(MC_ERROR_OS, "cannot write '%s': %s", tmp,
+		                     strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	error = load_ondisk(c, tmp, "HEAD:" CONFIG_FILE);
+done:
+	if (fd >= 0)
+		close(fd);
+	if (tmp) {
+		unlink(tmp);
+		mc_free(tmp);
+	}
+	git_object_free(obj);
+	return error;
+}
+
+/* Which file a git config level reads, for file:line in messages. */
+static char *level_path(mc_repo *repo, git_config_level_t level)
+{
+	git_buf b = { NULL, 0, 0 };
+	char *path = NULL;
+	int rc;
+
+	switch (level) {
+	case GIT_CONFIG_LEVEL_LOCAL:
+		return mc_asprintf("%sconfig", mc_repo_gitdir(repo));
+	case GIT_CONFIG_LEVEL_GLOBAL:
+		rc = git_config_find_global(&b);
+		break;
+	case GIT_CONFIG_LEVEL_XDG:
+		rc = git_config_find_xdg(&b);
+		break;
+	case GIT_CONFIG_LEVEL_SYSTEM:
+		rc = git_config_find_system(&b);
+		break;
+	default:
+		return NULL;
+	}
+	if (rc == 0 && b.ptr)
+		path = mc_strdup(b.ptr);
+	git_buf_dispose(&b);
+	return path;
+}
+
+/* Path for messages: relative to the work tree when inside it. */
+static const char *display_path(mc_repo *repo, const char *path)
+{
+	const char *wd = mc_repo_workdir(repo);
+	size_t n = wd ? strlen(wd) : 0;
+
+	if (n && !strncmp(path, wd, n) && path[n])
+		return path + n;
+	return path;
+}
+
+static int git_entry_error(mc_repo *repo, const git_config_entry *e,
+                           unsigned nth, const mc_buf *msg)
+{
+	char *path = e->include_depth ? NULL : level_path(repo, e->level);
+	mc_buf text = MC_BUF_INIT;
+	unsigned line = 0;
+	int error;
+
+	mc_error_clear();
+	if (path && read_text(&text, path, path) == 0)
+		line = line_of(&text, e->name, nth);
+	if (path && line)
+		error = mc_error_set(MC_ERROR_CONFIG, "%s:%u: %s",
+		                     display_path(repo, path), line, mc_buf_cstr(msg));
+	else if (path)
+		error = mc_error_set(MC_ERROR_CONFIG, "%s: %s",
+		                     display_path(repo, path), mc_buf_cstr(msg));
+	else
+		error = mc_error_set(MC_ERROR_CONFIG, "git config: %s",
+		                     mc_buf_cstr(msg));
+	mc_buf_dispose(&text);
+	mc_free(path);
+	return error;
+}
+
+/* The repository's git config: migcheck.<section>.<key>. */
+static int load_git_overlay(mc_config *c, mc_repo *repo)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	mc_buf msg = MC_BUF_INIT;
+	mc_vec seen = MC_VEC_INIT;
+	unsigned long touched = 0;
+	char *inner = NULL, *tag = NULL;
+	unsigned nth;
+	int error;
+
+	if (git_repository_config_snapshot(&cfg, repo->repo) < 0) {
+		const git_error *ge = git_error_last();
+		const char *m = ge && ge->message ? ge->message : "";
+		const char *in = strstr(m, " (in ");
+		char *path = NULL;
+		if (in && strrchr(in, ':'))
+			path = mc_strndup(in + 5, (size_t)(strrchr(in, ':') - (in + 5)));
+		error = path ? syntax_error(display_path(repo, path))
+		             : mc_git__error("cannot read the git config");
+		mc_free(path);
+		goto done;
+	}
+	/* not git_config_iterator_glob_new: its regex leaks inside pcre2 */
+	if (git_config_iterator_new(&it, cfg) < 0) {
+		error = mc_git__error("cannot read the git config");
+		goto done;
+	}
+	while ((error = git_config_next(&e, it)) == 0) {
+		if (strncmp(e->name, "migcheck.", 9))
+			continue;
+		mc_free(inner);
+		mc_free(tag);
+		inner = mc_strdup(e->name + 9);
+		tag = mc_asprintf("%d:%s", (int)e->level, e->name);
+		if (!inner || !tag) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		for (char *p = inner; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		if ((error = count_seen(&nth, &seen, tag)) < 0)
+			goto done;
+		mc_buf_clear(&msg);
+		if (!strchr(inner, '.')) /* migcheck.<key> without a section */
+			error = mc_buf_printf(&msg, "unknown key '%s'", e->name) < 0
+			                ? MC_ENOMEM : MC_EPARSE;
+		else
+			error = apply(c, inner, e->value,
+			              layer_mode(&touched, inner), "migcheck.", &msg);
+		if (error == MC_EPARSE)
+			error = git_entry_error(repo, e, nth, &msg);
+		if (error < 0)
+			goto done;
+	}
+	error = error == GIT_ITEROVER ? 0 : mc_git__error("cannot read the git config");
+done:
+	mc_free(inner);
+	mc_free(tag);
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	mc_vec_dispose_deep(&seen, mc_free);
+	mc_buf_dispose(&msg);
+	return error;
+}
+
+static int load_env(mc_config *c)
+{
+	const char *url = getenv("MIGCHECK_SCRATCH_URL");
+
+	if (!url || !*url)
+		return 0;
+	if (!valid_pg_url(url))
+		return mc_error_set(MC_ERROR_CONFIG,
+		                    "bad value for MIGCHECK_SCRATCH_URL: expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'");
+	return set_string(&c->scratch_postgres, url);
+}
+
+int mc_config_load(mc_config **out, mc_repo *repo)
+{
+	mc_config *c = NULL;
+	const char *wd;
+	char *path = NULL;
+	struct stat st;
+	int error;
+
+	MC_ASSERT_ARG(out && repo);
+	*out = NULL;
+	if ((error = mc_config_new(&c)) < 0)
+		goto done;
+	if ((wd = mc_repo_workdir(repo)) == NULL) {
+		error = load_from_head(c, repo);
+	} else {
+		if ((path = mc_asprintf("%s%s", wd, CONFIG_FILE)) == NULL) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			error = mc_error_set(MC_ERROR_CONFIG,
+			                     "cannot read '" CONFIG_FILE "': it is a directory");
+		else if (stat(path, &st) == 0 || errno != ENOENT)
+			error = load_ondisk(c, path, CONFIG_FILE);
+	}
+	if (error < 0 ||
+	    (error = load_git_overlay(c, repo)) < 0 ||
+	    (error = load_env(c)) < 0)
+		goto done;
+	*out = c;
+	c = NULL;
+done:
+	mc_free(path);
+	mc_config_free(c);
 	return error;
 }

@@ -116,3 +116,73 @@ int mc_repo_hooks_dir(mc_buf *out, mc_repo *r)
 	git_config_free(cfg);
 	return error;
 }
+
+int mc_repo_init(mc_repo **out, const char *path, int bare)
+{
+	mc_repo *r;
+	git_repository *repo = NULL;
+
+	MC_ASSERT_ARG(out && path);
+	*out = NULL;
+	if (git_repository_init(&repo, path, bare ? 1 : 0) < 0)
+		return mc_git__error("cannot create the git repository");
+	if ((r = mc_calloc(1, sizeof(*r))) == NULL) {
+		git_repository_free(repo);
+		return mc_error_set_oom();
+	}
+	r->repo = repo;
+	*out = r;
+	return 0;
+}
+
+static int ref_exists(git_repository *repo, const char *name)
+{
+	git_reference *ref = NULL;
+	int rc = git_reference_lookup(&ref, repo, name);
+	git_reference_free(ref);
+	return rc == 0;
+}
+
+int mc_repo_default_deploy_ref(mc_buf *out, const char **how, mc_repo *r)
+{
+	static const struct {
+		const char *name;
+		const char *how;
+	} fallbacks[] = {
+		{ "refs/remotes/origin/main", "origin's main branch (refs/remotes/origin/HEAD is not set)" },
+		{ "refs/remotes/origin/master", "origin's master branch (refs/remotes/origin/HEAD is not set)" },
+		{ "refs/heads/main", "the local main branch (no remote 'origin' branch found)" },
+		{ "refs/heads/master", "the local master branch (no remote 'origin' branch found)" },
+	};
+	git_reference *head = NULL;
+	const char *target;
+	int error;
+
+	MC_ASSERT_ARG(out && r);
+	if (how)
+		*how = NULL;
+	error = git_reference_lookup(&head, r->repo, "refs/remotes/origin/HEAD");
+	if (error == 0 && git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
+	    (target = git_reference_symbolic_target(head)) != NULL) {
+		mc_buf_clear(out);
+		error = mc_buf_puts(out, target);
+		git_reference_free(head);
+		if (!error && how)
+			*how = "origin's default branch (refs/remotes/origin/HEAD)";
+		return error;
+	}
+	git_reference_free(head);
+	if (error < 0 && error != GIT_ENOTFOUND)
+		return mc_git__error("cannot read 'refs/remotes/origin/HEAD'");
+	for (size_t i = 0; i < MC_ARRAY_SIZE(fallbacks); i++) {
+		if (!ref_exists(r->repo, fallbacks[i].name))
+			continue;
+		mc_buf_clear(out);
+		if ((error = mc_buf_puts(out, fallbacks[i].name)) < 0)
+			return error;
+		if (how)
+			*how = fallbacks[i].how;
+		return 0;
+	}
+	return MC_ENOTFOUND;
+}

@@ -384,6 +384,12 @@ int mc_report_render(mc_buf *out, const mc_report *r, mc_output_format fmt,
 		return mc_report__render_json(out, r);
 	case MC_OUTPUT_GITHUB:
 		return mc_report__render_github(out, r);
+	case MC_OUTPUT_JUNIT:
+		return mc_report__render_junit(out, r);
+	case MC_OUTPUT_SARIF:
+		return mc_report__render_sarif(out, r);
+	case MC_OUTPUT_MARKDOWN:
+		return mc_report__render_markdown(out, r);
 	default:
 		return mc_error_set(MC_ERROR_USAGE,
 		                    "output format not supported by this command");

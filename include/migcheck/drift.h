@@ -1,0 +1,130 @@
+/*
+ * drift.h: a live database against the migrations.
+ *
+ * History drift reads the tracking table of the migration tool in use
+ * (golang-migrate, dbmate, goose, Sequelize, Flyway, knex, Alembic) and
+ * compares the applied set with the repository: `pending`,
+ * `unknown-applied`, `dirty`. Schema drift compares a snapshot of the
+ * target with a snapshot of a scratch database on which exactly the
+ * applied migrations were replayed (see the schema module for the diff).
+ *
+ * The tracking table is read through a query callback, so this module
+ * never opens a connection itself and can be tested without a server.
+ */
+#ifndef MIGCHECK_DRIFT_H
+#define MIGCHECK_DRIFT_H
+
+#include <stddef.h>
+#include "common.h"
+#include "buf.h"
+#include "migration.h"
+#include "report.h"
+#include "vec.h"
+
+/** The migration tool whose tracking table a database carries. */
+typedef enum {
+	MC_TRACKER_UNKNOWN = 0,
+	MC_TRACKER_GOLANG_MIGRATE, /* schema_migrations(version bigint, dirty bool) */
+	MC_TRACKER_DBMATE,         /* schema_migrations(version varchar) */
+	MC_TRACKER_GOOSE,          /* goose_db_version(version_id, is_applied) */
+	MC_TRACKER_SEQUELIZE,      /* "SequelizeMeta"(name): file names */
+	MC_TRACKER_FLYWAY,         /* flyway_schema_history(..., success) */
+	MC_TRACKER_KNEX,           /* knex_migrations(name, batch) */
+	MC_TRACKER_ALEMBIC         /* alembic_version(version_num) */
+} mc_tracker;
+
+/** @return "golang-migrate", "dbmate", ...; static storage. */
+const char *mc_tracker_name(mc_tracker t);
+
+/** Text rows of a query result, row-major; a cell is NULL for SQL NULL. */
+typedef struct {
+	size_t ncols;
+	size_t nrows;
+	char **cells; /* nrows * ncols, each freed with mc_free */
+} mc_drift_rows;
+
+#define MC_DRIFT_ROWS_INIT { 0, 0, NULL }
+
+/** @return the cell (row, col), borrowed; NULL for NULL or out of range. */
+const char *mc_drift_rows_get(const mc_drift_rows *r, size_t row, size_t col);
+/** Append one row of ncols cells (copied; NULL allowed). */
+MC_NODISCARD int mc_drift_rows_add(mc_drift_rows *r, const char *const *cells,
+                                   size_t ncols);
+void mc_drift_rows_dispose(mc_drift_rows *r);
+
+/**
+ * Run one read-only query and return its rows as text. The callback sets
+ * mc_error and returns < 0 when the query fails.
+ */
+typedef int (*mc_drift_query_fn)(mc_drift_rows *out, void *ctx,
+                                 const char *sql);
+
+/** One row of a tracking table, already interpreted. */
+typedef struct {
+	char *id;      /* version, or file name (by_name) */
+	int by_name;   /* sequelize, knex: id is a migration file name */
+	int dirty;     /* golang-migrate dirty, flyway success = false */
+	char *detail;  /* e.g. "installed_rank 3", or NULL */
+} mc_drift_applied;
+
+/** What the tracking table says. */
+typedef struct {
+	mc_tracker tracker;
+	char *table;      /* as found: "public.schema_migrations" */
+	int head_only;    /* golang-migrate, alembic: one row names the newest applied */
+	mc_vec applied;   /* of mc_drift_applied*, in the table's order */
+} mc_drift_history;
+
+/**
+ * Find and read the tracking table.
+ * @param table migrations.table or NULL to detect; may be "schema.name"
+ * @param dialect MC_DIALECT_POSTGRES or MC_DIALECT_SQLITE
+ * @param[out] out free with mc_drift_history_free
+ * @return 0; MC_ENOTFOUND (MC_ERROR_DB "no migration tracking table found
+ *   ...") when the database has none; MC_ERROR (several candidates, an
+ *   unknown layout, a query that failed); MC_ENOMEM
+ */
+MC_NODISCARD int mc_drift_history_read(mc_drift_history **out,
+                                       mc_drift_query_fn query, void *ctx,
+                                       mc_dialect dialect, const char *table);
+void mc_drift_history_free(mc_drift_history *h);
+
+enum {
+	MC_DRIFT_REQUIRE_APPLIED = (1 << 0) /* pending is an error */
+};
+
+/**
+ * Compare the history with the repository's migrations, adding `pending`,
+ * `unknown-applied` and `dirty` findings to report.
+ * @param[out] replay optional: the migrations (const mc_migration*,
+ *   borrowed from list) the database has applied cleanly, in order; the
+ *   caller disposes the vector with mc_vec_dispose
+ * @return 0, MC_ENOMEM
+ */
+MC_NODISCARD int mc_drift_history_compare(mc_vec *replay, mc_report *report,
+                                          const mc_drift_history *h,
+                                          const mc_migration_list *list,
+                                          unsigned flags);
+
+/**
+ * Copy url with any password replaced by "****" (URL user:pass@ and
+ * conninfo password=...).
+ * @param[out] out replaced
+ */
+MC_NODISCARD int mc_drift_url_mask(mc_buf *out, const char *url);
+
+/**
+ * @return 1 when url (a postgres URL or conninfo; PGHOST and PGSSLMODE
+ * as fallbacks) reaches a host other than a unix socket or loopback
+ * without sslmode verify-full or verify-ca; 0 otherwise.
+ */
+int mc_drift_url_insecure(const char *url);
+
+/**
+ * @return 1 when pattern (drift.ignore: "kind:schema.name", '*' and '?'
+ * globs, kind optional) matches the object kind/name; 0 otherwise.
+ */
+int mc_drift_ignore_match(const char *pattern, const char *kind,
+                          const char *name);
+
+#endif

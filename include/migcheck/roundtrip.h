@@ -1,0 +1,112 @@
+/*
+ * roundtrip.h: up -> down -> up of each migration on a scratch database.
+ *
+ * The algorithm (src/roundtrip/engine.c) sees the database only through a
+ * backend: a table of functions that empties the scratch database,
+ * applies one direction of one migration, takes and compares snapshots.
+ * mc_roundtrip_backend_db_new() builds the real one on the db and schema
+ * modules; tests drive the algorithm with a fake. Findings go into an
+ * mc_report; nothing here prints.
+ */
+#ifndef MIGCHECK_ROUNDTRIP_H
+#define MIGCHECK_ROUNDTRIP_H
+
+#include <stddef.h>
+#include "common.h"
+#include "buf.h"
+#include "migration.h"
+#include "report.h"
+
+typedef enum {
+	MC_ROUNDTRIP_STEP = 0, /* per migration: S0, up, S1, down == S0, up == S1 */
+	MC_ROUNDTRIP_CHAIN     /* all ups, all downs in reverse, all ups again */
+} mc_roundtrip_mode;
+
+/** apply() result: the script ran and failed; see mc_roundtrip_failure. */
+#define MC_ROUNDTRIP_FAILED 1
+
+/** Why a script failed, filled by a backend's apply(). */
+typedef struct {
+	char *message; /* the database's message or the runner's stderr; mc_malloc'd */
+	char *file;    /* file of the failing statement, or NULL: the script's */
+	unsigned line; /* its line, 0 when unknown */
+	char *statement; /* the failing statement's text or the command, or NULL */
+} mc_roundtrip_failure;
+
+#define MC_ROUNDTRIP_FAILURE_INIT { NULL, NULL, 0, NULL }
+void mc_roundtrip_failure_dispose(mc_roundtrip_failure *f);
+
+/** Direction of a step. */
+typedef enum { MC_ROUNDTRIP_UP = 0, MC_ROUNDTRIP_DOWN = 1 } mc_roundtrip_dir;
+
+/**
+ * What the engine needs from a database. Every function returns 0 or a
+ * negative error code with mc_error set (an environment error: the server
+ * went away, the runner is missing), which ends the run.
+ */
+typedef struct {
+	void *ctx;
+	/** Make the scratch database empty (e.g. drop and recreate it). */
+	int (*reset)(void *ctx);
+	/**
+	 * Apply one direction of m in its own transaction (unless the script
+	 * says otherwise). @return 0 applied, MC_ROUNDTRIP_FAILED with fail
+	 * filled when the script failed, or < 0.
+	 */
+	int (*apply)(void *ctx, const mc_migration *m, mc_roundtrip_dir dir,
+	             mc_roundtrip_failure *fail);
+	/** Snapshot the schema; *out is freed with snapshot_free. */
+	int (*snapshot)(void *ctx, void **out);
+	void (*snapshot_free)(void *ctx, void *snap);
+	/**
+	 * Compare two snapshots: *equal 1 or 0; when different, append to
+	 * diff the difference per object, read as "before" = a, "after" = b.
+	 */
+	int (*compare)(void *ctx, int *equal, mc_buf *diff, const void *a,
+	               const void *b);
+	/** Optional: 1 when the user asked to stop (SIGINT/SIGTERM). */
+	int (*interrupted)(void *ctx);
+	/** Optional: called before each migration's round trip. */
+	void (*progress)(void *ctx, size_t k, size_t n, const mc_migration *m,
+	                 const char *what);
+	/** Optional: 1 when m (not SQL) can be reverted (runner.down set). */
+	int (*can_revert)(void *ctx, const mc_migration *m);
+} mc_roundtrip_backend;
+
+typedef struct {
+	mc_roundtrip_mode mode;
+	/* per item of the migration list: nonzero = round-trip it; NULL = all */
+	const unsigned char *selected;
+	int require_down; /* missing-down findings (migrations.requireDown) */
+} mc_roundtrip_opts;
+
+/** What a run did, for the report's summary and the benchmark. */
+typedef struct {
+	size_t tested;   /* migrations round-tripped (or chained) */
+	size_t applied;  /* scripts applied, rebuilds included */
+	size_t rebuilds; /* times the scratch database was rebuilt */
+	size_t skipped;  /* selected migrations not tested (no down, failures) */
+} mc_roundtrip_stats;
+
+/**
+ * Round-trip the migrations of list through be, adding up-failed,
+ * down-failed, down-not-inverse, up-not-repeatable, missing-down and
+ * irreversible findings to report (and notes on what was skipped).
+ * Migrations before the selected ones are applied (up only); those after
+ * the last selected one are not run.
+ * @param[out] stats optional
+ * @return 0 (findings or not); MC_EINTR when interrupted; the backend's
+ *   error code for an environment error
+ */
+MC_NODISCARD int mc_roundtrip_run(mc_report *report,
+                                  const mc_migration_list *list,
+                                  const mc_roundtrip_backend *be,
+                                  const mc_roundtrip_opts *opts,
+                                  mc_roundtrip_stats *stats);
+
+/** @return "step" or "chain"; static. */
+const char *mc_roundtrip_mode_name(mc_roundtrip_mode m);
+/** @return 0, or MC_ENOTFOUND for a name that is neither. */
+int mc_roundtrip_mode_parse(mc_roundtrip_mode *out, const char *name);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * runner.h: running the [runner] up/down commands for migrations that are
+ * not SQL (e.g. Sequelize JS).
+ *
+ * A command is split into words once, like a shell would split it but
+ * with no shell: whitespace separates words, '...' is literal, "..."
+ * honours \" \\ \$ \` escapes, a backslash outside quotes escapes the next
+ * character. Then {file}, {name}, {version} and {url} are substituted
+ * inside each word, so a file name with spaces or quotes stays one
+ * argument. The program is found on PATH and run with an argument vector,
+ * with DATABASE_URL set to the scratch database.
+ */
+#ifndef MIGCHECK_RUNNER_H
+#define MIGCHECK_RUNNER_H
+
+#include <stddef.h>
+#include "common.h"
+#include "buf.h"
+#include "vec.h"
+
+/** Values substituted into a command's words; NULL values become "". */
+typedef struct {
+	const char *file;    /* {file}: the migration file, repo-relative */
+	const char *name;    /* {name} */
+	const char *version; /* {version} */
+	const char *url;     /* {url}: the scratch database URL */
+} mc_runner_vars;
+
+/** What a command did. */
+typedef struct {
+	int status;   /* exit status, or 128+signal when killed by a signal */
+	mc_buf out;   /* captured stdout (tail, capped) */
+	mc_buf err;   /* captured stderr (tail, capped) */
+} mc_runner_result;
+
+#define MC_RUNNER_RESULT_INIT { 0, MC_BUF_INIT, MC_BUF_INIT }
+
+/** Most bytes of stdout / stderr kept per run (the tail is kept). */
+#define MC_RUNNER_CAPTURE_MAX ((size_t)64 * 1024)
+
+/**
+ * Split cmd into words.
+ * @param[out] out vector of char* (each freed with mc_free; the vector
+ *   with mc_vec_dispose); appended to
+ * @return 0; MC_EPARSE with an MC_ERROR_CONFIG error for an unterminated
+ *   quote, a trailing backslash or an empty command; MC_ENOMEM
+ */
+MC_NODISCARD int mc_runner_split(mc_vec *out, const char *cmd);
+
+/**
+ * Split cmd and substitute vars in each word.
+ * @param[out] out NULL-terminated argument vector; free with
+ *   mc_runner_argv_free
+ * @return 0, MC_EPARSE, MC_ENOMEM
+ */
+MC_NODISCARD int mc_runner_argv(char ***out, const char *cmd,
+                                const mc_runner_vars *vars);
+void mc_runner_argv_free(char **argv);
+
+/**
+ * Run cmd with vars substituted, in directory cwd (NULL: current), with
+ * DATABASE_URL=vars->url in its environment (when url is set) and stdin
+ * from /dev/null. stdout and stderr are captured into out.
+ * A command that runs and exits non-zero is not an error: see out->status.
+ * @param[out] out filled on 0; dispose with mc_runner_result_dispose
+ *   (also after an error)
+ * @return 0; MC_ENOTFOUND (MC_ERROR_RUNNER: "runner command 'x' not
+ *   found") when the program cannot be executed; MC_EPARSE for a bad
+ *   command; MC_ERROR (MC_ERROR_OS) when it cannot be started
+ */
+MC_NODISCARD int mc_runner_run(mc_runner_result *out, const char *cmd,
+                               const mc_runner_vars *vars, const char *cwd);
+void mc_runner_result_dispose(mc_runner_result *r);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * added.c: the files added since a revision, by a diff of the merge base's
+ * tree against the working tree and index (libgit2, never the git binary).
+ */
+#include "migcheck/git_added.h"
+
+#include <git2.h>
+#include <string.h>
+
+#include "git_internal.h"
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "util/banned.h"
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The tree to compare against: merge-base(rev, HEAD), else rev's tree. */
+static int base_tree(git_tree **out, git_repository *repo, const char *rev)
+{
+	git_object *obj = NULL;
+	git_commit *commit = NULL, *base_commit = NULL;
+	git_oid head, base;
+	int error;
+
+	if ((error = git_revparse_single(&obj, repo, rev)) < 0) {
+		if (error == GIT_ENOTFOUND || error == GIT_EAMBIGUOUS ||
+		    error == GIT_EINVALIDSPEC) {
+			mc_error_set(MC_ERROR_USAGE, "unknown revision '%s'", rev);
+			return MC_ENOTFOUND;
+		}
+		return mc_git__error("cannot resolve revision");
+	}
+	if (git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		error = mc_error_set(MC_ERROR_USAGE,
+		                     "revision '%s' is not a commit", rev);
+		goto done;
+	}
+	if (git_reference_name_to_id(&head, repo, "HEAD") == 0 &&
+	    git_merge_base(&base, repo, &head, git_commit_id(commit)) == 0 &&
+	    git_commit_lookup(&base_commit, repo, &base) == 0) {
+		error = git_commit_tree(out, base_commit);
+	} else {
+		git_error_clear();
+		error = git_commit_tree(out, commit);
+	}
+	if (error < 0)
+		error = mc_git__error("cannot read the tree of the revision");
+done:
+	git_commit_free(base_commit);
+	git_commit_free(commit);
+	git_object_free(obj);
+	return error < 0 ? error : 0;
+}
+
+int mc_repo_added_since(mc_vec *out, mc_repo *r, const char *rev,
+                        const char *dir)
+{
+	git_diff_options opts;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	mc_buf spec = MC_BUF_INIT;
+	char *specs[1];
+	size_t i, n, start;
+	int error;
+
+	MC_ASSERT_ARG(out && r && rev);
+	start = out->len;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if ((error = base_tree(&tree, r->repo, rev)) < 0)
+		goto done;
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
+	             GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	if (dir && *dir) {
+		size_t len = strlen(dir);
+		while (len > 1 && dir[len - 1] == '/')
+			len--;
+		if ((error = mc_buf_put(&spec, dir, len)) < 0 ||
+		    (error = mc_buf_putc(&spec, '/')) < 0) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		opts.flags &= ~(uint32_t)GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+		specs[0] = spec.ptr;
+		opts.pathspec.strings = specs;
+		opts.pathspec.count = 1;
+	}
+	if (git_diff_tree_to_workdir_with_index(&diff, r->repo, tree, &opts) < 0) {
+		error = mc_git__error("cannot compare the revision with the work tree");
+		goto done;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		char *p;
+		if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED)
+			continue;
+		if ((p = mc_strdup(d->new_file.path)) == NULL ||
+		    mc_vec_push(out, p) < 0) {
+			mc_free(p);
+			error = mc_error_set_oom();
+			goto done;
+		}
+	}
+	qsort(out->items + start, out->len - start, sizeof(void *), path_cmp);
+	error = 0;
+done:
+	if (error < 0)
+		while (out->len > start)
+			mc_free(out->items[--out->len]);
+	git_diff_free(diff);
+	git_tree_free(tree);
+	mc_buf_dispose(&spec);
+	return error;
+}

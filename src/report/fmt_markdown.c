@@ -1,0 +1,352 @@
+/*
+ * fmt_markdown.c: a summary to paste as a pull-request comment (GitHub or
+ * GitLab flavoured Markdown):
+ *
+ *   ### ❌ migcheck check: 1 error, 0 warnings
+ *   | Migration | Result | Findings |      (a Step column for gate)
+ *   #### Findings                          (or one heading per gate step)
+ *   - ❌ **error** `code` at `file:line` (migration `v`): message
+ *     ```                                   detail, then grouped items
+ *
+ * Every report string is hostile here: it may close a code span, start a
+ * table cell, open an HTML tag or hold invalid UTF-8. Plain text gets
+ * backslash and entity escapes, code spans a fence longer than any
+ * backtick run inside, code blocks a fence longer than any inside.
+ */
+#include <string.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "report_internal.h"
+#include "util/banned.h"
+
+#define MD_ERROR "\xE2\x9D\x8C"                  /* U+274C cross mark */
+#define MD_WARNING "\xE2\x9A\xA0\xEF\xB8\x8F"   /* U+26A0 U+FE0F */
+#define MD_OK "\xE2\x9C\x85"                     /* U+2705 check mark */
+
+/* Copy one UTF-8 character of s into out, or U+FFFD; @return bytes read. */
+static size_t put_char(mc_buf *out, const char *s, unsigned *cp, int *error)
+{
+	size_t n = mc_report__utf8_len(s, cp);
+
+	if (n == 0 || (*cp < 0x20 && *cp != '\t') || *cp == 0x7F) {
+		*error = mc_buf_puts(out, n == 0 ? MC_REPORT_REPLACEMENT : " ");
+		*cp = 0;
+		return n ? n : 1;
+	}
+	*error = mc_buf_put(out, s, n);
+	return n;
+}
+
+/* Plain inline text: one line, Markdown and HTML characters escaped. */
+static int put_text(mc_buf *out, const char *s)
+{
+	unsigned cp;
+	int error = 0;
+
+	while (*s && !error) {
+		switch (*s) {
+		case '&': error = mc_buf_puts(out, "&amp;"); s++; continue;
+		case '<': error = mc_buf_puts(out, "&lt;"); s++; continue;
+		case '>': error = mc_buf_puts(out, "&gt;"); s++; continue;
+		case '\\': case '`': case '*': case '_': case '[': case ']':
+		case '(': case ')': case '#': case '|': case '~': case '!':
+		case '$':
+			if ((error = mc_buf_putc(out, '\\')) == 0)
+				error = mc_buf_putc(out, *s);
+			s++;
+			continue;
+		default:
+			s += put_char(out, s, &cp, &error);
+		}
+	}
+	return error;
+}
+
+static size_t longest_run(const char *s, char c)
+{
+	size_t best = 0, run = 0;
+
+	for (; *s; s++) {
+		run = *s == c ? run + 1 : 0;
+		if (run > best)
+			best = run;
+	}
+	return best;
+}
+
+/* An inline code span holding s on one line; in a table '|' is escaped. */
+static int put_code_in(mc_buf *out, const char *s, int table)
+{
+	size_t fence = longest_run(s, '`') + 1, len = strlen(s);
+	int pad = len && (s[0] == '`' || s[len - 1] == '`');
+	unsigned cp;
+	int error = 0;
+
+	for (size_t i = 0; i < fence && !error; i++)
+		error = mc_buf_putc(out, '`');
+	if (!error && pad)
+		error = mc_buf_putc(out, ' ');
+	while (*s && !error) {
+		if (*s == '|' && table) {
+			error = mc_buf_puts(out, "\\|");
+			s++;
+		} else {
+			s += put_char(out, s, &cp, &error);
+		}
+	}
+	if (!error && pad)
+		error = mc_buf_putc(out, ' ');
+	for (size_t i = 0; i < fence && !error; i++)
+		error = mc_buf_putc(out, '`');
+	return error;
+}
+
+static int put_code(mc_buf *out, const char *s)
+{
+	return put_code_in(out, s, 0);
+}
+
+/* A fenced code block, indented by indent, for multi-line detail. */
+static int put_block(mc_buf *out, const char *s, const char *indent)
+{
+	size_t fence = longest_run(s, '`') + 1;
+	unsigned cp;
+	int error = 0, bol = 1;
+
+	if (fence < 3)
+		fence = 3;
+	if ((error = mc_buf_puts(out, indent)) < 0)
+		return error;
+	for (size_t i = 0; i < fence && !error; i++)
+		error = mc_buf_putc(out, '`');
+	if (!error)
+		error = mc_buf_putc(out, '\n');
+	while (*s && !error) {
+		if (bol && (error = mc_buf_puts(out, indent)) < 0)
+			break;
+		bol = 0;
+		if (*s == '\n') {
+			error = mc_buf_putc(out, '\n');
+			bol = 1;
+			s++;
+		} else if (*s == '\r') {
+			s++;
+		} else {
+			s += put_char(out, s, &cp, &error);
+		}
+	}
+	if (!error && !bol)
+		error = mc_buf_putc(out, '\n');
+	if (!error)
+		error = mc_buf_puts(out, indent);
+	for (size_t i = 0; i < fence && !error; i++)
+		error = mc_buf_putc(out, '`');
+	if (!error)
+		error = mc_buf_putc(out, '\n');
+	return error;
+}
+
+static int put_location(mc_buf *out, const char *file, unsigned line)
+{
+	char *loc;
+	int error;
+
+	if (!line)
+		return put_code(out, file);
+	if ((loc = mc_asprintf("%s:%u", file, line)) == NULL)
+		return mc_error_set_oom();
+	error = put_code(out, loc);
+	mc_free(loc);
+	return error;
+}
+
+static int streq_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+static int same_row(const mc_finding *a, const mc_finding *b)
+{
+	return streq_null(a->section, b->section) &&
+	       streq_null(mc_report__subject(a), mc_report__subject(b));
+}
+
+static int put_counts(mc_buf *out, size_t errors, size_t warnings)
+{
+	return mc_buf_printf(out, "%zu error%s, %zu warning%s", errors,
+	                     errors == 1 ? "" : "s", warnings,
+	                     warnings == 1 ? "" : "s");
+}
+
+/* The summary table: one row per step and migration (or file). */
+static int put_table(mc_buf *out, const mc_report *r, unsigned char *done,
+                     int steps)
+{
+	int error;
+
+	if ((error = mc_buf_puts(out, steps ? "| Step | Migration | Result | Findings |\n"
+	                                      "|---|---|---|---|\n"
+	                                    : "| Migration | Result | Findings |\n"
+	                                      "|---|---|---|\n")) < 0)
+		return error;
+	for (size_t i = 0; i < r->findings.len; i++) {
+		const mc_finding *f = r->findings.items[i];
+		const char *subject = mc_report__subject(f);
+		size_t errors = 0, warnings = 0;
+
+		if (done[i])
+			continue;
+		if (steps && ((error = mc_buf_puts(out, "| ")) < 0 ||
+		              (error = f->section ? put_text(out, f->section)
+		                                  : put_text(out, r->command)) < 0 ||
+		              (error = mc_buf_putc(out, ' ')) < 0))
+			return error;
+		if ((error = mc_buf_puts(out, "| ")) < 0 ||
+		    (error = subject ? put_code_in(out, subject, 1)
+		                     : mc_buf_puts(out, "(repository)")) < 0)
+			return error;
+		for (size_t k = i; k < r->findings.len; k++) {
+			const mc_finding *g = r->findings.items[k];
+			if (done[k] || !same_row(f, g))
+				continue;
+			if (g->severity == MC_SEV_ERROR)
+				errors++;
+			else
+				warnings++;
+		}
+		if ((error = mc_buf_printf(out, " | %s ", errors ? MD_ERROR
+		                                          : MD_WARNING)) < 0 ||
+		    (error = put_counts(out, errors, warnings)) < 0 ||
+		    (error = mc_buf_puts(out, " |")) < 0)
+			return error;
+		/* each code once, in order of appearance */
+		for (size_t k = i; k < r->findings.len; k++) {
+			const mc_finding *g = r->findings.items[k];
+			int seen = 0;
+			if (done[k] || !same_row(f, g))
+				continue;
+			for (size_t j = i; j < k && !seen; j++) {
+				const mc_finding *h = r->findings.items[j];
+				seen = same_row(f, h) && !strcmp(h->code, g->code);
+			}
+			if (seen)
+				continue;
+			if ((error = mc_buf_putc(out, ' ')) < 0 ||
+			    (error = put_code_in(out, g->code, 1)) < 0)
+				return error;
+		}
+		for (size_t k = i; k < r->findings.len; k++)
+			if (!done[k] && same_row(f, r->findings.items[k]))
+				done[k] = 1;
+		if ((error = mc_buf_puts(out, " |\n")) < 0)
+			return error;
+	}
+	return mc_buf_putc(out, '\n');
+}
+
+static int put_finding(mc_buf *out, const mc_finding *f)
+{
+	int is_err = f->severity == MC_SEV_ERROR;
+	int error;
+
+	if ((error = mc_buf_printf(out, "- %s **%s** ", is_err ? MD_ERROR : MD_WARNING,
+	                           mc_severity_name(f->severity))) < 0 ||
+	    (error = put_code(out, f->code)) < 0)
+		return error;
+	if (f->file && ((error = mc_buf_puts(out, " at ")) < 0 ||
+	                (error = put_location(out, f->file, f->line)) < 0))
+		return error;
+	if (f->migration && ((error = mc_buf_puts(out, " (migration ")) < 0 ||
+	                     (error = put_code(out, f->migration)) < 0 ||
+	                     (error = mc_buf_putc(out, ')')) < 0))
+		return error;
+	if ((error = mc_buf_puts(out, ": ")) < 0 ||
+	    (error = put_text(out, f->message)) < 0)
+		return error;
+	if (f->severity != f->default_severity &&
+	    (error = mc_buf_puts(out, " (severity set by config)")) < 0)
+		return error;
+	if ((error = mc_buf_putc(out, '\n')) < 0)
+		return error;
+	if (f->detail && (error = put_block(out, f->detail, "  ")) < 0)
+		return error;
+	for (size_t k = 0; k < f->nitems; k++) {
+		const mc_finding_item *it = &f->items[k];
+		if ((error = mc_buf_puts(out, "  - ")) < 0 ||
+		    (it->file && ((error = put_location(out, it->file, it->line)) < 0 ||
+		                  (error = mc_buf_putc(out, ' ')) < 0)) ||
+		    (it->detail && (error = put_text(out, it->detail)) < 0) ||
+		    (error = mc_buf_putc(out, '\n')) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int put_details(mc_buf *out, const mc_report *r, unsigned char *done,
+                       int steps)
+{
+	int error = 0;
+
+	if (!steps && (error = mc_buf_puts(out, "#### Findings\n\n")) < 0)
+		return error;
+	for (size_t i = 0; i < r->findings.len && !error; i++) {
+		const mc_finding *f = r->findings.items[i];
+		if (done[i])
+			continue;
+		if (steps && ((error = mc_buf_puts(out, "#### ")) < 0 ||
+		              (error = put_text(out, f->section ? f->section
+		                                                : r->command)) < 0 ||
+		              (error = mc_buf_puts(out, "\n\n")) < 0))
+			break;
+		for (size_t k = i; k < r->findings.len && !error; k++) {
+			const mc_finding *g = r->findings.items[k];
+			if (done[k] || !streq_null(f->section, g->section))
+				continue;
+			done[k] = 1;
+			error = put_finding(out, g);
+		}
+		if (!error)
+			error = mc_buf_putc(out, '\n');
+	}
+	return error;
+}
+
+int mc_report__render_markdown(mc_buf *out, const mc_report *r)
+{
+	size_t errors = mc_report_errors(r), warnings = mc_report_warnings(r);
+	unsigned char *done = NULL;
+	int error, steps = 0;
+
+	for (size_t i = 0; i < r->findings.len; i++)
+		if (((const mc_finding *)r->findings.items[i])->section)
+			steps = 1;
+	if ((error = mc_buf_printf(out, "### %s migcheck ",
+	                           errors ? MD_ERROR
+	                                  : warnings ? MD_WARNING : MD_OK)) < 0 ||
+	    (error = put_text(out, r->command)) < 0 ||
+	    (error = mc_buf_puts(out, ": ")) < 0 ||
+	    (error = r->findings.len ? put_counts(out, errors, warnings)
+	                             : mc_buf_puts(out, "no findings")) < 0 ||
+	    (error = mc_buf_puts(out, "\n\n")) < 0)
+		return error;
+	if (r->findings.len) {
+		if ((done = mc_calloc(r->findings.len, 1)) == NULL)
+			return mc_error_set_oom();
+		if ((error = put_table(out, r, done, steps)) < 0)
+			goto done;
+		memset(done, 0, r->findings.len);
+		if ((error = put_details(out, r, done, steps)) < 0)
+			goto done;
+	}
+	for (size_t i = 0; i < r->notes.len; i++)
+		if ((error = mc_buf_puts(out, "> **Note:** ")) < 0 ||
+		    (error = put_text(out, r->notes.items[i])) < 0 ||
+		    (error = mc_buf_puts(out, "\n\n")) < 0)
+			goto done;
+done:
+	mc_free(done);
+	return error;
+}

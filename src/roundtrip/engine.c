@@ -1,0 +1,582 @@
+/*
+ * engine.c: the roundtrip algorithm, on an abstract backend.
+ *
+ * Step mode keeps the scratch database at "every migration before M
+ * applied" and, for each selected M:
+ *
+ *   S0 (the previous step's end state, taken once)
+ *   up(M)    failed -> up-failed; later migrations are not run (they
+ *                      would fail for a reason that is not theirs)
+ *   S1
+ *   no down  -> missing-down / irreversible; keep up applied, next
+ *   down(M)  failed -> down-failed; back to S1 (rebuild unless the
+ *                      failed transaction already left S1), next
+ *   S0' == S0 else down-not-inverse (diff S0 -> S0')
+ *   up(M)    failed -> up-not-repeatable; rebuild to S1, next
+ *   S2 == S1 else up-not-repeatable (diff S1 -> S2); rebuild to S1
+ *   S0 := S2, next
+ *
+ * A rebuild empties the database and re-applies the ups up to M, so one
+ * broken migration never causes findings on later ones; without findings
+ * each migration is applied twice and reverted once (linear cost).
+ *
+ * Chain mode applies the ups before the chain, takes E0, applies every
+ * up (U1), every down in reverse (must equal E0), every up again (must
+ * equal U1). The chain starts after the last migration that cannot be
+ * reverted.
+ */
+#include "migcheck/roundtrip.h"
+
+#include <string.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "util/banned.h"
+
+void mc_roundtrip_failure_dispose(mc_roundtrip_failure *f)
+{
+	if (!f)
+		return;
+	mc_free(f->message);
+	mc_free(f->file);
+	mc_free(f->statement);
+	f->message = f->file = f->statement = NULL;
+	f->line = 0;
+}
+
+const char *mc_roundtrip_mode_name(mc_roundtrip_mode m)
+{
+	return m == MC_ROUNDTRIP_CHAIN ? "chain" : "step";
+}
+
+int mc_roundtrip_mode_parse(mc_roundtrip_mode *out, const char *name)
+{
+	if (!strcmp(name, "step"))
+		*out = MC_ROUNDTRIP_STEP;
+	else if (!strcmp(name, "chain"))
+		*out = MC_ROUNDTRIP_CHAIN;
+	else
+		return MC_ENOTFOUND;
+	return 0;
+}
+
+enum { DOWN_OK, DOWN_NONE, DOWN_BLANK, DOWN_IRREVERSIBLE };
+
+struct run {
+	mc_report *report;
+	const mc_roundtrip_backend *be;
+	const mc_roundtrip_opts *opts;
+	mc_roundtrip_stats *stats;
+	const mc_migration **ms; /* the migrations that take part, in order */
+	unsigned char *sel;      /* per ms[]: selected */
+	size_t n;
+};
+
+static int interrupted(struct run *run)
+{
+	if (run->be->interrupted && run->be->interrupted(run->be->ctx)) {
+		mc_error_set(MC_ERROR_OS, "interrupted");
+		return 1;
+	}
+	return 0;
+}
+
+static int down_state(struct run *run, const mc_migration *m)
+{
+	if (m->down && (m->down->flags & MC_SCRIPT_IRREVERSIBLE))
+		return DOWN_IRREVERSIBLE;
+	if (m->language && !m->down) {
+		if (run->be->can_revert && run->be->can_revert(run->be->ctx, m))
+			return DOWN_OK;
+		return DOWN_NONE;
+	}
+	if (!m->down)
+		return DOWN_NONE;
+	if (m->down->flags & MC_SCRIPT_BLANK)
+		return DOWN_BLANK;
+	return DOWN_OK;
+}
+
+static const char *script_path(const mc_migration *m, mc_roundtrip_dir dir)
+{
+	const mc_script *s = dir == MC_ROUNDTRIP_UP ? m->up : m->down;
+	if (!s)
+		s = m->up;
+	return s ? s->path : NULL;
+}
+
+static unsigned script_line(const mc_migration *m, mc_roundtrip_dir dir)
+{
+	const mc_script *s = dir == MC_ROUNDTRIP_UP ? m->up : m->down;
+	return s ? s->line : 0;
+}
+
+/* Report a down that cannot be round-tripped; 0 or < 0. */
+static int report_no_down(struct run *run, const mc_migration *m, int state)
+{
+	switch (state) {
+	case DOWN_IRREVERSIBLE:
+		return mc_report_add(run->report, NULL, "irreversible",
+		                     m->down->path, m->down->line, m->version, NULL,
+		                     "down is annotated irreversible and was not round-tripped: %s",
+		                     m->down->irreversible_reason &&
+		                                     *m->down->irreversible_reason
+		                             ? m->down->irreversible_reason
+		                             : "(no reason given)");
+	case DOWN_BLANK:
+		if (!run->opts->require_down)
+			return 0;
+		return mc_report_add(run->report, NULL, "missing-down",
+		                     m->down->path, m->down->line, m->version, NULL,
+		                     "down script is empty; annotate it '-- migcheck:irreversible <reason>' if that is deliberate");
+	default:
+		if (!run->opts->require_down)
+			return 0;
+		if (m->language)
+			return mc_report_add(run->report, NULL, "missing-down",
+			                     script_path(m, MC_ROUNDTRIP_UP), 0,
+			                     m->version, NULL,
+			                     "no down: set [runner] down to revert %s migrations",
+			                     m->language);
+		return mc_report_add(run->report, NULL, "missing-down",
+		                     script_path(m, MC_ROUNDTRIP_UP), 0, m->version,
+		                     NULL, "no down script: the migration cannot be reverted");
+	}
+}
+
+/* Report a failed script as code; fail's location, else the script's. */
+static int report_failure(struct run *run, const char *code,
+                          const mc_migration *m, mc_roundtrip_dir dir,
+                          const mc_roundtrip_failure *f, const char *what)
+{
+	const char *file = f->file ? f->file : script_path(m, dir);
+	unsigned line = f->file || f->line ? f->line : script_line(m, dir);
+	return mc_report_add(run->report, NULL, code, file, line, m->version,
+	                     f->statement, "%s: %s", what,
+	                     f->message ? f->message : "failed");
+}
+
+/* Apply one script; 0 applied, MC_ROUNDTRIP_FAILED (fail filled), < 0. */
+static int apply(struct run *run, const mc_migration *m, mc_roundtrip_dir dir,
+                 mc_roundtrip_failure *fail)
+{
+	int rc;
+	mc_roundtrip_failure_dispose(fail);
+	rc = run->be->apply(run->be->ctx, m, dir, fail);
+	if (rc == 0 || rc == MC_ROUNDTRIP_FAILED)
+		run->stats->applied++;
+	return rc;
+}
+
+static void snap_free(struct run *run, void **snap)
+{
+	if (*snap)
+		run->be->snapshot_free(run->be->ctx, *snap);
+	*snap = NULL;
+}
+
+/* Note the selected migrations from index from on that will not run. */
+static int note_skipped(struct run *run, size_t from, const char *why)
+{
+	size_t i, count = 0;
+	for (i = from; i < run->n; i++)
+		if (run->sel[i])
+			count++;
+	run->stats->skipped += count;
+	if (!count)
+		return 0;
+	return mc_report_note(run->report,
+	                      "%zu later migration%s not round-tripped: %s",
+	                      count, count == 1 ? "" : "s", why);
+}
+
+/*
+ * Empty the database and apply the ups of ms[0..upto]. *ok is 0 when an up
+ * that worked before failed now (a note says so).
+ */
+static int rebuild(struct run *run, size_t upto, int *ok)
+{
+	mc_roundtrip_failure fail = MC_ROUNDTRIP_FAILURE_INIT;
+	size_t j;
+	int rc;
+
+	*ok = 0;
+	run->stats->rebuilds++;
+	if ((rc = run->be->reset(run->be->ctx)) < 0)
+		return rc;
+	for (j = 0; j <= upto; j++) {
+		if (interrupted(run))
+			return MC_EINTR;
+		rc = apply(run, run->ms[j], MC_ROUNDTRIP_UP, &fail);
+		if (rc < 0)
+			goto done;
+		if (rc == MC_ROUNDTRIP_FAILED) {
+			rc = mc_report_note(run->report,
+			                    "cannot rebuild the scratch database: up of %s failed on the second run: %s",
+			                    script_path(run->ms[j], MC_ROUNDTRIP_UP),
+			                    fail.message ? fail.message : "failed");
+			goto done;
+		}
+	}
+	*ok = 1;
+	rc = 0;
+done:
+	mc_roundtrip_failure_dispose(&fail);
+	return rc;
+}
+
+static int diff_of(struct run *run, int *equal, mc_buf *diff, const void *a,
+                   const void *b)
+{
+	mc_buf_clear(diff);
+	return run->be->compare(run->be->ctx, equal, diff, a, b);
+}
+
+static int run_step(struct run *run)
+{
+	mc_roundtrip_failure fail = MC_ROUNDTRIP_FAILURE_INIT;
+	void *s0 = NULL, *s1 = NULL, *s = NULL;
+	mc_buf diff = MC_BUF_INIT;
+	size_t i, last = 0, k = 0, total = 0;
+	int rc = 0, equal, ok;
+
+	for (i = 0; i < run->n; i++)
+		if (run->sel[i]) {
+			last = i;
+			total++;
+		}
+	if ((rc = run->be->reset(run->be->ctx)) < 0)
+		goto done;
+	for (i = 0; total && i <= last; i++) {
+		const mc_migration *m = run->ms[i];
+		int state;
+
+		if (interrupted(run)) {
+			rc = MC_EINTR;
+			goto done;
+		}
+		if (!run->sel[i]) {
+			/* an earlier migration: only its up, as the base */
+			snap_free(run, &s0);
+			if ((rc = apply(run, m, MC_ROUNDTRIP_UP, &fail)) < 0)
+				goto done;
+			if (rc == MC_ROUNDTRIP_FAILED) {
+				if ((rc = report_failure(run, "up-failed", m,
+				                         MC_ROUNDTRIP_UP, &fail,
+				                         "up failed")) < 0 ||
+				    (rc = note_skipped(run, i + 1,
+				                       "an earlier migration failed")) < 0)
+					goto done;
+				break;
+			}
+			continue;
+		}
+		k++;
+		if (run->be->progress)
+			run->be->progress(run->be->ctx, k, total, m, "up");
+		if (!s0 && (rc = run->be->snapshot(run->be->ctx, &s0)) < 0)
+			goto done;
+
+		/* up */
+		if ((rc = apply(run, m, MC_ROUNDTRIP_UP, &fail)) < 0)
+			goto done;
+		if (rc == MC_ROUNDTRIP_FAILED) {
+			run->stats->skipped++;
+			if ((rc = report_failure(run, "up-failed", m, MC_ROUNDTRIP_UP,
+			                         &fail, "up failed")) < 0 ||
+			    (rc = note_skipped(run, i + 1,
+			                       "they come after a migration whose up failed")) < 0)
+				goto done;
+			break;
+		}
+		if ((rc = run->be->snapshot(run->be->ctx, &s1)) < 0)
+			goto done;
+
+		/* down */
+		state = down_state(run, m);
+		if (state != DOWN_OK) {
+			run->stats->skipped++;
+			if ((rc = report_no_down(run, m, state)) < 0)
+				goto done;
+			snap_free(run, &s0);
+			s0 = s1;
+			s1 = NULL;
+			continue;
+		}
+		run->stats->tested++;
+		if ((rc = apply(run, m, MC_ROUNDTRIP_DOWN, &fail)) < 0)
+			goto done;
+		if (rc == MC_ROUNDTRIP_FAILED) {
+			if ((rc = report_failure(run, "down-failed", m,
+			                         MC_ROUNDTRIP_DOWN, &fail,
+			                         "down failed")) < 0 ||
+			    (rc = run->be->snapshot(run->be->ctx, &s)) < 0 ||
+			    (rc = diff_of(run, &equal, &diff, s1, s)) < 0)
+				goto done;
+			snap_free(run, &s);
+			/* a rolled-back transaction leaves S1: nothing to rebuild */
+			if (!equal) {
+				if ((rc = rebuild(run, i, &ok)) < 0)
+					goto done;
+				if (!ok) {
+					rc = note_skipped(run, i + 1, "the scratch database could not be rebuilt");
+					goto done;
+				}
+			}
+			snap_free(run, &s0);
+			s0 = s1;
+			s1 = NULL;
+			continue;
+		}
+		if ((rc = run->be->snapshot(run->be->ctx, &s)) < 0 ||
+		    (rc = diff_of(run, &equal, &diff, s0, s)) < 0)
+			goto done;
+		snap_free(run, &s);
+		if (!equal &&
+		    (rc = mc_report_add(run->report, NULL, "down-not-inverse",
+		                        script_path(m, MC_ROUNDTRIP_DOWN),
+		                        script_line(m, MC_ROUNDTRIP_DOWN),
+		                        m->version, mc_buf_cstr(&diff),
+		                        "down does not restore the schema from before up")) < 0)
+			goto done;
+
+		/* up again */
+		if (run->be->progress)
+			run->be->progress(run->be->ctx, k, total, m, "up again");
+		if ((rc = apply(run, m, MC_ROUNDTRIP_UP, &fail)) < 0)
+			goto done;
+		if (rc == MC_ROUNDTRIP_FAILED) {
+			if ((rc = report_failure(run, "up-not-repeatable", m,
+			                         MC_ROUNDTRIP_UP, &fail,
+			                         "up fails after down")) < 0)
+				goto done;
+			equal = 0;
+		} else {
+			if ((rc = run->be->snapshot(run->be->ctx, &s)) < 0 ||
+			    (rc = diff_of(run, &equal, &diff, s1, s)) < 0)
+				goto done;
+			if (!equal &&
+			    (rc = mc_report_add(run->report, NULL, "up-not-repeatable",
+			                        script_path(m, MC_ROUNDTRIP_UP),
+			                        script_line(m, MC_ROUNDTRIP_UP),
+			                        m->version, mc_buf_cstr(&diff),
+			                        "up after down gives a different schema than the first up")) < 0)
+				goto done;
+		}
+		if (equal) {
+			/* S2 == S1: the next step starts from it */
+			snap_free(run, &s0);
+			snap_free(run, &s1);
+			s0 = s;
+			s = NULL;
+			continue;
+		}
+		snap_free(run, &s);
+		if (i < last) {
+			if ((rc = rebuild(run, i, &ok)) < 0)
+				goto done;
+			if (!ok) {
+				rc = note_skipped(run, i + 1, "the scratch database could not be rebuilt");
+				goto done;
+			}
+		}
+		snap_free(run, &s0);
+		s0 = s1;
+		s1 = NULL;
+	}
+	rc = 0;
+done:
+	snap_free(run, &s0);
+	snap_free(run, &s1);
+	snap_free(run, &s);
+	mc_roundtrip_failure_dispose(&fail);
+	mc_buf_dispose(&diff);
+	return rc;
+}
+
+static int run_chain(struct run *run)
+{
+	mc_roundtrip_failure fail = MC_ROUNDTRIP_FAILURE_INIT;
+	void *e0 = NULL, *u1 = NULL, *s = NULL;
+	mc_buf diff = MC_BUF_INIT;
+	size_t i, first = run->n, last = 0, start, total, k = 0;
+	int rc = 0, equal;
+
+	for (i = 0; i < run->n; i++)
+		if (run->sel[i]) {
+			if (first == run->n)
+				first = i;
+			last = i;
+		}
+	if ((rc = run->be->reset(run->be->ctx)) < 0 || first == run->n)
+		goto done;
+	/* the chain starts after the last selected one that cannot go down */
+	start = first;
+	for (i = first; i <= last; i++) {
+		int state = down_state(run, run->ms[i]);
+		if (state == DOWN_OK)
+			continue;
+		if (run->sel[i]) {
+			if ((rc = report_no_down(run, run->ms[i], state)) < 0)
+				goto done;
+			run->stats->skipped += 1;
+		}
+		start = i + 1;
+	}
+	for (i = 0; i < start; i++) {
+		if (interrupted(run)) {
+			rc = MC_EINTR;
+			goto done;
+		}
+		if ((rc = apply(run, run->ms[i], MC_ROUNDTRIP_UP, &fail)) < 0)
+			goto done;
+		if (rc == MC_ROUNDTRIP_FAILED) {
+			rc = report_failure(run, "up-failed", run->ms[i],
+			                    MC_ROUNDTRIP_UP, &fail, "up failed");
+			if (rc >= 0)
+				rc = note_skipped(run, i + 1, "an earlier migration failed");
+			goto done;
+		}
+	}
+	if (start > last) {
+		rc = 0;
+		goto done;
+	}
+	total = last - start + 1;
+	if ((rc = run->be->snapshot(run->be->ctx, &e0)) < 0)
+		goto done;
+	/* phase 1: every up */
+	for (i = start; i <= last; i++) {
+		if (interrupted(run)) {
+			rc = MC_EINTR;
+			goto done;
+		}
+		if (run->be->progress)
+			run->be->progress(run->be->ctx, ++k, 3 * total, run->ms[i], "up");
+		if ((rc = apply(run, run->ms[i], MC_ROUNDTRIP_UP, &fail)) < 0)
+			goto done;
+		if (rc == MC_ROUNDTRIP_FAILED) {
+			run->stats->skipped += last - i + 1;
+			rc = report_failure(run, "up-failed", run->ms[i],
+			                    MC_ROUNDTRIP_UP, &fail, "up failed");
+			if (rc >= 0)
+				rc = mc_report_note(run->report,
+				                    "the chain stopped at the failed up");
+			goto done;
+		}
+	}
+	if ((rc = run->be->snapshot(run->be->ctx, &u1)) < 0)
+		goto done;
+	/* phase 2: every down, newest first */
+	for (i = last + 1; i-- > start;) {
+		if (interrupted(run)) {
+			rc = MC_EINTR;
+			goto done;
+		}
+		if (run->be->progress)
+			run->be->progress(run->be->ctx, ++k, 3 * total, run->ms[i], "down");
+		if ((rc = apply(run, run->ms[i], MC_ROUNDTRIP_DOWN, &fail)) < 0)
+			goto done;
+		if (rc == MC_ROUNDTRIP_FAILED) {
+			run->stats->skipped += total;
+			rc = report_failure(run, "down-failed", run->ms[i],
+			                    MC_ROUNDTRIP_DOWN, &fail, "down failed");
+			if (rc >= 0)
+				rc = mc_report_note(run->report,
+				                    "the chain stopped at the failed down");
+			goto done;
+		}
+	}
+	run->stats->tested += total;
+	if ((rc = run->be->snapshot(run->be->ctx, &s)) < 0 ||
+	    (rc = diff_of(run, &equal, &diff, e0, s)) < 0)
+		goto done;
+	snap_free(run, &s);
+	if (!equal &&
+	    (rc = mc_report_add(run->report, NULL, "down-not-inverse", NULL, 0,
+	                        NULL, mc_buf_cstr(&diff),
+	                        "after every up and every down (%s to %s) the schema differs from before",
+	                        run->ms[start]->version,
+	                        run->ms[last]->version)) < 0)
+		goto done;
+	/* phase 3: every up again */
+	for (i = start; i <= last; i++) {
+		if (interrupted(run)) {
+			rc = MC_EINTR;
+			goto done;
+		}
+		if (run->be->progress)
+			run->be->progress(run->be->ctx, ++k, 3 * total, run->ms[i], "up again");
+		if ((rc = apply(run, run->ms[i], MC_ROUNDTRIP_UP, &fail)) < 0)
+			goto done;
+		if (rc == MC_ROUNDTRIP_FAILED) {
+			rc = report_failure(run, "up-not-repeatable", run->ms[i],
+			                    MC_ROUNDTRIP_UP, &fail,
+			                    "up fails after the downs");
+			goto done;
+		}
+	}
+	if ((rc = run->be->snapshot(run->be->ctx, &s)) < 0 ||
+	    (rc = diff_of(run, &equal, &diff, u1, s)) < 0)
+		goto done;
+	if (!equal &&
+	    (rc = mc_report_add(run->report, NULL, "up-not-repeatable", NULL, 0,
+	                        NULL, mc_buf_cstr(&diff),
+	                        "every up again (%s to %s) gives a different schema than the first time",
+	                        run->ms[start]->version,
+	                        run->ms[last]->version)) < 0)
+		goto done;
+	rc = 0;
+done:
+	snap_free(run, &e0);
+	snap_free(run, &u1);
+	snap_free(run, &s);
+	mc_roundtrip_failure_dispose(&fail);
+	mc_buf_dispose(&diff);
+	return rc;
+}
+
+int mc_roundtrip_run(mc_report *report, const mc_migration_list *list,
+                     const mc_roundtrip_backend *be,
+                     const mc_roundtrip_opts *opts, mc_roundtrip_stats *stats)
+{
+	struct run run;
+	mc_roundtrip_stats local;
+	size_t i, count;
+	int error;
+
+	MC_ASSERT_ARG(report && list && be && opts);
+	MC_ASSERT_ARG(be->reset && be->apply && be->snapshot &&
+	              be->snapshot_free && be->compare);
+	memset(&run, 0, sizeof(run));
+	memset(&local, 0, sizeof(local));
+	run.report = report;
+	run.be = be;
+	run.opts = opts;
+	run.stats = stats ? stats : &local;
+	memset(run.stats, 0, sizeof(*run.stats));
+	count = list->items.len;
+	run.ms = mc_calloc(count + 1, sizeof(*run.ms));
+	run.sel = mc_calloc(count + 1, 1);
+	if (!run.ms || !run.sel) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	for (i = 0; i < count; i++) {
+		const mc_migration *m = list->items.items[i];
+		/* repeatable and baseline migrations and ones we cannot run
+		 * have no place in a round trip (discovery reports them) */
+		if (m->kind != MC_MIGRATION_VERSIONED || !m->replayable || !m->up)
+			continue;
+		run.sel[run.n] = !opts->selected || opts->selected[i];
+		run.ms[run.n++] = m;
+	}
+	if (opts->mode == MC_ROUNDTRIP_CHAIN)
+		error = run_chain(&run);
+	else
+		error = run_step(&run);
+done:
+	mc_free(run.ms);
+	mc_free(run.sel);
+	return error;
+}

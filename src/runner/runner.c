@@ -1,0 +1,404 @@
+/*
+ * runner.c: [runner] commands for migrations that are not SQL.
+ *
+ * The command is split into words with shell-like quoting but no shell,
+ * placeholders are substituted inside each word, and the program runs
+ * through fork + execvp with stdout and stderr captured over pipes. An
+ * exec failure travels back to the parent over a close-on-exec pipe, so
+ * "program not found" is told apart from "program failed".
+ */
+#include "migcheck/runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "util/banned.h"
+
+extern char **environ;
+
+/*
+ * Word splitter states:
+ *   SPACE   between words     ws -> SPACE, ' -> SQ, " -> DQ, \ -> escape, else WORD
+ *   WORD    inside a word     ws -> end word, ' -> SQ, " -> DQ, \ -> escape
+ *   SQ      inside '...'      ' -> WORD, else literal
+ *   DQ      inside "..."      " -> WORD, \ before " \ $ ` -> that char
+ * A quote always starts a word, so '' is an empty argument.
+ */
+enum { SPACE, WORD, SQ, DQ };
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int push_word(mc_vec *out, mc_buf *w)
+{
+	char *s = w->ptr ? mc_buf_detach(w) : mc_strdup("");
+	if (!s)
+		return mc_error_set_oom();
+	if (mc_vec_push(out, s) < 0) {
+		mc_free(s);
+		return mc_error_set_oom();
+	}
+	return 0;
+}
+
+int mc_runner_split(mc_vec *out, const char *cmd)
+{
+	mc_buf w = MC_BUF_INIT;
+	int state = SPACE, error = 0;
+	size_t start = out->len;
+	const char *p;
+
+	MC_ASSERT_ARG(out && cmd);
+	for (p = cmd; *p && !error; p++) {
+		char c = *p;
+		switch (state) {
+		case SPACE:
+		case WORD:
+			if (is_ws(c)) {
+				if (state == WORD)
+					error = push_word(out, &w);
+				state = SPACE;
+			} else if (c == '\'') {
+				state = SQ;
+			} else if (c == '"') {
+				state = DQ;
+			} else if (c == '\\') {
+				if (!p[1]) {
+					error = mc_error_set(MC_ERROR_CONFIG,
+					                     "trailing backslash in runner command '%s'",
+					                     cmd);
+					error = MC_EPARSE;
+					break;
+				}
+				error = mc_buf_putc(&w, *++p);
+				state = WORD;
+			} else {
+				error = mc_buf_putc(&w, c);
+				state = WORD;
+			}
+			break;
+		case SQ:
+			if (c == '\'')
+				state = WORD;
+			else
+				error = mc_buf_putc(&w, c);
+			break;
+		case DQ:
+			if (c == '"')
+				state = WORD;
+			else if (c == '\\' && p[1] && strchr("\"\\$`", p[1]))
+				error = mc_buf_putc(&w, *++p);
+			else
+				error = mc_buf_putc(&w, c);
+			break;
+		}
+	}
+	if (!error && (state == SQ || state == DQ))
+		error = mc_error_set(MC_ERROR_CONFIG,
+		                     "unterminated quote in runner command '%s'", cmd),
+		error = MC_EPARSE;
+	if (!error && state == WORD)
+		error = push_word(out, &w);
+	if (!error && out->len == start)
+		error = mc_error_set(MC_ERROR_CONFIG, "runner command is empty"),
+		error = MC_EPARSE;
+	if (error == MC_ERROR && !mc_error_last())
+		error = mc_error_set_oom();
+	if (error < 0) {
+		while (out->len > start)
+			mc_free(out->items[--out->len]);
+	}
+	mc_buf_dispose(&w);
+	return error;
+}
+
+static int substitute(char **out, const char *word, const mc_runner_vars *vars)
+{
+	static const char *const keys[] = { "{file}", "{name}", "{version}",
+	                                    "{url}" };
+	const char *vals[4];
+	mc_buf b = MC_BUF_INIT;
+	const char *p = word;
+	int error = 0;
+
+	vals[0] = vars ? vars->file : NULL;
+	vals[1] = vars ? vars->name : NULL;
+	vals[2] = vars ? vars->version : NULL;
+	vals[3] = vars ? vars->url : NULL;
+	if ((error = mc_buf_puts(&b, "")) < 0)
+		goto done;
+	while (*p && !error) {
+		size_t k, klen = 0;
+		if (*p == '{') {
+			for (k = 0; k < MC_ARRAY_SIZE(keys); k++) {
+				klen = strlen(keys[k]);
+				if (!strncmp(p, keys[k], klen))
+					break;
+			}
+			if (k < MC_ARRAY_SIZE(keys)) {
+				error = mc_buf_puts(&b, vals[k] ? vals[k] : "");
+				p += klen;
+				continue;
+			}
+		}
+		error = mc_buf_putc(&b, *p++);
+	}
+done:
+	if (error < 0) {
+		mc_buf_dispose(&b);
+		return mc_error_set_oom();
+	}
+	*out = mc_buf_detach(&b);
+	return 0;
+}
+
+void mc_runner_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		mc_free(*a);
+	mc_free(argv);
+}
+
+int mc_runner_argv(char ***out, const char *cmd, const mc_runner_vars *vars)
+{
+	mc_vec words = MC_VEC_INIT;
+	char **argv = NULL;
+	size_t i;
+	int error;
+
+	MC_ASSERT_ARG(out && cmd);
+	*out = NULL;
+	if ((error = mc_runner_split(&words, cmd)) < 0)
+		goto done;
+	if ((argv = mc_calloc(words.len + 1, sizeof(*argv))) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	for (i = 0; i < words.len; i++)
+		if ((error = substitute(&argv[i], words.items[i], vars)) < 0)
+			goto done;
+	*out = argv;
+	argv = NULL;
+done:
+	mc_runner_argv_free(argv);
+	mc_vec_dispose_deep(&words, mc_free);
+	return error;
+}
+
+void mc_runner_result_dispose(mc_runner_result *r)
+{
+	if (!r)
+		return;
+	mc_buf_dispose(&r->out);
+	mc_buf_dispose(&r->err);
+	r->status = 0;
+}
+
+/* Environment of the child: ours without DATABASE_URL, plus the new one. */
+static int build_env(char ***out, const char *url)
+{
+	size_t n = 0, j = 0;
+	char **env;
+
+	for (char **e = environ; e && *e; e++)
+		n++;
+	if ((env = mc_calloc(n + 2, sizeof(*env))) == NULL)
+		return mc_error_set_oom();
+	for (char **e = environ; e && *e; e++)
+		if (!url || strncmp(*e, "DATABASE_URL=", 13))
+			env[j++] = *e;
+	if (url && (env[j] = mc_asprintf("DATABASE_URL=%s", url)) == NULL) {
+		mc_free(env);
+		return mc_error_set_oom();
+	}
+	*out = env;
+	return 0;
+}
+
+/* Keep the last MC_RUNNER_CAPTURE_MAX bytes of a stream. */
+static int capture(mc_buf *b, const char *data, size_t len)
+{
+	int error = mc_buf_put(b, data, len);
+	if (error < 0)
+		return error;
+	if (b->size > 2 * MC_RUNNER_CAPTURE_MAX) {
+		size_t drop = b->size - MC_RUNNER_CAPTURE_MAX;
+		memmove(b->ptr, b->ptr + drop, b->size - drop);
+		mc_buf_truncate(b, b->size - drop);
+	}
+	return 0;
+}
+
+static void trim_capture(mc_buf *b)
+{
+	if (b->size > MC_RUNNER_CAPTURE_MAX) {
+		size_t drop = b->size - MC_RUNNER_CAPTURE_MAX;
+		memmove(b->ptr, b->ptr + drop, b->size - drop);
+		mc_buf_truncate(b, b->size - drop);
+	}
+}
+
+static int cloexec_pipe(int fds[2])
+{
+	if (pipe(fds) < 0)
+		return -1;
+	if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) < 0 ||
+	    fcntl(fds[1], F_SETFD, FD_CLOEXEC) < 0)
+		return -1;
+	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int mc_runner_run(mc_runner_result *out, const char *cmd,
+                  const mc_runner_vars *vars, const char *cwd)
+{
+	char **argv = NULL, **env = NULL;
+	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, xpipe[2] = { -1, -1 };
+	pid_t pid = -1;
+	int error, wstatus, child_errno = 0;
+	ssize_t n;
+	char buf[8192];
+
+	MC_ASSERT_ARG(out && cmd);
+	if ((error = mc_runner_argv(&argv, cmd, vars)) < 0 ||
+	    (error = build_env(&env, vars ? vars->url : NULL)) < 0)
+		goto done;
+	if (cloexec_pipe(opipe) < 0 || cloexec_pipe(epipe) < 0 ||
+	    cloexec_pipe(xpipe) < 0) {
+		error = mc_error_set(MC_ERROR_OS, "cannot create a pipe: %s",
+		                     strerror(errno));
+		goto done;
+	}
+	if ((pid = fork()) < 0) {
+		error = mc_error_set(MC_ERROR_OS,
+		                     "cannot start runner command '%s': %s", argv[0],
+		                     strerror(errno));
+		goto done;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		int e;
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(opipe[1], 1);
+		dup2(epipe[1], 2);
+		if (cwd && chdir(cwd) < 0) {
+			e = errno;
+			(void)!write(xpipe[1], &e, sizeof(e));
+			_exit(127);
+		}
+		signal(SIGPIPE, SIG_DFL);
+		environ = env;
+		execvp(argv[0], argv);
+		e = errno;
+		(void)!write(xpipe[1], &e, sizeof(e));
+		_exit(127);
+	}
+	close_fd(&opipe[1]);
+	close_fd(&epipe[1]);
+	close_fd(&xpipe[1]);
+
+	/* drain both pipes until the child closes them */
+	while (opipe[0] >= 0 || epipe[0] >= 0) {
+		struct pollfd fds[2];
+		int nfds = 0;
+		if (opipe[0] >= 0)
+			fds[nfds++] = (struct pollfd){ opipe[0], POLLIN, 0 };
+		if (epipe[0] >= 0)
+			fds[nfds++] = (struct pollfd){ epipe[0], POLLIN, 0 };
+		if (poll(fds, (nfds_t)nfds, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < nfds; i++) {
+			int *fd = fds[i].fd == opipe[0] ? &opipe[0] : &epipe[0];
+			mc_buf *b = fd == &opipe[0] ? &out->out : &out->err;
+			if (!fds[i].revents)
+				continue;
+			n = read(*fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				close_fd(fd);
+				continue;
+			}
+			if ((error = capture(b, buf, (size_t)n)) < 0)
+				goto done;
+		}
+	}
+	trim_capture(&out->out);
+	trim_capture(&out->err);
+
+	while ((n = read(xpipe[0], &child_errno, sizeof(child_errno))) < 0 &&
+	       errno == EINTR)
+		;
+	while (waitpid(pid, &wstatus, 0) < 0) {
+		if (errno != EINTR) {
+			error = mc_error_set(MC_ERROR_OS,
+			                     "cannot wait for runner command '%s': %s",
+			                     argv[0], strerror(errno));
+			pid = -1;
+			goto done;
+		}
+	}
+	pid = -1;
+	if (n == (ssize_t)sizeof(child_errno)) {
+		if (child_errno == ENOENT || child_errno == EACCES ||
+		    child_errno == ENOTDIR)
+			error = mc_error_set(MC_ERROR_RUNNER,
+			                     "runner command '%s' not found: %s",
+			                     argv[0], strerror(child_errno)),
+			error = MC_ENOTFOUND;
+		else
+			error = mc_error_set(MC_ERROR_RUNNER,
+			                     "cannot run runner command '%s': %s",
+			                     argv[0], strerror(child_errno));
+		goto done;
+	}
+	if (WIFEXITED(wstatus))
+		out->status = WEXITSTATUS(wstatus);
+	else if (WIFSIGNALED(wstatus))
+		out->status = 128 + WTERMSIG(wstatus);
+	else
+		out->status = 255;
+	error = 0;
+done:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	close_fd(&opipe[0]);
+	close_fd(&opipe[1]);
+	close_fd(&epipe[0]);
+	close_fd(&epipe[1]);
+	close_fd(&xpipe[0]);
+	close_fd(&xpipe[1]);
+	if (env) {
+		for (char **e = env; *e; e++)
+			if (!strncmp(*e, "DATABASE_URL=", 13) && vars && vars->url)
+				mc_free(*e);
+		mc_free(env);
+	}
+	mc_runner_argv_free(argv);
+	return error;
+}

@@ -1,0 +1,622 @@
+/*
+ * test_config.c: .migcheck parsing, validation messages with file:line,
+ * the git config overlay, environment and option overrides.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/buf.h"
+#include "migcheck/config.h"
+#include "migcheck/errors.h"
+#include "migcheck/repo.h"
+#include "util/banned.h"
+
+static char root[256];
+
+/* Each test gets a fresh directory under root. */
+struct fixture {
+	char dir[300];
+	char file[320];
+};
+
+static int setup(void **state)
+{
+	static int n;
+	struct fixture *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/t%d", root, ++n);
+	snprintf(f->file, sizeof(f->file), "%s/.migcheck", f->dir);
+	if (mkdir(f->dir, 0700) < 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	free(*state);
+	mc_error_clear();
+	return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void append_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "a");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static mc_config *load_ok(struct fixture *f, const char *text)
+{
+	mc_config *c = NULL;
+	write_file(f->file, text);
+	if (mc_config_load_file(&c, f->file, ".migcheck") < 0)
+		fail_msg("load failed: %s", mc_error_last()->message);
+	return c;
+}
+
+/* Load text and expect exactly message (an MC_ERROR_CONFIG error). */
+static void load_fails(struct fixture *f, const char *text, const char *message)
+{
+	mc_config *c = NULL;
+	write_file(f->file, text);
+	assert_int_equal(mc_config_load_file(&c, f->file, ".migcheck"), MC_ERROR);
+	assert_null(c);
+	assert_non_null(mc_error_last());
+	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
+	assert_string_equal(mc_error_last()->message, message);
+}
+
+static void config__defaults(void **state MC_UNUSED)
+{
+	mc_config *c = NULL;
+	assert_int_equal(mc_config_new(&c), 0);
+	assert_int_equal(c->format, MC_FORMAT_AUTO);
+	assert_int_equal(c->dialect, MC_DIALECT_UNKNOWN);
+	assert_int_equal(c->require_down, 1);
+	assert_int_equal(c->dirs.len, 0);
+	assert_null(c->table);
+	assert_null(c->source);
+	mc_config_free(c);
+	mc_config_free(NULL);
+}
+
+static void config__every_key(void **state)
+{
+	mc_config *c = load_ok(*state,
+		"# written by hand\n"
+		"[migrations]\n"
+		"\tdir = db/migrations\n"
+		"\tformat = goose\n"
+		"\tdialect = sqlite\n"
+		"\trequireDown = false\n"
+		"\ttable = goose_db_version\n"
+		"[deploy]\n"
+		"\tref = refs/remotes/origin/main\n"
+		"[models]\n"
+		"\tpath = src/models/**\n"
+		"\tpattern = ^(User|Post)\\\\.ts$\n"
+		"\tschema = db/schema.sql\n"
+		"\tcommand = node scripts/sync-models.js\n"
+		"[runner]\n"
+		"\tup = npx sequelize-cli db:migrate --to {file} --url {url}\n"
+		"\tdown = npx sequelize-cli db:migrate:undo --url {url}\n"
+		"[scratch]\n"
+		"\tpostgres = postgres://u:pw@localhost/postgres\n"
+		"[drift]\n"
+		"\tignore = public.audit_*\n"
+		"[severity]\n"
+		"\tmissing-down = warning\n");
+	assert_int_equal(c->dirs.len, 1);
+	assert_string_equal(c->dirs.items[0], "db/migrations");
+	assert_int_equal(c->format, MC_FORMAT_GOOSE);
+	assert_int_equal(c->dialect, MC_DIALECT_SQLITE);
+	assert_int_equal(c->require_down, 0);
+	assert_string_equal(c->table, "goose_db_version");
+	assert_int_equal(c->deploy_refs.len, 1);
+	assert_string_equal(c->deploy_refs.items[0], "refs/remotes/origin/main");
+	assert_int_equal(c->model_paths.len, 1);
+	assert_string_equal(c->model_paths.items[0], "src/models/**");
+	assert_string_equal(c->models_pattern, "^(User|Post)\\.ts$");
+	assert_string_equal(c->models_schema, "db/schema.sql");
+	assert_string_equal(c->models_command, "node scripts/sync-models.js");
+	assert_string_equal(c->runner_up,
+	                    "npx sequelize-cli db:migrate --to {file} --url {url}");
+	assert_string_equal(c->runner_down,
+	                    "npx sequelize-cli db:migrate:undo --url {url}");
+	assert_string_equal(c->scratch_postgres, "postgres://u:pw@localhost/postgres");
+	assert_int_equal(c->drift_ignore.len, 1);
+	assert_string_equal(c->drift_ignore.items[0], "public.audit_*");
+	assert_int_equal(mc_config_severity(c, "missing-down"), MC_SEV_WARNING);
+	assert_int_equal(mc_config_severity(c, "modified-deployed"), MC_SEV_ERROR);
+	assert_string_equal(c->source, ".migcheck");
+	mc_config_free(c);
+}
+
+static void config__every_format_name(void **state)
+{
+	static const struct {
+		const char *name;
+		mc_format f;
+	} t[] = {
+		{ "auto", MC_FORMAT_AUTO }, { "golang-migrate", MC_FORMAT_GOLANG_MIGRATE },
+		{ "dbmate", MC_FORMAT_DBMATE }, { "goose", MC_FORMAT_GOOSE },
+		{ "sql-migrate", MC_FORMAT_SQL_MIGRATE }, { "flyway", MC_FORMAT_FLYWAY },
+		{ "popx", MC_FORMAT_POPX }, { "plain", MC_FORMAT_PLAIN },
+		{ "sequelize", MC_FORMAT_SEQUELIZE },
+	};
+	char text[128];
+	for (size_t i = 0; i < MC_ARRAY_SIZE(t); i++) {
+		mc_config *c;
+		snprintf(text, sizeof(text), "[migrations]\nformat = %s\n", t[i].name);
+		c = load_ok(*state, text);
+		assert_int_equal(c->format, t[i].f);
+		mc_config_free(c);
+	}
+}
+
+static void config__multi_values(void **state)
+{
+	mc_config *c = load_ok(*state,
+		"[migrations]\n"
+		"\tdir = ./db/migrations/\n"
+		"\tdir = db/seeds\n"
+		"\tdir = db/migrations\n" /* duplicate after normalising */
+		"[deploy]\n"
+		"\tref = refs/remotes/origin/main\n"
+		"\tref = refs/tags/v*\n"
+		"[models]\n"
+		"\tpath = models/**\n"
+		"\tpath = **/*-models.ts\n"
+		"[drift]\n"
+		"\tignore = a\n"
+		"\tignore = b\n"
+		"[migrations]\n" /* a second block of the same section */
+		"\tdir = sql\n");
+	assert_int_equal(c->dirs.len, 3);
+	assert_string_equal(c->dirs.items[0], "db/migrations");
+	assert_string_equal(c->dirs.items[1], "db/seeds");
+	assert_string_equal(c->dirs.items[2], "sql");
+	assert_int_equal(c->deploy_refs.len, 2);
+	assert_string_equal(c->deploy_refs.items[1], "refs/tags/v*");
+	assert_int_equal(c->model_paths.len, 2);
+	assert_string_equal(c->model_paths.items[1], "**/*-models.ts");
+	assert_int_equal(c->drift_ignore.len, 2);
+	mc_config_free(c);
+}
+
+static void config__bool_forms(void **state)
+{
+	static const struct {
+		const char *text;
+		int want;
+	} t[] = {
+		{ "[migrations]\nrequireDown\n", 1 },
+		{ "[migrations]\nrequireDown = yes\n", 1 },
+		{ "[migrations]\nrequireDown = ON\n", 1 },
+		{ "[migrations]\nrequireDown = 1\n", 1 },
+		{ "[migrations]\nrequiredown = no\n", 0 },
+		{ "[migrations]\nREQUIREDOWN = off\n", 0 },
+		{ "[migrations]\nrequireDown = 0\n", 0 },
+		{ "[migrations]\nrequireDown =\n", 0 },
+	};
+	for (size_t i = 0; i < MC_ARRAY_SIZE(t); i++) {
+		mc_config *c = load_ok(*state, t[i].text);
+		assert_int_equal(c->require_down, t[i].want);
+		mc_config_free(c);
+	}
+}
+
+static void config__unknown_key_has_line(void **state)
+{
+	load_fails(*state,
+	           "[migrations]\n"
+	           "\tdir = db/migrations\n"
+	           "\t# dirr = commented out\n"
+	           "\tdirr = db/other\n",
+	           ".migcheck:4: unknown key 'migrations.dirr'");
+}
+
+static void config__line_skips_comments_continuations_and_case(void **state)
+{
+	load_fails(*state,
+	           "; leading comment mentioning [deploy] refs = x\n"
+	           "[Migrations]   # a comment\n"
+	           "\tdir = \"db/migrations\" ; trailing comment\n"
+	           "\tformat = au\\\n"
+	           "to\n"
+	           "[DEPLOY] REF = refs/heads/main\n"
+	           "\tRefs = refs/heads/release\n",
+	           ".migcheck:7: unknown key 'deploy.refs'");
+}
+
+static void config__unknown_section(void **state)
+{
+	load_fails(*state, "[migration]\n\tdir = db\n",
+	           ".migcheck:2: unknown key 'migration.dir'");
+}
+
+static void config__unknown_subsection(void **state)
+{
+	load_fails(*state,
+	           "[migrations]\n\tdir = a\n[migrations \"Extra\"]\n\tdir = b\n",
+	           ".migcheck:4: unknown key 'migrations.Extra.dir'");
+	load_fails(*state, "[migrations.extra]\n\n\tdir = b\n",
+	           ".migcheck:3: unknown key 'migrations.extra.dir'");
+}
+
+static void config__key_outside_section(void **state)
+{
+	load_fails(*state, "# no header\ndir = db\n",
+	           ".migcheck:2: unknown key 'dir'");
+}
+
+static void config__bad_values(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *message;
+	} t[] = {
+		{ "[migrations]\n\tdir = /abs/db\n",
+		  ".migcheck:2: bad value '/abs/db' for 'migrations.dir': expected a path relative to the repository root" },
+		{ "[migrations]\n\tdir = db/../../etc\n",
+		  ".migcheck:2: bad value 'db/../../etc' for 'migrations.dir': expected a path relative to the repository root" },
+		{ "[migrations]\n\tdir\n",
+		  ".migcheck:2: missing value for 'migrations.dir'" },
+		{ "[migrations]\n\tdir =\n",
+		  ".migcheck:2: empty value for 'migrations.dir'" },
+		{ "[migrations]\n\tformat = liquibase\n",
+		  ".migcheck:2: bad value 'liquibase' for 'migrations.format': expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize" },
+		{ "[migrations]\n\tdialect = mysql\n",
+		  ".migcheck:2: bad value 'mysql' for 'migrations.dialect': expected postgres or sqlite" },
+		{ "[migrations]\n\trequireDown = maybe\n",
+		  ".migcheck:2: bad value 'maybe' for 'migrations.requireDown': expected true or false" },
+		{ "[migrations]\n\ttable = drop table x\n",
+		  ".migcheck:2: bad value 'drop table x' for 'migrations.table': expected a table name such as 'schema_migrations' or 'public.schema_migrations'" },
+		{ "[deploy]\n\tref = main\n",
+		  ".migcheck:2: bad value 'main' for 'deploy.ref': expected a full ref name or glob such as 'refs/remotes/origin/main' or 'refs/tags/v*'" },
+		{ "[deploy]\n\tref = refs/heads/a..b\n",
+		  ".migcheck:2: bad value 'refs/heads/a..b' for 'deploy.ref': expected a full ref name or glob such as 'refs/remotes/origin/main' or 'refs/tags/v*'" },
+		{ "[models]\n\tpath = /src/models\n",
+		  ".migcheck:2: bad value '/src/models' for 'models.path': expected a glob relative to the repository root" },
+		{ "[models]\n\tpattern = (unclosed\n",
+		  ".migcheck:2: bad value '(unclosed' for 'models.pattern': unmatched ( or \\(" },
+		{ "[models]\n\tschema = /db/schema.sql\n",
+		  ".migcheck:2: bad value '/db/schema.sql' for 'models.schema': expected a path relative to the repository root" },
+		{ "[models]\n\tcommand =\n",
+		  ".migcheck:2: empty value for 'models.command'" },
+		{ "[runner]\n\tup\n",
+		  ".migcheck:2: missing value for 'runner.up'" },
+		{ "[runner]\n\tdown = \"\"\n",
+		  ".migcheck:2: empty value for 'runner.down'" },
+		{ "[drift]\n\tignore =\n",
+		  ".migcheck:2: empty value for 'drift.ignore'" },
+		{ "[severity]\n\tmissing-down = fatal\n",
+		  ".migcheck:2: bad value 'fatal' for 'severity.missing-down': expected error, warning or off" },
+		{ "[severity]\n\tmodifed-deployed = error\n",
+		  ".migcheck:2: unknown finding code 'modifed-deployed' in 'severity.modifed-deployed'" },
+	};
+	for (size_t i = 0; i < MC_ARRAY_SIZE(t); i++)
+		load_fails(*state, t[i].text, t[i].message);
+}
+
+static void config__bad_value_line_is_the_right_occurrence(void **state)
+{
+	load_fails(*state,
+	           "[migrations]\n\tdir = a\n\tdir = b\n[deploy]\n\tref = refs/heads/main\n"
+	           "[migrations]\n\tdir = /c\n",
+	           ".migcheck:7: bad value '/c' for 'migrations.dir': expected a path relative to the repository root");
+}
+
+static void config__control_characters_are_not_echoed(void **state)
+{
+	load_fails(*state, "[migrations]\n\tdialect = \"my\\tsql\"\n",
+	           ".migcheck:2: bad value 'my?sql' for 'migrations.dialect': expected postgres or sqlite");
+}
+
+static void config__scratch_password_never_printed(void **state)
+{
+	load_fails(*state, "[scratch]\n\tpostgres = mysql://admin:hunter2@db/x\n",
+	           ".migcheck:2: bad value for 'scratch.postgres': expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'");
+	assert_null(strstr(mc_error_last()->message, "hunter2"));
+}
+
+static void config__scratch_conninfo(void **state)
+{
+	mc_config *c = load_ok(*state, "[scratch]\n\tpostgres = host=/tmp dbname=postgres\n");
+	assert_string_equal(c->scratch_postgres, "host=/tmp dbname=postgres");
+	mc_config_free(c);
+}
+
+static void config__syntax_error_has_line(void **state)
+{
+	load_fails(*state, "[migrations]\n\tdir = db\n[deploy\n\tref = refs/heads/main\n",
+	           ".migcheck:3: missing ']' in section header");
+}
+
+static void config__missing_file_and_directory(void **state)
+{
+	struct fixture *f = *state;
+	mc_config *c = NULL;
+	assert_int_equal(mc_config_load_file(&c, f->file, ".migcheck"), MC_ENOTFOUND);
+	assert_null(c);
+	assert_int_equal(mkdir(f->file, 0700), 0);
+	assert_int_equal(mc_config_load_file(&c, f->file, ".migcheck"), MC_ERROR);
+	assert_string_equal(mc_error_last()->message,
+	                    "cannot read '.migcheck': it is a directory");
+	rmdir(f->file);
+}
+
+static void config__empty_file(void **state)
+{
+	mc_config *c = load_ok(*state, "");
+	assert_int_equal(c->dirs.len, 0);
+	assert_int_equal(c->require_down, 1);
+	mc_config_free(c);
+}
+
+static void config__severity_overrides(void **state)
+{
+	mc_config *c = load_ok(*state,
+		"[severity]\n"
+		"\tmissing-down = off\n"
+		"\tout-of-order = warning\n"
+		"\tMissing-Down = error\n" /* later wins; keys are case-insensitive */
+		"\tunknown-file = error\n");
+	mc_report *r = NULL;
+	assert_int_equal(c->severities.len, 3);
+	assert_int_equal(mc_config_severity(c, "missing-down"), MC_SEV_ERROR);
+	assert_int_equal(mc_config_severity(c, "out-of-order"), MC_SEV_WARNING);
+	assert_int_equal(mc_config_severity(c, "unknown-file"), MC_SEV_ERROR);
+
+	assert_int_equal(mc_report_new(&r, "check"), 0);
+	assert_int_equal(mc_config_apply_severities(c, r), 0);
+	assert_int_equal(mc_report_add(r, NULL, "out-of-order", "db/1.sql", 1, "1",
+	                               NULL, "late"), 0);
+	assert_int_equal(mc_report_add(r, NULL, "unknown-file", "db/x.txt", 0, NULL,
+	                               NULL, "stray"), 0);
+	assert_int_equal(mc_report_errors(r), 1);
+	assert_int_equal(mc_report_warnings(r), 1);
+	mc_report_free(r);
+	mc_config_free(c);
+}
+
+static void config__severity_off_drops_findings(void **state)
+{
+	mc_config *c = load_ok(*state, "[severity]\n\tunknown-file = off\n");
+	mc_report *r = NULL;
+	assert_int_equal(mc_report_new(&r, "check"), 0);
+	assert_int_equal(mc_config_apply_severities(c, r), 0);
+	assert_int_equal(mc_report_add(r, NULL, "unknown-file", "db/x.txt", 0, NULL,
+	                               NULL, "stray"), 0);
+	assert_int_equal(mc_report_count(r), 0);
+	mc_report_free(r);
+	mc_config_free(c);
+}
+
+static void config__set_and_add(void **state)
+{
+	mc_config *c = load_ok(*state, "[migrations]\n\tdir = a\n\tdir = b\n");
+	assert_int_equal(mc_config_set(c, "migrations.dir", "c/"), 0);
+	assert_int_equal(c->dirs.len, 1);
+	assert_string_equal(c->dirs.items[0], "c");
+	assert_int_equal(mc_config_add(c, "Migrations.Dir", "d"), 0);
+	assert_int_equal(c->dirs.len, 2);
+	assert_int_equal(mc_config_set(c, "migrations.dialect", "postgresql"), 0);
+	assert_int_equal(c->dialect, MC_DIALECT_POSTGRES);
+	assert_int_equal(mc_config_set(c, "migrations.format", "dbmate"), 0);
+	assert_int_equal(c->format, MC_FORMAT_DBMATE);
+	assert_int_equal(mc_config_set(c, "severity.missing-down", "off"), 0);
+	assert_int_equal(mc_config_severity(c, "missing-down"), MC_SEV_OFF);
+
+	assert_int_equal(mc_config_set(c, "migrations.dialect", "oracle"), MC_ERROR);
+	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
+	assert_string_equal(mc_error_last()->message,
+	                    "bad value 'oracle' for 'migrations.dialect': expected postgres or sqlite");
+	assert_int_equal(c->dialect, MC_DIALECT_POSTGRES);
+	assert_int_equal(mc_config_set(c, "migrations.dirs", "x"), MC_ERROR);
+	assert_string_equal(mc_error_last()->message, "unknown key 'migrations.dirs'");
+	assert_int_equal(mc_config_set(c, "scratch.postgres", "mysql://u:pw@h"), MC_ERROR);
+	assert_null(strstr(mc_error_last()->message, "pw"));
+	assert_int_equal(mc_config_key_known("deploy.ref"), 1);
+	assert_int_equal(mc_config_key_known("severity.malformed"), 1);
+	assert_int_equal(mc_config_key_known("deploy.refs"), 0);
+	mc_config_free(c);
+}
+
+/* A repository with .migcheck and a .git/config carrying migcheck keys. */
+static mc_repo *make_repo(struct fixture *f, const char *migcheck,
+                          const char *gitconfig)
+{
+	mc_repo *repo = NULL;
+	char path[400];
+
+	assert_int_equal(mc_repo_init(&repo, f->dir, 0), 0);
+	if (migcheck)
+		write_file(f->file, migcheck);
+	if (gitconfig) {
+		/* reopen so libgit2 sees the edited config */
+		mc_repo_free(repo);
+		snprintf(path, sizeof(path), "%s/.git/config", f->dir);
+		append_file(path, gitconfig);
+		assert_int_equal(mc_repo_open(&repo, f->dir), 0);
+	}
+	return repo;
+}
+
+static void config__repo_without_file(void **state)
+{
+	mc_repo *repo = make_repo(*state, NULL, NULL);
+	mc_config *c = NULL;
+	assert_int_equal(mc_config_load(&c, repo), 0);
+	assert_int_equal(c->dirs.len, 0);
+	assert_null(c->source);
+	mc_config_free(c);
+	mc_repo_free(repo);
+}
+
+static void config__git_overlay_subsection(void **state)
+{
+	mc_repo *repo = make_repo(*state,
+		"[migrations]\n\tdir = a\n\tdir = b\n\tdialect = postgres\n"
+		"[deploy]\n\tref = refs/remotes/origin/main\n",
+		"[migcheck \"migrations\"]\n\tdir = from-git\n\tdialect = sqlite\n"
+		"[migcheck \"Severity\"]\n\tmissing-down = warning\n");
+	mc_config *c = NULL;
+	assert_int_equal(mc_config_load(&c, repo), 0);
+	assert_int_equal(c->dirs.len, 1);
+	assert_string_equal(c->dirs.items[0], "from-git");
+	assert_int_equal(c->dialect, MC_DIALECT_SQLITE);
+	assert_int_equal(c->deploy_refs.len, 1);
+	assert_int_equal(mc_config_severity(c, "missing-down"), MC_SEV_WARNING);
+	assert_string_equal(c->source, ".migcheck");
+	mc_config_free(c);
+	mc_repo_free(repo);
+}
+
+static void config__git_overlay_errors_name_git_config(void **state)
+{
+	mc_repo *repo = make_repo(*state, "[migrations]\n\tdir = a\n",
+		"[migcheck \"migrations\"]\n\tdir = ok\n\tdirr = typo\n");
+	mc_config *c = NULL;
+	assert_int_equal(mc_config_load(&c, repo), MC_ERROR);
+	assert_null(c);
+	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
+	/* git init writes 5 core lines; the section header is line 6 */
+	assert_string_equal(mc_error_last()->message,
+	                    ".git/config:8: unknown key 'migcheck.migrations.dirr'");
+	mc_repo_free(repo);
+}
+
+static void config__git_overlay_bad_value(void **state)
+{
+	mc_repo *repo = make_repo(*state, NULL,
+		"[migcheck]\n\tdir = sectionless\n");
+	mc_config *c = NULL;
+	assert_int_equal(mc_config_load(&c, repo), MC_ERROR);
+	assert_string_equal(mc_error_last()->message,
+	                    ".git/config:7: unknown key 'migcheck.dir'");
+	mc_repo_free(repo);
+}
+
+static void config__file_error_in_repo(void **state)
+{
+	mc_repo *repo = make_repo(*state, "[migrations]\n\tformat = ruby\n", NULL);
+	mc_config *c = NULL;
+	assert_int_equal(mc_config_load(&c, repo), MC_ERROR);
+	assert_string_equal(mc_error_last()->message,
+	                    ".migcheck:2: bad value 'ruby' for 'migrations.format': expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize");
+	mc_repo_free(repo);
+}
+
+static void config__env_scratch_url(void **state)
+{
+	mc_repo *repo = make_repo(*state,
+		"[scratch]\n\tpostgres = postgres://file/db\n", NULL);
+	mc_config *c = NULL;
+	setenv("MIGCHECK_SCRATCH_URL", "postgres://env/db", 1);
+	assert_int_equal(mc_config_load(&c, repo), 0);
+	assert_string_equal(c->scratch_postgres, "postgres://env/db");
+	mc_config_free(c);
+	setenv("MIGCHECK_SCRATCH_URL", "mysql://u:secret@h", 1);
+	assert_int_equal(mc_config_load(&c, repo), MC_ERROR);
+	assert_null(strstr(mc_error_last()->message, "secret"));
+	unsetenv("MIGCHECK_SCRATCH_URL");
+	mc_repo_free(repo);
+}
+
+static void config__oom_never_leaks(void **state)
+{
+	struct fixture *f = *state;
+	mc_config *c = NULL;
+	int rc = MC_ENOMEM;
+
+	write_file(f->file, "[migrations]\n\tdir = a\n\tdir = b\n\ttable = t\n"
+	                    "[severity]\n\tmissing-down = off\n"
+	                    "[deploy]\n\tref = refs/tags/v*\n");
+	for (unsigned long n = 1; n < 500 && rc == MC_ENOMEM; n++) {
+		mc_alloc_fail_at(n);
+		rc = mc_config_load_file(&c, f->file, ".migcheck");
+		mc_alloc_fail_at(0);
+		if (rc == MC_ENOMEM)
+			assert_null(c);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(c->dirs.len, 2);
+	mc_config_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(config__defaults),
+		T(config__every_key),
+		T(config__every_format_name),
+		T(config__multi_values),
+		T(config__bool_forms),
+		T(config__unknown_key_has_line),
+		T(config__line_skips_comments_continuations_and_case),
+		T(config__unknown_section),
+		T(config__unknown_subsection),
+		T(config__key_outside_section),
+		T(config__bad_values),
+		T(config__bad_value_line_is_the_right_occurrence),
+		T(config__control_characters_are_not_echoed),
+		T(config__scratch_password_never_printed),
+		T(config__scratch_conninfo),
+		T(config__syntax_error_has_line),
+		T(config__missing_file_and_directory),
+		T(config__empty_file),
+		T(config__severity_overrides),
+		T(config__severity_off_drops_findings),
+		T(config__set_and_add),
+		T(config__repo_without_file),
+		T(config__git_overlay_subsection),
+		T(config__git_overlay_errors_name_git_config),
+		T(config__git_overlay_bad_value),
+		T(config__file_error_in_repo),
+		T(config__env_scratch_url),
+		T(config__oom_never_leaks),
+#undef T
+	};
+	char cmd[300];
+	const char *tmp = getenv("TMPDIR");
+	int rc;
+
+	snprintf(root, sizeof(root), "%s/mc-test-config.XXXXXX",
+	         tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(root))
+		return 1;
+	/* keep the user's ~/.gitconfig out of the overlay */
+	setenv("HOME", root, 1);
+	setenv("XDG_CONFIG_HOME", root, 1);
+	unsetenv("MIGCHECK_SCRATCH_URL");
+	mc_repo_global_init();
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	mc_repo_global_shutdown();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		rc = 1;
+	return rc;
+}

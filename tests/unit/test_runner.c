@@ -1,0 +1,167 @@
+/*
+ * test_runner.c: word splitting, substitution and running of [runner]
+ * commands.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "migcheck/runner.h"
+#include "util/banned.h"
+
+static void expect_words(const char *cmd, const char *const *want, size_t n)
+{
+	mc_vec v = MC_VEC_INIT;
+	assert_int_equal(mc_runner_split(&v, cmd), 0);
+	assert_int_equal(v.len, n);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(v.items[i], want[i]);
+	mc_vec_dispose_deep(&v, mc_free);
+}
+
+static void runner__split_plain_words(void **state MC_UNUSED)
+{
+	static const char *const w[] = { "npx", "sequelize-cli", "db:migrate",
+	                                 "--to", "{file}" };
+	expect_words("  npx\tsequelize-cli  db:migrate --to {file} ", w, 5);
+}
+
+static void runner__split_quotes(void **state MC_UNUSED)
+{
+	static const char *const w[] = { "a b", "c\"d", "e$f", "", "g h",
+	                                 "i'j", "x\\y" };
+	expect_words("'a b' \"c\\\"d\" \"e\\$f\" '' g\\ h \"i'j\" 'x\\y'", w, 7);
+}
+
+static void runner__split_joins_quoted_parts(void **state MC_UNUSED)
+{
+	static const char *const w[] = { "--url=a b c" };
+	expect_words("--url='a b'\" c\"", w, 1);
+}
+
+static void expect_split_error(const char *cmd, const char *msg)
+{
+	mc_vec v = MC_VEC_INIT;
+	assert_int_equal(mc_runner_split(&v, cmd), MC_EPARSE);
+	assert_int_equal(v.len, 0);
+	assert_non_null(mc_error_last());
+	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
+	assert_string_equal(mc_error_last()->message, msg);
+	mc_vec_dispose(&v);
+}
+
+static void runner__split_errors(void **state MC_UNUSED)
+{
+	expect_split_error("echo 'abc", "unterminated quote in runner command 'echo 'abc'");
+	expect_split_error("echo \"abc", "unterminated quote in runner command 'echo \"abc'");
+	expect_split_error("echo abc\\", "trailing backslash in runner command 'echo abc\\'");
+	expect_split_error("   ", "runner command is empty");
+}
+
+static void runner__argv_substitutes_per_word(void **state MC_UNUSED)
+{
+	mc_runner_vars vars = { "db/m/1 x;rm -rf.js", "add users", "001",
+	                        "postgres://u@h/db" };
+	char **argv = NULL;
+	assert_int_equal(mc_runner_argv(&argv,
+	                                "tool --to {file} --url={url} {version}-{name} {other}",
+	                                &vars),
+	                 0);
+	assert_string_equal(argv[0], "tool");
+	assert_string_equal(argv[1], "--to");
+	assert_string_equal(argv[2], "db/m/1 x;rm -rf.js");
+	assert_string_equal(argv[3], "--url=postgres://u@h/db");
+	assert_string_equal(argv[4], "001-add users");
+	assert_string_equal(argv[5], "{other}");
+	assert_null(argv[6]);
+	mc_runner_argv_free(argv);
+}
+
+static void runner__run_captures_and_sets_url(void **state MC_UNUSED)
+{
+	mc_runner_result r = MC_RUNNER_RESULT_INIT;
+	mc_runner_vars vars = { "f", "n", "v", "sqlite:///tmp/x" };
+	assert_int_equal(mc_runner_run(&r,
+	                               "sh -c 'echo \"out $DATABASE_URL\"; echo \"err $1\" >&2; exit 3' sh {file}",
+	                               &vars, NULL),
+	                 0);
+	assert_int_equal(r.status, 3);
+	assert_string_equal(mc_buf_cstr(&r.out), "out sqlite:///tmp/x\n");
+	assert_string_equal(mc_buf_cstr(&r.err), "err f\n");
+	mc_runner_result_dispose(&r);
+}
+
+static void runner__run_in_cwd(void **state MC_UNUSED)
+{
+	mc_runner_result r = MC_RUNNER_RESULT_INIT;
+	assert_int_equal(mc_runner_run(&r, "pwd", NULL, "/"), 0);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(mc_buf_cstr(&r.out), "/\n");
+	mc_runner_result_dispose(&r);
+}
+
+static void runner__run_not_found(void **state MC_UNUSED)
+{
+	mc_runner_result r = MC_RUNNER_RESULT_INIT;
+	assert_int_equal(mc_runner_run(&r, "no-such-program-xyz --up", NULL, NULL),
+	                 MC_ENOTFOUND);
+	assert_int_equal(mc_error_last()->klass, MC_ERROR_RUNNER);
+	assert_string_equal(mc_error_last()->message,
+	                    "runner command 'no-such-program-xyz' not found: No such file or directory");
+	mc_runner_result_dispose(&r);
+}
+
+static void runner__run_keeps_tail_of_big_output(void **state MC_UNUSED)
+{
+	mc_runner_result r = MC_RUNNER_RESULT_INIT;
+	assert_int_equal(mc_runner_run(&r,
+	                               "sh -c 'head -c 300000 /dev/zero; echo END'",
+	                               NULL, NULL),
+	                 0);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.out.size, MC_RUNNER_CAPTURE_MAX);
+	assert_memory_equal(r.out.ptr + r.out.size - 4, "END\n", 4);
+	mc_runner_result_dispose(&r);
+}
+
+static void runner__argv_out_of_memory(void **state MC_UNUSED)
+{
+	mc_runner_vars vars = { "a", "b", "c", "d" };
+	for (unsigned long n = 1;; n++) {
+		char **argv = NULL;
+		int rc;
+		mc_alloc_fail_at(n);
+		rc = mc_runner_argv(&argv, "x {file} 'y {url}' z", &vars);
+		mc_alloc_fail_at(0);
+		if (rc == 0) {
+			assert_string_equal(argv[2], "y d");
+			mc_runner_argv_free(argv);
+			break;
+		}
+		assert_int_equal(rc, MC_ENOMEM);
+		assert_null(argv);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(runner__split_plain_words),
+		cmocka_unit_test(runner__split_quotes),
+		cmocka_unit_test(runner__split_joins_quoted_parts),
+		cmocka_unit_test(runner__split_errors),
+		cmocka_unit_test(runner__argv_substitutes_per_word),
+		cmocka_unit_test(runner__run_captures_and_sets_url),
+		cmocka_unit_test(runner__run_in_cwd),
+		cmocka_unit_test(runner__run_not_found),
+		cmocka_unit_test(runner__run_keeps_tail_of_big_output),
+		cmocka_unit_test(runner__argv_out_of_memory),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
