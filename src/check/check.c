@@ -381,8 +381,9 @@ static int check_new(struct ctx *c, const mc_migration_list *after,
 			                      "new migration %s sorts before %s, already on %s: after the merge it would run out of order",
 			                      m->version, tmax, c->cs->target_name);
 		}
-		if (!error && c->cfg->require_down && !m->down &&
-		    !(m->up && (m->up->flags & MC_SCRIPT_IRREVERSIBLE)))
+		if (!error && c->cfg->require_down && !m->language &&
+		    (!m->down || ((m->down->flags & MC_SCRIPT_BLANK) &&
+		                  !(m->down->flags & MC_SCRIPT_IRREVERSIBLE))))
 			error = mc_report_add(c->r, NULL, "missing-down", file, 1, m->version, NULL,
 			                      "migration %s has no down script", m->version);
 	}
@@ -391,7 +392,7 @@ static int check_new(struct ctx *c, const mc_migration_list *after,
 
 /* Copy discovery findings about the changed files only: old files are not
  * flooded with findings on every commit. */
-static int copy_findings(struct ctx *c, const mc_report *scratch, const mc_vec *dup_files)
+static int copy_findings(struct ctx *c, const mc_report *scratch, const mc_vec *dup_files MC_UNUSED)
 {
 	int error = 0;
 
@@ -402,8 +403,8 @@ static int copy_findings(struct ctx *c, const mc_report *scratch, const mc_vec *
 			continue;
 		if (!strcmp(f->code, "missing-down") || !strcmp(f->code, "out-of-order"))
 			continue; /* decided by check_new */
-		if (!strcmp(f->code, "duplicate-version") && has_path(dup_files, f->file))
-			continue;
+		if (!strcmp(f->code, "duplicate-version"))
+			continue; /* decided by check_new, with the deployed and target sides */
 		error = mc_report_add(c->r, &nf, f->code, f->file, f->line, f->migration, f->detail,
 		                      "%s", f->message);
 		for (size_t k = 0; nf && k < f->nitems && !error; k++)
@@ -633,8 +634,8 @@ int mc_check_run(mc_report *r, mc_repo *repo, const mc_check_opts *o)
 	co.dirs = &c.cfg->dirs;
 	co.model_paths = &c.cfg->model_paths;
 
-	if ((error = mc_deployed_load(&c.dep, repo, &c.cfg->deploy_refs, &c.cfg->dirs)) < 0 ||
-	    (error = mc_changeset_load(&c.cs, repo, &co)) < 0)
+	if ((error = mc_changeset_load(&c.cs, repo, &co)) < 0 ||
+	    (error = mc_deployed_load(&c.dep, repo, &c.cfg->deploy_refs, &c.cfg->dirs)) < 0)
 		goto done;
 	if (c.cfg->deploy_refs.len == 0)
 		error = mc_report_note(r, "no deploy.ref configured: no migration counts as deployed (set deploy.ref, e.g. refs/remotes/origin/main)");

@@ -197,7 +197,9 @@ int cmd_check(int argc, char **argv)
 	}
 	if (message_file) {
 		if (mc_buf_read_file(&message, message_file, 1024 * 1024) < 0) {
-			rc = cli_error_last();
+			/* a file the user named: a usage problem, not the environment */
+			const mc_error *e = mc_error_last();
+			rc = cli_error(MC_EXIT_USAGE, "%s", e ? e->message : "cannot read the message file");
 			goto out;
 		}
 		o.message = mc_buf_cstr(&message);

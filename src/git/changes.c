@@ -291,6 +291,15 @@ done:
 
 /* --- revisions ------------------------------------------------------------- */
 
+static int shallow_error(mc_repo *r, const char *what)
+{
+	if (git_repository_is_shallow(r->repo) == 1)
+		return mc_error_set(MC_ERROR_GIT,
+		                    "%s: history is missing in this shallow clone; fetch it with 'git fetch --unshallow' (or a deeper 'git fetch --depth=<n>')",
+		                    what);
+	return mc_git__error(what);
+}
+
 int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec)
 {
 	git_object *obj = NULL;
@@ -300,6 +309,14 @@ int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec)
 	if (error == GIT_ENOTFOUND || error == GIT_EAMBIGUOUS || error == GIT_EINVALIDSPEC) {
 		mc_buf hint = MC_BUF_INIT;
 		int herr = mc_git__fetch_hint(&hint, r, spec);
+		if (herr == 0 && hint.size == 0 && git_repository_is_shallow(r->repo) == 1) {
+			mc_buf what = MC_BUF_INIT;
+			error = mc_buf_printf(&what, "unknown revision '%s'", spec) < 0
+			                ? mc_error_set_oom()
+			                : shallow_error(r, what.ptr);
+			mc_buf_dispose(&what);
+			return error;
+		}
 		error = mc_error_set(MC_ERROR_GIT, "unknown revision '%s'%s%s%s", spec,
 		                     herr == 0 && hint.size ? ": fetch it with '" : "",
 		                     herr == 0 ? mc_buf_cstr(&hint) : "",
@@ -314,15 +331,6 @@ int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec)
 	if (error < 0)
 		return mc_error_set(MC_ERROR_USAGE, "'%s' does not name a commit", spec);
 	return 0;
-}
-
-static int shallow_error(mc_repo *r, const char *what)
-{
-	if (git_repository_is_shallow(r->repo) == 1)
-		return mc_error_set(MC_ERROR_GIT,
-		                    "%s: history is missing in this shallow clone; fetch it with 'git fetch --unshallow' (or a deeper 'git fetch --depth=<n>')",
-		                    what);
-	return mc_git__error(what);
 }
 
 static int push_message(mc_changeset *c, const git_commit *commit)
