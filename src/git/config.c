@@ -29,6 +29,7 @@
 #include "migcheck/alloc.h"
 #include "migcheck/buf.h"
 #include "migcheck/errors.h"
+#include "migcheck/runner.h"
 #include "util/banned.h"
 
 #define CONFIG_FILE      ".migcheck"
@@ -318,6 +319,52 @@ static int valid_pg_url(const char *v)
 	return strchr(v, '=') != NULL && isalpha((unsigned char)v[0]);
 }
 
+/*
+ * A command is split into words by the runner at run time; split it now so
+ * a broken quote is reported with its file:line, and check placeholders.
+ */
+static int check_command(mc_buf *msg, const char *prefix,
+                         const struct key_def *k, const char *kname,
+                         const char *value, int placeholders)
+{
+	static const char *const known[] = { "file", "name", "version", "url" };
+	mc_vec words = MC_VEC_INIT;
+	const char *why = NULL;
+	char detail[128];
+	int rc;
+
+	rc = mc_runner_split(&words, value);
+	mc_vec_dispose_deep(&words, mc_free);
+	if (rc == MC_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		const mc_error *e = mc_error_last();
+		const char *m = e && e->message ? e->message : "";
+		why = strstr(m, "trailing backslash") ? "trailing backslash"
+		      : strstr(m, "unterminated quote") ? "unterminated quote"
+		                                         : "no command";
+		mc_error_clear();
+		return bad_value(msg, prefix, k, kname, value, why);
+	}
+	for (const char *p = value; placeholders && (p = strchr(p, '{')) != NULL; p++) {
+		size_t n = 0, i;
+		while (islower((unsigned char)p[1 + n]) || p[1 + n] == '_')
+			n++;
+		if (n == 0 || p[1 + n] != '}')
+			continue;
+		for (i = 0; i < MC_ARRAY_SIZE(known); i++)
+			if (strlen(known[i]) == n && !strncmp(p + 1, known[i], n))
+				break;
+		if (i == MC_ARRAY_SIZE(known)) {
+			snprintf(detail, sizeof(detail),
+			         "unknown placeholder '{%.*s}': use {file}, {name}, {version} or {url}",
+			         (int)(n > 40 ? 40 : n), p + 1);
+			return bad_value(msg, prefix, k, kname, value, detail);
+		}
+	}
+	return 0;
+}
+
 static int set_string(char **field, const char *v)
 {
 	char *copy = mc_strdup(v);
@@ -471,11 +518,15 @@ static int apply(mc_config *c, const char *name, const char *value, int mode,
 		return set_string(&c->models_pattern, value);
 	}
 	case K_MODELS_COMMAND:
-		return set_string(&c->models_command, value);
 	case K_RUNNER_UP:
-		return set_string(&c->runner_up, value);
 	case K_RUNNER_DOWN:
-		return set_string(&c->runner_down, value);
+		if ((error = check_command(msg, prefix, k, kname, value,
+		                           k->id != K_MODELS_COMMAND)) != 0)
+			return error;
+		return set_string(k->id == K_MODELS_COMMAND ? &c->models_command
+		                  : k->id == K_RUNNER_UP   ? &c->runner_up
+		                                           : &c->runner_down,
+		                  value);
 	case K_SCRATCH_POSTGRES:
 		if (!valid_pg_url(value))
 			return bad_value(msg, prefix, k, kname, value,
@@ -546,13 +597,17 @@ static int header_matches(const char *sec, size_t seclen, const char *sub,
 
 static unsigned find_line(const char *t, size_t len, const char *want_sec,
                           const char *want_sub, const char *want_key,
-                          unsigned nth)
+                          unsigned nth, unsigned *open_quote)
 {
 	char sub[256];
 	size_t i = 0, sublen = 0;
 	unsigned line = 1, seen = 0;
 	int match = want_sec[0] == '\0' && !want_sub; /* keys before any header */
 
+	if (open_quote)
+		*open_quote = 0;
+	if (len >= 3 && !memcmp(t, "\xef\xbb\xbf", 3)) /* UTF-8 BOM */
+		i = 3;
 	while (i < len) {
 		while (i < len && (t[i] == ' ' || t[i] == '\t'))
 			i++;
@@ -605,7 +660,8 @@ static unsigned find_line(const char *t, size_t len, const char *want_sec,
 				return line;
 		}
 		/* the rest of the logical line: value, comment, continuations */
-		for (int in_q = 0; i < len && t[i] != '\n';) {
+		int in_q = 0;
+		while (i < len && t[i] != '\n') {
 			if (t[i] == '\\' && i + 1 < len) {
 				if (t[i + 1] == '\n')
 					line++;
@@ -621,6 +677,9 @@ static unsigned find_line(const char *t, size_t len, const char *want_sec,
 			}
 			i++;
 		}
+		/* git rejects a quote left open at the end of a line; libgit2 does not */
+		if (in_q && open_quote && !*open_quote)
+			*open_quote = line;
 		if (i < len) {
 			i++;
 			line++;
@@ -639,12 +698,12 @@ static unsigned line_of(const mc_buf *text, const char *name, unsigned nth)
 	if (!text || !text->ptr)
 		return 0;
 	if (!first)
-		return find_line(text->ptr, text->size, "", NULL, name, nth);
+		return find_line(text->ptr, text->size, "", NULL, name, nth, NULL);
 	sec = mc_strndup(name, (size_t)(first - name));
 	if (last != first)
 		sub = mc_strndup(first + 1, (size_t)(last - first - 1));
 	if (sec && (last == first || sub))
-		line = find_line(text->ptr, text->size, sec, sub, last + 1, nth);
+		line = find_line(text->ptr, text->size, sec, sub, last + 1, nth, NULL);
 	mc_free(sec);
 	mc_free(sub);
 	return line;
@@ -752,6 +811,12 @@ static int load_ondisk(mc_config *c, const char *path, const char *display)
 		goto done;
 	if (git_config_open_ondisk(&cfg, path) < 0) {
 		error = syntax_error(display);
+		goto done;
+	}
+	find_line(text.ptr, text.size, "", NULL, "", 1, &line);
+	if (line) {
+		error = mc_error_set(MC_ERROR_CONFIG, "%s:%u: missing closing quote",
+		                     display, line);
 		goto done;
 	}
 	if (git_config_iterator_new(&it, cfg) < 0) {

@@ -309,6 +309,14 @@ static void config__bad_values(void **state)
 		  ".migcheck:2: missing value for 'runner.up'" },
 		{ "[runner]\n\tdown = \"\"\n",
 		  ".migcheck:2: empty value for 'runner.down'" },
+		{ "[runner]\n\tup = sh -c 'echo {file}\n",
+		  ".migcheck:2: bad value 'sh -c 'echo {file}' for 'runner.up': unterminated quote" },
+		{ "[runner]\n\tdown = \"   \"\n",
+		  ".migcheck:2: bad value '   ' for 'runner.down': no command" },
+		{ "[runner]\n\tup = ./run --to {fiel}\n",
+		  ".migcheck:2: bad value './run --to {fiel}' for 'runner.up': unknown placeholder '{fiel}': use {file}, {name}, {version} or {url}" },
+		{ "[models]\n\tcommand = node \"x.js\n",
+		  ".migcheck:2: missing closing quote" },
 		{ "[drift]\n\tignore =\n",
 		  ".migcheck:2: empty value for 'drift.ignore'" },
 		{ "[severity]\n\tmissing-down = fatal\n",
@@ -352,6 +360,34 @@ static void config__syntax_error_has_line(void **state)
 {
 	load_fails(*state, "[migrations]\n\tdir = db\n[deploy\n\tref = refs/heads/main\n",
 	           ".migcheck:3: missing ']' in section header");
+}
+
+static void config__bom_and_crlf(void **state)
+{
+	mc_config *c;
+	load_fails(*state, "\xef\xbb\xbf[migrations]\n\tdirr = a\n",
+	           ".migcheck:2: unknown key 'migrations.dirr'");
+	load_fails(*state, "[migrations]\r\n\tdir = a\r\n\r\n\tdirr = b\r\n",
+	           ".migcheck:4: unknown key 'migrations.dirr'");
+	c = load_ok(*state, "\xef\xbb\xbf[migrations]\r\n\tdir = db/migrations\r\n");
+	assert_string_equal(c->dirs.items[0], "db/migrations");
+	mc_config_free(c);
+}
+
+static void config__open_quote_is_a_syntax_error(void **state)
+{
+	load_fails(*state, "[migrations]\n# a \"quote in a comment\n\tdir = \"db\n",
+	           ".migcheck:3: missing closing quote");
+	/* a quoted value may span lines with a trailing backslash */
+	mc_config *c = load_ok(*state, "[runner]\n\tup = \"a \\\n b\"\n");
+	assert_string_equal(c->runner_up, "a  b");
+	mc_config_free(c);
+}
+
+static void config__includes_are_unknown(void **state)
+{
+	load_fails(*state, "[include]\n\tpath = other\n",
+	           ".migcheck:2: unknown key 'include.path'");
 }
 
 static void config__missing_file_and_directory(void **state)
@@ -586,6 +622,9 @@ int main(void)
 		T(config__scratch_password_never_printed),
 		T(config__scratch_conninfo),
 		T(config__syntax_error_has_line),
+		T(config__bom_and_crlf),
+		T(config__open_quote_is_a_syntax_error),
+		T(config__includes_are_unknown),
 		T(config__missing_file_and_directory),
 		T(config__empty_file),
 		T(config__severity_overrides),
