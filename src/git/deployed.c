@@ -176,7 +176,7 @@ static int str_cmp(const void *a, const void *b)
 }
 
 /* Expand patterns into ref names (sorted per glob, in config order). */
-static int expand(mc_vec *out, mc_repo *r, const mc_vec *patterns)
+int mc_git__expand_refs(mc_vec *out, mc_repo *r, const mc_vec *patterns)
 {
 	int error = 0;
 
@@ -245,7 +245,7 @@ int mc_deployed_load(mc_deployed **out, mc_repo *r, const mc_vec *patterns,
 	if ((d = mc_calloc(1, sizeof(*d))) == NULL)
 		return mc_error_set_oom();
 	d->repo = r;
-	if ((error = expand(&d->refs, r, patterns)) < 0)
+	if ((error = mc_git__expand_refs(&d->refs, r, patterns)) < 0)
 		goto done;
 	for (size_t i = 0; i < d->refs.len && !error; i++) {
 		const char *name = d->refs.items[i];

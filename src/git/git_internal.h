@@ -34,4 +34,7 @@ int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec);
  */
 int mc_git__fetch_hint(mc_buf *out, mc_repo *r, const char *ref);
 
+/** Expand deploy.ref values (globs) into ref names; missing ones are errors. */
+int mc_git__expand_refs(mc_vec *out, mc_repo *r, const mc_vec *patterns);
+
 #endif
