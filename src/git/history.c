@@ -241,7 +241,7 @@ static int record(struct walk *w, const char *name, mc_history_event ev)
 	mc_buf path = MC_BUF_INIT;
 	mc_history_entry *e;
 	mc_history_change *ch;
-	const mc_commit_info *ci;
+	const mc_commit_info *ci = NULL;
 	int error;
 
 	if (strchr(name, '/') || ignored_name(name))
@@ -337,7 +337,7 @@ done:
 struct release {
 	char *name;
 	long long time;
-	mc_dir_state **lists; /* per dir */
+	git_oid commit;
 };
 
 static int release_cmp(const void *a, const void *b)
@@ -382,6 +382,7 @@ static int file_cmp(const void *a, const void *b)
 static int releases(mc_history *h, mc_repo *r, const mc_vec *dirs, const mc_vec *patterns)
 {
 	mc_vec names = MC_VEC_INIT, rels = MC_VEC_INIT;
+	size_t unreleased = h->entries.len;
 	int error;
 
 	if ((error = mc_git__expand_refs(&names, r, patterns)) < 0)
@@ -390,6 +391,7 @@ static int releases(mc_history *h, mc_repo *r, const mc_vec *dirs, const mc_vec 
 		error = mc_git__error("cannot list tags");
 		goto done;
 	}
+	/* order the refs by commit date; read their trees one at a time */
 	for (size_t i = 0; i < names.len && !error; i++) {
 		git_reference *ref = NULL;
 		git_object *obj = NULL;
@@ -405,28 +407,17 @@ static int releases(mc_history *h, mc_repo *r, const mc_vec *dirs, const mc_vec 
 			git_error_clear();
 			continue; /* a tag of a blob, say */
 		}
-		if ((rel = mc_calloc(1, sizeof(*rel))) == NULL ||
-		    (rel->lists = mc_calloc(dirs->len + 1, sizeof(*rel->lists))) == NULL) {
-			mc_free(rel);
+		if ((rel = mc_calloc(1, sizeof(*rel))) == NULL) {
 			error = mc_error_set_oom();
 		} else {
-			git_tree *tree = NULL;
 			rel->name = names.items[i];
 			names.items[i] = NULL;
 			rel->time = (long long)git_commit_time((git_commit *)obj);
+			git_oid_cpy(&rel->commit, git_object_id(obj));
 			if ((error = mc_vec_push(&rels, rel)) < 0) {
 				mc_free(rel->name);
-				mc_free(rel->lists);
 				mc_free(rel);
-			} else if (git_commit_tree(&tree, (git_commit *)obj) < 0) {
-				error = mc_git__error("cannot read a release tree");
 			}
-			for (size_t k = 0; k < dirs->len && !error; k++) {
-				error = mc_git__list_tree(&rel->lists[k], r->repo, tree, dirs->items[k]);
-				if (!error)
-					mc_vec_sort(&rel->lists[k]->files->files, file_cmp);
-			}
-			git_tree_free(tree);
 		}
 		git_object_free(obj);
 		git_reference_free(ref);
@@ -434,22 +425,37 @@ static int releases(mc_history *h, mc_repo *r, const mc_vec *dirs, const mc_vec 
 	if (error)
 		goto done;
 	mc_vec_sort(&rels, release_cmp);
-	for (size_t i = 0; i < h->entries.len && !error; i++) {
-		mc_history_entry *e = h->entries.items[i];
-		for (size_t k = 0; k < rels.len && !e->released; k++) {
-			struct release *rel = rels.items[k];
-			for (size_t d = 0; d < dirs->len && !e->released; d++)
-				if (list_has(rel->lists[d], e->path) &&
-				    (e->released = mc_strdup(rel->name)) == NULL)
-					error = mc_error_set_oom();
+	for (size_t k = 0; k < rels.len && unreleased && !error; k++) {
+		struct release *rel = rels.items[k];
+		git_commit *commit = NULL;
+		git_tree *tree = NULL;
+		if (git_commit_lookup(&commit, r->repo, &rel->commit) < 0 ||
+		    git_commit_tree(&tree, commit) < 0) {
+			git_commit_free(commit);
+			error = mc_git__error("cannot read a release tree");
+			break;
 		}
+		for (size_t d = 0; d < dirs->len && !error; d++) {
+			mc_dir_state *list = NULL;
+			if ((error = mc_git__list_tree(&list, r->repo, tree, dirs->items[d])) < 0)
+				break;
+			mc_vec_sort(&list->files->files, file_cmp);
+			for (size_t i = 0; i < h->entries.len && !error; i++) {
+				mc_history_entry *e = h->entries.items[i];
+				if (e->released || !list_has(list, e->path))
+					continue;
+				if ((e->released = mc_strdup(rel->name)) == NULL)
+					error = mc_error_set_oom();
+				unreleased--;
+			}
+			mc_git__dir_state_free(list);
+		}
+		git_tree_free(tree);
+		git_commit_free(commit);
 	}
 done:
 	for (size_t i = 0; i < rels.len; i++) {
 		struct release *rel = rels.items[i];
-		for (size_t k = 0; k < dirs->len; k++)
-			mc_git__dir_state_free(rel->lists[k]);
-		mc_free(rel->lists);
 		mc_free(rel->name);
 		mc_free(rel);
 	}
