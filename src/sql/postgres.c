@@ -315,6 +315,10 @@ static int syntax_error(mc_sql_error *err, char *text, size_t n,
 	if (pgerr->cursorpos <= 0)
 		return mc_sql__parse_error(err, 0, "%s", pgerr->message);
 	off = char_to_byte(text, n, (size_t)pgerr->cursorpos - 1);
+	/* "at end of input": the line of the last byte that is not space */
+	if (off >= n)
+		while (off > 0 && pg_space(text[off - 1]))
+			off--;
 	if ((copy_at = find_copy_stdin(text, off)) != (size_t)-1)
 		return mc_sql__parse_error(err, mc_sql__line_at(lc, start + copy_at),
 		                           "COPY FROM STDIN is not supported: its data is not SQL");

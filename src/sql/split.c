@@ -72,14 +72,37 @@ int mc_sql__push(mc_sql_stmts *s, size_t offset, size_t len, unsigned line,
 	return 0;
 }
 
+/*
+ * Parser messages quote the text "at or near" the error, which for an
+ * unclosed string is the rest of the file: keep one line of at most
+ * MAX_MESSAGE bytes, cut on a character boundary.
+ */
+#define MAX_MESSAGE 160
+
+static void one_line(char *msg)
+{
+	size_t i, len = strlen(msg);
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
+			msg[i] = ' ';
+	if (len <= MAX_MESSAGE)
+		return;
+	i = MAX_MESSAGE - 3;
+	while (i > 0 && ((unsigned char)msg[i] & 0xC0) == 0x80)
+		i--;
+	memcpy(msg + i, "...", 4);
+}
+
 int mc_sql__parse_error(mc_sql_error *err, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[512];
+	char msg[MAX_MESSAGE + 64];
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	one_line(msg);
 	if (err) {
 		char *copy = mc_strdup(msg);
 

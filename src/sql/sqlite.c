@@ -11,7 +11,7 @@
  *
  * Tokens, as in SQLite's tokenize.c:
  *
- *   space     [ \t\n\v\f\r]+                 skipped
+ *   space     [ \t\n\v\f\r]+ and the BOM, anywhere  skipped
  *   comment   "--" to end of line, "/" "*" to "*" "/" or end of text
  *             (block comments do not nest)     skipped
  *   string    '...'  with '' inside; x'...' and X'...' blobs
@@ -21,8 +21,8 @@
  *   variable  ?NNN, :name, @name, #name
  *   operator  -> ->> <= <> << >= >> == != || or one byte
  *
- * An unclosed string or identifier runs to the end of the text (prepare
- * then reports it as "unrecognized token").
+ * An unclosed string or identifier runs to the end of the text and is an
+ * error, "unrecognized token", as SQLite's tokenizer has it.
  *
  * sqlite3_complete() is asked at the first ';' of each statement; when it
  * says "not complete" we are in a trigger body, where only a ';' after
@@ -47,6 +47,7 @@ typedef struct {
 	size_t start;
 	size_t end;
 	int kind;
+	int unclosed; /* a quote that runs to the end of the text */
 } sq_tok;
 
 static int sq_space(unsigned char c)
@@ -65,8 +66,12 @@ static int sq_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* end of a quoted token starting at s[i] == q, closed by c; doubled c escapes */
-static size_t quoted_end(const char *s, size_t i, size_t n, char close, int dbl)
+/*
+ * End of a quoted token starting at s[i], closed by close (doubled, it
+ * stands for itself when dbl). An unclosed one runs to n and sets *unclosed.
+ */
+static size_t quoted_end(const char *s, size_t i, size_t n, char close, int dbl,
+                         int *unclosed)
 {
 	for (i++; i < n; i++) {
 		if (s[i] != close)
@@ -77,6 +82,7 @@ static size_t quoted_end(const char *s, size_t i, size_t n, char close, int dbl)
 		}
 		return i + 1;
 	}
+	*unclosed = 1;
 	return n;
 }
 
@@ -92,7 +98,9 @@ static int next_token(const char *s, size_t n, size_t *pos, sq_tok *t)
 	for (;;) {
 		while (i < n && sq_space((unsigned char)s[i]))
 			i++;
-		if (i + 1 < n && s[i] == '-' && s[i + 1] == '-') {
+		if (i + 2 < n && !memcmp(s + i, "\xEF\xBB\xBF", 3)) {
+			i += 3;
+		} else if (i + 1 < n && s[i] == '-' && s[i + 1] == '-') {
 			const char *nl = memchr(s + i, '\n', n - i);
 
 			i = nl ? (size_t)(nl - s) : n;
@@ -106,6 +114,7 @@ static int next_token(const char *s, size_t n, size_t *pos, sq_tok *t)
 		}
 	}
 	t->start = i;
+	t->unclosed = 0;
 	if (i >= n) {
 		t->end = *pos = n;
 		return t->kind = TK_EOF;
@@ -116,11 +125,11 @@ static int next_token(const char *s, size_t n, size_t *pos, sq_tok *t)
 		i++;
 		t->kind = TK_SEMI;
 	} else if (c == '\'' || c == '"' || c == '`') {
-		i = quoted_end(s, i, n, (char)c, 1);
+		i = quoted_end(s, i, n, (char)c, 1, &t->unclosed);
 	} else if (c == '[') {
-		i = quoted_end(s, i, n, ']', 0);
+		i = quoted_end(s, i, n, ']', 0, &t->unclosed);
 	} else if ((c == 'x' || c == 'X') && i + 1 < n && s[i + 1] == '\'') {
-		i = quoted_end(s, i + 1, n, '\'', 1);
+		i = quoted_end(s, i + 1, n, '\'', 1, &t->unclosed);
 	} else if (sq_digit(c) || (c == '.' && i + 1 < n && sq_digit((unsigned char)s[i + 1]))) {
 		for (i++; i < n; i++) {
 			unsigned char d = (unsigned char)s[i];
@@ -310,6 +319,18 @@ int mc_sql__split_sqlite(mc_sql_stmts *out, mc_sql_error *err,
 	for (;;) {
 		int k = next_token(text, n, &pos, &t);
 		int ends = 0;
+
+		/*
+		 * SQLite's tokenizer says so too (TK_ILLEGAL), but prepare
+		 * may stop at "no such table" before reaching it.
+		 */
+		if (t.unclosed) {
+			error = mc_sql__parse_error(err, mc_sql__line_at(lc, start + t.start),
+			                            "unrecognized token: \"%.*s\"",
+			                            (int)(t.end - t.start > 200 ? 200 : t.end - t.start),
+			                            text + t.start);
+			goto done;
+		}
 
 		if (k == TK_EOF) {
 			if (ntok == 0)

@@ -5,8 +5,12 @@
 # the man page, every exit status is documented, the man page formats
 # without warnings, and the bash completion completes commands and options.
 #
-# When this fails after you added a code, command or option: document it in
-# docs/migcheck.1 (and codes in README.md's finding-code reference).
+# When this fails after you added or changed a command, option or help text:
+# build, run 'python3 docs/update-man.py build/migcheck' (it rewrites the
+# synopsis and options of each command in docs/migcheck.1 from --help) and
+# describe anything new in the prose. After a change to src/report/codes.c:
+# run 'python3 docs/update-codes.py'. A new config key: document it in
+# docs/migcheck.1 CONFIGURATION and README.md.
 . "$(dirname "$0")/lib.sh"
 
 README=$MIGCHECK_SRC/README.md
@@ -153,6 +157,22 @@ commands_in_docs_exist () {
 }
 run_test 'every migcheck command line in README.md and the recipes exists' commands_in_docs_exist
 
+man_page_matches_help () {
+	python3 "$MIGCHECK_SRC/docs/update-man.py" "$MIGCHECK" --check
+}
+run_test 'the man page'"'"'s synopses and options match every --help' man_page_matches_help
+
+installs_docs () {
+	build=$(dirname "$MIGCHECK") &&
+	[ -f "$build/cmake_install.cmake" ] || { echo "# no cmake_install.cmake next to $MIGCHECK"; return 1; }
+	cmake --install "$build" --prefix "$PWD/prefix" >install.log 2>&1 ||
+		{ sed 's/^/# /' install.log; return 1; }
+	[ -x prefix/bin/migcheck ] &&
+	cmp "$MANPAGE" prefix/share/man/man1/migcheck.1 &&
+	cmp "$COMPLETION" prefix/share/bash-completion/completions/migcheck
+}
+run_test 'cmake --install puts the binary, man page and bash completion in place' installs_docs
+
 code_reference_up_to_date () {
 	python3 "$MIGCHECK_SRC/docs/update-codes.py" --check
 }
@@ -224,7 +244,12 @@ completion_global_options () {
 	complete_line 'migcheck --format ' >out &&
 	for f in text json junit sarif github markdown; do expect_grep "^$f\$" out || return 1; done &&
 	complete_line 'migcheck --color al' >out &&
-	expect_equal out 'always'
+	expect_equal out 'always' &&
+	complete_line 'migcheck init --dialect s' >out &&
+	expect_equal out 'sqlite' &&
+	complete_line 'migcheck init --migration-format go' >out &&
+	expect_equal out 'golang-migrate
+goose'
 }
 run_test 'bash completion completes global options and their values' completion_global_options
 

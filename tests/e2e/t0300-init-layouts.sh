@@ -19,7 +19,7 @@ golang_migrate () {
 	[ "$(key .migcheck migrations.format)" = golang-migrate ] &&
 	[ "$(key .migcheck migrations.dialect)" = postgres ] &&
 	[ "$(key .migcheck migrations.requireDown)" = true ] &&
-	expect_grep "^migcheck: migrations: 'db/migrations' (2 files)$" err &&
+	expect_grep "^migcheck: migrations: 'db/migrations': 2 golang-migrate migrations$" err &&
 	expect_grep '^migcheck: dialect: postgres (the migrations use PostgreSQL-only SQL' err &&
 	expect_grep '^migcheck: wrote .migcheck$' err
 }
@@ -90,6 +90,33 @@ sequelize_models () {
 }
 run_test 'sequelize with models/: runner commands and model path' sequelize_models
 
+sequelize_nested () {
+	init_repo &&
+	printf '{"dependencies": {"pg": "^8.0.0", "sequelize-cli": "^6.0.0"}}\n' >package.json &&
+	write_migration src/lib/db/sequelize-migrations/20240101000000-create-tenants.js 'module.exports = { up() {}, down() {} };' &&
+	write_migration src/lib/db/sequelize-migrations/20240102000000-add-sso.js 'module.exports = { up() {}, down() {} };' &&
+	write_migration src/lib/db/models/tenant.js '// Tenant' &&
+	write_migration api/script/storage/integrations/scm/scm-models.ts 'export {}' &&
+	"$MIGCHECK" init >out 2>err &&
+	[ "$(key .migcheck migrations.dir)" = src/lib/db/sequelize-migrations ] &&
+	[ "$(key .migcheck migrations.format)" = sequelize ] &&
+	key .migcheck models.path >paths &&
+	expect_equal paths 'src/lib/db/models/**
+**/*-models.ts'
+}
+run_test 'sequelize in src/lib/db/sequelize-migrations with *-models.ts' sequelize_nested
+
+plain_seed_layout () {
+	init_repo &&
+	write_migration migrations/000_initial_schema.sql 'CREATE TABLE accounts (id SERIAL PRIMARY KEY);' &&
+	write_migration migrations/003_tenant_scm_integrations.sql 'CREATE TABLE tenant_scm_integrations (id SERIAL);' &&
+	"$MIGCHECK" init >out 2>err &&
+	[ "$(key .migcheck migrations.dir)" = migrations ] &&
+	[ "$(key .migcheck migrations.format)" = plain ] &&
+	[ "$(key .migcheck migrations.requireDown)" = false ]
+}
+run_test 'plain numbered SQL with no down files: requireDown = false' plain_seed_layout
+
 sql_migrate () {
 	init_repo &&
 	write_migration db/migrations/create_users.sql '-- +migrate Up
@@ -125,6 +152,26 @@ plain () {
 }
 run_test 'plain: numbered SQL in a migrations folder only' plain
 
+empty_folder () {
+	init_repo &&
+	mkdir -p db/migrations &&
+	"$MIGCHECK" init >out 2>err &&
+	[ "$(key .migcheck migrations.dir)" = db/migrations ] &&
+	[ "$(key .migcheck migrations.format)" = auto ] &&
+	expect_grep "^migcheck: migrations: 'db/migrations': no migrations yet$" err
+}
+run_test 'a new project: the empty db/migrations folder, format auto' empty_folder
+
+loose_numbered_files () {
+	init_repo &&
+	write_migration db/migrations/1_a.up.sql 'CREATE TABLE a (id int);' &&
+	write_migration scripts/backup/001_dump.sql 'SELECT 1;' &&
+	"$MIGCHECK" init >out 2>err &&
+	[ "$(key .migcheck migrations.dir)" = db/migrations ] &&
+	expect_grep "^migcheck: skipped 'scripts/backup': numbered files outside a folder named for migrations$" err
+}
+run_test 'numbered SQL outside a migrations folder is not taken for migrations' loose_numbered_files
+
 two_folders () {
 	init_repo &&
 	write_migration db/migrations/1_a.up.sql 'CREATE TABLE a (id int);' &&
@@ -137,6 +184,25 @@ two_folders () {
 services/billing/migrations'
 }
 run_test 'several migrations folders: dir repeats' two_folders
+
+test_folders_skipped () {
+	init_repo &&
+	write_migration db/migrations/1_a.up.sql 'CREATE TABLE a (id int);' &&
+	write_migration db/migrations/1_a.down.sql 'DROP TABLE a;' &&
+	write_migration internal/testdata/migrations/1_x.up.sql 'CREATE TABLE x (id int);' &&
+	"$MIGCHECK" init >out 2>err &&
+	[ "$(key .migcheck migrations.dir)" = db/migrations ] &&
+	expect_grep "^migcheck: skipped 'internal/testdata/migrations': test or example migrations$" err
+}
+run_test 'migrations under testdata/ are skipped when real ones exist' test_folders_skipped
+
+only_example_folders () {
+	init_repo &&
+	write_migration examples/basic/migrations/1_x.up.sql 'CREATE TABLE x (id int);' &&
+	"$MIGCHECK" init >out 2>err &&
+	[ "$(key .migcheck migrations.dir)" = examples/basic/migrations ]
+}
+run_test 'example migrations are used when there are no others' only_example_folders
 
 model_patterns () {
 	init_repo &&

@@ -285,17 +285,43 @@ static void sql__pg_syntax_error_line(void **state)
 	expect_error("SELECT 'été';\nSELECT 1 +\n 2 2;", PG, 3,
 	             "syntax error at or near \"2\"");
 	expect_error("SELECT 1;\nSELECT (1", PG, 2, "syntax error at end of input");
+	/* at the end of the input: the last line with text, not the one after */
+	expect_error("SELECT 1;\nSELECT (1\n\n", PG, 2, "syntax error at end of input");
 }
 
 static void sql__pg_unterminated(void **state)
 {
 	(void)state;
 	expect_error("SELECT 1;\nSELECT 'abc;\n", PG, 2,
-	             "unterminated quoted string at or near \"'abc;\n\"");
+	             "unterminated quoted string at or near \"'abc; \"");
 	expect_error("SELECT 1;\n\n/* open /* */", PG, 3,
 	             "unterminated /* comment at or near \"/* open /* */\"");
 	expect_error("SELECT 1;\nSELECT $x$ abc; $y$;", PG, 2,
 	             "unterminated dollar-quoted string at or near \"$x$ abc; $y$;\"");
+}
+
+static void sql__long_message_cut_to_one_line(void **state)
+{
+	char sql[600];
+	mc_sql_stmts *s = NULL;
+	mc_sql_error err = MC_SQL_ERROR_INIT;
+	size_t i;
+
+	(void)state;
+	memcpy(sql, "SELECT 1;\nSELECT '", 18);
+	for (i = 18; i + 4 <= sizeof(sql); i += 4)
+		memcpy(sql + i, "\xC3\xA9" "a\n", 4); /* é, a, newline */
+	memcpy(sql + i, "zz", sizeof(sql) - i);
+	assert_int_equal(mc_sql_split(&s, &err, sql, sizeof(sql), PG, 1), MC_EPARSE);
+	assert_int_equal(err.line, 2);
+	assert_true(strlen(err.message) <= 160);
+	assert_null(strchr(err.message, '\n'));
+	assert_string_equal(err.message + strlen(err.message) - 3, "...");
+	assert_int_equal(strncmp(err.message, "unterminated quoted string at or near \"'", 40), 0);
+	/* the cut falls between characters: what is left is still UTF-8 */
+	assert_int_not_equal((unsigned char)err.message[strlen(err.message) - 4], 0xC3);
+	mc_sql_error_dispose(&err);
+	mc_error_clear();
 }
 
 static void sql__pg_first_line_offset(void **state)
@@ -492,8 +518,13 @@ static void sql__sqlite_syntax_error_line(void **state)
 	             "near \",\": syntax error");
 	expect_error("SELECT 1;\nSELEC 2;", LITE, 2, "near \"SELEC\": syntax error");
 	expect_error("SELECT 1;\nSELECT 'open;\n", LITE, 2,
-	             "unrecognized token: \"'open;\n\"");
+	             "unrecognized token: \"'open; \"");
 	expect_error("SELECT 1;\nSELECT (1", LITE, 2, "incomplete input");
+	/* an unclosed quote is found even where prepare stops early */
+	expect_error("INSERT INTO nowhere VALUES (1);\nINSERT INTO nowhere\nVALUES (\"x);\n", LITE, 3,
+	             "unrecognized token: \"\"x); \"");
+	expect_error("SELECT [a;\n", LITE, 1, "unrecognized token: \"[a; \"");
+	expect_error("SELECT 1;\n\nSELECT x'ab", LITE, 3, "unrecognized token: \"x'ab\"");
 }
 
 static void sql__sqlite_unfinished_trigger(void **state)
@@ -525,6 +556,9 @@ static void sql__sqlite_bom_crlf(void **state)
 	(void)state;
 	SPLIT("\xEF\xBB\xBF-- x\r\nSELECT 1;\r\n\r\nSELECT\r\n 2;\r\n", LITE,
 	      { "SELECT 1;", 2, 0 }, { "SELECT\r\n 2;", 4, 0 });
+	/* SQLite's tokenizer takes a BOM anywhere for space */
+	SPLIT("SELECT 1;\xEF\xBB\xBFSELECT 2;", LITE, { "SELECT 1;", 1, 0 },
+	      { "SELECT 2;", 1, 0 });
 	expect_error("SELECT 1;\r\n\r\nSELEC 2;\r\n", LITE, 3,
 	             "near \"SELEC\": syntax error");
 }
@@ -704,6 +738,7 @@ int main(void)
 		cmocka_unit_test(sql__pg_create_rule_with_inner_semicolons),
 		cmocka_unit_test(sql__pg_syntax_error_line),
 		cmocka_unit_test(sql__pg_unterminated),
+		cmocka_unit_test(sql__long_message_cut_to_one_line),
 		cmocka_unit_test(sql__pg_first_line_offset),
 		cmocka_unit_test(sql__pg_not_nul_terminated),
 		cmocka_unit_test(sql__pg_copy_from_stdin),
