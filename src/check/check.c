@@ -383,7 +383,9 @@ static int check_new(struct ctx *c, const mc_migration_list *after,
 		}
 		if (!error && c->cfg->require_down && !m->language &&
 		    (!m->down || ((m->down->flags & MC_SCRIPT_BLANK) &&
-		                  !(m->down->flags & MC_SCRIPT_IRREVERSIBLE))))
+		                  !(m->down->flags & MC_SCRIPT_IRREVERSIBLE) &&
+		                  /* unchanged files are known by name only */
+		                  has_path(&c->touched, m->down->path))))
 			error = mc_report_add(c->r, NULL, "missing-down", file, 1, m->version, NULL,
 			                      "migration %s has no down script", m->version);
 	}

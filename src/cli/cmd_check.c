@@ -204,6 +204,12 @@ int cmd_check(int argc, char **argv)
 		}
 		o.message = mc_buf_cstr(&message);
 	}
+	if (!mc_repo_workdir(mc_cli.repo) && !pre_push &&
+	    (o.mode == MC_CHANGES_WORKDIR || o.mode == MC_CHANGES_STAGED)) {
+		rc = cli_error(MC_EXIT_USAGE,
+		               "this repository is bare: there is no work tree or index to check; use --range <a>..<b> or --commit <rev>");
+		goto out;
+	}
 	/* options override config */
 	if (dirs.len) {
 		mc_vec_dispose_deep(&mc_cli.config->dirs, mc_free);
