@@ -498,6 +498,119 @@ static void pg__no_server_and_no_initdb(void **state)
 	                    "or install PostgreSQL (initdb) to let migcheck start a throw-away server");
 }
 
+/*
+ * A child creates a scratch, starts a long query and gets SIGINT: the
+ * query is cancelled, the call returns MC_EINTR, the child cleans up
+ * through the registry and exits 130. Nothing is left behind.
+ * cluster: 1 for the throw-away cluster, 0 for a database on the server.
+ */
+static void interrupt_child(int cluster, char *left, size_t n)
+{
+	int fds[2], status;
+	pid_t pid;
+	ssize_t got;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		mc_scratch_opts opts = { cluster ? NULL : server(), NULL };
+		mc_scratch *s = NULL;
+		mc_db *db = NULL;
+		const char *what;
+		char *name = NULL;
+		int rc;
+		mc_db_signals_install();
+		if (mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts) < 0 || mc_scratch_connect(&db, s) < 0)
+			_exit(1);
+		if (cluster) {
+			what = strstr(mc_scratch_url(s), "?host=") + 6;
+		} else {
+			name = one(db, "SELECT current_database()");
+			what = name;
+		}
+		if (write(fds[1], what, strlen(what)) < 0)
+			_exit(1);
+		close(fds[1]);
+		rc = mc_db_exec(db, "SELECT pg_sleep(120)");
+		if (rc != MC_EINTR || mc_db_interrupted() != SIGINT)
+			_exit(2);
+		mc_db_close(db);
+		mc_scratch_cleanup_all();
+		_exit(130);
+	}
+	close(fds[1]);
+	got = read(fds[0], left, n - 1);
+	assert_true(got > 0);
+	left[got] = '\0';
+	close(fds[0]);
+	assert_int_equal(kill(pid, SIGINT), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 130);
+}
+
+static void pg__sigint_drops_server_scratch(void **state)
+{
+	mc_db *admin = NULL;
+	char name[256];
+	(void)state;
+	interrupt_child(0, name, sizeof(name));
+	assert_true(!strncmp(name, "migcheck_scratch_", 17));
+	assert_int_equal(mc_db_open(&admin, server()), 0);
+	assert_int_equal(db_exists(admin, name), 0);
+	mc_db_close(admin);
+}
+
+static void pg__sigint_removes_cluster(void **state)
+{
+	char dir[512];
+	struct stat st;
+	(void)state;
+	server();
+	interrupt_child(1, dir, sizeof(dir));
+	assert_true(!strncmp(strrchr(dir, '/'), "/migcheck-pg-", 13));
+	assert_int_equal(stat(dir, &st), -1);
+}
+
+static void pg__exit_without_free_still_drops(void **state)
+{
+	mc_db *admin = NULL;
+	int fds[2], status;
+	char name[256];
+	ssize_t got;
+	pid_t pid;
+	(void)state;
+	server();
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		mc_scratch_opts opts = { server(), NULL };
+		mc_scratch *s = NULL;
+		mc_db *db = NULL;
+		char *n;
+		mc_db_signals_install(); /* also registers the atexit handler */
+		if (mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts) < 0 || mc_scratch_connect(&db, s) < 0)
+			_exit(1);
+		n = one(db, "SELECT current_database()");
+		if (write(fds[1], n, strlen(n)) < 0)
+			_exit(1);
+		/* the connection is still open: the drop must force it */
+		exit(0);
+	}
+	close(fds[1]);
+	got = read(fds[0], name, sizeof(name) - 1);
+	assert_true(got > 0);
+	name[got] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(mc_db_open(&admin, server()), 0);
+	assert_int_equal(db_exists(admin, name), 0);
+	mc_db_close(admin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +627,9 @@ int main(void)
 		cmocka_unit_test(pg__scratch_stale_cleanup),
 		cmocka_unit_test(pg__throwaway_cluster),
 		cmocka_unit_test(pg__no_server_and_no_initdb),
+		cmocka_unit_test(pg__sigint_drops_server_scratch),
+		cmocka_unit_test(pg__sigint_removes_cluster),
+		cmocka_unit_test(pg__exit_without_free_still_drops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
