@@ -3,11 +3,13 @@
  * own parser.
  *
  * pg_query_split_with_parser() finds the statements and rejects syntax
- * errors; pg_query_scan() gives the token stream (protobuf, decoded with
- * libprotobuf-c), which places each statement on its first token (the
- * parser's ranges start right after the previous ';', comments included)
- * and decides the flags from keyword tokens, so words in comments, strings,
- * dollar quotes and quoted identifiers never count.
+ * errors. Its ranges start right after the previous ';', so each statement
+ * is moved to its first token past space and comments (skip_space, the
+ * scanner's own rules). pg_query_scan() gives the token stream (protobuf,
+ * decoded with libprotobuf-c) of the statements whose first words may
+ * carry a flag, and of a last statement without ';' to find its end: the
+ * flags come from keyword tokens, so words in comments, strings, dollar
+ * quotes and quoted identifiers never count.
  *
  * libpg_query allocates in a per-thread memory context and frees each
  * call's memory in its pg_query_free_*() function; the top context lives
@@ -18,6 +20,7 @@
 
 #include <limits.h>
 #include <string.h>
+#include <strings.h>
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
@@ -83,6 +86,50 @@ int mc_sql__is_blank_postgres(const char *sql, size_t len)
 	return skip_space(sql, 0, len) == len;
 }
 
+/*
+ * PostgreSQL's scanner matches a whole run of operator characters (scan.l
+ * op_chars) and then may keep only its first one or two: "+++" is three
+ * "+", each cut from a fresh match of the rest of the run, and each "/" "*"
+ * inside a comment starts the same way. A run of L characters can so cost
+ * L*L steps (20 KB of "+" take ten seconds). Runs longer than RUN_FREE
+ * count L*L against RUN_BUDGET, which no real script comes near; past it
+ * the text is refused instead of hanging the tool.
+ */
+#define RUN_FREE   256
+#define RUN_BUDGET 10000000ull
+
+static int op_char(char c)
+{
+	return c != '\0' && strchr("~!@#^&|`?+-*/%<>=", c) != NULL;
+}
+
+/* @return the offset of the run that exhausts the budget, or (size_t)-1 */
+static size_t costly_operator_run(const char *s, size_t n, size_t *run_len)
+{
+	unsigned long long cost = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j;
+
+		if (!op_char(s[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; j < n && op_char(s[j]); j++)
+			;
+		if (j - i > RUN_FREE) {
+			cost += (unsigned long long)(j - i) * (j - i);
+			if (cost > RUN_BUDGET) {
+				*run_len = j - i;
+				return i;
+			}
+		}
+		i = j;
+	}
+	return (size_t)-1;
+}
+
 /* @return the byte offset of the chars-th character (0-based) of s */
 static size_t char_to_byte(const char *s, size_t n, size_t chars)
 {
@@ -98,15 +145,32 @@ static size_t char_to_byte(const char *s, size_t n, size_t chars)
 	return n;
 }
 
+/*
+ * The end of token i: where the next token (comments included) starts,
+ * less the space before it. The scanner's own "end" is wrong for some
+ * tokens (U&'...' strings come out empty), its "start" never is.
+ */
+static size_t tok_end(const PgQuery__ScanResult *r, size_t i, const char *text,
+                      size_t n)
+{
+	size_t start = (size_t)r->tokens[i]->start;
+	size_t end = i + 1 < r->n_tokens ? (size_t)r->tokens[i + 1]->start : n;
+
+	while (end > start + 1 && pg_space(text[end - 1]))
+		end--;
+	return end;
+}
+
 /* Significant tokens of one statement, for deciding its flags. */
 typedef struct {
-	tok_t **t;
+	const PgQuery__ScanResult *r;
+	const size_t *idx; /* indexes in r->tokens */
 	size_t n;
 } stmt_toks;
 
 static int kind(const stmt_toks *st, size_t i)
 {
-	return i < st->n ? (int)st->t[i]->token : -1;
+	return i < st->n ? (int)st->r->tokens[st->idx[i]]->token : -1;
 }
 
 static int has(const stmt_toks *st, int token)
@@ -114,7 +178,7 @@ static int has(const stmt_toks *st, int token)
 	size_t i;
 
 	for (i = 0; i < st->n; i++)
-		if ((int)st->t[i]->token == token)
+		if (kind(st, i) == token)
 			return 1;
 	return 0;
 }
@@ -125,7 +189,7 @@ static int has_pair(const stmt_toks *st, int a, int b)
 	size_t i;
 
 	for (i = 0; i + 1 < st->n; i++)
-		if ((int)st->t[i]->token == a && (int)st->t[i + 1]->token == b)
+		if (kind(st, i) == a && kind(st, i + 1) == b)
 			return 1;
 	return 0;
 }
@@ -326,37 +390,92 @@ static int syntax_error(mc_sql_error *err, char *text, size_t n,
 	return mc_sql__parse_error(err, line, "%s", pgerr->message);
 }
 
-int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
-                           const char *sql, size_t len, size_t start,
-                           mc_sql__lines *lc)
+/* the word (keyword or identifier) at text[i..), as its length; 0 if none */
+static size_t word_at(const char *text, size_t i, size_t n)
 {
-	PgQuerySplitResult split;
+	size_t j = i;
+	unsigned char c;
+
+	if (i >= n)
+		return 0;
+	c = (unsigned char)text[i];
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80))
+		return 0;
+	for (j = i + 1; j < n; j++) {
+		c = (unsigned char)text[j];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+		      c == '$' || (c >= '0' && c <= '9') || c >= 0x80))
+			break;
+	}
+	return j - i;
+}
+
+static int word_in(const char *w, size_t wl, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == wl && !strncasecmp(w, *list, wl))
+			return 1;
+	return 0;
+}
+
+/*
+ * Can the statement whose first token is at text[off] have a flag, or be
+ * COPY? Only when its first words are keywords that stmt_flags() or
+ * is_copy_from_stdin() look at. Keywords are plain ASCII words (a quoted
+ * word is an identifier) and only space and comments come between them,
+ * so the first two words tell; the scanner then decides. This spares
+ * scanning the INSERTs and CREATE TABLEs that make up big scripts.
+ */
+static int may_have_flags(const char *text, size_t off, size_t end)
+{
+	static const char *const first[] = { "begin", "start", "end", "abort",
+		"commit", "rollback", "prepare", "vacuum", "reindex", "cluster",
+		"copy", NULL };
+	static const char *const create[] = { "create", NULL };
+	static const char *const after_create[] = { "unique", "index", "database",
+		"tablespace", NULL };
+	static const char *const drop[] = { "drop", NULL };
+	static const char *const after_drop[] = { "index", "database", "tablespace", NULL };
+	static const char *const alter[] = { "alter", NULL };
+	static const char *const after_alter[] = { "system", "database", "table", NULL };
+	size_t wl = word_at(text, off, end), second, sl;
+
+	if (wl == 0)
+		return 0;
+	if (word_in(text + off, wl, first))
+		return 1;
+	second = skip_space(text, off + wl, end);
+	if (second == (size_t)-1 || (sl = word_at(text, second, end)) == 0)
+		return 0;
+	if (word_in(text + off, wl, create))
+		return word_in(text + second, sl, after_create);
+	if (word_in(text + off, wl, drop))
+		return word_in(text + second, sl, after_drop);
+	if (word_in(text + off, wl, alter))
+		return word_in(text + second, sl, after_alter);
+	return 0;
+}
+
+/*
+ * Scan one statement, text[off..end) (end is where its ';' or the text
+ * ends), for its flags and, when it has no ';', where its last token ends.
+ */
+static int scan_statement(unsigned *flags, size_t *last_end, int *is_copy,
+                          char *text, size_t off, size_t end)
+{
 	PgQueryScanResult raw;
 	PgQuery__ScanResult *toks = NULL;
-	tok_t **sig = NULL; /* the tokens that are not comments, borrowed */
-	size_t n = len - start, ti = 0, nsig = 0, k;
-	char *text;
-	int i, error = 0;
-	int have_scan = 0;
+	size_t *sig = NULL, nsig = 0, k;
+	stmt_toks st;
+	char saved = text[end];
+	int error;
 
-	if ((text = mc_strndup(sql + start, n)) == NULL)
-		return mc_error_set_oom();
-
-	split = pg_query_split_with_parser(text);
-	if (split.error) {
-		error = syntax_error(err, text, n, split.error, start, lc);
-		goto done;
-	}
-	if (split.n_stmts == 0)
-		goto done;
-
-	error = scan(&toks, &raw, text);
-	have_scan = 1;
-	if (error == MC_EPARSE) {
-		/* the parser accepted what its own scanner rejects: unlikely */
-		error = syntax_error(err, text, n, raw.error, start, lc);
-		goto done;
-	}
+	text[end] = '\0';
+	error = scan(&toks, &raw, text + off);
+	text[end] = saved;
+	if (error == MC_EPARSE) /* the parser took what its scanner refuses? */
+		error = mc_error_set(MC_ERROR_INPUT, "cannot scan a statement the parser accepted: %s",
+		                     raw.error->message);
 	if (error < 0)
 		goto done;
 	if ((sig = mc_calloc(toks->n_tokens, sizeof(*sig))) == NULL) {
@@ -365,53 +484,85 @@ int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
 	}
 	for (k = 0; k < toks->n_tokens; k++)
 		if (!is_comment(toks->tokens[k]))
-			sig[nsig++] = toks->tokens[k];
+			sig[nsig++] = k;
+	st.r = toks;
+	st.idx = sig;
+	st.n = nsig;
+	*flags = stmt_flags(&st);
+	*is_copy = is_copy_from_stdin(&st);
+	*last_end = nsig ? off + tok_end(toks, sig[nsig - 1], text + off, end - off) : off;
+done:
+	mc_free(sig);
+	if (toks)
+		pg_query__scan_result__free_unpacked(toks, NULL);
+	pg_query_free_scan_result(raw);
+	return error;
+}
+
+int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
+                           const char *sql, size_t len, size_t start,
+                           mc_sql__lines *lc)
+{
+	PgQuerySplitResult split;
+	size_t n = len - start, k, run = 0;
+	char *text;
+	int i, error = 0;
+
+	if ((k = costly_operator_run(sql + start, n, &run)) != (size_t)-1)
+		return mc_sql__parse_error(err, mc_sql__line_at(lc, start + k),
+		                           "run of %zu operator characters is too long for the PostgreSQL scanner",
+		                           run);
+	if ((text = mc_strndup(sql + start, n)) == NULL)
+		return mc_error_set_oom();
+
+	split = pg_query_split_with_parser(text);
+	if (split.error) {
+		error = syntax_error(err, text, n, split.error, start, lc);
+		goto done;
+	}
 
 	/*
 	 * The parser's range of a statement starts right after the previous
-	 * ';' (comments included) and stops right before its own ';' (or at
-	 * the end of the text for the last one): [loc, end).
+	 * ';' (comments included) and stops right before its own ';', or at
+	 * the end of the text for the last one: [loc, end). Its first token is
+	 * the first byte that is neither space nor comment.
 	 */
 	for (i = 0; i < split.n_stmts; i++) {
 		size_t loc = (size_t)split.stmts[i]->stmt_location;
 		size_t end = loc + (size_t)split.stmts[i]->stmt_len;
-		size_t first, stmt_end, off;
-		stmt_toks st;
+		size_t off, stmt_end;
+		int terminated, is_copy = 0;
+		unsigned flags = 0;
 
-		/* the ';' of empty statements before this one */
-		while (ti < nsig && (size_t)sig[ti]->start < loc)
-			ti++;
-		first = ti;
-		while (ti < nsig && (size_t)sig[ti]->start < end)
-			ti++;
-		if (ti == first)
-			continue;
-		st.t = sig + first;
-		st.n = ti - first;
-		off = (size_t)st.t[0]->start;
-		stmt_end = (size_t)st.t[st.n - 1]->end;
-		if (ti < nsig && sig[ti]->token == PG_QUERY__TOKEN__ASCII_59 &&
-		    (size_t)sig[ti]->start == end) {
-			stmt_end = (size_t)sig[ti]->end;
-			ti++;
+		if (loc > n || end > n || end < loc) {
+			error = mc_error_set(MC_ERROR_INPUT, "libpg_query gave a statement out of bounds");
+			goto done;
 		}
-		if (is_copy_from_stdin(&st)) {
+		off = skip_space(text, loc, end);
+		if (off == (size_t)-1 || off >= end)
+			continue;
+		terminated = end < n && text[end] == ';';
+		stmt_end = end + 1;
+		if (!terminated || may_have_flags(text, off, end)) {
+			size_t last_end;
+
+			if ((error = scan_statement(&flags, &last_end, &is_copy, text, off,
+			                            end)) < 0)
+				goto done;
+			if (!terminated)
+				stmt_end = last_end;
+		}
+		if (is_copy) {
 			error = mc_sql__parse_error(
 				err, mc_sql__line_at(lc, start + off),
 				"COPY FROM STDIN is not supported: its data is not SQL");
 			goto done;
 		}
 		if ((error = mc_sql__push(out, start + off, stmt_end - off,
-		                          mc_sql__line_at(lc, start + off),
-		                          stmt_flags(&st))) < 0)
+		                          mc_sql__line_at(lc, start + off), flags)) < 0)
 			goto done;
 	}
 done:
-	mc_free(sig);
-	if (toks)
-		pg_query__scan_result__free_unpacked(toks, NULL);
-	if (have_scan)
-		pg_query_free_scan_result(raw);
 	pg_query_free_split_result(split);
 	mc_free(text);
 	return error;
@@ -449,7 +600,7 @@ int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
 		goto done;
 	}
 	for (;;) {
-		const tok_t *x, *y;
+		size_t xs, xe, ys, ye;
 
 		while (i < sa->n_tokens && is_comment(sa->tokens[i]))
 			i++;
@@ -457,13 +608,17 @@ int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
 			j++;
 		if (i == sa->n_tokens || j == sb->n_tokens)
 			break;
-		x = sa->tokens[i++];
-		y = sb->tokens[j++];
-		if (x->token != y->token || x->end - x->start != y->end - y->start ||
-		    memcmp(ta + x->start, tb + y->start, (size_t)(x->end - x->start))) {
+		xs = (size_t)sa->tokens[i]->start;
+		xe = tok_end(sa, i, ta, alen);
+		ys = (size_t)sb->tokens[j]->start;
+		ye = tok_end(sb, j, tb, blen);
+		if (sa->tokens[i]->token != sb->tokens[j]->token || xe - xs != ye - ys ||
+		    memcmp(ta + xs, tb + ys, xe - xs)) {
 			*out = 0;
 			goto done;
 		}
+		i++;
+		j++;
 	}
 	*out = i == sa->n_tokens && j == sb->n_tokens;
 done:
