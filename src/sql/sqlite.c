@@ -219,22 +219,44 @@ static int is_syntax_error(const char *msg)
 /*
  * Statements run on the scratch database so that later ones find their
  * tables and get parsed to the end (SQLite stops parsing at "no such
- * table"): only these, which touch nothing outside that database.
+ * table"): only these, which touch nothing outside that database and read
+ * no data: ALTER TABLE, CREATE [TEMP] VIEW, and CREATE [TEMP] TABLE with
+ * a column list (not CREATE TABLE ... AS SELECT, which runs a query).
+ * text[from..to) is the statement.
  */
-static int builds_schema(const char *s, const sq_tok *w)
+static int builds_schema(const char *s, size_t from, size_t to)
 {
-	if (word_is(s, &w[0], "alter"))
-		return word_is(s, &w[1], "table");
-	if (!word_is(s, &w[0], "create"))
+	sq_tok t;
+	size_t pos = from;
+	int k;
+
+	next_token(s, to, &pos, &t);
+	if (word_is(s, &t, "alter")) {
+		next_token(s, to, &pos, &t);
+		return word_is(s, &t, "table");
+	}
+	if (!word_is(s, &t, "create"))
 		return 0;
-	if (word_is(s, &w[1], "temp") || word_is(s, &w[1], "temporary"))
-		w++;
-	return word_is(s, &w[1], "table") || word_is(s, &w[1], "view");
+	next_token(s, to, &pos, &t);
+	if (word_is(s, &t, "temp") || word_is(s, &t, "temporary"))
+		next_token(s, to, &pos, &t);
+	if (word_is(s, &t, "view"))
+		return 1;
+	if (!word_is(s, &t, "table"))
+		return 0;
+	/* [IF NOT EXISTS] name [. name] then "(" */
+	while ((k = next_token(s, to, &pos, &t)) != TK_EOF) {
+		if (k == TK_OTHER && s[t.start] == '(')
+			return 1;
+		if (word_is(s, &t, "as"))
+			return 0;
+	}
+	return 0;
 }
 
 /*
- * CREATE TABLE ... AS SELECT can loop (WITH RECURSIVE): each run gets
- * STEP_BUDGET thousand virtual machine instructions, then is interrupted.
+ * A run is also cut short after STEP_BUDGET thousand virtual machine
+ * instructions, should a CREATE TABLE find something to loop on.
  */
 #define STEP_BUDGET 1000
 
@@ -383,7 +405,8 @@ int mc_sql__split_sqlite(mc_sql_stmts *out,
 			             stmt_flags(text, words))) < 0 ||
 			    (error = check_syntax(
 			             db, err, text, off, last_end - off, start,
-			             lc, line, builds_schema(text, words))) < 0)
+			             lc, line,
+			             builds_schema(text, off, last_end))) < 0)
 				goto done;
 			if (k == TK_EOF)
 				break;

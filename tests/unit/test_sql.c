@@ -664,14 +664,24 @@ static void sql__sqlite_trigger_on_new_table_parsed_to_the_end(void **state)
 	        "CREATE TABLE t (a);\nCREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"
 	        "  UPDATE t SET a = 1;\n  DELET FROM t;\nEND;",
 	        LITE, 4, "near \"DELET\": syntax error");
-	/* a runaway CREATE TABLE AS is cut short, not a hang */
+	/* CREATE TABLE AS runs a query: it is not run (nor could it hang) */
 	SPLIT("CREATE TABLE n AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
-	      "SELECT x + 1 FROM c) SELECT x FROM c;\nSELECT 1;",
+	      "SELECT x + 1 FROM c) SELECT x FROM c;\nSELECT 1;\n"
+	      "CREATE TEMP TABLE IF NOT EXISTS main2 (a);\n"
+	      "CREATE TRIGGER tr2 AFTER INSERT ON n BEGIN SELECT 1; END;",
 	      LITE,
-	      { "CREATE TABLE n AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
-	        "SELECT x + 1 FROM c) SELECT x FROM c;",
+	      { "CREATE TABLE n AS WITH RECURSIVE c(x) AS (SELECT 1 UNION "
+	        "ALL SELECT x + 1 FROM c) SELECT x FROM c;",
 	        1, 0 },
-	      { "SELECT 1;", 2, 0 });
+	      { "SELECT 1;", 2, 0 },
+	      { "CREATE TEMP TABLE IF NOT EXISTS main2 (a);", 3, 0 },
+	      { "CREATE TRIGGER tr2 AFTER INSERT ON n BEGIN SELECT 1; END;", 4,
+	        0 });
+	/* a view is created, so a trigger on it gets parsed to its end */
+	expect_error(
+	        "CREATE TABLE t (a);\nCREATE VIEW v AS SELECT a FROM t;\n"
+	        "CREATE TRIGGER tr INSTEAD OF INSERT ON v BEGIN\n  INSERT INTO t VALUES (new.a)\n  SELEC 1;\nEND;",
+	        LITE, 5, "near \"SELEC\": syntax error");
 }
 
 static void sql__sqlite_bom_crlf(void **state)
