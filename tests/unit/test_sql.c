@@ -414,6 +414,9 @@ static void sql__pg_operator_run_refused_not_hung(void **state)
 	expect_error(
 	        sql, PG, 3,
 	        "run of 20000 operator characters is too long for the PostgreSQL scanner");
+	/* and compared byte for byte */
+	assert_int_equal(tokens_equal(sql, sql, PG), 1);
+	assert_int_equal(tokens_equal(sql, "SELECT 1;", PG), 0);
 	/* long runs a script may have are fine */
 	memset(sql, '=', 1000);
 	memcpy(sql, "-- ", 3);
