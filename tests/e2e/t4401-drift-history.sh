@@ -161,4 +161,14 @@ two_tracking_tables () {
 }
 run_test 'two tracking tables: exit 3 until migrations.table picks one' two_tracking_tables
 
+no_migrations_folder () {
+	init_repo &&
+	expect_code 2 "$MIGCHECK" drift --db "$MIGCHECK_TEST_PG" >out 2>err &&
+	expect_equal err 'migcheck: no migrations folder found: set migrations.dir in .migcheck' &&
+	printf '[migrations]\n\tdir = nope\n' >.migcheck &&
+	expect_code 2 "$MIGCHECK" drift --db "$MIGCHECK_TEST_PG" >out 2>err &&
+	expect_equal err "migcheck: migrations folder 'nope' not found (migrations.dir)"
+}
+run_test 'no migrations folder: exit 2 naming migrations.dir' no_migrations_folder
+
 finish
