@@ -227,6 +227,7 @@ static int open_db(mc_db **out, const char *url,
 	db->drv = drv;
 	db->display_url = shown;
 	db->readonly = ro != NULL;
+	db->uninterruptible = !check_signal;
 	*out = db;
 	return 0;
 }

@@ -34,6 +34,7 @@ struct mc_db {
 	char *display_url; /* redacted */
 	int readonly;
 	int in_tx;         /* a transaction opened by mc_db_begin */
+	int uninterruptible; /* cleanup work: signals do not cancel it */
 };
 
 extern const struct mc_db_driver mc_db_sqlite_driver;

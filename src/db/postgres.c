@@ -13,6 +13,8 @@
  */
 #include "driver.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +164,7 @@ static int check_result(pg_db *p, PGresult *r)
 		return MC_DB_ECONNECTION;
 	}
 	primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	if (mc_db__signal) {
+	if (mc_db__signal && !p->base.uninterruptible) {
 		mc_error_set(MC_ERROR_OS, "interrupted");
 		return MC_EINTR;
 	}
@@ -173,13 +175,60 @@ static int check_result(pg_db *p, PGresult *r)
 	return code;
 }
 
+/*
+ * PQexec, but waiting in poll() with a timeout so that a signal that came
+ * just before the query reached the server (when a cancel request finds
+ * nothing to cancel) still cancels it. Like PQexec, returns the first
+ * error result or else the last result; NULL when the query could not be
+ * sent or the connection broke.
+ */
 static PGresult *pg_run(pg_db *p, const char *sql)
 {
-	PGresult *r;
-	current_cancel = p->cancel;
-	r = PQexec(p->conn, sql);
-	current_cancel = NULL;
-	return r;
+	PGresult *r, *last = NULL;
+	int cancelled = 0;
+
+	int interruptible = !p->base.uninterruptible;
+
+	if (!PQsendQuery(p->conn, sql))
+		return NULL;
+	if (interruptible)
+		current_cancel = p->cancel;
+	for (;;) {
+		while (PQisBusy(p->conn)) {
+			struct pollfd pfd;
+			int n;
+			if (interruptible && mc_db__signal && !cancelled && p->cancel) {
+				char errbuf[256];
+				(void)PQcancel(p->cancel, errbuf, (int)sizeof(errbuf));
+				cancelled = 1;
+			}
+			pfd.fd = PQsocket(p->conn);
+			pfd.events = POLLIN;
+			pfd.revents = 0;
+			n = poll(&pfd, 1, 100);
+			if (n < 0 && errno != EINTR)
+				break;
+			if (n > 0 && !PQconsumeInput(p->conn))
+				break;
+		}
+		if ((r = PQgetResult(p->conn)) == NULL)
+			break;
+		if (last && PQresultStatus(last) == PGRES_FATAL_ERROR) {
+			PQclear(r);
+		} else {
+			PQclear(last);
+			last = r;
+		}
+		if (PQresultStatus(r) == PGRES_COPY_IN ||
+		    PQresultStatus(r) == PGRES_COPY_OUT ||
+		    PQresultStatus(r) == PGRES_COPY_BOTH)
+			break;
+		if (PQstatus(p->conn) == CONNECTION_BAD)
+			break;
+	}
+	if (interruptible)
+		current_cancel = NULL;
+	return last;
 }
 
 static int pg_exec(mc_db *db, const char *sql)

@@ -533,8 +533,11 @@ static void interrupt_child(int cluster, char *left, size_t n)
 			_exit(1);
 		close(fds[1]);
 		rc = mc_db_exec(db, "SELECT pg_sleep(120)");
-		if (rc != MC_EINTR || mc_db_interrupted() != SIGINT)
+		if (rc != MC_EINTR || mc_db_interrupted() != SIGINT) {
+			fprintf(stderr, "child: rc %d signal %d: %s\n", rc, mc_db_interrupted(),
+			        mc_error_last() ? mc_error_last()->message : "");
 			_exit(2);
+		}
 		mc_db_close(db);
 		mc_scratch_cleanup_all();
 		_exit(130);

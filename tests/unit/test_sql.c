@@ -248,6 +248,18 @@ static void sql__pg_concurrently_flagged(void **state)
 	      { "CREATE INDEX k ON t (z);", 6, 0 });
 }
 
+static void sql__pg_flags_through_comments_and_case(void **state)
+{
+	(void)state;
+	SPLIT("create /* x */ Unique\n-- y\n INDEX concurrently i on t (x);\n"
+	      "CREATE TABLE c (n text DEFAULT 'concurrently');\n"
+	      "begin\n;\nALTER /* */ TABLE p DETACH PARTITION c CONCURRENTLY",
+	      PG, { "create /* x */ Unique\n-- y\n INDEX concurrently i on t (x);", 1, NOTX },
+	      { "CREATE TABLE c (n text DEFAULT 'concurrently');", 4, 0 },
+	      { "begin\n;", 5, TXC },
+	      { "ALTER /* */ TABLE p DETACH PARTITION c CONCURRENTLY", 7, NOTX });
+}
+
 static void sql__pg_concurrently_in_comment_or_string_not_flagged(void **state)
 {
 	(void)state;
@@ -786,6 +798,7 @@ int main(void)
 		cmocka_unit_test(sql__pg_line_comment_with_semicolon),
 		cmocka_unit_test(sql__pg_quoted_identifiers),
 		cmocka_unit_test(sql__pg_concurrently_flagged),
+		cmocka_unit_test(sql__pg_flags_through_comments_and_case),
 		cmocka_unit_test(sql__pg_concurrently_in_comment_or_string_not_flagged),
 		cmocka_unit_test(sql__pg_no_transaction_statements),
 		cmocka_unit_test(sql__pg_transaction_control),
