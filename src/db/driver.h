@@ -35,6 +35,7 @@ struct mc_db {
 	int readonly;
 	int in_tx;         /* a transaction opened by mc_db_begin */
 	int uninterruptible; /* cleanup work: signals do not cancel it */
+	char *tls_warning;   /* set by the driver, freed by db.c */
 };
 
 extern const struct mc_db_driver mc_db_sqlite_driver;

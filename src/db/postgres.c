@@ -82,6 +82,34 @@ static char *clean_message(const char *m)
 	return r;
 }
 
+/* a remote host without certificate verification deserves a warning */
+static int tls_check(pg_db *p)
+{
+	const char *host = PQhost(p->conn);
+	PQconninfoOption *opts, *o;
+	const char *mode = NULL;
+	int error = 0;
+
+	if (!host || !*host || host[0] == '/' || !strcmp(host, "localhost") ||
+	    !strncmp(host, "127.", 4) || !strcmp(host, "::1"))
+		return 0;
+	if ((opts = PQconninfo(p->conn)) == NULL)
+		return mc_error_set_oom();
+	for (o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "sslmode"))
+			mode = o->val;
+	if (!mode || (strcmp(mode, "verify-ca") && strcmp(mode, "verify-full"))) {
+		p->base.tls_warning = mc_asprintf(
+		        "the connection to '%s' does not verify the server's certificate (sslmode=%s): "
+		        "add sslmode=verify-full to the URL",
+		        host, mode ? mode : "prefer");
+		if (!p->base.tls_warning)
+			error = mc_error_set_oom();
+	}
+	PQconninfoFree(opts);
+	return error;
+}
+
 static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 {
 	static const char *const keys[] = { "connect_timeout",
@@ -111,6 +139,10 @@ static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 		return error;
 	}
 	PQsetNoticeProcessor(p->conn, ignore_notice, NULL);
+	if ((error = tls_check(p)) < 0) {
+		pg_close(&p->base);
+		return error;
+	}
 	p->cancel = PQgetCancel(p->conn);
 	*out = &p->base;
 	if (ro) {
@@ -128,6 +160,7 @@ static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 			                     msg ? msg : "out of memory");
 			mc_free(msg);
 			PQclear(r);
+			mc_free(p->base.tls_warning);
 			pg_close(&p->base);
 			*out = NULL;
 			return error;

@@ -150,8 +150,8 @@ static size_t char_to_byte(const char *s, size_t n, size_t chars)
  * less the space before it. The scanner's own "end" is wrong for some
  * tokens (U&'...' strings come out empty), its "start" never is.
  */
-static size_t tok_end(const PgQuery__ScanResult *r, size_t i, const char *text,
-                      size_t n)
+static size_t
+tok_end(const PgQuery__ScanResult *r, size_t i, const char *text, size_t n)
 {
 	size_t start = (size_t)r->tokens[i]->start;
 	size_t end = i + 1 < r->n_tokens ? (size_t)r->tokens[i + 1]->start : n;
@@ -204,7 +204,8 @@ static size_t skip_parens(const stmt_toks *st, size_t i)
 	for (; i < st->n; i++) {
 		if (kind(st, i) == PG_QUERY__TOKEN__ASCII_40)
 			depth++;
-		else if (kind(st, i) == PG_QUERY__TOKEN__ASCII_41 && --depth == 0)
+		else if (kind(st, i) == PG_QUERY__TOKEN__ASCII_41 &&
+		         --depth == 0)
 			return i + 1;
 	}
 	return i;
@@ -240,7 +241,8 @@ static unsigned stmt_flags(const stmt_toks *st)
 	case PG_QUERY__TOKEN__COMMIT:
 	case PG_QUERY__TOKEN__ROLLBACK:
 		if (k1 == PG_QUERY__TOKEN__PREPARED)
-			return MC_STMT_TRANSACTION_CONTROL | MC_STMT_NO_TRANSACTION;
+			return MC_STMT_TRANSACTION_CONTROL |
+			       MC_STMT_NO_TRANSACTION;
 		if (k1 == PG_QUERY__TOKEN__TO ||
 		    ((k1 == PG_QUERY__TOKEN__WORK ||
 		      k1 == PG_QUERY__TOKEN__TRANSACTION) &&
@@ -248,8 +250,9 @@ static unsigned stmt_flags(const stmt_toks *st)
 			return 0;
 		return MC_STMT_TRANSACTION_CONTROL;
 	case PG_QUERY__TOKEN__PREPARE:
-		return k1 == PG_QUERY__TOKEN__TRANSACTION ? MC_STMT_TRANSACTION_CONTROL
-		                                          : 0;
+		return k1 == PG_QUERY__TOKEN__TRANSACTION
+		               ? MC_STMT_TRANSACTION_CONTROL
+		               : 0;
 	case PG_QUERY__TOKEN__VACUUM:
 		return MC_STMT_NO_TRANSACTION;
 	case PG_QUERY__TOKEN__CREATE:
@@ -282,10 +285,12 @@ static unsigned stmt_flags(const stmt_toks *st)
 		if (k1 == PG_QUERY__TOKEN__SYSTEM_P)
 			return MC_STMT_NO_TRANSACTION;
 		if (k1 == PG_QUERY__TOKEN__DATABASE &&
-		    has_pair(st, PG_QUERY__TOKEN__SET, PG_QUERY__TOKEN__TABLESPACE))
+		    has_pair(st, PG_QUERY__TOKEN__SET,
+		             PG_QUERY__TOKEN__TABLESPACE))
 			return MC_STMT_NO_TRANSACTION;
 		if (k1 == PG_QUERY__TOKEN__TABLE &&
-		    has_pair(st, PG_QUERY__TOKEN__DETACH, PG_QUERY__TOKEN__PARTITION) &&
+		    has_pair(st, PG_QUERY__TOKEN__DETACH,
+		             PG_QUERY__TOKEN__PARTITION) &&
 		    has(st, PG_QUERY__TOKEN__CONCURRENTLY))
 			return MC_STMT_NO_TRANSACTION;
 		return 0;
@@ -307,11 +312,11 @@ static int is_copy_from_stdin(const stmt_toks *st)
 
 /*
  * Scan text (NUL-terminated). @return 0 with *out set, MC_EPARSE when the
- * scanner fails (message in *scan_error, caller frees with
- * pg_query_free_scan_result) or MC_ENOMEM.
+ * scanner fails (message in raw->error), or MC_ENOMEM. The caller frees
+ * *raw with pg_query_free_scan_result() whatever the result.
  */
-static int scan(PgQuery__ScanResult **out, PgQueryScanResult *raw,
-                const char *text)
+static int
+scan(PgQuery__ScanResult **out, PgQueryScanResult *raw, const char *text)
 {
 	*out = NULL;
 	*raw = pg_query_scan(text);
@@ -356,7 +361,8 @@ static size_t find_copy_stdin(char *text, size_t err_off)
 			first = (int)t->token;
 			stmt_start = (size_t)t->start;
 		}
-		if (first == PG_QUERY__TOKEN__COPY && prev == PG_QUERY__TOKEN__FROM &&
+		if (first == PG_QUERY__TOKEN__COPY &&
+		    prev == PG_QUERY__TOKEN__FROM &&
 		    t->token == PG_QUERY__TOKEN__STDIN)
 			copy_stdin = 1;
 		prev = (int)t->token;
@@ -369,8 +375,11 @@ done:
 	return found;
 }
 
-static int syntax_error(mc_sql_error *err, char *text, size_t n,
-                        const PgQueryError *pgerr, size_t start,
+static int syntax_error(mc_sql_error *err,
+                        char *text,
+                        size_t n,
+                        const PgQueryError *pgerr,
+                        size_t start,
                         mc_sql__lines *lc)
 {
 	size_t off, copy_at;
@@ -384,8 +393,9 @@ static int syntax_error(mc_sql_error *err, char *text, size_t n,
 		while (off > 0 && pg_space(text[off - 1]))
 			off--;
 	if ((copy_at = find_copy_stdin(text, off)) != (size_t)-1)
-		return mc_sql__parse_error(err, mc_sql__line_at(lc, start + copy_at),
-		                           "COPY FROM STDIN is not supported: its data is not SQL");
+		return mc_sql__parse_error(
+		        err, mc_sql__line_at(lc, start + copy_at),
+		        "COPY FROM STDIN is not supported: its data is not SQL");
 	line = mc_sql__line_at(lc, start + off);
 	return mc_sql__parse_error(err, line, "%s", pgerr->message);
 }
@@ -399,12 +409,14 @@ static size_t word_at(const char *text, size_t i, size_t n)
 	if (i >= n)
 		return 0;
 	c = (unsigned char)text[i];
-	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80))
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	      c >= 0x80))
 		return 0;
 	for (j = i + 1; j < n; j++) {
 		c = (unsigned char)text[j];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-		      c == '$' || (c >= '0' && c <= '9') || c >= 0x80))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      c == '_' || c == '$' || (c >= '0' && c <= '9') ||
+		      c >= 0x80))
 			break;
 	}
 	return j - i;
@@ -428,16 +440,20 @@ static int word_in(const char *w, size_t wl, const char *const *list)
  */
 static int may_have_flags(const char *text, size_t off, size_t end)
 {
-	static const char *const first[] = { "begin", "start", "end", "abort",
-		"commit", "rollback", "prepare", "vacuum", "reindex", "cluster",
-		"copy", NULL };
+	static const char *const first[] = { "begin",   "start",  "end",
+		                             "abort",   "commit", "rollback",
+		                             "prepare", "vacuum", "reindex",
+		                             "cluster", "copy",   NULL };
 	static const char *const create[] = { "create", NULL };
-	static const char *const after_create[] = { "unique", "index", "database",
-		"tablespace", NULL };
+	static const char *const after_create[] = { "unique", "index",
+		                                    "database", "tablespace",
+		                                    NULL };
 	static const char *const drop[] = { "drop", NULL };
-	static const char *const after_drop[] = { "index", "database", "tablespace", NULL };
+	static const char *const after_drop[] = { "index", "database",
+		                                  "tablespace", NULL };
 	static const char *const alter[] = { "alter", NULL };
-	static const char *const after_alter[] = { "system", "database", "table", NULL };
+	static const char *const after_alter[] = { "system", "database",
+		                                   "table", NULL };
 	size_t wl = word_at(text, off, end), second, sl;
 
 	if (wl == 0)
@@ -460,8 +476,12 @@ static int may_have_flags(const char *text, size_t off, size_t end)
  * Scan one statement, text[off..end) (end is where its ';' or the text
  * ends), for its flags and, when it has no ';', where its last token ends.
  */
-static int scan_statement(unsigned *flags, size_t *last_end, int *is_copy,
-                          char *text, size_t off, size_t end)
+static int scan_statement(unsigned *flags,
+                          size_t *last_end,
+                          int *is_copy,
+                          char *text,
+                          size_t off,
+                          size_t end)
 {
 	PgQueryScanResult raw;
 	PgQuery__ScanResult *toks = NULL;
@@ -474,8 +494,10 @@ static int scan_statement(unsigned *flags, size_t *last_end, int *is_copy,
 	error = scan(&toks, &raw, text + off);
 	text[end] = saved;
 	if (error == MC_EPARSE) /* the parser took what its scanner refuses? */
-		error = mc_error_set(MC_ERROR_INPUT, "cannot scan a statement the parser accepted: %s",
-		                     raw.error->message);
+		error = mc_error_set(
+		        MC_ERROR_INPUT,
+		        "cannot scan a statement the parser accepted: %s",
+		        raw.error->message);
 	if (error < 0)
 		goto done;
 	if ((sig = mc_calloc(toks->n_tokens, sizeof(*sig))) == NULL) {
@@ -490,7 +512,9 @@ static int scan_statement(unsigned *flags, size_t *last_end, int *is_copy,
 	st.n = nsig;
 	*flags = stmt_flags(&st);
 	*is_copy = is_copy_from_stdin(&st);
-	*last_end = nsig ? off + tok_end(toks, sig[nsig - 1], text + off, end - off) : off;
+	*last_end =
+	        nsig ? off + tok_end(toks, sig[nsig - 1], text + off, end - off)
+	             : off;
 done:
 	mc_free(sig);
 	if (toks)
@@ -499,8 +523,11 @@ done:
 	return error;
 }
 
-int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
-                           const char *sql, size_t len, size_t start,
+int mc_sql__split_postgres(mc_sql_stmts *out,
+                           mc_sql_error *err,
+                           const char *sql,
+                           size_t len,
+                           size_t start,
                            mc_sql__lines *lc)
 {
 	PgQuerySplitResult split;
@@ -509,9 +536,10 @@ int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
 	int i, error = 0;
 
 	if ((k = costly_operator_run(sql + start, n, &run)) != (size_t)-1)
-		return mc_sql__parse_error(err, mc_sql__line_at(lc, start + k),
-		                           "run of %zu operator characters is too long for the PostgreSQL scanner",
-		                           run);
+		return mc_sql__parse_error(
+		        err, mc_sql__line_at(lc, start + k),
+		        "run of %zu operator characters is too long for the PostgreSQL scanner",
+		        run);
 	if ((text = mc_strndup(sql + start, n)) == NULL)
 		return mc_error_set_oom();
 
@@ -535,7 +563,9 @@ int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
 		unsigned flags = 0;
 
 		if (loc > n || end > n || end < loc) {
-			error = mc_error_set(MC_ERROR_INPUT, "libpg_query gave a statement out of bounds");
+			error = mc_error_set(
+			        MC_ERROR_INPUT,
+			        "libpg_query gave a statement out of bounds");
 			goto done;
 		}
 		off = skip_space(text, loc, end);
@@ -546,20 +576,21 @@ int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
 		if (!terminated || may_have_flags(text, off, end)) {
 			size_t last_end;
 
-			if ((error = scan_statement(&flags, &last_end, &is_copy, text, off,
-			                            end)) < 0)
+			if ((error = scan_statement(&flags, &last_end, &is_copy,
+			                            text, off, end)) < 0)
 				goto done;
 			if (!terminated)
 				stmt_end = last_end;
 		}
 		if (is_copy) {
 			error = mc_sql__parse_error(
-				err, mc_sql__line_at(lc, start + off),
-				"COPY FROM STDIN is not supported: its data is not SQL");
+			        err, mc_sql__line_at(lc, start + off),
+			        "COPY FROM STDIN is not supported: its data is not SQL");
 			goto done;
 		}
 		if ((error = mc_sql__push(out, start + off, stmt_end - off,
-		                          mc_sql__line_at(lc, start + off), flags)) < 0)
+		                          mc_sql__line_at(lc, start + off),
+		                          flags)) < 0)
 			goto done;
 	}
 done:
@@ -569,16 +600,23 @@ done:
 }
 
 /* significant tokens of a, NUL-terminated; falls back to bytes on failure */
-int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
-                                  const char *b, size_t blen)
+int mc_sql__tokens_equal_postgres(
+        int *out, const char *a, size_t alen, const char *b, size_t blen)
 {
 	char *ta = NULL, *tb = NULL;
 	PgQueryScanResult ra, rb;
 	PgQuery__ScanResult *sa = NULL, *sb = NULL;
 	int have_a = 0, have_b = 0, error = 0, ea, eb;
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, run;
 
-	if ((ta = mc_strndup(a, alen)) == NULL || (tb = mc_strndup(b, blen)) == NULL) {
+	if (costly_operator_run(a, alen, &run) != (size_t)-1 ||
+	    costly_operator_run(b, blen, &run) != (size_t)-1) {
+		/* the scanner would take too long: compare bytes */
+		*out = alen == blen && (alen == 0 || !memcmp(a, b, alen));
+		return 0;
+	}
+	if ((ta = mc_strndup(a, alen)) == NULL ||
+	    (tb = mc_strndup(b, blen)) == NULL) {
 		error = mc_error_set_oom();
 		goto done;
 	}
@@ -595,7 +633,8 @@ int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
 		goto done;
 	}
 	if (ea < 0 || eb < 0) {
-		/* text the scanner rejects (an unclosed quote): compare bytes */
+		/* text the scanner rejects (an unclosed quote): compare bytes
+		 */
 		*out = alen == blen && (alen == 0 || !memcmp(a, b, alen));
 		goto done;
 	}
@@ -612,8 +651,8 @@ int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
 		xe = tok_end(sa, i, ta, alen);
 		ys = (size_t)sb->tokens[j]->start;
 		ye = tok_end(sb, j, tb, blen);
-		if (sa->tokens[i]->token != sb->tokens[j]->token || xe - xs != ye - ys ||
-		    memcmp(ta + xs, tb + ys, xe - xs)) {
+		if (sa->tokens[i]->token != sb->tokens[j]->token ||
+		    xe - xs != ye - ys || memcmp(ta + xs, tb + ys, xe - xs)) {
 			*out = 0;
 			goto done;
 		}

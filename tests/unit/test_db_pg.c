@@ -297,6 +297,7 @@ static void pg__readonly_session(void **state)
 	v = one(ro, "SHOW lock_timeout");
 	assert_string_equal(v, "700ms");
 	mc_free(v);
+	assert_null(mc_db_tls_warning(ro)); /* a unix socket */
 	assert_int_equal(mc_db_begin(ro), 0);
 	assert_int_equal(mc_db_exec(ro, "SELECT 1"), 0);
 	assert_int_equal(mc_db_commit(ro), 0);
