@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -53,6 +54,22 @@ static void db__url_redact_masks_passwords(void **state)
 	              "host=h password = **** user=u");
 	expect_redact("sqlite:///tmp/x.db", "sqlite:///tmp/x.db");
 	expect_redact("host=h dbname=passwords", "host=h dbname=passwords");
+}
+
+static void db__unsupported_scheme(void **state)
+{
+	mc_db *db = NULL;
+	(void)state;
+	assert_int_equal(mc_db_open(&db, "mysql://root:pw@localhost/app"),
+	                 MC_ERROR);
+	assert_null(db);
+	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "unsupported database URL "
+	        "'mysql://root:****@localhost/app': use postgres://, "
+	        "postgresql://, a libpq conninfo, sqlite:// or a "
+	        "file path");
 }
 
 static void db__url_engine(void **state)
@@ -412,6 +429,24 @@ static void db__sqlite_snapshot(void **state)
 	mc_db_close(db);
 }
 
+static void db__sqlite_table_options(void **state)
+{
+	mc_db *db = open_file(*state, "o.db");
+	mc_snapshot *s = NULL;
+	const mc_object *o;
+
+	assert_int_equal(mc_db_exec(db, "CREATE TABLE kv (k TEXT PRIMARY KEY, "
+	                                "v INT) WITHOUT ROWID, STRICT"),
+	                 0);
+	assert_int_equal(mc_db_snapshot(&s, db, NULL), 0);
+	o = mc_snapshot_find(s, MC_OBJ_TABLE, NULL, "main.kv");
+	assert_non_null(o);
+	assert_string_equal(mc_object_attr(o, "without_rowid"), "true");
+	assert_string_equal(mc_object_attr(o, "strict"), "true");
+	mc_snapshot_free(s);
+	mc_db_close(db);
+}
+
 static void db__sqlite_snapshot_diff_after_change(void **state)
 {
 	mc_db *db = open_file(*state, "d.db");
@@ -500,6 +535,52 @@ static void db__scratch_cleanup_all(void **state)
 	mc_scratch_free(b);
 }
 
+static void make_leftover(const char *dir, const char *name, long pid)
+{
+	char path[600];
+	FILE *f;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(mkdir(path, 0700), 0);
+	if (pid < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/%s/migcheck.owner", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%ld\n", pid);
+	fclose(f);
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+	char path[600];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &st) == 0;
+}
+
+static void db__scratch_sweeps_leftovers_of_dead_processes(void **state)
+{
+	mc_scratch *s = NULL;
+	mc_scratch_opts opts = { NULL, *state };
+	pid_t dead = fork();
+	int status;
+
+	assert_true(dead >= 0);
+	if (dead == 0)
+		_exit(0);
+	assert_int_equal(waitpid(dead, &status, 0), dead);
+	make_leftover(*state, "migcheck-pg-AAAAAA", (long)dead);
+	make_leftover(*state, "migcheck-sqlite-BBBBBB", (long)dead);
+	make_leftover(*state, "migcheck-sqlite-CCCCCC", (long)getpid());
+	make_leftover(*state, "migcheck-sqlite-DDDDDD", -1); /* not ours */
+	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_SQLITE, &opts), 0);
+	assert_false(exists_in(*state, "migcheck-pg-AAAAAA"));
+	assert_false(exists_in(*state, "migcheck-sqlite-BBBBBB"));
+	assert_true(exists_in(*state, "migcheck-sqlite-CCCCCC"));
+	assert_true(exists_in(*state, "migcheck-sqlite-DDDDDD"));
+	mc_scratch_free(s);
+}
+
 static void db__scratch_bad_tmpdir(void **state)
 {
 	mc_scratch *s = NULL;
@@ -546,6 +627,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(db__url_redact_masks_passwords),
 		cmocka_unit_test(db__url_engine),
+		cmocka_unit_test(db__unsupported_scheme),
 		cmocka_unit_test_setup_teardown(db__sqlite_exec_query,
 		                                setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(
@@ -565,6 +647,8 @@ int main(void)
 		        teardown_dir),
 		cmocka_unit_test_setup_teardown(db__sqlite_snapshot, setup_dir,
 		                                teardown_dir),
+		cmocka_unit_test_setup_teardown(db__sqlite_table_options,
+		                                setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(
 		        db__sqlite_snapshot_diff_after_change, setup_dir,
 		        teardown_dir),
@@ -573,6 +657,9 @@ int main(void)
 		        teardown_dir),
 		cmocka_unit_test_setup_teardown(db__scratch_cleanup_all,
 		                                setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		        db__scratch_sweeps_leftovers_of_dead_processes,
+		        setup_dir, teardown_dir),
 		cmocka_unit_test(db__scratch_bad_tmpdir),
 		cmocka_unit_test_setup_teardown(db__alloc_failures_sqlite,
 		                                setup_dir, teardown_dir),
