@@ -8,6 +8,7 @@
 #include "migcheck/roundtrip.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "migcheck/alloc.h"
 #include "migcheck/db.h"
@@ -47,7 +48,16 @@ static int be_reset(void *ctx)
 	return 0;
 }
 
-/* The line of out (or err) that says what went wrong. */
+static int has_error_word(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 5 <= len; i++)
+		if (!strncasecmp(s + i, "error", 5))
+			return 1;
+	return 0;
+}
+
+/* The line of err (or out) that says what went wrong: the first that
+ * mentions an error, else the last one. */
 static char *runner_message(const mc_runner_result *res)
 {
 	const mc_buf *bufs[2] = { &res->err, &res->out };
@@ -67,8 +77,7 @@ static char *runner_message(const mc_runner_result *res)
 			if (qlen) {
 				last = q;
 				last_len = qlen;
-				if (!best && (!strncmp(q, "ERROR", 5) ||
-				              !strncmp(q, "Error", 5)))
+				if (!best && has_error_word(q, qlen))
 					best = q, best_len = qlen;
 			}
 			p += len;
@@ -81,6 +90,20 @@ static char *runner_message(const mc_runner_result *res)
 			return mc_strndup(last, last_len);
 	}
 	return mc_asprintf("exited with status %d", res->status);
+}
+
+/* The captured output without leading and trailing blank space; NULL
+ * when empty (or out of memory, told apart by the caller). */
+static char *trimmed(const mc_buf *b)
+{
+	const char *p = mc_buf_cstr(b);
+	size_t len = b->size;
+	while (len && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++, len--;
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\n' ||
+	               p[len - 1] == '\r' || p[len - 1] == '\t'))
+		len--;
+	return len ? mc_strndup(p, len) : NULL;
 }
 
 static int apply_runner(mc_roundtrip_db *r, const mc_migration *m,
@@ -109,9 +132,8 @@ static int apply_runner(mc_roundtrip_db *r, const mc_migration *m,
 		fail->message = runner_message(&res);
 		fail->file = s ? mc_strdup(s->path) : NULL;
 		fail->line = 0;
-		fail->statement = b->size ? mc_strdup(mc_buf_cstr(b)) : NULL;
-		if (!fail->message || (s && !fail->file) ||
-		    (b->size && !fail->statement)) {
+		fail->statement = trimmed(b);
+		if (!fail->message || (s && !fail->file)) {
 			error = mc_error_set_oom();
 			goto done;
 		}
