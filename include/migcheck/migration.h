@@ -42,7 +42,10 @@ enum {
 	MC_SCRIPT_NO_TRANSACTION = (1 << 0), /* format or statements say so */
 	MC_SCRIPT_IRREVERSIBLE = (1 << 1),   /* -- migcheck:irreversible <reason> */
 	MC_SCRIPT_BLANK = (1 << 2),          /* nothing but comments/whitespace */
-	MC_SCRIPT_OWN_TRANSACTION = (1 << 3) /* BEGIN/COMMIT inside: run as written */
+	MC_SCRIPT_OWN_TRANSACTION = (1 << 3), /* BEGIN/COMMIT inside: run as written */
+	MC_SCRIPT_UNREADABLE = (1 << 4) /* unreadable, not UTF-8 or a NUL inside
+	                                 * (a malformed finding says why): sql is
+	                                 * empty, never run it */
 };
 
 /** One direction (up or down) of a migration. */
@@ -104,6 +107,16 @@ typedef struct {
 	char *dir;
 } mc_migration_list;
 
+/** Options of discovery; start from MC_DISCOVER_OPTS_INIT. */
+typedef struct {
+	mc_format format;   /* MC_FORMAT_AUTO to detect */
+	mc_dialect dialect; /* how SQL is split; UNKNOWN picks postgres */
+	int require_down;   /* missing or blank down is a missing-down finding */
+	int have_runner;    /* [runner] configured: JS migrations are replayable */
+} mc_discover_opts;
+
+#define MC_DISCOVER_OPTS_INIT { MC_FORMAT_AUTO, MC_DIALECT_UNKNOWN, 0, 0 }
+
 /**
  * Parse one migrations folder's files. Problems with individual files
  * (format mismatch, no up section, unknown directive, SQL that does not
@@ -119,6 +132,55 @@ MC_NODISCARD int mc_migration_list_parse(mc_migration_list **out,
                                          const char *dir, mc_format format,
                                          mc_dialect dialect,
                                          mc_report *report);
+/**
+ * Like mc_migration_list_parse, with options (require_down, runner).
+ *
+ * Findings it adds: malformed (no up section, unknown directive, SQL that
+ * does not parse, invalid UTF-8, a NUL byte, an unreadable entry),
+ * unknown-file (a file that matches no format; dot files, README*,
+ * LICENSE*, CHANGELOG* and files ending in .md or .txt are
+ * ignored silently), mixed-formats
+ * (files of another format than the folder's are left out of the list),
+ * duplicate-version, empty-migration, missing-down (opts->require_down;
+ * not for non-SQL, flyway repeatable/baseline, flyway folders without any
+ * U undo file, or a down annotated
+ * '-- migcheck:irreversible <reason>'), not-replayable (go, java, and js
+ * without a runner). A UTF-8 BOM and CRLF line endings are accepted.
+ * Ory popx: the file for the configured dialect wins over the generic
+ * one; files for other dialects are left out; an empty popx file is a
+ * deliberate no-op (BLANK flag, no empty-migration finding).
+ * @param opts NULL for defaults
+ * @param[out] out free with mc_migration_list_free
+ * @return 0 (even with findings), MC_ENOMEM, MC_ERROR
+ */
+MC_NODISCARD int mc_migration_list_parse_opts(mc_migration_list **out,
+                                              const mc_file_list *files,
+                                              const char *dir,
+                                              const mc_discover_opts *opts,
+                                              mc_report *report);
+
+/**
+ * Read root/dir with mc_file_list_read_dir and parse it.
+ * @param[out] out free with mc_migration_list_free
+ * @return 0, MC_ENOTFOUND (no such folder; error set), MC_ENOMEM, MC_ERROR
+ */
+MC_NODISCARD int mc_migration_list_read_dir(mc_migration_list **out,
+                                            const char *root,
+                                            const char *dir,
+                                            const mc_discover_opts *opts,
+                                            mc_report *report);
+
+/**
+ * Find the folders under workdir that hold migrations: common places
+ * first (db/migrations, migrations, db/migrate, ...), then any folder
+ * (depth <= 6, skipping dot folders, node_modules, vendor, build, dist,
+ * target) holding a file whose name and content match a format.
+ * @param[out] out_dirs appends repo-relative paths (char*, caller frees
+ *   each with mc_free); nothing appended when none is found
+ * @return 0, MC_ENOMEM, MC_ERROR (workdir unreadable)
+ */
+MC_NODISCARD int mc_migration_find_dirs(mc_vec *out_dirs, const char *workdir);
+
 void mc_migration_list_free(mc_migration_list *l);
 size_t mc_migration_list_count(const mc_migration_list *l);
 const mc_migration *mc_migration_list_get(const mc_migration_list *l,

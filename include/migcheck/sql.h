@@ -34,13 +34,32 @@ typedef struct {
 
 #define MC_SQL_ERROR_INIT { 0, NULL }
 
+/** Larger SQL text is refused with MC_EPARSE. */
+#define MC_SQL_MAX_LEN ((size_t)256 << 20)
+
 /**
  * Split sql (len bytes, need not be NUL-terminated) into statements.
- * Comments and whitespace between statements are not statements.
+ * Comments and whitespace between statements are not statements; a script
+ * of only comments has none. A last statement without ';' still counts.
+ * A UTF-8 BOM at the start is skipped (offsets stay relative to sql);
+ * lines count '\n', so CRLF text numbers lines as expected.
+ *
+ * MC_EPARSE, with err->message (the parser's own text for syntax errors,
+ * e.g. "syntax error at or near \"SELEC\"" or "near \"SELEC\": syntax
+ * error") and err->line, for: a syntax error; a NUL byte ("NUL byte in
+ * SQL"); bytes that are not UTF-8 in either dialect ("invalid UTF-8 in
+ * SQL": PostgreSQL refuses them, and SQLite text is UTF-8 by contract);
+ * PostgreSQL COPY ... FROM STDIN ("COPY FROM STDIN is not supported: its
+ * data is not SQL"); more than MC_SQL_MAX_LEN bytes (line 0).
+ * SQLite statements are prepared against an empty database, so only
+ * syntax errors count; "no such table" and the like are not errors.
+ *
  * @param[out] out statements; free with mc_sql_stmts_free
- * @param[out] err filled on MC_EPARSE (syntax error at err->line)
+ * @param[out] err may be NULL; filled on MC_EPARSE (its old message is
+ *             disposed), untouched otherwise; free with mc_sql_error_dispose
  * @param first_line line number of the first byte of sql in its file
- * @return 0, MC_EPARSE, MC_ENOMEM or MC_ERROR
+ *             (0 is taken as 1)
+ * @return 0, MC_EPARSE, MC_ENOMEM or MC_ERROR (unknown dialect)
  */
 MC_NODISCARD int mc_sql_split(mc_sql_stmts **out, mc_sql_error *err,
                               const char *sql, size_t len, mc_dialect dialect,
@@ -53,12 +72,19 @@ unsigned mc_sql_stmts_flags(const mc_sql_stmts *s);
 void mc_sql_stmts_free(mc_sql_stmts *s);
 void mc_sql_error_dispose(mc_sql_error *err);
 
-/** @return 1 when sql holds nothing but whitespace and comments. */
+/**
+ * @return 1 when sql holds nothing but whitespace, comments and a BOM
+ * (an unclosed PostgreSQL block comment is not blank: the server refuses
+ * it; in SQLite it is).
+ */
 int mc_sql_is_blank(const char *sql, size_t len, mc_dialect dialect);
 
 /**
- * Compare two scripts token by token, ignoring whitespace and comments.
+ * Compare two scripts token by token, ignoring whitespace and comments;
+ * token texts compare exactly (case included). PostgreSQL text that its
+ * scanner rejects (an unclosed quote) is compared byte for byte.
  * @param[out] out 1 equal, 0 different
+ * @return 0, MC_ENOMEM or MC_ERROR (unknown dialect)
  */
 MC_NODISCARD int mc_sql_tokens_equal(int *out, const char *a, size_t alen,
                                      const char *b, size_t blen,

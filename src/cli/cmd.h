@@ -15,7 +15,8 @@
 
 enum {
 	MC_CMD_NEED_REPO = (1 << 0), /* open the repo and load config first */
-	MC_CMD_ALLOW_BARE = (1 << 1) /* a bare repository is acceptable */
+	MC_CMD_ALLOW_BARE = (1 << 1), /* a bare repository is acceptable */
+	MC_CMD_NO_CONFIG = (1 << 2)   /* open the repo but do not load config (init) */
 };
 
 struct mc_cmd {

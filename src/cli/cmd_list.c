@@ -1,17 +1,421 @@
 /*
- * cmd_list.c: 'migcheck list' (not implemented yet; see the issue that builds it).
+ * cmd_list.c: 'migcheck list', the migrations of each folder in order,
+ * with their files, statement counts and flags. Discovery findings go to
+ * stderr in text mode and into "findings" in JSON; any error finding makes
+ * the exit status 1.
  */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "migcheck/alloc.h"
+#include "migcheck/buf.h"
+#include "migcheck/errors.h"
+#include "migcheck/migration.h"
 #include "util/banned.h"
+
+static const char usage[] =
+	"usage: migcheck list [--dir <dir>]... [--dialect <d>] [--migration-format <f>] [--format text|json]\n";
+
+static void print_help(void)
+{
+	fputs(usage, stdout);
+	fputs("List the migrations in order: version, name, format, files, statements, flags.\n"
+	      "      --dir <dir>       migrations folder (repeatable); default: migrations.dir,\n"
+	      "                        else the folders 'migcheck init' would detect\n"
+	      "      --dialect <d>     postgres or sqlite: how SQL is split (default: config, postgres)\n"
+	      "      --migration-format <f>\n"
+	      "                        golang-migrate, dbmate, goose, sql-migrate, flyway, popx,\n"
+	      "                        plain, sequelize (default: config, else detected)\n",
+	      stdout);
+	fputs(MC_COMMON_HELP, stdout);
+	fputs("Exit status: 0 listed (warnings allowed), 1 a discovery error (malformed file,\n"
+	      "duplicate version, mixed formats, ...), 2 usage, configuration or missing folder,\n"
+	      "3 environment.\n", stdout);
+}
+
+enum { OPT_DIR = 2000, OPT_DIALECT, OPT_MFORMAT };
+
+/*
+ * Whether a migration is deployed.
+ * NEEDSWORK: the git module (deploy.ref trees, issue 3) fills this in;
+ * until then every migration is reported "deployed": false.
+ */
+static int is_deployed(const mc_migration *m MC_UNUSED)
+{
+	return 0;
+}
+
+/* A JSON string even from bytes that are not UTF-8 (they become '?'). */
+static json_t *jstr(const char *s)
+{
+	json_t *j;
+	char *c;
+
+	if (!s)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	if ((c = mc_strdup(s)) == NULL)
+		return NULL;
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(c);
+	mc_free(c);
+	return j;
+}
+
+static size_t stmt_count(const mc_script *s)
+{
+	return s && s->stmts ? mc_sql_stmts_count(s->stmts) : 0;
+}
+
+static const char *kind_name(mc_migration_kind k)
+{
+	return k == MC_MIGRATION_REPEATABLE ? "repeatable"
+	       : k == MC_MIGRATION_BASELINE ? "baseline" : "versioned";
+}
+
+/* Flags as words: "no-tx", "own-tx", "irreversible", "not-replayable". */
+static int flags_words(mc_buf *out, const mc_migration *m, const char *sep)
+{
+	unsigned uf = m->up ? m->up->flags : 0, df = m->down ? m->down->flags : 0;
+	const char *words[6];
+	size_t n = 0;
+	int error = 0;
+
+	mc_buf_clear(out);
+	if ((uf | df) & MC_SCRIPT_NO_TRANSACTION)
+		words[n++] = "no-tx";
+	if ((uf | df) & MC_SCRIPT_OWN_TRANSACTION)
+		words[n++] = "own-tx";
+	if (df & MC_SCRIPT_IRREVERSIBLE)
+		words[n++] = "irreversible";
+	if (!m->replayable || (m->language && !mc_cli.config->runner_up))
+		words[n++] = "not-replayable";
+	if (m->kind != MC_MIGRATION_VERSIONED)
+		words[n++] = kind_name(m->kind);
+	for (size_t i = 0; i < n && !error; i++)
+		error = mc_buf_printf(out, "%s%s", i ? sep : "", words[i]);
+	if (!error && !out->ptr)
+		error = mc_buf_puts(out, "");
+	return error;
+}
+
+static json_t *migration_json(const mc_migration *m, const char *dir)
+{
+	json_t *o = json_object(), *flags = json_array();
+	unsigned uf = m->up ? m->up->flags : 0, df = m->down ? m->down->flags : 0;
+
+	if (!o || !flags) {
+		json_decref(o);
+		json_decref(flags);
+		return NULL;
+	}
+	json_object_set_new(o, "version", jstr(m->version));
+	json_object_set_new(o, "name", jstr(m->name));
+	json_object_set_new(o, "format", json_string(mc_format_name(m->format)));
+	json_object_set_new(o, "up", jstr(m->up ? m->up->path : NULL));
+	json_object_set_new(o, "down", jstr(m->down ? m->down->path : NULL));
+	json_object_set_new(o, "deployed", json_boolean(is_deployed(m)));
+	json_object_set_new(o, "statements", json_integer((json_int_t)stmt_count(m->up)));
+	json_object_set_new(o, "down_statements",
+	                    json_integer((json_int_t)stmt_count(m->down)));
+	json_object_set_new(o, "dir", jstr(dir));
+	json_object_set_new(o, "kind", json_string(kind_name(m->kind)));
+	json_object_set_new(o, "language", jstr(m->language));
+	json_object_set_new(o, "dialect", jstr(m->dialect));
+	json_object_set_new(o, "replayable",
+	                    json_boolean(m->replayable &&
+	                                 (!m->language || mc_cli.config->runner_up)));
+	json_object_set_new(o, "transaction",
+	                    json_boolean(!((uf | df) & MC_SCRIPT_NO_TRANSACTION)));
+	if ((uf | df) & MC_SCRIPT_OWN_TRANSACTION)
+		json_array_append_new(flags, json_string("own-transaction"));
+	if ((uf | df) & MC_SCRIPT_NO_TRANSACTION)
+		json_array_append_new(flags, json_string("no-transaction"));
+	if (uf & MC_SCRIPT_BLANK)
+		json_array_append_new(flags, json_string("blank-up"));
+	if (df & MC_SCRIPT_BLANK)
+		json_array_append_new(flags, json_string("blank-down"));
+	json_object_set_new(o, "flags", flags);
+	json_object_set_new(o, "irreversible", json_boolean(df & MC_SCRIPT_IRREVERSIBLE));
+	if (df & MC_SCRIPT_IRREVERSIBLE)
+		json_object_set_new(o, "irreversible_reason",
+		                    jstr(m->down->irreversible_reason));
+	return o;
+}
+
+struct col {
+	const char *head;
+	size_t width;
+};
+
+static void print_table(mc_vec *lists)
+{
+	struct col cols[] = { { "VERSION", 7 }, { "NAME", 4 }, { "UP", 3 },
+		              { "DOWN", 4 }, { "STMTS", 5 }, { "STATE", 7 } };
+	mc_buf flags = MC_BUF_INIT, line = MC_BUF_INIT;
+
+	for (size_t d = 0; d < lists->len; d++) {
+		const mc_migration_list *l = lists->items[d];
+		for (size_t i = 0; i < mc_migration_list_count(l); i++) {
+			const mc_migration *m = mc_migration_list_get(l, i);
+			const char *v = m->kind == MC_MIGRATION_REPEATABLE ? "R" : m->version;
+			if (strlen(v) > cols[0].width)
+				cols[0].width = strlen(v);
+			if (strlen(m->name) > cols[1].width)
+				cols[1].width = strlen(m->name);
+		}
+	}
+	if (cols[1].width > 48)
+		cols[1].width = 48;
+	for (size_t d = 0; d < lists->len; d++) {
+		const mc_migration_list *l = lists->items[d];
+		size_t n = mc_migration_list_count(l);
+
+		printf("%s%s (%s, %zu migration%s)\n", d ? "\n" : "", l->dir,
+		       mc_format_name(l->format), n, n == 1 ? "" : "s");
+		if (!n)
+			continue;
+		printf("  %-*s  %-*s  %-*s  %-*s  %*s  %-*s  FLAGS\n",
+		       (int)cols[0].width, cols[0].head, (int)cols[1].width, cols[1].head,
+		       (int)cols[2].width, cols[2].head, (int)cols[3].width, cols[3].head,
+		       (int)cols[4].width, cols[4].head, (int)cols[5].width, cols[5].head);
+		for (size_t i = 0; i < n; i++) {
+			const mc_migration *m = mc_migration_list_get(l, i);
+			const char *v = m->kind == MC_MIGRATION_REPEATABLE ? "R" : m->version;
+			char stmts[32];
+
+			if (m->language)
+				snprintf(stmts, sizeof(stmts), "%s", m->language);
+			else
+				snprintf(stmts, sizeof(stmts), "%zu", stmt_count(m->up));
+			if (flags_words(&flags, m, ",") < 0)
+				mc_buf_clear(&flags);
+			mc_buf_clear(&line);
+			if (mc_buf_printf(&line, "  %-*s  %-*.*s  %-*s  %-*s  %*s  %-*s  %s",
+			                  (int)cols[0].width, v, (int)cols[1].width,
+			                  (int)cols[1].width, m->name, (int)cols[2].width,
+			                  m->up ? "yes" : "-", (int)cols[3].width,
+			                  m->down ? "yes" : "-", (int)cols[4].width, stmts,
+			                  (int)cols[5].width,
+			                  is_deployed(m) ? "deployed" : "pending",
+			                  mc_buf_cstr(&flags)) < 0)
+				continue;
+			while (line.size && line.ptr[line.size - 1] == ' ')
+				mc_buf_truncate(&line, line.size - 1);
+			puts(mc_buf_cstr(&line));
+		}
+	}
+	mc_buf_dispose(&flags);
+	mc_buf_dispose(&line);
+}
+
+/*
+ * Turn a folder given on the command line (relative to the current
+ * directory) into a path relative to the repository root.
+ */
+static int repo_relative(char **out, const char *workdir, const char *dir)
+{
+	char rw[PATH_MAX], rd[PATH_MAX];
+	size_t n;
+
+	*out = NULL;
+	if (!realpath(workdir, rw))
+		return cli_error(MC_EXIT_ENV, "cannot resolve '%s': %s", workdir,
+		                 strerror(errno));
+	if (!realpath(dir, rd)) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return cli_error(MC_EXIT_USAGE,
+			                 "migrations folder '%s' does not exist", dir);
+		return cli_error(MC_EXIT_USAGE, "cannot read migrations folder '%s': %s",
+		                 dir, strerror(errno));
+	}
+	n = strlen(rw);
+	while (n > 1 && rw[n - 1] == '/')
+		rw[--n] = '\0';
+	if (strncmp(rd, rw, n) || (rd[n] != '/' && rd[n] != '\0'))
+		return cli_error(MC_EXIT_USAGE,
+		                 "migrations folder '%s' is outside the repository", dir);
+	if ((*out = mc_strdup(rd[n] ? rd + n + 1 : ".")) == NULL)
+		return cli_error(MC_EXIT_ENV, "out of memory");
+	return 0;
+}
+
+static void list_free_v(void *p)
+{
+	mc_migration_list_free(p);
+}
 
 int cmd_list(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs("usage: migcheck list\nNot implemented yet.\n", stdout);
-		return MC_EXIT_OK;
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, OPT_DIR },
+		{ "dialect", required_argument, NULL, OPT_DIALECT },
+		{ "migration-format", required_argument, NULL, OPT_MFORMAT },
+		MC_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	mc_discover_opts dopts = MC_DISCOVER_OPTS_INIT;
+	mc_vec dirs = MC_VEC_INIT, lists = MC_VEC_INIT, raw_dirs = MC_VEC_INIT;
+	mc_report *report = NULL;
+	const char *workdir = NULL;
+	json_t *arr = NULL;
+	char *s = NULL;
+	int c, rc = 0, dialect_set = 0, format_set = 0;
+
+	while ((c = getopt_long(argc, argv, "+" MC_COMMON_SHORTOPTS, opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			print_help();
+			goto done;
+		case OPT_DIR:
+			if (mc_vec_push(&raw_dirs, optarg) < 0) {
+				rc = cli_error(MC_EXIT_ENV, "out of memory");
+				goto done;
+			}
+			break;
+		case OPT_DIALECT:
+			if (mc_dialect_parse(&dopts.dialect, optarg) < 0) {
+				rc = cli_usage_error("list", usage,
+				                     "unknown dialect '%s' (postgres, sqlite)", optarg);
+				goto done;
+			}
+			dialect_set = 1;
+			break;
+		case OPT_MFORMAT:
+			if (mc_format_parse(&dopts.format, optarg) < 0 ||
+			    dopts.format == MC_FORMAT_AUTO) {
+				rc = cli_usage_error("list", usage,
+				                     "unknown migration format '%s'", optarg);
+				goto done;
+			}
+			format_set = 1;
+			break;
+		case '?':
+			rc = cli_bad_option("list", usage, "", argc, argv);
+			goto done;
+		default:
+			if ((rc = cli_common_opt(c, optarg, "list")) != 0)
+				goto done;
+		}
 	}
-	return cli_error(MC_EXIT_USAGE, "'list' is not implemented yet");
+	if (optind < argc) {
+		rc = cli_usage_error("list", usage, "unexpected argument '%s'", argv[optind]);
+		goto done;
+	}
+	workdir = mc_repo_workdir(mc_cli.repo);
+	for (size_t i = 0; i < raw_dirs.len; i++) {
+		char *rel;
+		if ((rc = repo_relative(&rel, workdir, raw_dirs.items[i])) != 0)
+			goto done;
+		if (mc_vec_push(&dirs, rel) < 0) {
+			mc_free(rel);
+			rc = cli_error(MC_EXIT_ENV, "out of memory");
+			goto done;
+		}
+	}
+	if (!dialect_set)
+		dopts.dialect = mc_cli.config->dialect;
+	if (!format_set)
+		dopts.format = mc_cli.config->format;
+	dopts.require_down = mc_cli.config->require_down;
+	dopts.have_runner = mc_cli.config->runner_up != NULL;
+
+	if (!dirs.len) {
+		for (size_t i = 0; i < mc_cli.config->dirs.len; i++) {
+			char *d = mc_strdup(mc_cli.config->dirs.items[i]);
+			if (!d || mc_vec_push(&dirs, d) < 0) {
+				mc_free(d);
+				rc = cli_error(MC_EXIT_ENV, "out of memory");
+				goto done;
+			}
+		}
+	}
+	if (!dirs.len && mc_migration_find_dirs(&dirs, workdir) < 0) {
+		rc = cli_error_last();
+		goto done;
+	}
+	if (!dirs.len) {
+		rc = cli_error(MC_EXIT_USAGE,
+		               "no migrations folder found: pass --dir <dir> or set migrations.dir (migcheck init)");
+		goto done;
+	}
+	if (mc_report_new(&report, "list") < 0 ||
+	    mc_config_apply_severities(mc_cli.config, report) < 0) {
+		rc = cli_error_last();
+		goto done;
+	}
+	for (size_t i = 0; i < dirs.len; i++) {
+		mc_migration_list *l = NULL;
+		int error = mc_migration_list_read_dir(&l, workdir, dirs.items[i],
+		                                       &dopts, report);
+		if (error < 0) {
+			rc = cli_error_last();
+			goto done;
+		}
+		if (mc_vec_push(&lists, l) < 0) {
+			mc_migration_list_free(l);
+			rc = cli_error(MC_EXIT_ENV, "out of memory");
+			goto done;
+		}
+	}
+
+	if (mc_cli.format == MC_OUTPUT_JSON) {
+		if ((arr = json_array()) == NULL) {
+			rc = cli_error(MC_EXIT_ENV, "out of memory");
+			goto done;
+		}
+		for (size_t d = 0; d < lists.len; d++) {
+			const mc_migration_list *l = lists.items[d];
+			for (size_t i = 0; i < mc_migration_list_count(l); i++) {
+				json_t *o = migration_json(mc_migration_list_get(l, i), l->dir);
+				if (!o || json_array_append_new(arr, o) < 0) {
+					rc = cli_error(MC_EXIT_ENV, "out of memory");
+					goto done;
+				}
+			}
+		}
+		if ((s = json_dumps(arr, JSON_COMPACT)) == NULL ||
+		    mc_report_set_extra(report, "migrations", s) < 0) {
+			rc = cli_error(MC_EXIT_ENV, "out of memory");
+			goto done;
+		}
+		rc = cli_emit_report(report);
+		goto done;
+	}
+	if (mc_cli.format != MC_OUTPUT_TEXT) {
+		/* junit, sarif, github: the findings only */
+		rc = cli_emit_report(report);
+		goto done;
+	}
+	print_table(&lists);
+	fflush(stdout);
+	if (mc_report_count(report)) {
+		mc_buf out = MC_BUF_INIT;
+		mc_render_opts ro = { 0, mc_cli.quiet, mc_cli.verbose };
+		mc_report_sort(report);
+		if (mc_report_render(&out, report, MC_OUTPUT_TEXT, &ro) < 0) {
+			mc_buf_dispose(&out);
+			rc = cli_error_last();
+			goto done;
+		}
+		fputs(mc_buf_cstr(&out), stderr);
+		mc_buf_dispose(&out);
+	}
+	rc = mc_report_errors(report) ? MC_EXIT_FINDINGS : MC_EXIT_OK;
+done:
+	free(s);
+	json_decref(arr);
+	mc_report_free(report);
+	mc_vec_dispose_deep(&lists, list_free_v);
+	mc_vec_dispose_deep(&dirs, mc_free);
+	mc_vec_dispose(&raw_dirs);
+	return rc;
 }

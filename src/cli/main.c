@@ -15,7 +15,7 @@
 #include "util/banned.h"
 
 static const struct mc_cmd cmds[] = {
-	{ "init", cmd_init, MC_CMD_NEED_REPO, "Detect the migrations and write .migcheck" },
+	{ "init", cmd_init, MC_CMD_NEED_REPO | MC_CMD_NO_CONFIG, "Detect the migrations and write .migcheck" },
 	{ "list", cmd_list, MC_CMD_NEED_REPO, "List the migrations and their state" },
 	{ "log", cmd_log, MC_CMD_NEED_REPO | MC_CMD_ALLOW_BARE, "History of each migration from git" },
 	{ "check", cmd_check, MC_CMD_NEED_REPO | MC_CMD_ALLOW_BARE, "Static checks on a change to the migrations" },
@@ -120,6 +120,8 @@ static int open_repo(const struct mc_cmd *c)
 		return cli_error(MC_EXIT_USAGE,
 		                 "'migcheck %s' needs a work tree; this repository is bare",
 		                 c->name);
+	if (c->flags & MC_CMD_NO_CONFIG)
+		return 0;
 	if (mc_config_load(&mc_cli.config, mc_cli.repo) < 0)
 		return cli_error_last();
 	return 0;

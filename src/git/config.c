@@ -29,10 +29,11 @@
 #include "migcheck/alloc.h"
 #include "migcheck/buf.h"
 #include "migcheck/errors.h"
+#include "migcheck/runner.h"
 #include "util/banned.h"
 
-#define CONFIG_FILE      ".migcheck"
-#define MAX_CONFIG_SIZE  ((size_t)1024 * 1024)
+#define CONFIG_FILE     ".migcheck"
+#define MAX_CONFIG_SIZE ((size_t)1024 * 1024)
 
 enum key_id {
 	K_DIR = 0,
@@ -79,8 +80,8 @@ static const struct key_def severity_key = { "severity", K_SEVERITY, 0 };
 
 /* Format names as .migcheck spells them; index is the mc_format value. */
 static const char *const format_names[] = {
-	"auto", "golang-migrate", "dbmate", "goose", "sql-migrate",
-	"flyway", "popx", "plain", "sequelize"
+	"auto",   "golang-migrate", "dbmate", "goose",    "sql-migrate",
+	"flyway", "popx",           "plain",  "sequelize"
 };
 
 enum { MODE_REPLACE, MODE_APPEND };
@@ -185,17 +186,23 @@ static int put_value(mc_buf *b, const char *v)
 			error = mc_buf_puts(b, "...");
 			break;
 		}
-		error = mc_buf_putc(b, ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p);
+		error = mc_buf_putc(
+		        b, ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p);
 	}
 	return error;
 }
 
-static int bad_value(mc_buf *msg, const char *prefix, const struct key_def *k,
-                     const char *name, const char *value, const char *expected)
+static int bad_value(mc_buf *msg,
+                     const char *prefix,
+                     const struct key_def *k,
+                     const char *name,
+                     const char *value,
+                     const char *expected)
 {
 	int error;
 
-	if (k->id == K_SCRATCH_POSTGRES) /* may hold a password: never echo it */
+	/* scratch.postgres may hold a password: never echo it */
+	if (k->id == K_SCRATCH_POSTGRES)
 		error = mc_buf_printf(msg, "bad value for '%s%s': %s", prefix,
 		                      name, expected);
 	else if ((error = mc_buf_puts(msg, "bad value '")) == 0 &&
@@ -318,6 +325,58 @@ static int valid_pg_url(const char *v)
 	return strchr(v, '=') != NULL && isalpha((unsigned char)v[0]);
 }
 
+/*
+ * A command is split into words by the runner at run time; split it now so
+ * a broken quote is reported with its file:line, and check placeholders.
+ */
+static int check_command(mc_buf *msg,
+                         const char *prefix,
+                         const struct key_def *k,
+                         const char *kname,
+                         const char *value,
+                         int placeholders)
+{
+	static const char *const known[] = { "file", "name", "version", "url" };
+	mc_vec words = MC_VEC_INIT;
+	const char *why = NULL;
+	char detail[128];
+	int rc;
+
+	rc = mc_runner_split(&words, value);
+	mc_vec_dispose_deep(&words, mc_free);
+	if (rc == MC_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		const mc_error *e = mc_error_last();
+		const char *m = e && e->message ? e->message : "";
+		why = strstr(m, "trailing backslash")   ? "trailing backslash"
+		      : strstr(m, "unterminated quote") ? "unterminated quote"
+		                                        : "no command";
+		mc_error_clear();
+		return bad_value(msg, prefix, k, kname, value, why);
+	}
+	for (const char *p = value;
+	     placeholders && (p = strchr(p, '{')) != NULL; p++) {
+		size_t n = 0, i;
+		while (islower((unsigned char)p[1 + n]) || p[1 + n] == '_')
+			n++;
+		if (n == 0 || p[1 + n] != '}')
+			continue;
+		for (i = 0; i < MC_ARRAY_SIZE(known); i++)
+			if (strlen(known[i]) == n &&
+			    !strncmp(p + 1, known[i], n))
+				break;
+		if (i == MC_ARRAY_SIZE(known)) {
+			snprintf(
+			        detail, sizeof(detail),
+			        "unknown placeholder '{%.*s}': use {file}, {name}, {version} or {url}",
+			        (int)(n > 40 ? 40 : n), p + 1);
+			return bad_value(msg, prefix, k, kname, value, detail);
+		}
+	}
+	return 0;
+}
+
 static int set_string(char **field, const char *v)
 {
 	char *copy = mc_strdup(v);
@@ -378,8 +437,12 @@ static int set_severity(mc_config *c, const char *code, mc_severity sev)
  * prefix is put before it in messages ("" or "migcheck.").
  * @return 0, MC_EPARSE with the reason in msg, MC_ENOMEM
  */
-static int apply(mc_config *c, const char *name, const char *value, int mode,
-                 const char *prefix, mc_buf *msg)
+static int apply(mc_config *c,
+                 const char *name,
+                 const char *value,
+                 int mode,
+                 const char *prefix,
+                 mc_buf *msg)
 {
 	const struct key_def *k = find_key(name);
 	const char *kname;
@@ -387,18 +450,21 @@ static int apply(mc_config *c, const char *name, const char *value, int mode,
 	int error = 0, bad, b;
 
 	if (!k) {
-		if ((error = mc_buf_printf(msg, "unknown key '%s%s'", prefix, name)) < 0)
+		if ((error = mc_buf_printf(msg, "unknown key '%s%s'", prefix,
+		                           name)) < 0)
 			return error;
 		return MC_EPARSE;
 	}
 	kname = k->id == K_SEVERITY ? name : k->name;
 	if (value == NULL && k->id != K_REQUIRE_DOWN) {
-		if ((error = mc_buf_printf(msg, "missing value for '%s%s'", prefix, kname)) < 0)
+		if ((error = mc_buf_printf(msg, "missing value for '%s%s'",
+		                           prefix, kname)) < 0)
 			return error;
 		return MC_EPARSE;
 	}
 	if (value && !*value && k->id != K_REQUIRE_DOWN) {
-		if ((error = mc_buf_printf(msg, "empty value for '%s%s'", prefix, kname)) < 0)
+		if ((error = mc_buf_printf(msg, "empty value for '%s%s'",
+		                           prefix, kname)) < 0)
 			return error;
 		return MC_EPARSE;
 	}
@@ -407,8 +473,9 @@ static int apply(mc_config *c, const char *name, const char *value, int mode,
 	case K_DIR:
 	case K_MODELS_SCHEMA:
 		if ((norm = normalise_relpath(value, &bad)) == NULL)
-			return bad ? bad_value(msg, prefix, k, kname, value,
-			                       "expected a path relative to the repository root")
+			return bad ? bad_value(
+			                     msg, prefix, k, kname, value,
+			                     "expected a path relative to the repository root")
 			           : mc_error_set_oom();
 		if (k->id == K_DIR)
 			return set_list(&c->dirs, norm, mode);
@@ -417,8 +484,9 @@ static int apply(mc_config *c, const char *name, const char *value, int mode,
 		return 0;
 	case K_FORMAT:
 		if (parse_format(&c->format, value) < 0)
-			return bad_value(msg, prefix, k, kname, value,
-			                 "expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize");
+			return bad_value(
+			        msg, prefix, k, kname, value,
+			        "expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize");
 		return 0;
 	case K_DIALECT:
 		if (!strcmp(value, "auto"))
@@ -435,23 +503,26 @@ static int apply(mc_config *c, const char *name, const char *value, int mode,
 		return 0;
 	case K_TABLE:
 		if (!valid_table(value))
-			return bad_value(msg, prefix, k, kname, value,
-			                 "expected a table name such as 'schema_migrations' or 'public.schema_migrations'");
+			return bad_value(
+			        msg, prefix, k, kname, value,
+			        "expected a table name such as 'schema_migrations' or 'public.schema_migrations'");
 		return set_string(&c->table, value);
 	case K_DEPLOY_REF:
 		if ((b = valid_ref(value)) < 0)
 			return mc_error_set_oom();
 		if (!b)
-			return bad_value(msg, prefix, k, kname, value,
-			                 "expected a full ref name or glob such as 'refs/remotes/origin/main' or 'refs/tags/v*'");
+			return bad_value(
+			        msg, prefix, k, kname, value,
+			        "expected a full ref name or glob such as 'refs/remotes/origin/main' or 'refs/tags/v*'");
 		if ((norm = mc_strdup(value)) == NULL)
 			return mc_error_set_oom();
 		return set_list(&c->deploy_refs, norm, mode);
 	case K_MODELS_PATH:
 	case K_DRIFT_IGNORE:
 		if (k->id == K_MODELS_PATH && value[0] == '/')
-			return bad_value(msg, prefix, k, kname, value,
-			                 "expected a glob relative to the repository root");
+			return bad_value(
+			        msg, prefix, k, kname, value,
+			        "expected a glob relative to the repository root");
 		if ((norm = mc_strdup(value)) == NULL)
 			return mc_error_set_oom();
 		return set_list(k->id == K_MODELS_PATH ? &c->model_paths
@@ -471,23 +542,30 @@ static int apply(mc_config *c, const char *name, const char *value, int mode,
 		return set_string(&c->models_pattern, value);
 	}
 	case K_MODELS_COMMAND:
-		return set_string(&c->models_command, value);
 	case K_RUNNER_UP:
-		return set_string(&c->runner_up, value);
 	case K_RUNNER_DOWN:
-		return set_string(&c->runner_down, value);
+		if ((error = check_command(msg, prefix, k, kname, value,
+		                           k->id != K_MODELS_COMMAND)) != 0)
+			return error;
+		return set_string(k->id == K_MODELS_COMMAND ? &c->models_command
+		                  : k->id == K_RUNNER_UP    ? &c->runner_up
+		                                            : &c->runner_down,
+		                  value);
 	case K_SCRATCH_POSTGRES:
 		if (!valid_pg_url(value))
-			return bad_value(msg, prefix, k, kname, value,
-			                 "expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'");
+			return bad_value(
+			        msg, prefix, k, kname, value,
+			        "expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'");
 		return set_string(&c->scratch_postgres, value);
 	case K_SEVERITY: {
 		const char *code = name + 9;
 		mc_severity sev;
 		if (!mc_code_lookup(code)) {
-			if ((error = mc_buf_puts(msg, "unknown finding code '")) < 0 ||
+			if ((error = mc_buf_puts(
+			             msg, "unknown finding code '")) < 0 ||
 			    (error = put_value(msg, code)) < 0 ||
-			    (error = mc_buf_printf(msg, "' in '%s%s'", prefix, name)) < 0)
+			    (error = mc_buf_printf(msg, "' in '%s%s'", prefix,
+			                           name)) < 0)
 				return error;
 			return MC_EPARSE;
 		}
@@ -500,7 +578,8 @@ static int apply(mc_config *c, const char *name, const char *value, int mode,
 	return error;
 }
 
-static int set_or_add(mc_config *c, const char *key, const char *value, int mode)
+static int
+set_or_add(mc_config *c, const char *key, const char *value, int mode)
 {
 	mc_buf msg = MC_BUF_INIT;
 	int error;
@@ -532,8 +611,12 @@ int mc_config_add(mc_config *c, const char *key, const char *value)
  * Sections and keys compare case-insensitively, as git does; subsections
  * too (a lenient match only costs precision in a message).
  */
-static int header_matches(const char *sec, size_t seclen, const char *sub,
-                          size_t sublen, int has_sub, const char *want_sec,
+static int header_matches(const char *sec,
+                          size_t seclen,
+                          const char *sub,
+                          size_t sublen,
+                          int has_sub,
+                          const char *want_sec,
                           const char *want_sub)
 {
 	if (strlen(want_sec) != seclen || strncasecmp(sec, want_sec, seclen))
@@ -544,15 +627,24 @@ static int header_matches(const char *sec, size_t seclen, const char *sub,
 	       !strncasecmp(sub, want_sub, sublen);
 }
 
-static unsigned find_line(const char *t, size_t len, const char *want_sec,
-                          const char *want_sub, const char *want_key,
-                          unsigned nth)
+static unsigned find_line(const char *t,
+                          size_t len,
+                          const char *want_sec,
+                          const char *want_sub,
+                          const char *want_key,
+                          unsigned nth,
+                          unsigned *open_quote)
 {
 	char sub[256];
 	size_t i = 0, sublen = 0;
 	unsigned line = 1, seen = 0;
-	int match = want_sec[0] == '\0' && !want_sub; /* keys before any header */
+	int match =
+	        want_sec[0] == '\0' && !want_sub; /* keys before any header */
 
+	if (open_quote)
+		*open_quote = 0;
+	if (len >= 3 && !memcmp(t, "\xef\xbb\xbf", 3)) /* UTF-8 BOM */
+		i = 3;
 	while (i < len) {
 		while (i < len && (t[i] == ' ' || t[i] == '\t'))
 			i++;
@@ -561,7 +653,8 @@ static unsigned find_line(const char *t, size_t len, const char *want_sec,
 			int has_sub = 0;
 			const char *subp = sub;
 
-			while (i < len && (isalnum((unsigned char)t[i]) || t[i] == '-' || t[i] == '.'))
+			while (i < len && (isalnum((unsigned char)t[i]) ||
+			                   t[i] == '-' || t[i] == '.'))
 				i++;
 			slen = i - s0;
 			sublen = 0;
@@ -569,8 +662,11 @@ static unsigned find_line(const char *t, size_t len, const char *want_sec,
 				i++;
 			if (i < len && t[i] == '"') {
 				has_sub = 1;
-				for (i++; i < len && t[i] != '"' && t[i] != '\n'; i++) {
-					if (t[i] == '\\' && i + 1 < len && t[i + 1] != '\n')
+				for (i++;
+				     i < len && t[i] != '"' && t[i] != '\n';
+				     i++) {
+					if (t[i] == '\\' && i + 1 < len &&
+					    t[i + 1] != '\n')
 						i++;
 					if (sublen < sizeof(sub))
 						sub[sublen++] = t[i];
@@ -591,21 +687,25 @@ static unsigned find_line(const char *t, size_t len, const char *want_sec,
 				sublen = slen - dot - 1;
 				slen = dot;
 			}
-			match = header_matches(t + s0, slen, subp, sublen, has_sub,
-			                       want_sec, want_sub);
+			match = header_matches(t + s0, slen, subp, sublen,
+			                       has_sub, want_sec, want_sub);
 			while (i < len && (t[i] == ' ' || t[i] == '\t'))
 				i++;
 		}
 		if (i < len && isalnum((unsigned char)t[i])) {
 			size_t k0 = i;
-			while (i < len && (isalnum((unsigned char)t[i]) || t[i] == '-' || t[i] == '_'))
+			while (i < len && (isalnum((unsigned char)t[i]) ||
+			                   t[i] == '-' || t[i] == '_'))
 				i++;
 			if (match && i - k0 == strlen(want_key) &&
-			    !strncasecmp(t + k0, want_key, i - k0) && ++seen == nth)
+			    !strncasecmp(t + k0, want_key, i - k0) &&
+			    ++seen == nth)
 				return line;
 		}
-		/* the rest of the logical line: value, comment, continuations */
-		for (int in_q = 0; i < len && t[i] != '\n';) {
+		/* the rest of the logical line: value, comment, continuations
+		 */
+		int in_q = 0;
+		while (i < len && t[i] != '\n') {
 			if (t[i] == '\\' && i + 1 < len) {
 				if (t[i + 1] == '\n')
 					line++;
@@ -621,6 +721,10 @@ static unsigned find_line(const char *t, size_t len, const char *want_sec,
 			}
 			i++;
 		}
+		/* git rejects a quote left open at the end of a line; libgit2
+		 * does not */
+		if (in_q && open_quote && !*open_quote)
+			*open_quote = line;
 		if (i < len) {
 			i++;
 			line++;
@@ -639,12 +743,14 @@ static unsigned line_of(const mc_buf *text, const char *name, unsigned nth)
 	if (!text || !text->ptr)
 		return 0;
 	if (!first)
-		return find_line(text->ptr, text->size, "", NULL, name, nth);
+		return find_line(text->ptr, text->size, "", NULL, name, nth,
+		                 NULL);
 	sec = mc_strndup(name, (size_t)(first - name));
 	if (last != first)
 		sub = mc_strndup(first + 1, (size_t)(last - first - 1));
 	if (sec && (last == first || sub))
-		line = find_line(text->ptr, text->size, sec, sub, last + 1, nth);
+		line = find_line(text->ptr, text->size, sec, sub, last + 1, nth,
+		                 NULL);
 	mc_free(sec);
 	mc_free(sub);
 	return line;
@@ -672,8 +778,8 @@ static int syntax_error(const char *display)
 			line = strtoul(colon + 1, NULL, 10);
 	}
 	if (line)
-		return mc_error_set(MC_ERROR_CONFIG, "%s:%lu: %.*s", display, line,
-		                    (int)wlen, m);
+		return mc_error_set(MC_ERROR_CONFIG, "%s:%lu: %.*s", display,
+		                    line, (int)wlen, m);
 	return mc_error_set(MC_ERROR_CONFIG, "%s: %.*s", display, (int)wlen, m);
 }
 
@@ -717,19 +823,20 @@ static int read_text(mc_buf *out, const char *path, const char *display)
 	int error = 0;
 
 	if ((f = fopen(path, "rb")) == NULL)
-		return mc_error_set(MC_ERROR_CONFIG, "cannot read '%s': %s", display,
-		                    strerror(errno));
+		return mc_error_set(MC_ERROR_CONFIG, "cannot read '%s': %s",
+		                    display, strerror(errno));
 	while (!error && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (out->size + n > MAX_CONFIG_SIZE)
-			error = mc_error_set(MC_ERROR_CONFIG,
-			                     "'%s' is too large (limit %zu bytes)",
-			                     display, MAX_CONFIG_SIZE);
+			error = mc_error_set(
+			        MC_ERROR_CONFIG,
+			        "'%s' is too large (limit %zu bytes)", display,
+			        MAX_CONFIG_SIZE);
 		else
 			error = mc_buf_put(out, chunk, n);
 	}
 	if (!error && ferror(f))
-		error = mc_error_set(MC_ERROR_CONFIG, "cannot read '%s': %s", display,
-		                     strerror(errno));
+		error = mc_error_set(MC_ERROR_CONFIG, "cannot read '%s': %s",
+		                     display, strerror(errno));
 	fclose(f);
 	if (!error && !out->ptr)
 		error = mc_buf_puts(out, "");
@@ -754,6 +861,13 @@ static int load_ondisk(mc_config *c, const char *path, const char *display)
 		error = syntax_error(display);
 		goto done;
 	}
+	find_line(text.ptr, text.size, "", NULL, "", 1, &line);
+	if (line) {
+		error = mc_error_set(MC_ERROR_CONFIG,
+		                     "%s:%u: missing closing quote", display,
+		                     line);
+		goto done;
+	}
 	if (git_config_iterator_new(&it, cfg) < 0) {
 		error = mc_git__error("cannot read the configuration");
 		goto done;
@@ -761,15 +875,18 @@ static int load_ondisk(mc_config *c, const char *path, const char *display)
 	while ((error = git_config_next(&e, it)) == 0) {
 		if ((error = count_seen(&nth, &seen, e->name)) < 0)
 			goto done;
-		error = apply(c, e->name, e->value, layer_mode(&touched, e->name),
-		              "", &msg);
+		error = apply(c, e->name, e->value,
+		              layer_mode(&touched, e->name), "", &msg);
 		if (error == MC_EPARSE) {
-			line = e->include_depth ? 0 : line_of(&text, e->name, nth);
+			line = e->include_depth ? 0
+			                        : line_of(&text, e->name, nth);
 			if (line)
-				error = mc_error_set(MC_ERROR_CONFIG, "%s:%u: %s", display,
-				                     line, mc_buf_cstr(&msg));
+				error = mc_error_set(MC_ERROR_CONFIG,
+				                     "%s:%u: %s", display, line,
+				                     mc_buf_cstr(&msg));
 			else
-				error = mc_error_set(MC_ERROR_CONFIG, "%s: %s", display,
+				error = mc_error_set(MC_ERROR_CONFIG, "%s: %s",
+				                     display,
 				                     mc_buf_cstr(&msg));
 		}
 		if (error < 0)
@@ -804,7 +921,8 @@ int mc_config_load_file(mc_config **out, const char *path, const char *display)
 		return MC_ENOTFOUND;
 	if (S_ISDIR(st.st_mode))
 		return mc_error_set(MC_ERROR_CONFIG,
-		                    "cannot read '%s': it is a directory", display);
+		                    "cannot read '%s': it is a directory",
+		                    display);
 	if ((error = mc_config_new(&c)) < 0 ||
 	    (error = load_ondisk(c, path, display)) < 0) {
 		mc_config_free(c);
@@ -838,14 +956,16 @@ static int load_from_head(mc_config *c, mc_repo *repo)
 	}
 	if (git_object_type(obj) != GIT_OBJECT_BLOB) {
 		error = mc_error_set(MC_ERROR_CONFIG,
-		                     "cannot read 'HEAD:" CONFIG_FILE "': it is not a file");
+		                     "cannot read 'HEAD:" CONFIG_FILE
+		                     "': it is not a file");
 		goto done;
 	}
 	data = git_blob_rawcontent((git_blob *)obj);
 	len = (size_t)git_blob_rawsize((git_blob *)obj);
 	if (len > MAX_CONFIG_SIZE) {
 		error = mc_error_set(MC_ERROR_CONFIG,
-		                     "'HEAD:" CONFIG_FILE "' is too large (limit %zu bytes)",
+		                     "'HEAD:" CONFIG_FILE
+		                     "' is too large (limit %zu bytes)",
 		                     MAX_CONFIG_SIZE);
 		goto done;
 	}
@@ -855,7 +975,8 @@ static int load_from_head(mc_config *c, mc_repo *repo)
 		goto done;
 	}
 	if ((fd = mkstemp(tmp)) < 0) {
-		error = mc_error_set(MC_ERROR_OS, "cannot create a temporary file: %s",
+		error = mc_error_set(MC_ERROR_OS,
+		                     "cannot create a temporary file: %s",
 		                     strerror(errno));
 		mc_free(tmp);
 		tmp = NULL;
@@ -919,8 +1040,10 @@ static const char *display_path(mc_repo *repo, const char *path)
 	return path;
 }
 
-static int git_entry_error(mc_repo *repo, const git_config_entry *e,
-                           unsigned nth, const mc_buf *msg)
+static int git_entry_error(mc_repo *repo,
+                           const git_config_entry *e,
+                           unsigned nth,
+                           const mc_buf *msg)
 {
 	char *path = e->include_depth ? NULL : level_path(repo, e->level);
 	mc_buf text = MC_BUF_INIT;
@@ -932,10 +1055,12 @@ static int git_entry_error(mc_repo *repo, const git_config_entry *e,
 		line = line_of(&text, e->name, nth);
 	if (path && line)
 		error = mc_error_set(MC_ERROR_CONFIG, "%s:%u: %s",
-		                     display_path(repo, path), line, mc_buf_cstr(msg));
+		                     display_path(repo, path), line,
+		                     mc_buf_cstr(msg));
 	else if (path)
 		error = mc_error_set(MC_ERROR_CONFIG, "%s: %s",
-		                     display_path(repo, path), mc_buf_cstr(msg));
+		                     display_path(repo, path),
+		                     mc_buf_cstr(msg));
 	else
 		error = mc_error_set(MC_ERROR_CONFIG, "git config: %s",
 		                     mc_buf_cstr(msg));
@@ -963,7 +1088,8 @@ static int load_git_overlay(mc_config *c, mc_repo *repo)
 		const char *in = strstr(m, " (in ");
 		char *path = NULL;
 		if (in && strrchr(in, ':'))
-			path = mc_strndup(in + 5, (size_t)(strrchr(in, ':') - (in + 5)));
+			path = mc_strndup(
+			        in + 5, (size_t)(strrchr(in, ':') - (in + 5)));
 		error = path ? syntax_error(display_path(repo, path))
 		             : mc_git__error("cannot read the git config");
 		mc_free(path);
@@ -991,17 +1117,22 @@ static int load_git_overlay(mc_config *c, mc_repo *repo)
 			goto done;
 		mc_buf_clear(&msg);
 		if (!strchr(inner, '.')) /* migcheck.<key> without a section */
-			error = mc_buf_printf(&msg, "unknown key '%s'", e->name) < 0
-			                ? MC_ENOMEM : MC_EPARSE;
+			error = mc_buf_printf(&msg, "unknown key '%s'",
+			                      e->name) < 0
+			                ? MC_ENOMEM
+			                : MC_EPARSE;
 		else
 			error = apply(c, inner, e->value,
-			              layer_mode(&touched, inner), "migcheck.", &msg);
+			              layer_mode(&touched, inner), "migcheck.",
+			              &msg);
 		if (error == MC_EPARSE)
 			error = git_entry_error(repo, e, nth, &msg);
 		if (error < 0)
 			goto done;
 	}
-	error = error == GIT_ITEROVER ? 0 : mc_git__error("cannot read the git config");
+	error = error == GIT_ITEROVER
+	                ? 0
+	                : mc_git__error("cannot read the git config");
 done:
 	mc_free(inner);
 	mc_free(tag);
@@ -1019,8 +1150,9 @@ static int load_env(mc_config *c)
 	if (!url || !*url)
 		return 0;
 	if (!valid_pg_url(url))
-		return mc_error_set(MC_ERROR_CONFIG,
-		                    "bad value for MIGCHECK_SCRATCH_URL: expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'");
+		return mc_error_set(
+		        MC_ERROR_CONFIG,
+		        "bad value for MIGCHECK_SCRATCH_URL: expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'");
 	return set_string(&c->scratch_postgres, url);
 }
 
@@ -1045,12 +1177,12 @@ int mc_config_load(mc_config **out, mc_repo *repo)
 		}
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			error = mc_error_set(MC_ERROR_CONFIG,
-			                     "cannot read '" CONFIG_FILE "': it is a directory");
+			                     "cannot read '" CONFIG_FILE
+			                     "': it is a directory");
 		else if (stat(path, &st) == 0 || errno != ENOENT)
 			error = load_ondisk(c, path, CONFIG_FILE);
 	}
-	if (error < 0 ||
-	    (error = load_git_overlay(c, repo)) < 0 ||
+	if (error < 0 || (error = load_git_overlay(c, repo)) < 0 ||
 	    (error = load_env(c)) < 0)
 		goto done;
 	*out = c;

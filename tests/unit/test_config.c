@@ -80,7 +80,8 @@ static void load_fails(struct fixture *f, const char *text, const char *message)
 {
 	mc_config *c = NULL;
 	write_file(f->file, text);
-	assert_int_equal(mc_config_load_file(&c, f->file, ".migcheck"), MC_ERROR);
+	assert_int_equal(mc_config_load_file(&c, f->file, ".migcheck"),
+	                 MC_ERROR);
 	assert_null(c);
 	assert_non_null(mc_error_last());
 	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
@@ -103,30 +104,31 @@ static void config__defaults(void **state MC_UNUSED)
 
 static void config__every_key(void **state)
 {
-	mc_config *c = load_ok(*state,
-		"# written by hand\n"
-		"[migrations]\n"
-		"\tdir = db/migrations\n"
-		"\tformat = goose\n"
-		"\tdialect = sqlite\n"
-		"\trequireDown = false\n"
-		"\ttable = goose_db_version\n"
-		"[deploy]\n"
-		"\tref = refs/remotes/origin/main\n"
-		"[models]\n"
-		"\tpath = src/models/**\n"
-		"\tpattern = ^(User|Post)\\\\.ts$\n"
-		"\tschema = db/schema.sql\n"
-		"\tcommand = node scripts/sync-models.js\n"
-		"[runner]\n"
-		"\tup = npx sequelize-cli db:migrate --to {file} --url {url}\n"
-		"\tdown = npx sequelize-cli db:migrate:undo --url {url}\n"
-		"[scratch]\n"
-		"\tpostgres = postgres://u:pw@localhost/postgres\n"
-		"[drift]\n"
-		"\tignore = public.audit_*\n"
-		"[severity]\n"
-		"\tmissing-down = warning\n");
+	mc_config *c = load_ok(
+	        *state,
+	        "# written by hand\n"
+	        "[migrations]\n"
+	        "\tdir = db/migrations\n"
+	        "\tformat = goose\n"
+	        "\tdialect = sqlite\n"
+	        "\trequireDown = false\n"
+	        "\ttable = goose_db_version\n"
+	        "[deploy]\n"
+	        "\tref = refs/remotes/origin/main\n"
+	        "[models]\n"
+	        "\tpath = src/models/**\n"
+	        "\tpattern = ^(User|Post)\\\\.ts$\n"
+	        "\tschema = db/schema.sql\n"
+	        "\tcommand = node scripts/sync-models.js\n"
+	        "[runner]\n"
+	        "\tup = npx sequelize-cli db:migrate --to {file} --url {url}\n"
+	        "\tdown = npx sequelize-cli db:migrate:undo --url {url}\n"
+	        "[scratch]\n"
+	        "\tpostgres = postgres://u:pw@localhost/postgres\n"
+	        "[drift]\n"
+	        "\tignore = public.audit_*\n"
+	        "[severity]\n"
+	        "\tmissing-down = warning\n");
 	assert_int_equal(c->dirs.len, 1);
 	assert_string_equal(c->dirs.items[0], "db/migrations");
 	assert_int_equal(c->format, MC_FORMAT_GOOSE);
@@ -134,21 +136,25 @@ static void config__every_key(void **state)
 	assert_int_equal(c->require_down, 0);
 	assert_string_equal(c->table, "goose_db_version");
 	assert_int_equal(c->deploy_refs.len, 1);
-	assert_string_equal(c->deploy_refs.items[0], "refs/remotes/origin/main");
+	assert_string_equal(c->deploy_refs.items[0],
+	                    "refs/remotes/origin/main");
 	assert_int_equal(c->model_paths.len, 1);
 	assert_string_equal(c->model_paths.items[0], "src/models/**");
 	assert_string_equal(c->models_pattern, "^(User|Post)\\.ts$");
 	assert_string_equal(c->models_schema, "db/schema.sql");
 	assert_string_equal(c->models_command, "node scripts/sync-models.js");
-	assert_string_equal(c->runner_up,
-	                    "npx sequelize-cli db:migrate --to {file} --url {url}");
+	assert_string_equal(
+	        c->runner_up,
+	        "npx sequelize-cli db:migrate --to {file} --url {url}");
 	assert_string_equal(c->runner_down,
 	                    "npx sequelize-cli db:migrate:undo --url {url}");
-	assert_string_equal(c->scratch_postgres, "postgres://u:pw@localhost/postgres");
+	assert_string_equal(c->scratch_postgres,
+	                    "postgres://u:pw@localhost/postgres");
 	assert_int_equal(c->drift_ignore.len, 1);
 	assert_string_equal(c->drift_ignore.items[0], "public.audit_*");
 	assert_int_equal(mc_config_severity(c, "missing-down"), MC_SEV_WARNING);
-	assert_int_equal(mc_config_severity(c, "modified-deployed"), MC_SEV_ERROR);
+	assert_int_equal(mc_config_severity(c, "modified-deployed"),
+	                 MC_SEV_ERROR);
 	assert_string_equal(c->source, ".migcheck");
 	mc_config_free(c);
 }
@@ -159,16 +165,21 @@ static void config__every_format_name(void **state)
 		const char *name;
 		mc_format f;
 	} t[] = {
-		{ "auto", MC_FORMAT_AUTO }, { "golang-migrate", MC_FORMAT_GOLANG_MIGRATE },
-		{ "dbmate", MC_FORMAT_DBMATE }, { "goose", MC_FORMAT_GOOSE },
-		{ "sql-migrate", MC_FORMAT_SQL_MIGRATE }, { "flyway", MC_FORMAT_FLYWAY },
-		{ "popx", MC_FORMAT_POPX }, { "plain", MC_FORMAT_PLAIN },
+		{ "auto", MC_FORMAT_AUTO },
+		{ "golang-migrate", MC_FORMAT_GOLANG_MIGRATE },
+		{ "dbmate", MC_FORMAT_DBMATE },
+		{ "goose", MC_FORMAT_GOOSE },
+		{ "sql-migrate", MC_FORMAT_SQL_MIGRATE },
+		{ "flyway", MC_FORMAT_FLYWAY },
+		{ "popx", MC_FORMAT_POPX },
+		{ "plain", MC_FORMAT_PLAIN },
 		{ "sequelize", MC_FORMAT_SEQUELIZE },
 	};
 	char text[128];
 	for (size_t i = 0; i < MC_ARRAY_SIZE(t); i++) {
 		mc_config *c;
-		snprintf(text, sizeof(text), "[migrations]\nformat = %s\n", t[i].name);
+		snprintf(text, sizeof(text), "[migrations]\nformat = %s\n",
+		         t[i].name);
 		c = load_ok(*state, text);
 		assert_int_equal(c->format, t[i].f);
 		mc_config_free(c);
@@ -177,22 +188,23 @@ static void config__every_format_name(void **state)
 
 static void config__multi_values(void **state)
 {
-	mc_config *c = load_ok(*state,
-		"[migrations]\n"
-		"\tdir = ./db/migrations/\n"
-		"\tdir = db/seeds\n"
-		"\tdir = db/migrations\n" /* duplicate after normalising */
-		"[deploy]\n"
-		"\tref = refs/remotes/origin/main\n"
-		"\tref = refs/tags/v*\n"
-		"[models]\n"
-		"\tpath = models/**\n"
-		"\tpath = **/*-models.ts\n"
-		"[drift]\n"
-		"\tignore = a\n"
-		"\tignore = b\n"
-		"[migrations]\n" /* a second block of the same section */
-		"\tdir = sql\n");
+	mc_config *c = load_ok(
+	        *state,
+	        "[migrations]\n"
+	        "\tdir = ./db/migrations/\n"
+	        "\tdir = db/seeds\n"
+	        "\tdir = db/migrations\n" /* duplicate after normalising */
+	        "[deploy]\n"
+	        "\tref = refs/remotes/origin/main\n"
+	        "\tref = refs/tags/v*\n"
+	        "[models]\n"
+	        "\tpath = models/**\n"
+	        "\tpath = **/*-models.ts\n"
+	        "[drift]\n"
+	        "\tignore = a\n"
+	        "\tignore = b\n"
+	        "[migrations]\n" /* a second block of the same section */
+	        "\tdir = sql\n");
 	assert_int_equal(c->dirs.len, 3);
 	assert_string_equal(c->dirs.items[0], "db/migrations");
 	assert_string_equal(c->dirs.items[1], "db/seeds");
@@ -258,9 +270,10 @@ static void config__unknown_section(void **state)
 
 static void config__unknown_subsection(void **state)
 {
-	load_fails(*state,
-	           "[migrations]\n\tdir = a\n[migrations \"Extra\"]\n\tdir = b\n",
-	           ".migcheck:4: unknown key 'migrations.Extra.dir'");
+	load_fails(
+	        *state,
+	        "[migrations]\n\tdir = a\n[migrations \"Extra\"]\n\tdir = b\n",
+	        ".migcheck:4: unknown key 'migrations.Extra.dir'");
 	load_fails(*state, "[migrations.extra]\n\n\tdir = b\n",
 	           ".migcheck:3: unknown key 'migrations.extra.dir'");
 }
@@ -309,6 +322,14 @@ static void config__bad_values(void **state)
 		  ".migcheck:2: missing value for 'runner.up'" },
 		{ "[runner]\n\tdown = \"\"\n",
 		  ".migcheck:2: empty value for 'runner.down'" },
+		{ "[runner]\n\tup = sh -c 'echo {file}\n",
+		  ".migcheck:2: bad value 'sh -c 'echo {file}' for 'runner.up': unterminated quote" },
+		{ "[runner]\n\tdown = \"   \"\n",
+		  ".migcheck:2: bad value '   ' for 'runner.down': no command" },
+		{ "[runner]\n\tup = ./run --to {fiel}\n",
+		  ".migcheck:2: bad value './run --to {fiel}' for 'runner.up': unknown placeholder '{fiel}': use {file}, {name}, {version} or {url}" },
+		{ "[models]\n\tcommand = node \"x.js\n",
+		  ".migcheck:2: missing closing quote" },
 		{ "[drift]\n\tignore =\n",
 		  ".migcheck:2: empty value for 'drift.ignore'" },
 		{ "[severity]\n\tmissing-down = fatal\n",
@@ -322,46 +343,84 @@ static void config__bad_values(void **state)
 
 static void config__bad_value_line_is_the_right_occurrence(void **state)
 {
-	load_fails(*state,
-	           "[migrations]\n\tdir = a\n\tdir = b\n[deploy]\n\tref = refs/heads/main\n"
-	           "[migrations]\n\tdir = /c\n",
-	           ".migcheck:7: bad value '/c' for 'migrations.dir': expected a path relative to the repository root");
+	load_fails(
+	        *state,
+	        "[migrations]\n\tdir = a\n\tdir = b\n[deploy]\n\tref = refs/heads/main\n"
+	        "[migrations]\n\tdir = /c\n",
+	        ".migcheck:7: bad value '/c' for 'migrations.dir': expected a path relative to the repository root");
 }
 
 static void config__control_characters_are_not_echoed(void **state)
 {
-	load_fails(*state, "[migrations]\n\tdialect = \"my\\tsql\"\n",
-	           ".migcheck:2: bad value 'my?sql' for 'migrations.dialect': expected postgres or sqlite");
+	load_fails(
+	        *state, "[migrations]\n\tdialect = \"my\\tsql\"\n",
+	        ".migcheck:2: bad value 'my?sql' for 'migrations.dialect': expected postgres or sqlite");
 }
 
 static void config__scratch_password_never_printed(void **state)
 {
-	load_fails(*state, "[scratch]\n\tpostgres = mysql://admin:hunter2@db/x\n",
-	           ".migcheck:2: bad value for 'scratch.postgres': expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'");
+	load_fails(
+	        *state, "[scratch]\n\tpostgres = mysql://admin:hunter2@db/x\n",
+	        ".migcheck:2: bad value for 'scratch.postgres': expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'");
 	assert_null(strstr(mc_error_last()->message, "hunter2"));
 }
 
 static void config__scratch_conninfo(void **state)
 {
-	mc_config *c = load_ok(*state, "[scratch]\n\tpostgres = host=/tmp dbname=postgres\n");
+	mc_config *c = load_ok(
+	        *state, "[scratch]\n\tpostgres = host=/tmp dbname=postgres\n");
 	assert_string_equal(c->scratch_postgres, "host=/tmp dbname=postgres");
 	mc_config_free(c);
 }
 
 static void config__syntax_error_has_line(void **state)
 {
-	load_fails(*state, "[migrations]\n\tdir = db\n[deploy\n\tref = refs/heads/main\n",
-	           ".migcheck:3: missing ']' in section header");
+	load_fails(
+	        *state,
+	        "[migrations]\n\tdir = db\n[deploy\n\tref = refs/heads/main\n",
+	        ".migcheck:3: missing ']' in section header");
+}
+
+static void config__bom_and_crlf(void **state)
+{
+	mc_config *c;
+	load_fails(*state, "\xef\xbb\xbf[migrations]\n\tdirr = a\n",
+	           ".migcheck:2: unknown key 'migrations.dirr'");
+	load_fails(*state, "[migrations]\r\n\tdir = a\r\n\r\n\tdirr = b\r\n",
+	           ".migcheck:4: unknown key 'migrations.dirr'");
+	c = load_ok(*state,
+	            "\xef\xbb\xbf[migrations]\r\n\tdir = db/migrations\r\n");
+	assert_string_equal(c->dirs.items[0], "db/migrations");
+	mc_config_free(c);
+}
+
+static void config__open_quote_is_a_syntax_error(void **state)
+{
+	load_fails(*state,
+	           "[migrations]\n# a \"quote in a comment\n\tdir = \"db\n",
+	           ".migcheck:3: missing closing quote");
+	/* a quoted value may span lines with a trailing backslash */
+	mc_config *c = load_ok(*state, "[runner]\n\tup = \"a \\\n b\"\n");
+	assert_string_equal(c->runner_up, "a  b");
+	mc_config_free(c);
+}
+
+static void config__includes_are_unknown(void **state)
+{
+	load_fails(*state, "[include]\n\tpath = other\n",
+	           ".migcheck:2: unknown key 'include.path'");
 }
 
 static void config__missing_file_and_directory(void **state)
 {
 	struct fixture *f = *state;
 	mc_config *c = NULL;
-	assert_int_equal(mc_config_load_file(&c, f->file, ".migcheck"), MC_ENOTFOUND);
+	assert_int_equal(mc_config_load_file(&c, f->file, ".migcheck"),
+	                 MC_ENOTFOUND);
 	assert_null(c);
 	assert_int_equal(mkdir(f->file, 0700), 0);
-	assert_int_equal(mc_config_load_file(&c, f->file, ".migcheck"), MC_ERROR);
+	assert_int_equal(mc_config_load_file(&c, f->file, ".migcheck"),
+	                 MC_ERROR);
 	assert_string_equal(mc_error_last()->message,
 	                    "cannot read '.migcheck': it is a directory");
 	rmdir(f->file);
@@ -377,12 +436,13 @@ static void config__empty_file(void **state)
 
 static void config__severity_overrides(void **state)
 {
-	mc_config *c = load_ok(*state,
-		"[severity]\n"
-		"\tmissing-down = off\n"
-		"\tout-of-order = warning\n"
-		"\tMissing-Down = error\n" /* later wins; keys are case-insensitive */
-		"\tunknown-file = error\n");
+	mc_config *c = load_ok(
+	        *state, "[severity]\n"
+	                "\tmissing-down = off\n"
+	                "\tout-of-order = warning\n"
+	                "\tMissing-Down = error\n" /* later wins; keys are
+	                                              case-insensitive */
+	                "\tunknown-file = error\n");
 	mc_report *r = NULL;
 	assert_int_equal(c->severities.len, 3);
 	assert_int_equal(mc_config_severity(c, "missing-down"), MC_SEV_ERROR);
@@ -391,10 +451,12 @@ static void config__severity_overrides(void **state)
 
 	assert_int_equal(mc_report_new(&r, "check"), 0);
 	assert_int_equal(mc_config_apply_severities(c, r), 0);
-	assert_int_equal(mc_report_add(r, NULL, "out-of-order", "db/1.sql", 1, "1",
-	                               NULL, "late"), 0);
-	assert_int_equal(mc_report_add(r, NULL, "unknown-file", "db/x.txt", 0, NULL,
-	                               NULL, "stray"), 0);
+	assert_int_equal(mc_report_add(r, NULL, "out-of-order", "db/1.sql", 1,
+	                               "1", NULL, "late"),
+	                 0);
+	assert_int_equal(mc_report_add(r, NULL, "unknown-file", "db/x.txt", 0,
+	                               NULL, NULL, "stray"),
+	                 0);
 	assert_int_equal(mc_report_errors(r), 1);
 	assert_int_equal(mc_report_warnings(r), 1);
 	mc_report_free(r);
@@ -407,8 +469,9 @@ static void config__severity_off_drops_findings(void **state)
 	mc_report *r = NULL;
 	assert_int_equal(mc_report_new(&r, "check"), 0);
 	assert_int_equal(mc_config_apply_severities(c, r), 0);
-	assert_int_equal(mc_report_add(r, NULL, "unknown-file", "db/x.txt", 0, NULL,
-	                               NULL, "stray"), 0);
+	assert_int_equal(mc_report_add(r, NULL, "unknown-file", "db/x.txt", 0,
+	                               NULL, NULL, "stray"),
+	                 0);
 	assert_int_equal(mc_report_count(r), 0);
 	mc_report_free(r);
 	mc_config_free(c);
@@ -422,21 +485,26 @@ static void config__set_and_add(void **state)
 	assert_string_equal(c->dirs.items[0], "c");
 	assert_int_equal(mc_config_add(c, "Migrations.Dir", "d"), 0);
 	assert_int_equal(c->dirs.len, 2);
-	assert_int_equal(mc_config_set(c, "migrations.dialect", "postgresql"), 0);
+	assert_int_equal(mc_config_set(c, "migrations.dialect", "postgresql"),
+	                 0);
 	assert_int_equal(c->dialect, MC_DIALECT_POSTGRES);
 	assert_int_equal(mc_config_set(c, "migrations.format", "dbmate"), 0);
 	assert_int_equal(c->format, MC_FORMAT_DBMATE);
 	assert_int_equal(mc_config_set(c, "severity.missing-down", "off"), 0);
 	assert_int_equal(mc_config_severity(c, "missing-down"), MC_SEV_OFF);
 
-	assert_int_equal(mc_config_set(c, "migrations.dialect", "oracle"), MC_ERROR);
+	assert_int_equal(mc_config_set(c, "migrations.dialect", "oracle"),
+	                 MC_ERROR);
 	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
-	assert_string_equal(mc_error_last()->message,
-	                    "bad value 'oracle' for 'migrations.dialect': expected postgres or sqlite");
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "bad value 'oracle' for 'migrations.dialect': expected postgres or sqlite");
 	assert_int_equal(c->dialect, MC_DIALECT_POSTGRES);
 	assert_int_equal(mc_config_set(c, "migrations.dirs", "x"), MC_ERROR);
-	assert_string_equal(mc_error_last()->message, "unknown key 'migrations.dirs'");
-	assert_int_equal(mc_config_set(c, "scratch.postgres", "mysql://u:pw@h"), MC_ERROR);
+	assert_string_equal(mc_error_last()->message,
+	                    "unknown key 'migrations.dirs'");
+	assert_int_equal(mc_config_set(c, "scratch.postgres", "mysql://u:pw@h"),
+	                 MC_ERROR);
 	assert_null(strstr(mc_error_last()->message, "pw"));
 	assert_int_equal(mc_config_key_known("deploy.ref"), 1);
 	assert_int_equal(mc_config_key_known("severity.malformed"), 1);
@@ -445,8 +513,8 @@ static void config__set_and_add(void **state)
 }
 
 /* A repository with .migcheck and a .git/config carrying migcheck keys. */
-static mc_repo *make_repo(struct fixture *f, const char *migcheck,
-                          const char *gitconfig)
+static mc_repo *
+make_repo(struct fixture *f, const char *migcheck, const char *gitconfig)
 {
 	mc_repo *repo = NULL;
 	char path[400];
@@ -477,11 +545,12 @@ static void config__repo_without_file(void **state)
 
 static void config__git_overlay_subsection(void **state)
 {
-	mc_repo *repo = make_repo(*state,
-		"[migrations]\n\tdir = a\n\tdir = b\n\tdialect = postgres\n"
-		"[deploy]\n\tref = refs/remotes/origin/main\n",
-		"[migcheck \"migrations\"]\n\tdir = from-git\n\tdialect = sqlite\n"
-		"[migcheck \"Severity\"]\n\tmissing-down = warning\n");
+	mc_repo *repo = make_repo(
+	        *state,
+	        "[migrations]\n\tdir = a\n\tdir = b\n\tdialect = postgres\n"
+	        "[deploy]\n\tref = refs/remotes/origin/main\n",
+	        "[migcheck \"migrations\"]\n\tdir = from-git\n\tdialect = sqlite\n"
+	        "[migcheck \"Severity\"]\n\tmissing-down = warning\n");
 	mc_config *c = NULL;
 	assert_int_equal(mc_config_load(&c, repo), 0);
 	assert_int_equal(c->dirs.len, 1);
@@ -496,22 +565,24 @@ static void config__git_overlay_subsection(void **state)
 
 static void config__git_overlay_errors_name_git_config(void **state)
 {
-	mc_repo *repo = make_repo(*state, "[migrations]\n\tdir = a\n",
-		"[migcheck \"migrations\"]\n\tdir = ok\n\tdirr = typo\n");
+	mc_repo *repo = make_repo(
+	        *state, "[migrations]\n\tdir = a\n",
+	        "[migcheck \"migrations\"]\n\tdir = ok\n\tdirr = typo\n");
 	mc_config *c = NULL;
 	assert_int_equal(mc_config_load(&c, repo), MC_ERROR);
 	assert_null(c);
 	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
 	/* git init writes 5 core lines; the section header is line 6 */
-	assert_string_equal(mc_error_last()->message,
-	                    ".git/config:8: unknown key 'migcheck.migrations.dirr'");
+	assert_string_equal(
+	        mc_error_last()->message,
+	        ".git/config:8: unknown key 'migcheck.migrations.dirr'");
 	mc_repo_free(repo);
 }
 
 static void config__git_overlay_bad_value(void **state)
 {
-	mc_repo *repo = make_repo(*state, NULL,
-		"[migcheck]\n\tdir = sectionless\n");
+	mc_repo *repo =
+	        make_repo(*state, NULL, "[migcheck]\n\tdir = sectionless\n");
 	mc_config *c = NULL;
 	assert_int_equal(mc_config_load(&c, repo), MC_ERROR);
 	assert_string_equal(mc_error_last()->message,
@@ -521,18 +592,20 @@ static void config__git_overlay_bad_value(void **state)
 
 static void config__file_error_in_repo(void **state)
 {
-	mc_repo *repo = make_repo(*state, "[migrations]\n\tformat = ruby\n", NULL);
+	mc_repo *repo =
+	        make_repo(*state, "[migrations]\n\tformat = ruby\n", NULL);
 	mc_config *c = NULL;
 	assert_int_equal(mc_config_load(&c, repo), MC_ERROR);
-	assert_string_equal(mc_error_last()->message,
-	                    ".migcheck:2: bad value 'ruby' for 'migrations.format': expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize");
+	assert_string_equal(
+	        mc_error_last()->message,
+	        ".migcheck:2: bad value 'ruby' for 'migrations.format': expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize");
 	mc_repo_free(repo);
 }
 
 static void config__env_scratch_url(void **state)
 {
-	mc_repo *repo = make_repo(*state,
-		"[scratch]\n\tpostgres = postgres://file/db\n", NULL);
+	mc_repo *repo = make_repo(
+	        *state, "[scratch]\n\tpostgres = postgres://file/db\n", NULL);
 	mc_config *c = NULL;
 	setenv("MIGCHECK_SCRATCH_URL", "postgres://env/db", 1);
 	assert_int_equal(mc_config_load(&c, repo), 0);
@@ -586,6 +659,9 @@ int main(void)
 		T(config__scratch_password_never_printed),
 		T(config__scratch_conninfo),
 		T(config__syntax_error_has_line),
+		T(config__bom_and_crlf),
+		T(config__open_quote_is_a_syntax_error),
+		T(config__includes_are_unknown),
 		T(config__missing_file_and_directory),
 		T(config__empty_file),
 		T(config__severity_overrides),

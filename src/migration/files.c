@@ -1,0 +1,221 @@
+/*
+ * files.c: the input of discovery, a list of (path, bytes), and reading
+ * one from a folder of the working tree. Reading never fails for one bad
+ * entry: a file that is too large, unreadable, a directory with a
+ * migration's name or a symlink loop becomes an entry with error set, so
+ * discovery reports it as a finding next to everything else.
+ */
+#include "migcheck/migration.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/buf.h"
+#include "migcheck/errors.h"
+#include "util/banned.h"
+
+int mc_file_list_new(mc_file_list **out)
+{
+	MC_ASSERT_ARG(out);
+	if ((*out = mc_calloc(1, sizeof(**out))) == NULL)
+		return mc_error_set_oom();
+	return 0;
+}
+
+static void file_free(void *p)
+{
+	mc_file *f = p;
+	if (!f)
+		return;
+	mc_free(f->path);
+	mc_free(f->data);
+	mc_free(f);
+}
+
+static int add(mc_file_list *l, const char *path, const char *data,
+               size_t len, int error_flag)
+{
+	mc_file *f;
+	int error;
+
+	MC_ASSERT_ARG(l && path && (data || !len));
+	if ((f = mc_calloc(1, sizeof(*f))) == NULL ||
+	    (f->path = mc_strdup(path)) == NULL ||
+	    (f->data = mc_malloc(len + 1)) == NULL) {
+		file_free(f);
+		return mc_error_set_oom();
+	}
+	if (len)
+		memcpy(f->data, data, len);
+	f->data[len] = '\0';
+	f->len = len;
+	f->error = error_flag;
+	if ((error = mc_vec_push(&l->files, f)) < 0)
+		file_free(f);
+	return error;
+}
+
+int mc_file_list_add(mc_file_list *l, const char *path, const char *data,
+                     size_t len)
+{
+	return add(l, path, data, len, 0);
+}
+
+int mc_file_list_add_error(mc_file_list *l, const char *path, const char *why)
+{
+	MC_ASSERT_ARG(why);
+	return add(l, path, why, strlen(why), 1);
+}
+
+void mc_file_list_free(mc_file_list *l)
+{
+	if (!l)
+		return;
+	mc_vec_dispose_deep(&l->files, file_free);
+	mc_free(l);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A sub-folder is only worth a finding when it is named like a migration. */
+static int looks_like_migration(const char *name)
+{
+	static const char *const exts[] = { ".sql", ".js", ".cjs", ".mjs",
+		                            ".ts", ".go", ".java", ".kt" };
+	size_t n = strlen(name);
+	for (size_t i = 0; i < MC_ARRAY_SIZE(exts); i++) {
+		size_t e = strlen(exts[i]);
+		if (n > e && !strcmp(name + n - e, exts[i]))
+			return 1;
+	}
+	return 0;
+}
+
+static int read_entry(mc_file_list *l, const char *full, const char *rel,
+                      const char *name)
+{
+	mc_buf data = MC_BUF_INIT;
+	struct stat st;
+	char *why = NULL;
+	int error = 0;
+
+	if (stat(full, &st) < 0) {
+		if (errno == ELOOP)
+			why = mc_asprintf("symbolic link loop");
+		else if (errno == ENOENT)
+			why = mc_asprintf("dangling symbolic link");
+		else
+			why = mc_asprintf("%s", strerror(errno));
+	} else if (S_ISDIR(st.st_mode)) {
+		if (!looks_like_migration(name))
+			return 0; /* sub-folders are not ours to read */
+		why = mc_asprintf("is a directory, not a file");
+	} else if (!S_ISREG(st.st_mode)) {
+		why = mc_asprintf("not a regular file");
+	} else if ((unsigned long long)st.st_size > MC_MAX_MIGRATION_SIZE) {
+		why = mc_asprintf("file is too large (%lld bytes, limit %zu)",
+		                  (long long)st.st_size, MC_MAX_MIGRATION_SIZE);
+	} else if ((error = mc_buf_read_file(&data, full, MC_MAX_MIGRATION_SIZE)) < 0) {
+		const mc_error *e = mc_error_last();
+		if (error == MC_ENOMEM)
+			goto done;
+		/* mc_buf_read_file says "cannot open '<path>': <why>"; keep the why */
+		why = mc_asprintf("%s", e && e->message && strstr(e->message, "': ")
+		                                ? strstr(e->message, "': ") + 3
+		                                : (e ? e->message : "cannot read"));
+		mc_error_clear();
+		error = 0;
+	} else {
+		error = mc_file_list_add(l, rel, data.ptr ? data.ptr : "", data.size);
+		goto done;
+	}
+	if (!why) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	error = mc_file_list_add_error(l, rel, why);
+done:
+	mc_free(why);
+	mc_buf_dispose(&data);
+	return error;
+}
+
+int mc_file_list_read_dir(mc_file_list **out, const char *root, const char *dir)
+{
+	mc_file_list *l = NULL;
+	mc_buf full = MC_BUF_INIT, path = MC_BUF_INIT, rel = MC_BUF_INIT;
+	mc_vec names = MC_VEC_INIT;
+	DIR *d = NULL;
+	struct dirent *de;
+	struct stat st;
+	int error;
+
+	MC_ASSERT_ARG(out && root && dir);
+	*out = NULL;
+	if ((error = mc_buf_joinpath(&path, root, dir)) < 0)
+		goto done;
+	if (stat(path.ptr, &st) < 0) {
+		int e = errno;
+		if (e == ENOENT || e == ENOTDIR) {
+			mc_error_set(MC_ERROR_INPUT,
+			             "migrations folder '%s' does not exist", dir);
+			error = MC_ENOTFOUND;
+		} else
+			error = mc_error_set(MC_ERROR_INPUT,
+			                     "cannot read migrations folder '%s': %s",
+			                     dir, strerror(e));
+		goto done;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		error = mc_error_set(MC_ERROR_INPUT,
+		                     "migrations folder '%s' is not a directory", dir);
+		goto done;
+	}
+	if ((d = opendir(path.ptr)) == NULL) {
+		error = mc_error_set(MC_ERROR_INPUT,
+		                     "cannot read migrations folder '%s': %s", dir,
+		                     strerror(errno));
+		goto done;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *n;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((n = mc_strdup(de->d_name)) == NULL) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		if ((error = mc_vec_push(&names, n)) < 0) {
+			mc_free(n);
+			goto done;
+		}
+	}
+	mc_vec_sort(&names, cmp_str);
+	if ((error = mc_file_list_new(&l)) < 0)
+		goto done;
+	for (size_t i = 0; i < names.len; i++) {
+		const char *name = names.items[i];
+		if ((error = mc_buf_joinpath(&full, path.ptr, name)) < 0 ||
+		    (error = mc_buf_joinpath(&rel, dir, name)) < 0 ||
+		    (error = read_entry(l, full.ptr, rel.ptr, name)) < 0)
+			goto done;
+	}
+	*out = l;
+	l = NULL;
+done:
+	if (d)
+		closedir(d);
+	mc_vec_dispose_deep(&names, mc_free);
+	mc_file_list_free(l);
+	mc_buf_dispose(&full);
+	mc_buf_dispose(&path);
+	mc_buf_dispose(&rel);
+	return error;
+}

@@ -1,0 +1,481 @@
+/*
+ * postgres.c: splitting PostgreSQL scripts with libpg_query, the server's
+ * own parser.
+ *
+ * pg_query_split_with_parser() finds the statements and rejects syntax
+ * errors; pg_query_scan() gives the token stream (protobuf, decoded with
+ * libprotobuf-c), which places each statement on its first token (the
+ * parser's ranges start right after the previous ';', comments included)
+ * and decides the flags from keyword tokens, so words in comments, strings,
+ * dollar quotes and quoted identifiers never count.
+ *
+ * libpg_query allocates in a per-thread memory context and frees each
+ * call's memory in its pg_query_free_*() function; the top context lives
+ * until the thread exits (or pg_query_exit()), which is why we never call
+ * pg_query_exit() here: another caller on this thread may still parse.
+ */
+#include "migcheck/sql.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "sql_internal.h"
+#include "util/banned.h"
+
+typedef PgQuery__ScanToken tok_t;
+
+static int is_comment(const tok_t *t)
+{
+	return t->token == PG_QUERY__TOKEN__SQL_COMMENT ||
+	       t->token == PG_QUERY__TOKEN__C_COMMENT;
+}
+
+/* PostgreSQL 15's scanner: space [ \t\n\r\f] */
+static int pg_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/*
+ * @return the offset of the first byte after i that is neither whitespace
+ * nor inside a comment (n at the end), or (size_t)-1 when a block comment
+ * is not closed. Block comments nest in PostgreSQL.
+ */
+static size_t skip_space(const char *s, size_t i, size_t n)
+{
+	while (i < n) {
+		if (pg_space(s[i])) {
+			i++;
+		} else if (s[i] == '-' && i + 1 < n && s[i + 1] == '-') {
+			while (i < n && s[i] != '\n' && s[i] != '\r')
+				i++;
+		} else if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+			size_t depth = 1;
+
+			i += 2;
+			while (depth > 0) {
+				if (i + 1 >= n)
+					return (size_t)-1;
+				if (s[i] == '/' && s[i + 1] == '*') {
+					depth++;
+					i += 2;
+				} else if (s[i] == '*' && s[i + 1] == '/') {
+					depth--;
+					i += 2;
+				} else {
+					i++;
+				}
+			}
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+int mc_sql__is_blank_postgres(const char *sql, size_t len)
+{
+	return skip_space(sql, 0, len) == len;
+}
+
+/* @return the byte offset of the chars-th character (0-based) of s */
+static size_t char_to_byte(const char *s, size_t n, size_t chars)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			if (chars == 0)
+				return i;
+			chars--;
+		}
+	}
+	return n;
+}
+
+/* Significant tokens of one statement, for deciding its flags. */
+typedef struct {
+	tok_t **t;
+	size_t n;
+} stmt_toks;
+
+static int kind(const stmt_toks *st, size_t i)
+{
+	return i < st->n ? (int)st->t[i]->token : -1;
+}
+
+static int has(const stmt_toks *st, int token)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		if ((int)st->t[i]->token == token)
+			return 1;
+	return 0;
+}
+
+/* @return 1 when token a is directly followed by token b somewhere */
+static int has_pair(const stmt_toks *st, int a, int b)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < st->n; i++)
+		if ((int)st->t[i]->token == a && (int)st->t[i + 1]->token == b)
+			return 1;
+	return 0;
+}
+
+/* the first token after a parenthesized option list starting at i */
+static size_t skip_parens(const stmt_toks *st, size_t i)
+{
+	size_t depth = 0;
+
+	if (kind(st, i) != PG_QUERY__TOKEN__ASCII_40)
+		return i;
+	for (; i < st->n; i++) {
+		if (kind(st, i) == PG_QUERY__TOKEN__ASCII_40)
+			depth++;
+		else if (kind(st, i) == PG_QUERY__TOKEN__ASCII_41 && --depth == 0)
+			return i + 1;
+	}
+	return i;
+}
+
+/*
+ * The MC_STMT_* flags of a statement, from its keyword tokens (st excludes
+ * comments and the terminating ';'):
+ *
+ *   BEGIN, START TRANSACTION, COMMIT, END, ABORT, ROLLBACK (not ROLLBACK TO
+ *   a savepoint), PREPARE TRANSACTION          -> TRANSACTION_CONTROL
+ *   COMMIT PREPARED, ROLLBACK PREPARED         -> both flags
+ *   CREATE [UNIQUE] INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY,
+ *   REINDEX ... CONCURRENTLY, REINDEX DATABASE/SYSTEM, VACUUM,
+ *   CREATE/DROP DATABASE, CREATE/DROP TABLESPACE, ALTER SYSTEM,
+ *   ALTER DATABASE ... SET TABLESPACE, ALTER TABLE ... DETACH PARTITION ...
+ *   CONCURRENTLY, CLUSTER without a table      -> NO_TRANSACTION
+ *
+ * ALTER TYPE ... ADD VALUE runs in a transaction since PostgreSQL 12 and
+ * SAVEPOINT/RELEASE/ROLLBACK TO work inside the runner's transaction.
+ */
+static unsigned stmt_flags(const stmt_toks *st)
+{
+	int k0 = kind(st, 0), k1 = kind(st, 1), k2 = kind(st, 2);
+	size_t i;
+
+	switch (k0) {
+	case PG_QUERY__TOKEN__BEGIN_P:
+	case PG_QUERY__TOKEN__START:
+	case PG_QUERY__TOKEN__END_P:
+	case PG_QUERY__TOKEN__ABORT_P:
+		return MC_STMT_TRANSACTION_CONTROL;
+	case PG_QUERY__TOKEN__COMMIT:
+	case PG_QUERY__TOKEN__ROLLBACK:
+		if (k1 == PG_QUERY__TOKEN__PREPARED)
+			return MC_STMT_TRANSACTION_CONTROL | MC_STMT_NO_TRANSACTION;
+		if (k1 == PG_QUERY__TOKEN__TO ||
+		    ((k1 == PG_QUERY__TOKEN__WORK ||
+		      k1 == PG_QUERY__TOKEN__TRANSACTION) &&
+		     k2 == PG_QUERY__TOKEN__TO))
+			return 0;
+		return MC_STMT_TRANSACTION_CONTROL;
+	case PG_QUERY__TOKEN__PREPARE:
+		return k1 == PG_QUERY__TOKEN__TRANSACTION ? MC_STMT_TRANSACTION_CONTROL
+		                                          : 0;
+	case PG_QUERY__TOKEN__VACUUM:
+		return MC_STMT_NO_TRANSACTION;
+	case PG_QUERY__TOKEN__CREATE:
+		if (k1 == PG_QUERY__TOKEN__UNIQUE) {
+			k1 = k2;
+			k2 = kind(st, 3);
+		}
+		if (k1 == PG_QUERY__TOKEN__INDEX &&
+		    k2 == PG_QUERY__TOKEN__CONCURRENTLY)
+			return MC_STMT_NO_TRANSACTION;
+		if (k1 == PG_QUERY__TOKEN__DATABASE ||
+		    k1 == PG_QUERY__TOKEN__TABLESPACE)
+			return MC_STMT_NO_TRANSACTION;
+		return 0;
+	case PG_QUERY__TOKEN__DROP:
+		if ((k1 == PG_QUERY__TOKEN__INDEX &&
+		     k2 == PG_QUERY__TOKEN__CONCURRENTLY) ||
+		    k1 == PG_QUERY__TOKEN__DATABASE ||
+		    k1 == PG_QUERY__TOKEN__TABLESPACE)
+			return MC_STMT_NO_TRANSACTION;
+		return 0;
+	case PG_QUERY__TOKEN__REINDEX:
+		i = skip_parens(st, 1);
+		if (has(st, PG_QUERY__TOKEN__CONCURRENTLY) ||
+		    kind(st, i) == PG_QUERY__TOKEN__DATABASE ||
+		    kind(st, i) == PG_QUERY__TOKEN__SYSTEM_P)
+			return MC_STMT_NO_TRANSACTION;
+		return 0;
+	case PG_QUERY__TOKEN__ALTER:
+		if (k1 == PG_QUERY__TOKEN__SYSTEM_P)
+			return MC_STMT_NO_TRANSACTION;
+		if (k1 == PG_QUERY__TOKEN__DATABASE &&
+		    has_pair(st, PG_QUERY__TOKEN__SET, PG_QUERY__TOKEN__TABLESPACE))
+			return MC_STMT_NO_TRANSACTION;
+		if (k1 == PG_QUERY__TOKEN__TABLE &&
+		    has_pair(st, PG_QUERY__TOKEN__DETACH, PG_QUERY__TOKEN__PARTITION) &&
+		    has(st, PG_QUERY__TOKEN__CONCURRENTLY))
+			return MC_STMT_NO_TRANSACTION;
+		return 0;
+	case PG_QUERY__TOKEN__CLUSTER:
+		i = skip_parens(st, 1);
+		if (kind(st, i) == PG_QUERY__TOKEN__VERBOSE)
+			i++;
+		return i >= st->n ? MC_STMT_NO_TRANSACTION : 0;
+	default:
+		return 0;
+	}
+}
+
+static int is_copy_from_stdin(const stmt_toks *st)
+{
+	return kind(st, 0) == PG_QUERY__TOKEN__COPY &&
+	       has_pair(st, PG_QUERY__TOKEN__FROM, PG_QUERY__TOKEN__STDIN);
+}
+
+/*
+ * Scan text (NUL-terminated). @return 0 with *out set, MC_EPARSE when the
+ * scanner fails (message in *scan_error, caller frees with
+ * pg_query_free_scan_result) or MC_ENOMEM.
+ */
+static int scan(PgQuery__ScanResult **out, PgQueryScanResult *raw,
+                const char *text)
+{
+	*out = NULL;
+	*raw = pg_query_scan(text);
+	if (raw->error)
+		return MC_EPARSE;
+	*out = pg_query__scan_result__unpack(NULL, raw->pbuf.len,
+	                                     (const uint8_t *)raw->pbuf.data);
+	if (!*out)
+		return mc_error_set_oom();
+	return 0;
+}
+
+/*
+ * Before a syntax error at byte err_off: was there a COPY ... FROM STDIN,
+ * whose inline data the parser just choked on? @return its offset in
+ * text, or (size_t)-1.
+ */
+static size_t find_copy_stdin(char *text, size_t err_off)
+{
+	PgQueryScanResult raw;
+	PgQuery__ScanResult *toks = NULL;
+	char saved = text[err_off];
+	size_t i, found = (size_t)-1, stmt_start = 0;
+	int first = -1, prev = -1, copy_stdin = 0;
+
+	text[err_off] = '\0';
+	if (scan(&toks, &raw, text) < 0)
+		goto done;
+	for (i = 0; i < toks->n_tokens; i++) {
+		const tok_t *t = toks->tokens[i];
+
+		if (is_comment(t))
+			continue;
+		if (t->token == PG_QUERY__TOKEN__ASCII_59) {
+			if (copy_stdin)
+				found = stmt_start;
+			first = prev = -1;
+			copy_stdin = 0;
+			continue;
+		}
+		if (first == -1) {
+			first = (int)t->token;
+			stmt_start = (size_t)t->start;
+		}
+		if (first == PG_QUERY__TOKEN__COPY && prev == PG_QUERY__TOKEN__FROM &&
+		    t->token == PG_QUERY__TOKEN__STDIN)
+			copy_stdin = 1;
+		prev = (int)t->token;
+	}
+done:
+	text[err_off] = saved;
+	if (toks)
+		pg_query__scan_result__free_unpacked(toks, NULL);
+	pg_query_free_scan_result(raw);
+	return found;
+}
+
+static int syntax_error(mc_sql_error *err, char *text, size_t n,
+                        const PgQueryError *pgerr, size_t start,
+                        mc_sql__lines *lc)
+{
+	size_t off, copy_at;
+	unsigned line = 0;
+
+	if (pgerr->cursorpos <= 0)
+		return mc_sql__parse_error(err, 0, "%s", pgerr->message);
+	off = char_to_byte(text, n, (size_t)pgerr->cursorpos - 1);
+	/* "at end of input": the line of the last byte that is not space */
+	if (off >= n)
+		while (off > 0 && pg_space(text[off - 1]))
+			off--;
+	if ((copy_at = find_copy_stdin(text, off)) != (size_t)-1)
+		return mc_sql__parse_error(err, mc_sql__line_at(lc, start + copy_at),
+		                           "COPY FROM STDIN is not supported: its data is not SQL");
+	line = mc_sql__line_at(lc, start + off);
+	return mc_sql__parse_error(err, line, "%s", pgerr->message);
+}
+
+int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
+                           const char *sql, size_t len, size_t start,
+                           mc_sql__lines *lc)
+{
+	PgQuerySplitResult split;
+	PgQueryScanResult raw;
+	PgQuery__ScanResult *toks = NULL;
+	tok_t **sig = NULL; /* the tokens that are not comments, borrowed */
+	size_t n = len - start, ti = 0, nsig = 0, k;
+	char *text;
+	int i, error = 0;
+	int have_scan = 0;
+
+	if ((text = mc_strndup(sql + start, n)) == NULL)
+		return mc_error_set_oom();
+
+	split = pg_query_split_with_parser(text);
+	if (split.error) {
+		error = syntax_error(err, text, n, split.error, start, lc);
+		goto done;
+	}
+	if (split.n_stmts == 0)
+		goto done;
+
+	error = scan(&toks, &raw, text);
+	have_scan = 1;
+	if (error == MC_EPARSE) {
+		/* the parser accepted what its own scanner rejects: unlikely */
+		error = syntax_error(err, text, n, raw.error, start, lc);
+		goto done;
+	}
+	if (error < 0)
+		goto done;
+	if ((sig = mc_calloc(toks->n_tokens, sizeof(*sig))) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	for (k = 0; k < toks->n_tokens; k++)
+		if (!is_comment(toks->tokens[k]))
+			sig[nsig++] = toks->tokens[k];
+
+	/*
+	 * The parser's range of a statement starts right after the previous
+	 * ';' (comments included) and stops right before its own ';' (or at
+	 * the end of the text for the last one): [loc, end).
+	 */
+	for (i = 0; i < split.n_stmts; i++) {
+		size_t loc = (size_t)split.stmts[i]->stmt_location;
+		size_t end = loc + (size_t)split.stmts[i]->stmt_len;
+		size_t first, stmt_end, off;
+		stmt_toks st;
+
+		/* the ';' of empty statements before this one */
+		while (ti < nsig && (size_t)sig[ti]->start < loc)
+			ti++;
+		first = ti;
+		while (ti < nsig && (size_t)sig[ti]->start < end)
+			ti++;
+		if (ti == first)
+			continue;
+		st.t = sig + first;
+		st.n = ti - first;
+		off = (size_t)st.t[0]->start;
+		stmt_end = (size_t)st.t[st.n - 1]->end;
+		if (ti < nsig && sig[ti]->token == PG_QUERY__TOKEN__ASCII_59 &&
+		    (size_t)sig[ti]->start == end) {
+			stmt_end = (size_t)sig[ti]->end;
+			ti++;
+		}
+		if (is_copy_from_stdin(&st)) {
+			error = mc_sql__parse_error(
+				err, mc_sql__line_at(lc, start + off),
+				"COPY FROM STDIN is not supported: its data is not SQL");
+			goto done;
+		}
+		if ((error = mc_sql__push(out, start + off, stmt_end - off,
+		                          mc_sql__line_at(lc, start + off),
+		                          stmt_flags(&st))) < 0)
+			goto done;
+	}
+done:
+	mc_free(sig);
+	if (toks)
+		pg_query__scan_result__free_unpacked(toks, NULL);
+	if (have_scan)
+		pg_query_free_scan_result(raw);
+	pg_query_free_split_result(split);
+	mc_free(text);
+	return error;
+}
+
+/* significant tokens of a, NUL-terminated; falls back to bytes on failure */
+int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
+                                  const char *b, size_t blen)
+{
+	char *ta = NULL, *tb = NULL;
+	PgQueryScanResult ra, rb;
+	PgQuery__ScanResult *sa = NULL, *sb = NULL;
+	int have_a = 0, have_b = 0, error = 0, ea, eb;
+	size_t i = 0, j = 0;
+
+	if ((ta = mc_strndup(a, alen)) == NULL || (tb = mc_strndup(b, blen)) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	ea = scan(&sa, &ra, ta);
+	have_a = 1;
+	if (ea == MC_ENOMEM) {
+		error = ea;
+		goto done;
+	}
+	eb = scan(&sb, &rb, tb);
+	have_b = 1;
+	if (eb == MC_ENOMEM) {
+		error = eb;
+		goto done;
+	}
+	if (ea < 0 || eb < 0) {
+		/* text the scanner rejects (an unclosed quote): compare bytes */
+		*out = alen == blen && (alen == 0 || !memcmp(a, b, alen));
+		goto done;
+	}
+	for (;;) {
+		const tok_t *x, *y;
+
+		while (i < sa->n_tokens && is_comment(sa->tokens[i]))
+			i++;
+		while (j < sb->n_tokens && is_comment(sb->tokens[j]))
+			j++;
+		if (i == sa->n_tokens || j == sb->n_tokens)
+			break;
+		x = sa->tokens[i++];
+		y = sb->tokens[j++];
+		if (x->token != y->token || x->end - x->start != y->end - y->start ||
+		    memcmp(ta + x->start, tb + y->start, (size_t)(x->end - x->start))) {
+			*out = 0;
+			goto done;
+		}
+	}
+	*out = i == sa->n_tokens && j == sb->n_tokens;
+done:
+	if (sa)
+		pg_query__scan_result__free_unpacked(sa, NULL);
+	if (sb)
+		pg_query__scan_result__free_unpacked(sb, NULL);
+	if (have_a)
+		pg_query_free_scan_result(ra);
+	if (have_b)
+		pg_query_free_scan_result(rb);
+	mc_free(ta);
+	mc_free(tb);
+	return error;
+}
