@@ -85,7 +85,8 @@ static int down_state(struct run *run, const mc_migration *m)
 {
 	if (m->down && (m->down->flags & MC_SCRIPT_IRREVERSIBLE))
 		return DOWN_IRREVERSIBLE;
-	if (m->language && !m->down) {
+	if (m->language) {
+		/* code migrations revert through [runner] down */
 		if (run->be->can_revert && run->be->can_revert(run->be->ctx, m))
 			return DOWN_OK;
 		return DOWN_NONE;
