@@ -109,7 +109,8 @@ static const char *script_path(const mc_migration *m, mc_roundtrip_dir dir)
 static unsigned script_line(const mc_migration *m, mc_roundtrip_dir dir)
 {
 	const mc_script *s = dir == MC_ROUNDTRIP_UP ? m->up : m->down;
-	return s ? s->line : 0;
+	/* a code migration's up and down are functions, not a line */
+	return s && !m->language ? s->line : 0;
 }
 
 /* Report a down that cannot be round-tripped; 0 or < 0. */

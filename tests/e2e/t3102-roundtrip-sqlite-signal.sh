@@ -31,8 +31,10 @@ slow_migrations () {
 	git config -f .migcheck migrations.dialect sqlite &&
 	write_migration 001_a.up.sql 'CREATE TABLE a (id int);' &&
 	write_migration 001_a.down.sql 'DROP TABLE a;' &&
-	write_migration 002_slow.up.sql 'CREATE TABLE big AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000000) SELECT x FROM c;' &&
-	write_migration 002_slow.down.sql 'DROP TABLE big;' &&
+	for i in 2 3 4 5 6 7 8 9; do
+		write_migration 00${i}_slow.up.sql "CREATE TABLE big$i AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) SELECT x FROM c;" &&
+		write_migration 00${i}_slow.down.sql "DROP TABLE big$i;" || return 1
+	done &&
 	mkdir tmp
 }
 
