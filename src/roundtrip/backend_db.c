@@ -6,6 +6,7 @@
  * scratch database. Snapshots and their diff come from schema.h.
  */
 #include "migcheck/roundtrip.h"
+#include "roundtrip_internal.h"
 
 #include <string.h>
 #include <strings.h>
@@ -25,6 +26,7 @@ struct mc_roundtrip_db {
 	char *workdir;
 	char *runner_up;
 	char *runner_down;
+	char *runner_url;         /* scratch URL as a URI, for the runner */
 };
 
 static int connect_db(mc_roundtrip_db *r)
@@ -123,7 +125,7 @@ static int apply_runner(mc_roundtrip_db *r, const mc_migration *m,
 	vars.file = s ? s->path : NULL;
 	vars.name = m->name;
 	vars.version = m->version;
-	vars.url = mc_scratch_url(r->scratch);
+	vars.url = r->runner_url;
 	r->dirty = 1;
 	if ((error = mc_runner_run(&res, cmd, &vars, r->workdir)) < 0)
 		goto done;
@@ -265,6 +267,8 @@ int mc_roundtrip_db_new(mc_roundtrip_db **out, const mc_roundtrip_db_opts *opts)
 	    (error = dup_opt(&r->runner_up, opts->runner_up)) < 0 ||
 	    (error = dup_opt(&r->runner_down, opts->runner_down)) < 0 ||
 	    (error = mc_scratch_create(&r->scratch, opts->engine, &sopts)) < 0 ||
+	    (error = mc_roundtrip__runner_url(&r->runner_url,
+	                                      mc_scratch_url(r->scratch))) < 0 ||
 	    (error = connect_db(r)) < 0)
 		goto done;
 	*out = r;
@@ -283,5 +287,6 @@ void mc_roundtrip_db_free(mc_roundtrip_db *rdb)
 	mc_free(rdb->workdir);
 	mc_free(rdb->runner_up);
 	mc_free(rdb->runner_down);
+	mc_free(rdb->runner_url);
 	mc_free(rdb);
 }

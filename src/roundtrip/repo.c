@@ -115,6 +115,27 @@ static int discover(struct folder *f, const char *workdir, const char *dir,
 	return 0;
 }
 
+/* Remove the scratch database without losing the error that ended the run
+ * (removing it may fail too, e.g. when the server died). */
+static void free_keeping_error(mc_roundtrip_db *rdb, int error)
+{
+	const mc_error *e = mc_error_last();
+	char *msg = NULL;
+	int klass = 0;
+
+	if (!rdb)
+		return;
+	if (error < 0 && e) {
+		msg = strdup(e->message);
+		klass = e->klass;
+	}
+	mc_roundtrip_db_free(rdb);
+	if (msg) {
+		mc_error_set(klass, "%s", msg);
+		free(msg);
+	}
+}
+
 int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
                       const mc_roundtrip_repo_opts *opts,
                       mc_roundtrip_stats *stats)
@@ -227,7 +248,7 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	if (stats)
 		*stats = sum;
 done:
-	mc_roundtrip_db_free(rdb);
+	free_keeping_error(rdb, error);
 	for (d = 0; d < nfolders; d++)
 		folder_dispose(&folders[d]);
 	mc_free(folders);

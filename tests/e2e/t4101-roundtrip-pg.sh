@@ -191,10 +191,15 @@ $$;
 -- +goose Down
 DROP TABLE items;' &&
 	expect_code 1 "$MIGCHECK" roundtrip >out &&
-	expect_equal out 'db/migrations/20240101000000_audit.sql:12: error: down does not restore the schema from before up [down-not-inverse]
+	expect_equal out 'db/migrations/20240101000000_audit.sql:13: error: down does not restore the schema from before up [down-not-inverse]
     function public.touch(): unexpected
 db/migrations/20240101000000_audit.sql:4: error: up fails after down: function "touch" already exists with same argument types [up-not-repeatable]
     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+    	NEW.touched := now();
+    	RETURN NEW;
+    END;
+    $$;
 note: 1 migration round-tripped on a scratch postgres database (step mode)
 roundtrip: 2 errors, 0 warnings'
 }
