@@ -35,7 +35,8 @@ parallel () {
 	project clean &&
 	project broken &&
 	# same table names in both: only separate databases keep them apart
-	write_migration broken/db/migrations/008_t8.down.sql 'SELECT 1;' &&
+	write_migration broken/db/migrations/008_t8.down.sql 'SELECT 1;' ||
+		return 1
 	run_bg clean &
 	p1=$!
 	run_bg broken &

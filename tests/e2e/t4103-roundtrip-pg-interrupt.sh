@@ -77,7 +77,7 @@ server_dies () {
 	setup "$DYING_PG" &&
 	spawn "$MIGCHECK" roundtrip >out 2>err &&
 	wait_for_sleep "$spawned" "$DYING_PG" &&
-	as_pg "$DYING_BINDIR/pg_ctl" -D "$pgdir/data" -m immediate -w stop >/dev/null
+	(cd / && as_pg "$DYING_BINDIR/pg_ctl" -D "$pgdir/data" -m immediate -w stop >/dev/null)
 	expect_code 3 wait "$spawned"
 	rc=$?
 	"$MIGCHECK_SRC/tests/pgserver.sh" stop "$pgdir"
