@@ -123,7 +123,7 @@ int mc_roundtrip__runner_url(char **out, const char *url)
 	mc_buf b = MC_BUF_INIT;
 	const char *user, *pass, *host, *port, *db;
 	size_t n = 0, i;
-	int error, first = 1;
+	int error, first = 1, tcp;
 
 	*out = NULL;
 	if (!url)
@@ -159,7 +159,10 @@ int mc_roundtrip__runner_url(char **out, const char *url)
 	}
 	if (!error && host && host[0] != '/')
 		error = put_encoded(&b, host, "-._~");
-	if (!error && port)
+	/* "postgresql://u@:5432/db" is not a valid URL for node: without a
+	 * network host the port goes into the query, next to ?host=/dir */
+	tcp = host && host[0] != '/';
+	if (!error && port && tcp)
 		error = mc_buf_printf(&b, ":%s", port);
 	if (!error)
 		error = mc_buf_putc(&b, '/');
@@ -168,7 +171,7 @@ int mc_roundtrip__runner_url(char **out, const char *url)
 	for (i = 0; i < n && !error; i++) {
 		const char *k = kv[i].key;
 		if (!strcmp(k, "user") || !strcmp(k, "password") ||
-		    !strcmp(k, "port") || !strcmp(k, "dbname") ||
+		    (!strcmp(k, "port") && tcp) || !strcmp(k, "dbname") ||
 		    (!strcmp(k, "host") && kv[i].value[0] != '/'))
 			continue;
 		if ((error = mc_buf_putc(&b, first ? '?' : '&')) < 0 ||

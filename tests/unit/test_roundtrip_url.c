@@ -31,7 +31,7 @@ static void roundtrip_url__uris_pass_unchanged(void **state MC_UNUSED)
 static void roundtrip_url__conninfo_with_socket(void **state MC_UNUSED)
 {
 	expect_url("host='/tmp/pg dir' port=5432 user=postgres dbname=postgres dbname=migcheck_scratch_1",
-	           "postgresql://postgres@:5432/migcheck_scratch_1?host=/tmp/pg%20dir");
+	           "postgresql://postgres@/migcheck_scratch_1?host=/tmp/pg%20dir&port=5432");
 }
 
 static void roundtrip_url__conninfo_with_tcp_and_quotes(void **state MC_UNUSED)
