@@ -24,10 +24,11 @@ project () {
 # run_bg NAME: roundtrip in NAME/, recording pid, output and exit status.
 run_bg () {
 	(
-		cd "$1" &&
+		cd "$1" || exit 1
+		rc=0
 		sh -c 'echo $$ >../'"$1"'.pid && exec "$0" roundtrip' "$MIGCHECK" \
-			>"../$1.out" 2>"../$1.err"
-		echo $? >"../$1.rc"
+			>"../$1.out" 2>"../$1.err" || rc=$?
+		echo $rc >"../$1.rc"
 	)
 }
 
