@@ -78,6 +78,8 @@ def block(binary, cmd):
         return "Planned: not in this build yet."
     usage, desc, opts, trailer = parse(r.stdout)
     out = [".nf"] + [roff(u) for u in usage] + [".fi"]
+    if any(desc):
+        out += [".PP", roff(" ".join(d for d in desc if d))]
     mine = [(h, d) for h, d in opts
             if not (set(re.findall(r"--[a-z-]+", h)) & COMMON)]
     for head, d in mine:

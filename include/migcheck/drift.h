@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include "common.h"
 #include "buf.h"
+#include "config.h"
 #include "migration.h"
 #include "report.h"
 #include "vec.h"
@@ -107,13 +108,6 @@ MC_NODISCARD int mc_drift_history_compare(mc_vec *replay, mc_report *report,
                                           unsigned flags);
 
 /**
- * Copy url with any password replaced by "****" (URL user:pass@ and
- * conninfo password=...).
- * @param[out] out replaced
- */
-MC_NODISCARD int mc_drift_url_mask(mc_buf *out, const char *url);
-
-/**
  * @return 1 when url (a postgres URL or conninfo; PGHOST and PGSSLMODE
  * as fallbacks) reaches a host other than a unix socket or loopback
  * without sslmode verify-full or verify-ca; 0 otherwise.
@@ -126,5 +120,69 @@ int mc_drift_url_insecure(const char *url);
  */
 int mc_drift_ignore_match(const char *pattern, const char *kind,
                           const char *name);
+
+/* --- loading the repository's migrations -------------------------------- */
+
+/** Every configured folder's migrations, merged in version order. */
+typedef struct {
+	mc_vec lists;           /* of mc_migration_list*, owned */
+	mc_migration_list all;  /* items borrowed from lists, sorted by version */
+} mc_drift_migrations;
+
+#define MC_DRIFT_MIGRATIONS_INIT { MC_VEC_INIT, { MC_VEC_INIT, MC_FORMAT_AUTO, NULL } }
+
+/**
+ * Read the folders of migrations.dir (found under workdir when none is
+ * configured) with the configured format and dialect. Discovery problems
+ * are check's business and are not reported here.
+ * @param[out] out dispose with mc_drift_migrations_dispose (also on error)
+ * @return 0; MC_ENOTFOUND (MC_ERROR_CONFIG) when no folder is configured
+ *   or found, or a configured one does not exist; MC_ENOMEM; MC_ERROR
+ */
+MC_NODISCARD int mc_drift_migrations_load(mc_drift_migrations *out,
+                                          const mc_config *config,
+                                          const char *workdir);
+void mc_drift_migrations_dispose(mc_drift_migrations *m);
+
+/* --- the whole drift run ------------------------------------------------- */
+
+enum {
+	MC_DRIFT_WITH_PRIVILEGES = (1 << 1), /* compare owners and grants */
+	MC_DRIFT_HISTORY_ONLY = (1 << 2),    /* skip schema drift */
+	MC_DRIFT_SUGGEST_SQL = (1 << 3),     /* fill sql_out with suggestions */
+	MC_DRIFT_STRICT_COLUMN_ORDER = (1 << 4),
+	MC_DRIFT_PRINT_SNAPSHOT = (1 << 5)   /* only: target's snapshot text to sql_out */
+};
+
+typedef struct {
+	const char *url;            /* the target, password included */
+	const char *scratch_url;    /* server for scratch databases, or NULL */
+	const char *workdir;        /* repository work tree (runner cwd) */
+	const mc_config *config;    /* migrations.table, drift.ignore, runner.up */
+	const char *const *schemas; /* --schema: NULL-terminated, or NULL = all */
+	unsigned flags;             /* MC_DRIFT_* */
+	unsigned statement_timeout_ms; /* 0: default (30 s) */
+	unsigned lock_timeout_ms;      /* 0: default (5 s) */
+} mc_drift_opts;
+
+/**
+ * Drift of a live database against migrations: history findings, then
+ * (unless MC_DRIFT_HISTORY_ONLY) the applied migrations replayed on a
+ * scratch database of the same engine and both schemas compared:
+ * drift-missing, drift-unexpected, drift-changed, version-mismatch,
+ * insecure-connection, up-failed (a migration the target applied fails
+ * on the scratch database). The target is only read, inside one
+ * read-only transaction.
+ * @param sql_out with MC_DRIFT_SUGGEST_SQL: receives suggested SQL
+ *   (statements with comments); with MC_DRIFT_PRINT_SNAPSHOT: the
+ *   target's canonical snapshot (and nothing else is done); may be NULL
+ *   otherwise
+ * @return 0 (findings or not); MC_ENOTFOUND when the target has no
+ *   tracking table; MC_ERROR with MC_ERROR_DB (cannot connect, query
+ *   failed), MC_EINTR, MC_ENOMEM
+ */
+MC_NODISCARD int mc_drift_run(mc_report *report, mc_buf *sql_out,
+                              const mc_drift_migrations *migrations,
+                              const mc_drift_opts *opts);
 
 #endif

@@ -3,11 +3,13 @@
  * folder(s), their format and dialect, the deploy ref and the model files,
  * and write .migcheck (git-config syntax, a comment above every key).
  *
- * Detection reads the file system only (one walk, depth <= 6, skipping dot
- * folders and dependency/build folders); git refs come from src/git
- * (mc_repo_default_deploy_ref). The text written is loaded back through
- * the config loader before it replaces anything, so init never writes a
- * .migcheck that migcheck itself would refuse.
+ * Folders come from mc_migration_find_dirs, as 'list' finds them without
+ * configuration, and are read and parsed by the migration module (format,
+ * downs, SQL for dialect hints); one more walk of the work tree (depth <= 6,
+ * skipping dot and dependency/build folders) finds model files and SQLite
+ * databases. Git refs come from src/git (mc_repo_default_deploy_ref). The text
+ * written is loaded back through the config loader before it replaces anything,
+ * so init never writes a .migcheck that migcheck itself would refuse.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -30,7 +32,6 @@
 #define CONFIG_FILE ".migcheck"
 #define MAX_DEPTH   6
 #define MAX_HEAD    ((size_t)64 * 1024) /* bytes of a .sql file looked at */
-#define MAX_READS   5000                /* .sql files read per run */
 #define MAX_MODELS  10
 
 static const char usage[] =
@@ -47,42 +48,37 @@ static const char help[] =
         "                        golang-migrate, dbmate, goose, sql-migrate, flyway,\n"
         "                        popx, plain or sequelize; skips format detection\n";
 
-/* Same order as mc_format. */
-static const char *const format_names[] = {
-	"auto",   "golang-migrate", "dbmate", "goose",    "sql-migrate",
-	"flyway", "popx",           "plain",  "sequelize"
-};
-#define NFORMATS (sizeof(format_names) / sizeof(format_names[0]))
-
-/* What the walk learnt about one folder. */
-struct dirinfo {
-	char *rel;                /* repo-relative, "." for the root */
-	unsigned votes[NFORMATS]; /* files that look like each format */
-	unsigned migrations;      /* files that are migrations of any format */
-	unsigned downs;           /* of which down scripts/sections */
+/* What init learnt about one migrations folder. */
+struct folder {
+	char *rel;          /* repo-relative */
+	mc_format format;   /* detected (or --migration-format) */
+	unsigned files;     /* files in it */
+	unsigned versioned; /* versioned migrations */
+	unsigned downs;     /* of which have a down (code: assumed) */
 	unsigned sqlite_hits, pg_hits;
+	int keep;
 };
 
 struct detect {
 	const char *wd;      /* work tree, with trailing '/' */
-	mc_vec dirs;         /* struct dirinfo* */
+	mc_vec folders;      /* struct folder*: the chosen ones */
 	mc_vec model_dirs;   /* char*: folders named models/entities */
 	mc_vec model_globs;  /* char*: "**" patterns for model file names */
 	mc_vec sqlite_files; /* char*: *.db, *.sqlite, *.sqlite3 files */
 	unsigned reads;
 };
 
-static void dirinfo_free(void *p)
+static void folder_free(void *p)
 {
-	struct dirinfo *d = p;
-	if (d)
-		mc_free(d->rel);
-	mc_free(d);
+	struct folder *f = p;
+	if (f)
+		mc_free(f->rel);
+	mc_free(f);
 }
 
 static void detect_dispose(struct detect *d)
 {
-	mc_vec_dispose_deep(&d->dirs, dirinfo_free);
+	mc_vec_dispose_deep(&d->folders, folder_free);
 	mc_vec_dispose_deep(&d->model_dirs, mc_free);
 	mc_vec_dispose_deep(&d->model_globs, mc_free);
 	mc_vec_dispose_deep(&d->sqlite_files, mc_free);
@@ -92,14 +88,6 @@ static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && !strcasecmp(s + n - m, suffix);
-}
-
-static size_t leading_digits(const char *s)
-{
-	size_t n = 0;
-	while (isdigit((unsigned char)s[n]))
-		n++;
-	return n;
 }
 
 static int vec_has(const mc_vec *v, const char *s)
@@ -120,49 +108,6 @@ static int push_copy(mc_vec *v, const char *s)
 		return mc_error_set_oom();
 	}
 	return 0;
-}
-
-static int dirinfo_get(struct dirinfo **out, struct detect *d, const char *rel)
-{
-	struct dirinfo *di;
-
-	for (size_t i = 0; i < d->dirs.len; i++) {
-		di = d->dirs.items[i];
-		if (!strcmp(di->rel, rel)) {
-			*out = di;
-			return 0;
-		}
-	}
-	if ((di = mc_calloc(1, sizeof(*di))) == NULL ||
-	    (di->rel = mc_strdup(rel)) == NULL ||
-	    mc_vec_push(&d->dirs, di) < 0) {
-		dirinfo_free(di);
-		return mc_error_set_oom();
-	}
-	*out = di;
-	return 0;
-}
-
-/* Read up to MAX_HEAD bytes of a file, lowercased, NUL-terminated. */
-static char *read_head(struct detect *d, const char *path)
-{
-	FILE *f;
-	char *buf;
-	size_t n;
-
-	if (d->reads >= MAX_READS || (f = fopen(path, "rb")) == NULL)
-		return NULL;
-	d->reads++;
-	if ((buf = mc_malloc(MAX_HEAD + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	n = fread(buf, 1, MAX_HEAD, f);
-	fclose(f);
-	buf[n] = '\0';
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (char)tolower((unsigned char)buf[i]);
-	return buf;
 }
 
 static unsigned count_any(const char *text, const char *const *words, size_t n)
@@ -188,115 +133,11 @@ static const char *const pg_words[] = { "serial",
 	                                "bytea",
 	                                "::" };
 
-/* The popx dialect segment: "1_x.postgres.up.sql". */
-static int popx_segment(const char *name, const char *suffix)
+/* Note SQLite databases and model files by name, wherever they are. */
+static int classify_file(struct detect *d, const char *rel, const char *name)
 {
-	static const char *const segs[] = { ".postgres",  ".sqlite3",
-		                            ".sqlite",    ".mysql",
-		                            ".cockroach", ".autocommit" };
-	size_t n = strlen(name) - strlen(suffix);
-	for (size_t i = 0; i < MC_ARRAY_SIZE(segs); i++) {
-		size_t m = strlen(segs[i]);
-		if (n > m && !strncasecmp(name + n - m, segs[i], m))
-			return 1;
-	}
-	return 0;
-}
-
-static int classify_sql(struct detect *d,
-                        struct dirinfo **di,
-                        const char *rel,
-                        const char *name,
-                        const char *path)
-{
-	size_t digits = leading_digits(name);
-	int fmt = 0, down = 0, error;
-	char *head = NULL;
-
-	if ((name[0] == 'V' || name[0] == 'U' || name[0] == 'B') &&
-	    isdigit((unsigned char)name[1]) && strstr(name, "__")) {
-		fmt = MC_FORMAT_FLYWAY;
-		down = name[0] == 'U';
-	} else if (!strncmp(name, "R__", 3)) {
-		fmt = MC_FORMAT_FLYWAY;
-	} else if (digits && ends_with(name, ".up.sql")) {
-		fmt = popx_segment(name, ".up.sql") ? MC_FORMAT_POPX
-		                                    : MC_FORMAT_GOLANG_MIGRATE;
-	} else if (digits && ends_with(name, ".down.sql")) {
-		/* golang-migrate, popx or plain: the up files decide */
-		down = 1;
-	}
-	head = read_head(d, path);
-	if (head && !fmt && !down) {
-		if (strstr(head, "+goose up"))
-			fmt = MC_FORMAT_GOOSE;
-		else if (strstr(head, "+migrate up"))
-			fmt = MC_FORMAT_SQL_MIGRATE;
-		else if (strstr(head, "migrate:up"))
-			fmt = MC_FORMAT_DBMATE;
-		else if (digits && name[digits] == '_')
-			fmt = MC_FORMAT_PLAIN;
-		if (fmt && fmt != MC_FORMAT_PLAIN)
-			down = strstr(head, "+goose down") ||
-			       strstr(head, "+migrate down") ||
-			       strstr(head, "migrate:down");
-	}
-	if (!fmt && !down) {
-		mc_free(head);
-		return 0;
-	}
-	if ((error = dirinfo_get(di, d, rel)) < 0) {
-		mc_free(head);
-		return error;
-	}
-	if (fmt) {
-		(*di)->votes[fmt]++;
-		(*di)->migrations++;
-	}
-	if (down)
-		(*di)->downs++;
-	if (head) {
-		(*di)->sqlite_hits += count_any(head, sqlite_words,
-		                                MC_ARRAY_SIZE(sqlite_words));
-		(*di)->pg_hits +=
-		        count_any(head, pg_words, MC_ARRAY_SIZE(pg_words));
-	}
-	mc_free(head);
-	return 0;
-}
-
-static int classify_file(struct detect *d,
-                         const char *rel,
-                         const char *name,
-                         const char *path)
-{
-	struct dirinfo *di = NULL;
-	size_t digits = leading_digits(name);
 	int error;
 
-	if (ends_with(name, ".sql"))
-		return classify_sql(d, &di, rel, name, path);
-	if (digits == 14 && name[14] == '-' &&
-	    (ends_with(name, ".js") || ends_with(name, ".cjs"))) {
-		if ((error = dirinfo_get(&di, d, rel)) < 0)
-			return error;
-		di->votes[MC_FORMAT_SEQUELIZE]++;
-		di->migrations++;
-		di->downs++; /* a sequelize migration exports up and down */
-		return 0;
-	}
-	if (digits && name[digits] == '_' && ends_with(name, ".go")) {
-		char *head = read_head(d, path);
-		int goose = head && strstr(head, "goose");
-		mc_free(head);
-		if (!goose)
-			return 0;
-		if ((error = dirinfo_get(&di, d, rel)) < 0)
-			return error;
-		di->votes[MC_FORMAT_GOOSE]++;
-		di->migrations++;
-		return 0;
-	}
 	if (ends_with(name, ".db") || ends_with(name, ".sqlite") ||
 	    ends_with(name, ".sqlite3")) {
 		char *p = mc_asprintf("%s%s%s", strcmp(rel, ".") ? rel : "",
@@ -393,7 +234,7 @@ static int walk(struct detect *d, const char *rel, int depth)
 			if (!error && depth < MAX_DEPTH)
 				error = walk(d, child, depth + 1);
 		} else if (S_ISREG(st.st_mode)) {
-			error = classify_file(d, rel, de->d_name, full);
+			error = classify_file(d, rel, de->d_name);
 		}
 	}
 	closedir(dir);
@@ -403,35 +244,74 @@ static int walk(struct detect *d, const char *rel, int depth)
 	return error;
 }
 
-static int strong_format(int f)
+/* Loose numbered files count as migrations only in a folder named so. */
+static int named_for_migrations(const char *rel)
 {
-	return f != MC_FORMAT_PLAIN && f != MC_FORMAT_SEQUELIZE &&
-	       f != MC_FORMAT_AUTO;
-}
-
-static int best_format(const struct dirinfo *di)
-{
-	int best = 0;
-	for (size_t f = 1; f < NFORMATS; f++)
-		if (di->votes[f] > di->votes[best])
-			best = (int)f;
-	return di->votes[best] ? best : 0;
-}
-
-/* A folder holds migrations when a format is clear, or named for them. */
-static int is_migrations_dir(const struct dirinfo *di)
-{
-	int f = best_format(di);
-	const char *base = strrchr(di->rel, '/');
-	base = base ? base + 1 : di->rel;
-	if (!f)
-		return 0;
-	if (strong_format(f))
-		return 1;
-	for (const char *p = di->rel; *p; p++)
+	const char *base = strrchr(rel, '/');
+	base = base ? base + 1 : rel;
+	for (const char *p = rel; *p; p++)
 		if (!strncasecmp(p, "migrat", 6))
 			return 1;
-	return !strcasecmp(base, "sql");
+	return !strcasecmp(base, "sql") || !strcasecmp(base, "schema");
+}
+
+/*
+ * Read a folder through the migration module: its format (unless forced),
+ * how many versioned migrations have a down, and dialect hints in its SQL.
+ */
+static int folder_examine(struct folder *f, const char *wd, mc_format forced)
+{
+	mc_file_list *files = NULL;
+	mc_migration_list *list = NULL;
+	char *low = NULL;
+	int error;
+
+	if ((error = mc_file_list_read_dir(&files, wd, f->rel)) < 0) {
+		if (error == MC_ENOTFOUND) {
+			mc_error_clear();
+			error = 0;
+		}
+		goto done;
+	}
+	f->files = (unsigned)files->files.len;
+	for (size_t i = 0; i < files->files.len; i++) {
+		const mc_file *file = files->files.items[i];
+		size_t n = file->len < MAX_HEAD ? file->len : MAX_HEAD;
+		if (file->error || !ends_with(file->path, ".sql"))
+			continue;
+		if ((low = mc_malloc(n + 1)) == NULL) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		for (size_t j = 0; j < n; j++)
+			low[j] = file->data[j]
+			                 ? (char)tolower(
+			                           (unsigned char)file->data[j])
+			                 : ' ';
+		low[n] = '\0';
+		f->sqlite_hits += count_any(low, sqlite_words,
+		                            MC_ARRAY_SIZE(sqlite_words));
+		f->pg_hits += count_any(low, pg_words, MC_ARRAY_SIZE(pg_words));
+		mc_free(low);
+		low = NULL;
+	}
+	f->format = forced != MC_FORMAT_AUTO ? forced : mc_format_detect(files);
+	if ((error = mc_migration_list_parse(&list, files, f->rel, f->format,
+	                                     MC_DIALECT_UNKNOWN, NULL)) < 0)
+		goto done;
+	for (size_t i = 0; i < mc_migration_list_count(list); i++) {
+		const mc_migration *m = mc_migration_list_get(list, i);
+		if (m->kind != MC_MIGRATION_VERSIONED)
+			continue;
+		f->versioned++;
+		if (m->down || m->language)
+			f->downs++;
+	}
+done:
+	mc_free(low);
+	mc_migration_list_free(list);
+	mc_file_list_free(files);
+	return error;
 }
 
 /* Folders of tests and examples hold migrations that are not the project's. */
@@ -452,6 +332,13 @@ static int testish(const char *rel)
 			p++;
 	}
 	return 0;
+}
+
+static int cmp_folder(const void *a, const void *b)
+{
+	const struct folder *x = *(const struct folder *const *)a;
+	const struct folder *y = *(const struct folder *const *)b;
+	return strcmp(x->rel, y->rel);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -499,8 +386,7 @@ static int file_mentions(const char *wd,
 }
 
 /* Decide the dialect, saying on what grounds in why. */
-static mc_dialect
-guess_dialect(const struct detect *d, const mc_vec *dirs, mc_buf *why)
+static mc_dialect guess_dialect(const struct detect *d, mc_buf *why)
 {
 	static const char *const pkg_sqlite[] = { "\"sqlite3\"",
 		                                  "\"better-sqlite3\"",
@@ -540,12 +426,10 @@ guess_dialect(const struct detect *d, const mc_vec *dirs, mc_buf *why)
 	mc_dialect result = MC_DIALECT_POSTGRES;
 	int rc;
 
-	for (size_t i = 0; i < d->dirs.len; i++) {
-		const struct dirinfo *di = d->dirs.items[i];
-		if (vec_has(dirs, di->rel)) {
-			sq += di->sqlite_hits;
-			pg += di->pg_hits;
-		}
+	for (size_t i = 0; i < d->folders.len; i++) {
+		const struct folder *f = d->folders.items[i];
+		sq += f->sqlite_hits;
+		pg += f->pg_hits;
 	}
 	if (sq != pg) {
 		result = sq > pg ? MC_DIALECT_SQLITE : MC_DIALECT_POSTGRES;
@@ -610,7 +494,7 @@ put_key(mc_buf *b, const char *comment, const char *key, const char *value)
 
 struct plan {
 	mc_vec dirs; /* char*, borrowed from detect or options */
-	int format;  /* mc_format */
+	mc_format format;
 	mc_dialect dialect;
 	int require_down;
 	const char *deploy_ref;
@@ -642,7 +526,7 @@ static int compose(mc_buf *b, const struct plan *p)
 		           : NULL,
 		    "dir", p->dirs.items[i]);
 	KEY("golang-migrate | dbmate | goose | sql-migrate | flyway | popx | plain | sequelize | auto",
-	    "format", format_names[p->format]);
+	    "format", mc_format_name(p->format));
 	KEY("postgres | sqlite: how the SQL is parsed and which scratch database replays it",
 	    "dialect", mc_dialect_name(p->dialect));
 	KEY(p->require_down
@@ -786,6 +670,7 @@ int cmd_init(int argc, char **argv)
 	};
 	const char *shortopts = "+n" MC_COMMON_SHORTOPTS;
 	struct detect d = { 0 };
+	mc_vec found = MC_VEC_INIT, all = MC_VEC_INIT;
 	struct plan p = { 0 };
 	mc_config *opt = NULL; /* options, validated like .migcheck */
 	mc_buf target = MC_BUF_INIT, text = MC_BUF_INIT, ref = MC_BUF_INIT,
@@ -862,7 +747,7 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	}
 
-	/* folders */
+	/* folders: as given, or where 'list' would look without a .migcheck */
 	if (opt->dirs.len) {
 		for (size_t i = 0; i < opt->dirs.len; i++) {
 			mc_buf dp = MC_BUF_INIT;
@@ -878,79 +763,109 @@ int cmd_init(int argc, char **argv)
 				        (const char *)opt->dirs.items[i]);
 				goto out;
 			}
-			if (mc_vec_push(&p.dirs, opt->dirs.items[i]) < 0) {
+			if (push_copy(&found, opt->dirs.items[i]) < 0) {
 				rc = cli_error_last();
 				goto out;
 			}
 		}
-	} else {
-		int real = 0;
-		for (size_t i = 0; i < d.dirs.len; i++) {
-			struct dirinfo *di = d.dirs.items[i];
-			if (is_migrations_dir(di) && !testish(di->rel))
-				real = 1;
+	} else if (mc_migration_find_dirs(&found, d.wd) < 0) {
+		rc = cli_error_last();
+		goto out;
+	}
+	for (size_t i = 0; i < found.len; i++) {
+		struct folder *f = mc_calloc(1, sizeof(*f));
+		if (!f || mc_vec_push(&all, f) < 0) {
+			mc_free(f);
+			rc = cli_error(MC_EXIT_ENV, "out of memory");
+			goto out;
 		}
-		for (size_t i = 0; i < d.dirs.len; i++) {
-			struct dirinfo *di = d.dirs.items[i];
-			if (!is_migrations_dir(di))
-				continue;
-			if (real && testish(di->rel)) {
-				note("skipped '%s': test or example migrations",
-				     di->rel);
-				continue;
-			}
-			if (mc_vec_push(&p.dirs, di->rel) < 0) {
-				rc = cli_error_last();
-				goto out;
-			}
-		}
-		if (p.dirs.len == 0) {
-			rc = cli_error(
-			        MC_EXIT_USAGE,
-			        "no migrations folder found in the work tree; name it with 'migcheck init --dir <dir>'");
+		f->rel = found.items[i]; /* moved */
+		found.items[i] = NULL;
+		if (folder_examine(f, d.wd,
+		                   format_set ? opt->format : MC_FORMAT_AUTO) <
+		    0) {
+			rc = cli_error_last();
 			goto out;
 		}
 	}
-	mc_vec_sort(&p.dirs, cmp_str);
+	{
+		int real = 0;
+		for (size_t i = 0; i < all.len; i++) {
+			struct folder *f = all.items[i];
+			f->keep = opt->dirs.len ||
+			          f->format == MC_FORMAT_AUTO ||
+			          !(f->format == MC_FORMAT_PLAIN ||
+			            f->format == MC_FORMAT_SEQUELIZE) ||
+			          named_for_migrations(f->rel);
+			if (!f->keep)
+				note("skipped '%s': numbered files outside a folder named for migrations",
+				     f->rel);
+			else if (!testish(f->rel))
+				real = 1;
+		}
+		for (size_t i = 0; i < all.len; i++) {
+			struct folder *f = all.items[i];
+			if (f->keep && real && !opt->dirs.len &&
+			    testish(f->rel)) {
+				note("skipped '%s': test or example migrations",
+				     f->rel);
+				f->keep = 0;
+			}
+			if (!f->keep)
+				continue;
+			if (mc_vec_push(&d.folders, f) < 0) {
+				rc = cli_error_last();
+				goto out;
+			}
+			all.items[i] = NULL; /* moved */
+		}
+	}
+	if (d.folders.len == 0) {
+		rc = cli_error(
+		        MC_EXIT_USAGE,
+		        "no migrations folder found in the work tree; name it with 'migcheck init --dir <dir>'");
+		goto out;
+	}
+	mc_vec_sort(&d.folders, cmp_folder);
 
 	/* format, and whether any down scripts exist */
 	{
-		unsigned migrations = 0, downs = 0;
-		p.format = -1;
-		for (size_t i = 0; i < d.dirs.len; i++) {
-			struct dirinfo *di = d.dirs.items[i];
-			int f;
-			if (!vec_has(&p.dirs, di->rel))
-				continue;
-			f = best_format(di);
-			migrations += di->migrations;
-			downs += di->downs;
-			if (p.format == -1 || p.format == f)
-				p.format = f;
-			else
-				p.format = MC_FORMAT_AUTO;
-		}
-		if (p.format < 0)
-			p.format = MC_FORMAT_AUTO;
-		if (format_set)
-			p.format = (int)opt->format;
-		p.require_down = !(migrations > 0 && downs == 0);
-		for (size_t i = 0; i < p.dirs.len; i++) {
-			unsigned n = 0;
-			for (size_t j = 0; j < d.dirs.len; j++) {
-				struct dirinfo *di = d.dirs.items[j];
-				if (!strcmp(di->rel, p.dirs.items[i]))
-					n = di->migrations;
+		unsigned versioned = 0, downs = 0;
+		int mixed = 0;
+		p.format = MC_FORMAT_AUTO;
+		for (size_t i = 0; i < d.folders.len; i++) {
+			struct folder *f = d.folders.items[i];
+			if (mc_vec_push(&p.dirs, f->rel) < 0) {
+				rc = cli_error_last();
+				goto out;
 			}
-			note("migrations: '%s' (%u file%s)",
-			     (const char *)p.dirs.items[i], n,
-			     n == 1 ? "" : "s");
+			versioned += f->versioned;
+			downs += f->downs;
+			if (f->versioned)
+				note("migrations: '%s': %u %s migration%s",
+				     f->rel, f->versioned,
+				     mc_format_name(f->format),
+				     f->versioned == 1 ? "" : "s");
+			else
+				note("migrations: '%s': no migrations yet",
+				     f->rel);
+			if (f->format == MC_FORMAT_AUTO)
+				continue; /* an empty folder agrees with any */
+			if (p.format == MC_FORMAT_AUTO && !mixed)
+				p.format = f->format;
+			else if (p.format != f->format) {
+				p.format = MC_FORMAT_AUTO;
+				mixed = 1;
+			}
 		}
-		note("format: %s%s", format_names[p.format],
+		if (format_set)
+			p.format = opt->format;
+		p.require_down = !(versioned > 0 && downs == 0);
+		note("format: %s%s", mc_format_name(p.format),
 		     format_set ? " (--migration-format)"
-		     : p.format == MC_FORMAT_AUTO
-		             ? " (the folders differ or nothing matched: detected per folder)"
-		             : "");
+		     : mixed    ? " (the folders differ: detected per folder)"
+		     : p.format == MC_FORMAT_AUTO ? " (nothing to detect yet)"
+		                                  : "");
 	}
 
 	/* dialect */
@@ -958,7 +873,7 @@ int cmd_init(int argc, char **argv)
 		p.dialect = opt->dialect;
 		note("dialect: %s (--dialect)", mc_dialect_name(p.dialect));
 	} else {
-		p.dialect = guess_dialect(&d, &p.dirs, &why);
+		p.dialect = guess_dialect(&d, &why);
 		note("dialect: %s (%s)", mc_dialect_name(p.dialect),
 		     mc_buf_cstr(&why));
 	}
@@ -1036,6 +951,8 @@ int cmd_init(int argc, char **argv)
 		        existed ? " (replacing the old one: --force)" : "");
 
 out:
+	mc_vec_dispose_deep(&found, mc_free);
+	mc_vec_dispose_deep(&all, folder_free);
 	mc_vec_dispose(&p.dirs);
 	mc_vec_dispose(&p.models);
 	detect_dispose(&d);

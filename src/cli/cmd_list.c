@@ -19,7 +19,7 @@
 #include "util/banned.h"
 
 static const char usage[] =
-	"usage: migcheck list [--dir <dir>]... [--dialect <d>] [--migration-format <f>] [--format text|json]\n";
+        "usage: migcheck list [--dir <dir>]... [--dialect <d>] [--migration-format <f>] [--format text|json]\n";
 
 static void print_help(void)
 {
@@ -35,7 +35,8 @@ static void print_help(void)
 	fputs(MC_COMMON_HELP, stdout);
 	fputs("Exit status: 0 listed (warnings allowed), 1 a discovery error (malformed file,\n"
 	      "duplicate version, mixed formats, ...), 2 usage, configuration or missing folder,\n"
-	      "3 environment.\n", stdout);
+	      "3 environment.\n",
+	      stdout);
 }
 
 enum { OPT_DIR = 2000, OPT_DIALECT, OPT_MFORMAT };
@@ -78,13 +79,15 @@ static size_t stmt_count(const mc_script *s)
 static const char *kind_name(mc_migration_kind k)
 {
 	return k == MC_MIGRATION_REPEATABLE ? "repeatable"
-	       : k == MC_MIGRATION_BASELINE ? "baseline" : "versioned";
+	       : k == MC_MIGRATION_BASELINE ? "baseline"
+	                                    : "versioned";
 }
 
 /* Flags as words: "no-tx", "own-tx", "irreversible", "not-replayable". */
 static int flags_words(mc_buf *out, const mc_migration *m, const char *sep)
 {
-	unsigned uf = m->up ? m->up->flags : 0, df = m->down ? m->down->flags : 0;
+	unsigned uf = m->up ? m->up->flags : 0,
+	         df = m->down ? m->down->flags : 0;
 	const char *words[6];
 	size_t n = 0;
 	int error = 0;
@@ -96,7 +99,7 @@ static int flags_words(mc_buf *out, const mc_migration *m, const char *sep)
 		words[n++] = "own-tx";
 	if (df & MC_SCRIPT_IRREVERSIBLE)
 		words[n++] = "irreversible";
-	if (!m->replayable || (m->language && !mc_cli.config->runner_up))
+	if (!m->replayable)
 		words[n++] = "not-replayable";
 	if (m->kind != MC_MIGRATION_VERSIONED)
 		words[n++] = kind_name(m->kind);
@@ -110,7 +113,8 @@ static int flags_words(mc_buf *out, const mc_migration *m, const char *sep)
 static json_t *migration_json(const mc_migration *m, const char *dir)
 {
 	json_t *o = json_object(), *flags = json_array();
-	unsigned uf = m->up ? m->up->flags : 0, df = m->down ? m->down->flags : 0;
+	unsigned uf = m->up ? m->up->flags : 0,
+	         df = m->down ? m->down->flags : 0;
 
 	if (!o || !flags) {
 		json_decref(o);
@@ -119,22 +123,23 @@ static json_t *migration_json(const mc_migration *m, const char *dir)
 	}
 	json_object_set_new(o, "version", jstr(m->version));
 	json_object_set_new(o, "name", jstr(m->name));
-	json_object_set_new(o, "format", json_string(mc_format_name(m->format)));
+	json_object_set_new(o, "format",
+	                    json_string(mc_format_name(m->format)));
 	json_object_set_new(o, "up", jstr(m->up ? m->up->path : NULL));
 	json_object_set_new(o, "down", jstr(m->down ? m->down->path : NULL));
 	json_object_set_new(o, "deployed", json_boolean(is_deployed(m)));
-	json_object_set_new(o, "statements", json_integer((json_int_t)stmt_count(m->up)));
+	json_object_set_new(o, "statements",
+	                    json_integer((json_int_t)stmt_count(m->up)));
 	json_object_set_new(o, "down_statements",
 	                    json_integer((json_int_t)stmt_count(m->down)));
 	json_object_set_new(o, "dir", jstr(dir));
 	json_object_set_new(o, "kind", json_string(kind_name(m->kind)));
 	json_object_set_new(o, "language", jstr(m->language));
 	json_object_set_new(o, "dialect", jstr(m->dialect));
-	json_object_set_new(o, "replayable",
-	                    json_boolean(m->replayable &&
-	                                 (!m->language || mc_cli.config->runner_up)));
-	json_object_set_new(o, "transaction",
-	                    json_boolean(!((uf | df) & MC_SCRIPT_NO_TRANSACTION)));
+	json_object_set_new(o, "replayable", json_boolean(m->replayable));
+	json_object_set_new(
+	        o, "transaction",
+	        json_boolean(!((uf | df) & MC_SCRIPT_NO_TRANSACTION)));
 	if ((uf | df) & MC_SCRIPT_OWN_TRANSACTION)
 		json_array_append_new(flags, json_string("own-transaction"));
 	if ((uf | df) & MC_SCRIPT_NO_TRANSACTION)
@@ -144,7 +149,8 @@ static json_t *migration_json(const mc_migration *m, const char *dir)
 	if (df & MC_SCRIPT_BLANK)
 		json_array_append_new(flags, json_string("blank-down"));
 	json_object_set_new(o, "flags", flags);
-	json_object_set_new(o, "irreversible", json_boolean(df & MC_SCRIPT_IRREVERSIBLE));
+	json_object_set_new(o, "irreversible",
+	                    json_boolean(df & MC_SCRIPT_IRREVERSIBLE));
 	if (df & MC_SCRIPT_IRREVERSIBLE)
 		json_object_set_new(o, "irreversible_reason",
 		                    jstr(m->down->irreversible_reason));
@@ -158,15 +164,19 @@ struct col {
 
 static void print_table(mc_vec *lists)
 {
-	struct col cols[] = { { "VERSION", 7 }, { "NAME", 4 }, { "UP", 3 },
-		              { "DOWN", 4 }, { "STMTS", 5 }, { "STATE", 7 } };
+	struct col cols[] = {
+		{ "VERSION", 7 }, { "NAME", 4 },  { "UP", 3 },
+		{ "DOWN", 4 },    { "STMTS", 5 }, { "STATE", 7 }
+	};
 	mc_buf flags = MC_BUF_INIT, line = MC_BUF_INIT;
 
 	for (size_t d = 0; d < lists->len; d++) {
 		const mc_migration_list *l = lists->items[d];
 		for (size_t i = 0; i < mc_migration_list_count(l); i++) {
 			const mc_migration *m = mc_migration_list_get(l, i);
-			const char *v = m->kind == MC_MIGRATION_REPEATABLE ? "R" : m->version;
+			const char *v = m->kind == MC_MIGRATION_REPEATABLE
+			                        ? "R"
+			                        : m->version;
 			if (strlen(v) > cols[0].width)
 				cols[0].width = strlen(v);
 			if (strlen(m->name) > cols[1].width)
@@ -184,29 +194,37 @@ static void print_table(mc_vec *lists)
 		if (!n)
 			continue;
 		printf("  %-*s  %-*s  %-*s  %-*s  %*s  %-*s  FLAGS\n",
-		       (int)cols[0].width, cols[0].head, (int)cols[1].width, cols[1].head,
-		       (int)cols[2].width, cols[2].head, (int)cols[3].width, cols[3].head,
-		       (int)cols[4].width, cols[4].head, (int)cols[5].width, cols[5].head);
+		       (int)cols[0].width, cols[0].head, (int)cols[1].width,
+		       cols[1].head, (int)cols[2].width, cols[2].head,
+		       (int)cols[3].width, cols[3].head, (int)cols[4].width,
+		       cols[4].head, (int)cols[5].width, cols[5].head);
 		for (size_t i = 0; i < n; i++) {
 			const mc_migration *m = mc_migration_list_get(l, i);
-			const char *v = m->kind == MC_MIGRATION_REPEATABLE ? "R" : m->version;
+			const char *v = m->kind == MC_MIGRATION_REPEATABLE
+			                        ? "R"
+			                        : m->version;
 			char stmts[32];
 
 			if (m->language)
-				snprintf(stmts, sizeof(stmts), "%s", m->language);
+				snprintf(stmts, sizeof(stmts), "%s",
+				         m->language);
 			else
-				snprintf(stmts, sizeof(stmts), "%zu", stmt_count(m->up));
+				snprintf(stmts, sizeof(stmts), "%zu",
+				         stmt_count(m->up));
 			if (flags_words(&flags, m, ",") < 0)
 				mc_buf_clear(&flags);
 			mc_buf_clear(&line);
-			if (mc_buf_printf(&line, "  %-*s  %-*.*s  %-*s  %-*s  %*s  %-*s  %s",
-			                  (int)cols[0].width, v, (int)cols[1].width,
-			                  (int)cols[1].width, m->name, (int)cols[2].width,
-			                  m->up ? "yes" : "-", (int)cols[3].width,
-			                  m->down ? "yes" : "-", (int)cols[4].width, stmts,
-			                  (int)cols[5].width,
-			                  is_deployed(m) ? "deployed" : "pending",
-			                  mc_buf_cstr(&flags)) < 0)
+			if (mc_buf_printf(
+			            &line,
+			            "  %-*s  %-*.*s  %-*s  %-*s  %*s  %-*s  %s",
+			            (int)cols[0].width, v, (int)cols[1].width,
+			            (int)cols[1].width, m->name,
+			            (int)cols[2].width, m->up ? "yes" : "-",
+			            (int)cols[3].width, m->down ? "yes" : "-",
+			            (int)cols[4].width, stmts,
+			            (int)cols[5].width,
+			            is_deployed(m) ? "deployed" : "pending",
+			            mc_buf_cstr(&flags)) < 0)
 				continue;
 			while (line.size && line.ptr[line.size - 1] == ' ')
 				mc_buf_truncate(&line, line.size - 1);
@@ -228,21 +246,25 @@ static int repo_relative(char **out, const char *workdir, const char *dir)
 
 	*out = NULL;
 	if (!realpath(workdir, rw))
-		return cli_error(MC_EXIT_ENV, "cannot resolve '%s': %s", workdir,
-		                 strerror(errno));
+		return cli_error(MC_EXIT_ENV, "cannot resolve '%s': %s",
+		                 workdir, strerror(errno));
 	if (!realpath(dir, rd)) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return cli_error(MC_EXIT_USAGE,
-			                 "migrations folder '%s' does not exist", dir);
-		return cli_error(MC_EXIT_USAGE, "cannot read migrations folder '%s': %s",
-		                 dir, strerror(errno));
+			return cli_error(
+			        MC_EXIT_USAGE,
+			        "migrations folder '%s' does not exist", dir);
+		return cli_error(MC_EXIT_USAGE,
+		                 "cannot read migrations folder '%s': %s", dir,
+		                 strerror(errno));
 	}
 	n = strlen(rw);
 	while (n > 1 && rw[n - 1] == '/')
 		rw[--n] = '\0';
 	if (strncmp(rd, rw, n) || (rd[n] != '/' && rd[n] != '\0'))
-		return cli_error(MC_EXIT_USAGE,
-		                 "migrations folder '%s' is outside the repository", dir);
+		return cli_error(
+		        MC_EXIT_USAGE,
+		        "migrations folder '%s' is outside the repository",
+		        dir);
 	if ((*out = mc_strdup(rd[n] ? rd + n + 1 : ".")) == NULL)
 		return cli_error(MC_EXIT_ENV, "out of memory");
 	return 0;
@@ -270,7 +292,8 @@ int cmd_list(int argc, char **argv)
 	char *s = NULL;
 	int c, rc = 0, dialect_set = 0, format_set = 0;
 
-	while ((c = getopt_long(argc, argv, "+" MC_COMMON_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+" MC_COMMON_SHORTOPTS, opts,
+	                        NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			print_help();
@@ -283,8 +306,10 @@ int cmd_list(int argc, char **argv)
 			break;
 		case OPT_DIALECT:
 			if (mc_dialect_parse(&dopts.dialect, optarg) < 0) {
-				rc = cli_usage_error("list", usage,
-				                     "unknown dialect '%s' (postgres, sqlite)", optarg);
+				rc = cli_usage_error(
+				        "list", usage,
+				        "unknown dialect '%s' (postgres, sqlite)",
+				        optarg);
 				goto done;
 			}
 			dialect_set = 1;
@@ -292,8 +317,10 @@ int cmd_list(int argc, char **argv)
 		case OPT_MFORMAT:
 			if (mc_format_parse(&dopts.format, optarg) < 0 ||
 			    dopts.format == MC_FORMAT_AUTO) {
-				rc = cli_usage_error("list", usage,
-				                     "unknown migration format '%s'", optarg);
+				rc = cli_usage_error(
+				        "list", usage,
+				        "unknown migration format '%s'",
+				        optarg);
 				goto done;
 			}
 			format_set = 1;
@@ -307,7 +334,8 @@ int cmd_list(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		rc = cli_usage_error("list", usage, "unexpected argument '%s'", argv[optind]);
+		rc = cli_usage_error("list", usage, "unexpected argument '%s'",
+		                     argv[optind]);
 		goto done;
 	}
 	workdir = mc_repo_workdir(mc_cli.repo);
@@ -343,8 +371,9 @@ int cmd_list(int argc, char **argv)
 		goto done;
 	}
 	if (!dirs.len) {
-		rc = cli_error(MC_EXIT_USAGE,
-		               "no migrations folder found: pass --dir <dir> or set migrations.dir (migcheck init)");
+		rc = cli_error(
+		        MC_EXIT_USAGE,
+		        "no migrations folder found: pass --dir <dir> or set migrations.dir (migcheck init)");
 		goto done;
 	}
 	if (mc_report_new(&report, "list") < 0 ||
@@ -354,8 +383,8 @@ int cmd_list(int argc, char **argv)
 	}
 	for (size_t i = 0; i < dirs.len; i++) {
 		mc_migration_list *l = NULL;
-		int error = mc_migration_list_read_dir(&l, workdir, dirs.items[i],
-		                                       &dopts, report);
+		int error = mc_migration_list_read_dir(
+		        &l, workdir, dirs.items[i], &dopts, report);
 		if (error < 0) {
 			rc = cli_error_last();
 			goto done;
@@ -374,10 +403,13 @@ int cmd_list(int argc, char **argv)
 		}
 		for (size_t d = 0; d < lists.len; d++) {
 			const mc_migration_list *l = lists.items[d];
-			for (size_t i = 0; i < mc_migration_list_count(l); i++) {
-				json_t *o = migration_json(mc_migration_list_get(l, i), l->dir);
+			for (size_t i = 0; i < mc_migration_list_count(l);
+			     i++) {
+				json_t *o = migration_json(
+				        mc_migration_list_get(l, i), l->dir);
 				if (!o || json_array_append_new(arr, o) < 0) {
-					rc = cli_error(MC_EXIT_ENV, "out of memory");
+					rc = cli_error(MC_EXIT_ENV,
+					               "out of memory");
 					goto done;
 				}
 			}
@@ -387,6 +419,13 @@ int cmd_list(int argc, char **argv)
 			rc = cli_error(MC_EXIT_ENV, "out of memory");
 			goto done;
 		}
+		/* keep peak memory down on big folders: the text is all we need
+		 * now */
+		json_decref(arr);
+		arr = NULL;
+		free(s);
+		s = NULL;
+		mc_vec_dispose_deep(&lists, list_free_v);
 		rc = cli_emit_report(report);
 		goto done;
 	}

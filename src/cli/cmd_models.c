@@ -1,17 +1,104 @@
 /*
- * cmd_models.c: 'migcheck models' (not implemented yet; see the issue that builds it).
+ * cmd_models.c: 'migcheck models', the models' schema against the
+ * migrations' schema.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "migcheck/drift.h"
+#include "migcheck/errors.h"
+#include "migcheck/models.h"
 #include "util/banned.h"
+
+static const char usage_short[] =
+	"usage: migcheck models [--scratch <url>] [--engine sqlite|postgres]\n";
+
+static const char usage_long[] =
+	"Compare the schema the ORM models describe (models.schema, a SQL file, or\n"
+	"models.command, run with DATABASE_URL set to a scratch database) with the\n"
+	"schema the migrations build: tables and columns (type, nullability, default).\n"
+	"      --scratch <url>   server for the scratch databases (default scratch.postgres,\n"
+	"                        $MIGCHECK_SCRATCH_URL, else a throw-away local cluster)\n"
+	"      --engine <name>   sqlite or postgres (default migrations.dialect)\n"
+	MC_COMMON_HELP
+	"Exit status: 0 models match (warnings allowed), 1 a model has what no\n"
+	"migration creates or differs, 2 usage or configuration error, 3 a\n"
+	"database or models.command failed to run.\n";
+
+enum { OPT_SCRATCH = 2000, OPT_ENGINE };
+
+static const struct option longopts[] = {
+	{ "scratch", required_argument, NULL, OPT_SCRATCH },
+	{ "engine", required_argument, NULL, OPT_ENGINE },
+	MC_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
 
 int cmd_models(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs("usage: migcheck models\nNot implemented yet.\n", stdout);
-		return MC_EXIT_OK;
+	mc_models_opts opts;
+	mc_drift_migrations migs = MC_DRIFT_MIGRATIONS_INIT;
+	mc_report *report = NULL;
+	int c, rc = MC_EXIT_OK;
+
+	memset(&opts, 0, sizeof(opts));
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, "+" MC_COMMON_SHORTOPTS, longopts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_short, stdout);
+			fputs(usage_long, stdout);
+			goto done;
+		case OPT_SCRATCH:
+			opts.scratch_url = optarg;
+			break;
+		case OPT_ENGINE:
+			if (mc_dialect_parse(&opts.engine, optarg) < 0) {
+				rc = cli_usage_error("models", usage_short,
+				                     "unknown engine '%s' (sqlite, postgres)",
+				                     optarg);
+				goto done;
+			}
+			break;
+		case '?':
+			rc = cli_bad_option("models", usage_short, MC_COMMON_SHORTOPTS,
+			                    argc, argv);
+			goto done;
+		default:
+			if ((rc = cli_common_opt(c, optarg, "models")) != 0)
+				goto done;
+		}
 	}
-	return cli_error(MC_EXIT_USAGE, "'models' is not implemented yet");
+	if (optind < argc) {
+		rc = cli_usage_error("models", usage_short,
+		                     "unexpected argument '%s'", argv[optind]);
+		goto done;
+	}
+	if (!opts.scratch_url && mc_cli.config)
+		opts.scratch_url = mc_cli.config->scratch_postgres;
+	if (!opts.scratch_url && getenv("MIGCHECK_SCRATCH_URL") &&
+	    *getenv("MIGCHECK_SCRATCH_URL"))
+		opts.scratch_url = getenv("MIGCHECK_SCRATCH_URL");
+	opts.config = mc_cli.config;
+	opts.workdir = mc_repo_workdir(mc_cli.repo);
+	if (!mc_cli.config->models_schema && !mc_cli.config->models_command) {
+		rc = cli_error(MC_EXIT_USAGE,
+		               "no models schema configured: set models.schema (a SQL file) or models.command in .migcheck");
+		goto done;
+	}
+	if (mc_drift_migrations_load(&migs, mc_cli.config, opts.workdir) < 0 ||
+	    mc_report_new(&report, "models") < 0 ||
+	    mc_config_apply_severities(mc_cli.config, report) < 0 ||
+	    mc_models_run(report, &migs, &opts) < 0) {
+		rc = cli_error_last();
+		goto done;
+	}
+	rc = cli_emit_report(report);
+done:
+	mc_report_free(report);
+	mc_drift_migrations_dispose(&migs);
+	return rc;
 }

@@ -12,13 +12,14 @@
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "drift_internal.h"
 #include "util/banned.h"
 
 /*
  * Versions compare by numeric segments: "001" = "1", and Flyway's
  * "1_1" (file name) = "1.1" (history table).
  */
-static int version_cmp(const char *a, const char *b)
+int mc_drift__version_cmp(const char *a, const char *b)
 {
 	while (*a || *b) {
 		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
@@ -86,7 +87,7 @@ static int matches(const mc_migration *m, const mc_drift_applied *a)
 		const char *f = migration_file(m);
 		return f && name_matches(f, a->id);
 	}
-	return m->version && !version_cmp(m->version, a->id);
+	return m->version && !mc_drift__version_cmp(m->version, a->id);
 }
 
 static int counts(const mc_migration *m)
@@ -128,7 +129,7 @@ int mc_drift_history_compare(mc_vec *replay, mc_report *report,
 				const mc_migration *m = list->items.items[j];
 				if (!counts(m) || a->by_name)
 					continue;
-				if (version_cmp(m->version, a->id) < 0 && !state[j])
+				if (mc_drift__version_cmp(m->version, a->id) < 0 && !state[j])
 					state[j] = 1;
 			}
 		}
@@ -173,7 +174,7 @@ int mc_drift_history_compare(mc_vec *replay, mc_report *report,
 		char *detail = NULL;
 		if (!counts(m) || state[j])
 			continue;
-		if (newest && version_cmp(m->version, newest) < 0 &&
+		if (newest && mc_drift__version_cmp(m->version, newest) < 0 &&
 		    !(detail = mc_asprintf("older than '%s', the newest applied migration: "
 		                           "it was skipped or merged late",
 		                           newest))) {

@@ -1,7 +1,7 @@
 /*
  * url.c: what drift needs to know about a connection string without
- * connecting: the password masked for messages, whether the host is
- * remote and unverified, and drift.ignore glob matching.
+ * connecting: whether the host is remote and unverified (passwords are
+ * masked by the db module's mc_url_redact); and drift.ignore globs.
  *
  * Both libpq forms are read: URIs (postgres://user:pass@host:port/db?k=v)
  * and keyword/value conninfo (host=... password='...').
@@ -20,107 +20,6 @@
 static int is_uri(const char *s)
 {
 	return !strncmp(s, "postgres://", 11) || !strncmp(s, "postgresql://", 13);
-}
-
-static int mask_uri(mc_buf *out, const char *url)
-{
-	const char *auth = strstr(url, "://") + 3;
-	const char *end = auth + strcspn(auth, "/?#");
-	const char *at = NULL, *colon;
-	const char *q;
-	int error;
-
-	for (const char *p = auth; p < end; p++)
-		if (*p == '@')
-			at = p; /* the last '@' ends the user info */
-	if (at && (colon = memchr(auth, ':', (size_t)(at - auth))) != NULL)
-		error = mc_buf_put(out, url, (size_t)(colon + 1 - url)) ||
-		        mc_buf_puts(out, "****") ||
-		        mc_buf_put(out, at, (size_t)(end - at));
-	else
-		error = mc_buf_put(out, url, (size_t)(end - url));
-	if (error)
-		return mc_error_set_oom();
-	/* the path, then query parameters: password=... */
-	q = end + strcspn(end, "?#");
-	if (mc_buf_put(out, end, (size_t)(q - end)) < 0)
-		return mc_error_set_oom();
-	while (*q) {
-		const char *next = q + 1 + strcspn(q + 1, "&#");
-		if ((*q == '?' || *q == '&') && !strncmp(q + 1, "password=", 9)) {
-			if (mc_buf_put(out, q, 10) < 0 || mc_buf_puts(out, "****") < 0)
-				return mc_error_set_oom();
-		} else if (mc_buf_put(out, q, (size_t)(next - q)) < 0) {
-			return mc_error_set_oom();
-		}
-		q = next;
-	}
-	return 0;
-}
-
-/* keyword = value pairs; values may be '...' with \' and \\ escapes */
-static int mask_conninfo(mc_buf *out, const char *s)
-{
-	const char *p = s;
-	while (*p) {
-		const char *kw = p, *val;
-		size_t kwlen;
-		int secret;
-
-		while (*p && !isspace((unsigned char)*p) && *p != '=')
-			p++;
-		kwlen = (size_t)(p - kw);
-		secret = kwlen == 8 && !strncmp(kw, "password", 8);
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p != '=') {
-			if (mc_buf_put(out, kw, (size_t)(p - kw)) < 0)
-				return mc_error_set_oom();
-			if (!*p)
-				break;
-			continue;
-		}
-		p++;
-		while (isspace((unsigned char)*p))
-			p++;
-		val = p;
-		if (*p == '\'') {
-			p++;
-			while (*p && *p != '\'') {
-				if (*p == '\\' && p[1])
-					p++;
-				p++;
-			}
-			if (*p)
-				p++;
-		} else {
-			while (*p && !isspace((unsigned char)*p))
-				p++;
-		}
-		if (mc_buf_put(out, kw, kwlen) < 0 || mc_buf_putc(out, '=') < 0 ||
-		    (secret ? mc_buf_puts(out, "****")
-		            : mc_buf_put(out, val, (size_t)(p - val))) < 0)
-			return mc_error_set_oom();
-		while (isspace((unsigned char)*p)) {
-			if (mc_buf_putc(out, *p) < 0)
-				return mc_error_set_oom();
-			p++;
-		}
-	}
-	return 0;
-}
-
-int mc_drift_url_mask(mc_buf *out, const char *url)
-{
-	MC_ASSERT_ARG(out && url);
-	mc_buf_clear(out);
-	if (mc_buf_puts(out, "") < 0)
-		return mc_error_set_oom();
-	if (is_uri(url))
-		return mask_uri(out, url);
-	if (strchr(url, '='))
-		return mask_conninfo(out, url);
-	return mc_buf_puts(out, url) < 0 ? mc_error_set_oom() : 0;
 }
 
 /* Copy the value of key from a URI query or conninfo into buf (size n). */

@@ -78,12 +78,6 @@ static const struct key_def keys[] = {
 
 static const struct key_def severity_key = { "severity", K_SEVERITY, 0 };
 
-/* Format names as .migcheck spells them; index is the mc_format value. */
-static const char *const format_names[] = {
-	"auto",   "golang-migrate", "dbmate", "goose",    "sql-migrate",
-	"flyway", "popx",           "plain",  "sequelize"
-};
-
 enum { MODE_REPLACE, MODE_APPEND };
 
 int mc_config_new(mc_config **out)
@@ -229,16 +223,6 @@ static int parse_bool(int *out, const char *v)
 	for (size_t i = 0; i < MC_ARRAY_SIZE(no); i++)
 		if (!strcasecmp(v, no[i])) {
 			*out = 0;
-			return 0;
-		}
-	return MC_ENOTFOUND;
-}
-
-static int parse_format(mc_format *out, const char *v)
-{
-	for (size_t i = 0; i < MC_ARRAY_SIZE(format_names); i++)
-		if (!strcmp(v, format_names[i])) {
-			*out = (mc_format)i;
 			return 0;
 		}
 	return MC_ENOTFOUND;
@@ -483,7 +467,7 @@ static int apply(mc_config *c,
 		c->models_schema = norm;
 		return 0;
 	case K_FORMAT:
-		if (parse_format(&c->format, value) < 0)
+		if (mc_format_parse(&c->format, value) < 0)
 			return bad_value(
 			        msg, prefix, k, kname, value,
 			        "expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize");

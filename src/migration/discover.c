@@ -26,27 +26,32 @@
 #include "migration_internal.h"
 #include "util/banned.h"
 
-#define BIT(f) (1u << (f))
+#define BIT(f)    (1u << (f))
 #define N_FORMATS (MC_FORMAT_SEQUELIZE + 1)
 
 static const char *const format_names[N_FORMATS] = {
-	"auto", "golang-migrate", "dbmate", "goose", "sql-migrate",
-	"flyway", "popx", "plain", "sequelize"
+	"auto",   "golang-migrate", "dbmate", "goose",    "sql-migrate",
+	"flyway", "popx",           "plain",  "sequelize"
 };
 
 /* What each format's file names look like, for messages. */
 static const char *const format_patterns[N_FORMATS] = {
-	"", "{version}_{name}.up.sql / .down.sql", "{version}_{name}.sql",
-	"{version}_{name}.sql", "{name}.sql", "V{version}__{desc}.sql",
+	"",
+	"{version}_{name}.up.sql / .down.sql",
+	"{version}_{name}.sql",
+	"{version}_{name}.sql",
+	"{name}.sql",
+	"V{version}__{desc}.sql",
 	"{version}_{name}[.{dialect}].up.sql / .down.sql",
-	"{version}_{name}.sql / .down.sql", "{timestamp}-{name}.js"
+	"{version}_{name}.sql / .down.sql",
+	"{timestamp}-{name}.js"
 };
 
 /* Ties in the vote go to the first in this order. */
 static const mc_format preference[] = {
-	MC_FORMAT_FLYWAY, MC_FORMAT_SEQUELIZE, MC_FORMAT_GOOSE,
+	MC_FORMAT_FLYWAY, MC_FORMAT_SEQUELIZE,   MC_FORMAT_GOOSE,
 	MC_FORMAT_DBMATE, MC_FORMAT_SQL_MIGRATE, MC_FORMAT_GOLANG_MIGRATE,
-	MC_FORMAT_POPX, MC_FORMAT_PLAIN
+	MC_FORMAT_POPX,   MC_FORMAT_PLAIN
 };
 
 const char *mc_format_name(mc_format f)
@@ -131,8 +136,10 @@ static int starts_with_ci(const char *s, const char *prefix)
 static int ignored_name(const char *base)
 {
 	return base[0] == '.' || starts_with_ci(base, "readme") ||
-	       starts_with_ci(base, "license") || starts_with_ci(base, "licence") ||
-	       starts_with_ci(base, "changelog") || mc_name__ends_with(base, ".md") ||
+	       starts_with_ci(base, "license") ||
+	       starts_with_ci(base, "licence") ||
+	       starts_with_ci(base, "changelog") ||
+	       mc_name__ends_with(base, ".md") ||
 	       mc_name__ends_with(base, ".txt");
 }
 
@@ -140,8 +147,10 @@ static int ignored_name(const char *base)
 static size_t bom_len(const mc_file *f)
 {
 	return f->len >= 3 && (unsigned char)f->data[0] == 0xEF &&
-	       (unsigned char)f->data[1] == 0xBB &&
-	       (unsigned char)f->data[2] == 0xBF ? 3 : 0;
+	                       (unsigned char)f->data[1] == 0xBB &&
+	                       (unsigned char)f->data[2] == 0xBF
+	               ? 3
+	               : 0;
 }
 
 /* 1 when a matcher accepts base; name info disposed. <0 on OOM. */
@@ -189,7 +198,8 @@ static int classify(unsigned *strong, unsigned *compat, const mc_file *f)
 			return 0;
 		}
 		/* {version}_{name}.up.sql or .down.sql */
-		*strong = *compat = BIT(MC_FORMAT_GOLANG_MIGRATE) | BIT(MC_FORMAT_POPX);
+		*strong = *compat =
+		        BIT(MC_FORMAT_GOLANG_MIGRATE) | BIT(MC_FORMAT_POPX);
 		if (mc_name__ends_with(base, ".down.sql"))
 			*strong = *compat |= BIT(MC_FORMAT_PLAIN);
 		return 0;
@@ -220,7 +230,8 @@ static int classify(unsigned *strong, unsigned *compat, const mc_file *f)
 	if ((rc = name_fits(mc_fmt_plain__match, base)) < 0)
 		return rc;
 	if (rc) {
-		/* a versioned .sql without markers: plain, or a marked format's file missing its markers */
+		/* a versioned .sql without markers: plain, or a marked format's
+		 * file missing its markers */
 		*strong = f->error ? 0 : BIT(MC_FORMAT_PLAIN);
 		*compat = BIT(MC_FORMAT_PLAIN) | BIT(MC_FORMAT_DBMATE) |
 		          BIT(MC_FORMAT_GOOSE) | BIT(MC_FORMAT_SQL_MIGRATE);
@@ -328,12 +339,21 @@ struct rec {
 	int content_ok; /* readable, valid UTF-8, no NUL */
 };
 
-static int finding(struct ctx *cx, const char *code, const char *file,
-                   unsigned line, const char *version, const char *fmt, ...)
-	MC_PRINTF(6, 7);
+static int finding(struct ctx *cx,
+                   const char *code,
+                   const char *file,
+                   unsigned line,
+                   const char *version,
+                   const char *fmt,
+                   ...) MC_PRINTF(6, 7);
 
-static int finding(struct ctx *cx, const char *code, const char *file,
-                   unsigned line, const char *version, const char *fmt, ...)
+static int finding(struct ctx *cx,
+                   const char *code,
+                   const char *file,
+                   unsigned line,
+                   const char *version,
+                   const char *fmt,
+                   ...)
 {
 	mc_buf msg = MC_BUF_INIT;
 	va_list ap;
@@ -346,8 +366,8 @@ static int finding(struct ctx *cx, const char *code, const char *file,
 	va_end(ap);
 	if (!error)
 		error = mc_report_add(cx->report, NULL, code, file, line,
-		                      version && *version ? version : NULL, NULL,
-		                      "%s", mc_buf_cstr(&msg));
+		                      version && *version ? version : NULL,
+		                      NULL, "%s", mc_buf_cstr(&msg));
 	mc_buf_dispose(&msg);
 	return error;
 }
@@ -390,7 +410,8 @@ static unsigned bad_bytes(const char *s, size_t len, int *nul)
 				goto bad;
 			cp = (cp << 6) | (p[i + k] & 0x3F);
 		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		if ((n == 2 && cp < 0x800) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
 		    (cp >= 0xD800 && cp <= 0xDFFF))
 			goto bad;
 		i += n + 1;
@@ -402,7 +423,8 @@ bad:
 }
 
 /* Find "-- migcheck:irreversible <reason>"; *reason is owned by the caller. */
-static int find_irreversible(int *found, char **reason, const char *s, size_t len)
+static int
+find_irreversible(int *found, char **reason, const char *s, size_t len)
 {
 	static const char tag[] = "migcheck:irreversible";
 	size_t pos = 0;
@@ -428,10 +450,12 @@ static int find_irreversible(int *found, char **reason, const char *s, size_t le
 			continue;
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
-		while (end > p && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+		while (end > p &&
+		       (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
 			end--;
 		*found = 1;
-		if (end > p && (*reason = mc_strndup(p, (size_t)(end - p))) == NULL)
+		if (end > p &&
+		    (*reason = mc_strndup(p, (size_t)(end - p))) == NULL)
 			return mc_error_set_oom();
 		return 0;
 	}
@@ -443,9 +467,16 @@ static int find_irreversible(int *found, char **reason, const char *s, size_t le
  * byte). With content_ok, the SQL is checked: blank, split, flags,
  * irreversible (down only).
  */
-static int make_script(mc_script **out, struct ctx *cx, const char *path,
-                       const char *version, const char *text, size_t len,
-                       unsigned line, int is_down, int is_sql, int content_ok)
+static int make_script(mc_script **out,
+                       struct ctx *cx,
+                       const char *path,
+                       const char *version,
+                       const char *text,
+                       size_t len,
+                       unsigned line,
+                       int is_down,
+                       int is_sql,
+                       int content_ok)
 {
 	mc_script *s;
 	mc_sql_error err = MC_SQL_ERROR_INIT;
@@ -465,7 +496,8 @@ static int make_script(mc_script **out, struct ctx *cx, const char *path,
 	if (!content_ok || !is_sql)
 		goto done;
 	if (is_down) {
-		if ((error = find_irreversible(&irr, &s->irreversible_reason, text, len)) < 0)
+		if ((error = find_irreversible(&irr, &s->irreversible_reason,
+		                               text, len)) < 0)
 			goto done;
 		if (irr)
 			s->flags |= MC_SCRIPT_IRREVERSIBLE;
@@ -479,11 +511,14 @@ static int make_script(mc_script **out, struct ctx *cx, const char *path,
 		goto done;
 	if (error < 0) {
 		const mc_error *e = mc_error_last();
-		error = finding(cx, "malformed", path, err.line ? err.line : line,
-		                version, "invalid SQL: %s",
-		                err.message ? err.message
-		                            : (e && e->message ? e->message
-		                                               : "cannot be split into statements"));
+		error = finding(
+		        cx, "malformed", path, err.line ? err.line : line,
+		        version, "invalid SQL: %s",
+		        err.message
+		                ? err.message
+		                : (e && e->message
+		                           ? e->message
+		                           : "cannot be split into statements"));
 		s->stmts = NULL;
 		goto done;
 	}
@@ -506,8 +541,12 @@ done:
  * lines: from the first section's start to the last one's end, with the
  * other direction's sections (markers included) blanked to spaces.
  */
-static int join_sections(mc_buf *out, unsigned *line, int *found, int *notx,
-                         const struct mc_sections *secs, const char *data,
+static int join_sections(mc_buf *out,
+                         unsigned *line,
+                         int *found,
+                         int *notx,
+                         const struct mc_sections *secs,
+                         const char *data,
                          int part)
 {
 	const struct mc_section *first = NULL, *last = NULL;
@@ -529,11 +568,13 @@ static int join_sections(mc_buf *out, unsigned *line, int *found, int *notx,
 		return 0;
 	*found = 1;
 	*line = first->line;
-	if ((error = mc_buf_put(out, data + first->begin, last->end - first->begin)) < 0)
+	if ((error = mc_buf_put(out, data + first->begin,
+	                        last->end - first->begin)) < 0)
 		return error;
 	for (size_t i = 0; i < secs->sections.len; i++) {
 		const struct mc_section *s = secs->sections.items[i];
-		if (s->part == part || s->marker < first->begin || s->end > last->end)
+		if (s->part == part || s->marker < first->begin ||
+		    s->end > last->end)
 			continue;
 		for (size_t k = s->marker; k < s->end; k++)
 			if (out->ptr[k - first->begin] != '\n')
@@ -542,7 +583,7 @@ static int join_sections(mc_buf *out, unsigned *line, int *found, int *notx,
 	return 0;
 }
 
-static mc_migration *new_migration(const struct rec *r)
+static mc_migration *new_migration(const struct ctx *cx, const struct rec *r)
 {
 	mc_migration *m = mc_calloc(1, sizeof(*m));
 	if (!m)
@@ -551,12 +592,20 @@ static mc_migration *new_migration(const struct rec *r)
 	m->kind = r->ni.kind;
 	if ((m->version = mc_strdup(r->ni.version)) == NULL ||
 	    (m->name = mc_strdup(r->ni.name)) == NULL ||
-	    (r->ni.dialect && (m->dialect = mc_strdup(r->ni.dialect)) == NULL) ||
-	    (r->ni.language && (m->language = mc_strdup(r->ni.language)) == NULL)) {
+	    (r->ni.dialect &&
+	     (m->dialect = mc_strdup(r->ni.dialect)) == NULL) ||
+	    (r->ni.language &&
+	     (m->language = mc_strdup(r->ni.language)) == NULL)) {
 		mc_migration_free(m);
 		return NULL;
 	}
-	m->replayable = 1;
+	/* SQL we run; JS (and TS) through [runner]; Go, Java, Kotlin never */
+	if (!m->language)
+		m->replayable = 1;
+	else
+		m->replayable = (!strcmp(m->language, "js") ||
+		                 !strcmp(m->language, "ts")) &&
+		                cx->opts->have_runner;
 	return m;
 }
 
@@ -570,7 +619,8 @@ static int word_char(char c)
 static int mentions_down(const char *s, size_t len)
 {
 	for (size_t i = 0; i + 4 <= len; i++)
-		if (!memcmp(s + i, "down", 4) && (i == 0 || !word_char(s[i - 1])) &&
+		if (!memcmp(s + i, "down", 4) &&
+		    (i == 0 || !word_char(s[i - 1])) &&
 		    (i + 4 == len || !word_char(s[i + 4])))
 			return 1;
 	return 0;
@@ -589,42 +639,49 @@ static int parse_both(struct ctx *cx, mc_migration *m, const struct rec *r)
 	int error, found, notx;
 
 	if (!r->content_ok)
-		return make_script(&m->up, cx, f->path, m->version, "", 0, 1, 0, 0, 0);
+		return make_script(&m->up, cx, f->path, m->version, "", 0, 1, 0,
+		                   0, 0);
 	if (m->language) {
 		/* code: the whole file is the migration */
-		if ((error = make_script(&m->up, cx, f->path, m->version, data, len,
-		                         1, 0, 0, 1)) < 0)
+		if ((error = make_script(&m->up, cx, f->path, m->version, data,
+		                         len, 1, 0, 0, 1)) < 0)
 			return error;
-		if (r->ni.format == MC_FORMAT_SEQUELIZE && mentions_down(data, len))
-			return make_script(&m->down, cx, f->path, m->version, data,
-			                   len, 1, 1, 0, 1);
+		if (r->ni.format == MC_FORMAT_SEQUELIZE &&
+		    mentions_down(data, len))
+			return make_script(&m->down, cx, f->path, m->version,
+			                   data, len, 1, 1, 0, 1);
 		return 0;
 	}
 	if ((error = mc_sections_parse(&secs, data, len, syn)) < 0)
 		return error;
 	for (size_t i = 0; i < secs.problems.len && !error; i++) {
 		const struct mc_section_problem *p = secs.problems.items[i];
-		error = finding(cx, "malformed", f->path, p->line, m->version, "%s",
-		                p->message);
+		error = finding(cx, "malformed", f->path, p->line, m->version,
+		                "%s", p->message);
 	}
 	if (error)
 		goto done;
 	/* SQL before the first marker is run by no tool */
-	if (secs.sections.len && !mc_sql_is_blank(data, secs.preamble_end, cx->dialect)) {
+	if (secs.sections.len &&
+	    !mc_sql_is_blank(data, secs.preamble_end, cx->dialect)) {
 		unsigned l = 1;
 		for (size_t k = 0; k < secs.preamble_end; k++) {
 			if (data[k] == '\n')
 				l++;
-			else if (data[k] == '-' && k + 1 < secs.preamble_end && data[k + 1] == '-') {
-				while (k + 1 < secs.preamble_end && data[k + 1] != '\n')
+			else if (data[k] == '-' && k + 1 < secs.preamble_end &&
+			         data[k + 1] == '-') {
+				while (k + 1 < secs.preamble_end &&
+				       data[k + 1] != '\n')
 					k++;
-			} else if (data[k] != ' ' && data[k] != '\t' && data[k] != '\r' &&
-			           data[k] != '/' && data[k] != '*')
+			} else if (data[k] != ' ' && data[k] != '\t' &&
+			           data[k] != '\r' && data[k] != '/' &&
+			           data[k] != '*')
 				break;
 		}
-		if ((error = finding(cx, "malformed", f->path, l, m->version,
-		                     "SQL before the first '%s Up' is not part of any section",
-		                     syn->display)) < 0)
+		if ((error = finding(
+		             cx, "malformed", f->path, l, m->version,
+		             "SQL before the first '%s Up' is not part of any section",
+		             syn->display)) < 0)
 			goto done;
 	}
 	if ((error = join_sections(&text, &line, &found, &notx, &secs, data,
@@ -639,7 +696,8 @@ static int parse_both(struct ctx *cx, mc_migration *m, const struct rec *r)
 			goto done;
 	} else {
 		if ((error = make_script(&m->up, cx, f->path, m->version,
-		                         mc_buf_cstr(&text), text.size, line, 0, 1, 1)) < 0)
+		                         mc_buf_cstr(&text), text.size, line, 0,
+		                         1, 1)) < 0)
 			goto done;
 		if (notx || secs.no_transaction)
 			m->up->flags |= MC_SCRIPT_NO_TRANSACTION;
@@ -649,7 +707,8 @@ static int parse_both(struct ctx *cx, mc_migration *m, const struct rec *r)
 		goto done;
 	if (found) {
 		if ((error = make_script(&m->down, cx, f->path, m->version,
-		                         mc_buf_cstr(&text), text.size, line, 1, 1, 1)) < 0)
+		                         mc_buf_cstr(&text), text.size, line, 1,
+		                         1, 1)) < 0)
 			goto done;
 		if (notx || secs.no_transaction)
 			m->down->flags |= MC_SCRIPT_NO_TRANSACTION;
@@ -706,7 +765,8 @@ static int migration_cmp(const void *a, const void *b)
 	const mc_migration *y = *(const mc_migration *const *)b;
 	int c;
 	/* flyway repeatables run after all versioned migrations, by name */
-	if ((x->kind == MC_MIGRATION_REPEATABLE) != (y->kind == MC_MIGRATION_REPEATABLE))
+	if ((x->kind == MC_MIGRATION_REPEATABLE) !=
+	    (y->kind == MC_MIGRATION_REPEATABLE))
 		return x->kind == MC_MIGRATION_REPEATABLE ? 1 : -1;
 	if ((c = mc_version_cmp(x->version, y->version)) != 0)
 		return c;
@@ -737,30 +797,38 @@ static int group(struct ctx *cx, mc_vec *recs)
 
 		while (j < recs->len && same_key(first, recs->items[j]))
 			j++;
-		if ((m = new_migration(first)) == NULL)
+		if ((m = new_migration(cx, first)) == NULL)
 			return mc_error_set_oom();
 		if (first->ni.part == MC_PART_BOTH) {
 			error = parse_both(cx, m, first);
 		} else {
 			for (size_t k = i; k < j && !error; k++) {
 				const struct rec *r = recs->items[k];
-				const struct rec **slot = r->ni.part == MC_PART_DOWN ? &down : &up;
+				const struct rec **slot =
+				        r->ni.part == MC_PART_DOWN ? &down
+				                                   : &up;
 				if (r->ni.format == MC_FORMAT_POPX &&
-				    !mc_fmt_popx__dialect_serves(r->ni.dialect, cx->dialect))
+				    !mc_fmt_popx__dialect_serves(r->ni.dialect,
+				                                 cx->dialect))
 					continue;
-				if (!*slot || (!(*slot)->ni.dialect && r->ni.dialect))
+				if (!*slot ||
+				    (!(*slot)->ni.dialect && r->ni.dialect))
 					*slot = r;
 			}
-			if (up && up->ni.dialect && (m->dialect = mc_strdup(up->ni.dialect)) == NULL)
+			/* the dialect is the chosen up file's, not the first
+			 * file's */
+			mc_free(m->dialect);
+			m->dialect = NULL;
+			if (up && up->ni.dialect &&
+			    (m->dialect = mc_strdup(up->ni.dialect)) == NULL)
 				error = mc_error_set_oom();
 			if (!error && up)
 				error = parse_part(cx, m, up);
 			if (!error && down)
 				error = parse_part(cx, m, down);
-			if (!error && up && up->ni.language && (m->language = mc_strdup(up->ni.language)) == NULL)
-				error = mc_error_set_oom();
 		}
-		if (!error && !m->up && !m->down) {
+		if (!error && !m->up && !m->down &&
+		    first->ni.part != MC_PART_BOTH) {
 			/* only files for other dialects */
 			mc_migration_free(m);
 			i = j;
@@ -815,14 +883,18 @@ static int check_list(struct ctx *cx)
 		int sql = m->language == NULL;
 		if (!m->up) {
 			/* one-file formats said "no up section" already */
-			if (m->format != MC_FORMAT_DBMATE && m->format != MC_FORMAT_GOOSE &&
+			if (m->format != MC_FORMAT_DBMATE &&
+			    m->format != MC_FORMAT_GOOSE &&
 			    m->format != MC_FORMAT_SQL_MIGRATE)
-				error = finding(cx, "malformed", m->down->path, 0, m->version,
-				                "down script without an up script");
+				error = finding(
+				        cx, "malformed", m->down->path, 0,
+				        m->version,
+				        "down script without an up script");
 			continue;
 		}
 		if (!sql) {
-			if (!strcmp(m->language, "js") || !strcmp(m->language, "ts")) {
+			if (!strcmp(m->language, "js") ||
+			    !strcmp(m->language, "ts")) {
 				if (!cx->opts->have_runner) {
 					if (!code_first)
 						code_first = m;
@@ -830,44 +902,53 @@ static int check_list(struct ctx *cx)
 				}
 				continue;
 			}
-			error = finding(cx, "not-replayable", m->up->path, 0, m->version,
-			                "%s migration (%s) cannot be replayed; it is listed but not run",
-			                mc_format_name(m->format), m->language);
+			error = finding(
+			        cx, "not-replayable", m->up->path, 0,
+			        m->version,
+			        "%s migration (%s) cannot be replayed; it is listed but not run",
+			        mc_format_name(m->format), m->language);
 			continue;
 		}
 		if (m->up->flags & MC_SCRIPT_UNREADABLE)
 			continue; /* reported as malformed already */
-		if ((m->up->flags & MC_SCRIPT_BLANK) && m->format != MC_FORMAT_POPX)
-			error = finding(cx, "empty-migration", m->up->path, m->up->line,
-			                m->version, "up script has no statements");
-		if (error || !cx->opts->require_down || m->kind != MC_MIGRATION_VERSIONED ||
+		if ((m->up->flags & MC_SCRIPT_BLANK) &&
+		    m->format != MC_FORMAT_POPX)
+			error = finding(cx, "empty-migration", m->up->path,
+			                m->up->line, m->version,
+			                "up script has no statements");
+		if (error || !cx->opts->require_down ||
+		    m->kind != MC_MIGRATION_VERSIONED ||
 		    (m->format == MC_FORMAT_FLYWAY && !flyway_undo))
 			continue;
 		if (!m->down)
-			error = finding(cx, "missing-down", m->up->path, 0, m->version,
-			                "no down script");
+			error = finding(cx, "missing-down", m->up->path, 0,
+			                m->version, "no down script");
 		else if ((m->down->flags & MC_SCRIPT_BLANK) &&
 		         !(m->down->flags & MC_SCRIPT_IRREVERSIBLE) &&
 		         m->format != MC_FORMAT_POPX)
-			error = finding(cx, "missing-down", m->down->path, m->down->line,
-			                m->version,
-			                "down script is empty (annotate '-- migcheck:irreversible <reason>' if intended)");
+			error = finding(
+			        cx, "missing-down", m->down->path,
+			        m->down->line, m->version,
+			        "down script is empty (annotate '-- migcheck:irreversible <reason>' if intended)");
 	}
 	if (!error && code_count == 1)
-		error = finding(cx, "not-replayable", code_first->up->path, 0,
-		                code_first->version,
-		                "%s migration (%s) cannot be replayed without [runner] commands",
-		                mc_format_name(code_first->format), code_first->language);
+		error = finding(
+		        cx, "not-replayable", code_first->up->path, 0,
+		        code_first->version,
+		        "%s migration (%s) cannot be replayed without [runner] commands",
+		        mc_format_name(code_first->format),
+		        code_first->language);
 	else if (!error && code_count > 1 && cx->report) {
 		mc_finding *f = NULL;
-		error = mc_report_add(cx->report, &f, "not-replayable", l->dir, 0, NULL,
-		                      NULL,
-		                      "%zu %s migrations cannot be replayed without [runner] commands",
-		                      code_count, mc_format_name(code_first->format));
+		error = mc_report_add(
+		        cx->report, &f, "not-replayable", l->dir, 0, NULL, NULL,
+		        "%zu %s migrations cannot be replayed without [runner] commands",
+		        code_count, mc_format_name(code_first->format));
 		for (size_t i = 0; i < l->items.len && !error && f; i++) {
 			const mc_migration *m = l->items.items[i];
 			if (m->language && m->up)
-				error = mc_finding_add_item(f, m->up->path, 0, m->version, m->name);
+				error = mc_finding_add_item(
+				        f, m->up->path, 0, m->version, m->name);
 		}
 	}
 	/* duplicate versions: adjacent after sorting */
@@ -889,17 +970,23 @@ static int check_list(struct ctx *cx)
 		if (j > i + 1 && cx->report) {
 			size_t dups = 0;
 			for (size_t k = i; k < j; k++)
-				dups += ((const mc_migration *)l->items.items[k])->kind == MC_MIGRATION_VERSIONED;
+				dups += ((const mc_migration *)
+				                 l->items.items[k])
+				                ->kind ==
+				        MC_MIGRATION_VERSIONED;
 			if (dups > 1) {
-				error = mc_report_add(cx->report, &f, "duplicate-version",
-				                      any_path(m), 0, m->version, NULL,
-				                      "version %s is used by %zu migrations",
-				                      m->version, dups);
+				error = mc_report_add(
+				        cx->report, &f, "duplicate-version",
+				        any_path(m), 0, m->version, NULL,
+				        "version %s is used by %zu migrations",
+				        m->version, dups);
 				for (size_t k = i; k < j && !error && f; k++) {
-					const mc_migration *n = l->items.items[k];
+					const mc_migration *n =
+					        l->items.items[k];
 					if (n->kind == MC_MIGRATION_VERSIONED)
-						error = mc_finding_add_item(f, any_path(n), 0,
-						                            n->version, n->name);
+						error = mc_finding_add_item(
+						        f, any_path(n), 0,
+						        n->version, n->name);
 				}
 			}
 		}
@@ -917,7 +1004,8 @@ static void rec_free(void *p)
 }
 
 int mc_migration_list_parse_opts(mc_migration_list **out,
-                                 const mc_file_list *files, const char *dir,
+                                 const mc_file_list *files,
+                                 const char *dir,
                                  const mc_discover_opts *opts,
                                  mc_report *report)
 {
@@ -936,14 +1024,16 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 	if (!opts)
 		opts = &defaults;
 	n = files->files.len;
-	if ((l = mc_calloc(1, sizeof(*l))) == NULL || (l->dir = mc_strdup(dir)) == NULL ||
+	if ((l = mc_calloc(1, sizeof(*l))) == NULL ||
+	    (l->dir = mc_strdup(dir)) == NULL ||
 	    (strong = mc_calloc(n + 1, sizeof(*strong))) == NULL ||
 	    (compat = mc_calloc(n + 1, sizeof(*compat))) == NULL) {
 		error = mc_error_set_oom();
 		goto done;
 	}
 	cx.opts = opts;
-	cx.dialect = opts->dialect == MC_DIALECT_UNKNOWN ? MC_DIALECT_POSTGRES : opts->dialect;
+	cx.dialect = opts->dialect == MC_DIALECT_UNKNOWN ? MC_DIALECT_POSTGRES
+	                                                 : opts->dialect;
 	cx.report = report;
 	cx.list = l;
 
@@ -973,20 +1063,24 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 			if (f->error)
 				error = rec_content_ok(&cx, f, &ok);
 			else
-				error = finding(&cx, "unknown-file", f->path, 0, NULL,
-				                "file matches no migration format");
+				error = finding(
+				        &cx, "unknown-file", f->path, 0, NULL,
+				        "file matches no migration format");
 			if (error < 0)
 				goto done;
 			continue;
 		}
 		if (!(compat[i] & BIT(fmt)) && !strong[i]) {
-			/* e.g. "notes.sql" in a goose folder: no evidence of any format */
+			/* e.g. "notes.sql" in a goose folder: no evidence of
+			 * any format */
 			if (f->error)
 				error = rec_content_ok(&cx, f, &ok);
 			else
-				error = finding(&cx, "unknown-file", f->path, 0, NULL,
-				                "file does not match the %s pattern %s",
-				                mc_format_name(fmt), format_patterns[fmt]);
+				error = finding(
+				        &cx, "unknown-file", f->path, 0, NULL,
+				        "file does not match the %s pattern %s",
+				        mc_format_name(fmt),
+				        format_patterns[fmt]);
 			if (error < 0)
 				goto done;
 			continue;
@@ -1007,9 +1101,11 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 				error = mc_error_set_oom();
 				goto done;
 			}
-			if ((error = finding(&cx, "unknown-file", f->path, 0, NULL,
-			                     "file does not match the %s pattern %s",
-			                     mc_format_name(fmt), format_patterns[fmt])) < 0)
+			if ((error = finding(
+			             &cx, "unknown-file", f->path, 0, NULL,
+			             "file does not match the %s pattern %s",
+			             mc_format_name(fmt),
+			             format_patterns[fmt])) < 0)
 				goto done;
 			continue;
 		}
@@ -1022,11 +1118,12 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 	}
 	if (others.len && report) {
 		mc_finding *fd = NULL;
-		if ((error = mc_report_add(report, &fd, "mixed-formats", NULL, 0, NULL, NULL,
-		                           "migrations folder '%s' is %s but %zu file%s of another format %s left out",
-		                           dir, mc_format_name(fmt), others.len,
-		                           others.len == 1 ? "" : "s",
-		                           others.len == 1 ? "is" : "are")) < 0)
+		if ((error = mc_report_add(
+		             report, &fd, "mixed-formats", NULL, 0, NULL, NULL,
+		             "migrations folder '%s' is %s but %zu file%s of another format %s left out",
+		             dir, mc_format_name(fmt), others.len,
+		             others.len == 1 ? "" : "s",
+		             others.len == 1 ? "is" : "are")) < 0)
 			goto done;
 		for (size_t i = 0; i < others.len && fd; i++) {
 			const mc_file *f = others.items[i];
@@ -1040,7 +1137,8 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 					break;
 				}
 			if ((error = mc_finding_add_item(fd, f->path, 0, NULL,
-			                                 mc_format_name(o))) < 0)
+			                                 mc_format_name(o))) <
+			    0)
 				goto done;
 		}
 	}
@@ -1060,9 +1158,12 @@ done:
 	return error;
 }
 
-int mc_migration_list_parse(mc_migration_list **out, const mc_file_list *files,
-                            const char *dir, mc_format format,
-                            mc_dialect dialect, mc_report *report)
+int mc_migration_list_parse(mc_migration_list **out,
+                            const mc_file_list *files,
+                            const char *dir,
+                            mc_format format,
+                            mc_dialect dialect,
+                            mc_report *report)
 {
 	mc_discover_opts opts = MC_DISCOVER_OPTS_INIT;
 	opts.format = format;
@@ -1070,8 +1171,10 @@ int mc_migration_list_parse(mc_migration_list **out, const mc_file_list *files,
 	return mc_migration_list_parse_opts(out, files, dir, &opts, report);
 }
 
-int mc_migration_list_read_dir(mc_migration_list **out, const char *root,
-                               const char *dir, const mc_discover_opts *opts,
+int mc_migration_list_read_dir(mc_migration_list **out,
+                               const char *root,
+                               const char *dir,
+                               const mc_discover_opts *opts,
                                mc_report *report)
 {
 	mc_file_list *files = NULL;
@@ -1080,7 +1183,8 @@ int mc_migration_list_read_dir(mc_migration_list **out, const char *root,
 	MC_ASSERT_ARG(out && root && dir);
 	*out = NULL;
 	if ((error = mc_file_list_read_dir(&files, root, dir)) == 0)
-		error = mc_migration_list_parse_opts(out, files, dir, opts, report);
+		error = mc_migration_list_parse_opts(out, files, dir, opts,
+		                                     report);
 	mc_file_list_free(files);
 	return error;
 }

@@ -36,8 +36,11 @@ static void file_free(void *p)
 	mc_free(f);
 }
 
-static int add(mc_file_list *l, const char *path, const char *data,
-               size_t len, int error_flag)
+static int add(mc_file_list *l,
+               const char *path,
+               const char *data,
+               size_t len,
+               int error_flag)
 {
 	mc_file *f;
 	int error;
@@ -59,7 +62,9 @@ static int add(mc_file_list *l, const char *path, const char *data,
 	return error;
 }
 
-int mc_file_list_add(mc_file_list *l, const char *path, const char *data,
+int mc_file_list_add(mc_file_list *l,
+                     const char *path,
+                     const char *data,
                      size_t len)
 {
 	return add(l, path, data, len, 0);
@@ -87,8 +92,8 @@ static int cmp_str(const void *a, const void *b)
 /* A sub-folder is only worth a finding when it is named like a migration. */
 static int looks_like_migration(const char *name)
 {
-	static const char *const exts[] = { ".sql", ".js", ".cjs", ".mjs",
-		                            ".ts", ".go", ".java", ".kt" };
+	static const char *const exts[] = { ".sql", ".js", ".cjs",  ".mjs",
+		                            ".ts",  ".go", ".java", ".kt" };
 	size_t n = strlen(name);
 	for (size_t i = 0; i < MC_ARRAY_SIZE(exts); i++) {
 		size_t e = strlen(exts[i]);
@@ -98,8 +103,8 @@ static int looks_like_migration(const char *name)
 	return 0;
 }
 
-static int read_entry(mc_file_list *l, const char *full, const char *rel,
-                      const char *name)
+static int
+read_entry(mc_file_list *l, const char *full, const char *rel, const char *name)
 {
 	mc_buf data = MC_BUF_INIT;
 	struct stat st;
@@ -122,18 +127,22 @@ static int read_entry(mc_file_list *l, const char *full, const char *rel,
 	} else if ((unsigned long long)st.st_size > MC_MAX_MIGRATION_SIZE) {
 		why = mc_asprintf("file is too large (%lld bytes, limit %zu)",
 		                  (long long)st.st_size, MC_MAX_MIGRATION_SIZE);
-	} else if ((error = mc_buf_read_file(&data, full, MC_MAX_MIGRATION_SIZE)) < 0) {
+	} else if ((error = mc_buf_read_file(&data, full,
+	                                     MC_MAX_MIGRATION_SIZE)) < 0) {
 		const mc_error *e = mc_error_last();
 		if (error == MC_ENOMEM)
 			goto done;
-		/* mc_buf_read_file says "cannot open '<path>': <why>"; keep the why */
-		why = mc_asprintf("%s", e && e->message && strstr(e->message, "': ")
-		                                ? strstr(e->message, "': ") + 3
-		                                : (e ? e->message : "cannot read"));
+		/* mc_buf_read_file says "cannot open '<path>': <why>"; keep the
+		 * why */
+		why = mc_asprintf("%s",
+		                  e && e->message && strstr(e->message, "': ")
+		                          ? strstr(e->message, "': ") + 3
+		                          : (e ? e->message : "cannot read"));
 		mc_error_clear();
 		error = 0;
 	} else {
-		error = mc_file_list_add(l, rel, data.ptr ? data.ptr : "", data.size);
+		error = mc_file_list_add(l, rel, data.ptr ? data.ptr : "",
+		                         data.size);
 		goto done;
 	}
 	if (!why) {
@@ -165,23 +174,26 @@ int mc_file_list_read_dir(mc_file_list **out, const char *root, const char *dir)
 		int e = errno;
 		if (e == ENOENT || e == ENOTDIR) {
 			mc_error_set(MC_ERROR_INPUT,
-			             "migrations folder '%s' does not exist", dir);
+			             "migrations folder '%s' does not exist",
+			             dir);
 			error = MC_ENOTFOUND;
 		} else
-			error = mc_error_set(MC_ERROR_INPUT,
-			                     "cannot read migrations folder '%s': %s",
-			                     dir, strerror(e));
+			error = mc_error_set(
+			        MC_ERROR_INPUT,
+			        "cannot read migrations folder '%s': %s", dir,
+			        strerror(e));
 		goto done;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		error = mc_error_set(MC_ERROR_INPUT,
-		                     "migrations folder '%s' is not a directory", dir);
+		error = mc_error_set(
+		        MC_ERROR_INPUT,
+		        "migrations folder '%s' is not a directory", dir);
 		goto done;
 	}
 	if ((d = opendir(path.ptr)) == NULL) {
 		error = mc_error_set(MC_ERROR_INPUT,
-		                     "cannot read migrations folder '%s': %s", dir,
-		                     strerror(errno));
+		                     "cannot read migrations folder '%s': %s",
+		                     dir, strerror(errno));
 		goto done;
 	}
 	while ((de = readdir(d)) != NULL) {

@@ -18,19 +18,28 @@
 
 #define MAX_DEPTH 6
 
-static const char *const common_dirs[] = {
-	"db/migrations", "migrations", "db/migrate", "sql/migrations",
-	"src/migrations", "database/migrations", "src/main/resources/db/migration",
-	"persistence/sql/migrations", "backend/migrations",
-	"src/lib/db/sequelize-migrations", "db/migration", "migrations/sql",
-	"internal/migrations", "pkg/migrations", "schema/migrations"
-};
+static const char *const common_dirs[] = { "db/migrations",
+	                                   "migrations",
+	                                   "db/migrate",
+	                                   "sql/migrations",
+	                                   "src/migrations",
+	                                   "database/migrations",
+	                                   "src/main/resources/db/migration",
+	                                   "persistence/sql/migrations",
+	                                   "backend/migrations",
+	                                   "src/lib/db/sequelize-migrations",
+	                                   "db/migration",
+	                                   "migrations/sql",
+	                                   "internal/migrations",
+	                                   "pkg/migrations",
+	                                   "schema/migrations" };
 
 static int skip_dir(const char *name)
 {
-	static const char *const skip[] = { "node_modules", "vendor", "dist",
-		                            "target", "__pycache__", "venv",
-		                            "third_party", "coverage" };
+	static const char *const skip[] = { "node_modules", "vendor",
+		                            "dist",         "target",
+		                            "__pycache__",  "venv",
+		                            "third_party",  "coverage" };
 	if (name[0] == '.' || !strncmp(name, "build", 5))
 		return 1;
 	for (size_t i = 0; i < MC_ARRAY_SIZE(skip); i++)
@@ -51,7 +60,8 @@ static int promising_name(const char *name)
 
 	/* Sequelize: a timestamp, not any "2-foo.js" */
 	if (d >= 8 && name[d] == '-' &&
-	    (mc_name__ends_with(name, ".js") || mc_name__ends_with(name, ".cjs")))
+	    (mc_name__ends_with(name, ".js") ||
+	     mc_name__ends_with(name, ".cjs")))
 		return 1;
 	for (size_t i = 0; i < MC_ARRAY_SIZE(m); i++) {
 		int rc = m[i](&ni, name);
@@ -121,8 +131,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(mc_vec *out, size_t from, const char *root, const char *rel,
-                int depth)
+static int
+walk(mc_vec *out, size_t from, const char *root, const char *rel, int depth)
 {
 	mc_buf path = MC_BUF_INIT, child = MC_BUF_INIT;
 	mc_vec subs = MC_VEC_INIT;
@@ -155,7 +165,8 @@ static int walk(mc_vec *out, size_t from, const char *root, const char *rel,
 		if (lstat(child.ptr, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		if ((error = *rel ? mc_buf_joinpath(&child, rel, de->d_name)
-		                  : mc_buf_puts((mc_buf_clear(&child), &child), de->d_name)) < 0 ||
+		                  : mc_buf_puts((mc_buf_clear(&child), &child),
+		                                de->d_name)) < 0 ||
 		    (error = push_dup(&subs, child.ptr)) < 0)
 			goto done;
 	}
@@ -180,9 +191,11 @@ int mc_migration_find_dirs(mc_vec *out_dirs, const char *workdir)
 	MC_ASSERT_ARG(out_dirs && workdir);
 	from = out_dirs->len;
 	if (stat(workdir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return mc_error_set(MC_ERROR_OS, "cannot read folder '%s'", workdir);
+		return mc_error_set(MC_ERROR_OS, "cannot read folder '%s'",
+		                    workdir);
 	for (size_t i = 0; i < MC_ARRAY_SIZE(common_dirs) && !error; i++) {
-		if ((error = holds_migrations(&found, workdir, common_dirs[i])) < 0)
+		if ((error = holds_migrations(&found, workdir,
+		                              common_dirs[i])) < 0)
 			break;
 		if (found && !contains(out_dirs, from, common_dirs[i]))
 			error = push_dup(out_dirs, common_dirs[i]);
@@ -190,10 +203,12 @@ int mc_migration_find_dirs(mc_vec *out_dirs, const char *workdir)
 	if (!error)
 		error = walk(out_dirs, from, workdir, "", 0);
 	/* nothing yet: an existing, still empty common folder */
-	for (size_t i = 0; i < MC_ARRAY_SIZE(common_dirs) && !error &&
-	                   out_dirs->len == from; i++) {
+	for (size_t i = 0;
+	     i < MC_ARRAY_SIZE(common_dirs) && !error && out_dirs->len == from;
+	     i++) {
 		mc_buf p = MC_BUF_INIT;
-		if ((error = mc_buf_joinpath(&p, workdir, common_dirs[i])) == 0 &&
+		if ((error = mc_buf_joinpath(&p, workdir, common_dirs[i])) ==
+		            0 &&
 		    stat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode))
 			error = push_dup(out_dirs, common_dirs[i]);
 		mc_buf_dispose(&p);

@@ -10,8 +10,8 @@
 #include "util/banned.h"
 
 const struct mc_sections_syntax mc_fmt_dbmate__syntax = {
-	"migrate:", "-- migrate:", 0, 0, 0, 0, "transaction:false",
-	"transaction:true"
+	"migrate:",          "-- migrate:",     0, 0, 0, 0,
+	"transaction:false", "transaction:true"
 };
 
 int mc_fmt_dbmate__match(struct mc_name_info *out, const char *base)
@@ -23,8 +23,13 @@ int mc_fmt_dbmate__match(struct mc_name_info *out, const char *base)
 	memset(out, 0, sizeof(*out));
 	out->format = MC_FORMAT_DBMATE;
 	out->part = MC_PART_BOTH;
-	/* dbmate takes the leading digits as the version; the rest after '_' is the name */
+	/* dbmate takes the leading digits as the version; the rest after '_' is
+	 * the name */
 	if (base[d] == '_')
-		return mc_name_info__set(out, base, d, base + d + 1, len - d - 5) < 0 ? -1 : 1;
-	return mc_name_info__set(out, base, d, base + d, len - d - 4) < 0 ? -1 : 1;
+		return mc_name_info__set(out, base, d, base + d + 1,
+		                         len - d - 5) < 0
+		               ? -1
+		               : 1;
+	return mc_name_info__set(out, base, d, base + d, len - d - 4) < 0 ? -1
+	                                                                  : 1;
 }

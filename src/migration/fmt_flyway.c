@@ -41,11 +41,14 @@ int mc_fmt_flyway__match(struct mc_name_info *out, const char *base)
 			return 0;
 		out->kind = MC_MIGRATION_REPEATABLE;
 		out->part = MC_PART_UP;
-		return mc_name_info__set(out, "", 0, base + 3, stem - 3) < 0 ? -1 : 1;
+		return mc_name_info__set(out, "", 0, base + 3, stem - 3) < 0
+		               ? -1
+		               : 1;
 	}
 	if (base[0] != 'V' && base[0] != 'U' && base[0] != 'B')
 		return 0;
-	if ((sep = strstr(base + 1, "__")) == NULL || (size_t)(sep - base) >= stem)
+	if ((sep = strstr(base + 1, "__")) == NULL ||
+	    (size_t)(sep - base) >= stem)
 		return 0;
 	v = (size_t)(sep - base) - 1;
 	if (!v || base[1] < '0' || base[1] > '9' || sep + 2 >= base + stem)
@@ -53,7 +56,8 @@ int mc_fmt_flyway__match(struct mc_name_info *out, const char *base)
 	for (size_t k = 1; k <= v; k++)
 		if (!strchr("0123456789._", base[k]))
 			return 0;
-	out->kind = base[0] == 'B' ? MC_MIGRATION_BASELINE : MC_MIGRATION_VERSIONED;
+	out->kind =
+	        base[0] == 'B' ? MC_MIGRATION_BASELINE : MC_MIGRATION_VERSIONED;
 	out->part = base[0] == 'U' ? MC_PART_DOWN : MC_PART_UP;
 	if (mc_name_info__set(out, base + 1, v, sep + 2,
 	                      stem - (size_t)(sep + 2 - base)) < 0)

@@ -22,10 +22,12 @@ int mc_fmt_goose__match(struct mc_name_info *out, const char *base)
 
 	if (!d || base[d] != '_')
 		return 0;
-	if (mc_name__ends_with(base, ".sql") && !mc_name__ends_with(base, ".up.sql") &&
+	if (mc_name__ends_with(base, ".sql") &&
+	    !mc_name__ends_with(base, ".up.sql") &&
 	    !mc_name__ends_with(base, ".down.sql"))
 		el = 4;
-	else if (mc_name__ends_with(base, ".go") && !mc_name__ends_with(base, "_test.go"))
+	else if (mc_name__ends_with(base, ".go") &&
+	         !mc_name__ends_with(base, "_test.go"))
 		el = 3, language = "go";
 	else
 		return 0;
@@ -35,5 +37,8 @@ int mc_fmt_goose__match(struct mc_name_info *out, const char *base)
 	out->format = MC_FORMAT_GOOSE;
 	out->part = MC_PART_BOTH;
 	out->language = language;
-	return mc_name_info__set(out, base, d, base + d + 1, len - d - 1 - el) < 0 ? -1 : 1;
+	return mc_name_info__set(out, base, d, base + d + 1, len - d - 1 - el) <
+	                       0
+	               ? -1
+	               : 1;
 }

@@ -14,7 +14,8 @@ int mc_fmt_plain__match(struct mc_name_info *out, const char *base)
 	int part = MC_PART_UP;
 
 	if (!d || (base[d] != '_' && base[d] != '-') ||
-	    !mc_name__ends_with(base, ".sql") || mc_name__ends_with(base, ".up.sql"))
+	    !mc_name__ends_with(base, ".sql") ||
+	    mc_name__ends_with(base, ".up.sql"))
 		return 0;
 	if (mc_name__ends_with(base, ".down.sql")) {
 		part = MC_PART_DOWN;

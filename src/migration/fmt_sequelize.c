@@ -26,7 +26,9 @@ int mc_fmt_sequelize__match(struct mc_name_info *out, const char *base)
 		out->part = MC_PART_BOTH;
 		out->language = i == 3 ? "ts" : "js";
 		return mc_name_info__set(out, base, d, base + d + 1,
-		                         len - d - 1 - el) < 0 ? -1 : 1;
+		                         len - d - 1 - el) < 0
+		               ? -1
+		               : 1;
 	}
 	return 0;
 }

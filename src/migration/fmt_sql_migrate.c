@@ -26,7 +26,10 @@ int mc_fmt_sql_migrate__match(struct mc_name_info *out, const char *base)
 	if (d && d < len - 4) {
 		size_t skip = (base[d] == '_' || base[d] == '-') ? 1 : 0;
 		return mc_name_info__set(out, base, d, base + d + skip,
-		                         len - 4 - d - skip) < 0 ? -1 : 1;
+		                         len - 4 - d - skip) < 0
+		               ? -1
+		               : 1;
 	}
-	return mc_name_info__set(out, base, len - 4, base, len - 4) < 0 ? -1 : 1;
+	return mc_name_info__set(out, base, len - 4, base, len - 4) < 0 ? -1
+	                                                                : 1;
 }

@@ -45,7 +45,8 @@ int mc_fmt_flyway__match(struct mc_name_info *out, const char *base);
 int mc_fmt_plain__match(struct mc_name_info *out, const char *base);
 int mc_fmt_sequelize__match(struct mc_name_info *out, const char *base);
 
-/* popx: 1 when name is a dialect popx knows (postgres, cockroach, mysql, sqlite3, sqlite). */
+/* popx: 1 when name is a dialect popx knows (postgres, cockroach, mysql,
+ * sqlite3, sqlite). */
 int mc_fmt_popx__is_dialect(const char *s, size_t len);
 /* popx: 1 when a file's dialect serves the configured one. */
 int mc_fmt_popx__dialect_serves(const char *file_dialect, mc_dialect want);
@@ -56,21 +57,24 @@ size_t mc_version__digits(const char *s);
 /* 1 when base ends with suffix. */
 int mc_name__ends_with(const char *base, const char *suffix);
 /* Fill version/name from [s, s+vlen) and [n, n+nlen); MC_ENOMEM. */
-int mc_name_info__set(struct mc_name_info *out, const char *v, size_t vlen,
-                      const char *n, size_t nlen);
+int mc_name_info__set(struct mc_name_info *out,
+                      const char *v,
+                      size_t vlen,
+                      const char *n,
+                      size_t nlen);
 
 /* ---- sections (sections.c) ---- */
 
 /* Marker syntax of one single-file format. */
 struct mc_sections_syntax {
-	const char *prefix;      /* "+goose", "+migrate", "migrate:" (any case) */
+	const char *prefix;      /* "+goose", "+migrate", "migrate:" */
 	const char *display;     /* "-- +goose" for messages */
 	int word_needs_space;    /* "+goose Up" vs "migrate:up" */
 	int has_blocks;          /* StatementBegin / StatementEnd */
-	int has_no_transaction;  /* goose: "-- +goose NO TRANSACTION" */
+	int has_notx;            /* goose: "-- +goose NO TRANSACTION" */
 	int has_envsub;          /* goose: "-- +goose ENVSUB ON|OFF" */
-	const char *notx_option; /* option after Up/Down meaning no transaction */
-	const char *tx_option;   /* option meaning a transaction (dbmate), or NULL */
+	const char *notx_option; /* after Up/Down: no transaction */
+	const char *tx_option;   /* after Up/Down: a transaction, or NULL */
 };
 
 extern const struct mc_sections_syntax mc_fmt_goose__syntax;
@@ -78,10 +82,11 @@ extern const struct mc_sections_syntax mc_fmt_sql_migrate__syntax;
 extern const struct mc_sections_syntax mc_fmt_dbmate__syntax;
 
 struct mc_section {
-	int part;          /* MC_PART_UP or MC_PART_DOWN */
-	size_t marker;     /* offset of the directive line */
-	size_t begin, end; /* content: after the directive line up to the next */
-	unsigned line;     /* line of begin (1-based) */
+	int part;      /* MC_PART_UP or MC_PART_DOWN */
+	size_t marker; /* offset of the directive line */
+	size_t begin,
+	        end;   /* content: after the directive line up to the next */
+	unsigned line; /* line of begin (1-based) */
 	int no_transaction;
 };
 
@@ -91,9 +96,9 @@ struct mc_section_problem {
 };
 
 struct mc_sections {
-	mc_vec sections; /* struct mc_section* in file order */
-	mc_vec problems; /* struct mc_section_problem* */
-	int no_transaction; /* file-wide (goose NO TRANSACTION) */
+	mc_vec sections;     /* struct mc_section* in file order */
+	mc_vec problems;     /* struct mc_section_problem* */
+	int no_transaction;  /* file-wide (goose NO TRANSACTION) */
 	size_t preamble_end; /* offset of the first directive (or len) */
 };
 
@@ -103,11 +108,14 @@ struct mc_sections {
  * StatementBegin/End) are collected, not returned as errors.
  * @return 0 or MC_ENOMEM
  */
-int mc_sections_parse(struct mc_sections *out, const char *data, size_t len,
+int mc_sections_parse(struct mc_sections *out,
+                      const char *data,
+                      size_t len,
                       const struct mc_sections_syntax *syn);
 void mc_sections_dispose(struct mc_sections *s);
 /** 1 when data holds a line that is a directive of syn (used by detection). */
-int mc_sections_has_marker(const char *data, size_t len,
+int mc_sections_has_marker(const char *data,
+                           size_t len,
                            const struct mc_sections_syntax *syn);
 
 #endif

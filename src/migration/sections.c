@@ -1,3 +1,4 @@
+/* clang-format off */
 /*
  * sections.c: the section parser of the single-file formats (dbmate,
  * goose, sql-migrate). It splits a file into up and down sections at the
@@ -29,6 +30,7 @@
  * may hold several up/down pairs; the caller joins each direction's
  * sections in file order.
  */
+/* clang-format on */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,11 +65,13 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Does p (len) start with word w, in any case, followed by a blank or the end? */
+/* Does p (len) start with word w, in any case, followed by a blank or the end?
+ */
 static int word_is(const char *p, size_t len, const char *w)
 {
 	size_t n = strlen(w);
-	return len >= n && !strncasecmp(p, w, n) && (len == n || is_blank(p[n]));
+	return len >= n && !strncasecmp(p, w, n) &&
+	       (len == n || is_blank(p[n]));
 }
 
 /*
@@ -76,7 +80,8 @@ static int word_is(const char *p, size_t len, const char *w)
  */
 static enum word classify(const struct line *l,
                           const struct mc_sections_syntax *syn,
-                          const char **args, size_t *alen)
+                          const char **args,
+                          size_t *alen)
 {
 	const char *p = l->p, *end = l->p + l->len;
 	size_t plen = strlen(syn->prefix);
@@ -93,7 +98,8 @@ static enum word classify(const struct line *l,
 	if ((size_t)(end - p) < plen || strncasecmp(p, syn->prefix, plen))
 		return W_NONE;
 	p += plen;
-	/* "+gooseX" is another word, not our prefix; "+goose" alone is unknown */
+	/* "+gooseX" is another word, not our prefix; "+goose" alone is unknown
+	 */
 	if (syn->word_needs_space) {
 		if (p < end && !is_blank(*p))
 			return W_NONE;
@@ -109,8 +115,8 @@ static enum word classify(const struct line *l,
 		w = W_BEGIN, p += 14;
 	else if (syn->has_blocks && word_is(p, n, "statementend"))
 		w = W_END, p += 12;
-	else if (syn->has_no_transaction && word_is(p, n, "no") &&
-	         n > 3 && is_blank(p[2])) {
+	else if (syn->has_notx && word_is(p, n, "no") && n > 3 &&
+	         is_blank(p[2])) {
 		const char *q = p + 2;
 		while (q < end && is_blank(*q))
 			q++;
@@ -126,11 +132,12 @@ static enum word classify(const struct line *l,
 	return w;
 }
 
-static int add_problem(struct mc_sections *s, unsigned line, const char *fmt,
-                       ...) MC_PRINTF(3, 4);
+static int
+add_problem(struct mc_sections *s, unsigned line, const char *fmt, ...)
+        MC_PRINTF(3, 4);
 
-static int add_problem(struct mc_sections *s, unsigned line, const char *fmt,
-                       ...)
+static int
+add_problem(struct mc_sections *s, unsigned line, const char *fmt, ...)
 {
 	struct mc_section_problem *p;
 	mc_buf msg = MC_BUF_INIT;
@@ -168,9 +175,13 @@ static void trimmed(const struct line *l, const char **p, int *n)
 }
 
 /* Check the options after Up/Down; sets *notx. */
-static int parse_options(struct mc_sections *s, const struct line *l,
-                         unsigned lineno, const char *args, size_t alen,
-                         const struct mc_sections_syntax *syn, int *notx)
+static int parse_options(struct mc_sections *s,
+                         const struct line *l,
+                         unsigned lineno,
+                         const char *args,
+                         size_t alen,
+                         const struct mc_sections_syntax *syn,
+                         int *notx)
 {
 	const char *p = args, *end = args + alen;
 	int error = 0;
@@ -184,25 +195,32 @@ static int parse_options(struct mc_sections *s, const struct line *l,
 		w = p;
 		while (p < end && !is_blank(*p) && *p != '\r')
 			p++;
-		if (syn->notx_option && (size_t)(p - w) == strlen(syn->notx_option) &&
+		if (syn->notx_option &&
+		    (size_t)(p - w) == strlen(syn->notx_option) &&
 		    !strncasecmp(w, syn->notx_option, (size_t)(p - w)))
 			*notx = 1;
-		else if (syn->tx_option && (size_t)(p - w) == strlen(syn->tx_option) &&
+		else if (syn->tx_option &&
+		         (size_t)(p - w) == strlen(syn->tx_option) &&
 		         !strncasecmp(w, syn->tx_option, (size_t)(p - w)))
 			*notx = 0;
 		else {
 			const char *d;
 			int dn;
 			trimmed(l, &d, &dn);
-			error = add_problem(s, lineno, "unknown option '%.*s' in '%.*s'",
+			error = add_problem(s, lineno,
+			                    "unknown option '%.*s' in '%.*s'",
 			                    (int)(p - w), w, dn, d);
 		}
 	}
 	return error;
 }
 
-static int open_section(struct mc_sections *s, int part, size_t marker,
-                        size_t begin, unsigned line, int notx)
+static int open_section(struct mc_sections *s,
+                        int part,
+                        size_t marker,
+                        size_t begin,
+                        unsigned line,
+                        int notx)
 {
 	struct mc_section *sec;
 	int error;
@@ -219,7 +237,9 @@ static int open_section(struct mc_sections *s, int part, size_t marker,
 	return error;
 }
 
-int mc_sections_parse(struct mc_sections *out, const char *data, size_t len,
+int mc_sections_parse(struct mc_sections *out,
+                      const char *data,
+                      size_t len,
                       const struct mc_sections_syntax *syn)
 {
 	enum state st = PREAMBLE;
@@ -233,7 +253,8 @@ int mc_sections_parse(struct mc_sections *out, const char *data, size_t len,
 	while (pos < len && !error) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
 		size_t next = nl ? (size_t)(nl - data) + 1 : len;
-		struct line l = { data + pos, (nl ? (size_t)(nl - data) : len) - pos };
+		struct line l = { data + pos,
+			          (nl ? (size_t)(nl - data) : len) - pos };
 		const char *args = NULL, *d;
 		size_t alen = 0;
 		enum word w;
@@ -253,27 +274,34 @@ int mc_sections_parse(struct mc_sections *out, const char *data, size_t len,
 		case W_UP:
 		case W_DOWN:
 			if (st == BLOCK)
-				error = add_problem(out, lineno,
-				                    "'%.*s' inside the StatementBegin block of line %u",
-				                    dn, d, block_line);
+				error = add_problem(
+				        out, lineno,
+				        "'%.*s' inside the StatementBegin block of line %u",
+				        dn, d, block_line);
 			if (!error)
-				error = parse_options(out, &l, lineno, args, alen, syn, &notx);
+				error = parse_options(out, &l, lineno, args,
+				                      alen, syn, &notx);
 			if (!error)
-				error = open_section(out, w == W_UP ? MC_PART_UP : MC_PART_DOWN,
-				                     pos, next, lineno + 1, notx);
+				error = open_section(
+				        out,
+				        w == W_UP ? MC_PART_UP : MC_PART_DOWN,
+				        pos, next, lineno + 1, notx);
 			if (!error)
-				cur = out->sections.items[out->sections.len - 1];
+				cur = out->sections
+				              .items[out->sections.len - 1];
 			st = SECTION;
 			break;
 		case W_BEGIN:
 			if (st == PREAMBLE)
-				error = add_problem(out, lineno,
-				                    "'%.*s' before the first Up or Down section",
-				                    dn, d);
+				error = add_problem(
+				        out, lineno,
+				        "'%.*s' before the first Up or Down section",
+				        dn, d);
 			else if (st == BLOCK)
-				error = add_problem(out, lineno,
-				                    "'%.*s' inside the StatementBegin block of line %u",
-				                    dn, d, block_line);
+				error = add_problem(
+				        out, lineno,
+				        "'%.*s' inside the StatementBegin block of line %u",
+				        dn, d, block_line);
 			else {
 				st = BLOCK;
 				block_line = lineno;
@@ -281,9 +309,10 @@ int mc_sections_parse(struct mc_sections *out, const char *data, size_t len,
 			break;
 		case W_END:
 			if (st != BLOCK)
-				error = add_problem(out, lineno,
-				                    "'%.*s' without a StatementBegin before it",
-				                    dn, d);
+				error = add_problem(
+				        out, lineno,
+				        "'%.*s' without a StatementBegin before it",
+				        dn, d);
 			else
 				st = SECTION;
 			break;
@@ -293,19 +322,22 @@ int mc_sections_parse(struct mc_sections *out, const char *data, size_t len,
 		case W_ENVSUB:
 			break;
 		case W_UNKNOWN:
-			error = add_problem(out, lineno, "unknown directive '%.*s'", dn, d);
+			error = add_problem(out, lineno,
+			                    "unknown directive '%.*s'", dn, d);
 			break;
 		}
-		/* Begin/End/NO TRANSACTION lines stay in the section: they are comments */
+		/* Begin/End/NO TRANSACTION lines stay in the section: they are
+		 * comments */
 		if (cur)
 			cur->end = next;
 		pos = next;
 		lineno++;
 	}
 	if (!error && st == BLOCK)
-		error = add_problem(out, block_line,
-		                    "'%s StatementBegin' at line %u has no StatementEnd",
-		                    syn->display, block_line);
+		error = add_problem(
+		        out, block_line,
+		        "'%s StatementBegin' at line %u has no StatementEnd",
+		        syn->display, block_line);
 	if (error)
 		mc_sections_dispose(out);
 	return error;
@@ -327,7 +359,8 @@ void mc_sections_dispose(struct mc_sections *s)
 	mc_vec_dispose_deep(&s->problems, problem_free);
 }
 
-int mc_sections_has_marker(const char *data, size_t len,
+int mc_sections_has_marker(const char *data,
+                           size_t len,
                            const struct mc_sections_syntax *syn)
 {
 	size_t pos = 0;
@@ -335,7 +368,8 @@ int mc_sections_has_marker(const char *data, size_t len,
 	while (pos < len) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
 		size_t next = nl ? (size_t)(nl - data) + 1 : len;
-		struct line l = { data + pos, (nl ? (size_t)(nl - data) : len) - pos };
+		struct line l = { data + pos,
+			          (nl ? (size_t)(nl - data) : len) - pos };
 		const char *args;
 		size_t alen;
 

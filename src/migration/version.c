@@ -51,8 +51,11 @@ void mc_name_info__dispose(struct mc_name_info *n)
 	memset(n, 0, sizeof(*n));
 }
 
-int mc_name_info__set(struct mc_name_info *out, const char *v, size_t vlen,
-                      const char *n, size_t nlen)
+int mc_name_info__set(struct mc_name_info *out,
+                      const char *v,
+                      size_t vlen,
+                      const char *n,
+                      size_t nlen)
 {
 	if ((out->version = mc_strndup(v, vlen)) == NULL ||
 	    (out->name = mc_strndup(n, nlen)) == NULL) {

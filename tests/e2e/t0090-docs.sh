@@ -162,6 +162,17 @@ man_page_matches_help () {
 }
 run_test 'the man page'"'"'s synopses and options match every --help' man_page_matches_help
 
+installs_docs () {
+	build=$(dirname "$MIGCHECK") &&
+	[ -f "$build/cmake_install.cmake" ] || { echo "# no cmake_install.cmake next to $MIGCHECK"; return 1; }
+	cmake --install "$build" --prefix "$PWD/prefix" >install.log 2>&1 ||
+		{ sed 's/^/# /' install.log; return 1; }
+	[ -x prefix/bin/migcheck ] &&
+	cmp "$MANPAGE" prefix/share/man/man1/migcheck.1 &&
+	cmp "$COMPLETION" prefix/share/bash-completion/completions/migcheck
+}
+run_test 'cmake --install puts the binary, man page and bash completion in place' installs_docs
+
 code_reference_up_to_date () {
 	python3 "$MIGCHECK_SRC/docs/update-codes.py" --check
 }

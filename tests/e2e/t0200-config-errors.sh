@@ -134,6 +134,15 @@ bare_reads_head () {
 }
 run_test 'a bare repository reads .migcheck from HEAD' bare_reads_head
 
+bare_config_is_a_folder () {
+	init_repo src &&
+	(cd src && mkdir .migcheck && : >.migcheck/x && commit_all 'a folder') &&
+	git clone -q --bare src bare.git &&
+	expect_code 2 "$MIGCHECK" -C bare.git check 2>err &&
+	expect_equal err "migcheck: cannot read 'HEAD:.migcheck': it is not a file"
+}
+run_test 'a bare repository whose .migcheck is a folder' bare_config_is_a_folder
+
 bare_without_config () {
 	git init -q --bare empty.git &&
 	"$MIGCHECK" -C empty.git check 2>err || true &&

@@ -19,7 +19,7 @@ golang_migrate () {
 	[ "$(key .migcheck migrations.format)" = golang-migrate ] &&
 	[ "$(key .migcheck migrations.dialect)" = postgres ] &&
 	[ "$(key .migcheck migrations.requireDown)" = true ] &&
-	expect_grep "^migcheck: migrations: 'db/migrations' (2 files)$" err &&
+	expect_grep "^migcheck: migrations: 'db/migrations': 2 golang-migrate migrations$" err &&
 	expect_grep '^migcheck: dialect: postgres (the migrations use PostgreSQL-only SQL' err &&
 	expect_grep '^migcheck: wrote .migcheck$' err
 }
@@ -151,6 +151,26 @@ plain () {
 	[ "$(key .migcheck migrations.requireDown)" = true ]
 }
 run_test 'plain: numbered SQL in a migrations folder only' plain
+
+empty_folder () {
+	init_repo &&
+	mkdir -p db/migrations &&
+	"$MIGCHECK" init >out 2>err &&
+	[ "$(key .migcheck migrations.dir)" = db/migrations ] &&
+	[ "$(key .migcheck migrations.format)" = auto ] &&
+	expect_grep "^migcheck: migrations: 'db/migrations': no migrations yet$" err
+}
+run_test 'a new project: the empty db/migrations folder, format auto' empty_folder
+
+loose_numbered_files () {
+	init_repo &&
+	write_migration db/migrations/1_a.up.sql 'CREATE TABLE a (id int);' &&
+	write_migration scripts/backup/001_dump.sql 'SELECT 1;' &&
+	"$MIGCHECK" init >out 2>err &&
+	[ "$(key .migcheck migrations.dir)" = db/migrations ] &&
+	expect_grep "^migcheck: skipped 'scripts/backup': numbered files outside a folder named for migrations$" err
+}
+run_test 'numbered SQL outside a migrations folder is not taken for migrations' loose_numbered_files
 
 two_folders () {
 	init_repo &&

@@ -426,6 +426,23 @@ static void config__missing_file_and_directory(void **state)
 	rmdir(f->file);
 }
 
+static void config__too_large(void **state)
+{
+	struct fixture *f = *state;
+	mc_config *c = NULL;
+	FILE *fp = fopen(f->file, "w");
+	assert_non_null(fp);
+	fputs("[migrations]\n", fp);
+	for (int i = 0; i < 100000; i++)
+		fputs("\t# padding\n", fp);
+	fclose(fp);
+	assert_int_equal(mc_config_load_file(&c, f->file, ".migcheck"),
+	                 MC_ERROR);
+	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
+	assert_string_equal(mc_error_last()->message,
+	                    "'.migcheck' is too large (limit 1048576 bytes)");
+}
+
 static void config__empty_file(void **state)
 {
 	mc_config *c = load_ok(*state, "");
@@ -663,6 +680,7 @@ int main(void)
 		T(config__open_quote_is_a_syntax_error),
 		T(config__includes_are_unknown),
 		T(config__missing_file_and_directory),
+		T(config__too_large),
 		T(config__empty_file),
 		T(config__severity_overrides),
 		T(config__severity_off_drops_findings),

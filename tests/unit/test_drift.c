@@ -1,6 +1,6 @@
 /*
  * test_drift.c: history drift (tracking tables read through a fake query
- * callback), URL masking and the insecure-connection rule, ignore globs.
+ * callback), the insecure-connection rule, ignore globs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -404,24 +404,6 @@ static void drift__no_leak_when_allocations_fail(void **state MC_UNUSED)
 	repo_dispose(&repo);
 }
 
-static void drift__url_mask(void **state MC_UNUSED)
-{
-	mc_buf b = MC_BUF_INIT;
-	assert_int_equal(mc_drift_url_mask(&b, "postgres://app:s3cret@db.example.com:5432/app?sslmode=require"), 0);
-	assert_string_equal(b.ptr, "postgres://app:****@db.example.com:5432/app?sslmode=require");
-	assert_int_equal(mc_drift_url_mask(&b, "postgresql://app:p%40ss@h/db?password=x&sslmode=verify-full"), 0);
-	assert_string_equal(b.ptr, "postgresql://app:****@h/db?password=****&sslmode=verify-full");
-	assert_int_equal(mc_drift_url_mask(&b, "postgres://app@h/db"), 0);
-	assert_string_equal(b.ptr, "postgres://app@h/db");
-	assert_int_equal(mc_drift_url_mask(&b, "host=h user=u password='a \\' b' dbname=d"), 0);
-	assert_string_equal(b.ptr, "host=h user=u password=**** dbname=d");
-	assert_int_equal(mc_drift_url_mask(&b, "host=h password=hunter2 dbname=d"), 0);
-	assert_string_equal(b.ptr, "host=h password=**** dbname=d");
-	assert_int_equal(mc_drift_url_mask(&b, "/tmp/x.db"), 0);
-	assert_string_equal(b.ptr, "/tmp/x.db");
-	mc_buf_dispose(&b);
-}
-
 static void drift__url_insecure(void **state MC_UNUSED)
 {
 	unsetenv("PGHOST");
@@ -472,7 +454,6 @@ int main(void)
 		cmocka_unit_test(drift__query_failure_passes_through),
 		cmocka_unit_test(drift__sqlite_reads_without_schema),
 		cmocka_unit_test(drift__no_leak_when_allocations_fail),
-		cmocka_unit_test(drift__url_mask),
 		cmocka_unit_test(drift__url_insecure),
 		cmocka_unit_test(drift__ignore_globs),
 	};

@@ -1,0 +1,63 @@
+/*
+ * driver.h: the table of functions every database engine implements.
+ *
+ * db.c holds what is common (URL parsing, transactions bookkeeping, running
+ * scripts statement by statement, error shaping); the drivers only talk to
+ * their library. A driver's connection struct starts with struct mc_db.
+ */
+#ifndef MIGCHECK_DB_DRIVER_H
+#define MIGCHECK_DB_DRIVER_H
+
+#include <signal.h>
+#include "migcheck/db.h"
+
+struct mc_db_driver {
+	const char *name; /* "sqlite", "postgres" */
+	mc_dialect engine;
+	/* ro: NULL for a read-write connection */
+	int (*open)(mc_db **out, const char *url, const mc_db_readonly_opts *ro);
+	/* run sql (NUL-terminated, one or more statements). On failure set
+	 * mc_error (the database's message, one line) and return
+	 * MC_DB_ESTATEMENT, MC_DB_ECONNECTION or MC_EINTR. */
+	int (*exec)(mc_db *db, const char *sql);
+	int (*query)(mc_db_result **out, mc_db *db, const char *sql);
+	int (*snapshot)(mc_snapshot **out, mc_db *db,
+	                const mc_snapshot_opts *opts);
+	/* 1 when the server-side session is inside a transaction block */
+	int (*in_transaction)(mc_db *db);
+	int (*server_version)(const mc_db *db);
+	void (*close)(mc_db *db); /* must accept NULL */
+};
+
+struct mc_db {
+	const struct mc_db_driver *drv;
+	char *display_url; /* redacted */
+	int readonly;
+	int in_tx;         /* a transaction opened by mc_db_begin */
+};
+
+extern const struct mc_db_driver mc_db_sqlite_driver;
+extern const struct mc_db_driver mc_db_postgres_driver;
+
+/* Set by the SIGINT/SIGTERM handler (db.c). */
+extern volatile sig_atomic_t mc_db__signal;
+
+/* Text results, filled by the drivers. */
+struct mc_db_result {
+	size_t rows, cols;
+	char **names;  /* cols */
+	char **values; /* rows * cols, NULL for SQL NULL */
+};
+int mc_db__result_new(mc_db_result **out, size_t rows, size_t cols);
+
+/* mc_db_open even after a signal: cleanup must still reach the server */
+int mc_db__open_always(mc_db **out, const char *url);
+
+/* postgres.c: the PostgreSQL catalog reader needs the connection */
+int mc_db__pg_snapshot(mc_snapshot **out, mc_db *db,
+                       const mc_snapshot_opts *opts);
+
+/* postgres.c: the cancel handle the signal handler uses (may be NULL). */
+void mc_db__pg_cancel_current(void);
+
+#endif

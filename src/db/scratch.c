@@ -1,0 +1,826 @@
+/*
+ * scratch.c: throw-away databases for roundtrip and drift replays.
+ *
+ * Three kinds:
+ *   SQLite       a file in a private mkdtemp directory
+ *   PG server    CREATE DATABASE migcheck_scratch_<pid>_<host>_<random> on
+ *                a configured server, DROP ... WITH (FORCE) afterwards
+ *   PG cluster   initdb + postgres in a temp dir, unix socket only, fsync
+ *                off, run as the 'postgres' user when we are root; the
+ *                postmaster gets its own session (a terminal's Ctrl-C does
+ *                not reach it) and SIGQUIT when we die (PR_SET_PDEATHSIG)
+ *
+ * Every live scratch is on a registry that mc_scratch_cleanup_all walks:
+ * from atexit, and from the caller after an interrupted call returned
+ * MC_EINTR. Only the process that created a scratch removes it (a forked
+ * child that calls exit() must not drop its parent's database), and only
+ * names this module created are ever dropped.
+ */
+/* nftw */
+#define _XOPEN_SOURCE 700
+#include "migcheck/db.h"
+#include "driver.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <glob.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <libpq-fe.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "util/banned.h"
+
+#define NAME_PREFIX "migcheck_scratch_"
+
+enum { KIND_SQLITE, KIND_PG_SERVER, KIND_PG_CLUSTER };
+
+struct mc_scratch {
+	int kind;
+	char *url;          /* with password */
+	char *display_url;  /* redacted */
+	char *dir;          /* temp dir (sqlite, cluster), or NULL */
+	char *sqlite_path;
+	char *admin_url;    /* PG: where CREATE/DROP DATABASE run */
+	char *dbname;       /* PG */
+	pid_t postmaster;   /* cluster */
+	pid_t owner;        /* process that created it */
+	int removed;
+	struct mc_scratch *next;
+};
+
+static mc_scratch *registry;
+
+/* ---- helpers ---- */
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static unsigned long long random_bits(void)
+{
+	unsigned long long r = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+			r = 0;
+		close(fd);
+	}
+	if (!r) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		r = ((unsigned long long)ts.tv_nsec << 20) ^ (unsigned long long)ts.tv_sec ^
+		    ((unsigned long long)getpid() << 40);
+	}
+	return r;
+}
+
+/* 6 hex digits naming this host, so stale cleanup only judges its own pids */
+static unsigned host_tag(void)
+{
+	char host[256] = "";
+	unsigned h = 2166136261u;
+	gethostname(host, sizeof(host) - 1);
+	for (const char *p = host; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h & 0xffffff;
+}
+
+static const char *tmp_parent(const mc_scratch_opts *opts)
+{
+	const char *t = opts && opts->tmpdir ? opts->tmpdir : getenv("TMPDIR");
+	return t && *t ? t : "/tmp";
+}
+
+static int make_tmpdir(char **out, const char *parent, const char *what)
+{
+	char *tmpl = mc_asprintf("%s/migcheck-%s-XXXXXX", parent, what);
+	*out = NULL;
+	if (!tmpl)
+		return mc_error_set_oom();
+	if (!mkdtemp(tmpl)) {
+		int e = errno;
+		mc_free(tmpl);
+		return mc_error_set(MC_ERROR_OS, "cannot create a temporary directory in '%s': %s",
+		                    parent, strerror(e));
+	}
+	*out = tmpl;
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static int remove_tree(const char *dir)
+{
+	struct stat st;
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (lstat(dir, &st) == 0)
+		return mc_error_set(MC_ERROR_OS, "cannot remove temporary directory '%s'", dir);
+	return 0;
+}
+
+/* a SQL identifier in double quotes */
+static char *quote_ident(const char *name)
+{
+	mc_buf b = MC_BUF_INIT;
+	int error = mc_buf_putc(&b, '"');
+	for (const char *p = name; *p && error >= 0; p++)
+		if (*p != '"' || (error = mc_buf_putc(&b, '"')) >= 0)
+			error = mc_buf_putc(&b, *p);
+	if (error < 0 || mc_buf_putc(&b, '"') < 0) {
+		mc_buf_dispose(&b);
+		return NULL;
+	}
+	return mc_buf_detach(&b);
+}
+
+/* percent-encode for a URI query value */
+static int put_uri_value(mc_buf *b, const char *s)
+{
+	int error = 0;
+	for (; *s && error >= 0; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || strchr("/-._~", c))
+			error = mc_buf_putc(b, (char)c);
+		else
+			error = mc_buf_printf(b, "%%%02X", c);
+	}
+	return error;
+}
+
+/*
+ * The server URL with the database replaced by dbname: in a URI the path,
+ * in a conninfo an appended dbname= (libpq takes the last one).
+ */
+static int url_with_dbname(char **out, const char *server, const char *dbname)
+{
+	mc_buf b = MC_BUF_INIT;
+	const char *scheme = strstr(server, "://");
+	int error;
+
+	*out = NULL;
+	if (scheme && mc_db_url_engine(server) == MC_DIALECT_POSTGRES) {
+		const char *host = scheme + 3, *end = host, *rest;
+		while (*end && *end != '/' && *end != '?' && *end != '#')
+			end++;
+		rest = end;
+		if (*rest == '/')
+			while (*rest && *rest != '?' && *rest != '#')
+				rest++;
+		error = mc_buf_put(&b, server, (size_t)(end - server));
+		if (error >= 0)
+			error = mc_buf_printf(&b, "/%s%s", dbname, rest);
+	} else {
+		error = mc_buf_printf(&b, "%s dbname=%s", server, dbname);
+	}
+	if (error < 0) {
+		mc_buf_dispose(&b);
+		return error;
+	}
+	*out = mc_buf_detach(&b);
+	return 0;
+}
+
+static char *redact_dup(const char *url)
+{
+	mc_buf b = MC_BUF_INIT;
+	if (mc_url_redact(&b, url) < 0 || mc_buf_puts(&b, "") < 0) {
+		mc_buf_dispose(&b);
+		return NULL;
+	}
+	return mc_buf_detach(&b);
+}
+
+static int interrupted(void)
+{
+	mc_error_set(MC_ERROR_OS, "interrupted by signal %d", (int)mc_db__signal);
+	return MC_EINTR;
+}
+
+/* ---- PostgreSQL admin statements ---- */
+
+static int admin_exec(const char *admin_url, const char *sql)
+{
+	mc_db *db = NULL;
+	int error;
+	if ((error = mc_db__open_always(&db, admin_url)) < 0)
+		return error;
+	/* the drop must run even when a signal interrupted the run */
+	error = db->drv->exec(db, sql);
+	mc_db_close(db);
+	return error;
+}
+
+static int create_database(mc_scratch *s)
+{
+	char *q = quote_ident(s->dbname), *sql = NULL;
+	int error;
+	if (!q || !(sql = mc_asprintf("CREATE DATABASE %s TEMPLATE template0", q))) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	if ((error = admin_exec(s->admin_url, sql)) < 0 && error == MC_DB_ESTATEMENT) {
+		const mc_error *e = mc_error_last();
+		char *shown = redact_dup(s->admin_url);
+		error = mc_error_set(MC_ERROR_DB, "cannot create scratch database '%s' on '%s': %s",
+		                     s->dbname, shown ? shown : "", e ? e->message : "");
+		mc_free(shown);
+	}
+done:
+	mc_free(q);
+	mc_free(sql);
+	return error;
+}
+
+static int drop_database(const char *admin_url, const char *dbname, int force)
+{
+	mc_db *db = NULL;
+	char *q = quote_ident(dbname), *sql = NULL;
+	int error;
+
+	if (!q)
+		return mc_error_set_oom();
+	if ((error = mc_db__open_always(&db, admin_url)) < 0)
+		goto done;
+	if (force && mc_db_server_version(db) < 130000) {
+		/* no WITH (FORCE) before PostgreSQL 13 */
+		char *lit = mc_asprintf("SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity "
+		                        "WHERE datname = '%s' AND pid <> pg_catalog.pg_backend_pid()", dbname);
+		if (!lit) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		(void)db->drv->exec(db, lit);
+		mc_free(lit);
+		force = 0;
+	}
+	if (!(sql = mc_asprintf("DROP DATABASE IF EXISTS %s%s", q, force ? " WITH (FORCE)" : ""))) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	error = db->drv->exec(db, sql);
+done:
+	if (error < 0 && error != MC_ENOMEM) {
+		const mc_error *e = mc_error_last();
+		char *msg = mc_strdup(e && e->message ? e->message : "");
+		mc_error_set(MC_ERROR_DB, "cannot drop scratch database '%s': %s", dbname,
+		             msg ? msg : "");
+		mc_free(msg);
+		error = MC_ERROR;
+	}
+	mc_db_close(db);
+	mc_free(q);
+	mc_free(sql);
+	return error;
+}
+
+/* ---- the throw-away cluster ---- */
+
+static int find_bindir(char **out)
+{
+	const char *path;
+	glob_t g;
+	*out = NULL;
+	/* an explicit choice (tests, unusual installs) is the only one */
+	if ((path = getenv("MIGCHECK_PG_BINDIR")) != NULL && *path) {
+		char *cand = mc_asprintf("%s/initdb", path);
+		int ok = cand && access(cand, X_OK) == 0;
+		mc_free(cand);
+		if (ok && !(*out = mc_strdup(path)))
+			return mc_error_set_oom();
+		return ok ? 0 : MC_ENOTFOUND;
+	}
+	path = getenv("PATH");
+	if (path) {
+		const char *p = path;
+		while (*p) {
+			const char *e = strchr(p, ':');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			char *cand = mc_asprintf("%.*s/initdb", (int)n, p);
+			if (!cand)
+				return mc_error_set_oom();
+			if (n && access(cand, X_OK) == 0) {
+				char *pg = mc_asprintf("%.*s/postgres", (int)n, p);
+				int ok = pg && access(pg, X_OK) == 0;
+				mc_free(pg);
+				if (ok) {
+					cand[strlen(cand) - 7] = '\0';
+					*out = cand;
+					return 0;
+				}
+			}
+			mc_free(cand);
+			p += n;
+			if (*p == ':')
+				p++;
+		}
+	}
+	if (glob("/usr/lib/postgresql/*/bin/initdb", 0, NULL, &g) == 0) {
+		/* the highest major version: compare numerically */
+		const char *best = NULL;
+		long bestv = -1;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			long v = strtol(g.gl_pathv[i] + strlen("/usr/lib/postgresql/"), NULL, 10);
+			if (v > bestv && access(g.gl_pathv[i], X_OK) == 0) {
+				bestv = v;
+				best = g.gl_pathv[i];
+			}
+		}
+		if (best && (*out = mc_strndup(best, strlen(best) - 7)) == NULL) {
+			globfree(&g);
+			return mc_error_set_oom();
+		}
+		globfree(&g);
+		if (*out)
+			return 0;
+	}
+	return MC_ENOTFOUND;
+}
+
+typedef struct {
+	int as_user; /* drop to uid/gid */
+	uid_t uid;
+	gid_t gid;
+} run_as;
+
+/* in the child: become the unprivileged user; output to log */
+static void child_setup(const run_as *ra, const char *dir, const char *log)
+{
+	int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		if (fd > 0)
+			close(fd);
+	}
+	if (ra->as_user) {
+		if (setgroups(0, NULL) < 0 || setgid(ra->gid) < 0 || setuid(ra->uid) < 0)
+			_exit(126);
+	}
+	if (chdir(dir) < 0)
+		_exit(126);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+}
+
+static int log_tail(mc_buf *out, const char *log)
+{
+	mc_buf all = MC_BUF_INIT;
+	const char *p;
+	int error;
+	if (mc_buf_read_file(&all, log, 1 << 20) < 0) {
+		mc_error_clear();
+		mc_buf_dispose(&all);
+		return 0;
+	}
+	/* the last non-empty line says why */
+	while (all.size && (all.ptr[all.size - 1] == '\n' || all.ptr[all.size - 1] == ' '))
+		mc_buf_truncate(&all, all.size - 1);
+	p = all.size ? strrchr(all.ptr, '\n') : NULL;
+	error = mc_buf_puts(out, p ? p + 1 : mc_buf_cstr(&all));
+	mc_buf_dispose(&all);
+	return error;
+}
+
+static int run_initdb(const char *bindir, const char *dir, const run_as *ra)
+{
+	char *initdb = mc_asprintf("%s/initdb", bindir);
+	char *data = mc_asprintf("%s/data", dir);
+	char *log = mc_asprintf("%s/initdb.log", dir);
+	mc_buf why = MC_BUF_INIT;
+	pid_t pid;
+	int status = 0, error = 0;
+
+	if (!initdb || !data || !log) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	if ((pid = fork()) < 0) {
+		error = mc_error_set(MC_ERROR_OS, "cannot start initdb: %s", strerror(errno));
+		goto done;
+	}
+	if (pid == 0) {
+		child_setup(ra, dir, log);
+		execl(initdb, "initdb", "-D", data, "-U", "postgres", "-A", "trust",
+		      "--no-sync", "-E", "UTF8", "--locale=C", (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			break;
+		if (mc_db__signal)
+			kill(pid, SIGTERM);
+	}
+	if (mc_db__signal) {
+		error = interrupted();
+		goto done;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		log_tail(&why, log);
+		error = mc_error_set(MC_ERROR_DB, "cannot create a throw-away PostgreSQL cluster: initdb failed: %s",
+		                     mc_buf_cstr(&why));
+	}
+done:
+	mc_buf_dispose(&why);
+	mc_free(initdb);
+	mc_free(data);
+	mc_free(log);
+	return error;
+}
+
+static int start_postmaster(mc_scratch *s, const char *bindir, const run_as *ra)
+{
+	char *postgres = mc_asprintf("%s/postgres", bindir);
+	char *data = mc_asprintf("%s/data", s->dir);
+	char *log = mc_asprintf("%s/server.log", s->dir);
+	char *ping = NULL;
+	mc_buf why = MC_BUF_INIT;
+	pid_t pid;
+	int error = 0;
+
+	if (!postgres || !data || !log ||
+	    !(ping = mc_asprintf("host=%s port=5432 user=postgres dbname=postgres connect_timeout=5", s->dir))) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	if ((pid = fork()) < 0) {
+		error = mc_error_set(MC_ERROR_OS, "cannot start postgres: %s", strerror(errno));
+		goto done;
+	}
+	if (pid == 0) {
+		setsid();
+		child_setup(ra, s->dir, log);
+		/* after the uid change, which clears it */
+		prctl(PR_SET_PDEATHSIG, SIGQUIT);
+		execl(postgres, "postgres", "-D", data, "-k", s->dir,
+		      "-c", "listen_addresses=", "-c", "fsync=off",
+		      "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
+		      "-c", "max_connections=50", "-c", "shared_buffers=32MB",
+		      "-c", "max_wal_senders=0", "-c", "wal_level=minimal",
+		      "-c", "logging_collector=off", (char *)NULL);
+		_exit(127);
+	}
+	s->postmaster = pid;
+	/* up to 60 s for the server to accept connections */
+	for (int i = 0; i < 1200; i++) {
+		int status;
+		if (mc_db__signal) {
+			error = interrupted();
+			goto done;
+		}
+		if (PQping(ping) == PQPING_OK)
+			goto done;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			s->postmaster = 0;
+			log_tail(&why, log);
+			error = mc_error_set(MC_ERROR_DB, "cannot start a throw-away PostgreSQL server: %s",
+			                     mc_buf_cstr(&why));
+			goto done;
+		}
+		sleep_ms(50);
+	}
+	error = mc_error_set(MC_ERROR_DB, "cannot start a throw-away PostgreSQL server: not ready after 60 seconds (log: %s)", log);
+done:
+	mc_buf_dispose(&why);
+	mc_free(postgres);
+	mc_free(data);
+	mc_free(log);
+	mc_free(ping);
+	return error;
+}
+
+static void stop_postmaster(mc_scratch *s)
+{
+	int status;
+	if (s->postmaster <= 0)
+		return;
+	/* fast shutdown, then immediate, then kill the whole session */
+	kill(s->postmaster, SIGINT);
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(s->postmaster, &status, WNOHANG) == s->postmaster) {
+			s->postmaster = 0;
+			return;
+		}
+		if (i == 100)
+			kill(s->postmaster, SIGQUIT);
+		sleep_ms(50);
+	}
+	kill(-s->postmaster, SIGKILL);
+	kill(s->postmaster, SIGKILL);
+	waitpid(s->postmaster, &status, 0);
+	s->postmaster = 0;
+}
+
+static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
+{
+	char *bindir = NULL;
+	run_as ra = { 0, 0, 0 };
+	mc_buf url = MC_BUF_INIT;
+	int error;
+
+	if ((error = find_bindir(&bindir)) < 0) {
+		if (error == MC_ENOTFOUND)
+			mc_error_set(MC_ERROR_DB,
+			             "no PostgreSQL server for the scratch database: pass --scratch URL, "
+			             "set scratch.postgres in .migcheck or MIGCHECK_SCRATCH_URL, "
+			             "or install PostgreSQL (initdb) to let migcheck start a throw-away server");
+		return error;
+	}
+	if (geteuid() == 0) {
+		struct passwd *pw = getpwnam("postgres");
+		if (!pw) {
+			error = mc_error_set(MC_ERROR_DB,
+			                     "cannot start a throw-away PostgreSQL server as root: no 'postgres' user "
+			                     "(PostgreSQL refuses to run as root); pass --scratch URL or set MIGCHECK_SCRATCH_URL");
+			goto done;
+		}
+		ra.as_user = 1;
+		ra.uid = pw->pw_uid;
+		ra.gid = pw->pw_gid;
+	}
+	if ((error = make_tmpdir(&s->dir, tmp_parent(opts), "pg")) < 0)
+		goto done;
+	if (ra.as_user && chown(s->dir, ra.uid, ra.gid) < 0) {
+		error = mc_error_set(MC_ERROR_OS, "cannot hand '%s' to the postgres user: %s",
+		                     s->dir, strerror(errno));
+		goto done;
+	}
+	if ((error = run_initdb(bindir, s->dir, &ra)) < 0 ||
+	    (error = start_postmaster(s, bindir, &ra)) < 0)
+		goto done;
+	if ((error = mc_buf_puts(&url, "postgresql://postgres@/postgres?host=")) < 0 ||
+	    (error = put_uri_value(&url, s->dir)) < 0)
+		goto done;
+	s->admin_url = mc_buf_detach(&url);
+	if (!(s->dbname = mc_strdup("migcheck_scratch"))) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	if ((error = mc_buf_puts(&url, "postgresql://postgres@/migcheck_scratch?host=")) < 0 ||
+	    (error = put_uri_value(&url, s->dir)) < 0)
+		goto done;
+	s->url = mc_buf_detach(&url);
+	error = create_database(s);
+done:
+	mc_buf_dispose(&url);
+	mc_free(bindir);
+	return error;
+}
+
+/* ---- lifecycle ---- */
+
+static void registry_remove(mc_scratch *s)
+{
+	for (mc_scratch **pp = &registry; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			return;
+		}
+}
+
+int mc_scratch_remove(mc_scratch *s)
+{
+	int error = 0;
+	if (!s || s->removed)
+		return 0;
+	if (s->owner != getpid())
+		return 0;
+	s->removed = 1;
+	switch (s->kind) {
+	case KIND_SQLITE:
+		break;
+	case KIND_PG_SERVER:
+		if (s->dbname && s->admin_url)
+			error = drop_database(s->admin_url, s->dbname, 1);
+		break;
+	case KIND_PG_CLUSTER:
+		stop_postmaster(s);
+		break;
+	}
+	if (s->dir) {
+		int e2 = remove_tree(s->dir);
+		if (!error)
+			error = e2;
+	}
+	registry_remove(s);
+	return error;
+}
+
+void mc_scratch_free(mc_scratch *s)
+{
+	if (!s)
+		return;
+	if (mc_scratch_remove(s) < 0)
+		mc_error_clear();
+	registry_remove(s);
+	mc_free(s->url);
+	mc_free(s->display_url);
+	mc_free(s->dir);
+	mc_free(s->sqlite_path);
+	mc_free(s->admin_url);
+	mc_free(s->dbname);
+	mc_free(s);
+}
+
+void mc_scratch_cleanup_all(void)
+{
+	while (registry) {
+		mc_scratch *s = registry;
+		if (mc_scratch_remove(s) < 0)
+			mc_error_clear();
+		registry_remove(s); /* also when owned by another process */
+	}
+}
+
+int mc_scratch_create(mc_scratch **out, mc_dialect engine,
+                      const mc_scratch_opts *opts)
+{
+	mc_scratch *s;
+	int error = 0;
+
+	MC_ASSERT_ARG(out);
+	*out = NULL;
+	if (mc_db__signal)
+		return interrupted();
+	if (!(s = mc_calloc(1, sizeof(*s))))
+		return mc_error_set_oom();
+	s->owner = getpid();
+	/* on the registry before anything exists, so a signal finds it */
+	s->next = registry;
+	registry = s;
+
+	if (engine == MC_DIALECT_SQLITE) {
+		s->kind = KIND_SQLITE;
+		if ((error = make_tmpdir(&s->dir, tmp_parent(opts), "sqlite")) < 0)
+			goto done;
+		if (!(s->sqlite_path = mc_asprintf("%s/scratch.db", s->dir)) ||
+		    !(s->url = mc_asprintf("sqlite://%s", s->sqlite_path))) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+	} else if (engine == MC_DIALECT_POSTGRES && opts && opts->server_url && *opts->server_url) {
+		s->kind = KIND_PG_SERVER;
+		if (!(s->admin_url = mc_strdup(opts->server_url)) ||
+		    !(s->dbname = mc_asprintf(NAME_PREFIX "%ld_%06x_%08llx", (long)getpid(),
+		                              host_tag(), random_bits() & 0xffffffffULL))) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		if ((error = url_with_dbname(&s->url, s->admin_url, s->dbname)) < 0 ||
+		    (error = create_database(s)) < 0) {
+			/* never drop a database we did not create */
+			if (error != MC_EINTR) {
+				mc_free(s->dbname);
+				s->dbname = NULL;
+			}
+			goto done;
+		}
+	} else if (engine == MC_DIALECT_POSTGRES) {
+		s->kind = KIND_PG_CLUSTER;
+		if ((error = create_cluster(s, opts)) < 0)
+			goto done;
+	} else {
+		error = mc_error_set(MC_ERROR_USAGE, "no scratch database for engine '%s'",
+		                     mc_dialect_name(engine));
+		goto done;
+	}
+	if (!(s->display_url = redact_dup(s->url))) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	*out = s;
+	return 0;
+done:
+	{
+		/* keep the error that made us give up */
+		const mc_error *e = mc_error_last();
+		char *msg = e && e->message ? mc_strdup(e->message) : NULL;
+		int klass = e ? e->klass : MC_ERROR_DB;
+		mc_scratch_free(s);
+		if (msg)
+			mc_error_set(klass, "%s", msg);
+		mc_free(msg);
+	}
+	return error;
+}
+
+const char *mc_scratch_url(const mc_scratch *s)
+{
+	return s && s->url ? s->url : "";
+}
+
+const char *mc_scratch_display_url(const mc_scratch *s)
+{
+	return s && s->display_url ? s->display_url : "";
+}
+
+mc_dialect mc_scratch_engine(const mc_scratch *s)
+{
+	return s->kind == KIND_SQLITE ? MC_DIALECT_SQLITE : MC_DIALECT_POSTGRES;
+}
+
+int mc_scratch_connect(mc_db **out, mc_scratch *s)
+{
+	MC_ASSERT_ARG(out && s);
+	*out = NULL;
+	if (s->removed)
+		return mc_error_set(MC_ERROR_DB, "scratch database '%s' was removed",
+		                    mc_scratch_display_url(s));
+	return mc_db_open(out, s->url);
+}
+
+int mc_scratch_reset(mc_scratch *s)
+{
+	int error;
+	MC_ASSERT_ARG(s && !s->removed);
+	if (s->kind == KIND_SQLITE) {
+		static const char *const suffixes[] = { "", "-journal", "-wal", "-shm" };
+		for (size_t i = 0; i < MC_ARRAY_SIZE(suffixes); i++) {
+			char *p = mc_asprintf("%s%s", s->sqlite_path, suffixes[i]);
+			if (!p)
+				return mc_error_set_oom();
+			if (unlink(p) < 0 && errno != ENOENT) {
+				error = mc_error_set(MC_ERROR_OS, "cannot remove '%s': %s", p, strerror(errno));
+				mc_free(p);
+				return error;
+			}
+			mc_free(p);
+		}
+		return 0;
+	}
+	if ((error = drop_database(s->admin_url, s->dbname, 1)) < 0)
+		return error;
+	return create_database(s);
+}
+
+int mc_scratch_cleanup_stale(size_t *dropped, const char *server_url)
+{
+	mc_db *db = NULL;
+	mc_db_result *r = NULL;
+	unsigned tag = host_tag();
+	int error;
+
+	MC_ASSERT_ARG(server_url);
+	if (dropped)
+		*dropped = 0;
+	if ((error = mc_db_open(&db, server_url)) < 0)
+		return error;
+	if ((error = mc_db_query(&r, db,
+	                         "SELECT d.datname, (SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_activity a "
+	                         "WHERE a.datname = d.datname) FROM pg_catalog.pg_database d "
+	                         "WHERE d.datname LIKE 'migcheck\\_scratch\\_%' ORDER BY 1")) < 0)
+		goto done;
+	for (size_t i = 0; i < mc_db_result_rows(r); i++) {
+		const char *name = mc_db_result_get(r, i, 0), *conns = mc_db_result_get(r, i, 1);
+		long pid;
+		unsigned htag;
+		unsigned long long rnd;
+		char tail;
+
+		if (!name || sscanf(name, NAME_PREFIX "%ld_%6x_%8llx%c", &pid, &htag, &rnd, &tail) != 3)
+			continue;
+		if (htag != tag || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (conns && strcmp(conns, "0"))
+			continue;
+		if ((error = drop_database(server_url, name, 0)) < 0)
+			goto done;
+		if (dropped)
+			(*dropped)++;
+	}
+done:
+	mc_db_result_free(r);
+	mc_db_close(db);
+	return error;
+}

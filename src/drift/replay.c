@@ -1,0 +1,83 @@
+/*
+ * replay.c: build on a scratch database the schema that a set of
+ * migrations produces, one migration at a time, each in its own
+ * transaction as its format says (the db module decides).
+ */
+#include "drift_internal.h"
+
+#include <string.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "migcheck/runner.h"
+#include "util/banned.h"
+
+static int replay_runner(mc_report *report, int *failed,
+                         const mc_migration *m, mc_scratch *scratch,
+                         const mc_config *config, const char *workdir)
+{
+	mc_runner_result res = MC_RUNNER_RESULT_INIT;
+	mc_runner_vars vars;
+	int error;
+
+	memset(&vars, 0, sizeof(vars));
+	vars.file = m->up->path;
+	vars.name = m->name;
+	vars.version = m->version;
+	vars.url = mc_scratch_url(scratch);
+	if ((error = mc_runner_run(&res, config->runner_up, &vars, workdir)) < 0)
+		goto done;
+	if (res.status != 0) {
+		*failed = 1;
+		error = mc_report_add(report, NULL, "up-failed", m->up->path, 0,
+		                      m->version, mc_buf_cstr(&res.err),
+		                      "migration '%s' failed on the scratch database (runner.up exited with %d)",
+		                      m->version, res.status);
+	}
+done:
+	mc_runner_result_dispose(&res);
+	return error;
+}
+
+int mc_drift__replay(mc_report *report, int *failed, mc_db *db,
+                     mc_scratch *scratch, const mc_migration *const *ms,
+                     size_t n, const mc_config *config, const char *workdir)
+{
+	int error = 0;
+
+	MC_ASSERT_ARG(report && failed && db && (ms || !n));
+	*failed = 0;
+	for (size_t i = 0; i < n && !*failed; i++) {
+		const mc_migration *m = ms[i];
+		mc_db_exec_error err = MC_DB_EXEC_ERROR_INIT;
+
+		if (!m->up)
+			continue;
+		if (m->language) {
+			if (!config || !config->runner_up) {
+				*failed = 1;
+				return mc_report_note(report,
+				                      "schema not compared: migration '%s' is %s, set runner.up to replay it",
+				                      m->version, m->language);
+			}
+			if ((error = replay_runner(report, failed, m, scratch, config,
+			                           workdir)) < 0)
+				return error;
+			continue;
+		}
+		error = mc_db_exec_script(db, m->up, &err);
+		if (error == MC_DB_ESTATEMENT) {
+			*failed = 1;
+			error = mc_report_add(report, NULL, "up-failed",
+			                      err.path ? err.path : m->up->path,
+			                      err.line, m->version, err.statement,
+			                      "migration '%s' failed on the scratch database: %s",
+			                      m->version,
+			                      err.message ? err.message : "statement failed");
+		}
+		mc_db_exec_error_dispose(&err);
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}

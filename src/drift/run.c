@@ -1,0 +1,280 @@
+/*
+ * run.c: one `migcheck drift` run. The target is opened read-only and
+ * everything read from it (tracking table, catalog) is read inside one
+ * READ ONLY transaction that is rolled back; nothing is ever created on
+ * it. The expected schema is built on a scratch database of the same
+ * engine by replaying exactly the migrations the target has applied.
+ */
+#include "migcheck/drift.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/db.h"
+#include "migcheck/errors.h"
+#include "migcheck/schema.h"
+#include "drift_internal.h"
+#include "util/banned.h"
+
+/* mc_drift_query_fn over mc_db_query */
+static int db_query(mc_drift_rows *out, void *ctx, const char *sql)
+{
+	mc_db_result *res = NULL;
+	const char **cells = NULL;
+	size_t ncols, nrows;
+	int error;
+
+	if ((error = mc_db_query(&res, ctx, sql)) < 0)
+		return error;
+	ncols = mc_db_result_cols(res);
+	nrows = mc_db_result_rows(res);
+	out->ncols = ncols;
+	if (ncols && !(cells = mc_calloc(ncols, sizeof(*cells)))) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	for (size_t r = 0; r < nrows; r++) {
+		for (size_t c = 0; c < ncols; c++)
+			cells[c] = mc_db_result_get(res, r, c);
+		if ((error = mc_drift_rows_add(out, cells, ncols)) < 0)
+			goto done;
+	}
+done:
+	mc_free(cells);
+	mc_db_result_free(res);
+	return error;
+}
+
+static const char *severity_verb(mc_diff_kind k)
+{
+	switch (k) {
+	case MC_DIFF_MISSING:
+		return "is missing from the database";
+	case MC_DIFF_UNEXPECTED:
+		return "is in the database but no applied migration creates it";
+	default:
+		return "differs from what the migrations create";
+	}
+}
+
+static const char *drift_code(mc_diff_kind k)
+{
+	switch (k) {
+	case MC_DIFF_MISSING:
+		return "drift-missing";
+	case MC_DIFF_UNEXPECTED:
+		return "drift-unexpected";
+	default:
+		return "drift-changed";
+	}
+}
+
+/*
+ * A sequence owned by a column (serial) of a table that is itself
+ * missing or unexpected is part of that finding, not one of its own.
+ */
+static int owned_by_reported(const mc_diff_entry *e, const mc_schema_diff *d,
+                             const mc_snapshot *expected,
+                             const mc_snapshot *actual)
+{
+	const mc_object *o;
+	const char *owner, *dot;
+	size_t tl;
+
+	if (e->object_kind != MC_OBJ_SEQUENCE || e->kind == MC_DIFF_CHANGED)
+		return 0;
+	o = mc_snapshot_find(e->kind == MC_DIFF_MISSING ? expected : actual,
+	                     MC_OBJ_SEQUENCE, NULL, e->name);
+	if (!o || !(owner = mc_object_attr(o, "owned_by")) ||
+	    !(dot = strrchr(owner, '.')))
+		return 0;
+	tl = (size_t)(dot - owner);
+	for (size_t i = 0; i < mc_schema_diff_count(d); i++) {
+		const mc_diff_entry *t = mc_schema_diff_get(d, i);
+		if (t->object_kind == MC_OBJ_TABLE && t->kind == e->kind &&
+		    strlen(t->name) == tl && !strncmp(t->name, owner, tl))
+			return 1;
+	}
+	return 0;
+}
+
+/* One finding per differing object, and suggested SQL when asked. */
+static int report_diff(mc_report *report, mc_buf *sql_out,
+                       const mc_schema_diff *d, const mc_snapshot *expected,
+                       const mc_snapshot *actual, mc_dialect engine,
+                       unsigned flags)
+{
+	mc_buf subject = MC_BUF_INIT, detail = MC_BUF_INIT, sql = MC_BUF_INIT;
+	size_t nsuggest = 0;
+	int error = 0;
+
+	for (size_t i = 0; i < mc_schema_diff_count(d); i++) {
+		const mc_diff_entry *e = mc_schema_diff_get(d, i);
+		if (owned_by_reported(e, d, expected, actual))
+			continue;
+		mc_buf_clear(&subject);
+		mc_buf_clear(&detail);
+		if ((error = mc_diff_entry_subject(&subject, e)) < 0 ||
+		    (error = mc_diff_entry_render(&detail, e)) < 0)
+			goto done;
+		/* no trailing newline in details */
+		while (detail.size && detail.ptr[detail.size - 1] == '\n')
+			mc_buf_truncate(&detail, detail.size - 1);
+		if ((error = mc_report_add(report, NULL, drift_code(e->kind), NULL, 0,
+		                           NULL, detail.size ? detail.ptr : NULL,
+		                           "%s %s", mc_buf_cstr(&subject),
+		                           severity_verb(e->kind))) < 0)
+			goto done;
+		if ((flags & MC_DRIFT_SUGGEST_SQL) && sql_out) {
+			size_t before = sql.size;
+			if ((error = mc_drift__suggest(&sql, e, expected, engine)) < 0)
+				goto done;
+			if (sql.size > before)
+				nsuggest++;
+		}
+	}
+	if ((flags & MC_DRIFT_SUGGEST_SQL) && sql_out) {
+		if (mc_buf_puts(sql_out, "-- migcheck drift: SUGGESTED SQL, review before running it.\n"
+		                         "-- It would bring the database to the schema of its applied migrations;\n"
+		                         "-- better: write a migration, or find who changed the database.\n") < 0 ||
+		    (nsuggest && mc_buf_puts(sql_out, mc_buf_cstr(&sql)) < 0) ||
+		    (!nsuggest && mc_buf_puts(sql_out, "-- (nothing simple to suggest)\n") < 0))
+			error = mc_error_set_oom();
+	}
+done:
+	mc_buf_dispose(&subject);
+	mc_buf_dispose(&detail);
+	mc_buf_dispose(&sql);
+	return error;
+}
+
+static int check_versions(mc_report *report, mc_db *target, mc_db *scratch)
+{
+	int tv = mc_db_server_version(target), sv = mc_db_server_version(scratch);
+	if (mc_db_engine(target) != MC_DIALECT_POSTGRES || tv / 10000 == sv / 10000)
+		return 0;
+	return mc_report_add(report, NULL, "version-mismatch", NULL, 0, NULL,
+	                     "default and check expressions may print differently between versions",
+	                     "the target runs PostgreSQL %d, the scratch server PostgreSQL %d",
+	                     tv / 10000, sv / 10000);
+}
+
+static int schema_drift(mc_report *report, mc_buf *sql_out, mc_db *target,
+                        mc_snapshot *live, const mc_vec *replay,
+                        const mc_drift_opts *opts)
+{
+	mc_scratch_opts sopts;
+	mc_scratch *scratch = NULL;
+	mc_db *sdb = NULL;
+	mc_snapshot *built = NULL, *expected = NULL, *actual = NULL;
+	mc_schema_diff *diff = NULL;
+	mc_drift_norm_opts nopts;
+	mc_diff_opts dopts;
+	int failed = 0, error;
+
+	memset(&sopts, 0, sizeof(sopts));
+	sopts.server_url = opts->scratch_url;
+	if ((error = mc_scratch_create(&scratch, mc_db_engine(target), &sopts)) < 0 ||
+	    (error = mc_scratch_connect(&sdb, scratch)) < 0 ||
+	    (error = check_versions(report, target, sdb)) < 0 ||
+	    (error = mc_drift__replay(report, &failed, sdb, scratch,
+	                              (const mc_migration *const *)replay->items,
+	                              replay->len, opts->config, opts->workdir)) < 0)
+		goto done;
+	if (failed) {
+		error = mc_report_note(report, "schema not compared: the applied migrations could not be replayed");
+		goto done;
+	}
+	if ((error = mc_db_snapshot(&built, sdb, NULL)) < 0)
+		goto done;
+
+	memset(&nopts, 0, sizeof(nopts));
+	nopts.flags = (opts->flags & MC_DRIFT_WITH_PRIVILEGES) ? MC_NORM_WITH_PRIVILEGES : 0;
+	nopts.schemas = opts->schemas;
+	nopts.ignore = opts->config ? &opts->config->drift_ignore : NULL;
+	if ((error = mc_drift__normalize(&expected, built, NULL, &nopts)) < 0 ||
+	    (error = mc_drift__normalize(&actual, live, expected, &nopts)) < 0)
+		goto done;
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.strict_column_order = !!(opts->flags & MC_DRIFT_STRICT_COLUMN_ORDER);
+	if ((error = mc_snapshot_diff(&diff, expected, actual, &dopts)) < 0 ||
+	    (error = report_diff(report, sql_out, diff, built, live,
+	                         mc_db_engine(target), opts->flags)) < 0)
+		goto done;
+done:
+	mc_schema_diff_free(diff);
+	mc_snapshot_free(expected);
+	mc_snapshot_free(actual);
+	mc_snapshot_free(built);
+	mc_db_close(sdb);
+	mc_scratch_free(scratch);
+	return error;
+}
+
+int mc_drift_run(mc_report *report, mc_buf *sql_out,
+                 const mc_drift_migrations *migrations,
+                 const mc_drift_opts *opts)
+{
+	mc_db_readonly_opts ro;
+	mc_db *target = NULL;
+	mc_drift_history *hist = NULL;
+	mc_snapshot *live = NULL;
+	mc_vec replay = MC_VEC_INIT;
+	int error, rollback_error;
+
+	MC_ASSERT_ARG(report && migrations && opts && opts->url);
+	MC_ASSERT_ARG(sql_out || !(opts->flags & (MC_DRIFT_PRINT_SNAPSHOT |
+	                                          MC_DRIFT_SUGGEST_SQL)));
+	memset(&ro, 0, sizeof(ro));
+	ro.statement_timeout_ms = opts->statement_timeout_ms;
+	ro.lock_timeout_ms = opts->lock_timeout_ms;
+
+	if ((error = mc_db_open_readonly(&target, opts->url, &ro)) < 0)
+		goto done;
+	if (mc_drift_url_insecure(opts->url) &&
+	    (error = mc_report_add(report, NULL, "insecure-connection", NULL, 0,
+	                           NULL, NULL,
+	                           "the connection to '%s' does not verify the server's certificate (sslmode=verify-full or verify-ca)",
+	                           mc_db_display_url(target))) < 0)
+		goto done;
+	if ((error = mc_db_begin(target)) < 0)
+		goto done;
+	if (opts->flags & MC_DRIFT_PRINT_SNAPSHOT) {
+		if ((error = mc_db_snapshot(&live, target, NULL)) == 0)
+			error = mc_snapshot_serialize(sql_out, live);
+		rollback_error = mc_db_rollback(target);
+		if (!error)
+			error = rollback_error;
+		goto done;
+	}
+	if ((error = mc_drift_history_read(&hist, db_query, target,
+	                                   mc_db_engine(target),
+	                                   opts->config ? opts->config->table : NULL)) < 0 ||
+	    (error = mc_drift_history_compare(&replay, report, hist,
+	                                      &migrations->all, opts->flags)) < 0)
+		goto rollback;
+	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY))
+		error = mc_db_snapshot(&live, target, NULL);
+rollback:
+	/* read-only: nothing to keep; the snapshot is taken in one transaction */
+	rollback_error = mc_db_rollback(target);
+	if (error < 0 || (error = rollback_error) < 0)
+		goto done;
+	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY) &&
+	    (error = mc_report_note(report, "tracking table %s (%s): %zu applied migration(s) replayed on a scratch database",
+	                            hist->table, mc_tracker_name(hist->tracker),
+	                            replay.len)) < 0)
+		goto done;
+	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY))
+		error = schema_drift(report, sql_out, target, live, &replay, opts);
+done:
+	if (error < 0 && error != MC_ENOMEM && mc_error_last() &&
+	    mc_error_last()->klass == MC_ERROR_NONE)
+		mc_error_set(MC_ERROR_DB, "drift failed");
+	mc_vec_dispose(&replay);
+	mc_snapshot_free(live);
+	mc_drift_history_free(hist);
+	mc_db_close(target);
+	return error;
+}

@@ -1,0 +1,79 @@
+#!/bin/sh
+# t3401: drift and models on SQLite: no server needed. The target file is
+# opened read-only and is byte for byte the same afterwards.
+. "$(dirname "$0")/lib.sh"
+
+sqlite_repo () {
+	init_repo &&
+	printf '[migrations]\n\tdir = db/migrations\n\tformat = golang-migrate\n\tdialect = sqlite\n' >.migcheck &&
+	write_migration 1_users.up.sql 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);' &&
+	write_migration 1_users.down.sql 'DROP TABLE users;' &&
+	write_migration 2_email.up.sql 'CREATE UNIQUE INDEX users_email ON users (email);' &&
+	write_migration 2_email.down.sql 'DROP INDEX users_email;' &&
+	commit_all sqlite
+}
+
+build_target () {
+	for f in db/migrations/1_users.up.sql db/migrations/2_email.up.sql; do
+		sqlite3 "$1" <"$f" || return 1
+	done
+	sqlite3 "$1" 'CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, dirty INTEGER NOT NULL); INSERT INTO schema_migrations VALUES (2, 0);'
+}
+
+clean_sqlite () {
+	sqlite_repo &&
+	build_target "$PWD/staging.db" &&
+	expect_code 0 "$MIGCHECK" drift --db "sqlite://$PWD/staging.db" --format json >out.json &&
+	jq -r '.findings | length' out.json >n &&
+	expect_equal n 0
+}
+run_test 'a SQLite database built by its migrations has no drift' clean_sqlite
+
+altered_sqlite_read_only () {
+	sqlite_repo &&
+	build_target "$PWD/staging.db" &&
+	sqlite3 staging.db 'CREATE INDEX users_name ON users (name); CREATE TABLE tmp_import (x);' &&
+	cksum staging.db >before &&
+	expect_code 1 "$MIGCHECK" drift --db staging.db >out &&
+	expect_equal out "error: table main.tmp_import is in the database but no applied migration creates it [drift-unexpected]
+    table main.tmp_import: unexpected
+error: table main.users: index users_name is in the database but no applied migration creates it [drift-unexpected]
+    table main.users: index users_name: unexpected
+note: tracking table schema_migrations (golang-migrate): 2 applied migration(s) replayed on a scratch database
+drift: 2 errors, 0 warnings" &&
+	cksum staging.db >after &&
+	expect_equal after "$(cat before)" &&
+	test ! -e staging.db-journal && test ! -e staging.db-wal
+}
+run_test 'a SQLite target altered by hand; the file is not touched' altered_sqlite_read_only
+
+sqlite_dirty_and_pending () {
+	sqlite_repo &&
+	build_target "$PWD/staging.db" &&
+	sqlite3 staging.db 'UPDATE schema_migrations SET version = 1, dirty = 1;' &&
+	expect_code 1 "$MIGCHECK" drift --history-only --db "sqlite://$PWD/staging.db" --format json >out.json &&
+	jq -r '.findings[] | "\(.code) \(.migration)"' out.json >codes &&
+	expect_equal codes 'dirty 1
+pending 2'
+}
+run_test 'SQLite: a dirty row and a pending migration' sqlite_dirty_and_pending
+
+sqlite_missing_file () {
+	sqlite_repo &&
+	expect_code 3 "$MIGCHECK" drift --db "sqlite://$PWD/nope.db" >out 2>err &&
+	expect_grep "^migcheck: " err &&
+	test ! -e nope.db
+}
+run_test 'a missing SQLite file is not created: exit 3' sqlite_missing_file
+
+sqlite_models_schema () {
+	sqlite_repo &&
+	git config -f .migcheck models.schema db/schema.sql &&
+	write_migration db/schema.sql 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT, deleted_at TEXT);' &&
+	expect_code 1 "$MIGCHECK" models >out &&
+	expect_equal out 'error: table main.users: column deleted_at is in the models but no migration creates it [model-not-migrated]
+models: 1 error, 0 warnings'
+}
+run_test 'models on SQLite: a column only the models have' sqlite_models_schema
+
+finish

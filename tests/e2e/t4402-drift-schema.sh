@@ -1,0 +1,94 @@
+#!/bin/sh
+# t4402: schema drift of a "staging" database built by its migrations and
+# then altered by hand: an extra index, a dropped column, a changed
+# default, a table made by sync(). Also --sql, --schema, drift.ignore and
+# the noise that is not drift (column order, generated names, grants).
+. "$(dirname "$0")/lib.sh"
+require_pg
+. "$MIGCHECK_SRC/tests/fixtures/drift/pg.sh"
+
+GM_TABLE='CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)'
+
+staging () {
+	pg_golang_repo &&
+	db=$(pg_new_db "$1") &&
+	pg_apply_ups "$db" &&
+	pg_sql "$db" "$GM_TABLE" "INSERT INTO schema_migrations VALUES (3, false)" &&
+	pg_sql "$db" 'CREATE INDEX users_name_idx ON users (name)' \
+		'ALTER TABLE posts DROP COLUMN title' \
+		"ALTER TABLE users ALTER COLUMN status SET DEFAULT 'pending'" \
+		'CREATE TABLE "Sessions" (id serial PRIMARY KEY, "userId" integer, "createdAt" timestamptz NOT NULL)' &&
+	echo "$db"
+}
+
+staging_altered_by_hand () {
+	db=$(staging hand) &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" >out &&
+	expect_equal out "error: table public.Sessions is in the database but no applied migration creates it [drift-unexpected]
+    table public.Sessions: unexpected
+error: table public.posts: column title is missing from the database [drift-missing]
+    table public.posts: column title: missing
+error: table public.users: column status differs from what the migrations create [drift-changed]
+    table public.users: column status: default 'active'::text -> 'pending'::text
+error: table public.users: index users_name_idx is in the database but no applied migration creates it [drift-unexpected]
+    table public.users: index users_name_idx: unexpected
+note: tracking table public.schema_migrations (golang-migrate): 3 applied migration(s) replayed on a scratch database
+drift: 4 errors, 0 warnings" &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
+	jq -r '.findings[] | .code' out.json | sort >codes &&
+	expect_equal codes 'drift-changed
+drift-missing
+drift-unexpected
+drift-unexpected'
+}
+run_test 'staging altered by hand: each change is one finding' staging_altered_by_hand
+
+suggested_sql () {
+	db=$(staging sql) &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --sql -q >out &&
+	sed -n '/^-- migcheck drift: SUGGESTED SQL/,$p' out >sql &&
+	expect_equal sql '-- migcheck drift: SUGGESTED SQL, review before running it.
+-- It would bring the database to the schema of its applied migrations;
+-- better: write a migration, or find who changed the database.
+DROP TABLE public."Sessions";
+ALTER TABLE public.posts ADD COLUMN title text NOT NULL;
+ALTER TABLE public.users ALTER COLUMN status SET DEFAULT '"'"'active'"'"'::text;
+DROP INDEX public.users_name_idx;'
+}
+run_test '--sql prints suggested SQL, marked as a suggestion' suggested_sql
+
+ignore_and_schema_filter () {
+	db=$(staging ignore) &&
+	git config -f .migcheck --add drift.ignore 'table:public.Sessions' &&
+	git config -f .migcheck --add drift.ignore 'index:public.users.*_name_idx' &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
+	jq -r '.findings[] | .code' out.json >codes &&
+	expect_equal codes 'drift-missing
+drift-changed' &&
+	pg_sql "$db" 'CREATE SCHEMA reporting' 'CREATE TABLE reporting.daily (d date)' &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --schema reporting --format json >out.json &&
+	jq -r '.findings[] | "\(.code) \(.message)"' out.json >codes &&
+	expect_equal codes 'drift-unexpected schema reporting is in the database but no applied migration creates it
+drift-unexpected table reporting.daily is in the database but no applied migration creates it'
+}
+run_test 'drift.ignore globs and --schema limit what is compared' ignore_and_schema_filter
+
+noise_is_not_drift () {
+	pg_golang_repo &&
+	db=$(pg_new_db noise) &&
+	# the same schema reached another way: columns in another order,
+	# extra whitespace, a grant to a role, an unnamed constraint
+	pg_sql "$db" "CREATE TABLE users (name text, id serial PRIMARY KEY, status text   NOT NULL DEFAULT 'active', email text NOT NULL)" \
+		'CREATE TABLE posts (id serial PRIMARY KEY, title text NOT NULL, user_id integer NOT NULL REFERENCES users (id))' \
+		'CREATE INDEX posts_user_id_idx ON posts (user_id)' \
+		'CREATE UNIQUE INDEX users_email_idx ON users (email)' \
+		'DO $$ BEGIN CREATE ROLE mcdrift_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$' \
+		'GRANT SELECT ON users TO mcdrift_reader' \
+		"$GM_TABLE" "INSERT INTO schema_migrations VALUES (3, false)" &&
+	expect_code 0 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
+	pg_codes out.json >codes &&
+	test ! -s codes
+}
+run_test 'column order, whitespace, grants and generated names are not drift' noise_is_not_drift
+
+finish

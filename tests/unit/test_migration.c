@@ -1,0 +1,931 @@
+/*
+ * test_migration.c: discovery. Versions, each format's names and
+ * sections, script flags and lines, detection, findings with file:line,
+ * reading folders (huge files, directories, symlink loops), finding the
+ * migrations folder, and every allocation failing in turn.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "migcheck/migration.h"
+#include "migration/migration_internal.h"
+#include "util/banned.h"
+
+/* ---- helpers ---- */
+
+/* A file list from pairs of (name, content), NULL-terminated; under "m/". */
+static mc_file_list *files_v(const char *const *pairs)
+{
+	mc_file_list *l = NULL;
+	char path[256];
+
+	assert_int_equal(mc_file_list_new(&l), 0);
+	for (size_t i = 0; pairs[i]; i += 2) {
+		snprintf(path, sizeof(path), "m/%s", pairs[i]);
+		assert_int_equal(mc_file_list_add(l, path, pairs[i + 1],
+		                                  strlen(pairs[i + 1])),
+		                 0);
+	}
+	return l;
+}
+
+#define FILES(...) files_v((const char *const[]){ __VA_ARGS__, NULL })
+
+struct parsed {
+	mc_migration_list *list;
+	mc_report *report;
+};
+
+static void
+parse_opts(struct parsed *p, mc_file_list *files, const mc_discover_opts *opts)
+{
+	assert_int_equal(mc_report_new(&p->report, "test"), 0);
+	assert_int_equal(mc_migration_list_parse_opts(&p->list, files, "m",
+	                                              opts, p->report),
+	                 0);
+	mc_file_list_free(files);
+}
+
+static void parse(struct parsed *p, mc_file_list *files)
+{
+	parse_opts(p, files, NULL);
+}
+
+static void parsed_free(struct parsed *p)
+{
+	mc_migration_list_free(p->list);
+	mc_report_free(p->report);
+}
+
+static const mc_migration *mig(const struct parsed *p, size_t i)
+{
+	const mc_migration *m = mc_migration_list_get(p->list, i);
+	assert_non_null(m);
+	return m;
+}
+
+/* The i-th finding must be code at file:line (file relative to "m/"). */
+static void expect_finding(const struct parsed *p,
+                           size_t i,
+                           const char *code,
+                           const char *file,
+                           unsigned line,
+                           const char *msg)
+{
+	const mc_finding *f;
+	char path[256];
+
+	assert_true(i < mc_report_count(p->report));
+	f = mc_report_get(p->report, i);
+	assert_string_equal(f->code, code);
+	if (file) {
+		snprintf(path, sizeof(path), "m/%s", file);
+		assert_non_null(f->file);
+		assert_string_equal(f->file, path);
+	} else
+		assert_null(f->file);
+	assert_int_equal(f->line, line);
+	if (msg)
+		assert_string_equal(f->message, msg);
+}
+
+static size_t stmts(const mc_script *s)
+{
+	return s && s->stmts ? mc_sql_stmts_count(s->stmts) : 0;
+}
+
+static unsigned stmt_line(const mc_script *s, size_t i)
+{
+	return mc_sql_stmts_get(s->stmts, i)->line;
+}
+
+/* ---- versions ---- */
+
+static void migration__version_cmp(void **state MC_UNUSED)
+{
+	assert_true(mc_version_cmp("2", "10") < 0);
+	assert_true(mc_version_cmp("10", "2") > 0);
+	assert_int_equal(mc_version_cmp("001", "1"), 0);
+	assert_true(mc_version_cmp("1.2", "1.10") < 0);
+	assert_int_equal(mc_version_cmp("1", "1.0"), 0);
+	assert_true(mc_version_cmp("2.1", "10") < 0);
+	assert_true(mc_version_cmp("20240101120000", "20240101120001") < 0);
+	assert_true(mc_version_cmp("99999999999999999999",
+	                           "100000000000000000000") < 0);
+	assert_true(mc_version_cmp("20210101000000000000",
+	                           "20210102000000000000") < 0);
+	assert_int_equal(mc_version_cmp("", ""), 0);
+	assert_true(mc_version_cmp("1", "a") < 0);
+	assert_true(mc_version_cmp("abc", "abd") < 0);
+	assert_true(mc_version_cmp(NULL, "1") < 0);
+	assert_int_equal(mc_version_cmp("1_1", "1.1"), 0);
+}
+
+static void migration__format_names(void **state MC_UNUSED)
+{
+	mc_format f;
+	for (int i = MC_FORMAT_GOLANG_MIGRATE; i <= MC_FORMAT_SEQUELIZE; i++) {
+		assert_int_equal(
+		        mc_format_parse(&f, mc_format_name((mc_format)i)), 0);
+		assert_int_equal(f, i);
+	}
+	assert_string_equal(mc_format_name(MC_FORMAT_POPX), "popx");
+	assert_int_equal(mc_format_parse(&f, "liquibase"), MC_ENOTFOUND);
+}
+
+/* ---- name matchers ---- */
+
+static void migration__names(void **state MC_UNUSED)
+{
+	struct mc_name_info ni;
+
+	assert_int_equal(mc_fmt_golang_migrate__match(&ni, "1_x..up.sql"), 1);
+	assert_string_equal(ni.version, "1");
+	assert_string_equal(ni.name, "x.");
+	assert_int_equal(ni.part, MC_PART_UP);
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_golang_migrate__match(
+	                         &ni, "20240101_add users.down.sql"),
+	                 1);
+	assert_string_equal(ni.name, "add users");
+	assert_int_equal(ni.part, MC_PART_DOWN);
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_golang_migrate__match(&ni, "x_1.up.sql"), 0);
+	assert_int_equal(mc_fmt_golang_migrate__match(&ni, "1_x.sql"), 0);
+
+	assert_int_equal(
+	        mc_fmt_popx__match(
+	                &ni,
+	                "20210101000000000000_a.b.sqlite3.autocommit.up.sql"),
+	        1);
+	assert_string_equal(ni.name, "a.b");
+	assert_string_equal(ni.dialect, "sqlite3");
+	assert_int_equal(ni.autocommit, 1);
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_popx__match(&ni, "1_a.down.sql"), 1);
+	assert_null(ni.dialect);
+	assert_int_equal(ni.autocommit, 0);
+	mc_name_info__dispose(&ni);
+
+	assert_int_equal(mc_fmt_flyway__match(&ni, "V2_1__add_col.sql"), 1);
+	assert_string_equal(ni.version, "2.1");
+	assert_string_equal(ni.name, "add_col");
+	assert_int_equal(ni.kind, MC_MIGRATION_VERSIONED);
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_flyway__match(&ni, "U1.0.3__undo.sql"), 1);
+	assert_string_equal(ni.version, "1.0.3");
+	assert_int_equal(ni.part, MC_PART_DOWN);
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_flyway__match(&ni, "B5__base.sql"), 1);
+	assert_int_equal(ni.kind, MC_MIGRATION_BASELINE);
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_flyway__match(&ni, "R__views.sql"), 1);
+	assert_int_equal(ni.kind, MC_MIGRATION_REPEATABLE);
+	assert_string_equal(ni.version, "");
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_flyway__match(&ni, "V3__Migrate.java"), 1);
+	assert_string_equal(ni.language, "java");
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_flyway__match(&ni, "V1_init.sql"), 0);
+	assert_int_equal(mc_fmt_flyway__match(&ni, "Vx__init.sql"), 0);
+	assert_int_equal(mc_fmt_flyway__match(&ni, "V1__.sql"), 0);
+
+	assert_int_equal(
+	        mc_fmt_sequelize__match(&ni, "20240101120000-create-user.js"),
+	        1);
+	assert_string_equal(ni.name, "create-user");
+	assert_string_equal(ni.language, "js");
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_sequelize__match(&ni, "20240101-types.d.ts"),
+	                 0);
+
+	assert_int_equal(mc_fmt_goose__match(&ni, "00003_backfill.go"), 1);
+	assert_string_equal(ni.language, "go");
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_goose__match(&ni, "00003_backfill_test.go"), 0);
+
+	assert_int_equal(mc_fmt_plain__match(&ni, "001_init.down.sql"), 1);
+	assert_string_equal(ni.name, "init");
+	assert_int_equal(ni.part, MC_PART_DOWN);
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_plain__match(&ni, "001_init.up.sql"), 0);
+
+	assert_int_equal(mc_fmt_sql_migrate__match(&ni, "init.sql"), 1);
+	assert_string_equal(ni.version, "init");
+	assert_string_equal(ni.name, "init");
+	mc_name_info__dispose(&ni);
+	assert_int_equal(mc_fmt_sql_migrate__match(&ni, "20190101-create.sql"),
+	                 1);
+	assert_string_equal(ni.version, "20190101");
+	assert_string_equal(ni.name, "create");
+	mc_name_info__dispose(&ni);
+}
+
+/* ---- sections state machine ---- */
+
+static void migration__sections_goose(void **state MC_UNUSED)
+{
+	const char *sql = "/* licence\n * text */\n"   /* 1-2 */
+	                  "-- +goose Up\n"             /* 3 */
+	                  "SELECT 1;\n"                /* 4 */
+	                  "-- +goose StatementBegin\n" /* 5 */
+	                  "SELECT 2;\n"                /* 6 */
+	                  "-- +goose StatementEnd\n"   /* 7 */
+	                  "-- +goose Down\n"           /* 8 */
+	                  "SELECT 3;\n";               /* 9 */
+	struct mc_sections s;
+	const struct mc_section *up, *down;
+
+	assert_int_equal(
+	        mc_sections_parse(&s, sql, strlen(sql), &mc_fmt_goose__syntax),
+	        0);
+	assert_int_equal(s.sections.len, 2);
+	assert_int_equal(s.problems.len, 0);
+	up = s.sections.items[0];
+	down = s.sections.items[1];
+	assert_int_equal(up->part, MC_PART_UP);
+	assert_int_equal(up->line, 4);
+	assert_int_equal(down->part, MC_PART_DOWN);
+	assert_int_equal(down->line, 9);
+	assert_int_equal(up->end, down->marker);
+	assert_int_equal(down->end, strlen(sql));
+	assert_int_equal(s.preamble_end, strlen("/* licence\n * text */\n"));
+	mc_sections_dispose(&s);
+}
+
+static void migration__sections_problems(void **state MC_UNUSED)
+{
+	const char *sql = "-- +goose StatementEnd\n" /* 1: End without Begin */
+	                  "-- +goose Up\n"           /* 2 */
+	                  "-- +goose StatementBegin\n" /* 3 */
+	                  "-- +goose StatementBegin\n" /* 4: nested */
+	                  "-- +goose Down\n"           /* 5: inside a block */
+	                  "-- +goose Sideways\n"       /* 6: unknown */
+	                  "-- +goose\n"                /* 7: unknown */
+	                  "-- +goosey not ours\n";     /* 8: a comment */
+	struct mc_sections s;
+	const struct mc_section_problem *p;
+
+	assert_int_equal(
+	        mc_sections_parse(&s, sql, strlen(sql), &mc_fmt_goose__syntax),
+	        0);
+	assert_int_equal(s.problems.len, 5);
+	p = s.problems.items[0];
+	assert_int_equal(p->line, 1);
+	assert_string_equal(
+	        p->message,
+	        "'-- +goose StatementEnd' without a StatementBegin before it");
+	p = s.problems.items[1];
+	assert_int_equal(p->line, 4);
+	assert_string_equal(
+	        p->message,
+	        "'-- +goose StatementBegin' inside the StatementBegin block of line 3");
+	p = s.problems.items[2];
+	assert_int_equal(p->line, 5);
+	assert_string_equal(
+	        p->message,
+	        "'-- +goose Down' inside the StatementBegin block of line 3");
+	p = s.problems.items[3];
+	assert_int_equal(p->line, 6);
+	assert_string_equal(p->message,
+	                    "unknown directive '-- +goose Sideways'");
+	p = s.problems.items[4];
+	assert_int_equal(p->line, 7);
+	mc_sections_dispose(&s);
+
+	sql = "-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n";
+	assert_int_equal(
+	        mc_sections_parse(&s, sql, strlen(sql), &mc_fmt_goose__syntax),
+	        0);
+	assert_int_equal(s.problems.len, 1);
+	p = s.problems.items[0];
+	assert_int_equal(p->line, 2);
+	assert_string_equal(
+	        p->message,
+	        "'-- +goose StatementBegin' at line 2 has no StatementEnd");
+	mc_sections_dispose(&s);
+}
+
+static void migration__sections_options(void **state MC_UNUSED)
+{
+	const char *sql = "-- migrate:up transaction:false\r\nSELECT 1;\r\n"
+	                  "--migrate:down\r\nSELECT 2;\r\n";
+	struct mc_sections s;
+
+	assert_int_equal(
+	        mc_sections_parse(&s, sql, strlen(sql), &mc_fmt_dbmate__syntax),
+	        0);
+	assert_int_equal(s.problems.len, 0);
+	assert_int_equal(s.sections.len, 2);
+	assert_int_equal(
+	        ((struct mc_section *)s.sections.items[0])->no_transaction, 1);
+	assert_int_equal(
+	        ((struct mc_section *)s.sections.items[1])->no_transaction, 0);
+	mc_sections_dispose(&s);
+
+	sql = "-- +migrate Up notransaction\nSELECT 1;\n-- +migrate Down bogus\n";
+	assert_int_equal(mc_sections_parse(&s, sql, strlen(sql),
+	                                   &mc_fmt_sql_migrate__syntax),
+	                 0);
+	assert_int_equal(s.problems.len, 1);
+	assert_string_equal(
+	        ((struct mc_section_problem *)s.problems.items[0])->message,
+	        "unknown option 'bogus' in '-- +migrate Down bogus'");
+	assert_int_equal(
+	        ((struct mc_section *)s.sections.items[0])->no_transaction, 1);
+	mc_sections_dispose(&s);
+
+	assert_int_equal(mc_sections_has_marker("-- +GOOSE UP\n", 13,
+	                                        &mc_fmt_goose__syntax),
+	                 1);
+	assert_int_equal(mc_sections_has_marker("-- +goosey\n", 11,
+	                                        &mc_fmt_goose__syntax),
+	                 0);
+	assert_int_equal(mc_sections_has_marker("SELECT 1; -- +goose Up\n", 23,
+	                                        &mc_fmt_goose__syntax),
+	                 0);
+}
+
+/* ---- formats through discovery ---- */
+
+static void migration__golang_migrate(void **state MC_UNUSED)
+{
+	struct parsed p;
+	const mc_migration *m;
+
+	parse(&p, FILES("10_b.up.sql", "SELECT 1;\nSELECT 2;\n",
+	                "10_b.down.sql", "SELECT 3;", "2_a.up.sql",
+	                "\n\nCREATE INDEX CONCURRENTLY i ON t (x);",
+	                "2_a.down.sql", "BEGIN;\nDROP INDEX i;\nCOMMIT;"));
+	assert_int_equal(p.list->format, MC_FORMAT_GOLANG_MIGRATE);
+	assert_int_equal(mc_migration_list_count(p.list), 2);
+	m = mig(&p, 0);
+	assert_string_equal(m->version, "2");
+	assert_string_equal(m->name, "a");
+	assert_string_equal(m->up->path, "m/2_a.up.sql");
+	assert_string_equal(m->down->path, "m/2_a.down.sql");
+	assert_int_equal(stmt_line(m->up, 0), 3);
+	assert_true(m->up->flags & MC_SCRIPT_NO_TRANSACTION);
+	assert_true(m->down->flags & MC_SCRIPT_OWN_TRANSACTION);
+	assert_null(m->language);
+	assert_int_equal(m->replayable, 1);
+	m = mig(&p, 1);
+	assert_string_equal(m->version, "10");
+	assert_int_equal(stmts(m->up), 2);
+	assert_int_equal(stmt_line(m->up, 1), 2);
+	assert_int_equal(mc_report_count(p.report), 0);
+	parsed_free(&p);
+}
+
+static void migration__dbmate_pairs(void **state MC_UNUSED)
+{
+	struct parsed p;
+	const mc_migration *m;
+
+	parse(&p, FILES("20240101_x.sql",
+	                "-- migrate:up\n"           /* 1 */
+	                "CREATE TABLE a (i int);\n" /* 2 */
+	                "-- migrate:down\n"         /* 3 */
+	                "DROP TABLE a;\n"           /* 4 */
+	                "-- migrate:up\n"           /* 5 */
+	                "CREATE TABLE b (i int);\n" /* 6 */
+	                "-- migrate:down\n"         /* 7 */
+	                "DROP TABLE b;\n",          /* 8 */
+	                "20240102_y.sql",
+	                "-- migrate:up transaction:false\n"
+	                "CREATE INDEX CONCURRENTLY i ON a (i);\n"));
+	assert_int_equal(p.list->format, MC_FORMAT_DBMATE);
+	m = mig(&p, 0);
+	assert_string_equal(m->version, "20240101");
+	assert_string_equal(m->up->path, "m/20240101_x.sql");
+	assert_string_equal(m->down->path, "m/20240101_x.sql");
+	assert_int_equal(m->up->line, 2);
+	assert_int_equal(stmts(m->up), 2);
+	assert_int_equal(stmt_line(m->up, 0), 2);
+	assert_int_equal(stmt_line(m->up, 1), 6);
+	/* the down section in between is blanked, lines kept */
+	assert_null(strstr(m->up->sql, "DROP"));
+	assert_int_equal(stmts(m->down), 2);
+	assert_int_equal(stmt_line(m->down, 0), 4);
+	assert_int_equal(stmt_line(m->down, 1), 8);
+	assert_null(strstr(m->down->sql, "CREATE TABLE b"));
+	assert_int_equal(m->up->flags & MC_SCRIPT_NO_TRANSACTION, 0);
+	m = mig(&p, 1);
+	assert_true(m->up->flags & MC_SCRIPT_NO_TRANSACTION);
+	assert_null(m->down);
+	assert_int_equal(mc_report_count(p.report), 0); /* requireDown off */
+	parsed_free(&p);
+}
+
+static void migration__goose(void **state MC_UNUSED)
+{
+	struct parsed p;
+	const mc_migration *m;
+
+	parse(&p, FILES("00001_a.sql",
+	                "-- Copyright (c) 2024\n"                 /* 1 */
+	                "-- +goose NO TRANSACTION\n"              /* 2 */
+	                "-- +goose UP\n"                          /* 3 */
+	                "-- +goose statementbegin\n"              /* 4 */
+	                "CREATE FUNCTION f() RETURNS int AS $$\n" /* 5 */
+	                "BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;\n"
+	                "-- +goose STATEMENTEND\n"
+	                "-- +goose down\n"      /* 8 */
+	                "DROP FUNCTION f();\n", /* 9 */
+	                "00002_b.go", "package m\n"));
+	assert_int_equal(p.list->format, MC_FORMAT_GOOSE);
+	m = mig(&p, 0);
+	assert_int_equal(stmts(m->up), 1);
+	assert_int_equal(stmt_line(m->up, 0), 5);
+	assert_int_equal(stmt_line(m->down, 0), 9);
+	assert_true(m->up->flags & MC_SCRIPT_NO_TRANSACTION);
+	assert_true(m->down->flags & MC_SCRIPT_NO_TRANSACTION);
+	m = mig(&p, 1);
+	assert_string_equal(m->language, "go");
+	assert_int_equal(m->replayable, 0);
+	assert_string_equal(m->up->path, "m/00002_b.go");
+	assert_null(m->up->stmts);
+	assert_int_equal(mc_report_count(p.report), 1);
+	expect_finding(&p, 0, "not-replayable", "00002_b.go", 0, NULL);
+	parsed_free(&p);
+}
+
+static void migration__goose_malformed(void **state MC_UNUSED)
+{
+	struct parsed p;
+
+	parse(&p, FILES("001_a.sql", "-- +goose Upp\nSELECT 1;\n", "002_b.sql",
+	                "-- +goose Up\nSELECT 1;\n\nSELEC 2;\n"));
+	assert_int_equal(mc_migration_list_count(p.list), 2);
+	assert_null(mig(&p, 0)->up);
+	assert_null(mig(&p, 1)->up->stmts);
+	assert_int_equal(mc_report_count(p.report), 3);
+	expect_finding(&p, 0, "malformed", "001_a.sql", 1,
+	               "unknown directive '-- +goose Upp'");
+	expect_finding(&p, 1, "malformed", "001_a.sql", 1,
+	               "no '-- +goose Up' section");
+	expect_finding(&p, 2, "malformed", "002_b.sql", 4, NULL);
+	parsed_free(&p);
+}
+
+static void migration__sql_migrate(void **state MC_UNUSED)
+{
+	struct parsed p;
+	const mc_migration *m;
+
+	parse(&p,
+	      FILES("init.sql",
+	            "-- +migrate Up notransaction\nSELECT 1;\n-- +migrate Down\nSELECT 2;\n",
+	            "2_more.sql",
+	            "-- +migrate Up\n-- +migrate StatementBegin\nSELECT 1;\n-- +migrate StatementEnd\n"));
+	assert_int_equal(p.list->format, MC_FORMAT_SQL_MIGRATE);
+	m = mig(&p, 0);
+	assert_string_equal(m->version, "2");
+	m = mig(&p, 1);
+	assert_string_equal(m->version, "init");
+	assert_true(m->up->flags & MC_SCRIPT_NO_TRANSACTION);
+	assert_int_equal(m->down->flags & MC_SCRIPT_NO_TRANSACTION, 0);
+	assert_int_equal(mc_report_count(p.report), 0);
+	parsed_free(&p);
+}
+
+static void migration__flyway(void **state MC_UNUSED)
+{
+	struct parsed p;
+	mc_discover_opts o = MC_DISCOVER_OPTS_INIT;
+
+	o.require_down = 1;
+	parse_opts(&p,
+	           FILES("V1__a.sql", "SELECT 1;", "V1.1__b.sql", "SELECT 1;",
+	                 "V1_10__c.sql", "SELECT 1;", "R__v.sql", "SELECT 1;",
+	                 "B1.1__base.sql", "SELECT 1;", "V2__J.java",
+	                 "class V2__J {}"),
+	           &o);
+	assert_int_equal(p.list->format, MC_FORMAT_FLYWAY);
+	assert_int_equal(mc_migration_list_count(p.list), 6);
+	assert_string_equal(mig(&p, 0)->version, "1");
+	assert_int_equal(mig(&p, 1)->kind, MC_MIGRATION_BASELINE);
+	assert_string_equal(mig(&p, 2)->version, "1.1");
+	assert_string_equal(mig(&p, 3)->version, "1.10");
+	assert_string_equal(mig(&p, 4)->language, "java");
+	assert_int_equal(mig(&p, 5)->kind, MC_MIGRATION_REPEATABLE);
+	/* no U file anywhere: undo not in use, no missing-down; no duplicate
+	 * for B1.1 */
+	assert_int_equal(mc_report_count(p.report), 1);
+	expect_finding(&p, 0, "not-replayable", "V2__J.java", 0, NULL);
+	parsed_free(&p);
+}
+
+static void migration__popx(void **state MC_UNUSED)
+{
+	struct parsed p;
+	mc_discover_opts o = MC_DISCOVER_OPTS_INIT;
+	const mc_migration *m;
+
+	parse(&p,
+	      FILES("1_a.up.sql", "SELECT 1;", "1_a.sqlite3.up.sql",
+	            "SELECT 2;", "1_a.postgres.up.sql", "SELECT 3; SELECT 4;",
+	            "1_a.down.sql", "", "2_b.mysql.up.sql", "SELECT 1;",
+	            "3_c.postgres.autocommit.up.sql", "SELECT 1;"));
+	assert_int_equal(p.list->format, MC_FORMAT_POPX);
+	assert_int_equal(mc_migration_list_count(p.list), 2);
+	m = mig(&p, 0);
+	assert_string_equal(m->up->path, "m/1_a.postgres.up.sql");
+	assert_string_equal(m->dialect, "postgres");
+	assert_true(m->down->flags & MC_SCRIPT_BLANK);
+	m = mig(&p, 1);
+	assert_string_equal(m->version, "3");
+	assert_true(m->up->flags & MC_SCRIPT_NO_TRANSACTION);
+	assert_int_equal(mc_report_count(p.report), 0);
+	parsed_free(&p);
+
+	o.dialect = MC_DIALECT_SQLITE;
+	parse_opts(&p,
+	           FILES("1_a.up.sql", "SELECT 1;", "1_a.sqlite3.up.sql",
+	                 "SELECT 2;", "1_a.postgres.up.sql", "SELECT 3;"),
+	           &o);
+	assert_string_equal(mig(&p, 0)->up->path, "m/1_a.sqlite3.up.sql");
+	parsed_free(&p);
+}
+
+static void migration__plain(void **state MC_UNUSED)
+{
+	struct parsed p;
+	mc_discover_opts o = MC_DISCOVER_OPTS_INIT;
+
+	o.require_down = 1;
+	parse_opts(&p,
+	           FILES("001_a.sql", "SELECT 1;", "001_a.down.sql",
+	                 "SELECT 2;", "002_b.sql", "SELECT 1;",
+	                 "002_b.down.sql",
+	                 "-- migcheck:irreversible  data loss  \n"),
+	           &o);
+	assert_int_equal(p.list->format, MC_FORMAT_PLAIN);
+	assert_int_equal(mc_migration_list_count(p.list), 2);
+	assert_string_equal(mig(&p, 0)->down->path, "m/001_a.down.sql");
+	assert_true(mig(&p, 1)->down->flags & MC_SCRIPT_IRREVERSIBLE);
+	assert_true(mig(&p, 1)->down->flags & MC_SCRIPT_BLANK);
+	assert_string_equal(mig(&p, 1)->down->irreversible_reason, "data loss");
+	assert_int_equal(mc_report_count(p.report), 0);
+	parsed_free(&p);
+}
+
+static void migration__sequelize(void **state MC_UNUSED)
+{
+	struct parsed p;
+	mc_discover_opts o = MC_DISCOVER_OPTS_INIT;
+
+	o.have_runner = 1;
+	parse_opts(&p,
+	           FILES("20240101000000-a.js",
+	                 "module.exports = { up() {}, down() {} };",
+	                 "20230101000000-b.js",
+	                 "module.exports = { up() {} };"),
+	           &o);
+	assert_int_equal(p.list->format, MC_FORMAT_SEQUELIZE);
+	assert_string_equal(mig(&p, 0)->version, "20230101000000");
+	assert_null(mig(&p, 0)->down);
+	assert_non_null(mig(&p, 1)->down);
+	assert_string_equal(mig(&p, 1)->language, "js");
+	assert_int_equal(mig(&p, 1)->replayable, 1);
+	assert_int_equal(mc_report_count(p.report), 0);
+	parsed_free(&p);
+
+	parse(&p, FILES("20240101000000-a.js", "x"));
+	assert_int_equal(mc_report_count(p.report), 1);
+	expect_finding(
+	        &p, 0, "not-replayable", "20240101000000-a.js", 0,
+	        "sequelize migration (js) cannot be replayed without [runner] commands");
+	parsed_free(&p);
+}
+
+static void migration__detect(void **state MC_UNUSED)
+{
+	mc_file_list *l;
+
+	l = FILES("1_a.up.sql", "", "1_a.down.sql", "");
+	assert_int_equal(mc_format_detect(l), MC_FORMAT_GOLANG_MIGRATE);
+	mc_file_list_free(l);
+	l = FILES("1_a.sql", "", "1_a.down.sql", "");
+	assert_int_equal(mc_format_detect(l), MC_FORMAT_PLAIN);
+	mc_file_list_free(l);
+	l = FILES("1_a.up.sql", "", "1_a.postgres.up.sql", "");
+	assert_int_equal(mc_format_detect(l), MC_FORMAT_POPX);
+	mc_file_list_free(l);
+	l = FILES("1_a.sql", "-- migrate:up\n");
+	assert_int_equal(mc_format_detect(l), MC_FORMAT_DBMATE);
+	mc_file_list_free(l);
+	l = FILES("README.md", "", "notes.yaml", "");
+	assert_int_equal(mc_format_detect(l), MC_FORMAT_AUTO);
+	mc_file_list_free(l);
+}
+
+static void migration__mixed_and_duplicates(void **state MC_UNUSED)
+{
+	struct parsed p;
+	const mc_finding *f;
+
+	parse(&p, FILES("1_a.up.sql", "SELECT 1;", "01_b.up.sql", "SELECT 1;",
+	                "2_c.up.sql", "SELECT 1;", "3_d.sql",
+	                "-- +goose Up\nSELECT 1;", "x.yaml", "", ".keep", ""));
+	assert_int_equal(mc_migration_list_count(p.list), 3);
+	assert_int_equal(mc_report_count(p.report), 3);
+	mc_report_sort(p.report);
+	f = mc_report_get(p.report, 0);
+	assert_string_equal(f->code, "mixed-formats");
+	assert_int_equal(f->nitems, 1);
+	assert_string_equal(f->items[0].file, "m/3_d.sql");
+	assert_string_equal(f->items[0].detail, "goose");
+	f = mc_report_get(p.report, 1);
+	assert_string_equal(f->code, "duplicate-version");
+	assert_int_equal(f->nitems, 2);
+	assert_string_equal(f->items[0].file, "m/1_a.up.sql");
+	assert_string_equal(f->items[1].file, "m/01_b.up.sql");
+	expect_finding(&p, 2, "unknown-file", "x.yaml", 0, NULL);
+	parsed_free(&p);
+}
+
+static void migration__bad_bytes(void **state MC_UNUSED)
+{
+	struct parsed p;
+	mc_file_list *l = NULL;
+
+	assert_int_equal(mc_file_list_new(&l), 0);
+	assert_int_equal(mc_file_list_add(l, "m/1_a.up.sql",
+	                                  "SELECT 1;\n\nSELECT \0;", 20),
+	                 0);
+	assert_int_equal(
+	        mc_file_list_add(l, "m/2_b.up.sql", "SELECT 1;\n\xc3\x28;", 13),
+	        0);
+	assert_int_equal(
+	        mc_file_list_add(l, "m/3_c.up.sql",
+	                         "\xef\xbb\xbfSELECT 'é';\r\n",
+	                         strlen("\xef\xbb\xbfSELECT 'é';\r\n")),
+	        0);
+	assert_int_equal(mc_file_list_add(l, "m/4_d.up.sql",
+	                                  "SELECT '\xed\xa0\x80';", 13),
+	                 0);
+	assert_int_equal(mc_file_list_add_error(l, "m/5_e.up.sql",
+	                                        "is a directory, not a file"),
+	                 0);
+	parse(&p, l);
+	assert_int_equal(mc_migration_list_count(p.list), 5);
+	assert_int_equal(mc_report_count(p.report), 4);
+	expect_finding(&p, 0, "malformed", "1_a.up.sql", 3,
+	               "file holds a NUL byte (binary file?)");
+	expect_finding(&p, 1, "malformed", "2_b.up.sql", 2,
+	               "file is not valid UTF-8");
+	expect_finding(&p, 2, "malformed", "4_d.up.sql", 1,
+	               "file is not valid UTF-8");
+	expect_finding(&p, 3, "malformed", "5_e.up.sql", 0,
+	               "cannot read migration: is a directory, not a file");
+	assert_true(mig(&p, 0)->up->flags & MC_SCRIPT_UNREADABLE);
+	assert_int_equal(stmts(mig(&p, 2)->up), 1);
+	assert_int_equal(mig(&p, 2)->up->flags & MC_SCRIPT_UNREADABLE, 0);
+	parsed_free(&p);
+}
+
+static void migration__required_down(void **state MC_UNUSED)
+{
+	struct parsed p;
+	mc_discover_opts o = MC_DISCOVER_OPTS_INIT;
+
+	o.require_down = 1;
+	parse_opts(&p,
+	           FILES("1_a.up.sql", "SELECT 1;", "2_b.up.sql", "SELECT 1;",
+	                 "2_b.down.sql", "\n-- nothing\n", "3_c.up.sql", "",
+	                 "3_c.down.sql", "SELECT 1;"),
+	           &o);
+	assert_int_equal(mc_report_count(p.report), 3);
+	expect_finding(&p, 0, "missing-down", "1_a.up.sql", 0,
+	               "no down script");
+	expect_finding(&p, 1, "missing-down", "2_b.down.sql", 1, NULL);
+	expect_finding(&p, 2, "empty-migration", "3_c.up.sql", 1, NULL);
+	parsed_free(&p);
+}
+
+/* ---- reading folders ---- */
+
+static char tmpdir[64];
+
+static int make_tmp(void **state MC_UNUSED)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/mc-test-migration.XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_tmp(void **state MC_UNUSED)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void write_file(const char *rel, const char *content)
+{
+	char path[256];
+	FILE *f;
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(content, f);
+	fclose(f);
+}
+
+static void mkdir_rel(const char *rel)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+static void migration__read_dir(void **state MC_UNUSED)
+{
+	mc_file_list *l = NULL;
+	char path[256], target[256];
+	const mc_file *f;
+
+	mkdir_rel("db");
+	mkdir_rel("db/migrations");
+	mkdir_rel("db/migrations/002_dir.up.sql");
+	mkdir_rel("db/migrations/testdata");
+	write_file("db/migrations/001_a.up.sql", "SELECT 1;\n");
+	snprintf(path, sizeof(path), "%s/db/migrations/003_big.up.sql", tmpdir);
+	write_file("db/migrations/003_big.up.sql", "");
+	(void)target;
+	assert_int_equal(truncate(path, (off_t)MC_MAX_MIGRATION_SIZE + 1), 0);
+	snprintf(path, sizeof(path), "%s/db/migrations/004_loop.up.sql",
+	         tmpdir);
+	assert_int_equal(symlink("004_loop.up.sql", path), 0);
+
+	assert_int_equal(mc_file_list_read_dir(&l, tmpdir, "db/migrations"), 0);
+	assert_int_equal(l->files.len, 4);
+	f = l->files.items[0];
+	assert_string_equal(f->path, "db/migrations/001_a.up.sql");
+	assert_int_equal(f->error, 0);
+	assert_string_equal(f->data, "SELECT 1;\n");
+	f = l->files.items[1];
+	assert_string_equal(f->path, "db/migrations/002_dir.up.sql");
+	assert_int_equal(f->error, 1);
+	assert_string_equal(f->data, "is a directory, not a file");
+	f = l->files.items[2];
+	assert_int_equal(f->error, 1);
+	assert_string_equal(
+	        f->data, "file is too large (33554433 bytes, limit 33554432)");
+	f = l->files.items[3];
+	assert_int_equal(f->error, 1);
+	assert_string_equal(f->data, "symbolic link loop");
+	mc_file_list_free(l);
+
+	assert_int_equal(mc_file_list_read_dir(&l, tmpdir, "nope"),
+	                 MC_ENOTFOUND);
+	assert_null(l);
+	assert_string_equal(mc_error_last()->message,
+	                    "migrations folder 'nope' does not exist");
+	assert_int_equal(
+	        mc_file_list_read_dir(&l, tmpdir, "db/migrations/001_a.up.sql"),
+	        MC_ERROR);
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "migrations folder 'db/migrations/001_a.up.sql' is not a directory");
+}
+
+static void migration__find_dirs(void **state MC_UNUSED)
+{
+	mc_vec dirs = MC_VEC_INIT;
+
+	assert_int_equal(mc_migration_find_dirs(&dirs, tmpdir), 0);
+	assert_int_equal(dirs.len, 0);
+
+	mkdir_rel("migrations"); /* empty: only a fallback */
+	assert_int_equal(mc_migration_find_dirs(&dirs, tmpdir), 0);
+	assert_int_equal(dirs.len, 1);
+	assert_string_equal(dirs.items[0], "migrations");
+	mc_vec_dispose_deep(&dirs, mc_free);
+
+	mkdir_rel("node_modules");
+	mkdir_rel("node_modules/pkg");
+	write_file("node_modules/pkg/001_a.up.sql", "SELECT 1;");
+	mkdir_rel("services");
+	mkdir_rel("services/api");
+	mkdir_rel("services/api/schema");
+	write_file("services/api/schema/V1__init.sql", "SELECT 1;");
+	mkdir_rel("db");
+	mkdir_rel("db/migrations");
+	write_file("db/migrations/20240101_a.sql",
+	           "-- migrate:up\nSELECT 1;\n");
+	mkdir_rel("scripts");
+	write_file("scripts/2-helper.js", "x");
+	write_file("scripts/seed.sql", "SELECT 1;");
+	assert_int_equal(mc_migration_find_dirs(&dirs, tmpdir), 0);
+	assert_int_equal(dirs.len, 2);
+	assert_string_equal(dirs.items[0], "db/migrations");
+	assert_string_equal(dirs.items[1], "services/api/schema");
+	mc_vec_dispose_deep(&dirs, mc_free);
+}
+
+/* ---- allocation failures ---- */
+
+static void migration__alloc_failures(void **state MC_UNUSED)
+{
+	int done = 0;
+
+	for (unsigned long n = 1; !done && n < 5000; n++) {
+		mc_file_list *l = FILES(
+		        "1_a.up.sql", "SELECT 1;\nSELECT 2;", "1_a.down.sql",
+		        "-- migcheck:irreversible x\n", "2_b.up.sql",
+		        "SELECT 1;", "02_c.up.sql", "x y z;", "3_d.sql",
+		        "-- +goose Up\nSELECT 1;", "x.yaml", "");
+		mc_report *r = NULL;
+		mc_migration_list *ml = NULL;
+		int rc;
+
+		assert_int_equal(mc_report_new(&r, "test"), 0);
+		mc_alloc_fail_at(n);
+		rc = mc_migration_list_parse(&ml, l, "m", MC_FORMAT_AUTO,
+		                             MC_DIALECT_POSTGRES, r);
+		mc_alloc_fail_at(0);
+		if (rc == 0) {
+			assert_non_null(ml);
+			done = 1;
+		} else {
+			assert_int_equal(rc, MC_ENOMEM);
+			assert_null(ml);
+		}
+		mc_migration_list_free(ml);
+		mc_report_free(r);
+		mc_file_list_free(l);
+	}
+	assert_true(done);
+}
+
+static void migration__dbmate_alloc_failures(void **state MC_UNUSED)
+{
+	int done = 0;
+
+	for (unsigned long n = 1; !done && n < 5000; n++) {
+		mc_file_list *l = FILES(
+		        "1_a.sql",
+		        "-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n-- migrate:up\nSELECT 3;\n-- migrate:bad\n",
+		        "20240101000000-x.js", "down");
+		mc_migration_list *ml = NULL;
+		mc_report *r = NULL;
+		mc_discover_opts o = MC_DISCOVER_OPTS_INIT;
+		int rc;
+
+		o.require_down = 1;
+		assert_int_equal(mc_report_new(&r, "test"), 0);
+		mc_alloc_fail_at(n);
+		rc = mc_migration_list_parse_opts(&ml, l, "m", &o, r);
+		mc_alloc_fail_at(0);
+		if (rc == 0)
+			done = 1;
+		else
+			assert_int_equal(rc, MC_ENOMEM);
+		mc_migration_list_free(ml);
+		mc_report_free(r);
+		mc_file_list_free(l);
+	}
+	assert_true(done);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(migration__version_cmp),
+		cmocka_unit_test(migration__format_names),
+		cmocka_unit_test(migration__names),
+		cmocka_unit_test(migration__sections_goose),
+		cmocka_unit_test(migration__sections_problems),
+		cmocka_unit_test(migration__sections_options),
+		cmocka_unit_test(migration__golang_migrate),
+		cmocka_unit_test(migration__dbmate_pairs),
+		cmocka_unit_test(migration__goose),
+		cmocka_unit_test(migration__goose_malformed),
+		cmocka_unit_test(migration__sql_migrate),
+		cmocka_unit_test(migration__flyway),
+		cmocka_unit_test(migration__popx),
+		cmocka_unit_test(migration__plain),
+		cmocka_unit_test(migration__sequelize),
+		cmocka_unit_test(migration__detect),
+		cmocka_unit_test(migration__mixed_and_duplicates),
+		cmocka_unit_test(migration__bad_bytes),
+		cmocka_unit_test(migration__required_down),
+		cmocka_unit_test_setup_teardown(migration__read_dir, make_tmp,
+		                                remove_tmp),
+		cmocka_unit_test_setup_teardown(migration__find_dirs, make_tmp,
+		                                remove_tmp),
+		cmocka_unit_test(migration__alloc_failures),
+		cmocka_unit_test(migration__dbmate_alloc_failures),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
