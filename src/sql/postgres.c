@@ -83,6 +83,50 @@ int mc_sql__is_blank_postgres(const char *sql, size_t len)
 	return skip_space(sql, 0, len) == len;
 }
 
+/*
+ * PostgreSQL's scanner matches a whole run of operator characters (scan.l
+ * op_chars) and then may keep only its first one or two: "+++" is three
+ * "+", each cut from a fresh match of the rest of the run, and each "/" "*"
+ * inside a comment starts the same way. A run of L characters can so cost
+ * L*L steps (20 KB of "+" take ten seconds). Runs longer than RUN_FREE
+ * count L*L against RUN_BUDGET, which no real script comes near; past it
+ * the text is refused instead of hanging the tool.
+ */
+#define RUN_FREE   256
+#define RUN_BUDGET 10000000ull
+
+static int op_char(char c)
+{
+	return c != '\0' && strchr("~!@#^&|`?+-*/%<>=", c) != NULL;
+}
+
+/* @return the offset of the run that exhausts the budget, or (size_t)-1 */
+static size_t costly_operator_run(const char *s, size_t n, size_t *run_len)
+{
+	unsigned long long cost = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j;
+
+		if (!op_char(s[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; j < n && op_char(s[j]); j++)
+			;
+		if (j - i > RUN_FREE) {
+			cost += (unsigned long long)(j - i) * (j - i);
+			if (cost > RUN_BUDGET) {
+				*run_len = j - i;
+				return i;
+			}
+		}
+		i = j;
+	}
+	return (size_t)-1;
+}
+
 /* @return the byte offset of the chars-th character (0-based) of s */
 static size_t char_to_byte(const char *s, size_t n, size_t chars)
 {
@@ -98,15 +142,32 @@ static size_t char_to_byte(const char *s, size_t n, size_t chars)
 	return n;
 }
 
+/*
+ * The end of token i: where the next token (comments included) starts,
+ * less the space before it. The scanner's own "end" is wrong for some
+ * tokens (U&'...' strings come out empty), its "start" never is.
+ */
+static size_t tok_end(const PgQuery__ScanResult *r, size_t i, const char *text,
+                      size_t n)
+{
+	size_t start = (size_t)r->tokens[i]->start;
+	size_t end = i + 1 < r->n_tokens ? (size_t)r->tokens[i + 1]->start : n;
+
+	while (end > start + 1 && pg_space(text[end - 1]))
+		end--;
+	return end;
+}
+
 /* Significant tokens of one statement, for deciding its flags. */
 typedef struct {
-	tok_t **t;
+	const PgQuery__ScanResult *r;
+	const size_t *idx; /* indexes in r->tokens */
 	size_t n;
 } stmt_toks;
 
 static int kind(const stmt_toks *st, size_t i)
 {
-	return i < st->n ? (int)st->t[i]->token : -1;
+	return i < st->n ? (int)st->r->tokens[st->idx[i]]->token : -1;
 }
 
 static int has(const stmt_toks *st, int token)
@@ -114,7 +175,7 @@ static int has(const stmt_toks *st, int token)
 	size_t i;
 
 	for (i = 0; i < st->n; i++)
-		if ((int)st->t[i]->token == token)
+		if (kind(st, i) == token)
 			return 1;
 	return 0;
 }
@@ -125,7 +186,7 @@ static int has_pair(const stmt_toks *st, int a, int b)
 	size_t i;
 
 	for (i = 0; i + 1 < st->n; i++)
-		if ((int)st->t[i]->token == a && (int)st->t[i + 1]->token == b)
+		if (kind(st, i) == a && kind(st, i + 1) == b)
 			return 1;
 	return 0;
 }
@@ -333,12 +394,16 @@ int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
 	PgQuerySplitResult split;
 	PgQueryScanResult raw;
 	PgQuery__ScanResult *toks = NULL;
-	tok_t **sig = NULL; /* the tokens that are not comments, borrowed */
-	size_t n = len - start, ti = 0, nsig = 0, k;
+	size_t *sig = NULL; /* indexes of the tokens that are not comments */
+	size_t n = len - start, ti = 0, nsig = 0, k, run = 0;
 	char *text;
 	int i, error = 0;
 	int have_scan = 0;
 
+	if ((k = costly_operator_run(sql + start, n, &run)) != (size_t)-1)
+		return mc_sql__parse_error(err, mc_sql__line_at(lc, start + k),
+		                           "run of %zu operator characters is too long for the PostgreSQL scanner",
+		                           run);
 	if ((text = mc_strndup(sql + start, n)) == NULL)
 		return mc_error_set_oom();
 
@@ -365,7 +430,7 @@ int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
 	}
 	for (k = 0; k < toks->n_tokens; k++)
 		if (!is_comment(toks->tokens[k]))
-			sig[nsig++] = toks->tokens[k];
+			sig[nsig++] = k;
 
 	/*
 	 * The parser's range of a statement starts right after the previous
@@ -379,20 +444,22 @@ int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
 		stmt_toks st;
 
 		/* the ';' of empty statements before this one */
-		while (ti < nsig && (size_t)sig[ti]->start < loc)
+		while (ti < nsig && (size_t)toks->tokens[sig[ti]]->start < loc)
 			ti++;
 		first = ti;
-		while (ti < nsig && (size_t)sig[ti]->start < end)
+		while (ti < nsig && (size_t)toks->tokens[sig[ti]]->start < end)
 			ti++;
 		if (ti == first)
 			continue;
-		st.t = sig + first;
+		st.r = toks;
+		st.idx = sig + first;
 		st.n = ti - first;
-		off = (size_t)st.t[0]->start;
-		stmt_end = (size_t)st.t[st.n - 1]->end;
-		if (ti < nsig && sig[ti]->token == PG_QUERY__TOKEN__ASCII_59 &&
-		    (size_t)sig[ti]->start == end) {
-			stmt_end = (size_t)sig[ti]->end;
+		off = (size_t)toks->tokens[st.idx[0]]->start;
+		stmt_end = tok_end(toks, st.idx[st.n - 1], text, n);
+		if (ti < nsig &&
+		    toks->tokens[sig[ti]]->token == PG_QUERY__TOKEN__ASCII_59 &&
+		    (size_t)toks->tokens[sig[ti]]->start == end) {
+			stmt_end = end + 1;
 			ti++;
 		}
 		if (is_copy_from_stdin(&st)) {
@@ -449,7 +516,7 @@ int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
 		goto done;
 	}
 	for (;;) {
-		const tok_t *x, *y;
+		size_t xs, xe, ys, ye;
 
 		while (i < sa->n_tokens && is_comment(sa->tokens[i]))
 			i++;
@@ -457,13 +524,17 @@ int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
 			j++;
 		if (i == sa->n_tokens || j == sb->n_tokens)
 			break;
-		x = sa->tokens[i++];
-		y = sb->tokens[j++];
-		if (x->token != y->token || x->end - x->start != y->end - y->start ||
-		    memcmp(ta + x->start, tb + y->start, (size_t)(x->end - x->start))) {
+		xs = (size_t)sa->tokens[i]->start;
+		xe = tok_end(sa, i, ta, alen);
+		ys = (size_t)sb->tokens[j]->start;
+		ye = tok_end(sb, j, tb, blen);
+		if (sa->tokens[i]->token != sb->tokens[j]->token || xe - xs != ye - ys ||
+		    memcmp(ta + xs, tb + ys, xe - xs)) {
 			*out = 0;
 			goto done;
 		}
+		i++;
+		j++;
 	}
 	*out = i == sa->n_tokens && j == sb->n_tokens;
 done:

@@ -103,6 +103,8 @@ static void expect_error(const char *sql, mc_dialect d, unsigned line,
 	expect_error_len(sql, strlen(sql), d, 1, line, message);
 }
 
+static int tokens_equal(const char *a, const char *b, mc_dialect d);
+
 /* --- PostgreSQL ---------------------------------------------------------- */
 
 static void sql__pg_simple(void **state)
@@ -168,6 +170,17 @@ static void sql__pg_dollar_quotes(void **state)
 	      { "SELECT 3;", 7, 0 });
 }
 
+static void sql__pg_begin_atomic_body(void **state)
+{
+	(void)state;
+	SPLIT("CREATE PROCEDURE p()\nLANGUAGE sql\nBEGIN ATOMIC\n  INSERT INTO t VALUES (1);\n"
+	      "  INSERT INTO t VALUES (2);\nEND;\nCALL p();",
+	      PG,
+	      { "CREATE PROCEDURE p()\nLANGUAGE sql\nBEGIN ATOMIC\n  INSERT INTO t VALUES (1);\n"
+	        "  INSERT INTO t VALUES (2);\nEND;", 1, 0 },
+	      { "CALL p();", 7, 0 });
+}
+
 static void sql__pg_do_block(void **state)
 {
 	(void)state;
@@ -184,6 +197,16 @@ static void sql__pg_strings(void **state)
 	SPLIT("SELECT 'it''s; fine';\nSELECT E'a\\'b; c';\nSELECT U&'d\\0061t;a';", PG,
 	      { "SELECT 'it''s; fine';", 1, 0 }, { "SELECT E'a\\'b; c';", 2, 0 },
 	      { "SELECT U&'d\\0061t;a';", 3, 0 });
+}
+
+static void sql__pg_unicode_escape_string_last(void **state)
+{
+	(void)state;
+	/* libpg_query's scanner reports U&'' tokens as empty: not trusted */
+	SPLIT("SELECT 1, U&'\\0061;' -- c\n", PG, { "SELECT 1, U&'\\0061;'", 1, 0 });
+	SPLIT("SELECT U&\"a;\" \n\n", PG, { "SELECT U&\"a;\"", 1, 0 });
+	assert_int_equal(tokens_equal("SELECT U&'a'", "SELECT U&'b'", PG), 0);
+	assert_int_equal(tokens_equal("SELECT U&'a' ", "SELECT  U&'a'", PG), 1);
 }
 
 static void sql__pg_nested_block_comments(void **state)
@@ -322,6 +345,35 @@ static void sql__long_message_cut_to_one_line(void **state)
 	assert_int_not_equal((unsigned char)err.message[strlen(err.message) - 4], 0xC3);
 	mc_sql_error_dispose(&err);
 	mc_error_clear();
+}
+
+static void sql__pg_operator_run_refused_not_hung(void **state)
+{
+	size_t n = 20000, i;
+	char *sql = malloc(n + 32);
+	mc_sql_stmts *s = NULL;
+
+	(void)state;
+	assert_non_null(sql);
+	/* the PostgreSQL scanner takes seconds on this; it is refused at once */
+	memcpy(sql, "SELECT 1;\n\nSELECT 1 ", 20);
+	memset(sql + 20, '+', n);
+	memcpy(sql + 20 + n, " 1;", 4);
+	expect_error(sql, PG, 3,
+	             "run of 20000 operator characters is too long for the PostgreSQL scanner");
+	/* nested comment openers, same story */
+	for (i = 0; i < n; i += 2)
+		memcpy(sql + 20 + i, "/*", 2);
+	expect_error(sql, PG, 3,
+	             "run of 20000 operator characters is too long for the PostgreSQL scanner");
+	/* long runs a script may have are fine */
+	memset(sql, '=', 1000);
+	memcpy(sql, "-- ", 3);
+	memcpy(sql + 1000, "\nSELECT 1;", 11);
+	assert_int_equal(mc_sql_split(&s, NULL, sql, strlen(sql), PG, 1), 0);
+	assert_int_equal(mc_sql_stmts_count(s), 1);
+	mc_sql_stmts_free(s);
+	free(sql);
 }
 
 static void sql__pg_first_line_offset(void **state)
@@ -726,8 +778,10 @@ int main(void)
 		cmocka_unit_test(sql__pg_empty_input),
 		cmocka_unit_test(sql__pg_only_comments),
 		cmocka_unit_test(sql__pg_dollar_quotes),
+		cmocka_unit_test(sql__pg_begin_atomic_body),
 		cmocka_unit_test(sql__pg_do_block),
 		cmocka_unit_test(sql__pg_strings),
+		cmocka_unit_test(sql__pg_unicode_escape_string_last),
 		cmocka_unit_test(sql__pg_nested_block_comments),
 		cmocka_unit_test(sql__pg_line_comment_with_semicolon),
 		cmocka_unit_test(sql__pg_quoted_identifiers),
@@ -739,6 +793,7 @@ int main(void)
 		cmocka_unit_test(sql__pg_syntax_error_line),
 		cmocka_unit_test(sql__pg_unterminated),
 		cmocka_unit_test(sql__long_message_cut_to_one_line),
+		cmocka_unit_test(sql__pg_operator_run_refused_not_hung),
 		cmocka_unit_test(sql__pg_first_line_offset),
 		cmocka_unit_test(sql__pg_not_nul_terminated),
 		cmocka_unit_test(sql__pg_copy_from_stdin),
