@@ -89,20 +89,33 @@ server_dies () {
 run_test 'the server dying mid-run is exit 3 with a clear message' server_dies
 
 cleanup_stale () {
-	setup &&
+	# a server of its own: --cleanup must not race other tests' scratch
+	# databases on the shared one
+	pgdir=$(mktemp -d /tmp/migcheck-pgclean.XXXXXX) &&
+	eval "$("$MIGCHECK_SRC/tests/pgserver.sh" start "$pgdir" | sed 's/MIGCHECK_TEST_PG=/OWN_PG=/; s/MIGCHECK_TEST_PG_BINDIR=/OWN_BINDIR=/')" &&
+	cleanup_stale_on "$OWN_PG"
+	rc=$?
+	"$MIGCHECK_SRC/tests/pgserver.sh" stop "$pgdir"
+	return $rc
+}
+
+cleanup_stale_on () {
+	setup "$1" || return 1
 	"$MIGCHECK" roundtrip >/dev/null 2>&1 &
 	pid=$!
-	wait_for_sleep "$pid" &&
+	wait_for_sleep "$pid" "$1" &&
 	kill -KILL "$pid" &&
 	{ wait "$pid" || true; } &&
-	psql "$MIGCHECK_TEST_PG" -XAtc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname LIKE 'migcheck\\_scratch\\_${pid}\\_%'" >/dev/null &&
+	psql "$1" -XAtc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname LIKE 'migcheck\\_scratch\\_${pid}\\_%'" >/dev/null &&
 	sleep 0.5 &&
-	scratch_dbs "$pid" >left &&
+	scratch_dbs "$pid" "$1" >left &&
 	[ "$(wc -l <left)" = 1 ] &&
 	"$MIGCHECK" roundtrip --cleanup 001 >out 2>err &&
-	expect_grep '^migcheck: dropped [1-9][0-9]* stale scratch databases*$' err &&
-	scratch_dbs "$pid" >left &&
-	[ ! -s left ]
+	expect_equal err 'migcheck: dropped 1 stale scratch database' &&
+	scratch_dbs "$pid" "$1" >left &&
+	[ ! -s left ] &&
+	"$MIGCHECK" roundtrip --cleanup 001 >out 2>err &&
+	expect_equal err 'migcheck: dropped 0 stale scratch databases'
 }
 run_test '--cleanup drops the scratch database a killed run left' cleanup_stale
 
