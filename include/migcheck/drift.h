@@ -25,13 +25,14 @@
 /** The migration tool whose tracking table a database carries. */
 typedef enum {
 	MC_TRACKER_UNKNOWN = 0,
-	MC_TRACKER_GOLANG_MIGRATE, /* schema_migrations(version bigint, dirty bool) */
+	MC_TRACKER_GOLANG_MIGRATE, /* schema_migrations(version bigint, dirty
+	                              bool) */
 	MC_TRACKER_DBMATE,         /* schema_migrations(version varchar) */
-	MC_TRACKER_GOOSE,          /* goose_db_version(version_id, is_applied) */
-	MC_TRACKER_SEQUELIZE,      /* "SequelizeMeta"(name): file names */
-	MC_TRACKER_FLYWAY,         /* flyway_schema_history(..., success) */
-	MC_TRACKER_KNEX,           /* knex_migrations(name, batch) */
-	MC_TRACKER_ALEMBIC         /* alembic_version(version_num) */
+	MC_TRACKER_GOOSE,     /* goose_db_version(version_id, is_applied) */
+	MC_TRACKER_SEQUELIZE, /* "SequelizeMeta"(name): file names */
+	MC_TRACKER_FLYWAY,    /* flyway_schema_history(..., success) */
+	MC_TRACKER_KNEX,      /* knex_migrations(name, batch) */
+	MC_TRACKER_ALEMBIC    /* alembic_version(version_num) */
 } mc_tracker;
 
 /** @return "golang-migrate", "dbmate", ...; static storage. */
@@ -44,36 +45,41 @@ typedef struct {
 	char **cells; /* nrows * ncols, each freed with mc_free */
 } mc_drift_rows;
 
-#define MC_DRIFT_ROWS_INIT { 0, 0, NULL }
+#define MC_DRIFT_ROWS_INIT                                                     \
+	{                                                                      \
+		0, 0, NULL                                                     \
+	}
 
 /** @return the cell (row, col), borrowed; NULL for NULL or out of range. */
 const char *mc_drift_rows_get(const mc_drift_rows *r, size_t row, size_t col);
 /** Append one row of ncols cells (copied; NULL allowed). */
-MC_NODISCARD int mc_drift_rows_add(mc_drift_rows *r, const char *const *cells,
-                                   size_t ncols);
+MC_NODISCARD int
+mc_drift_rows_add(mc_drift_rows *r, const char *const *cells, size_t ncols);
 void mc_drift_rows_dispose(mc_drift_rows *r);
 
 /**
  * Run one read-only query and return its rows as text. The callback sets
  * mc_error and returns < 0 when the query fails.
  */
-typedef int (*mc_drift_query_fn)(mc_drift_rows *out, void *ctx,
+typedef int (*mc_drift_query_fn)(mc_drift_rows *out,
+                                 void *ctx,
                                  const char *sql);
 
 /** One row of a tracking table, already interpreted. */
 typedef struct {
-	char *id;      /* version, or file name (by_name) */
-	int by_name;   /* sequelize, knex: id is a migration file name */
-	int dirty;     /* golang-migrate dirty, flyway success = false */
-	char *detail;  /* e.g. "installed_rank 3", or NULL */
+	char *id;     /* version, or file name (by_name) */
+	int by_name;  /* sequelize, knex: id is a migration file name */
+	int dirty;    /* golang-migrate dirty, flyway success = false */
+	char *detail; /* e.g. "installed_rank 3", or NULL */
 } mc_drift_applied;
 
 /** What the tracking table says. */
 typedef struct {
 	mc_tracker tracker;
-	char *table;      /* as found: "public.schema_migrations" */
-	int head_only;    /* golang-migrate, alembic: one row names the newest applied */
-	mc_vec applied;   /* of mc_drift_applied*, in the table's order */
+	char *table;    /* as found: "public.schema_migrations" */
+	int head_only;  /* golang-migrate, alembic: one row names the newest
+	                   applied */
+	mc_vec applied; /* of mc_drift_applied*, in the table's order */
 } mc_drift_history;
 
 /**
@@ -86,8 +92,10 @@ typedef struct {
  *   unknown layout, a query that failed); MC_ENOMEM
  */
 MC_NODISCARD int mc_drift_history_read(mc_drift_history **out,
-                                       mc_drift_query_fn query, void *ctx,
-                                       mc_dialect dialect, const char *table);
+                                       mc_drift_query_fn query,
+                                       void *ctx,
+                                       mc_dialect dialect,
+                                       const char *table);
 void mc_drift_history_free(mc_drift_history *h);
 
 enum {
@@ -102,7 +110,8 @@ enum {
  *   caller disposes the vector with mc_vec_dispose
  * @return 0, MC_ENOMEM
  */
-MC_NODISCARD int mc_drift_history_compare(mc_vec *replay, mc_report *report,
+MC_NODISCARD int mc_drift_history_compare(mc_vec *replay,
+                                          mc_report *report,
                                           const mc_drift_history *h,
                                           const mc_migration_list *list,
                                           unsigned flags);
@@ -118,18 +127,26 @@ int mc_drift_url_insecure(const char *url);
  * @return 1 when pattern (drift.ignore: "kind:schema.name", '*' and '?'
  * globs, kind optional) matches the object kind/name; 0 otherwise.
  */
-int mc_drift_ignore_match(const char *pattern, const char *kind,
+int mc_drift_ignore_match(const char *pattern,
+                          const char *kind,
                           const char *name);
 
 /* --- loading the repository's migrations -------------------------------- */
 
 /** Every configured folder's migrations, merged in version order. */
 typedef struct {
-	mc_vec lists;           /* of mc_migration_list*, owned */
-	mc_migration_list all;  /* items borrowed from lists, sorted by version */
+	mc_vec lists; /* of mc_migration_list*, owned */
+	mc_migration_list
+	        all; /* items borrowed from lists, sorted by version */
 } mc_drift_migrations;
 
-#define MC_DRIFT_MIGRATIONS_INIT { MC_VEC_INIT, { MC_VEC_INIT, MC_FORMAT_AUTO, NULL } }
+#define MC_DRIFT_MIGRATIONS_INIT                                               \
+	{                                                                      \
+		MC_VEC_INIT,                                                   \
+		{                                                              \
+			MC_VEC_INIT, MC_FORMAT_AUTO, NULL                      \
+		}                                                              \
+	}
 
 /**
  * Read the folders of migrations.dir (found under workdir when none is
@@ -151,16 +168,18 @@ enum {
 	MC_DRIFT_HISTORY_ONLY = (1 << 2),    /* skip schema drift */
 	MC_DRIFT_SUGGEST_SQL = (1 << 3),     /* fill sql_out with suggestions */
 	MC_DRIFT_STRICT_COLUMN_ORDER = (1 << 4),
-	MC_DRIFT_PRINT_SNAPSHOT = (1 << 5)   /* only: target's snapshot text to sql_out */
+	MC_DRIFT_PRINT_SNAPSHOT =
+	        (1 << 5) /* only: target's snapshot text to sql_out */
 };
 
 typedef struct {
-	const char *url;            /* the target, password included */
-	const char *scratch_url;    /* server for scratch databases, or NULL */
-	const char *workdir;        /* repository work tree (runner cwd) */
-	const mc_config *config;    /* migrations.table, drift.ignore, runner.up */
-	const char *const *schemas; /* --schema: NULL-terminated, or NULL = all */
-	unsigned flags;             /* MC_DRIFT_* */
+	const char *url;         /* the target, password included */
+	const char *scratch_url; /* server for scratch databases, or NULL */
+	const char *workdir;     /* repository work tree (runner cwd) */
+	const mc_config *config; /* migrations.table, drift.ignore, runner.up */
+	const char *const
+	        *schemas; /* --schema: NULL-terminated, or NULL = all */
+	unsigned flags;   /* MC_DRIFT_* */
 	unsigned statement_timeout_ms; /* 0: default (30 s) */
 	unsigned lock_timeout_ms;      /* 0: default (5 s) */
 } mc_drift_opts;
@@ -181,7 +200,8 @@ typedef struct {
  *   tracking table; MC_ERROR with MC_ERROR_DB (cannot connect, query
  *   failed), MC_EINTR, MC_ENOMEM
  */
-MC_NODISCARD int mc_drift_run(mc_report *report, mc_buf *sql_out,
+MC_NODISCARD int mc_drift_run(mc_report *report,
+                              mc_buf *sql_out,
                               const mc_drift_migrations *migrations,
                               const mc_drift_opts *opts);
 

@@ -25,6 +25,15 @@ const char *mc_repo_workdir(const mc_repo *r);
 /** @return the .git directory; borrowed. */
 const char *mc_repo_gitdir(const mc_repo *r);
 
+/** @return 1 when the clone is shallow (history is cut off), else 0. */
+int mc_repo_is_shallow(const mc_repo *r);
+/** @return 1 when rev names a commit present in the repository, else 0. */
+int mc_repo_has_commit(mc_repo *r, const char *rev);
+/**
+ * The folder git runs hooks from: core.hooksPath when set (relative to the
+ * work tree), else the common git dir's hooks/ (shared by worktrees).
+ */
+MC_NODISCARD int mc_repo_hooks_dir(mc_buf *out, mc_repo *r);
 /**
  * Create a repository at path (tests, tools), like `git init [--bare]`.
  * @param[out] out free with mc_repo_free

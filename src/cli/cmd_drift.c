@@ -15,33 +15,32 @@
 #include "util/banned.h"
 
 static const char usage_short[] =
-	"usage: migcheck drift [--db <url>] [--scratch <url>] [--schema <name>]...\n"
-	"                      [--require-applied] [--with-privileges] [--history-only] [--sql]\n"
-	"                      [--statement-timeout <ms>] [--lock-timeout <ms>] [--table <name>]\n"
-	"                      [--print-snapshot]\n";
+        "usage: migcheck drift [--db <url>] [--scratch <url>] [--schema <name>]...\n"
+        "                      [--require-applied] [--with-privileges] [--history-only] [--sql]\n"
+        "                      [--statement-timeout <ms>] [--lock-timeout <ms>] [--table <name>]\n"
+        "                      [--print-snapshot]\n";
 
 static const char usage_long[] =
-	"Compare a live database with the migrations: which are applied (history\n"
-	"drift) and whether its schema is what they build (schema drift). The\n"
-	"database is only read, in a READ ONLY transaction.\n"
-	"      --db <url>        the database (postgres:// URL, conninfo, sqlite:///path or\n"
-	"                        a path); default $MIGCHECK_DATABASE_URL\n"
-	"      --scratch <url>   server for the scratch database (default scratch.postgres,\n"
-	"                        $MIGCHECK_SCRATCH_URL, else a throw-away local cluster)\n"
-	"      --schema <name>   compare only this schema (repeatable)\n"
-	"      --table <name>    the tracking table (default migrations.table, else detected)\n"
-	"      --require-applied a pending migration is an error, not a warning\n"
-	"      --with-privileges also compare owners and grants\n"
-	"      --history-only    only read the tracking table; no scratch database\n"
-	"      --strict-column-order  column order counts\n"
-	"      --sql             also print SQL that would undo the drift (a suggestion)\n"
-	"      --print-snapshot  print the database's schema as migcheck reads it, and stop\n"
-	"      --statement-timeout <ms>  per statement on the database (default 30000)\n"
-	"      --lock-timeout <ms>  waiting for a lock (default 5000)\n"
-	MC_COMMON_HELP
-	"Exit status: 0 no drift (warnings allowed), 1 drift or history errors,\n"
-	"2 usage or configuration error, 3 the database cannot be reached or has\n"
-	"no migration tracking table.\n";
+        "Compare a live database with the migrations: which are applied (history\n"
+        "drift) and whether its schema is what they build (schema drift). The\n"
+        "database is only read, in a READ ONLY transaction.\n"
+        "      --db <url>        the database (postgres:// URL, conninfo, sqlite:///path or\n"
+        "                        a path); default $MIGCHECK_DATABASE_URL\n"
+        "      --scratch <url>   server for the scratch database (default scratch.postgres,\n"
+        "                        $MIGCHECK_SCRATCH_URL, else a throw-away local cluster)\n"
+        "      --schema <name>   compare only this schema (repeatable)\n"
+        "      --table <name>    the tracking table (default migrations.table, else detected)\n"
+        "      --require-applied a pending migration is an error, not a warning\n"
+        "      --with-privileges also compare owners and grants\n"
+        "      --history-only    only read the tracking table; no scratch database\n"
+        "      --strict-column-order  column order counts\n"
+        "      --sql             also print SQL that would undo the drift (a suggestion)\n"
+        "      --print-snapshot  print the database's schema as migcheck reads it, and stop\n"
+        "      --statement-timeout <ms>  per statement on the database (default 30000)\n"
+        "      --lock-timeout <ms>  waiting for a lock (default 5000)\n" MC_COMMON_HELP
+        "Exit status: 0 no drift (warnings allowed), 1 drift or history errors,\n"
+        "2 usage or configuration error, 3 the database cannot be reached or has\n"
+        "no migration tracking table.\n";
 
 enum {
 	OPT_DB = 2000,
@@ -165,20 +164,23 @@ int cmd_drift(int argc, char **argv)
 			break;
 		case OPT_STATEMENT_TIMEOUT:
 		case OPT_LOCK_TIMEOUT:
-			if (parse_ms(c == OPT_STATEMENT_TIMEOUT ? &opts.statement_timeout_ms
-			                                        : &opts.lock_timeout_ms,
+			if (parse_ms(c == OPT_STATEMENT_TIMEOUT
+			                     ? &opts.statement_timeout_ms
+			                     : &opts.lock_timeout_ms,
 			             optarg) < 0) {
-				rc = cli_usage_error("drift", usage_short,
-				                     "bad %s '%s': expected milliseconds, or a number with ms, s or min",
-				                     c == OPT_STATEMENT_TIMEOUT ? "--statement-timeout"
-				                                                : "--lock-timeout",
-				                     optarg);
+				rc = cli_usage_error(
+				        "drift", usage_short,
+				        "bad %s '%s': expected milliseconds, or a number with ms, s or min",
+				        c == OPT_STATEMENT_TIMEOUT
+				                ? "--statement-timeout"
+				                : "--lock-timeout",
+				        optarg);
 				goto done;
 			}
 			break;
 		case '?':
-			rc = cli_bad_option("drift", usage_short, MC_COMMON_SHORTOPTS,
-			                    argc, argv);
+			rc = cli_bad_option("drift", usage_short,
+			                    MC_COMMON_SHORTOPTS, argc, argv);
 			goto done;
 		default:
 			if ((rc = cli_common_opt(c, optarg, "drift")) != 0)
@@ -186,15 +188,16 @@ int cmd_drift(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		rc = cli_usage_error("drift", usage_short, "unexpected argument '%s'",
-		                     argv[optind]);
+		rc = cli_usage_error("drift", usage_short,
+		                     "unexpected argument '%s'", argv[optind]);
 		goto done;
 	}
 	if (!opts.url || !*opts.url)
 		opts.url = getenv("MIGCHECK_DATABASE_URL");
 	if (!opts.url || !*opts.url) {
-		rc = cli_usage_error("drift", usage_short,
-		                     "no database given: pass --db <url> or set MIGCHECK_DATABASE_URL");
+		rc = cli_usage_error(
+		        "drift", usage_short,
+		        "no database given: pass --db <url> or set MIGCHECK_DATABASE_URL");
 		goto done;
 	}
 	if (!opts.scratch_url && mc_cli.config)
@@ -222,7 +225,8 @@ int cmd_drift(int argc, char **argv)
 	opts.workdir = mc_repo_workdir(mc_cli.repo);
 
 	if ((!(opts.flags & MC_DRIFT_PRINT_SNAPSHOT) &&
-	     (error = mc_drift_migrations_load(&migs, mc_cli.config, opts.workdir)) < 0) ||
+	     (error = mc_drift_migrations_load(&migs, mc_cli.config,
+	                                       opts.workdir)) < 0) ||
 	    (error = mc_report_new(&report, "drift")) < 0 ||
 	    (error = mc_config_apply_severities(mc_cli.config, report)) < 0) {
 		rc = cli_error_last();
@@ -238,13 +242,14 @@ int cmd_drift(int argc, char **argv)
 		rc = MC_EXIT_OK;
 		goto done;
 	}
-	if ((opts.flags & MC_DRIFT_SUGGEST_SQL) && mc_cli.format == MC_OUTPUT_JSON &&
-	    attach_sql(report, &sql) < 0) {
+	if ((opts.flags & MC_DRIFT_SUGGEST_SQL) &&
+	    mc_cli.format == MC_OUTPUT_JSON && attach_sql(report, &sql) < 0) {
 		rc = cli_error(MC_EXIT_ENV, "out of memory");
 		goto done;
 	}
 	rc = cli_emit_report(report);
-	if ((opts.flags & MC_DRIFT_SUGGEST_SQL) && mc_cli.format == MC_OUTPUT_TEXT) {
+	if ((opts.flags & MC_DRIFT_SUGGEST_SQL) &&
+	    mc_cli.format == MC_OUTPUT_TEXT) {
 		fputs("\n", stdout);
 		fputs(mc_buf_cstr(&sql), stdout);
 		fflush(stdout);

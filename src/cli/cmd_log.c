@@ -1,17 +1,195 @@
 /*
- * cmd_log.c: 'migcheck log' (not implemented yet; see the issue that builds it).
+ * cmd_log.c: 'migcheck log', the history of each migration from git.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "migcheck/history.h"
 #include "util/banned.h"
+
+static const char usage[] =
+	"usage: migcheck log [--dir <dir>] [--deploy-ref <ref>] [<rev>]\n";
+
+static const char help[] =
+	"History of each migration from git: the commit that added it (sha, author,\n"
+	"date, subject), the first deploy ref or release tag holding it, and every\n"
+	"later commit that changed it. One walk from <rev> (default HEAD).\n\n"
+	"      --dir <dir>           migrations folder (repeatable; overrides migrations.dir)\n"
+	"      --deploy-ref <ref>    deploy ref or glob (repeatable; overrides deploy.ref)\n";
+
+enum { OPT_DIR = 1, OPT_DEPLOY_REF };
+
+static void fmt_date(char *out, size_t n, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm) || !strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, n, "%lld", t);
+}
+
+static const char *event_name(mc_history_event e)
+{
+	return e == MC_HISTORY_ADDED ? "added" : e == MC_HISTORY_DELETED ? "deleted" : "modified";
+}
+
+static json_t *commit_json(const mc_commit_info *c)
+{
+	char date[32];
+	fmt_date(date, sizeof(date), c->time);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "commit", c->sha, "author", c->author,
+	                 "email", c->email, "date", date, "subject", c->subject);
+}
+
+static int print_json(const mc_history *h)
+{
+	json_t *root = json_object(), *arr = json_array();
+	char *s;
+
+	if (!root || !arr)
+		goto oom;
+	json_object_set_new(root, "command", json_string("log"));
+	json_object_set_new(root, "migrations", arr);
+	for (size_t i = 0; i < h->entries.len; i++) {
+		const mc_history_entry *e = h->entries.items[i];
+		json_t *o = json_object(), *edits = json_array();
+		json_t *added = json_null(), *deleted = json_null();
+		if (!o || !edits)
+			goto oom;
+		for (size_t k = 0; k < e->changes.len; k++) {
+			const mc_history_change *c = e->changes.items[k];
+			if (c->event == MC_HISTORY_ADDED && k == 0) {
+				added = commit_json(c->commit);
+			} else if (c->event == MC_HISTORY_DELETED && k + 1 == e->changes.len) {
+				deleted = commit_json(c->commit);
+			} else {
+				json_t *cj = commit_json(c->commit);
+				if (cj)
+					json_object_set_new(cj, "change", json_string(event_name(c->event)));
+				json_array_append_new(edits, cj);
+			}
+		}
+		json_object_set_new(o, "file", json_string(e->path));
+		json_object_set_new(o, "added", added);
+		json_object_set_new(o, "released", e->released ? json_string(e->released) : json_null());
+		json_object_set_new(o, "edits", edits);
+		json_object_set_new(o, "deleted", deleted);
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(root, "commits_walked", json_integer((json_int_t)h->walked));
+	if ((s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL)
+		goto oom;
+	puts(s);
+	free(s);
+	json_decref(root);
+	return MC_EXIT_OK;
+oom:
+	json_decref(root);
+	return cli_error(MC_EXIT_ENV, "out of memory");
+}
+
+static void print_text(const mc_history *h)
+{
+	char date[32];
+
+	for (size_t i = 0; i < h->entries.len; i++) {
+		const mc_history_entry *e = h->entries.items[i];
+		printf("%s%s\n", e->path, e->released ? "" : mc_cli.quiet ? "" : "  (not released)");
+		if (e->released)
+			printf("  released  %s\n", e->released);
+		for (size_t k = 0; k < e->changes.len; k++) {
+			const mc_history_change *c = e->changes.items[k];
+			fmt_date(date, sizeof(date), c->commit->time);
+			printf("  %-8s  %.10s %s %s <%s>  %s\n", event_name(c->event), c->commit->sha, date,
+			       c->commit->author, c->commit->email, c->commit->subject);
+		}
+	}
+	if (!h->entries.len)
+		puts("no migrations in the history");
+}
+
+static int push_opt(mc_vec *v, const char *s)
+{
+	char *d = mc_strdup(s);
+	size_t n;
+	if (!d)
+		return -1;
+	n = strlen(d);
+	while (n > 0 && d[n - 1] == '/')
+		d[--n] = '\0';
+	if (mc_vec_push(v, d) < 0) {
+		mc_free(d);
+		return -1;
+	}
+	return 0;
+}
 
 int cmd_log(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs("usage: migcheck log\nNot implemented yet.\n", stdout);
-		return MC_EXIT_OK;
+	static const struct option opts[] = {
+		MC_COMMON_LONGOPTS,
+		{ "dir", required_argument, NULL, OPT_DIR },
+		{ "deploy-ref", required_argument, NULL, OPT_DEPLOY_REF },
+		{ NULL, 0, NULL, 0 }
+	};
+	mc_vec dirs = MC_VEC_INIT, refs = MC_VEC_INIT;
+	mc_history *h = NULL;
+	const char *rev = NULL;
+	int ch, rc = MC_EXIT_OK;
+
+	while ((ch = getopt_long(argc, argv, "+" MC_COMMON_SHORTOPTS, opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(usage, stdout);
+			fputs(help, stdout);
+			fputs(MC_COMMON_HELP, stdout);
+			goto out;
+		case OPT_DIR:
+		case OPT_DEPLOY_REF:
+			if (push_opt(ch == OPT_DIR ? &dirs : &refs, optarg) < 0) {
+				rc = cli_error(MC_EXIT_ENV, "out of memory");
+				goto out;
+			}
+			break;
+		case '?':
+			rc = cli_bad_option("log", usage, "", argc, argv);
+			goto out;
+		default:
+			if ((rc = cli_common_opt(ch, optarg, "log")) != 0)
+				goto out;
+		}
 	}
-	return cli_error(MC_EXIT_USAGE, "'log' is not implemented yet");
+	if (optind < argc)
+		rev = argv[optind++];
+	if (optind < argc) {
+		rc = cli_usage_error("log", usage, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (mc_cli.format_set && mc_cli.format != MC_OUTPUT_TEXT && mc_cli.format != MC_OUTPUT_JSON) {
+		rc = cli_usage_error("log", usage, "log prints text or json only");
+		goto out;
+	}
+	if (!dirs.len && !mc_cli.config->dirs.len) {
+		rc = cli_error(MC_EXIT_USAGE,
+		               "no migrations folder configured: set migrations.dir in .migcheck or pass --dir <dir>");
+		goto out;
+	}
+	if (mc_history_load(&h, mc_cli.repo, rev, dirs.len ? &dirs : &mc_cli.config->dirs,
+	                    refs.len ? &refs : &mc_cli.config->deploy_refs) < 0) {
+		rc = cli_error_last();
+		goto out;
+	}
+	if (mc_cli.format == MC_OUTPUT_JSON)
+		rc = print_json(h);
+	else
+		print_text(h);
+out:
+	mc_history_free(h);
+	mc_vec_dispose_deep(&dirs, mc_free);
+	mc_vec_dispose_deep(&refs, mc_free);
+	return rc;
 }

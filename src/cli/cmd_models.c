@@ -13,19 +13,18 @@
 #include "util/banned.h"
 
 static const char usage_short[] =
-	"usage: migcheck models [--scratch <url>] [--engine sqlite|postgres]\n";
+        "usage: migcheck models [--scratch <url>] [--engine sqlite|postgres]\n";
 
 static const char usage_long[] =
-	"Compare the schema the ORM models describe (models.schema, a SQL file, or\n"
-	"models.command, run with DATABASE_URL set to a scratch database) with the\n"
-	"schema the migrations build: tables and columns (type, nullability, default).\n"
-	"      --scratch <url>   server for the scratch databases (default scratch.postgres,\n"
-	"                        $MIGCHECK_SCRATCH_URL, else a throw-away local cluster)\n"
-	"      --engine <name>   sqlite or postgres (default migrations.dialect)\n"
-	MC_COMMON_HELP
-	"Exit status: 0 models match (warnings allowed), 1 a model has what no\n"
-	"migration creates or differs, 2 usage or configuration error, 3 a\n"
-	"database or models.command failed to run.\n";
+        "Compare the schema the ORM models describe (models.schema, a SQL file, or\n"
+        "models.command, run with DATABASE_URL set to a scratch database) with the\n"
+        "schema the migrations build: tables and columns (type, nullability, default).\n"
+        "      --scratch <url>   server for the scratch databases (default scratch.postgres,\n"
+        "                        $MIGCHECK_SCRATCH_URL, else a throw-away local cluster)\n"
+        "      --engine <name>   sqlite or postgres (default migrations.dialect)\n" MC_COMMON_HELP
+        "Exit status: 0 models match (warnings allowed), 1 a model has what no\n"
+        "migration creates or differs, 2 usage or configuration error, 3 a\n"
+        "database or models.command failed to run.\n";
 
 enum { OPT_SCRATCH = 2000, OPT_ENGINE };
 
@@ -57,15 +56,16 @@ int cmd_models(int argc, char **argv)
 			break;
 		case OPT_ENGINE:
 			if (mc_dialect_parse(&opts.engine, optarg) < 0) {
-				rc = cli_usage_error("models", usage_short,
-				                     "unknown engine '%s' (sqlite, postgres)",
-				                     optarg);
+				rc = cli_usage_error(
+				        "models", usage_short,
+				        "unknown engine '%s' (sqlite, postgres)",
+				        optarg);
 				goto done;
 			}
 			break;
 		case '?':
-			rc = cli_bad_option("models", usage_short, MC_COMMON_SHORTOPTS,
-			                    argc, argv);
+			rc = cli_bad_option("models", usage_short,
+			                    MC_COMMON_SHORTOPTS, argc, argv);
 			goto done;
 		default:
 			if ((rc = cli_common_opt(c, optarg, "models")) != 0)
@@ -85,8 +85,9 @@ int cmd_models(int argc, char **argv)
 	opts.config = mc_cli.config;
 	opts.workdir = mc_repo_workdir(mc_cli.repo);
 	if (!mc_cli.config->models_schema && !mc_cli.config->models_command) {
-		rc = cli_error(MC_EXIT_USAGE,
-		               "no models schema configured: set models.schema (a SQL file) or models.command in .migcheck");
+		rc = cli_error(
+		        MC_EXIT_USAGE,
+		        "no models schema configured: set models.schema (a SQL file) or models.command in .migcheck");
 		goto done;
 	}
 	if (mc_drift_migrations_load(&migs, mc_cli.config, opts.workdir) < 0 ||

@@ -96,9 +96,11 @@ static int counts(const mc_migration *m)
 	return m->kind != MC_MIGRATION_REPEATABLE;
 }
 
-int mc_drift_history_compare(mc_vec *replay, mc_report *report,
+int mc_drift_history_compare(mc_vec *replay,
+                             mc_report *report,
                              const mc_drift_history *h,
-                             const mc_migration_list *list, unsigned flags)
+                             const mc_migration_list *list,
+                             unsigned flags)
 {
 	size_t n = list ? list->items.len : 0;
 	unsigned char *state = NULL; /* 0 pending, 1 applied, 2 dirty */
@@ -109,7 +111,8 @@ int mc_drift_history_compare(mc_vec *replay, mc_report *report,
 	if (n && !(state = mc_calloc(n, 1)))
 		return mc_error_set_oom();
 	if ((flags & MC_DRIFT_REQUIRE_APPLIED) &&
-	    (error = mc_report_set_severity(report, "pending", MC_SEV_ERROR)) < 0)
+	    (error = mc_report_set_severity(report, "pending", MC_SEV_ERROR)) <
+	            0)
 		goto done;
 
 	for (size_t i = 0; i < h->applied.len; i++) {
@@ -129,32 +132,37 @@ int mc_drift_history_compare(mc_vec *replay, mc_report *report,
 				const mc_migration *m = list->items.items[j];
 				if (!counts(m) || a->by_name)
 					continue;
-				if (mc_drift__version_cmp(m->version, a->id) < 0 && !state[j])
+				if (mc_drift__version_cmp(m->version, a->id) <
+				            0 &&
+				    !state[j])
 					state[j] = 1;
 			}
 		}
 		if (hit == (size_t)-1) {
-			error = mc_report_add(report, NULL, "unknown-applied", NULL, 0,
-			                      a->id, a->detail,
-			                      "the database records migration '%s' (%s), which is not in the repository",
-			                      a->id, h->table);
+			error = mc_report_add(
+			        report, NULL, "unknown-applied", NULL, 0, a->id,
+			        a->detail,
+			        "the database records migration '%s' (%s), which is not in the repository",
+			        a->id, h->table);
 			if (error < 0)
 				goto done;
 			if (a->dirty &&
-			    (error = mc_report_add(report, NULL, "dirty", NULL, 0, a->id,
-			                           a->detail,
-			                           "migration '%s' is recorded as failed or half-applied in %s",
-			                           a->id, h->table)) < 0)
+			    (error = mc_report_add(
+			             report, NULL, "dirty", NULL, 0, a->id,
+			             a->detail,
+			             "migration '%s' is recorded as failed or half-applied in %s",
+			             a->id, h->table)) < 0)
 				goto done;
 			continue;
 		}
 		if (a->dirty) {
 			const mc_migration *m = list->items.items[hit];
 			state[hit] = 2;
-			error = mc_report_add(report, NULL, "dirty", migration_file(m), 0,
-			                      m->version, a->detail,
-			                      "migration '%s' is recorded as failed or half-applied in %s",
-			                      a->id, h->table);
+			error = mc_report_add(
+			        report, NULL, "dirty", migration_file(m), 0,
+			        m->version, a->detail,
+			        "migration '%s' is recorded as failed or half-applied in %s",
+			        a->id, h->table);
 			if (error < 0)
 				goto done;
 		} else {
@@ -175,16 +183,18 @@ int mc_drift_history_compare(mc_vec *replay, mc_report *report,
 		if (!counts(m) || state[j])
 			continue;
 		if (newest && mc_drift__version_cmp(m->version, newest) < 0 &&
-		    !(detail = mc_asprintf("older than '%s', the newest applied migration: "
-		                           "it was skipped or merged late",
-		                           newest))) {
+		    !(detail = mc_asprintf(
+		              "older than '%s', the newest applied migration: "
+		              "it was skipped or merged late",
+		              newest))) {
 			error = mc_error_set_oom();
 			goto done;
 		}
-		error = mc_report_add(report, NULL, "pending", migration_file(m), 0,
-		                      m->version, detail,
-		                      "migration '%s' is not applied to the database",
-		                      m->version);
+		error = mc_report_add(
+		        report, NULL, "pending", migration_file(m), 0,
+		        m->version, detail,
+		        "migration '%s' is not applied to the database",
+		        m->version);
 		mc_free(detail);
 		if (error < 0)
 			goto done;
@@ -194,7 +204,8 @@ int mc_drift_history_compare(mc_vec *replay, mc_report *report,
 		for (size_t j = 0; j < n; j++) {
 			if (state[j] != 1)
 				continue;
-			if ((error = mc_vec_push(replay, list->items.items[j])) < 0)
+			if ((error = mc_vec_push(replay,
+			                         list->items.items[j])) < 0)
 				goto done;
 		}
 	}

@@ -22,21 +22,24 @@ int mc_drift__version_cmp(const char *a, const char *b);
  * (not SQL and no runner.up) is a note, and *failed is set too.
  * @return 0 (failed or not); < 0 for environment errors
  */
-MC_NODISCARD int mc_drift__replay(mc_report *report, int *failed, mc_db *db,
+MC_NODISCARD int mc_drift__replay(mc_report *report,
+                                  int *failed,
+                                  mc_db *db,
                                   mc_scratch *scratch,
-                                  const mc_migration *const *ms, size_t n,
+                                  const mc_migration *const *ms,
+                                  size_t n,
                                   const mc_config *config,
                                   const char *workdir);
 
 enum {
 	MC_NORM_WITH_PRIVILEGES = (1 << 0), /* keep owner / grant attributes */
-	MC_NORM_TABLES_ONLY = (1 << 1)      /* tables and columns only (models) */
+	MC_NORM_TABLES_ONLY = (1 << 1) /* tables and columns only (models) */
 };
 
 typedef struct {
-	unsigned flags;                     /* MC_NORM_* */
-	const char *const *schemas;         /* keep only these, or NULL */
-	const mc_vec *ignore;               /* char*: drift.ignore, or NULL */
+	unsigned flags;             /* MC_NORM_* */
+	const char *const *schemas; /* keep only these, or NULL */
+	const mc_vec *ignore;       /* char*: drift.ignore, or NULL */
 } mc_drift_norm_opts;
 
 /**
@@ -48,7 +51,8 @@ typedef struct {
  * @param ref may be NULL
  * @param[out] out free with mc_snapshot_free
  */
-MC_NODISCARD int mc_drift__normalize(mc_snapshot **out, const mc_snapshot *snap,
+MC_NODISCARD int mc_drift__normalize(mc_snapshot **out,
+                                     const mc_snapshot *snap,
                                      const mc_snapshot *ref,
                                      const mc_drift_norm_opts *opts);
 
@@ -58,7 +62,8 @@ MC_NODISCARD int mc_drift__normalize(mc_snapshot **out, const mc_snapshot *snap,
  * default, nullability or type). Appends nothing otherwise.
  * @return 0, MC_ENOMEM
  */
-MC_NODISCARD int mc_drift__suggest(mc_buf *out, const mc_diff_entry *e,
+MC_NODISCARD int mc_drift__suggest(mc_buf *out,
+                                   const mc_diff_entry *e,
                                    const mc_snapshot *expected,
                                    mc_dialect engine);
 

@@ -17,8 +17,8 @@
 #include "util/banned.h"
 
 static const char *const known_tables[] = {
-	"schema_migrations", "goose_db_version", "SequelizeMeta",
-	"flyway_schema_history", "knex_migrations", "alembic_version",
+	"schema_migrations",     "goose_db_version", "SequelizeMeta",
+	"flyway_schema_history", "knex_migrations",  "alembic_version",
 };
 
 const char *mc_tracker_name(mc_tracker t)
@@ -58,11 +58,12 @@ int mc_drift_rows_add(mc_drift_rows *r, const char *const *cells, size_t ncols)
 
 	MC_ASSERT_ARG(r && (cells || !ncols));
 	if (r->nrows && r->ncols != ncols)
-		return mc_error_set(MC_ERROR_USAGE, "row has %zu columns, not %zu",
-		                    ncols, r->ncols);
+		return mc_error_set(MC_ERROR_USAGE,
+		                    "row has %zu columns, not %zu", ncols,
+		                    r->ncols);
 	r->ncols = ncols;
-	n = mc_realloc(r->cells, (r->nrows + 1) * (ncols ? ncols : 1) *
-	                                 sizeof(*n));
+	n = mc_realloc(r->cells,
+	               (r->nrows + 1) * (ncols ? ncols : 1) * sizeof(*n));
 	if (!n)
 		return mc_error_set_oom();
 	r->cells = n;
@@ -111,8 +112,11 @@ void mc_drift_history_free(mc_drift_history *h)
 	mc_free(h);
 }
 
-static int add_applied(mc_drift_history *h, const char *id, int by_name,
-                       int dirty, const char *detail)
+static int add_applied(mc_drift_history *h,
+                       const char *id,
+                       int by_name,
+                       int dirty,
+                       const char *detail)
 {
 	mc_drift_applied *a = mc_calloc(1, sizeof(*a));
 	if (!a || !(a->id = mc_strdup(id)) ||
@@ -157,13 +161,14 @@ struct table_ref {
 	char *name;
 };
 
-static int run(mc_drift_rows *out, mc_drift_query_fn query, void *ctx,
-               const mc_buf *sql)
+static int
+run(mc_drift_rows *out, mc_drift_query_fn query, void *ctx, const mc_buf *sql)
 {
 	int error;
 	if ((error = query(out, ctx, mc_buf_cstr(sql))) < 0) {
 		if (!mc_error_last())
-			mc_error_set(MC_ERROR_DB, "query failed: %s", mc_buf_cstr(sql));
+			mc_error_set(MC_ERROR_DB, "query failed: %s",
+			             mc_buf_cstr(sql));
 		return error;
 	}
 	return 0;
@@ -174,35 +179,42 @@ static int run(mc_drift_rows *out, mc_drift_query_fn query, void *ctx,
  * search_path first, then any schema, so a tracking table kept in its own
  * schema is still found.
  */
-static int find_tables(mc_drift_rows *out, mc_drift_query_fn query, void *ctx,
-                       mc_dialect dialect, const char *schema,
+static int find_tables(mc_drift_rows *out,
+                       mc_drift_query_fn query,
+                       void *ctx,
+                       mc_dialect dialect,
+                       const char *schema,
                        const char *name)
 {
 	mc_buf sql = MC_BUF_INIT;
 	int error = 0;
 
 	if (dialect == MC_DIALECT_SQLITE) {
-		error = mc_buf_puts(&sql, "SELECT NULL, name FROM sqlite_master "
-		                          "WHERE type IN ('table', 'view') AND name IN (");
+		error = mc_buf_puts(
+		        &sql, "SELECT NULL, name FROM sqlite_master "
+		              "WHERE type IN ('table', 'view') AND name IN (");
 		if (name) {
 			error = error ? error : put_literal(&sql, name);
 		} else {
-			for (size_t i = 0; !error && i < MC_ARRAY_SIZE(known_tables); i++)
+			for (size_t i = 0;
+			     !error && i < MC_ARRAY_SIZE(known_tables); i++)
 				error = (i ? mc_buf_puts(&sql, ", ") : 0) ||
 				        put_literal(&sql, known_tables[i]);
 		}
 		error = error ? error : mc_buf_puts(&sql, ") ORDER BY name");
 	} else {
-		error = mc_buf_puts(&sql,
-		                    "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
-		                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-		                    "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') "
-		                    "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-		                    "AND n.nspname NOT LIKE 'pg\\_toast%' AND c.relname IN (");
+		error = mc_buf_puts(
+		        &sql,
+		        "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
+		        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		        "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+		        "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+		        "AND n.nspname NOT LIKE 'pg\\_toast%' AND c.relname IN (");
 		if (name) {
 			error = error ? error : put_literal(&sql, name);
 		} else {
-			for (size_t i = 0; !error && i < MC_ARRAY_SIZE(known_tables); i++)
+			for (size_t i = 0;
+			     !error && i < MC_ARRAY_SIZE(known_tables); i++)
 				error = (i ? mc_buf_puts(&sql, ", ") : 0) ||
 				        put_literal(&sql, known_tables[i]);
 		}
@@ -211,9 +223,10 @@ static int find_tables(mc_drift_rows *out, mc_drift_query_fn query, void *ctx,
 			error = mc_buf_puts(&sql, " AND n.nspname = ") ||
 			        put_literal(&sql, schema);
 		error = error ? error
-		              : mc_buf_puts(&sql,
-		                            " ORDER BY pg_catalog.pg_table_is_visible(c.oid) DESC, "
-		                            "n.nspname, c.relname");
+		              : mc_buf_puts(
+		                        &sql,
+		                        " ORDER BY pg_catalog.pg_table_is_visible(c.oid) DESC, "
+		                        "n.nspname, c.relname");
 	}
 	if (error) {
 		mc_buf_dispose(&sql);
@@ -234,20 +247,26 @@ static int has_col(const mc_drift_rows *cols, const char *name)
 	return 0;
 }
 
-static int read_columns(mc_drift_rows *out, mc_drift_query_fn query, void *ctx,
-                        mc_dialect dialect, const struct table_ref *t)
+static int read_columns(mc_drift_rows *out,
+                        mc_drift_query_fn query,
+                        void *ctx,
+                        mc_dialect dialect,
+                        const struct table_ref *t)
 {
 	mc_buf sql = MC_BUF_INIT;
 	int error;
 
 	if (dialect == MC_DIALECT_SQLITE)
-		error = mc_buf_puts(&sql, "SELECT name FROM pragma_table_info(") ||
+		error = mc_buf_puts(&sql,
+		                    "SELECT name FROM pragma_table_info(") ||
 		        put_literal(&sql, t->name) || mc_buf_puts(&sql, ")");
 	else
-		error = mc_buf_puts(&sql, "SELECT a.attname FROM pg_catalog.pg_attribute a "
-		                          "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-		                          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-		                          "WHERE a.attnum > 0 AND NOT a.attisdropped AND n.nspname = ") ||
+		error = mc_buf_puts(
+		                &sql,
+		                "SELECT a.attname FROM pg_catalog.pg_attribute a "
+		                "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+		                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		                "WHERE a.attnum > 0 AND NOT a.attisdropped AND n.nspname = ") ||
 		        put_literal(&sql, t->schema) ||
 		        mc_buf_puts(&sql, " AND c.relname = ") ||
 		        put_literal(&sql, t->name) ||
@@ -318,7 +337,8 @@ static const char *order_for(mc_tracker t)
 	}
 }
 
-/* goose: the last row for a version decides (is_applied false = rolled back). */
+/* goose: the last row for a version decides (is_applied false = rolled back).
+ */
 static int interpret_goose(mc_drift_history *h, const mc_drift_rows *rows)
 {
 	for (size_t i = 0; i < rows->nrows; i++) {
@@ -337,7 +357,8 @@ static int interpret_goose(mc_drift_history *h, const mc_drift_rows *rows)
 				return MC_ENOMEM;
 		} else if (!applied && found != (size_t)-1) {
 			applied_free(h->applied.items[found]);
-			memmove(&h->applied.items[found], &h->applied.items[found + 1],
+			memmove(&h->applied.items[found],
+			        &h->applied.items[found + 1],
 			        (h->applied.len - found - 1) * sizeof(void *));
 			h->applied.len--;
 		}
@@ -368,8 +389,10 @@ static int interpret_flyway(mc_drift_history *h, const mc_drift_rows *rows)
 				mc_drift_applied *a = h->applied.items[j];
 				if (!strcmp(a->id, v)) {
 					applied_free(a);
-					memmove(&h->applied.items[j], &h->applied.items[j + 1],
-					        (h->applied.len - j - 1) * sizeof(void *));
+					memmove(&h->applied.items[j],
+					        &h->applied.items[j + 1],
+					        (h->applied.len - j - 1) *
+					                sizeof(void *));
 					h->applied.len--;
 					break;
 				}
@@ -401,8 +424,10 @@ static int interpret(mc_drift_history *h, const mc_drift_rows *rows)
 		const char *v = mc_drift_rows_get(rows, i, 0);
 		int dirty = h->tracker == MC_TRACKER_GOLANG_MIGRATE &&
 		            is_true(mc_drift_rows_get(rows, i, 1));
-		/* golang-migrate writes version -1 (nil) after a full rollback */
-		if (!v || (h->tracker == MC_TRACKER_GOLANG_MIGRATE && !strcmp(v, "-1")))
+		/* golang-migrate writes version -1 (nil) after a full rollback
+		 */
+		if (!v || (h->tracker == MC_TRACKER_GOLANG_MIGRATE &&
+		           !strcmp(v, "-1")))
 			continue;
 		if (add_applied(h, v, by_name, dirty, NULL) < 0)
 			return MC_ENOMEM;
@@ -410,7 +435,9 @@ static int interpret(mc_drift_history *h, const mc_drift_rows *rows)
 	return 0;
 }
 
-static int read_rows(mc_drift_history *h, mc_drift_query_fn query, void *ctx,
+static int read_rows(mc_drift_history *h,
+                     mc_drift_query_fn query,
+                     void *ctx,
                      const struct table_ref *t)
 {
 	mc_buf sql = MC_BUF_INIT;
@@ -418,8 +445,8 @@ static int read_rows(mc_drift_history *h, mc_drift_query_fn query, void *ctx,
 	int error;
 
 	if (mc_buf_puts(&sql, select_for(h->tracker)) < 0 ||
-	    (t->schema && (put_ident(&sql, t->schema) < 0 ||
-	                   mc_buf_putc(&sql, '.') < 0)) ||
+	    (t->schema &&
+	     (put_ident(&sql, t->schema) < 0 || mc_buf_putc(&sql, '.') < 0)) ||
 	    put_ident(&sql, t->name) < 0 ||
 	    mc_buf_puts(&sql, order_for(h->tracker)) < 0) {
 		error = mc_error_set_oom();
@@ -434,8 +461,11 @@ done:
 	return error;
 }
 
-int mc_drift_history_read(mc_drift_history **out, mc_drift_query_fn query,
-                          void *ctx, mc_dialect dialect, const char *table)
+int mc_drift_history_read(mc_drift_history **out,
+                          mc_drift_query_fn query,
+                          void *ctx,
+                          mc_dialect dialect,
+                          const char *table)
 {
 	mc_drift_history *h = NULL;
 	mc_drift_rows found = MC_DRIFT_ROWS_INIT, cols = MC_DRIFT_ROWS_INIT;
@@ -450,7 +480,8 @@ int mc_drift_history_read(mc_drift_history **out, mc_drift_query_fn query,
 		dialect = MC_DIALECT_POSTGRES;
 
 	if (table) {
-		dot = dialect == MC_DIALECT_POSTGRES ? strchr(table, '.') : NULL;
+		dot = dialect == MC_DIALECT_POSTGRES ? strchr(table, '.')
+		                                     : NULL;
 		if (dot) {
 			want_schema = mc_strndup(table, (size_t)(dot - table));
 			want_name = mc_strdup(dot + 1);
@@ -467,38 +498,43 @@ int mc_drift_history_read(mc_drift_history **out, mc_drift_query_fn query,
 		goto done;
 	if (found.nrows == 0) {
 		if (table)
-			error = mc_error_set(MC_ERROR_DB,
-			                     "tracking table '%s' not found in the database (migrations.table)",
-			                     table);
+			error = mc_error_set(
+			        MC_ERROR_DB,
+			        "tracking table '%s' not found in the database (migrations.table)",
+			        table);
 		else
-			error = mc_error_set(MC_ERROR_DB,
-			                     "no migration tracking table found in the database "
-			                     "(looked for schema_migrations, goose_db_version, "
-			                     "SequelizeMeta, flyway_schema_history, knex_migrations, "
-			                     "alembic_version); set migrations.table if it has another name");
+			error = mc_error_set(
+			        MC_ERROR_DB,
+			        "no migration tracking table found in the database "
+			        "(looked for schema_migrations, goose_db_version, "
+			        "SequelizeMeta, flyway_schema_history, knex_migrations, "
+			        "alembic_version); set migrations.table if it has another name");
 		if (error == MC_ERROR)
 			error = MC_ENOTFOUND;
 		goto done;
 	}
 	if (found.nrows > 1 && dialect == MC_DIALECT_POSTGRES) {
-		/* visible ones sort first; more than one distinct name is ambiguous */
+		/* visible ones sort first; more than one distinct name is
+		 * ambiguous */
 		const char *n0 = mc_drift_rows_get(&found, 0, 1);
 		for (size_t i = 1; i < found.nrows; i++) {
 			const char *ni = mc_drift_rows_get(&found, i, 1);
 			if (strcmp(n0, ni)) {
-				error = mc_error_set(MC_ERROR_DB,
-				                     "several migration tracking tables found ('%s' and '%s'); "
-				                     "set migrations.table to the one in use",
-				                     n0, ni);
+				error = mc_error_set(
+				        MC_ERROR_DB,
+				        "several migration tracking tables found ('%s' and '%s'); "
+				        "set migrations.table to the one in use",
+				        n0, ni);
 				goto done;
 			}
 		}
 	} else if (found.nrows > 1) {
-		error = mc_error_set(MC_ERROR_DB,
-		                     "several migration tracking tables found ('%s' and '%s'); "
-		                     "set migrations.table to the one in use",
-		                     mc_drift_rows_get(&found, 0, 1),
-		                     mc_drift_rows_get(&found, 1, 1));
+		error = mc_error_set(
+		        MC_ERROR_DB,
+		        "several migration tracking tables found ('%s' and '%s'); "
+		        "set migrations.table to the one in use",
+		        mc_drift_rows_get(&found, 0, 1),
+		        mc_drift_rows_get(&found, 1, 1));
 		goto done;
 	}
 	t.schema = (char *)mc_drift_rows_get(&found, 0, 0);
@@ -518,9 +554,10 @@ int mc_drift_history_read(mc_drift_history **out, mc_drift_query_fn query,
 		goto done;
 	h->tracker = tracker_from_columns(&cols);
 	if (h->tracker == MC_TRACKER_UNKNOWN) {
-		error = mc_error_set(MC_ERROR_DB,
-		                     "cannot tell which migration tool writes '%s': unknown columns",
-		                     h->table);
+		error = mc_error_set(
+		        MC_ERROR_DB,
+		        "cannot tell which migration tool writes '%s': unknown columns",
+		        h->table);
 		goto done;
 	}
 	h->head_only = h->tracker == MC_TRACKER_GOLANG_MIGRATE ||

@@ -38,8 +38,10 @@ void mc_drift_migrations_dispose(mc_drift_migrations *m)
 	mc_vec_dispose(&m->all.items);
 }
 
-static int load_dir(mc_drift_migrations *out, const mc_config *config,
-                    const char *workdir, const char *dir)
+static int load_dir(mc_drift_migrations *out,
+                    const mc_config *config,
+                    const char *workdir,
+                    const char *dir)
 {
 	mc_discover_opts dopts = MC_DISCOVER_OPTS_INIT;
 	mc_migration_list *l = NULL;
@@ -48,11 +50,13 @@ static int load_dir(mc_drift_migrations *out, const mc_config *config,
 	dopts.format = config ? config->format : MC_FORMAT_AUTO;
 	dopts.dialect = config ? config->dialect : MC_DIALECT_UNKNOWN;
 	dopts.have_runner = config && config->runner_up;
-	if ((error = mc_migration_list_read_dir(&l, workdir, dir, &dopts, NULL)) < 0) {
+	if ((error = mc_migration_list_read_dir(&l, workdir, dir, &dopts,
+	                                        NULL)) < 0) {
 		if (error == MC_ENOTFOUND)
-			mc_error_set(MC_ERROR_CONFIG,
-			             "migrations folder '%s' not found (migrations.dir)",
-			             dir);
+			mc_error_set(
+			        MC_ERROR_CONFIG,
+			        "migrations folder '%s' not found (migrations.dir)",
+			        dir);
 		return error;
 	}
 	if ((error = mc_vec_push(&out->lists, l)) < 0) {
@@ -62,12 +66,14 @@ static int load_dir(mc_drift_migrations *out, const mc_config *config,
 	if (out->all.format == MC_FORMAT_AUTO)
 		out->all.format = l->format;
 	for (size_t i = 0; i < l->items.len; i++)
-		if ((error = mc_vec_push(&out->all.items, l->items.items[i])) < 0)
+		if ((error = mc_vec_push(&out->all.items, l->items.items[i])) <
+		    0)
 			return error;
 	return 0;
 }
 
-int mc_drift_migrations_load(mc_drift_migrations *out, const mc_config *config,
+int mc_drift_migrations_load(mc_drift_migrations *out,
+                             const mc_config *config,
                              const char *workdir)
 {
 	mc_vec found = MC_VEC_INIT;
@@ -81,15 +87,17 @@ int mc_drift_migrations_load(mc_drift_migrations *out, const mc_config *config,
 		if ((error = mc_migration_find_dirs(&found, workdir)) < 0)
 			goto done;
 		if (!found.len) {
-			error = mc_error_set(MC_ERROR_CONFIG,
-			                     "no migrations folder found: set migrations.dir in .migcheck");
+			error = mc_error_set(
+			        MC_ERROR_CONFIG,
+			        "no migrations folder found: set migrations.dir in .migcheck");
 			error = MC_ENOTFOUND;
 			goto done;
 		}
 		dirs = &found;
 	}
 	for (size_t i = 0; i < dirs->len; i++)
-		if ((error = load_dir(out, config, workdir, dirs->items[i])) < 0)
+		if ((error = load_dir(out, config, workdir, dirs->items[i])) <
+		    0)
 			goto done;
 	mc_vec_sort(&out->all.items, by_version);
 done:

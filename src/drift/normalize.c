@@ -40,8 +40,8 @@ static int squeeze(mc_buf *out, const char *v)
 			pending = 1;
 			continue;
 		}
-		if (pending && *v != ')' && out->size && out->ptr[out->size - 1] != '(' &&
-		    mc_buf_putc(out, ' ') < 0)
+		if (pending && *v != ')' && out->size &&
+		    out->ptr[out->size - 1] != '(' && mc_buf_putc(out, ' ') < 0)
 			return MC_ENOMEM;
 		pending = 0;
 		if (mc_buf_putc(out, *v) < 0)
@@ -52,7 +52,8 @@ static int squeeze(mc_buf *out, const char *v)
 
 static const char *schema_of(const mc_object *o, char *buf, size_t n)
 {
-	const char *q = mc_object_parent(o) ? mc_object_parent(o) : mc_object_name(o);
+	const char *q =
+	        mc_object_parent(o) ? mc_object_parent(o) : mc_object_name(o);
 	const char *dot;
 	size_t l;
 
@@ -94,7 +95,8 @@ static int ignored(const mc_object *o, const mc_vec *ignore, mc_buf *tmp)
 	if (!ignore)
 		return 0;
 	/* a serial's sequence goes with its table */
-	if (mc_object_kind_of(o) == MC_OBJ_SEQUENCE && mc_object_attr(o, "owned_by")) {
+	if (mc_object_kind_of(o) == MC_OBJ_SEQUENCE &&
+	    mc_object_attr(o, "owned_by")) {
 		const char *ob = mc_object_attr(o, "owned_by");
 		const char *dot = strrchr(ob, '.');
 		size_t l = dot ? (size_t)(dot - ob) : 0;
@@ -116,9 +118,10 @@ static int ignored(const mc_object *o, const mc_vec *ignore, mc_buf *tmp)
 			return 1;
 		if (*owner && mc_drift_ignore_match(p, "table", owner))
 			return 1;
-		if (parent && (mc_drift_ignore_match(p, "table", parent) ||
-		               mc_drift_ignore_match(p, "view", parent) ||
-		               mc_drift_ignore_match(p, "materialized view", parent)))
+		if (parent &&
+		    (mc_drift_ignore_match(p, "table", parent) ||
+		     mc_drift_ignore_match(p, "view", parent) ||
+		     mc_drift_ignore_match(p, "materialized view", parent)))
 			return 1;
 	}
 	return 0;
@@ -135,7 +138,8 @@ static int strip_name(mc_buf *out, const char *def, const char *name)
 		return MC_ENOMEM;
 	while (*p) {
 		if (nl && !strncmp(p, name, nl) &&
-		    (p == def || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
+		    (p == def ||
+		     !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
 		    !(isalnum((unsigned char)p[nl]) || p[nl] == '_')) {
 			if (mc_buf_putc(out, '?') < 0)
 				return MC_ENOMEM;
@@ -153,7 +157,8 @@ static int strip_name(mc_buf *out, const char *def, const char *name)
  * ref object of the same kind and parent, also generated, whose
  * definition is the same apart from the name.
  */
-static const mc_object *generated_twin(const mc_object *o, const mc_snapshot *ref)
+static const mc_object *generated_twin(const mc_object *o,
+                                       const mc_snapshot *ref)
 {
 	mc_object_kind k = mc_object_kind_of(o);
 	const char *def = mc_object_attr(o, "definition");
@@ -206,8 +211,10 @@ static int keep_attr(mc_object_kind k, const char *key, unsigned flags)
 	return 1;
 }
 
-int mc_drift__normalize(mc_snapshot **out, const mc_snapshot *snap,
-                        const mc_snapshot *ref, const mc_drift_norm_opts *opts)
+int mc_drift__normalize(mc_snapshot **out,
+                        const mc_snapshot *snap,
+                        const mc_snapshot *ref,
+                        const mc_drift_norm_opts *opts)
 {
 	mc_snapshot *n = NULL;
 	mc_buf tmp = MC_BUF_INIT, val = MC_BUF_INIT;
@@ -227,7 +234,8 @@ int mc_drift__normalize(mc_snapshot **out, const mc_snapshot *snap,
 		mc_object *c = NULL;
 		int ig;
 
-		if (!keep_kind(k, opts->flags) || !keep_schema(o, opts->schemas))
+		if (!keep_kind(k, opts->flags) ||
+		    !keep_schema(o, opts->schemas))
 			continue;
 		if ((ig = ignored(o, opts->ignore, &tmp)) < 0) {
 			error = mc_error_set_oom();
@@ -252,7 +260,8 @@ int mc_drift__normalize(mc_snapshot **out, const mc_snapshot *snap,
 				error = mc_error_set_oom();
 				goto done;
 			}
-			if ((error = mc_object_set_attr(c, key, v ? val.ptr : NULL)) < 0)
+			if ((error = mc_object_set_attr(
+			             c, key, v ? val.ptr : NULL)) < 0)
 				goto done;
 		}
 	}

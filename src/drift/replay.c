@@ -12,9 +12,12 @@
 #include "migcheck/runner.h"
 #include "util/banned.h"
 
-static int replay_runner(mc_report *report, int *failed,
-                         const mc_migration *m, mc_scratch *scratch,
-                         const mc_config *config, const char *workdir)
+static int replay_runner(mc_report *report,
+                         int *failed,
+                         const mc_migration *m,
+                         mc_scratch *scratch,
+                         const mc_config *config,
+                         const char *workdir)
 {
 	mc_runner_result res = MC_RUNNER_RESULT_INIT;
 	mc_runner_vars vars;
@@ -25,23 +28,30 @@ static int replay_runner(mc_report *report, int *failed,
 	vars.name = m->name;
 	vars.version = m->version;
 	vars.url = mc_scratch_url(scratch);
-	if ((error = mc_runner_run(&res, config->runner_up, &vars, workdir)) < 0)
+	if ((error = mc_runner_run(&res, config->runner_up, &vars, workdir)) <
+	    0)
 		goto done;
 	if (res.status != 0) {
 		*failed = 1;
-		error = mc_report_add(report, NULL, "up-failed", m->up->path, 0,
-		                      m->version, mc_buf_cstr(&res.err),
-		                      "migration '%s' failed on the scratch database (runner.up exited with %d)",
-		                      m->version, res.status);
+		error = mc_report_add(
+		        report, NULL, "up-failed", m->up->path, 0, m->version,
+		        mc_buf_cstr(&res.err),
+		        "migration '%s' failed on the scratch database (runner.up exited with %d)",
+		        m->version, res.status);
 	}
 done:
 	mc_runner_result_dispose(&res);
 	return error;
 }
 
-int mc_drift__replay(mc_report *report, int *failed, mc_db *db,
-                     mc_scratch *scratch, const mc_migration *const *ms,
-                     size_t n, const mc_config *config, const char *workdir)
+int mc_drift__replay(mc_report *report,
+                     int *failed,
+                     mc_db *db,
+                     mc_scratch *scratch,
+                     const mc_migration *const *ms,
+                     size_t n,
+                     const mc_config *config,
+                     const char *workdir)
 {
 	int error = 0;
 
@@ -56,24 +66,26 @@ int mc_drift__replay(mc_report *report, int *failed, mc_db *db,
 		if (m->language) {
 			if (!config || !config->runner_up) {
 				*failed = 1;
-				return mc_report_note(report,
-				                      "schema not compared: migration '%s' is %s, set runner.up to replay it",
-				                      m->version, m->language);
+				return mc_report_note(
+				        report,
+				        "schema not compared: migration '%s' is %s, set runner.up to replay it",
+				        m->version, m->language);
 			}
-			if ((error = replay_runner(report, failed, m, scratch, config,
-			                           workdir)) < 0)
+			if ((error = replay_runner(report, failed, m, scratch,
+			                           config, workdir)) < 0)
 				return error;
 			continue;
 		}
 		error = mc_db_exec_script(db, m->up, &err);
 		if (error == MC_DB_ESTATEMENT) {
 			*failed = 1;
-			error = mc_report_add(report, NULL, "up-failed",
-			                      err.path ? err.path : m->up->path,
-			                      err.line, m->version, err.statement,
-			                      "migration '%s' failed on the scratch database: %s",
-			                      m->version,
-			                      err.message ? err.message : "statement failed");
+			error = mc_report_add(
+			        report, NULL, "up-failed",
+			        err.path ? err.path : m->up->path, err.line,
+			        m->version, err.statement,
+			        "migration '%s' failed on the scratch database: %s",
+			        m->version,
+			        err.message ? err.message : "statement failed");
 		}
 		mc_db_exec_error_dispose(&err);
 		if (error < 0)

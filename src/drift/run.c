@@ -74,7 +74,8 @@ static const char *drift_code(mc_diff_kind k)
  * A sequence owned by a column (serial) of a table that is itself
  * missing or unexpected is part of that finding, not one of its own.
  */
-static int owned_by_reported(const mc_diff_entry *e, const mc_schema_diff *d,
+static int owned_by_reported(const mc_diff_entry *e,
+                             const mc_schema_diff *d,
                              const mc_snapshot *expected,
                              const mc_snapshot *actual)
 {
@@ -100,9 +101,12 @@ static int owned_by_reported(const mc_diff_entry *e, const mc_schema_diff *d,
 }
 
 /* One finding per differing object, and suggested SQL when asked. */
-static int report_diff(mc_report *report, mc_buf *sql_out,
-                       const mc_schema_diff *d, const mc_snapshot *expected,
-                       const mc_snapshot *actual, mc_dialect engine,
+static int report_diff(mc_report *report,
+                       mc_buf *sql_out,
+                       const mc_schema_diff *d,
+                       const mc_snapshot *expected,
+                       const mc_snapshot *actual,
+                       mc_dialect engine,
                        unsigned flags)
 {
 	mc_buf subject = MC_BUF_INIT, detail = MC_BUF_INIT, sql = MC_BUF_INIT;
@@ -121,25 +125,32 @@ static int report_diff(mc_report *report, mc_buf *sql_out,
 		/* no trailing newline in details */
 		while (detail.size && detail.ptr[detail.size - 1] == '\n')
 			mc_buf_truncate(&detail, detail.size - 1);
-		if ((error = mc_report_add(report, NULL, drift_code(e->kind), NULL, 0,
-		                           NULL, detail.size ? detail.ptr : NULL,
+		if ((error = mc_report_add(report, NULL, drift_code(e->kind),
+		                           NULL, 0, NULL,
+		                           detail.size ? detail.ptr : NULL,
 		                           "%s %s", mc_buf_cstr(&subject),
 		                           severity_verb(e->kind))) < 0)
 			goto done;
 		if ((flags & MC_DRIFT_SUGGEST_SQL) && sql_out) {
 			size_t before = sql.size;
-			if ((error = mc_drift__suggest(&sql, e, expected, engine)) < 0)
+			if ((error = mc_drift__suggest(&sql, e, expected,
+			                               engine)) < 0)
 				goto done;
 			if (sql.size > before)
 				nsuggest++;
 		}
 	}
 	if ((flags & MC_DRIFT_SUGGEST_SQL) && sql_out) {
-		if (mc_buf_puts(sql_out, "-- migcheck drift: SUGGESTED SQL, review before running it.\n"
-		                         "-- It would bring the database to the schema of its applied migrations;\n"
-		                         "-- better: write a migration, or find who changed the database.\n") < 0 ||
+		if (mc_buf_puts(
+		            sql_out,
+		            "-- migcheck drift: SUGGESTED SQL, review before running it.\n"
+		            "-- It would bring the database to the schema of its applied migrations;\n"
+		            "-- better: write a migration, or find who changed the database.\n") <
+		            0 ||
 		    (nsuggest && mc_buf_puts(sql_out, mc_buf_cstr(&sql)) < 0) ||
-		    (!nsuggest && mc_buf_puts(sql_out, "-- (nothing simple to suggest)\n") < 0))
+		    (!nsuggest &&
+		     mc_buf_puts(sql_out, "-- (nothing simple to suggest)\n") <
+		             0))
 			error = mc_error_set_oom();
 	}
 done:
@@ -151,17 +162,23 @@ done:
 
 static int check_versions(mc_report *report, mc_db *target, mc_db *scratch)
 {
-	int tv = mc_db_server_version(target), sv = mc_db_server_version(scratch);
-	if (mc_db_engine(target) != MC_DIALECT_POSTGRES || tv / 10000 == sv / 10000)
+	int tv = mc_db_server_version(target),
+	    sv = mc_db_server_version(scratch);
+	if (mc_db_engine(target) != MC_DIALECT_POSTGRES ||
+	    tv / 10000 == sv / 10000)
 		return 0;
-	return mc_report_add(report, NULL, "version-mismatch", NULL, 0, NULL,
-	                     "default and check expressions may print differently between versions",
-	                     "the target runs PostgreSQL %d, the scratch server PostgreSQL %d",
-	                     tv / 10000, sv / 10000);
+	return mc_report_add(
+	        report, NULL, "version-mismatch", NULL, 0, NULL,
+	        "default and check expressions may print differently between versions",
+	        "the target runs PostgreSQL %d, the scratch server PostgreSQL %d",
+	        tv / 10000, sv / 10000);
 }
 
-static int schema_drift(mc_report *report, mc_buf *sql_out, mc_db *target,
-                        mc_snapshot *live, const mc_vec *replay,
+static int schema_drift(mc_report *report,
+                        mc_buf *sql_out,
+                        mc_db *target,
+                        mc_snapshot *live,
+                        const mc_vec *replay,
                         const mc_drift_opts *opts)
 {
 	mc_scratch_opts sopts;
@@ -175,29 +192,36 @@ static int schema_drift(mc_report *report, mc_buf *sql_out, mc_db *target,
 
 	memset(&sopts, 0, sizeof(sopts));
 	sopts.server_url = opts->scratch_url;
-	if ((error = mc_scratch_create(&scratch, mc_db_engine(target), &sopts)) < 0 ||
+	if ((error = mc_scratch_create(&scratch, mc_db_engine(target),
+	                               &sopts)) < 0 ||
 	    (error = mc_scratch_connect(&sdb, scratch)) < 0 ||
 	    (error = check_versions(report, target, sdb)) < 0 ||
-	    (error = mc_drift__replay(report, &failed, sdb, scratch,
-	                              (const mc_migration *const *)replay->items,
-	                              replay->len, opts->config, opts->workdir)) < 0)
+	    (error = mc_drift__replay(
+	             report, &failed, sdb, scratch,
+	             (const mc_migration *const *)replay->items, replay->len,
+	             opts->config, opts->workdir)) < 0)
 		goto done;
 	if (failed) {
-		error = mc_report_note(report, "schema not compared: the applied migrations could not be replayed");
+		error = mc_report_note(
+		        report,
+		        "schema not compared: the applied migrations could not be replayed");
 		goto done;
 	}
 	if ((error = mc_db_snapshot(&built, sdb, NULL)) < 0)
 		goto done;
 
 	memset(&nopts, 0, sizeof(nopts));
-	nopts.flags = (opts->flags & MC_DRIFT_WITH_PRIVILEGES) ? MC_NORM_WITH_PRIVILEGES : 0;
+	nopts.flags = (opts->flags & MC_DRIFT_WITH_PRIVILEGES)
+	                      ? MC_NORM_WITH_PRIVILEGES
+	                      : 0;
 	nopts.schemas = opts->schemas;
 	nopts.ignore = opts->config ? &opts->config->drift_ignore : NULL;
 	if ((error = mc_drift__normalize(&expected, built, NULL, &nopts)) < 0 ||
 	    (error = mc_drift__normalize(&actual, live, expected, &nopts)) < 0)
 		goto done;
 	memset(&dopts, 0, sizeof(dopts));
-	dopts.strict_column_order = !!(opts->flags & MC_DRIFT_STRICT_COLUMN_ORDER);
+	dopts.strict_column_order =
+	        !!(opts->flags & MC_DRIFT_STRICT_COLUMN_ORDER);
 	if ((error = mc_snapshot_diff(&diff, expected, actual, &dopts)) < 0 ||
 	    (error = report_diff(report, sql_out, diff, built, live,
 	                         mc_db_engine(target), opts->flags)) < 0)
@@ -212,7 +236,8 @@ done:
 	return error;
 }
 
-int mc_drift_run(mc_report *report, mc_buf *sql_out,
+int mc_drift_run(mc_report *report,
+                 mc_buf *sql_out,
                  const mc_drift_migrations *migrations,
                  const mc_drift_opts *opts)
 {
@@ -233,10 +258,10 @@ int mc_drift_run(mc_report *report, mc_buf *sql_out,
 	if ((error = mc_db_open_readonly(&target, opts->url, &ro)) < 0)
 		goto done;
 	if (mc_drift_url_insecure(opts->url) &&
-	    (error = mc_report_add(report, NULL, "insecure-connection", NULL, 0,
-	                           NULL, NULL,
-	                           "the connection to '%s' does not verify the server's certificate (sslmode=verify-full or verify-ca)",
-	                           mc_db_display_url(target))) < 0)
+	    (error = mc_report_add(
+	             report, NULL, "insecure-connection", NULL, 0, NULL, NULL,
+	             "the connection to '%s' does not verify the server's certificate (sslmode=verify-full or verify-ca)",
+	             mc_db_display_url(target))) < 0)
 		goto done;
 	if ((error = mc_db_begin(target)) < 0)
 		goto done;
@@ -248,26 +273,30 @@ int mc_drift_run(mc_report *report, mc_buf *sql_out,
 			error = rollback_error;
 		goto done;
 	}
-	if ((error = mc_drift_history_read(&hist, db_query, target,
-	                                   mc_db_engine(target),
-	                                   opts->config ? opts->config->table : NULL)) < 0 ||
-	    (error = mc_drift_history_compare(&replay, report, hist,
-	                                      &migrations->all, opts->flags)) < 0)
+	if ((error = mc_drift_history_read(
+	             &hist, db_query, target, mc_db_engine(target),
+	             opts->config ? opts->config->table : NULL)) < 0 ||
+	    (error = mc_drift_history_compare(
+	             &replay, report, hist, &migrations->all, opts->flags)) < 0)
 		goto rollback;
 	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY))
 		error = mc_db_snapshot(&live, target, NULL);
 rollback:
-	/* read-only: nothing to keep; the snapshot is taken in one transaction */
+	/* read-only: nothing to keep; the snapshot is taken in one transaction
+	 */
 	rollback_error = mc_db_rollback(target);
 	if (error < 0 || (error = rollback_error) < 0)
 		goto done;
 	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY) &&
-	    (error = mc_report_note(report, "tracking table %s (%s): %zu applied migration(s) replayed on a scratch database",
-	                            hist->table, mc_tracker_name(hist->tracker),
-	                            replay.len)) < 0)
+	    (error = mc_report_note(
+	             report,
+	             "tracking table %s (%s): %zu applied migration(s) replayed on a scratch database",
+	             hist->table, mc_tracker_name(hist->tracker), replay.len)) <
+	            0)
 		goto done;
 	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY))
-		error = schema_drift(report, sql_out, target, live, &replay, opts);
+		error = schema_drift(report, sql_out, target, live, &replay,
+		                     opts);
 done:
 	if (error < 0 && error != MC_ENOMEM && mc_error_last() &&
 	    mc_error_last()->klass == MC_ERROR_NONE)

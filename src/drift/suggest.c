@@ -18,8 +18,8 @@ static int needs_quotes(const char *s, size_t n)
 	if (!n || !(islower((unsigned char)s[0]) || s[0] == '_'))
 		return 1;
 	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) ||
-		      s[i] == '_'))
+		if (!(islower((unsigned char)s[i]) ||
+		      isdigit((unsigned char)s[i]) || s[i] == '_'))
 			return 1;
 	return 0;
 }
@@ -84,8 +84,8 @@ static int by_ordinal(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int create_table(mc_buf *out, const mc_diff_entry *e,
-                        const mc_snapshot *expected)
+static int
+create_table(mc_buf *out, const mc_diff_entry *e, const mc_snapshot *expected)
 {
 	mc_vec cols = MC_VEC_INIT;
 	size_t n = 0;
@@ -93,7 +93,8 @@ static int create_table(mc_buf *out, const mc_diff_entry *e,
 
 	for (size_t i = 0; i < mc_snapshot_count(expected); i++) {
 		const mc_object *o = mc_snapshot_get(expected, i);
-		if (mc_object_kind_of(o) == MC_OBJ_COLUMN && mc_object_parent(o) &&
+		if (mc_object_kind_of(o) == MC_OBJ_COLUMN &&
+		    mc_object_parent(o) &&
 		    !strcmp(mc_object_parent(o), e->name) &&
 		    mc_vec_push(&cols, (void *)o) < 0)
 			goto done;
@@ -110,9 +111,11 @@ static int create_table(mc_buf *out, const mc_diff_entry *e,
 		const mc_object *o = mc_snapshot_get(expected, i);
 		const char *def = mc_object_attr(o, "definition");
 		if (mc_object_kind_of(o) != MC_OBJ_CONSTRAINT || !def ||
-		    !mc_object_parent(o) || strcmp(mc_object_parent(o), e->name))
+		    !mc_object_parent(o) ||
+		    strcmp(mc_object_parent(o), e->name))
 			continue;
-		if (mc_buf_puts(out, n++ ? ",\n\tCONSTRAINT " : "\n\tCONSTRAINT ") < 0 ||
+		if (mc_buf_puts(out, n++ ? ",\n\tCONSTRAINT "
+		                         : "\n\tCONSTRAINT ") < 0 ||
 		    put_ident(out, mc_object_name(o)) < 0 ||
 		    mc_buf_printf(out, " %s", def) < 0)
 			goto done;
@@ -124,7 +127,8 @@ static int create_table(mc_buf *out, const mc_diff_entry *e,
 		const mc_object *o = mc_snapshot_get(expected, i);
 		const char *def = mc_object_attr(o, "definition");
 		if (mc_object_kind_of(o) != MC_OBJ_INDEX || !def ||
-		    !mc_object_parent(o) || strcmp(mc_object_parent(o), e->name) ||
+		    !mc_object_parent(o) ||
+		    strcmp(mc_object_parent(o), e->name) ||
 		    mc_snapshot_find(expected, MC_OBJ_CONSTRAINT, e->name,
 		                     mc_object_name(o)))
 			continue;
@@ -165,33 +169,42 @@ static int column_change(mc_buf *out, const mc_diff_entry *e, int pg)
 		    put_ident(out, e->name) < 0)
 			return MC_ENOMEM;
 		if (!strcmp(c->key, "default")) {
-			if ((c->expected ? mc_buf_printf(out, " SET DEFAULT %s;\n", c->expected)
-			                 : mc_buf_puts(out, " DROP DEFAULT;\n")) < 0)
+			if ((c->expected
+			             ? mc_buf_printf(out, " SET DEFAULT %s;\n",
+			                             c->expected)
+			             : mc_buf_puts(out, " DROP DEFAULT;\n")) <
+			    0)
 				return MC_ENOMEM;
 		} else if (!strcmp(c->key, "nullable")) {
 			int nn = c->expected && !strcmp(c->expected, "false");
-			if (mc_buf_puts(out, nn ? " SET NOT NULL;\n" : " DROP NOT NULL;\n") < 0)
+			if (mc_buf_puts(out, nn ? " SET NOT NULL;\n"
+			                        : " DROP NOT NULL;\n") < 0)
 				return MC_ENOMEM;
 		} else if (!strcmp(c->key, "type") && c->expected) {
 			if (mc_buf_printf(out, " TYPE %s;\n", c->expected) < 0)
 				return MC_ENOMEM;
 		} else {
-			if (mc_buf_printf(out, " -- %s differs: change it by hand\n", c->key) < 0)
+			if (mc_buf_printf(out,
+			                  " -- %s differs: change it by hand\n",
+			                  c->key) < 0)
 				return MC_ENOMEM;
 		}
 	}
 	return 0;
 }
 
-int mc_drift__suggest(mc_buf *out, const mc_diff_entry *e,
-                      const mc_snapshot *expected, mc_dialect engine)
+int mc_drift__suggest(mc_buf *out,
+                      const mc_diff_entry *e,
+                      const mc_snapshot *expected,
+                      mc_dialect engine)
 {
 	int pg = engine == MC_DIALECT_POSTGRES;
 	const mc_object *o = NULL;
 
 	MC_ASSERT_ARG(out && e);
 	if (e->kind == MC_DIFF_MISSING && expected)
-		o = mc_snapshot_find(expected, e->object_kind, e->parent, e->name);
+		o = mc_snapshot_find(expected, e->object_kind, e->parent,
+		                     e->name);
 
 	switch (e->object_kind) {
 	case MC_OBJ_TABLE:
@@ -199,7 +212,8 @@ int mc_drift__suggest(mc_buf *out, const mc_diff_entry *e,
 			return create_table(out, e, expected);
 		if (e->kind == MC_DIFF_UNEXPECTED)
 			return mc_buf_puts(out, "DROP TABLE ") < 0 ||
-			                       mc_drift__put_qname(out, e->name) < 0 ||
+			                       mc_drift__put_qname(
+			                               out, e->name) < 0 ||
 			                       mc_buf_puts(out, ";\n") < 0
 			               ? MC_ENOMEM
 			               : 0;
@@ -209,14 +223,18 @@ int mc_drift__suggest(mc_buf *out, const mc_diff_entry *e,
 			return 0;
 		if (e->kind == MC_DIFF_MISSING && o)
 			return alter_table(out, e->parent) < 0 ||
-			                       mc_buf_puts(out, " ADD COLUMN ") < 0 ||
+			                       mc_buf_puts(out,
+			                                   " ADD COLUMN ") <
+			                               0 ||
 			                       put_column_def(out, o) < 0 ||
 			                       mc_buf_puts(out, ";\n") < 0
 			               ? MC_ENOMEM
 			               : 0;
 		if (e->kind == MC_DIFF_UNEXPECTED)
 			return alter_table(out, e->parent) < 0 ||
-			                       mc_buf_puts(out, " DROP COLUMN ") < 0 ||
+			                       mc_buf_puts(out,
+			                                   " DROP COLUMN ") <
+			                               0 ||
 			                       put_ident(out, e->name) < 0 ||
 			                       mc_buf_puts(out, ";\n") < 0
 			               ? MC_ENOMEM
@@ -225,14 +243,20 @@ int mc_drift__suggest(mc_buf *out, const mc_diff_entry *e,
 			return column_change(out, e, pg);
 		return 0;
 	case MC_OBJ_INDEX:
-		if (e->kind == MC_DIFF_MISSING && o && mc_object_attr(o, "definition"))
-			return mc_buf_printf(out, "%s;\n", mc_object_attr(o, "definition")) < 0
+		if (e->kind == MC_DIFF_MISSING && o &&
+		    mc_object_attr(o, "definition"))
+			return mc_buf_printf(out, "%s;\n",
+			                     mc_object_attr(o, "definition")) <
+			                       0
 			               ? MC_ENOMEM
 			               : 0;
 		if (e->kind == MC_DIFF_UNEXPECTED && e->parent)
 			return mc_buf_puts(out, "DROP INDEX ") < 0 ||
-			                       (pg ? qualified_child(out, e->parent, e->name)
-			                           : put_ident(out, e->name)) < 0 ||
+			                       (pg ? qualified_child(out,
+			                                             e->parent,
+			                                             e->name)
+			                           : put_ident(out, e->name)) <
+			                               0 ||
 			                       mc_buf_puts(out, ";\n") < 0
 			               ? MC_ENOMEM
 			               : 0;
@@ -240,17 +264,27 @@ int mc_drift__suggest(mc_buf *out, const mc_diff_entry *e,
 	case MC_OBJ_CONSTRAINT:
 		if (!pg || !e->parent)
 			return 0;
-		if (e->kind == MC_DIFF_MISSING && o && mc_object_attr(o, "definition"))
+		if (e->kind == MC_DIFF_MISSING && o &&
+		    mc_object_attr(o, "definition"))
 			return alter_table(out, e->parent) < 0 ||
-			                       mc_buf_puts(out, " ADD CONSTRAINT ") < 0 ||
+			                       mc_buf_puts(out,
+			                                   " ADD CONSTRAINT ") <
+			                               0 ||
 			                       put_ident(out, e->name) < 0 ||
-			                       mc_buf_printf(out, " %s;\n",
-			                                     mc_object_attr(o, "definition")) < 0
+			                       mc_buf_printf(
+			                               out, " %s;\n",
+			                               mc_object_attr(
+			                                       o,
+			                                       "definition")) <
+			                               0
 			               ? MC_ENOMEM
 			               : 0;
 		if (e->kind == MC_DIFF_UNEXPECTED)
 			return alter_table(out, e->parent) < 0 ||
-			                       mc_buf_puts(out, " DROP CONSTRAINT ") < 0 ||
+			                       mc_buf_puts(
+			                               out,
+			                               " DROP CONSTRAINT ") <
+			                               0 ||
 			                       put_ident(out, e->name) < 0 ||
 			                       mc_buf_puts(out, ";\n") < 0
 			               ? MC_ENOMEM

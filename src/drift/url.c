@@ -19,7 +19,8 @@
 
 static int is_uri(const char *s)
 {
-	return !strncmp(s, "postgres://", 11) || !strncmp(s, "postgresql://", 13);
+	return !strncmp(s, "postgres://", 11) ||
+	       !strncmp(s, "postgresql://", 13);
 }
 
 /* Copy the value of key from a URI query or conninfo into buf (size n). */
@@ -139,7 +140,8 @@ int mc_drift_url_insecure(const char *url)
 		return 0; /* a path: SQLite */
 	}
 	if (!*host && (env = getenv("PGHOST")) != NULL) {
-		size_t l = strlen(env) < sizeof(host) - 1 ? strlen(env) : sizeof(host) - 1;
+		size_t l = strlen(env) < sizeof(host) - 1 ? strlen(env)
+		                                          : sizeof(host) - 1;
 		memcpy(host, env, l);
 		host[l] = '\0';
 	}
@@ -152,14 +154,16 @@ int mc_drift_url_insecure(const char *url)
 		return 0;
 	if (!get_param(mode, sizeof(mode), url, "sslmode") &&
 	    (env = getenv("PGSSLMODE")) != NULL) {
-		size_t l = strlen(env) < sizeof(mode) - 1 ? strlen(env) : sizeof(mode) - 1;
+		size_t l = strlen(env) < sizeof(mode) - 1 ? strlen(env)
+		                                          : sizeof(mode) - 1;
 		memcpy(mode, env, l);
 		mode[l] = '\0';
 	}
 	return strcmp(mode, "verify-full") && strcmp(mode, "verify-ca");
 }
 
-int mc_drift_ignore_match(const char *pattern, const char *kind,
+int mc_drift_ignore_match(const char *pattern,
+                          const char *kind,
                           const char *name)
 {
 	const char *colon;

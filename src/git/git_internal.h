@@ -6,6 +6,8 @@
 
 #include <git2.h>
 
+#include "migcheck/buf.h"
+#include "migcheck/changes.h"
 #include "migcheck/repo.h"
 
 struct mc_repo {
@@ -14,5 +16,25 @@ struct mc_repo {
 
 /** Copy git_error_last() into our error as "what: message"; returns MC_ERROR. */
 int mc_git__error(const char *what);
+
+/** 1 when path is directly inside dir ("dir/name"). */
+int mc_git__path_in_dir(const char *path, const char *dir);
+/** Read a blob (capped at MC_MAX_MIGRATION_SIZE) into a new NUL-terminated string. */
+int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
+                      const git_oid *id, const char *path);
+/** List the blobs directly inside dir of root (NULL root: empty). */
+int mc_git__list_tree(mc_dir_state **out, git_repository *repo, git_tree *root,
+                      const char *dir);
+void mc_git__dir_state_free(void *p);
+/** Resolve a revision to a commit; unknown ones are MC_ERROR_GIT with a fetch hint. */
+int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec);
+/**
+ * The git fetch command that brings ref into this clone, e.g.
+ * "git fetch --depth=1 origin main"; empty when none can be named.
+ */
+int mc_git__fetch_hint(mc_buf *out, mc_repo *r, const char *ref);
+
+/** Expand deploy.ref values (globs) into ref names; missing ones are errors. */
+int mc_git__expand_refs(mc_vec *out, mc_repo *r, const mc_vec *patterns);
 
 #endif

@@ -71,6 +71,52 @@ const char *mc_repo_gitdir(const mc_repo *r)
 	return git_repository_path(r->repo);
 }
 
+int mc_repo_is_shallow(const mc_repo *r)
+{
+	return git_repository_is_shallow(r->repo) == 1;
+}
+
+int mc_repo_has_commit(mc_repo *r, const char *rev)
+{
+	git_object *obj = NULL;
+	git_object *commit = NULL;
+	int ok;
+
+	if (git_revparse_single(&obj, r->repo, rev) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	ok = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0;
+	git_object_free(commit);
+	git_object_free(obj);
+	git_error_clear();
+	return ok;
+}
+
+int mc_repo_hooks_dir(mc_buf *out, mc_repo *r)
+{
+	git_config *cfg = NULL;
+	git_buf path = GIT_BUF_INIT;
+	const char *workdir = git_repository_workdir(r->repo);
+	int error = 0;
+
+	mc_buf_clear(out);
+	if (git_repository_config_snapshot(&cfg, r->repo) < 0)
+		return mc_git__error("cannot read the git config");
+	if (git_config_get_path(&path, cfg, "core.hooksPath") == 0 && path.size) {
+		if (path.ptr[0] == '/' || !workdir)
+			error = mc_buf_puts(out, path.ptr);
+		else
+			error = mc_buf_joinpath(out, workdir, path.ptr);
+	} else {
+		git_error_clear();
+		error = mc_buf_joinpath(out, git_repository_commondir(r->repo), "hooks");
+	}
+	git_buf_dispose(&path);
+	git_config_free(cfg);
+	return error;
+}
+
 int mc_repo_init(mc_repo **out, const char *path, int bare)
 {
 	mc_repo *r;

@@ -32,8 +32,8 @@ static mc_dialect pick_engine(const mc_models_opts *o)
 	return MC_DIALECT_SQLITE;
 }
 
-static int build_models(mc_scratch *scratch, mc_db **db,
-                        const mc_models_opts *o)
+static int
+build_models(mc_scratch *scratch, mc_db **db, const mc_models_opts *o)
 {
 	const mc_config *c = o->config;
 	mc_buf path = MC_BUF_INIT, text = MC_BUF_INIT;
@@ -41,20 +41,27 @@ static int build_models(mc_scratch *scratch, mc_db **db,
 	int error;
 
 	if (c->models_schema) {
-		if ((error = mc_buf_joinpath(&path, o->workdir, c->models_schema)) < 0)
+		if ((error = mc_buf_joinpath(&path, o->workdir,
+		                             c->models_schema)) < 0)
 			goto done;
 		if (mc_buf_read_file(&text, path.ptr, MODELS_SCHEMA_MAX) < 0) {
-			error = mc_error_set(MC_ERROR_INPUT, "cannot read models.schema '%s': %s",
-			                     c->models_schema,
-			                     mc_error_last() ? mc_error_last()->message : "unreadable");
+			error = mc_error_set(
+			        MC_ERROR_INPUT,
+			        "cannot read models.schema '%s': %s",
+			        c->models_schema,
+			        mc_error_last() ? mc_error_last()->message
+			                        : "unreadable");
 			goto done;
 		}
 		if ((error = mc_db_exec(*db, mc_buf_cstr(&text))) < 0) {
 			if (error == MC_DB_ESTATEMENT)
-				error = mc_error_set(MC_ERROR_INPUT,
-				                     "models.schema '%s' fails on the scratch database: %s",
-				                     c->models_schema,
-				                     mc_error_last() ? mc_error_last()->message : "error");
+				error = mc_error_set(
+				        MC_ERROR_INPUT,
+				        "models.schema '%s' fails on the scratch database: %s",
+				        c->models_schema,
+				        mc_error_last()
+				                ? mc_error_last()->message
+				                : "error");
 			goto done;
 		}
 	} else {
@@ -64,7 +71,8 @@ static int build_models(mc_scratch *scratch, mc_db **db,
 		/* the command connects itself: let go of ours meanwhile */
 		mc_db_close(*db);
 		*db = NULL;
-		if ((error = mc_runner_run(&res, c->models_command, &vars, o->workdir)) < 0)
+		if ((error = mc_runner_run(&res, c->models_command, &vars,
+		                           o->workdir)) < 0)
 			goto done;
 		if (res.status != 0) {
 			mc_buf tail = MC_BUF_INIT;
@@ -82,10 +90,11 @@ static int build_models(mc_scratch *scratch, mc_db **db,
 					goto done;
 				}
 			}
-			error = mc_error_set(MC_ERROR_RUNNER,
-			                     "models.command '%s' exited with %d%s%s",
-			                     c->models_command, res.status,
-			                     tail.size ? ": " : "", mc_buf_cstr(&tail));
+			error = mc_error_set(
+			        MC_ERROR_RUNNER,
+			        "models.command '%s' exited with %d%s%s",
+			        c->models_command, res.status,
+			        tail.size ? ": " : "", mc_buf_cstr(&tail));
 			mc_buf_dispose(&tail);
 			goto done;
 		}
@@ -138,19 +147,23 @@ static int report_diff(mc_report *report, const mc_schema_diff *d)
 			/* read "before -> after" as "migrations -> models" */
 			for (size_t j = 0; j < e->nchanges; j++) {
 				const mc_attr_change *c = &e->changes[j];
-				if (mc_buf_printf(&detail, "%s%s: migrations %s, models %s",
-				                  j ? "\n" : "", c->key,
-				                  c->expected ? c->expected : "(none)",
-				                  c->actual ? c->actual : "(none)") < 0) {
+				if (mc_buf_printf(
+				            &detail,
+				            "%s%s: migrations %s, models %s",
+				            j ? "\n" : "", c->key,
+				            c->expected ? c->expected
+				                        : "(none)",
+				            c->actual ? c->actual : "(none)") <
+				    0) {
 					error = mc_error_set_oom();
 					goto done;
 				}
 			}
 		}
-		if ((error = mc_report_add(report, NULL, code_for(e->kind), NULL, 0,
-		                           NULL, detail.size ? detail.ptr : NULL,
-		                           "%s %s", mc_buf_cstr(&subject),
-		                           verb_for(e->kind))) < 0)
+		if ((error = mc_report_add(
+		             report, NULL, code_for(e->kind), NULL, 0, NULL,
+		             detail.size ? detail.ptr : NULL, "%s %s",
+		             mc_buf_cstr(&subject), verb_for(e->kind))) < 0)
 			goto done;
 	}
 done:
@@ -159,7 +172,8 @@ done:
 	return error;
 }
 
-int mc_models_run(mc_report *report, const mc_drift_migrations *migrations,
+int mc_models_run(mc_report *report,
+                  const mc_drift_migrations *migrations,
                   const mc_models_opts *opts)
 {
 	mc_scratch_opts sopts;
@@ -171,23 +185,28 @@ int mc_models_run(mc_report *report, const mc_drift_migrations *migrations,
 	mc_dialect engine;
 	int failed = 0, error;
 
-	MC_ASSERT_ARG(report && migrations && opts && opts->config && opts->workdir);
+	MC_ASSERT_ARG(report && migrations && opts && opts->config &&
+	              opts->workdir);
 	if (!opts->config->models_schema && !opts->config->models_command)
-		return mc_error_set(MC_ERROR_CONFIG,
-		                    "no models schema configured: set models.schema (a SQL file) or models.command in .migcheck");
+		return mc_error_set(
+		        MC_ERROR_CONFIG,
+		        "no models schema configured: set models.schema (a SQL file) or models.command in .migcheck");
 	engine = pick_engine(opts);
 	memset(&sopts, 0, sizeof(sopts));
 	sopts.server_url = opts->scratch_url;
 
 	if ((error = mc_scratch_create(&sd, engine, &sopts)) < 0 ||
 	    (error = mc_scratch_connect(&dbd, sd)) < 0 ||
-	    (error = mc_drift__replay(report, &failed, dbd, sd,
-	                              (const mc_migration *const *)migrations->all.items.items,
-	                              migrations->all.items.len, opts->config,
-	                              opts->workdir)) < 0)
+	    (error = mc_drift__replay(
+	             report, &failed, dbd, sd,
+	             (const mc_migration *const *)migrations->all.items.items,
+	             migrations->all.items.len, opts->config, opts->workdir)) <
+	            0)
 		goto done;
 	if (failed) {
-		error = mc_report_note(report, "models not compared: the migrations could not be applied");
+		error = mc_report_note(
+		        report,
+		        "models not compared: the migrations could not be applied");
 		goto done;
 	}
 	if ((error = mc_scratch_create(&sm, engine, &sopts)) < 0 ||

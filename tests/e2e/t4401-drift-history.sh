@@ -129,4 +129,36 @@ no_database () {
 }
 run_test 'no --db and no MIGCHECK_DATABASE_URL is a usage error' no_database
 
+sequelize_and_knex_names () {
+	init_repo &&
+	printf '[migrations]\n\tdir = migrations\n\tformat = sequelize\n\tdialect = postgres\n' >.migcheck &&
+	write_migration migrations/20240101000000-create-users.js 'module.exports = { up: async () => {}, down: async () => {} };' &&
+	write_migration migrations/20240201000000-create-posts.js 'module.exports = { up: async () => {}, down: async () => {} };' &&
+	commit_all sequelize &&
+	db=$(pg_new_db seqmeta) &&
+	pg_sql "$db" 'CREATE TABLE "SequelizeMeta" (name varchar(255) NOT NULL PRIMARY KEY)' \
+		"INSERT INTO \"SequelizeMeta\" VALUES ('20240101000000-create-users.js'), ('20240301000000-hotfix.js')" &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --history-only --format json >out.json &&
+	jq -r '.findings[] | "\(.code) \(.file // "-") \(.migration)"' out.json >codes &&
+	expect_equal codes 'unknown-applied - 20240301000000-hotfix.js
+pending migrations/20240201000000-create-posts.js 20240201000000' &&
+	db=$(pg_new_db knex) &&
+	pg_sql "$db" 'CREATE TABLE knex_migrations (id serial PRIMARY KEY, name varchar(255), batch integer, migration_time timestamptz)' \
+		"INSERT INTO knex_migrations (name, batch) VALUES ('20240101000000-create-users.js', 1), ('20240201000000-create-posts.js', 2)" &&
+	expect_code 0 "$MIGCHECK" drift --db "$db" --history-only --format json >out.json &&
+	pg_codes out.json >codes &&
+	test ! -s codes
+}
+run_test 'Sequelize and knex record file names' sequelize_and_knex_names
+
+two_tracking_tables () {
+	pg_golang_repo &&
+	db=$(pg_new_db two) &&
+	pg_sql "$db" "$GM_TABLE" 'CREATE TABLE goose_db_version (id serial, version_id bigint, is_applied boolean)' &&
+	expect_code 3 "$MIGCHECK" drift --db "$db" --history-only >out 2>err &&
+	expect_equal err "migcheck: several migration tracking tables found ('goose_db_version' and 'schema_migrations'); set migrations.table to the one in use" &&
+	expect_code 0 "$MIGCHECK" drift --db "$db" --history-only --table schema_migrations --format json >out.json
+}
+run_test 'two tracking tables: exit 3 until migrations.table picks one' two_tracking_tables
+
 finish

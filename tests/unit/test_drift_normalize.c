@@ -14,8 +14,8 @@
 #include "drift/drift_internal.h"
 #include "util/banned.h"
 
-static mc_object *add(mc_snapshot *s, mc_object_kind k, const char *parent,
-                      const char *name)
+static mc_object *
+add(mc_snapshot *s, mc_object_kind k, const char *parent, const char *name)
 {
 	mc_object *o = NULL;
 	assert_int_equal(mc_snapshot_add(&o, s, k, parent, name), 0);
@@ -73,8 +73,11 @@ static void normalize__with_privileges_keeps_grants(void **state MC_UNUSED)
 	mc_drift_norm_opts o = { MC_NORM_WITH_PRIVILEGES, NULL, NULL };
 
 	assert_int_equal(mc_drift__normalize(&n, s, NULL, &o), 0);
-	assert_string_equal(mc_object_attr(mc_snapshot_find(n, MC_OBJ_TABLE, NULL, "public.users"), "owner"),
-	                    "app");
+	assert_string_equal(
+	        mc_object_attr(
+	                mc_snapshot_find(n, MC_OBJ_TABLE, NULL, "public.users"),
+	                "owner"),
+	        "app");
 	mc_snapshot_free(n);
 	mc_snapshot_free(s);
 }
@@ -86,19 +89,25 @@ static void normalize__ignore_and_schema_filter(void **state MC_UNUSED)
 	const char *const schemas[] = { "public", NULL };
 	mc_drift_norm_opts o = { 0, schemas, &ignore };
 
-	assert_int_equal(mc_vec_push(&ignore, (void *)"table:public.spatial_ref_sys"), 0);
+	assert_int_equal(
+	        mc_vec_push(&ignore, (void *)"table:public.spatial_ref_sys"),
+	        0);
 	assert_int_equal(mc_drift__normalize(&n, s, NULL, &o), 0);
-	assert_null(mc_snapshot_find(n, MC_OBJ_TABLE, NULL, "public.spatial_ref_sys"));
-	assert_null(mc_snapshot_find(n, MC_OBJ_COLUMN, "public.spatial_ref_sys", "srid"));
+	assert_null(mc_snapshot_find(n, MC_OBJ_TABLE, NULL,
+	                             "public.spatial_ref_sys"));
+	assert_null(mc_snapshot_find(n, MC_OBJ_COLUMN, "public.spatial_ref_sys",
+	                             "srid"));
 	assert_null(mc_snapshot_find(n, MC_OBJ_TABLE, NULL, "audit.log"));
-	assert_non_null(mc_snapshot_find(n, MC_OBJ_TABLE, NULL, "public.users"));
+	assert_non_null(
+	        mc_snapshot_find(n, MC_OBJ_TABLE, NULL, "public.users"));
 	assert_int_equal(mc_snapshot_count(n), 2);
 	mc_vec_dispose(&ignore);
 	mc_snapshot_free(n);
 	mc_snapshot_free(s);
 }
 
-static void normalize__generated_names_match_by_definition(void **state MC_UNUSED)
+static void
+normalize__generated_names_match_by_definition(void **state MC_UNUSED)
 {
 	mc_snapshot *exp = NULL, *act = NULL, *n = NULL;
 	mc_object *o;
@@ -110,22 +119,28 @@ static void normalize__generated_names_match_by_definition(void **state MC_UNUSE
 	add(act, MC_OBJ_TABLE, NULL, "public.t");
 	o = add(exp, MC_OBJ_INDEX, "public.t", "t_email_key");
 	mc_object_set_flags(o, MC_OBJECT_GENERATED_NAME);
-	attr(o, "definition", "CREATE UNIQUE INDEX t_email_key ON public.t USING btree (email)");
+	attr(o, "definition",
+	     "CREATE UNIQUE INDEX t_email_key ON public.t USING btree (email)");
 	o = add(act, MC_OBJ_INDEX, "public.t", "t_email_key1");
 	mc_object_set_flags(o, MC_OBJECT_GENERATED_NAME);
-	attr(o, "definition", "CREATE UNIQUE INDEX t_email_key1 ON public.t USING btree (email)");
+	attr(o, "definition",
+	     "CREATE UNIQUE INDEX t_email_key1 ON public.t USING btree (email)");
 	/* same generated name pattern, other definition: stays as it is */
 	o = add(act, MC_OBJ_INDEX, "public.t", "t_name_key");
 	mc_object_set_flags(o, MC_OBJECT_GENERATED_NAME);
-	attr(o, "definition", "CREATE UNIQUE INDEX t_name_key ON public.t USING btree (name)");
+	attr(o, "definition",
+	     "CREATE UNIQUE INDEX t_name_key ON public.t USING btree (name)");
 
 	assert_int_equal(mc_drift__normalize(&n, act, exp, NULL), 0);
 	r = mc_snapshot_find(n, MC_OBJ_INDEX, "public.t", "t_email_key");
 	assert_non_null(r);
-	assert_string_equal(mc_object_attr(r, "definition"),
-	                    "CREATE UNIQUE INDEX t_email_key ON public.t USING btree (email)");
-	assert_null(mc_snapshot_find(n, MC_OBJ_INDEX, "public.t", "t_email_key1"));
-	assert_non_null(mc_snapshot_find(n, MC_OBJ_INDEX, "public.t", "t_name_key"));
+	assert_string_equal(
+	        mc_object_attr(r, "definition"),
+	        "CREATE UNIQUE INDEX t_email_key ON public.t USING btree (email)");
+	assert_null(
+	        mc_snapshot_find(n, MC_OBJ_INDEX, "public.t", "t_email_key1"));
+	assert_non_null(
+	        mc_snapshot_find(n, MC_OBJ_INDEX, "public.t", "t_name_key"));
 	mc_snapshot_free(n);
 	mc_snapshot_free(exp);
 	mc_snapshot_free(act);
@@ -143,10 +158,16 @@ static void normalize__tables_only(void **state MC_UNUSED)
 	attr(o, "identity", "always");
 	attr(o, "type", "integer");
 	assert_int_equal(mc_drift__normalize(&n, s, NULL, &opt), 0);
-	assert_null(mc_snapshot_find(n, MC_OBJ_INDEX, "public.users", "users_email_idx"));
-	assert_null(mc_object_attr(mc_snapshot_find(n, MC_OBJ_COLUMN, "public.users", "id"), "identity"));
-	assert_string_equal(mc_object_attr(mc_snapshot_find(n, MC_OBJ_COLUMN, "public.users", "id"), "type"),
-	                    "integer");
+	assert_null(mc_snapshot_find(n, MC_OBJ_INDEX, "public.users",
+	                             "users_email_idx"));
+	assert_null(mc_object_attr(
+	        mc_snapshot_find(n, MC_OBJ_COLUMN, "public.users", "id"),
+	        "identity"));
+	assert_string_equal(
+	        mc_object_attr(mc_snapshot_find(n, MC_OBJ_COLUMN,
+	                                        "public.users", "id"),
+	                       "type"),
+	        "integer");
 	mc_snapshot_free(n);
 	mc_snapshot_free(s);
 }
@@ -168,7 +189,9 @@ static void suggest__simple_cases(void **state MC_UNUSED)
 	e.parent = "public.users";
 	e.name = "Name";
 	assert_int_equal(mc_drift__suggest(&b, &e, s, MC_DIALECT_POSTGRES), 0);
-	assert_string_equal(b.ptr, "ALTER TABLE public.users ADD COLUMN \"Name\" character varying(20);\n");
+	assert_string_equal(
+	        b.ptr,
+	        "ALTER TABLE public.users ADD COLUMN \"Name\" character varying(20);\n");
 
 	mc_buf_clear(&b);
 	e.kind = MC_DIFF_UNEXPECTED;
@@ -184,8 +207,10 @@ static void suggest__simple_cases(void **state MC_UNUSED)
 	e.changes = ch;
 	e.nchanges = 2;
 	assert_int_equal(mc_drift__suggest(&b, &e, s, MC_DIALECT_POSTGRES), 0);
-	assert_string_equal(b.ptr, "ALTER TABLE public.users ALTER COLUMN status SET DEFAULT 'a'::text;\n"
-	                           "ALTER TABLE public.users ALTER COLUMN status SET NOT NULL;\n");
+	assert_string_equal(
+	        b.ptr,
+	        "ALTER TABLE public.users ALTER COLUMN status SET DEFAULT 'a'::text;\n"
+	        "ALTER TABLE public.users ALTER COLUMN status SET NOT NULL;\n");
 
 	mc_buf_clear(&b);
 	memset(&e, 0, sizeof(e));
@@ -199,10 +224,11 @@ static void suggest__simple_cases(void **state MC_UNUSED)
 	e.kind = MC_DIFF_MISSING;
 	e.name = "public.users";
 	assert_int_equal(mc_drift__suggest(&b, &e, s, MC_DIALECT_POSTGRES), 0);
-	assert_string_equal(b.ptr, "CREATE TABLE public.users (\n"
-	                           "\temail text DEFAULT   lower( 'X' )   NOT NULL,\n"
-	                           "\t\"Name\" character varying(20)\n"
-	                           ");\n");
+	assert_string_equal(b.ptr,
+	                    "CREATE TABLE public.users (\n"
+	                    "\temail text DEFAULT   lower( 'X' )   NOT NULL,\n"
+	                    "\t\"Name\" character varying(20)\n"
+	                    ");\n");
 	mc_buf_dispose(&b);
 	mc_snapshot_free(s);
 }
@@ -213,7 +239,8 @@ int main(void)
 		cmocka_unit_test(normalize__drops_noise),
 		cmocka_unit_test(normalize__with_privileges_keeps_grants),
 		cmocka_unit_test(normalize__ignore_and_schema_filter),
-		cmocka_unit_test(normalize__generated_names_match_by_definition),
+		cmocka_unit_test(
+		        normalize__generated_names_match_by_definition),
 		cmocka_unit_test(normalize__tables_only),
 		cmocka_unit_test(suggest__simple_cases),
 	};

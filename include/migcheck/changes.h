@@ -1,0 +1,134 @@
+/*
+ * changes.h: what a change (working tree, index, commit or range) does to
+ * the migrations folders and model files, read from git (src/git/).
+ *
+ * Only paths directly inside a migrations folder or matching a model glob
+ * are part of a change set; everything else in the repository is ignored,
+ * so the cost follows the migrations, not the size of the repository.
+ */
+#ifndef MIGCHECK_CHANGES_H
+#define MIGCHECK_CHANGES_H
+
+#include <stddef.h>
+#include "common.h"
+#include "buf.h"
+#include "migration.h"
+#include "vec.h"
+
+typedef struct mc_repo mc_repo;
+
+typedef enum {
+	MC_CHANGE_ADDED = 1,
+	MC_CHANGE_MODIFIED,
+	MC_CHANGE_DELETED,
+	MC_CHANGE_RENAMED
+} mc_change_status;
+
+/** One changed path. Contents are loaded for both sides when present. */
+typedef struct {
+	mc_change_status status;
+	char *old_path; /* NULL when added */
+	char *new_path; /* NULL when deleted */
+	char *old_data; /* NULL when absent; NUL-terminated */
+	size_t old_len;
+	char *new_data;
+	size_t new_len;
+	int in_dir;     /* 1: inside a migrations folder (either side) */
+	int is_model;   /* 1: matches a models.path glob (either side) */
+} mc_change;
+
+typedef enum {
+	MC_CHANGES_WORKDIR = 0, /* working tree (with untracked files) vs HEAD */
+	MC_CHANGES_STAGED,      /* index vs HEAD: what the next commit holds */
+	MC_CHANGES_RANGE,       /* A..B or A...B: merge base of A and B vs B */
+	MC_CHANGES_COMMIT       /* a commit vs its first parent */
+} mc_changes_mode;
+
+typedef struct {
+	mc_changes_mode mode;
+	const char *rev;            /* RANGE: "A..B" / "A...B"; COMMIT: the commit */
+	const mc_vec *dirs;         /* char*: migrations folders, repo-relative */
+	const mc_vec *model_paths;  /* char*: models.path globs, or NULL */
+} mc_changes_opts;
+
+/** The state of one migrations folder on one side: every file's path. */
+typedef struct {
+	char *dir;
+	mc_file_list *files; /* data loaded only for changed paths, else "" */
+} mc_dir_state;
+
+typedef struct {
+	mc_vec changes;   /* mc_change*, sorted by path */
+	mc_vec messages;  /* char*: messages of the commits in the set */
+	mc_vec after;     /* mc_dir_state*: each folder after the change */
+	mc_vec target;    /* mc_dir_state*: RANGE: each folder on A's side */
+	char *describe;   /* "staged changes", "commit abc1234", "A...B" */
+	char *target_name;/* RANGE: A as given */
+	struct mc_changes_src *src; /* internal: where 'after' content lives */
+} mc_changeset;
+
+/**
+ * Compute a change set.
+ * @param[out] out free with mc_changeset_free
+ * @return 0; MC_ERROR with class MC_ERROR_GIT (missing history, shallow
+ *   clone: the message names the git fetch command), MC_ERROR_USAGE (bad
+ *   range syntax, bare repository without --range/--commit).
+ */
+MC_NODISCARD int mc_changeset_load(mc_changeset **out, mc_repo *repo,
+                                   const mc_changes_opts *opts);
+void mc_changeset_free(mc_changeset *c);
+/** Read a path's content on the 'after' side (index, work tree or tree). */
+MC_NODISCARD int mc_changeset_read_after(mc_buf *out, mc_changeset *c,
+                                         const char *path);
+/** Same on the target side (RANGE only). */
+MC_NODISCARD int mc_changeset_read_target(mc_buf *out, mc_changeset *c,
+                                          const char *path);
+
+/** The deployed set: paths inside the migrations folders of deploy refs. */
+typedef struct mc_deployed mc_deployed;
+
+/**
+ * Read the trees of every deploy ref (globs such as refs/tags/v* are
+ * expanded) restricted to the migrations folders. No history is walked.
+ * @param patterns char*: deploy.ref values
+ * @param[out] out free with mc_deployed_free; it borrows repo
+ * @return 0, or MC_ERROR (class MC_ERROR_GIT) when a deploy ref is missing,
+ *   naming the exact 'git fetch' command that brings it
+ */
+MC_NODISCARD int mc_deployed_load(mc_deployed **out, mc_repo *repo,
+                                  const mc_vec *patterns, const mc_vec *dirs);
+void mc_deployed_free(mc_deployed *d);
+/** @return the first deploy ref whose tree holds path, or NULL; borrowed. */
+const char *mc_deployed_ref(const mc_deployed *d, const char *path);
+/** Read the deployed content of path (from the first ref holding it). */
+MC_NODISCARD int mc_deployed_read(mc_buf *out, mc_deployed *d,
+                                  const char *path);
+/** @return the deployed files of dir (data ""), or NULL; borrowed. */
+const mc_file_list *mc_deployed_files(const mc_deployed *d, const char *dir);
+/** @return how many refs were read (after glob expansion). */
+size_t mc_deployed_ref_count(const mc_deployed *d);
+/** @return the i-th ref name read; borrowed. */
+const char *mc_deployed_ref_name(const mc_deployed *d, size_t i);
+
+/**
+ * Line diff of two buffers: calls cb for every added ('+') or removed ('-')
+ * line (without its newline). A nonzero return from cb stops the diff and
+ * is returned.
+ */
+MC_NODISCARD int mc_diff_lines(const char *a, size_t alen, const char *b,
+                               size_t blen,
+                               int (*cb)(char origin, const char *line,
+                                         size_t len, void *payload),
+                               void *payload);
+
+/**
+ * Find the trailer "Migcheck-Skip: <code> <reason>" in a commit message
+ * (git trailer rules: the last paragraph; '#' comment lines are dropped).
+ * @param[out] out_reason the reason (caller frees with mc_free), or NULL
+ *   when there is no such trailer for code
+ * @return 0, MC_ENOMEM
+ */
+MC_NODISCARD int mc_message_skip_reason(char **out_reason, const char *message,
+                                        const char *code);
+
+#endif

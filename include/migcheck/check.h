@@ -1,0 +1,55 @@
+/*
+ * check.h: 'migcheck check', the static checks on a change (src/check/).
+ */
+#ifndef MIGCHECK_CHECK_H
+#define MIGCHECK_CHECK_H
+
+#include "changes.h"
+#include "common.h"
+#include "config.h"
+#include "report.h"
+
+/* More findings than this of one code in one change are reported as one
+ * grouped finding with the per-file detail as items. */
+#define MC_CHECK_GROUP_THRESHOLD 5
+
+typedef struct {
+	mc_changes_mode mode;
+	const char *rev;          /* RANGE: "A..B"/"A...B"; COMMIT: the commit */
+	const char *message;      /* commit message for the model rule (--message-file), or NULL */
+	const mc_config *config;  /* dirs, deploy refs, models, requireDown, format */
+} mc_check_opts;
+
+/**
+ * Run every check of SPEC §6 on one change and add the findings to r.
+ * Severity overrides must already be applied to r.
+ * @return 0 (findings are data); MC_ERROR with class MC_ERROR_GIT when
+ *   the change or the deployed set cannot be read (missing deploy ref,
+ *   shallow history), MC_ERROR_CONFIG for a bad models.pattern.
+ */
+MC_NODISCARD int mc_check_run(mc_report *r, mc_repo *repo,
+                              const mc_check_opts *opts);
+
+/** Findings of one change waiting to be grouped (see mc_check_group_flush). */
+typedef struct {
+	mc_vec pending; /* internal */
+} mc_check_group;
+
+#define MC_CHECK_GROUP_INIT { MC_VEC_INIT }
+
+/** Queue a finding; strings are copied. */
+MC_NODISCARD int mc_check_group_add(mc_check_group *g, const char *code,
+                                    const char *file, unsigned line,
+                                    const char *migration,
+                                    const char *message);
+/**
+ * Add the queued findings to r: a code queued more than threshold times
+ * becomes one finding "<n> files: ..." whose items carry each file, line
+ * and message; the others are added one by one. Empties g.
+ * @param context names the change ("commit abc1234"), may be NULL
+ */
+MC_NODISCARD int mc_check_group_flush(mc_check_group *g, mc_report *r,
+                                      size_t threshold, const char *context);
+void mc_check_group_dispose(mc_check_group *g);
+
+#endif

@@ -1,0 +1,658 @@
+/*
+ * check.c: 'migcheck check' on one change set (SPEC §6): immutability of
+ * deployed migrations, ordering and duplicates (against the deployed set
+ * and, for a range, the target branch), down scripts, discovery findings of
+ * the changed files, and the model rule.
+ *
+ * Only the changed files are read in full. Every other file of a folder is
+ * known by its name, which is all ordering and duplicates need, so the cost
+ * follows the change, not the number of migrations or commits.
+ */
+#include "migcheck/check.h"
+
+#include <regex.h>
+#include <string.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "migcheck/migration.h"
+#include "util/banned.h"
+
+/* How many unchanged files are read to detect a folder's format. */
+#define FORMAT_SAMPLE 4
+
+struct ctx {
+	mc_report *r;
+	const mc_check_opts *o;
+	const mc_config *cfg;
+	mc_changeset *cs;
+	mc_deployed *dep;
+	mc_dialect dialect;
+	mc_check_group group;
+	mc_vec touched; /* char*: borrowed new paths of added/modified/renamed files */
+	mc_vec fresh;   /* char*: borrowed new paths that are not deployed */
+};
+
+static int has_path(const mc_vec *v, const char *path)
+{
+	for (size_t i = 0; path && i < v->len; i++)
+		if (!strcmp(v->items[i], path))
+			return 1;
+	return 0;
+}
+
+static int path_in_dir(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (!path)
+		return 0;
+	if (n == 0)
+		return strchr(path, '/') == NULL;
+	return !strncmp(path, dir, n) && path[n] == '/' && !strchr(path + n + 1, '/');
+}
+
+static const mc_migration *find_by_path(const mc_migration_list *l, const char *path)
+{
+	for (size_t i = 0; l && path && i < mc_migration_list_count(l); i++) {
+		const mc_migration *m = mc_migration_list_get(l, i);
+		if ((m->up && m->up->path && !strcmp(m->up->path, path)) ||
+		    (m->down && m->down->path && !strcmp(m->down->path, path)))
+			return m;
+	}
+	return NULL;
+}
+
+static const char *mig_file(const mc_migration *m)
+{
+	return m->up ? m->up->path : m->down ? m->down->path : NULL;
+}
+
+/* --- format detection and parsing ------------------------------------------ */
+
+static int detect_format(mc_format *out, struct ctx *c, const mc_dir_state *after)
+{
+	mc_file_list *sample = NULL;
+	mc_buf data = MC_BUF_INIT;
+	size_t n = after->files->files.len, taken = 0;
+	int error;
+
+	*out = c->cfg->format;
+	if (*out != MC_FORMAT_AUTO || n == 0)
+		return 0;
+	if ((error = mc_file_list_new(&sample)) < 0)
+		return error;
+	for (size_t i = 0; i < n && !error; i++) {
+		const mc_file *f = after->files->files.items[i];
+		if (f->len || has_path(&c->touched, f->path)) {
+			error = mc_file_list_add(sample, f->path, f->data, f->len);
+			continue;
+		}
+		/* a few unchanged files spread over the folder */
+		if (taken >= FORMAT_SAMPLE || (i % (n / FORMAT_SAMPLE + 1)) != 0)
+			continue;
+		taken++;
+		if (mc_changeset_read_after(&data, c->cs, f->path) < 0) {
+			mc_error_clear();
+			continue;
+		}
+		error = mc_file_list_add(sample, f->path, mc_buf_cstr(&data), data.size);
+	}
+	if (!error)
+		*out = mc_format_detect(sample);
+	mc_file_list_free(sample);
+	mc_buf_dispose(&data);
+	return error;
+}
+
+static int parse_one(mc_migration_list **out, const char *path, const char *data,
+                     size_t len, const char *dir, mc_format fmt, mc_dialect dialect)
+{
+	mc_file_list *fl = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = mc_file_list_new(&fl)) == 0 &&
+	    (error = mc_file_list_add(fl, path, data, len)) == 0)
+		error = mc_migration_list_parse(out, fl, dir, fmt, dialect, NULL);
+	mc_file_list_free(fl);
+	return error;
+}
+
+/* --- modified deployed files ------------------------------------------------ */
+
+enum kind { SAME = 0, WHITESPACE, COMMENT, REAL };
+
+static int only_whitespace_differs(const char *a, size_t alen, const char *b,
+                                   size_t blen, int *crlf_only)
+{
+	size_t i = 0, j = 0;
+	int other_ws = 0;
+
+	for (;;) {
+		while (i < alen && (a[i] == ' ' || a[i] == '\t' || a[i] == '\r' || a[i] == '\n' ||
+		                    a[i] == '\f' || a[i] == '\v'))
+			i++;
+		while (j < blen && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r' || b[j] == '\n' ||
+		                    b[j] == '\f' || b[j] == '\v'))
+			j++;
+		if (i >= alen || j >= blen)
+			break;
+		if (a[i] != b[j])
+			return 0;
+		i++;
+		j++;
+	}
+	if (i < alen || j < blen)
+		return 0;
+	/* CRLF only: equal once every '\r' is dropped */
+	for (i = 0, j = 0;;) {
+		while (i < alen && a[i] == '\r')
+			i++;
+		while (j < blen && b[j] == '\r')
+			j++;
+		if (i >= alen || j >= blen)
+			break;
+		if (a[i] != b[j]) {
+			other_ws = 1;
+			break;
+		}
+		i++;
+		j++;
+	}
+	if (!other_ws && (i < alen || j < blen))
+		other_ws = 1;
+	*crlf_only = !other_ws;
+	return 1;
+}
+
+/* 0-based count of newlines in b before the first byte that differs from a */
+static unsigned first_diff_line(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i = 0;
+	unsigned line = 0;
+
+	while (i < alen && i < blen && a[i] == b[i]) {
+		if (b[i] == '\n')
+			line++;
+		i++;
+	}
+	return line;
+}
+
+struct part {
+	enum kind kind;
+	unsigned line;
+	int crlf;
+};
+
+static int compare_part(struct part *out, const mc_script *a, const mc_script *b,
+                        int sql, mc_dialect dialect)
+{
+	const char *as = a ? a->sql : "", *bs = b ? b->sql : "";
+	size_t al = a ? a->len : 0, bl = b ? b->len : 0;
+	int eq = 0, crlf = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (al == bl && (al == 0 || !memcmp(as, bs, al)))
+		return 0;
+	out->line = (b ? b->line : 1) + first_diff_line(as, al, bs, bl);
+	if ((a == NULL) != (b == NULL)) {
+		out->kind = REAL;
+		return 0;
+	}
+	if (only_whitespace_differs(as, al, bs, bl, &crlf)) {
+		out->kind = WHITESPACE;
+		out->crlf = crlf;
+		return 0;
+	}
+	if (sql) {
+		if ((error = mc_sql_tokens_equal(&eq, as, al, bs, bl, dialect)) < 0) {
+			mc_error_clear(); /* unparsable text is a real change */
+			eq = 0;
+		}
+		if (eq) {
+			out->kind = COMMENT;
+			return 0;
+		}
+	}
+	out->kind = REAL;
+	return 0;
+}
+
+static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
+                          const mc_change *ch)
+{
+	const char *path = ch->new_path;
+	const char *ref = mc_deployed_ref(c->dep, path);
+	mc_buf dep = MC_BUF_INIT;
+	mc_migration_list *lo = NULL, *ln = NULL;
+	const mc_migration *mo = NULL, *mn = NULL;
+	struct part up, down, *pick;
+	const char *code, *version;
+	mc_buf msg = MC_BUF_INIT;
+	int sql, error;
+
+	if ((error = mc_deployed_read(&dep, c->dep, path)) < 0)
+		goto done;
+	if (dep.size == ch->new_len && (dep.size == 0 || !memcmp(dep.ptr, ch->new_data, dep.size)))
+		goto done; /* same as deployed (e.g. a revert) */
+	if ((error = parse_one(&lo, path, mc_buf_cstr(&dep), dep.size, dir, fmt, c->dialect)) < 0 ||
+	    (error = parse_one(&ln, path, ch->new_data ? ch->new_data : "", ch->new_len, dir, fmt,
+	                       c->dialect)) < 0)
+		goto done;
+	mo = mc_migration_list_count(lo) ? mc_migration_list_get(lo, 0) : NULL;
+	mn = mc_migration_list_count(ln) ? mc_migration_list_get(ln, 0) : NULL;
+	if ((mo && mo->kind == MC_MIGRATION_REPEATABLE) || (mn && mn->kind == MC_MIGRATION_REPEATABLE))
+		goto done; /* Flyway R__: meant to change */
+	sql = !(mn && mn->language) && !(mo && mo->language);
+	if (mo && mn && (mo->up || mo->down || mn->up || mn->down)) {
+		if ((error = compare_part(&up, mo->up, mn->up, sql, c->dialect)) < 0 ||
+		    (error = compare_part(&down, mo->down, mn->down, sql, c->dialect)) < 0)
+			goto done;
+		if (up.kind == SAME && down.kind == SAME) {
+			/* outside the sections only (e.g. a header): treat as the whole file */
+			mc_script a = { 0 }, b = { 0 };
+			a.sql = dep.ptr ? dep.ptr : (char *)"";
+			a.len = dep.size;
+			a.line = 1;
+			b.sql = ch->new_data ? ch->new_data : (char *)"";
+			b.len = ch->new_len;
+			b.line = 1;
+			if ((error = compare_part(&up, &a, &b, sql, c->dialect)) < 0)
+				goto done;
+		}
+	} else {
+		mc_script a = { 0 }, b = { 0 };
+		a.sql = dep.ptr ? dep.ptr : (char *)"";
+		a.len = dep.size;
+		a.line = 1;
+		b.sql = ch->new_data ? ch->new_data : (char *)"";
+		b.len = ch->new_len;
+		b.line = 1;
+		memset(&down, 0, sizeof(down));
+		if ((error = compare_part(&up, &a, &b, sql, c->dialect)) < 0)
+			goto done;
+	}
+	version = mn ? mn->version : mo ? mo->version : NULL;
+	if (up.kind == REAL) {
+		pick = &up;
+		code = "modified-deployed";
+		error = mc_buf_printf(&msg, "deployed migration '%s' was edited (deployed in %s)", path, ref);
+	} else if (down.kind == REAL) {
+		pick = &down;
+		code = "modified-deployed-down";
+		error = mc_buf_printf(&msg, "the down part of deployed migration '%s' was edited (deployed in %s)",
+		                      path, ref);
+	} else if (up.kind == COMMENT || down.kind == COMMENT) {
+		pick = up.kind == COMMENT ? &up : &down;
+		code = "comment-only-change";
+		error = mc_buf_printf(&msg, "deployed migration '%s' changed only in comments", path);
+	} else {
+		pick = up.kind == WHITESPACE ? &up : &down;
+		code = "whitespace-only-change";
+		error = mc_buf_printf(&msg, "deployed migration '%s' changed only in %s", path,
+		                      pick->crlf ? "line endings (CRLF)" : "whitespace");
+	}
+	if (error == 0)
+		error = mc_check_group_add(&c->group, code, path, pick->line, version, msg.ptr);
+done:
+	mc_migration_list_free(lo);
+	mc_migration_list_free(ln);
+	mc_buf_dispose(&dep);
+	mc_buf_dispose(&msg);
+	return error;
+}
+
+/* --- new migrations: order, duplicates, down ---------------------------------- */
+
+static const char *max_version(const mc_migration_list *l, const mc_migration *skip_like)
+{
+	const char *best = NULL;
+	for (size_t i = 0; l && i < mc_migration_list_count(l); i++) {
+		const mc_migration *m = mc_migration_list_get(l, i);
+		if (m->kind != MC_MIGRATION_VERSIONED || !m->version)
+			continue;
+		if (skip_like && mig_file(m) && mig_file(skip_like) &&
+		    !strcmp(mig_file(m), mig_file(skip_like)))
+			continue;
+		if (!best || mc_version_cmp(m->version, best) > 0)
+			best = m->version;
+	}
+	return best;
+}
+
+static const mc_migration *same_version(const mc_migration_list *l, const mc_migration *m)
+{
+	for (size_t i = 0; l && i < mc_migration_list_count(l); i++) {
+		const mc_migration *x = mc_migration_list_get(l, i);
+		if (x == m || x->kind != MC_MIGRATION_VERSIONED || !x->version)
+			continue;
+		if (mig_file(x) && mig_file(m) && !strcmp(mig_file(x), mig_file(m)))
+			continue; /* the same file on both sides */
+		if (!mc_version_cmp(x->version, m->version))
+			return x;
+	}
+	return NULL;
+}
+
+static int is_fresh(struct ctx *c, const mc_migration *m)
+{
+	if ((m->up && mc_deployed_ref(c->dep, m->up->path)) ||
+	    (m->down && mc_deployed_ref(c->dep, m->down->path)))
+		return 0;
+	return (m->up && has_path(&c->fresh, m->up->path)) ||
+	       (m->down && has_path(&c->fresh, m->down->path));
+}
+
+static int check_new(struct ctx *c, const mc_migration_list *after,
+                     const mc_migration_list *deployed, const mc_migration_list *target,
+                     mc_vec *dup_files)
+{
+	const char *maxdep = max_version(deployed, NULL);
+	int error = 0;
+
+	for (size_t i = 0; i < mc_migration_list_count(after) && !error; i++) {
+		const mc_migration *m = mc_migration_list_get(after, i);
+		const mc_migration *d;
+		const char *file = mig_file(m), *tmax;
+
+		if (!is_fresh(c, m) || m->kind != MC_MIGRATION_VERSIONED || !m->version)
+			continue;
+		if ((d = same_version(deployed, m)) != NULL || (d = same_version(after, m)) != NULL) {
+			error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, NULL,
+			                      "version %s of '%s' is already used by '%s'", m->version,
+			                      file, mig_file(d));
+			if (!error)
+				error = mc_vec_push(dup_files, (void *)file);
+		} else if (target && (d = same_version(target, m)) != NULL) {
+			error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, NULL,
+			                      "version %s of '%s' is also used by '%s' on %s", m->version,
+			                      file, mig_file(d), c->cs->target_name);
+			if (!error)
+				error = mc_vec_push(dup_files, (void *)file);
+		} else if (maxdep && mc_version_cmp(m->version, maxdep) <= 0) {
+			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
+			                      "new migration %s sorts before the highest deployed version %s",
+			                      m->version, maxdep);
+		} else if (target && (tmax = max_version(target, m)) != NULL &&
+		           mc_version_cmp(m->version, tmax) <= 0 && !find_by_path(target, file)) {
+			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
+			                      "new migration %s sorts before %s, already on %s: after the merge it would run out of order",
+			                      m->version, tmax, c->cs->target_name);
+		}
+		if (!error && c->cfg->require_down && !m->language &&
+		    (!m->down || ((m->down->flags & MC_SCRIPT_BLANK) &&
+		                  !(m->down->flags & MC_SCRIPT_IRREVERSIBLE) &&
+		                  /* unchanged files are known by name only */
+		                  has_path(&c->touched, m->down->path))))
+			error = mc_report_add(c->r, NULL, "missing-down", file, 1, m->version, NULL,
+			                      "migration %s has no down script", m->version);
+	}
+	return error;
+}
+
+/* Copy discovery findings about the changed files only: old files are not
+ * flooded with findings on every commit. */
+static int copy_findings(struct ctx *c, const mc_report *scratch, const mc_vec *dup_files MC_UNUSED)
+{
+	int error = 0;
+
+	for (size_t i = 0; i < mc_report_count(scratch) && !error; i++) {
+		const mc_finding *f = mc_report_get(scratch, i);
+		mc_finding *nf = NULL;
+		if (!f->file || !has_path(&c->touched, f->file))
+			continue;
+		if (!strcmp(f->code, "missing-down") || !strcmp(f->code, "out-of-order"))
+			continue; /* decided by check_new */
+		if (!strcmp(f->code, "duplicate-version"))
+			continue; /* decided by check_new, with the deployed and target sides */
+		error = mc_report_add(c->r, &nf, f->code, f->file, f->line, f->migration, f->detail,
+		                      "%s", f->message);
+		for (size_t k = 0; nf && k < f->nitems && !error; k++)
+			error = mc_finding_add_item(nf, f->items[k].file, f->items[k].line,
+			                            f->items[k].migration, f->items[k].detail);
+	}
+	return error;
+}
+
+static int check_dir(struct ctx *c, size_t idx)
+{
+	const mc_dir_state *after = c->cs->after.items[idx];
+	const mc_dir_state *target = idx < c->cs->target.len ? c->cs->target.items[idx] : NULL;
+	const mc_file_list *depfiles = mc_deployed_files(c->dep, after->dir);
+	mc_migration_list *aml = NULL, *dml = NULL, *tml = NULL;
+	mc_report *scratch = NULL;
+	mc_vec dup_files = MC_VEC_INIT;
+	mc_format fmt;
+	int error;
+
+	c->touched.len = 0;
+	c->fresh.len = 0;
+	for (size_t i = 0; i < c->cs->changes.len; i++) {
+		mc_change *ch = c->cs->changes.items[i];
+		if (!path_in_dir(ch->new_path, after->dir) && !path_in_dir(ch->old_path, after->dir))
+			continue;
+		if (ch->new_path && path_in_dir(ch->new_path, after->dir) &&
+		    ((error = mc_vec_push(&c->touched, ch->new_path)) < 0 ||
+		     (!mc_deployed_ref(c->dep, ch->new_path) &&
+		      (error = mc_vec_push(&c->fresh, ch->new_path)) < 0)))
+			return error;
+	}
+	if (c->cs->changes.len == 0)
+		return 0;
+	if ((error = detect_format(&fmt, c, after)) < 0 ||
+	    (error = mc_report_new(&scratch, "check")) < 0 ||
+	    (error = mc_migration_list_parse(&aml, after->files, after->dir, fmt, c->dialect,
+	                                     scratch)) < 0)
+		goto done;
+	if (depfiles &&
+	    (error = mc_migration_list_parse(&dml, depfiles, after->dir, fmt, c->dialect, NULL)) < 0)
+		goto done;
+	if (target &&
+	    (error = mc_migration_list_parse(&tml, target->files, after->dir, fmt, c->dialect, NULL)) < 0)
+		goto done;
+
+	for (size_t i = 0; i < c->cs->changes.len && !error; i++) {
+		mc_change *ch = c->cs->changes.items[i];
+		const char *oref = mc_deployed_ref(c->dep, ch->old_path);
+		const mc_migration *m;
+		mc_buf msg = MC_BUF_INIT;
+
+		if (!path_in_dir(ch->new_path, after->dir) && !path_in_dir(ch->old_path, after->dir))
+			continue;
+		switch (ch->status) {
+		case MC_CHANGE_DELETED:
+			if (!oref)
+				break;
+			m = find_by_path(dml, ch->old_path);
+			if (m && m->kind == MC_MIGRATION_REPEATABLE)
+				break;
+			if ((error = mc_buf_printf(&msg, "deployed migration '%s' was deleted (deployed in %s)",
+			                           ch->old_path, oref)) == 0)
+				error = mc_check_group_add(&c->group, "deleted-deployed", ch->old_path, 0,
+				                           m ? m->version : NULL, msg.ptr);
+			break;
+		case MC_CHANGE_RENAMED:
+			if (oref) {
+				m = find_by_path(dml, ch->old_path);
+				if ((error = mc_buf_printf(&msg, "deployed migration '%s' was renamed to '%s' (deployed in %s)",
+				                           ch->old_path, ch->new_path, oref)) == 0)
+					error = mc_check_group_add(&c->group, "renamed-deployed", ch->new_path, 0,
+					                           m ? m->version : NULL, msg.ptr);
+				break;
+			}
+			/* a pending file under a new name */
+			/* fall through */
+		case MC_CHANGE_ADDED:
+		case MC_CHANGE_MODIFIED:
+			if (ch->new_path && mc_deployed_ref(c->dep, ch->new_path) &&
+			    path_in_dir(ch->new_path, after->dir))
+				error = check_modified(c, after->dir, fmt, ch);
+			break;
+		}
+		mc_buf_dispose(&msg);
+	}
+	if (!error)
+		error = check_new(c, aml, dml, tml, &dup_files);
+	if (!error)
+		error = copy_findings(c, scratch, &dup_files);
+done:
+	mc_vec_dispose(&dup_files);
+	mc_migration_list_free(aml);
+	mc_migration_list_free(dml);
+	mc_migration_list_free(tml);
+	mc_report_free(scratch);
+	return error;
+}
+
+/* --- the model rule ------------------------------------------------------------ */
+
+struct model_match {
+	regex_t *re;
+	int hit;
+};
+
+static int model_line_cb(char origin, const char *line, size_t len, void *payload)
+{
+	struct model_match *m = payload;
+	char *s;
+	(void)origin;
+	if ((s = mc_strndup(line, len)) == NULL)
+		return mc_error_set_oom();
+	if (regexec(m->re, s, 0, NULL, 0) == 0)
+		m->hit = 1;
+	mc_free(s);
+	return m->hit ? 1 : 0;
+}
+
+static int check_models(struct ctx *c)
+{
+	regex_t re;
+	int have_re = 0, added = 0, error = 0;
+	mc_vec models = MC_VEC_INIT;
+	char *reason = NULL, *empty_reason = NULL;
+
+	if (!c->cfg->model_paths.len)
+		return 0;
+	if (c->cfg->models_pattern) {
+		int rc = regcomp(&re, c->cfg->models_pattern, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			char why[128];
+			regerror(rc, &re, why, sizeof(why));
+			return mc_error_set(MC_ERROR_CONFIG, "invalid models.pattern '%s': %s",
+			                    c->cfg->models_pattern, why);
+		}
+		have_re = 1;
+	}
+	for (size_t i = 0; i < c->cs->changes.len && !error; i++) {
+		mc_change *ch = c->cs->changes.items[i];
+		if (ch->in_dir && ch->new_path &&
+		    (ch->status == MC_CHANGE_ADDED ||
+		     (ch->status == MC_CHANGE_RENAMED && !mc_deployed_ref(c->dep, ch->old_path))))
+			added = 1;
+		if (!ch->is_model || ch->in_dir || !ch->new_path)
+			continue;
+		if (have_re) {
+			struct model_match mm = { &re, 0 };
+			error = mc_diff_lines(ch->old_data ? ch->old_data : "", ch->old_len,
+			                      ch->new_data ? ch->new_data : "", ch->new_len,
+			                      model_line_cb, &mm);
+			if (error > 0)
+				error = 0;
+			if (error < 0 || !mm.hit)
+				continue;
+		}
+		error = mc_vec_push(&models, ch->new_path);
+	}
+	if (error || added || models.len == 0)
+		goto done;
+	if (c->o->mode == MC_CHANGES_STAGED && !c->o->message) {
+		error = mc_report_note(c->r,
+		                       "model files changed and no migration is staged; the commit-msg hook (check --staged --message-file) decides once the message exists");
+		goto done;
+	}
+	if (c->o->message) {
+		if ((error = mc_message_skip_reason(&reason, c->o->message, "model-without-migration")) < 0)
+			goto done;
+	}
+	for (size_t i = 0; !reason && i < c->cs->messages.len && !error; i++) {
+		char *r2 = NULL;
+		if ((error = mc_message_skip_reason(&r2, c->cs->messages.items[i],
+		                                    "model-without-migration")) < 0)
+			break;
+		if (r2 && *r2)
+			reason = r2;
+		else if (r2 && !empty_reason)
+			empty_reason = r2;
+		else
+			mc_free(r2);
+	}
+	if (error)
+		goto done;
+	if (reason && !*reason) {
+		empty_reason = reason;
+		reason = NULL;
+	}
+	if (reason) {
+		error = mc_report_note(c->r, "model-without-migration skipped by trailer: %s", reason);
+		goto done;
+	}
+	if (empty_reason)
+		error = mc_report_note(c->r,
+		                       "the trailer 'Migcheck-Skip: model-without-migration' needs a reason after the code; ignored");
+	for (size_t i = 0; i < models.len && !error; i++) {
+		mc_buf msg = MC_BUF_INIT;
+		if ((error = mc_buf_printf(&msg, "model '%s' changed and no migration was added",
+		                           (char *)models.items[i])) == 0)
+			error = mc_check_group_add(&c->group, "model-without-migration",
+			                           models.items[i], 0, NULL, msg.ptr);
+		mc_buf_dispose(&msg);
+	}
+done:
+	if (have_re)
+		regfree(&re);
+	mc_vec_dispose(&models);
+	mc_free(reason);
+	mc_free(empty_reason);
+	return error;
+}
+
+int mc_check_run(mc_report *r, mc_repo *repo, const mc_check_opts *o)
+{
+	struct ctx c;
+	mc_changes_opts co;
+	int error;
+
+	MC_ASSERT_ARG(r && repo && o && o->config);
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.o = o;
+	c.cfg = o->config;
+	c.dialect = c.cfg->dialect == MC_DIALECT_UNKNOWN ? MC_DIALECT_POSTGRES : c.cfg->dialect;
+	memset(&co, 0, sizeof(co));
+	co.mode = o->mode;
+	co.rev = o->rev;
+	co.dirs = &c.cfg->dirs;
+	co.model_paths = &c.cfg->model_paths;
+
+	if ((error = mc_changeset_load(&c.cs, repo, &co)) < 0 ||
+	    (error = mc_deployed_load(&c.dep, repo, &c.cfg->deploy_refs, &c.cfg->dirs)) < 0)
+		goto done;
+	if (c.cfg->deploy_refs.len == 0)
+		error = mc_report_note(r, "no deploy.ref configured: no migration counts as deployed (set deploy.ref, e.g. refs/remotes/origin/main)");
+	for (size_t i = 0; i < c.cs->after.len && !error; i++)
+		error = check_dir(&c, i);
+	if (!error)
+		error = check_models(&c);
+	if (!error)
+		error = mc_check_group_flush(&c.group, r, MC_CHECK_GROUP_THRESHOLD,
+		                             c.cs->describe);
+done:
+	mc_check_group_dispose(&c.group);
+	mc_vec_dispose(&c.touched);
+	mc_vec_dispose(&c.fresh);
+	mc_changeset_free(c.cs);
+	mc_deployed_free(c.dep);
+	return error;
+}

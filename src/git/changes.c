@@ -1,0 +1,766 @@
+/*
+ * changes.c: a change set (see changes.h) from git: which paths inside the
+ * migrations folders and model globs a working tree, index, commit or range
+ * changes, with both sides' contents, and each folder's listing after it.
+ */
+#include "migcheck/changes.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "git_internal.h"
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "util/banned.h"
+
+struct mc_changes_src {
+	mc_repo *repo;
+	mc_changes_mode mode;
+	git_index *index;       /* STAGED */
+	git_tree *after_tree;   /* RANGE, COMMIT */
+	git_tree *target_tree;  /* RANGE */
+};
+
+static void change_free(void *p)
+{
+	mc_change *c = p;
+	if (!c)
+		return;
+	mc_free(c->old_path);
+	mc_free(c->new_path);
+	mc_free(c->old_data);
+	mc_free(c->new_data);
+	mc_free(c);
+}
+
+void mc_git__dir_state_free(void *p)
+{
+	mc_dir_state *s = p;
+	if (!s)
+		return;
+	mc_free(s->dir);
+	mc_file_list_free(s->files);
+	mc_free(s);
+}
+
+void mc_changeset_free(mc_changeset *c)
+{
+	if (!c)
+		return;
+	mc_vec_dispose_deep(&c->changes, change_free);
+	mc_vec_dispose_deep(&c->messages, mc_free);
+	mc_vec_dispose_deep(&c->after, mc_git__dir_state_free);
+	mc_vec_dispose_deep(&c->target, mc_git__dir_state_free);
+	mc_free(c->describe);
+	mc_free(c->target_name);
+	if (c->src) {
+		git_index_free(c->src->index);
+		git_tree_free(c->src->after_tree);
+		git_tree_free(c->src->target_tree);
+		mc_free(c->src);
+	}
+	mc_free(c);
+}
+
+/* Is path directly inside dir ("dir/name", no further '/')? */
+int mc_git__path_in_dir(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 0)
+		return strchr(path, '/') == NULL;
+	return !strncmp(path, dir, n) && path[n] == '/' && path[n + 1] &&
+	       strchr(path + n + 1, '/') == NULL;
+}
+
+static int in_dirs(const char *path, const mc_vec *dirs)
+{
+	for (size_t i = 0; path && dirs && i < dirs->len; i++)
+		if (mc_git__path_in_dir(path, dirs->items[i]))
+			return 1;
+	return 0;
+}
+
+static int is_model(const char *path, const mc_vec *globs)
+{
+	for (size_t i = 0; path && globs && i < globs->len; i++)
+		if (fnmatch(globs->items[i], path, 0) == 0)
+			return 1;
+	return 0;
+}
+
+int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
+                      const git_oid *id, const char *path)
+{
+	git_blob *blob = NULL;
+	git_object_size_t size;
+	char *data;
+
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return mc_git__error("cannot read a blob");
+	size = git_blob_rawsize(blob);
+	if (size > MC_MAX_MIGRATION_SIZE) {
+		git_blob_free(blob);
+		return mc_error_set(MC_ERROR_INPUT, "cannot read '%s': larger than %zu bytes",
+		                    path, (size_t)MC_MAX_MIGRATION_SIZE);
+	}
+	if ((data = mc_malloc((size_t)size + 1)) == NULL) {
+		git_blob_free(blob);
+		return mc_error_set_oom();
+	}
+	memcpy(data, git_blob_rawcontent(blob), (size_t)size);
+	data[size] = '\0';
+	git_blob_free(blob);
+	*out = data;
+	*out_len = (size_t)size;
+	return 0;
+}
+
+static int read_disk(char **out, size_t *out_len, const char *workdir,
+                     const char *path)
+{
+	mc_buf full = MC_BUF_INIT, data = MC_BUF_INIT;
+	int error;
+
+	if ((error = mc_buf_joinpath(&full, workdir, path)) < 0 ||
+	    (error = mc_buf_read_file(&data, full.ptr, MC_MAX_MIGRATION_SIZE)) < 0)
+		goto done;
+	*out_len = data.size;
+	if ((*out = mc_buf_detach(&data)) == NULL && (*out = mc_strdup("")) == NULL)
+		error = mc_error_set_oom();
+done:
+	mc_buf_dispose(&full);
+	mc_buf_dispose(&data);
+	return error;
+}
+
+/* --- folder listings ------------------------------------------------------ */
+
+static int state_new(mc_dir_state **out, const char *dir)
+{
+	mc_dir_state *s;
+	int error;
+
+	*out = NULL;
+	if ((s = mc_calloc(1, sizeof(*s))) == NULL || (s->dir = mc_strdup(dir)) == NULL) {
+		mc_free(s);
+		return mc_error_set_oom();
+	}
+	if ((error = mc_file_list_new(&s->files)) < 0) {
+		mc_git__dir_state_free(s);
+		return error;
+	}
+	*out = s;
+	return 0;
+}
+
+static int add_name(mc_file_list *l, const char *dir, const char *name)
+{
+	mc_buf p = MC_BUF_INIT;
+	int error;
+	if (*dir)
+		error = mc_buf_joinpath(&p, dir, name);
+	else
+		error = mc_buf_puts(&p, name);
+	if (error == 0)
+		error = mc_file_list_add(l, p.ptr, "", 0);
+	mc_buf_dispose(&p);
+	return error;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	const mc_file *x = *(mc_file *const *)a, *y = *(mc_file *const *)b;
+	return strcmp(x->path, y->path);
+}
+
+int mc_git__list_tree(mc_dir_state **out, git_repository *repo, git_tree *root,
+                      const char *dir)
+{
+	mc_dir_state *s = NULL;
+	git_tree_entry *te = NULL;
+	git_tree *sub = NULL;
+	const git_tree *t = root;
+	int error;
+
+	if ((error = state_new(&s, dir)) < 0)
+		return error;
+	if (root && *dir) {
+		error = git_tree_entry_bypath(&te, root, dir);
+		if (error == GIT_ENOTFOUND || (error == 0 && git_tree_entry_type(te) != GIT_OBJECT_TREE)) {
+			t = NULL;
+			error = 0;
+		} else if (error < 0 || (error = git_tree_lookup(&sub, repo, git_tree_entry_id(te))) < 0) {
+			error = mc_git__error("cannot read a tree");
+			goto done;
+		} else {
+			t = sub;
+		}
+	}
+	for (size_t i = 0, n = t ? git_tree_entrycount(t) : 0; i < n && !error; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+			continue;
+		error = add_name(s->files, dir, git_tree_entry_name(e));
+	}
+done:
+	git_tree_entry_free(te);
+	git_tree_free(sub);
+	if (error < 0) {
+		mc_git__dir_state_free(s);
+		return error;
+	}
+	*out = s;
+	return 0;
+}
+
+static int list_index(mc_dir_state **out, git_index *index, const char *dir)
+{
+	mc_dir_state *s = NULL;
+	mc_buf prefix = MC_BUF_INIT;
+	size_t pos = 0;
+	int error;
+
+	if ((error = state_new(&s, dir)) < 0)
+		return error;
+	if (*dir && (error = mc_buf_printf(&prefix, "%s/", dir)) < 0)
+		goto done;
+	if (git_index_find_prefix(&pos, index, mc_buf_cstr(&prefix)) < 0)
+		goto done; /* nothing under the prefix */
+	for (; !error; pos++) {
+		const git_index_entry *e = git_index_get_byindex(index, pos);
+		if (!e || strncmp(e->path, mc_buf_cstr(&prefix), prefix.size))
+			break;
+		if (git_index_entry_stage(e) != 0 || strchr(e->path + prefix.size, '/'))
+			continue;
+		error = mc_file_list_add(s->files, e->path, "", 0);
+	}
+done:
+	mc_buf_dispose(&prefix);
+	if (error < 0) {
+		mc_git__dir_state_free(s);
+		return error;
+	}
+	*out = s;
+	return 0;
+}
+
+static int list_disk(mc_dir_state **out, const char *workdir, const char *dir)
+{
+	mc_dir_state *s = NULL;
+	mc_buf full = MC_BUF_INIT, p = MC_BUF_INIT;
+	DIR *d = NULL;
+	struct dirent *de;
+	struct stat st;
+	int error;
+
+	if ((error = state_new(&s, dir)) < 0 ||
+	    (error = mc_buf_joinpath(&full, workdir, dir)) < 0)
+		goto done;
+	if ((d = opendir(full.ptr)) == NULL) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			error = mc_error_set(MC_ERROR_OS, "cannot read folder '%s': %s",
+			                     dir, strerror(errno));
+		goto done;
+	}
+	while (!error && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if ((error = mc_buf_joinpath(&p, full.ptr, de->d_name)) < 0)
+			break;
+		if (stat(p.ptr, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		error = add_name(s->files, dir, de->d_name);
+	}
+	mc_vec_sort(&s->files->files, file_cmp);
+done:
+	if (d)
+		closedir(d);
+	mc_buf_dispose(&full);
+	mc_buf_dispose(&p);
+	if (error < 0) {
+		mc_git__dir_state_free(s);
+		return error;
+	}
+	*out = s;
+	return 0;
+}
+
+/* --- revisions ------------------------------------------------------------- */
+
+static int shallow_error(mc_repo *r, const char *what)
+{
+	if (git_repository_is_shallow(r->repo) == 1)
+		return mc_error_set(MC_ERROR_GIT,
+		                    "%s: history is missing in this shallow clone; fetch it with 'git fetch --unshallow' (or a deeper 'git fetch --depth=<n>')",
+		                    what);
+	return mc_git__error(what);
+}
+
+int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec)
+{
+	git_object *obj = NULL;
+	int error;
+
+	error = git_revparse_single(&obj, r->repo, spec);
+	if (error == GIT_ENOTFOUND || error == GIT_EAMBIGUOUS || error == GIT_EINVALIDSPEC) {
+		mc_buf hint = MC_BUF_INIT;
+		int herr = mc_git__fetch_hint(&hint, r, spec);
+		if (herr == 0 && hint.size == 0 && git_repository_is_shallow(r->repo) == 1) {
+			mc_buf what = MC_BUF_INIT;
+			error = mc_buf_printf(&what, "unknown revision '%s'", spec) < 0
+			                ? mc_error_set_oom()
+			                : shallow_error(r, what.ptr);
+			mc_buf_dispose(&what);
+			return error;
+		}
+		error = mc_error_set(MC_ERROR_GIT, "unknown revision '%s'%s%s%s", spec,
+		                     herr == 0 && hint.size ? ": fetch it with '" : "",
+		                     herr == 0 ? mc_buf_cstr(&hint) : "",
+		                     herr == 0 && hint.size ? "'" : "");
+		mc_buf_dispose(&hint);
+		return error;
+	}
+	if (error < 0)
+		return mc_git__error("cannot resolve a revision");
+	error = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (error < 0)
+		return mc_error_set(MC_ERROR_USAGE, "'%s' does not name a commit", spec);
+	return 0;
+}
+
+static int push_message(mc_changeset *c, const git_commit *commit)
+{
+	char *m = mc_strdup(git_commit_message(commit) ? git_commit_message(commit) : "");
+	int error;
+	if (!m)
+		return mc_error_set_oom();
+	if ((error = mc_vec_push(&c->messages, m)) < 0)
+		mc_free(m);
+	return error;
+}
+
+static int range_messages(mc_changeset *c, mc_repo *r, const git_oid *from,
+                          const git_oid *to)
+{
+	git_revwalk *walk = NULL;
+	git_commit *commit = NULL;
+	git_oid id;
+	int error;
+
+	if (git_revwalk_new(&walk, r->repo) < 0 || git_revwalk_push(walk, to) < 0 ||
+	    git_revwalk_hide(walk, from) < 0) {
+		error = shallow_error(r, "cannot walk the range");
+		goto done;
+	}
+	while ((error = git_revwalk_next(&id, walk)) == 0) {
+		if (git_commit_lookup(&commit, r->repo, &id) < 0) {
+			error = shallow_error(r, "cannot read a commit in the range");
+			goto done;
+		}
+		error = push_message(c, commit);
+		git_commit_free(commit);
+		commit = NULL;
+		if (error < 0)
+			goto done;
+	}
+	if (error == GIT_ITEROVER)
+		error = 0;
+	else
+		error = shallow_error(r, "cannot walk the range");
+done:
+	git_revwalk_free(walk);
+	return error;
+}
+
+static int setup_range(mc_changeset *c, mc_repo *r, const char *spec,
+                       git_tree **old_tree)
+{
+	const char *dots = strstr(spec, "...");
+	size_t ndots = 3;
+	char *a = NULL, *b = NULL;
+	git_commit *ca = NULL, *cb = NULL, *cbase = NULL;
+	git_oid base;
+	int error;
+
+	if (!dots) {
+		dots = strstr(spec, "..");
+		ndots = 2;
+	}
+	if (!dots)
+		return mc_error_set(MC_ERROR_USAGE,
+		                    "--range needs '<a>..<b>' or '<a>...<b>', not '%s'", spec);
+	a = mc_strndup(spec, (size_t)(dots - spec));
+	b = mc_strdup(dots + ndots);
+	if (!a || !b) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	if ((error = mc_git__resolve_commit(&ca, r, *a ? a : "HEAD")) < 0 ||
+	    (error = mc_git__resolve_commit(&cb, r, *b ? b : "HEAD")) < 0)
+		goto done;
+	if (git_merge_base(&base, r->repo, git_commit_id(ca), git_commit_id(cb)) < 0) {
+		mc_buf what = MC_BUF_INIT;
+		if (mc_buf_printf(&what, "cannot find the merge base of '%s' and '%s'",
+		                  *a ? a : "HEAD", *b ? b : "HEAD") < 0)
+			error = mc_error_set_oom();
+		else if (git_repository_is_shallow(r->repo) == 1)
+			error = shallow_error(r, what.ptr);
+		else
+			error = mc_error_set(MC_ERROR_GIT, "%s: they share no history", what.ptr);
+		mc_buf_dispose(&what);
+		goto done;
+	}
+	if (git_commit_lookup(&cbase, r->repo, &base) < 0 ||
+	    git_commit_tree(old_tree, cbase) < 0 ||
+	    git_commit_tree(&c->src->after_tree, cb) < 0 ||
+	    git_commit_tree(&c->src->target_tree, ca) < 0) {
+		error = shallow_error(r, "cannot read the range's trees");
+		goto done;
+	}
+	if ((error = range_messages(c, r, git_commit_id(ca), git_commit_id(cb))) < 0)
+		goto done;
+	if ((c->describe = mc_strdup(spec)) == NULL ||
+	    (c->target_name = mc_strdup(*a ? a : "HEAD")) == NULL)
+		error = mc_error_set_oom();
+done:
+	git_commit_free(ca);
+	git_commit_free(cb);
+	git_commit_free(cbase);
+	mc_free(a);
+	mc_free(b);
+	return error;
+}
+
+static int setup_commit(mc_changeset *c, mc_repo *r, const char *spec,
+                        git_tree **old_tree)
+{
+	git_commit *commit = NULL, *parent = NULL;
+	char sha[8];
+	int error;
+
+	if ((error = mc_git__resolve_commit(&commit, r, spec)) < 0)
+		return error;
+	if (git_commit_tree(&c->src->after_tree, commit) < 0) {
+		error = shallow_error(r, "cannot read the commit's tree");
+		goto done;
+	}
+	if (git_commit_parentcount(commit) > 0) {
+		if (git_commit_parent(&parent, commit, 0) < 0) {
+			error = shallow_error(r, "cannot read the parent of the commit");
+			goto done;
+		}
+		if (git_commit_tree(old_tree, parent) < 0) {
+			error = shallow_error(r, "cannot read the parent's tree");
+			goto done;
+		}
+	}
+	if ((error = push_message(c, commit)) < 0)
+		goto done;
+	git_oid_tostr(sha, sizeof(sha), git_commit_id(commit));
+	if ((c->describe = mc_asprintf("commit %s", sha)) == NULL)
+		error = mc_error_set_oom();
+done:
+	git_commit_free(commit);
+	git_commit_free(parent);
+	return error;
+}
+
+static int head_tree(git_tree **out, mc_repo *r)
+{
+	git_object *obj = NULL;
+	int error;
+
+	*out = NULL;
+	if (git_repository_head_unborn(r->repo) == 1)
+		return 0; /* no commit yet: everything is new */
+	error = git_revparse_single(&obj, r->repo, "HEAD^{tree}");
+	if (error < 0)
+		return mc_git__error("cannot read HEAD");
+	*out = (git_tree *)obj;
+	return 0;
+}
+
+/* --- the diff -------------------------------------------------------------- */
+
+static int change_cmp(const void *a, const void *b)
+{
+	const mc_change *x = *(mc_change *const *)a, *y = *(mc_change *const *)b;
+	return strcmp(x->new_path ? x->new_path : x->old_path,
+	              y->new_path ? y->new_path : y->old_path);
+}
+
+static int collect(mc_changeset *c, mc_repo *r, git_diff *diff,
+                   const mc_changes_opts *o)
+{
+	const char *workdir = git_repository_workdir(r->repo);
+	int error = 0;
+
+	for (size_t i = 0, n = git_diff_num_deltas(diff); i < n && !error; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *op = d->old_file.path, *np = d->new_file.path;
+		mc_change *ch;
+		mc_change_status st;
+
+		switch (d->status) {
+		case GIT_DELTA_ADDED:
+		case GIT_DELTA_UNTRACKED:
+		case GIT_DELTA_COPIED:
+			st = MC_CHANGE_ADDED;
+			op = NULL;
+			break;
+		case GIT_DELTA_MODIFIED:
+		case GIT_DELTA_TYPECHANGE:
+			st = MC_CHANGE_MODIFIED;
+			break;
+		case GIT_DELTA_DELETED:
+			st = MC_CHANGE_DELETED;
+			np = NULL;
+			break;
+		case GIT_DELTA_RENAMED:
+			st = MC_CHANGE_RENAMED;
+			break;
+		default:
+			continue;
+		}
+		if (!in_dirs(op, o->dirs) && !in_dirs(np, o->dirs) &&
+		    !is_model(op, o->model_paths) && !is_model(np, o->model_paths))
+			continue;
+		if ((ch = mc_calloc(1, sizeof(*ch))) == NULL)
+			return mc_error_set_oom();
+		ch->status = st;
+		ch->in_dir = in_dirs(op, o->dirs) || in_dirs(np, o->dirs);
+		ch->is_model = is_model(op, o->model_paths) || is_model(np, o->model_paths);
+		if ((op && (ch->old_path = mc_strdup(op)) == NULL) ||
+		    (np && (ch->new_path = mc_strdup(np)) == NULL)) {
+			change_free(ch);
+			return mc_error_set_oom();
+		}
+		if (op && !git_oid_is_zero(&d->old_file.id))
+			error = mc_git__blob_read(&ch->old_data, &ch->old_len, r->repo,
+			                          &d->old_file.id, op);
+		if (!error && np) {
+			if (o->mode == MC_CHANGES_WORKDIR)
+				error = read_disk(&ch->new_data, &ch->new_len, workdir, np);
+			else
+				error = mc_git__blob_read(&ch->new_data, &ch->new_len,
+				                          r->repo, &d->new_file.id, np);
+		}
+		if (error || (error = mc_vec_push(&c->changes, ch)) < 0)
+			change_free(ch);
+	}
+	mc_vec_sort(&c->changes, change_cmp);
+	return error;
+}
+
+static int fill_after(mc_changeset *c)
+{
+	for (size_t i = 0; i < c->after.len; i++) {
+		mc_dir_state *s = c->after.items[i];
+		for (size_t k = 0; k < s->files->files.len; k++) {
+			mc_file *f = s->files->files.items[k];
+			for (size_t j = 0; j < c->changes.len; j++) {
+				mc_change *ch = c->changes.items[j];
+				char *copy;
+				if (!ch->new_path || strcmp(ch->new_path, f->path))
+					continue;
+				if ((copy = mc_malloc(ch->new_len + 1)) == NULL)
+					return mc_error_set_oom();
+				memcpy(copy, ch->new_data ? ch->new_data : "", ch->new_len);
+				copy[ch->new_len] = '\0';
+				mc_free(f->data);
+				f->data = copy;
+				f->len = ch->new_len;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
+{
+	mc_changeset *c = NULL;
+	git_tree *old_tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	git_diff_find_options fopts;
+	char **specs = NULL;
+	size_t nspecs = 0;
+	int error;
+
+	MC_ASSERT_ARG(out && r && o && o->dirs);
+	*out = NULL;
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
+	if ((c = mc_calloc(1, sizeof(*c))) == NULL ||
+	    (c->src = mc_calloc(1, sizeof(*c->src))) == NULL) {
+		mc_free(c);
+		return mc_error_set_oom();
+	}
+	c->src->repo = r;
+	c->src->mode = o->mode;
+	if ((o->mode == MC_CHANGES_WORKDIR || o->mode == MC_CHANGES_STAGED) &&
+	    git_repository_is_bare(r->repo)) {
+		error = mc_error_set(MC_ERROR_USAGE,
+		                     "this repository is bare: there is no work tree or index to check; use --range <a>..<b> or --commit <rev>");
+		goto done;
+	}
+
+	switch (o->mode) {
+	case MC_CHANGES_WORKDIR:
+	case MC_CHANGES_STAGED:
+		if ((error = head_tree(&old_tree, r)) < 0)
+			goto done;
+		if (git_repository_index(&c->src->index, r->repo) < 0) {
+			error = mc_git__error("cannot read the index");
+			goto done;
+		}
+		c->describe = mc_strdup(o->mode == MC_CHANGES_STAGED ? "staged changes"
+		                                                     : "working tree");
+		if (!c->describe) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		break;
+	case MC_CHANGES_RANGE:
+		if ((error = setup_range(c, r, o->rev, &old_tree)) < 0)
+			goto done;
+		break;
+	case MC_CHANGES_COMMIT:
+		if ((error = setup_commit(c, r, o->rev, &old_tree)) < 0)
+			goto done;
+		break;
+	}
+
+	/* restrict the diff to the folders and model globs */
+	nspecs = o->dirs->len + (o->model_paths ? o->model_paths->len : 0);
+	if ((specs = mc_calloc(nspecs + 1, sizeof(*specs))) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < o->dirs->len; i++)
+		specs[i] = o->dirs->items[i];
+	for (size_t i = o->dirs->len; i < nspecs; i++)
+		specs[i] = o->model_paths->items[i - o->dirs->len];
+	dopts.pathspec.strings = specs;
+	dopts.pathspec.count = nspecs;
+	dopts.flags |= GIT_DIFF_SKIP_BINARY_CHECK;
+	if (o->mode == MC_CHANGES_WORKDIR)
+		dopts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
+		               GIT_DIFF_INCLUDE_TYPECHANGE;
+
+	switch (o->mode) {
+	case MC_CHANGES_WORKDIR:
+		error = git_diff_tree_to_workdir_with_index(&diff, r->repo, old_tree, &dopts);
+		break;
+	case MC_CHANGES_STAGED:
+		error = git_diff_tree_to_index(&diff, r->repo, old_tree, c->src->index, &dopts);
+		break;
+	default:
+		error = git_diff_tree_to_tree(&diff, r->repo, old_tree, c->src->after_tree, &dopts);
+		break;
+	}
+	if (error < 0) {
+		error = shallow_error(r, "cannot compute the change");
+		goto done;
+	}
+	fopts.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+	if (git_diff_find_similar(diff, &fopts) < 0) {
+		error = mc_git__error("cannot detect renames");
+		goto done;
+	}
+	if ((error = collect(c, r, diff, o)) < 0)
+		goto done;
+
+	for (size_t i = 0; i < o->dirs->len; i++) {
+		const char *dir = o->dirs->items[i];
+		mc_dir_state *s = NULL;
+		if (o->mode == MC_CHANGES_STAGED)
+			error = list_index(&s, c->src->index, dir);
+		else if (o->mode == MC_CHANGES_WORKDIR)
+			error = list_disk(&s, git_repository_workdir(r->repo), dir);
+		else
+			error = mc_git__list_tree(&s, r->repo, c->src->after_tree, dir);
+		if (error < 0 || (error = mc_vec_push(&c->after, s)) < 0) {
+			mc_git__dir_state_free(s);
+			goto done;
+		}
+		if (o->mode != MC_CHANGES_RANGE)
+			continue;
+		s = NULL;
+		if ((error = mc_git__list_tree(&s, r->repo, c->src->target_tree, dir)) < 0 ||
+		    (error = mc_vec_push(&c->target, s)) < 0) {
+			mc_git__dir_state_free(s);
+			goto done;
+		}
+	}
+	if ((error = fill_after(c)) < 0)
+		goto done;
+	*out = c;
+	c = NULL;
+done:
+	mc_free(specs);
+	git_diff_free(diff);
+	git_tree_free(old_tree);
+	mc_changeset_free(c);
+	return error;
+}
+
+static int read_tree_path(mc_buf *out, git_repository *repo, git_tree *tree,
+                          const char *path)
+{
+	git_tree_entry *te = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	int error;
+
+	if (!tree || git_tree_entry_bypath(&te, tree, path) < 0)
+		return mc_error_set(MC_ERROR_GIT, "'%s' is not in the tree", path);
+	error = mc_git__blob_read(&data, &len, repo, git_tree_entry_id(te), path);
+	git_tree_entry_free(te);
+	if (error == 0) {
+		mc_buf_clear(out);
+		error = mc_buf_put(out, data, len);
+	}
+	mc_free(data);
+	return error;
+}
+
+int mc_changeset_read_after(mc_buf *out, mc_changeset *c, const char *path)
+{
+	struct mc_changes_src *s = c->src;
+	char *data = NULL;
+	size_t len = 0;
+	int error;
+
+	switch (s->mode) {
+	case MC_CHANGES_WORKDIR:
+		error = read_disk(&data, &len, git_repository_workdir(s->repo->repo), path);
+		break;
+	case MC_CHANGES_STAGED: {
+		const git_index_entry *e = git_index_get_bypath(s->index, path, 0);
+		if (!e)
+			return mc_error_set(MC_ERROR_GIT, "'%s' is not in the index", path);
+		error = mc_git__blob_read(&data, &len, s->repo->repo, &e->id, path);
+		break;
+	}
+	default:
+		return read_tree_path(out, s->repo->repo, s->after_tree, path);
+	}
+	if (error == 0) {
+		mc_buf_clear(out);
+		error = mc_buf_put(out, data, len);
+	}
+	mc_free(data);
+	return error;
+}
+
+int mc_changeset_read_target(mc_buf *out, mc_changeset *c, const char *path)
+{
+	return read_tree_path(out, c->src->repo->repo, c->src->target_tree, path);
+}

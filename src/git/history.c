@@ -1,0 +1,582 @@
+/*
+ * history.c: 'migcheck log' data in one revision walk. For each commit the
+ * migrations folders' subtree ids are compared with the parents'; only when
+ * they differ are the two subtrees diffed, so commits that do not touch the
+ * migrations cost two tree lookups (cached by id) and no diff.
+ */
+#include "migcheck/history.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "git_internal.h"
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "util/banned.h"
+
+/* --- an oid -> subtree ids cache (open addressing) --------------------------- */
+
+struct slot {
+	git_oid commit;
+	git_oid *subs; /* ndirs ids; zero id: folder absent */
+	int used;
+};
+
+struct cache {
+	struct slot *slots;
+	size_t cap, len, ndirs;
+};
+
+static size_t oid_hash(const git_oid *id)
+{
+	size_t h;
+	memcpy(&h, id->id, sizeof(h));
+	return h;
+}
+
+static void cache_dispose(struct cache *c)
+{
+	for (size_t i = 0; i < c->cap; i++)
+		mc_free(c->slots[i].subs);
+	mc_free(c->slots);
+}
+
+static struct slot *cache_find(struct cache *c, const git_oid *id)
+{
+	size_t i = oid_hash(id) & (c->cap - 1);
+	while (c->slots[i].used) {
+		if (git_oid_equal(&c->slots[i].commit, id))
+			return &c->slots[i];
+		i = (i + 1) & (c->cap - 1);
+	}
+	return &c->slots[i];
+}
+
+static int cache_grow(struct cache *c)
+{
+	struct cache n = { NULL, c->cap ? c->cap * 2 : 1024, 0, c->ndirs };
+	if ((n.slots = mc_calloc(n.cap, sizeof(*n.slots))) == NULL)
+		return mc_error_set_oom();
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->slots[i].used)
+			*cache_find(&n, &c->slots[i].commit) = c->slots[i];
+	n.len = c->len;
+	mc_free(c->slots);
+	*c = n;
+	return 0;
+}
+
+/* The subtree ids of a commit's folders, computed once per commit. */
+static int subtrees(const git_oid **out, struct cache *c, git_repository *repo,
+                    const git_oid *commit_id, const mc_vec *dirs)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	struct slot *s;
+	git_oid *subs;
+	int error = 0;
+
+	if ((c->len + 1) * 2 > c->cap && (error = cache_grow(c)) < 0)
+		return error;
+	s = cache_find(c, commit_id);
+	if (s->used) {
+		*out = s->subs;
+		return 0;
+	}
+	if ((subs = mc_calloc(c->ndirs ? c->ndirs : 1, sizeof(*subs))) == NULL)
+		return mc_error_set_oom();
+	if (git_commit_lookup(&commit, repo, commit_id) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		mc_free(subs);
+		git_commit_free(commit);
+		if (git_repository_is_shallow(repo) == 1)
+			return mc_error_set(MC_ERROR_GIT,
+			                    "history is missing in this shallow clone; fetch it with 'git fetch --unshallow'");
+		return mc_git__error("cannot read a commit");
+	}
+	for (size_t i = 0; i < c->ndirs; i++) {
+		const char *dir = dirs->items[i];
+		git_tree_entry *te = NULL;
+		if (!*dir) {
+			git_oid_cpy(&subs[i], git_tree_id(tree));
+			continue;
+		}
+		if (git_tree_entry_bypath(&te, tree, dir) == 0 &&
+		    git_tree_entry_type(te) == GIT_OBJECT_TREE)
+			git_oid_cpy(&subs[i], git_tree_entry_id(te));
+		git_tree_entry_free(te);
+	}
+	git_error_clear();
+	git_tree_free(tree);
+	git_commit_free(commit);
+	s->used = 1;
+	git_oid_cpy(&s->commit, commit_id);
+	s->subs = subs;
+	c->len++;
+	*out = subs;
+	return 0;
+}
+
+/* --- entries ---------------------------------------------------------------- */
+
+static void commit_info_free(void *p)
+{
+	mc_commit_info *c = p;
+	if (!c)
+		return;
+	mc_free(c->author);
+	mc_free(c->email);
+	mc_free(c->subject);
+	mc_free(c);
+}
+
+static void entry_free(void *p)
+{
+	mc_history_entry *e = p;
+	if (!e)
+		return;
+	mc_free(e->path);
+	mc_free(e->released);
+	mc_vec_dispose_deep(&e->changes, mc_free);
+	mc_free(e);
+}
+
+void mc_history_free(mc_history *h)
+{
+	if (!h)
+		return;
+	mc_vec_dispose_deep(&h->entries, entry_free);
+	mc_vec_dispose_deep(&h->commits, commit_info_free);
+	mc_free(h);
+}
+
+/* entries are appended while walking; looked up through a sorted index at the end */
+struct walk {
+	mc_history *h;
+	git_repository *repo;
+	mc_vec *dirs;
+	const mc_commit_info *current;
+	git_commit *commit;
+	const char *dir;
+	/* path -> entry, kept sorted for bsearch */
+	mc_vec sorted;
+};
+
+static mc_history_entry *entry_get(struct walk *w, const char *path, int create)
+{
+	size_t lo = 0, hi = w->sorted.len;
+	mc_history_entry *e;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(path, ((mc_history_entry *)w->sorted.items[mid])->path);
+		if (c == 0)
+			return w->sorted.items[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (!create)
+		return NULL;
+	if ((e = mc_calloc(1, sizeof(*e))) == NULL || (e->path = mc_strdup(path)) == NULL) {
+		mc_free(e);
+		return NULL;
+	}
+	if (mc_vec_push(&w->sorted, e) < 0) {
+		entry_free(e);
+		return NULL;
+	}
+	memmove(&w->sorted.items[lo + 1], &w->sorted.items[lo],
+	        (w->sorted.len - 1 - lo) * sizeof(void *));
+	w->sorted.items[lo] = e;
+	return e;
+}
+
+static int commit_info(const mc_commit_info **out, struct walk *w)
+{
+	const git_signature *sig = git_commit_author(w->commit);
+	const char *summary = git_commit_summary(w->commit);
+	mc_commit_info *ci;
+	int error;
+
+	if (w->current) {
+		*out = w->current;
+		return 0;
+	}
+	if ((ci = mc_calloc(1, sizeof(*ci))) == NULL)
+		return mc_error_set_oom();
+	git_oid_tostr(ci->sha, sizeof(ci->sha), git_commit_id(w->commit));
+	ci->author = mc_strdup(sig && sig->name ? sig->name : "");
+	ci->email = mc_strdup(sig && sig->email ? sig->email : "");
+	ci->subject = mc_strdup(summary ? summary : "");
+	ci->time = sig ? (long long)sig->when.time : 0;
+	ci->offset = sig ? sig->when.offset : 0;
+	if (!ci->author || !ci->email || !ci->subject) {
+		commit_info_free(ci);
+		return mc_error_set_oom();
+	}
+	if ((error = mc_vec_push(&w->h->commits, ci)) < 0) {
+		commit_info_free(ci);
+		return error;
+	}
+	w->current = ci;
+	*out = ci;
+	return 0;
+}
+
+/* names discovery ignores silently: dot files, README, LICENSE, notes */
+static int ignored_name(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] == '.' || !strncasecmp(name, "README", 6) ||
+	       !strncasecmp(name, "LICENSE", 7) || !strncasecmp(name, "CHANGELOG", 9) ||
+	       (n > 3 && !strcasecmp(name + n - 3, ".md")) ||
+	       (n > 4 && !strcasecmp(name + n - 4, ".txt"));
+}
+
+static int record(struct walk *w, const char *name, mc_history_event ev)
+{
+	mc_buf path = MC_BUF_INIT;
+	mc_history_entry *e;
+	mc_history_change *ch;
+	const mc_commit_info *ci = NULL;
+	int error;
+
+	if (strchr(name, '/') || ignored_name(name))
+		return 0; /* below the folder, or documentation: not a migration */
+	if ((error = *w->dir ? mc_buf_joinpath(&path, w->dir, name) : mc_buf_puts(&path, name)) < 0 ||
+	    (error = commit_info(&ci, w)) < 0)
+		goto done;
+	if ((e = entry_get(w, path.ptr, 1)) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	if ((ch = mc_calloc(1, sizeof(*ch))) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	ch->event = ev;
+	ch->commit = ci;
+	if ((error = mc_vec_push(&e->changes, ch)) < 0)
+		mc_free(ch);
+	e->present = ev != MC_HISTORY_DELETED;
+done:
+	mc_buf_dispose(&path);
+	return error;
+}
+
+/* In a merge, did another parent already have this entry as the merge has it? */
+static int from_other_parent(struct walk *w, const git_oid *others, size_t nothers,
+                             const char *name, const git_oid *id)
+{
+	int same = 0;
+	for (size_t i = 0; i < nothers && !same; i++) {
+		git_tree *t = NULL;
+		const git_tree_entry *e;
+		if (git_oid_is_zero(&others[i])) {
+			same = id == NULL;
+			continue;
+		}
+		if (git_tree_lookup(&t, w->repo, &others[i]) < 0) {
+			git_error_clear();
+			continue;
+		}
+		e = git_tree_entry_byname(t, name);
+		same = id ? (e && git_oid_equal(git_tree_entry_id(e), id)) : e == NULL;
+		git_tree_free(t);
+	}
+	return same;
+}
+
+static int diff_subtrees(struct walk *w, const git_oid *old_id, const git_oid *new_id,
+                         const git_oid *others, size_t nothers)
+{
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	int error = 0;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if ((!git_oid_is_zero(old_id) && git_tree_lookup(&a, w->repo, old_id) < 0) ||
+	    (!git_oid_is_zero(new_id) && git_tree_lookup(&b, w->repo, new_id) < 0) ||
+	    git_diff_tree_to_tree(&diff, w->repo, a, b, &opts) < 0) {
+		error = mc_git__error("cannot diff the migrations folder");
+		goto done;
+	}
+	for (size_t i = 0, n = git_diff_num_deltas(diff); i < n && !error; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (nothers && from_other_parent(w, others, nothers, d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path,
+		                                 d->status == GIT_DELTA_DELETED ? NULL : &d->new_file.id))
+			continue; /* brought in by the merge: recorded on its own branch */
+		switch (d->status) {
+		case GIT_DELTA_ADDED:
+			error = record(w, d->new_file.path, MC_HISTORY_ADDED);
+			break;
+		case GIT_DELTA_DELETED:
+			error = record(w, d->old_file.path, MC_HISTORY_DELETED);
+			break;
+		case GIT_DELTA_MODIFIED:
+		case GIT_DELTA_TYPECHANGE:
+			error = record(w, d->new_file.path, MC_HISTORY_MODIFIED);
+			break;
+		default:
+			break;
+		}
+	}
+done:
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	return error;
+}
+
+/* --- releases: the first deploy ref or tag holding each path --------------- */
+
+struct release {
+	char *name;
+	long long time;
+	git_oid commit;
+};
+
+static int release_cmp(const void *a, const void *b)
+{
+	const struct release *x = *(struct release *const *)a, *y = *(struct release *const *)b;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int tag_cb(const char *name, void *payload)
+{
+	char *s = mc_strdup(name);
+	if (!s || mc_vec_push(payload, s) < 0) {
+		mc_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+static int list_has(const mc_dir_state *s, const char *path)
+{
+	size_t lo = 0, hi = s->files->files.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(path, ((mc_file *)s->files->files.items[mid])->path);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	return strcmp((*(mc_file *const *)a)->path, (*(mc_file *const *)b)->path);
+}
+
+static int releases(mc_history *h, mc_repo *r, const mc_vec *dirs, const mc_vec *patterns)
+{
+	mc_vec names = MC_VEC_INIT, rels = MC_VEC_INIT;
+	size_t unreleased = h->entries.len;
+	int error;
+
+	if ((error = mc_git__expand_refs(&names, r, patterns)) < 0)
+		goto done;
+	if (git_reference_foreach_glob(r->repo, "refs/tags/*", tag_cb, &names) < 0) {
+		error = mc_git__error("cannot list tags");
+		goto done;
+	}
+	/* order the refs by commit date; read their trees one at a time */
+	for (size_t i = 0; i < names.len && !error; i++) {
+		git_reference *ref = NULL;
+		git_object *obj = NULL;
+		struct release *rel;
+		int dup = 0;
+		for (size_t k = 0; k < i; k++)
+			dup |= names.items[k] && !strcmp(names.items[k], names.items[i]);
+		if (dup)
+			continue;
+		if (git_reference_lookup(&ref, r->repo, names.items[i]) < 0 ||
+		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) < 0) {
+			git_reference_free(ref);
+			git_error_clear();
+			continue; /* a tag of a blob, say */
+		}
+		if ((rel = mc_calloc(1, sizeof(*rel))) == NULL) {
+			error = mc_error_set_oom();
+		} else {
+			rel->name = names.items[i];
+			names.items[i] = NULL;
+			rel->time = (long long)git_commit_time((git_commit *)obj);
+			git_oid_cpy(&rel->commit, git_object_id(obj));
+			if ((error = mc_vec_push(&rels, rel)) < 0) {
+				mc_free(rel->name);
+				mc_free(rel);
+			}
+		}
+		git_object_free(obj);
+		git_reference_free(ref);
+	}
+	if (error)
+		goto done;
+	mc_vec_sort(&rels, release_cmp);
+	for (size_t k = 0; k < rels.len && unreleased && !error; k++) {
+		struct release *rel = rels.items[k];
+		git_commit *commit = NULL;
+		git_tree *tree = NULL;
+		if (git_commit_lookup(&commit, r->repo, &rel->commit) < 0 ||
+		    git_commit_tree(&tree, commit) < 0) {
+			git_commit_free(commit);
+			error = mc_git__error("cannot read a release tree");
+			break;
+		}
+		for (size_t d = 0; d < dirs->len && !error; d++) {
+			mc_dir_state *list = NULL;
+			if ((error = mc_git__list_tree(&list, r->repo, tree, dirs->items[d])) < 0)
+				break;
+			mc_vec_sort(&list->files->files, file_cmp);
+			for (size_t i = 0; i < h->entries.len && !error; i++) {
+				mc_history_entry *e = h->entries.items[i];
+				if (e->released || !list_has(list, e->path))
+					continue;
+				if ((e->released = mc_strdup(rel->name)) == NULL)
+					error = mc_error_set_oom();
+				unreleased--;
+			}
+			mc_git__dir_state_free(list);
+		}
+		git_tree_free(tree);
+		git_commit_free(commit);
+	}
+done:
+	for (size_t i = 0; i < rels.len; i++) {
+		struct release *rel = rels.items[i];
+		mc_free(rel->name);
+		mc_free(rel);
+	}
+	mc_vec_dispose(&rels);
+	mc_vec_dispose_deep(&names, mc_free);
+	return error;
+}
+
+int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec *dirs,
+                    const mc_vec *deploy_patterns)
+{
+	static const git_oid zero;
+	mc_history *h = NULL;
+	git_revwalk *walk = NULL;
+	git_commit *start = NULL;
+	struct cache cache = { NULL, 0, 0, 0 };
+	struct walk w;
+	git_oid id;
+	int error;
+
+	MC_ASSERT_ARG(out && r && dirs && deploy_patterns);
+	*out = NULL;
+	memset(&w, 0, sizeof(w));
+	if ((h = mc_calloc(1, sizeof(*h))) == NULL)
+		return mc_error_set_oom();
+	cache.ndirs = dirs->len;
+	if (git_repository_head_unborn(r->repo) == 1 && !rev) {
+		*out = h; /* no commits yet: no history */
+		return 0;
+	}
+	if ((error = mc_git__resolve_commit(&start, r, rev ? rev : "HEAD")) < 0)
+		goto done;
+	if (git_revwalk_new(&walk, r->repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, git_commit_id(start)) < 0) {
+		error = mc_git__error("cannot walk the history");
+		goto done;
+	}
+	w.h = h;
+	w.repo = r->repo;
+	while ((error = git_revwalk_next(&id, walk)) == 0) {
+		const git_oid *mine, *theirs;
+		git_oid mine_copy[16];
+		git_oid *mc = NULL;
+		git_oid others[8];
+		size_t np, nothers;
+		int same_as_parent = 0;
+
+		h->walked++;
+		if ((error = subtrees(&mine, &cache, r->repo, &id, dirs)) < 0)
+			goto done;
+		/* the cache may move its slots: copy our ids */
+		if (dirs->len <= 16) {
+			memcpy(mine_copy, mine, dirs->len * sizeof(git_oid));
+			mine = mine_copy;
+		} else if ((mc = mc_malloc(dirs->len * sizeof(git_oid))) == NULL) {
+			error = mc_error_set_oom();
+			goto done;
+		} else {
+			memcpy(mc, mine, dirs->len * sizeof(git_oid));
+			mine = mc;
+		}
+		if (git_commit_lookup(&w.commit, r->repo, &id) < 0) {
+			mc_free(mc);
+			error = mc_git__error("cannot read a commit");
+			goto done;
+		}
+		np = git_commit_parentcount(w.commit);
+		w.current = NULL;
+		/* a merge that takes the folder from one parent changed nothing new */
+		for (size_t p = 0; p < np && np > 1 && !same_as_parent && !error; p++) {
+			if ((error = subtrees(&theirs, &cache, r->repo, git_commit_parent_id(w.commit, (unsigned)p), dirs)) < 0)
+				break;
+			same_as_parent = !memcmp(theirs, mine, dirs->len * sizeof(git_oid));
+		}
+		for (size_t d = 0; d < dirs->len && !error && !same_as_parent; d++) {
+			const git_oid *old_id = &zero;
+			if (np > 0) {
+				if ((error = subtrees(&theirs, &cache, r->repo, git_commit_parent_id(w.commit, 0), dirs)) < 0)
+					break;
+				old_id = &theirs[d];
+			}
+			if (git_oid_equal(old_id, &mine[d]))
+				continue;
+			if (d == 0 || w.current == NULL)
+				h->examined++;
+			w.dir = dirs->items[d];
+			nothers = 0;
+			for (size_t p = 1; p < np && p <= 8 && !error; p++) {
+				if ((error = subtrees(&theirs, &cache, r->repo, git_commit_parent_id(w.commit, (unsigned)p), dirs)) < 0)
+					break;
+				git_oid_cpy(&others[nothers++], &theirs[d]);
+			}
+			if (!error)
+				error = diff_subtrees(&w, old_id, &mine[d], others, nothers);
+		}
+		mc_free(mc);
+		git_commit_free(w.commit);
+		w.commit = NULL;
+		if (error)
+			goto done;
+	}
+	if (error != GIT_ITEROVER) {
+		error = git_repository_is_shallow(r->repo) == 1
+		                ? mc_error_set(MC_ERROR_GIT, "history is missing in this shallow clone; fetch it with 'git fetch --unshallow'")
+		                : mc_git__error("cannot walk the history");
+		goto done;
+	}
+	error = 0;
+	h->entries = w.sorted;
+	memset(&w.sorted, 0, sizeof(w.sorted));
+	error = releases(h, r, dirs, deploy_patterns);
+done:
+	mc_vec_dispose_deep(&w.sorted, entry_free);
+	cache_dispose(&cache);
+	git_revwalk_free(walk);
+	git_commit_free(start);
+	if (error < 0) {
+		mc_history_free(h);
+		return error;
+	}
+	*out = h;
+	return 0;
+}
