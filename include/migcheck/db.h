@@ -91,6 +91,13 @@ int mc_db_server_version(const mc_db *db);
 /** @return the URL the db was opened with, password masked; borrowed. */
 const char *mc_db_display_url(const mc_db *db);
 
+/**
+ * @return a one-line warning when the connection goes to a remote host
+ *         without verifying the server's certificate (sslmode other than
+ *         verify-ca/verify-full), else NULL; borrowed. The CLI prints it.
+ */
+const char *mc_db_tls_warning(const mc_db *db);
+
 /** @return 1 while a transaction started by mc_db_begin (or a script) is open. */
 int mc_db_in_transaction(const mc_db *db);
 

@@ -221,12 +221,14 @@ static int open_db(mc_db **out, const char *url,
 	if ((error = drv->open(&db, url, ro)) < 0)
 		return error;
 	if (!(shown = redact_dup(url))) {
+		mc_free(db->tls_warning);
 		drv->close(db);
 		return mc_error_set_oom();
 	}
 	db->drv = drv;
 	db->display_url = shown;
 	db->readonly = ro != NULL;
+	db->uninterruptible = !check_signal;
 	*out = db;
 	return 0;
 }
@@ -256,12 +258,19 @@ int mc_db_open_readonly(mc_db **out, const char *url,
 
 void mc_db_close(mc_db *db)
 {
-	char *shown;
+	char *shown, *warning;
 	if (!db)
 		return;
 	shown = db->display_url;
+	warning = db->tls_warning;
 	db->drv->close(db);
 	mc_free(shown);
+	mc_free(warning);
+}
+
+const char *mc_db_tls_warning(const mc_db *db)
+{
+	return db ? db->tls_warning : NULL;
 }
 
 mc_dialect mc_db_engine(const mc_db *db)

@@ -34,6 +34,8 @@ struct mc_db {
 	char *display_url; /* redacted */
 	int readonly;
 	int in_tx;         /* a transaction opened by mc_db_begin */
+	int uninterruptible; /* cleanup work: signals do not cancel it */
+	char *tls_warning;   /* set by the driver, freed by db.c */
 };
 
 extern const struct mc_db_driver mc_db_sqlite_driver;

@@ -13,6 +13,8 @@
  */
 #include "driver.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +82,34 @@ static char *clean_message(const char *m)
 	return r;
 }
 
+/* a remote host without certificate verification deserves a warning */
+static int tls_check(pg_db *p)
+{
+	const char *host = PQhost(p->conn);
+	PQconninfoOption *opts, *o;
+	const char *mode = NULL;
+	int error = 0;
+
+	if (!host || !*host || host[0] == '/' || !strcmp(host, "localhost") ||
+	    !strncmp(host, "127.", 4) || !strcmp(host, "::1"))
+		return 0;
+	if ((opts = PQconninfo(p->conn)) == NULL)
+		return mc_error_set_oom();
+	for (o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "sslmode"))
+			mode = o->val;
+	if (!mode || (strcmp(mode, "verify-ca") && strcmp(mode, "verify-full"))) {
+		p->base.tls_warning = mc_asprintf(
+		        "the connection to '%s' does not verify the server's certificate (sslmode=%s): "
+		        "add sslmode=verify-full to the URL",
+		        host, mode ? mode : "prefer");
+		if (!p->base.tls_warning)
+			error = mc_error_set_oom();
+	}
+	PQconninfoFree(opts);
+	return error;
+}
+
 static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 {
 	static const char *const keys[] = { "connect_timeout",
@@ -109,6 +139,10 @@ static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 		return error;
 	}
 	PQsetNoticeProcessor(p->conn, ignore_notice, NULL);
+	if ((error = tls_check(p)) < 0) {
+		pg_close(&p->base);
+		return error;
+	}
 	p->cancel = PQgetCancel(p->conn);
 	*out = &p->base;
 	if (ro) {
@@ -126,6 +160,7 @@ static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 			                     msg ? msg : "out of memory");
 			mc_free(msg);
 			PQclear(r);
+			mc_free(p->base.tls_warning);
 			pg_close(&p->base);
 			*out = NULL;
 			return error;
@@ -162,7 +197,7 @@ static int check_result(pg_db *p, PGresult *r)
 		return MC_DB_ECONNECTION;
 	}
 	primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	if (mc_db__signal) {
+	if (mc_db__signal && !p->base.uninterruptible) {
 		mc_error_set(MC_ERROR_OS, "interrupted");
 		return MC_EINTR;
 	}
@@ -173,13 +208,60 @@ static int check_result(pg_db *p, PGresult *r)
 	return code;
 }
 
+/*
+ * PQexec, but waiting in poll() with a timeout so that a signal that came
+ * just before the query reached the server (when a cancel request finds
+ * nothing to cancel) still cancels it. Like PQexec, returns the first
+ * error result or else the last result; NULL when the query could not be
+ * sent or the connection broke.
+ */
 static PGresult *pg_run(pg_db *p, const char *sql)
 {
-	PGresult *r;
-	current_cancel = p->cancel;
-	r = PQexec(p->conn, sql);
-	current_cancel = NULL;
-	return r;
+	PGresult *r, *last = NULL;
+	int cancelled = 0;
+
+	int interruptible = !p->base.uninterruptible;
+
+	if (!PQsendQuery(p->conn, sql))
+		return NULL;
+	if (interruptible)
+		current_cancel = p->cancel;
+	for (;;) {
+		while (PQisBusy(p->conn)) {
+			struct pollfd pfd;
+			int n;
+			if (interruptible && mc_db__signal && !cancelled && p->cancel) {
+				char errbuf[256];
+				(void)PQcancel(p->cancel, errbuf, (int)sizeof(errbuf));
+				cancelled = 1;
+			}
+			pfd.fd = PQsocket(p->conn);
+			pfd.events = POLLIN;
+			pfd.revents = 0;
+			n = poll(&pfd, 1, 100);
+			if (n < 0 && errno != EINTR)
+				break;
+			if (n > 0 && !PQconsumeInput(p->conn))
+				break;
+		}
+		if ((r = PQgetResult(p->conn)) == NULL)
+			break;
+		if (last && PQresultStatus(last) == PGRES_FATAL_ERROR) {
+			PQclear(r);
+		} else {
+			PQclear(last);
+			last = r;
+		}
+		if (PQresultStatus(r) == PGRES_COPY_IN ||
+		    PQresultStatus(r) == PGRES_COPY_OUT ||
+		    PQresultStatus(r) == PGRES_COPY_BOTH)
+			break;
+		if (PQstatus(p->conn) == CONNECTION_BAD)
+			break;
+	}
+	if (interruptible)
+		current_cancel = NULL;
+	return last;
 }
 
 static int pg_exec(mc_db *db, const char *sql)

@@ -577,7 +577,9 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 	if ((error = run_initdb(bindir, s->dir, &ra)) < 0 ||
 	    (error = start_postmaster(s, bindir, &ra)) < 0)
 		goto done;
-	if ((error = mc_buf_puts(&url, "postgresql://postgres@/postgres?host=")) < 0 ||
+	/* "localhost" keeps the URI valid for WHATWG parsers (node's pg);
+	 * the host parameter, a socket directory, overrides it */
+	if ((error = mc_buf_puts(&url, "postgresql://postgres@localhost/postgres?host=")) < 0 ||
 	    (error = put_uri_value(&url, s->dir)) < 0)
 		goto done;
 	s->admin_url = mc_buf_detach(&url);
@@ -585,7 +587,7 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 		error = mc_error_set_oom();
 		goto done;
 	}
-	if ((error = mc_buf_puts(&url, "postgresql://postgres@/migcheck_scratch?host=")) < 0 ||
+	if ((error = mc_buf_puts(&url, "postgresql://postgres@localhost/migcheck_scratch?host=")) < 0 ||
 	    (error = put_uri_value(&url, s->dir)) < 0)
 		goto done;
 	s->url = mc_buf_detach(&url);

@@ -82,14 +82,14 @@ int mc_drift_migrations_load(mc_drift_migrations *out,
 
 	MC_ASSERT_ARG(out && workdir);
 	memset(out, 0, sizeof(*out));
-	dirs = config ? &config->dirs : NULL;
-	if (!dirs || !dirs->len) {
+	if (config && config->dirs.len) {
+		dirs = &config->dirs;
+	} else {
 		if ((error = mc_migration_find_dirs(&found, workdir)) < 0)
 			goto done;
 		if (!found.len) {
-			error = mc_error_set(
-			        MC_ERROR_CONFIG,
-			        "no migrations folder found: set migrations.dir in .migcheck");
+			mc_error_set(MC_ERROR_CONFIG,
+			             "no migrations folder found: set migrations.dir in .migcheck");
 			error = MC_ENOTFOUND;
 			goto done;
 		}

@@ -3,11 +3,13 @@
  * own parser.
  *
  * pg_query_split_with_parser() finds the statements and rejects syntax
- * errors; pg_query_scan() gives the token stream (protobuf, decoded with
- * libprotobuf-c), which places each statement on its first token (the
- * parser's ranges start right after the previous ';', comments included)
- * and decides the flags from keyword tokens, so words in comments, strings,
- * dollar quotes and quoted identifiers never count.
+ * errors. Its ranges start right after the previous ';', so each statement
+ * is moved to its first token past space and comments (skip_space, the
+ * scanner's own rules). pg_query_scan() gives the token stream (protobuf,
+ * decoded with libprotobuf-c) of the statements whose first words may
+ * carry a flag, and of a last statement without ';' to find its end: the
+ * flags come from keyword tokens, so words in comments, strings, dollar
+ * quotes and quoted identifiers never count.
  *
  * libpg_query allocates in a per-thread memory context and frees each
  * call's memory in its pg_query_free_*() function; the top context lives
@@ -18,6 +20,7 @@
 
 #include <limits.h>
 #include <string.h>
+#include <strings.h>
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
@@ -147,8 +150,8 @@ static size_t char_to_byte(const char *s, size_t n, size_t chars)
  * less the space before it. The scanner's own "end" is wrong for some
  * tokens (U&'...' strings come out empty), its "start" never is.
  */
-static size_t tok_end(const PgQuery__ScanResult *r, size_t i, const char *text,
-                      size_t n)
+static size_t
+tok_end(const PgQuery__ScanResult *r, size_t i, const char *text, size_t n)
 {
 	size_t start = (size_t)r->tokens[i]->start;
 	size_t end = i + 1 < r->n_tokens ? (size_t)r->tokens[i + 1]->start : n;
@@ -201,7 +204,8 @@ static size_t skip_parens(const stmt_toks *st, size_t i)
 	for (; i < st->n; i++) {
 		if (kind(st, i) == PG_QUERY__TOKEN__ASCII_40)
 			depth++;
-		else if (kind(st, i) == PG_QUERY__TOKEN__ASCII_41 && --depth == 0)
+		else if (kind(st, i) == PG_QUERY__TOKEN__ASCII_41 &&
+		         --depth == 0)
 			return i + 1;
 	}
 	return i;
@@ -237,7 +241,8 @@ static unsigned stmt_flags(const stmt_toks *st)
 	case PG_QUERY__TOKEN__COMMIT:
 	case PG_QUERY__TOKEN__ROLLBACK:
 		if (k1 == PG_QUERY__TOKEN__PREPARED)
-			return MC_STMT_TRANSACTION_CONTROL | MC_STMT_NO_TRANSACTION;
+			return MC_STMT_TRANSACTION_CONTROL |
+			       MC_STMT_NO_TRANSACTION;
 		if (k1 == PG_QUERY__TOKEN__TO ||
 		    ((k1 == PG_QUERY__TOKEN__WORK ||
 		      k1 == PG_QUERY__TOKEN__TRANSACTION) &&
@@ -245,8 +250,9 @@ static unsigned stmt_flags(const stmt_toks *st)
 			return 0;
 		return MC_STMT_TRANSACTION_CONTROL;
 	case PG_QUERY__TOKEN__PREPARE:
-		return k1 == PG_QUERY__TOKEN__TRANSACTION ? MC_STMT_TRANSACTION_CONTROL
-		                                          : 0;
+		return k1 == PG_QUERY__TOKEN__TRANSACTION
+		               ? MC_STMT_TRANSACTION_CONTROL
+		               : 0;
 	case PG_QUERY__TOKEN__VACUUM:
 		return MC_STMT_NO_TRANSACTION;
 	case PG_QUERY__TOKEN__CREATE:
@@ -279,10 +285,12 @@ static unsigned stmt_flags(const stmt_toks *st)
 		if (k1 == PG_QUERY__TOKEN__SYSTEM_P)
 			return MC_STMT_NO_TRANSACTION;
 		if (k1 == PG_QUERY__TOKEN__DATABASE &&
-		    has_pair(st, PG_QUERY__TOKEN__SET, PG_QUERY__TOKEN__TABLESPACE))
+		    has_pair(st, PG_QUERY__TOKEN__SET,
+		             PG_QUERY__TOKEN__TABLESPACE))
 			return MC_STMT_NO_TRANSACTION;
 		if (k1 == PG_QUERY__TOKEN__TABLE &&
-		    has_pair(st, PG_QUERY__TOKEN__DETACH, PG_QUERY__TOKEN__PARTITION) &&
+		    has_pair(st, PG_QUERY__TOKEN__DETACH,
+		             PG_QUERY__TOKEN__PARTITION) &&
 		    has(st, PG_QUERY__TOKEN__CONCURRENTLY))
 			return MC_STMT_NO_TRANSACTION;
 		return 0;
@@ -304,11 +312,11 @@ static int is_copy_from_stdin(const stmt_toks *st)
 
 /*
  * Scan text (NUL-terminated). @return 0 with *out set, MC_EPARSE when the
- * scanner fails (message in *scan_error, caller frees with
- * pg_query_free_scan_result) or MC_ENOMEM.
+ * scanner fails (message in raw->error), or MC_ENOMEM. The caller frees
+ * *raw with pg_query_free_scan_result() whatever the result.
  */
-static int scan(PgQuery__ScanResult **out, PgQueryScanResult *raw,
-                const char *text)
+static int
+scan(PgQuery__ScanResult **out, PgQueryScanResult *raw, const char *text)
 {
 	*out = NULL;
 	*raw = pg_query_scan(text);
@@ -353,7 +361,8 @@ static size_t find_copy_stdin(char *text, size_t err_off)
 			first = (int)t->token;
 			stmt_start = (size_t)t->start;
 		}
-		if (first == PG_QUERY__TOKEN__COPY && prev == PG_QUERY__TOKEN__FROM &&
+		if (first == PG_QUERY__TOKEN__COPY &&
+		    prev == PG_QUERY__TOKEN__FROM &&
 		    t->token == PG_QUERY__TOKEN__STDIN)
 			copy_stdin = 1;
 		prev = (int)t->token;
@@ -366,8 +375,11 @@ done:
 	return found;
 }
 
-static int syntax_error(mc_sql_error *err, char *text, size_t n,
-                        const PgQueryError *pgerr, size_t start,
+static int syntax_error(mc_sql_error *err,
+                        char *text,
+                        size_t n,
+                        const PgQueryError *pgerr,
+                        size_t start,
                         mc_sql__lines *lc)
 {
 	size_t off, copy_at;
@@ -381,47 +393,111 @@ static int syntax_error(mc_sql_error *err, char *text, size_t n,
 		while (off > 0 && pg_space(text[off - 1]))
 			off--;
 	if ((copy_at = find_copy_stdin(text, off)) != (size_t)-1)
-		return mc_sql__parse_error(err, mc_sql__line_at(lc, start + copy_at),
-		                           "COPY FROM STDIN is not supported: its data is not SQL");
+		return mc_sql__parse_error(
+		        err, mc_sql__line_at(lc, start + copy_at),
+		        "COPY FROM STDIN is not supported: its data is not SQL");
 	line = mc_sql__line_at(lc, start + off);
 	return mc_sql__parse_error(err, line, "%s", pgerr->message);
 }
 
-int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
-                           const char *sql, size_t len, size_t start,
-                           mc_sql__lines *lc)
+/* the word (keyword or identifier) at text[i..), as its length; 0 if none */
+static size_t word_at(const char *text, size_t i, size_t n)
 {
-	PgQuerySplitResult split;
+	size_t j = i;
+	unsigned char c;
+
+	if (i >= n)
+		return 0;
+	c = (unsigned char)text[i];
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	      c >= 0x80))
+		return 0;
+	for (j = i + 1; j < n; j++) {
+		c = (unsigned char)text[j];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      c == '_' || c == '$' || (c >= '0' && c <= '9') ||
+		      c >= 0x80))
+			break;
+	}
+	return j - i;
+}
+
+static int word_in(const char *w, size_t wl, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == wl && !strncasecmp(w, *list, wl))
+			return 1;
+	return 0;
+}
+
+/*
+ * Can the statement whose first token is at text[off] have a flag, or be
+ * COPY? Only when its first words are keywords that stmt_flags() or
+ * is_copy_from_stdin() look at. Keywords are plain ASCII words (a quoted
+ * word is an identifier) and only space and comments come between them,
+ * so the first two words tell; the scanner then decides. This spares
+ * scanning the INSERTs and CREATE TABLEs that make up big scripts.
+ */
+static int may_have_flags(const char *text, size_t off, size_t end)
+{
+	static const char *const first[] = { "begin",   "start",  "end",
+		                             "abort",   "commit", "rollback",
+		                             "prepare", "vacuum", "reindex",
+		                             "cluster", "copy",   NULL };
+	static const char *const create[] = { "create", NULL };
+	static const char *const after_create[] = { "unique", "index",
+		                                    "database", "tablespace",
+		                                    NULL };
+	static const char *const drop[] = { "drop", NULL };
+	static const char *const after_drop[] = { "index", "database",
+		                                  "tablespace", NULL };
+	static const char *const alter[] = { "alter", NULL };
+	static const char *const after_alter[] = { "system", "database",
+		                                   "table", NULL };
+	size_t wl = word_at(text, off, end), second, sl;
+
+	if (wl == 0)
+		return 0;
+	if (word_in(text + off, wl, first))
+		return 1;
+	second = skip_space(text, off + wl, end);
+	if (second == (size_t)-1 || (sl = word_at(text, second, end)) == 0)
+		return 0;
+	if (word_in(text + off, wl, create))
+		return word_in(text + second, sl, after_create);
+	if (word_in(text + off, wl, drop))
+		return word_in(text + second, sl, after_drop);
+	if (word_in(text + off, wl, alter))
+		return word_in(text + second, sl, after_alter);
+	return 0;
+}
+
+/*
+ * Scan one statement, text[off..end) (end is where its ';' or the text
+ * ends), for its flags and, when it has no ';', where its last token ends.
+ */
+static int scan_statement(unsigned *flags,
+                          size_t *last_end,
+                          int *is_copy,
+                          char *text,
+                          size_t off,
+                          size_t end)
+{
 	PgQueryScanResult raw;
 	PgQuery__ScanResult *toks = NULL;
-	size_t *sig = NULL; /* indexes of the tokens that are not comments */
-	size_t n = len - start, ti = 0, nsig = 0, k, run = 0;
-	char *text;
-	int i, error = 0;
-	int have_scan = 0;
+	size_t *sig = NULL, nsig = 0, k;
+	stmt_toks st;
+	char saved = text[end];
+	int error;
 
-	if ((k = costly_operator_run(sql + start, n, &run)) != (size_t)-1)
-		return mc_sql__parse_error(err, mc_sql__line_at(lc, start + k),
-		                           "run of %zu operator characters is too long for the PostgreSQL scanner",
-		                           run);
-	if ((text = mc_strndup(sql + start, n)) == NULL)
-		return mc_error_set_oom();
-
-	split = pg_query_split_with_parser(text);
-	if (split.error) {
-		error = syntax_error(err, text, n, split.error, start, lc);
-		goto done;
-	}
-	if (split.n_stmts == 0)
-		goto done;
-
-	error = scan(&toks, &raw, text);
-	have_scan = 1;
-	if (error == MC_EPARSE) {
-		/* the parser accepted what its own scanner rejects: unlikely */
-		error = syntax_error(err, text, n, raw.error, start, lc);
-		goto done;
-	}
+	text[end] = '\0';
+	error = scan(&toks, &raw, text + off);
+	text[end] = saved;
+	if (error == MC_EPARSE) /* the parser took what its scanner refuses? */
+		error = mc_error_set(
+		        MC_ERROR_INPUT,
+		        "cannot scan a statement the parser accepted: %s",
+		        raw.error->message);
 	if (error < 0)
 		goto done;
 	if ((sig = mc_calloc(toks->n_tokens, sizeof(*sig))) == NULL) {
@@ -431,70 +507,116 @@ int mc_sql__split_postgres(mc_sql_stmts *out, mc_sql_error *err,
 	for (k = 0; k < toks->n_tokens; k++)
 		if (!is_comment(toks->tokens[k]))
 			sig[nsig++] = k;
-
-	/*
-	 * The parser's range of a statement starts right after the previous
-	 * ';' (comments included) and stops right before its own ';' (or at
-	 * the end of the text for the last one): [loc, end).
-	 */
-	for (i = 0; i < split.n_stmts; i++) {
-		size_t loc = (size_t)split.stmts[i]->stmt_location;
-		size_t end = loc + (size_t)split.stmts[i]->stmt_len;
-		size_t first, stmt_end, off;
-		stmt_toks st;
-
-		/* the ';' of empty statements before this one */
-		while (ti < nsig && (size_t)toks->tokens[sig[ti]]->start < loc)
-			ti++;
-		first = ti;
-		while (ti < nsig && (size_t)toks->tokens[sig[ti]]->start < end)
-			ti++;
-		if (ti == first)
-			continue;
-		st.r = toks;
-		st.idx = sig + first;
-		st.n = ti - first;
-		off = (size_t)toks->tokens[st.idx[0]]->start;
-		stmt_end = tok_end(toks, st.idx[st.n - 1], text, n);
-		if (ti < nsig &&
-		    toks->tokens[sig[ti]]->token == PG_QUERY__TOKEN__ASCII_59 &&
-		    (size_t)toks->tokens[sig[ti]]->start == end) {
-			stmt_end = end + 1;
-			ti++;
-		}
-		if (is_copy_from_stdin(&st)) {
-			error = mc_sql__parse_error(
-				err, mc_sql__line_at(lc, start + off),
-				"COPY FROM STDIN is not supported: its data is not SQL");
-			goto done;
-		}
-		if ((error = mc_sql__push(out, start + off, stmt_end - off,
-		                          mc_sql__line_at(lc, start + off),
-		                          stmt_flags(&st))) < 0)
-			goto done;
-	}
+	st.r = toks;
+	st.idx = sig;
+	st.n = nsig;
+	*flags = stmt_flags(&st);
+	*is_copy = is_copy_from_stdin(&st);
+	*last_end =
+	        nsig ? off + tok_end(toks, sig[nsig - 1], text + off, end - off)
+	             : off;
 done:
 	mc_free(sig);
 	if (toks)
 		pg_query__scan_result__free_unpacked(toks, NULL);
-	if (have_scan)
-		pg_query_free_scan_result(raw);
+	pg_query_free_scan_result(raw);
+	return error;
+}
+
+int mc_sql__split_postgres(mc_sql_stmts *out,
+                           mc_sql_error *err,
+                           const char *sql,
+                           size_t len,
+                           size_t start,
+                           mc_sql__lines *lc)
+{
+	PgQuerySplitResult split;
+	size_t n = len - start, k, run = 0;
+	char *text;
+	int i, error = 0;
+
+	if ((k = costly_operator_run(sql + start, n, &run)) != (size_t)-1)
+		return mc_sql__parse_error(
+		        err, mc_sql__line_at(lc, start + k),
+		        "run of %zu operator characters is too long for the PostgreSQL scanner",
+		        run);
+	if ((text = mc_strndup(sql + start, n)) == NULL)
+		return mc_error_set_oom();
+
+	split = pg_query_split_with_parser(text);
+	if (split.error) {
+		error = syntax_error(err, text, n, split.error, start, lc);
+		goto done;
+	}
+
+	/*
+	 * The parser's range of a statement starts right after the previous
+	 * ';' (comments included) and stops right before its own ';', or at
+	 * the end of the text for the last one: [loc, end). Its first token is
+	 * the first byte that is neither space nor comment.
+	 */
+	for (i = 0; i < split.n_stmts; i++) {
+		size_t loc = (size_t)split.stmts[i]->stmt_location;
+		size_t end = loc + (size_t)split.stmts[i]->stmt_len;
+		size_t off, stmt_end;
+		int terminated, is_copy = 0;
+		unsigned flags = 0;
+
+		if (loc > n || end > n || end < loc) {
+			error = mc_error_set(
+			        MC_ERROR_INPUT,
+			        "libpg_query gave a statement out of bounds");
+			goto done;
+		}
+		off = skip_space(text, loc, end);
+		if (off == (size_t)-1 || off >= end)
+			continue;
+		terminated = end < n && text[end] == ';';
+		stmt_end = end + 1;
+		if (!terminated || may_have_flags(text, off, end)) {
+			size_t last_end;
+
+			if ((error = scan_statement(&flags, &last_end, &is_copy,
+			                            text, off, end)) < 0)
+				goto done;
+			if (!terminated)
+				stmt_end = last_end;
+		}
+		if (is_copy) {
+			error = mc_sql__parse_error(
+			        err, mc_sql__line_at(lc, start + off),
+			        "COPY FROM STDIN is not supported: its data is not SQL");
+			goto done;
+		}
+		if ((error = mc_sql__push(out, start + off, stmt_end - off,
+		                          mc_sql__line_at(lc, start + off),
+		                          flags)) < 0)
+			goto done;
+	}
+done:
 	pg_query_free_split_result(split);
 	mc_free(text);
 	return error;
 }
 
 /* significant tokens of a, NUL-terminated; falls back to bytes on failure */
-int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
-                                  const char *b, size_t blen)
+int mc_sql__tokens_equal_postgres(
+        int *out, const char *a, size_t alen, const char *b, size_t blen)
 {
 	char *ta = NULL, *tb = NULL;
 	PgQueryScanResult ra, rb;
 	PgQuery__ScanResult *sa = NULL, *sb = NULL;
 	int have_a = 0, have_b = 0, error = 0, ea, eb;
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, run;
 
-	if ((ta = mc_strndup(a, alen)) == NULL || (tb = mc_strndup(b, blen)) == NULL) {
+	if (costly_operator_run(a, alen, &run) != (size_t)-1 ||
+	    costly_operator_run(b, blen, &run) != (size_t)-1) {
+		/* the scanner would take too long: compare bytes */
+		*out = alen == blen && (alen == 0 || !memcmp(a, b, alen));
+		return 0;
+	}
+	if ((ta = mc_strndup(a, alen)) == NULL ||
+	    (tb = mc_strndup(b, blen)) == NULL) {
 		error = mc_error_set_oom();
 		goto done;
 	}
@@ -511,7 +633,8 @@ int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
 		goto done;
 	}
 	if (ea < 0 || eb < 0) {
-		/* text the scanner rejects (an unclosed quote): compare bytes */
+		/* text the scanner rejects (an unclosed quote): compare bytes
+		 */
 		*out = alen == blen && (alen == 0 || !memcmp(a, b, alen));
 		goto done;
 	}
@@ -528,8 +651,8 @@ int mc_sql__tokens_equal_postgres(int *out, const char *a, size_t alen,
 		xe = tok_end(sa, i, ta, alen);
 		ys = (size_t)sb->tokens[j]->start;
 		ye = tok_end(sb, j, tb, blen);
-		if (sa->tokens[i]->token != sb->tokens[j]->token || xe - xs != ye - ys ||
-		    memcmp(ta + xs, tb + ys, xe - xs)) {
+		if (sa->tokens[i]->token != sb->tokens[j]->token ||
+		    xe - xs != ye - ys || memcmp(ta + xs, tb + ys, xe - xs)) {
 			*out = 0;
 			goto done;
 		}

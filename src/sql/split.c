@@ -48,7 +48,10 @@ unsigned mc_sql__line_at(mc_sql__lines *lc, size_t off)
 	return lc->line;
 }
 
-int mc_sql__push(mc_sql_stmts *s, size_t offset, size_t len, unsigned line,
+int mc_sql__push(mc_sql_stmts *s,
+                 size_t offset,
+                 size_t len,
+                 unsigned line,
                  unsigned flags)
 {
 	mc_sql_stmt *st;
@@ -58,7 +61,8 @@ int mc_sql__push(mc_sql_stmts *s, size_t offset, size_t len, unsigned line,
 		mc_sql_stmt *items;
 
 		if (cap > ((size_t)-1) / sizeof(*items) ||
-		    (items = mc_realloc(s->items, cap * sizeof(*items))) == NULL)
+		    (items = mc_realloc(s->items, cap * sizeof(*items))) ==
+		            NULL)
 			return mc_error_set_oom();
 		s->items = items;
 		s->cap = cap;
@@ -164,7 +168,8 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 		for (k = 1; k <= n; k++) {
 			unsigned cc = s[i + k];
 
-			if (k == 1 ? (cc < lo || cc > hi) : (cc < 0x80 || cc > 0xBF))
+			if (k == 1 ? (cc < lo || cc > hi)
+			           : (cc < 0x80 || cc > 0xBF))
 				return i;
 		}
 		i += n + 1;
@@ -172,8 +177,12 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 	return len;
 }
 
-int mc_sql_split(mc_sql_stmts **out, mc_sql_error *err, const char *sql,
-                 size_t len, mc_dialect dialect, unsigned first_line)
+int mc_sql_split(mc_sql_stmts **out,
+                 mc_sql_error *err,
+                 const char *sql,
+                 size_t len,
+                 mc_dialect dialect,
+                 unsigned first_line)
 {
 	mc_sql_stmts *s = NULL;
 	mc_sql__lines lc;
@@ -191,14 +200,16 @@ int mc_sql_split(mc_sql_stmts **out, mc_sql_error *err, const char *sql,
 		sql = "";
 	mc_sql__lines_init(&lc, sql, first_line ? first_line : 1);
 	if (len > MC_SQL_MAX_LEN)
-		return mc_sql__parse_error(err, 0,
-		                           "SQL text too large (%zu bytes, limit %u MiB)",
-		                           len, (unsigned)(MC_SQL_MAX_LEN >> 20));
+		return mc_sql__parse_error(
+		        err, 0, "SQL text too large (%zu bytes, limit %u MiB)",
+		        len, (unsigned)(MC_SQL_MAX_LEN >> 20));
 	if ((nul = memchr(sql, '\0', len)) != NULL)
-		return mc_sql__parse_error(err, mc_sql__line_at(&lc, (size_t)(nul - sql)),
-		                           "NUL byte in SQL");
+		return mc_sql__parse_error(
+		        err, mc_sql__line_at(&lc, (size_t)(nul - sql)),
+		        "NUL byte in SQL");
 	start = bom_len(sql, len);
-	bad = start + utf8_invalid_at((const unsigned char *)sql + start, len - start);
+	bad = start +
+	      utf8_invalid_at((const unsigned char *)sql + start, len - start);
 	if (bad < len)
 		return mc_sql__parse_error(err, mc_sql__line_at(&lc, bad),
 		                           "invalid UTF-8 in SQL");
@@ -262,8 +273,12 @@ int mc_sql_is_blank(const char *sql, size_t len, mc_dialect dialect)
 	return mc_sql__is_blank_postgres(sql + start, len - start);
 }
 
-int mc_sql_tokens_equal(int *out, const char *a, size_t alen, const char *b,
-                        size_t blen, mc_dialect dialect)
+int mc_sql_tokens_equal(int *out,
+                        const char *a,
+                        size_t alen,
+                        const char *b,
+                        size_t blen,
+                        mc_dialect dialect)
 {
 	size_t sa, sb;
 

@@ -70,8 +70,8 @@ static int sq_digit(unsigned char c)
  * End of a quoted token starting at s[i], closed by close (doubled, it
  * stands for itself when dbl). An unclosed one runs to n and sets *unclosed.
  */
-static size_t quoted_end(const char *s, size_t i, size_t n, char close, int dbl,
-                         int *unclosed)
+static size_t quoted_end(
+        const char *s, size_t i, size_t n, char close, int dbl, int *unclosed)
 {
 	for (i++; i < n; i++) {
 		if (s[i] != close)
@@ -130,12 +130,15 @@ static int next_token(const char *s, size_t n, size_t *pos, sq_tok *t)
 		i = quoted_end(s, i, n, ']', 0, &t->unclosed);
 	} else if ((c == 'x' || c == 'X') && i + 1 < n && s[i + 1] == '\'') {
 		i = quoted_end(s, i + 1, n, '\'', 1, &t->unclosed);
-	} else if (sq_digit(c) || (c == '.' && i + 1 < n && sq_digit((unsigned char)s[i + 1]))) {
+	} else if (sq_digit(c) || (c == '.' && i + 1 < n &&
+	                           sq_digit((unsigned char)s[i + 1]))) {
 		for (i++; i < n; i++) {
 			unsigned char d = (unsigned char)s[i];
 
-			if ((d == '+' || d == '-') && (s[i - 1] == 'e' || s[i - 1] == 'E') &&
-			    !(i >= 2 && (s[t->start + 1] == 'x' || s[t->start + 1] == 'X')))
+			if ((d == '+' || d == '-') &&
+			    (s[i - 1] == 'e' || s[i - 1] == 'E') &&
+			    !(i >= 2 && (s[t->start + 1] == 'x' ||
+			                 s[t->start + 1] == 'X')))
 				continue;
 			if (!sq_idchar(d) && d != '.')
 				break;
@@ -151,8 +154,9 @@ static int next_token(const char *s, size_t n, size_t *pos, sq_tok *t)
 		for (i++; i < n && sq_idchar((unsigned char)s[i]); i++)
 			;
 	} else {
-		static const char *const ops[] = { "->>", "->", "<=", "<>", "<<",
-			                           ">=", ">>", "==", "!=", "||" };
+		static const char *const ops[] = { "->>", "->", "<=", "<>",
+			                           "<<",  ">=", ">>", "==",
+			                           "!=",  "||" };
 		size_t k, len = 1;
 
 		for (k = 0; k < MC_ARRAY_SIZE(ops); k++) {
@@ -207,29 +211,52 @@ static unsigned stmt_flags(const char *s, const sq_tok *w)
 
 static int is_syntax_error(const char *msg)
 {
-	return strstr(msg, "syntax error") || strstr(msg, "unrecognized token") ||
+	return strstr(msg, "syntax error") ||
+	       strstr(msg, "unrecognized token") ||
 	       strstr(msg, "incomplete input");
 }
 
 /*
  * Statements run on the scratch database so that later ones find their
  * tables and get parsed to the end (SQLite stops parsing at "no such
- * table"): only these, which touch nothing outside that database.
+ * table"): only these, which touch nothing outside that database and read
+ * no data: ALTER TABLE, CREATE [TEMP] VIEW, and CREATE [TEMP] TABLE with
+ * a column list (not CREATE TABLE ... AS SELECT, which runs a query).
+ * text[from..to) is the statement.
  */
-static int builds_schema(const char *s, const sq_tok *w)
+static int builds_schema(const char *s, size_t from, size_t to)
 {
-	if (word_is(s, &w[0], "alter"))
-		return word_is(s, &w[1], "table");
-	if (!word_is(s, &w[0], "create"))
+	sq_tok t;
+	size_t pos = from;
+	int k;
+
+	next_token(s, to, &pos, &t);
+	if (word_is(s, &t, "alter")) {
+		next_token(s, to, &pos, &t);
+		return word_is(s, &t, "table");
+	}
+	if (!word_is(s, &t, "create"))
 		return 0;
-	if (word_is(s, &w[1], "temp") || word_is(s, &w[1], "temporary"))
-		w++;
-	return word_is(s, &w[1], "table") || word_is(s, &w[1], "view");
+	next_token(s, to, &pos, &t);
+	if (word_is(s, &t, "temp") || word_is(s, &t, "temporary"))
+		next_token(s, to, &pos, &t);
+	if (word_is(s, &t, "view"))
+		return 1;
+	if (!word_is(s, &t, "table"))
+		return 0;
+	/* [IF NOT EXISTS] name [. name] then "(" */
+	while ((k = next_token(s, to, &pos, &t)) != TK_EOF) {
+		if (k == TK_OTHER && s[t.start] == '(')
+			return 1;
+		if (word_is(s, &t, "as"))
+			return 0;
+	}
+	return 0;
 }
 
 /*
- * CREATE TABLE ... AS SELECT can loop (WITH RECURSIVE): each run gets
- * STEP_BUDGET thousand virtual machine instructions, then is interrupted.
+ * A run is also cut short after STEP_BUDGET thousand virtual machine
+ * instructions, should a CREATE TABLE find something to loop on.
  */
 #define STEP_BUDGET 1000
 
@@ -244,9 +271,15 @@ static int out_of_budget(void *arg)
  * Prepare one statement (text[off..off+len)) to find syntax errors, and
  * run it when it builds the schema (see builds_schema).
  */
-static int check_syntax(sqlite3 *db, mc_sql_error *err, const char *text,
-                        size_t off, size_t len, size_t start,
-                        mc_sql__lines *lc, unsigned line, int run)
+static int check_syntax(sqlite3 *db,
+                        mc_sql_error *err,
+                        const char *text,
+                        size_t off,
+                        size_t len,
+                        size_t start,
+                        mc_sql__lines *lc,
+                        unsigned line,
+                        int run)
 {
 	sqlite3_stmt *st = NULL;
 	const char *msg;
@@ -289,8 +322,11 @@ static int complete(char *text, size_t from, size_t to)
 	return r;
 }
 
-int mc_sql__split_sqlite(mc_sql_stmts *out, mc_sql_error *err,
-                         const char *sql, size_t len, size_t start,
+int mc_sql__split_sqlite(mc_sql_stmts *out,
+                         mc_sql_error *err,
+                         const char *sql,
+                         size_t len,
+                         size_t start,
                          mc_sql__lines *lc)
 {
 	size_t n = len - start, pos = 0;
@@ -309,9 +345,11 @@ int mc_sql__split_sqlite(mc_sql_stmts *out, mc_sql_error *err,
 	if (rc != SQLITE_OK) {
 		error = rc == SQLITE_NOMEM
 		                ? mc_error_set_oom()
-		                : mc_error_set(MC_ERROR_DB,
-		                               "cannot open an in-memory sqlite database: %s",
-		                               db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		                : mc_error_set(
+		                          MC_ERROR_DB,
+		                          "cannot open an in-memory sqlite database: %s",
+		                          db ? sqlite3_errmsg(db)
+		                             : sqlite3_errstr(rc));
 		goto done;
 	}
 
@@ -325,10 +363,12 @@ int mc_sql__split_sqlite(mc_sql_stmts *out, mc_sql_error *err,
 		 * may stop at "no such table" before reaching it.
 		 */
 		if (t.unclosed) {
-			error = mc_sql__parse_error(err, mc_sql__line_at(lc, start + t.start),
-			                            "unrecognized token: \"%.*s\"",
-			                            (int)(t.end - t.start > 200 ? 200 : t.end - t.start),
-			                            text + t.start);
+			error = mc_sql__parse_error(
+			        err, mc_sql__line_at(lc, start + t.start),
+			        "unrecognized token: \"%.*s\"",
+			        (int)(t.end - t.start > 200 ? 200
+			                                    : t.end - t.start),
+			        text + t.start);
 			goto done;
 		}
 
@@ -343,8 +383,8 @@ int mc_sql__split_sqlite(mc_sql_stmts *out, mc_sql_error *err,
 				asked = 1;
 				ends = complete(text, words[0].start, t.end);
 				in_trigger = !ends;
-			} else if (in_trigger && prev1 == TK_WORD && prev1_end &&
-			           prev2 == TK_SEMI) {
+			} else if (in_trigger && prev1 == TK_WORD &&
+			           prev1_end && prev2 == TK_SEMI) {
 				ends = complete(text, words[0].start, t.end);
 			}
 			if (ends)
@@ -356,14 +396,17 @@ int mc_sql__split_sqlite(mc_sql_stmts *out, mc_sql_error *err,
 
 			/* the end came inside a trigger body */
 			if (k == TK_EOF && in_trigger) {
-				error = mc_sql__parse_error(err, line, "incomplete input");
+				error = mc_sql__parse_error(err, line,
+				                            "incomplete input");
 				goto done;
 			}
-			if ((error = mc_sql__push(out, start + off, last_end - off, line,
-			                          stmt_flags(text, words))) < 0 ||
-			    (error = check_syntax(db, err, text, off, last_end - off,
-			                          start, lc, line,
-			                          builds_schema(text, words))) < 0)
+			if ((error = mc_sql__push(
+			             out, start + off, last_end - off, line,
+			             stmt_flags(text, words))) < 0 ||
+			    (error = check_syntax(
+			             db, err, text, off, last_end - off, start,
+			             lc, line,
+			             builds_schema(text, off, last_end))) < 0)
 				goto done;
 			if (k == TK_EOF)
 				break;
@@ -389,8 +432,8 @@ done:
 }
 
 /* Compare token texts, skipping space and comments. */
-int mc_sql__tokens_equal_sqlite(int *out, const char *a, size_t alen,
-                                const char *b, size_t blen)
+int mc_sql__tokens_equal_sqlite(
+        int *out, const char *a, size_t alen, const char *b, size_t blen)
 {
 	size_t pa = 0, pb = 0;
 	sq_tok x, y;

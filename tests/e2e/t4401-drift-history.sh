@@ -13,8 +13,8 @@ clean_golang_migrate () {
 	db=$(pg_new_db clean) &&
 	pg_apply_ups "$db" &&
 	pg_sql "$db" "$GM_TABLE" "INSERT INTO schema_migrations VALUES (3, false)" &&
-	expect_code 0 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" \
-		--format json >out.json &&
+	# no --scratch: migcheck's own throw-away cluster
+	expect_code 0 "$MIGCHECK" drift --db "$db" --format json >out.json &&
 	jq -c . out.json >compact.json &&
 	expect_equal compact.json '{"command":"drift","ok":true,"findings":[],"summary":{"errors":0,"warnings":0},"notes":["tracking table public.schema_migrations (golang-migrate): 3 applied migration(s) replayed on a scratch database"]}' ||
 	{ jq . out.json >&2; false; }
@@ -160,5 +160,15 @@ two_tracking_tables () {
 	expect_code 0 "$MIGCHECK" drift --db "$db" --history-only --table schema_migrations --format json >out.json
 }
 run_test 'two tracking tables: exit 3 until migrations.table picks one' two_tracking_tables
+
+no_migrations_folder () {
+	init_repo &&
+	expect_code 2 "$MIGCHECK" drift --db "$MIGCHECK_TEST_PG" >out 2>err &&
+	expect_equal err 'migcheck: no migrations folder found: set migrations.dir in .migcheck' &&
+	printf '[migrations]\n\tdir = nope\n' >.migcheck &&
+	expect_code 2 "$MIGCHECK" drift --db "$MIGCHECK_TEST_PG" >out 2>err &&
+	expect_equal err "migcheck: migrations folder 'nope' not found (migrations.dir)"
+}
+run_test 'no migrations folder: exit 2 naming migrations.dir' no_migrations_folder
 
 finish

@@ -53,7 +53,10 @@ suggested_sql () {
 DROP TABLE public."Sessions";
 ALTER TABLE public.posts ADD COLUMN title text NOT NULL;
 ALTER TABLE public.users ALTER COLUMN status SET DEFAULT '"'"'active'"'"'::text;
-DROP INDEX public.users_name_idx;'
+DROP INDEX public.users_name_idx;' &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --sql --format json >out.json &&
+	jq -j .suggested_sql out.json >json.sql &&
+	cmp sql json.sql
 }
 run_test '--sql prints suggested SQL, marked as a suggestion' suggested_sql
 

@@ -93,4 +93,45 @@ models_command_fails () {
 }
 run_test 'a failing models.command: exit 3 with its last stderr line' models_command_fails
 
+# staging was migrated, then someone ran sync() with a model that has no
+# migration: drift names the table sync() made, and nothing else
+sync_made_table_is_drift () {
+	init_repo &&
+	cp -R "$MIGCHECK_SRC/tests/fixtures/sequelize-models/." . &&
+	printf '[migrations]\n\tdir = db/migrations\n\tformat = golang-migrate\n\tdialect = postgres\n' >.migcheck &&
+	sequelize_migrations &&
+	write_migration 20240103000000_users_deleted_at.up.sql 'ALTER TABLE "Users" ADD COLUMN "deletedAt" timestamptz;' &&
+	write_migration 20240103000000_users_deleted_at.down.sql 'ALTER TABLE "Users" DROP COLUMN "deletedAt";' &&
+	cat >models/session.js <<'JS' &&
+'use strict';
+const { DataTypes } = require('sequelize');
+module.exports = (sequelize) => sequelize.define('Session', {
+  token: { type: DataTypes.STRING, allowNull: false },
+});
+JS
+	cat >scripts/sync-with-sessions.js <<'JS' &&
+'use strict';
+const { sequelize } = require('../models');
+require('../models/session')(sequelize);
+sequelize.sync().then(() => sequelize.close())
+  .catch((err) => { console.error(err.message); process.exit(1); });
+JS
+	printf 'node_modules/\n' >.gitignore &&
+	npm install --no-audit --no-fund --cache "$NPM_CACHE" >npm.log 2>&1 ||
+		{ cat npm.log >&2; return 1; }
+	commit_all 'sequelize app' &&
+	db=$(pg_new_db synced) &&
+	for f in db/migrations/*.up.sql; do
+		psql -X -q -v ON_ERROR_STOP=1 "$db" -f "$f" >/dev/null || return 1
+	done &&
+	pg_sql "$db" 'CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)' \
+		"INSERT INTO schema_migrations VALUES (20240103000000, false)" &&
+	dbname=${db##*dbname=} &&
+	DATABASE_URL="$(pg_uri | sed "s|/postgres?|/$dbname?|")" node scripts/sync-with-sessions.js &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
+	jq -r '.findings[] | "\(.code) \(.message)"' out.json >codes &&
+	expect_equal codes 'drift-unexpected table public.Sessions is in the database but no applied migration creates it'
+}
+run_test 'a table made by sync() on staging is drift-unexpected' sync_made_table_is_drift
+
 finish

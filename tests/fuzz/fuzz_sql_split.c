@@ -28,10 +28,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                     \
-	do {                            \
-		if (!(cond))            \
-			__builtin_trap(); \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			__builtin_trap();                                      \
 	} while (0)
 
 static int is_space(char c)
@@ -77,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = mc_sql_split(&s, &err, sql, len, d, 1);
 	CHECK(rc == 0 || rc == MC_EPARSE);
 	if (rc == MC_EPARSE) {
-		CHECK(s == NULL && err.message != NULL && err.message[0] != '\0');
+		CHECK(s == NULL && err.message != NULL &&
+		      err.message[0] != '\0');
 		mc_sql_error_dispose(&err);
 	} else {
 		CHECK(s != NULL && err.message == NULL);

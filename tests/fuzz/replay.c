@@ -26,7 +26,8 @@ static int run_file(const char *path)
 	long n;
 
 	if (!fp || fseek(fp, 0, SEEK_END) < 0 || (n = ftell(fp)) < 0 ||
-	    fseek(fp, 0, SEEK_SET) < 0 || (buf = malloc((size_t)n + 1)) == NULL ||
+	    fseek(fp, 0, SEEK_SET) < 0 ||
+	    (buf = malloc((size_t)n + 1)) == NULL ||
 	    fread(buf, 1, (size_t)n, fp) != (size_t)n) {
 		fprintf(stderr, "replay: cannot read '%s'\n", path);
 		if (fp)
@@ -62,17 +63,19 @@ static int run_dir(const char *dir, unsigned *count)
 
 		if (e->d_name[0] == '.')
 			continue;
-		if ((grown = realloc(names, (n + 1) * sizeof(*names))) == NULL) {
+		if ((grown = realloc(names, (n + 1) * sizeof(*names))) ==
+		    NULL) {
 			error = -1;
 			break;
 		}
 		names = grown;
-		if ((names[n] = malloc(strlen(dir) + strlen(e->d_name) + 2)) == NULL) {
+		if ((names[n] = malloc(strlen(dir) + strlen(e->d_name) + 2)) ==
+		    NULL) {
 			error = -1;
 			break;
 		}
-		snprintf(names[n], strlen(dir) + strlen(e->d_name) + 2, "%s/%s", dir,
-		         e->d_name);
+		snprintf(names[n], strlen(dir) + strlen(e->d_name) + 2, "%s/%s",
+		         dir, e->d_name);
 		n++;
 	}
 	closedir(d);

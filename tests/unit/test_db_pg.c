@@ -297,6 +297,7 @@ static void pg__readonly_session(void **state)
 	v = one(ro, "SHOW lock_timeout");
 	assert_string_equal(v, "700ms");
 	mc_free(v);
+	assert_null(mc_db_tls_warning(ro)); /* a unix socket */
 	assert_int_equal(mc_db_begin(ro), 0);
 	assert_int_equal(mc_db_exec(ro, "SELECT 1"), 0);
 	assert_int_equal(mc_db_commit(ro), 0);
@@ -533,8 +534,11 @@ static void interrupt_child(int cluster, char *left, size_t n)
 			_exit(1);
 		close(fds[1]);
 		rc = mc_db_exec(db, "SELECT pg_sleep(120)");
-		if (rc != MC_EINTR || mc_db_interrupted() != SIGINT)
+		if (rc != MC_EINTR || mc_db_interrupted() != SIGINT) {
+			fprintf(stderr, "child: rc %d signal %d: %s\n", rc, mc_db_interrupted(),
+			        mc_error_last() ? mc_error_last()->message : "");
 			_exit(2);
+		}
 		mc_db_close(db);
 		mc_scratch_cleanup_all();
 		_exit(130);
