@@ -426,11 +426,13 @@ int cmd_list(int argc, char **argv)
 		free(s);
 		s = NULL;
 		mc_vec_dispose_deep(&lists, list_free_v);
+		mc_report_sort(report);
 		rc = cli_emit_report(report);
 		goto done;
 	}
 	if (mc_cli.format != MC_OUTPUT_TEXT) {
 		/* junit, sarif, github: the findings only */
+		mc_report_sort(report);
 		rc = cli_emit_report(report);
 		goto done;
 	}

@@ -209,4 +209,30 @@ no_folder () {
 }
 run_test 'no folder, a missing folder, a folder outside the repo: exit 2' no_folder
 
+messy_names () {
+	init_repo &&
+	write_migration '001_create users.up.sql' 'CREATE TABLE users (id int);' &&
+	write_migration '001_create users.down.sql' 'DROP TABLE users;' &&
+	write_migration '002_x..up.sql' 'SELECT 1;' &&
+	write_migration '002_x..down.sql' 'SELECT 1;' &&
+	"$MIGCHECK" list --dir db/migrations --format json >out &&
+	json_get '[(m["version"], m["name"], m["up"]) for m in j["migrations"]]' <out >got &&
+	expect_equal got "[('001', 'create users', 'db/migrations/001_create users.up.sql'), ('002', 'x.', 'db/migrations/002_x..up.sql')]"
+}
+run_test 'names with spaces and a double dot' messy_names
+
+sqlite_dialect () {
+	init_repo &&
+	write_migration 001_t.up.sql 'CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n int);
+CREATE TRIGGER t_ai AFTER INSERT ON t BEGIN
+  UPDATE t SET n = 1 WHERE id = new.id;
+END;' &&
+	write_migration 001_t.down.sql 'DROP TABLE t;' &&
+	"$MIGCHECK" list --dir db/migrations --dialect sqlite >out 2>err &&
+	expect_grep '^  001      t     yes  yes       2  pending$' out &&
+	expect_code 1 "$MIGCHECK" list --dir db/migrations --dialect postgres >out 2>err &&
+	expect_grep '^db/migrations/001_t.up.sql:1: error: invalid SQL: ' err
+}
+run_test 'the dialect decides how SQL is split (SQLite trigger)' sqlite_dialect
+
 finish
