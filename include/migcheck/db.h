@@ -34,17 +34,28 @@ enum {
 
 typedef struct mc_db mc_db;
 
-/** Where and why a script failed. Owned strings; see mc_db_exec_error_dispose. */
+/**
+ * Where and why a script failed. Owned strings; free them with
+ * mc_db_exec_error_dispose.
+ */
 typedef struct {
-	char *message;     /* the database's message, one line, passwords masked */
-	char *statement;   /* the failing statement, at most ~200 bytes, "..." when cut */
-	char *path;        /* the script's file (mc_script.path), or NULL */
-	unsigned line;     /* file line of the failing statement's first token; 0 unknown */
-	size_t index;      /* 0-based index of the failing statement */
-	int connection_lost; /* 1 when the server went away (MC_DB_ECONNECTION) */
+	/* the database's message, one line, passwords masked */
+	char *message;
+	/* the failing statement, at most 200 bytes, then "..." */
+	char *statement;
+	/* the script's file (mc_script.path), or NULL */
+	char *path;
+	/* file line of the failing statement's first token; 0 unknown */
+	unsigned line;
+	/* 0-based index of the failing statement */
+	size_t index;
+	/* 1 when the server went away (MC_DB_ECONNECTION) */
+	int connection_lost;
 } mc_db_exec_error;
 
+/* clang-format off */
 #define MC_DB_EXEC_ERROR_INIT { NULL, NULL, NULL, 0, 0, 0 }
+/* clang-format on */
 
 void mc_db_exec_error_dispose(mc_db_exec_error *err);
 
@@ -70,7 +81,8 @@ typedef struct {
  * Any write fails in the database.
  * @param opts may be NULL for the defaults
  */
-MC_NODISCARD int mc_db_open_readonly(mc_db **out, const char *url,
+MC_NODISCARD int mc_db_open_readonly(mc_db **out,
+                                     const char *url,
                                      const mc_db_readonly_opts *opts);
 
 /** Close and free; NULL is a no-op. */
@@ -98,7 +110,7 @@ const char *mc_db_display_url(const mc_db *db);
  */
 const char *mc_db_tls_warning(const mc_db *db);
 
-/** @return 1 while a transaction started by mc_db_begin (or a script) is open. */
+/** @return 1 while a transaction (mc_db_begin or a script's) is open. */
 int mc_db_in_transaction(const mc_db *db);
 
 /**
@@ -135,8 +147,8 @@ MC_NODISCARD int mc_db_rollback(mc_db *db);
  *         mc_error_last() holds "path:line: message"); MC_DB_ECONNECTION;
  *         MC_EINTR; MC_ENOMEM
  */
-MC_NODISCARD int mc_db_exec_script(mc_db *db, const mc_script *s,
-                                   mc_db_exec_error *err);
+MC_NODISCARD int
+mc_db_exec_script(mc_db *db, const mc_script *s, mc_db_exec_error *err);
 
 /* ---- queries with text results (for tracking tables, drift history) ---- */
 
@@ -152,7 +164,8 @@ size_t mc_db_result_rows(const mc_db_result *r);
 size_t mc_db_result_cols(const mc_db_result *r);
 /** @return column name; borrowed from r. */
 const char *mc_db_result_colname(const mc_db_result *r, size_t col);
-/** @return the value as text, NULL for SQL NULL or out of range; borrowed from r. */
+/** @return the value as text, NULL for SQL NULL or out of range;
+ *  borrowed from r. */
 const char *mc_db_result_get(const mc_db_result *r, size_t row, size_t col);
 void mc_db_result_free(mc_db_result *r);
 
@@ -160,16 +173,16 @@ void mc_db_result_free(mc_db_result *r);
  * @param[out] out 1 when a table (or view) of that name exists; schema
  *        may be NULL (PostgreSQL: anywhere on the search_path; SQLite: main)
  */
-MC_NODISCARD int mc_db_table_exists(int *out, mc_db *db, const char *schema,
-                                    const char *table);
+MC_NODISCARD int
+mc_db_table_exists(int *out, mc_db *db, const char *schema, const char *table);
 
 /**
  * Read the database's schema (see schema.h for the model).
  * @param opts may be NULL (defaults: tracking tables excluded)
  * @param[out] out free with mc_snapshot_free
  */
-MC_NODISCARD int mc_db_snapshot(mc_snapshot **out, mc_db *db,
-                                const mc_snapshot_opts *opts);
+MC_NODISCARD int
+mc_db_snapshot(mc_snapshot **out, mc_db *db, const mc_snapshot_opts *opts);
 
 /* ---- secrets ---- */
 
@@ -219,7 +232,8 @@ typedef struct {
  *         names --scratch and MIGCHECK_SCRATCH_URL; exit 3); MC_ERROR
  *         (cannot connect / create), MC_EINTR, MC_ENOMEM
  */
-MC_NODISCARD int mc_scratch_create(mc_scratch **out, mc_dialect engine,
+MC_NODISCARD int mc_scratch_create(mc_scratch **out,
+                                   mc_dialect engine,
                                    const mc_scratch_opts *opts);
 
 /** @return URL of the scratch database, with password (for connecting and

@@ -24,10 +24,10 @@
 typedef enum {
 	MC_OBJ_SCHEMA = 0,
 	MC_OBJ_EXTENSION,
-	MC_OBJ_TYPE,       /* enum, composite or range type */
+	MC_OBJ_TYPE, /* enum, composite or range type */
 	MC_OBJ_DOMAIN,
 	MC_OBJ_SEQUENCE,
-	MC_OBJ_FUNCTION,   /* functions, procedures, aggregates */
+	MC_OBJ_FUNCTION, /* functions, procedures, aggregates */
 	MC_OBJ_TABLE,
 	MC_OBJ_VIEW,
 	MC_OBJ_MATVIEW,
@@ -51,25 +51,30 @@ enum {
 typedef struct mc_snapshot mc_snapshot;
 typedef struct mc_object mc_object;
 
+/* clang-format off */
 /* Attribute keys used by the readers (others may appear):
- *   column:     type, nullable ("true"/"false"), default, identity
- *               ("always"/"by default"), generated (expression), collation,
+ *   column:     type, nullable ("true"/"false"), default, identity ("always",
+ *               "by default"; SQLite "autoincrement"), generated (PostgreSQL:
+ *               the expression; SQLite: "virtual"/"stored"), collation,
  *               ordinal (1-based; ignored by the diff unless
  *               strict_column_order)
  *   constraint: type (primary key, unique, check, foreign key, exclude),
- *               definition (pg_get_constraintdef / SQLite text)
- *   index:      definition (pg_get_indexdef / CREATE INDEX text),
- *               unique, columns
- *   view, matview: definition
+ *               definition (pg_get_constraintdef / rebuilt for SQLite),
+ *               deferrable
+ *   index:      PostgreSQL: definition (pg_get_indexdef), unique;
+ *               SQLite: columns, unique, where
+ *   view, materialized view: definition
  *   sequence:   type, start, increment, min, max, cache, cycle, owned_by
  *   type:       kind (enum, composite, range), labels (enum, in order,
- *               comma-separated), attributes
+ *               comma-separated), attributes (composite), subtype (range)
  *   domain:     type, nullable, default, constraints
- *   function:   kind (function, procedure, aggregate), definition
- *   trigger:    definition
+ *   function:   kind (function, procedure, aggregate, window), definition
+ *   trigger:    definition, enabled (absent when enabled as usual)
  *   extension:  version, schema
- *   table:      kind (table, partitioned), partition (bound / key)
+ *   table:      kind (partitioned, foreign; absent for plain tables),
+ *               partition_key, partition_of, unlogged, row_security
  */
+/* clang-format on */
 
 /** What mc_db_snapshot reads. */
 typedef struct {
@@ -77,7 +82,8 @@ typedef struct {
 	 * NULL: the tracking tables of the migration tools
 	 * (mc_snapshot_default_excludes) */
 	const char *const *exclude_tables;
-	/* extra table names left out in addition to the above; NULL-terminated */
+	/* extra table names left out in addition to the above; NULL-terminated
+	 */
 	const char *const *extra_excludes;
 } mc_snapshot_opts;
 
@@ -99,12 +105,14 @@ void mc_snapshot_free(mc_snapshot *s);
  * @param parent NULL for top-level kinds
  * @param[out] out the object, owned by s (may be NULL)
  */
-MC_NODISCARD int mc_snapshot_add(mc_object **out, mc_snapshot *s,
-                                 mc_object_kind kind, const char *parent,
+MC_NODISCARD int mc_snapshot_add(mc_object **out,
+                                 mc_snapshot *s,
+                                 mc_object_kind kind,
+                                 const char *parent,
                                  const char *name);
 /** Set (replace) an attribute; value NULL removes it. Copies. */
-MC_NODISCARD int mc_object_set_attr(mc_object *o, const char *key,
-                                    const char *value);
+MC_NODISCARD int
+mc_object_set_attr(mc_object *o, const char *key, const char *value);
 void mc_object_set_flags(mc_object *o, unsigned flags);
 
 /* ---- reading ---- */
@@ -115,8 +123,10 @@ size_t mc_snapshot_count(const mc_snapshot *s);
 /** @return the i-th object in canonical order; borrowed from s. */
 const mc_object *mc_snapshot_get(const mc_snapshot *s, size_t i);
 /** @return the object or NULL; borrowed. parent NULL for top-level. */
-const mc_object *mc_snapshot_find(const mc_snapshot *s, mc_object_kind kind,
-                                  const char *parent, const char *name);
+const mc_object *mc_snapshot_find(const mc_snapshot *s,
+                                  mc_object_kind kind,
+                                  const char *parent,
+                                  const char *name);
 
 mc_object_kind mc_object_kind_of(const mc_object *o);
 /** @return name (qualified for top-level objects); borrowed. */
@@ -128,7 +138,9 @@ unsigned mc_object_flags(const mc_object *o);
 const char *mc_object_attr(const mc_object *o, const char *key);
 size_t mc_object_attr_count(const mc_object *o);
 /** The i-th attribute in key order; key/value borrowed. */
-void mc_object_attr_at(const mc_object *o, size_t i, const char **key,
+void mc_object_attr_at(const mc_object *o,
+                       size_t i,
+                       const char **key,
                        const char **value);
 
 /**
@@ -139,15 +151,18 @@ void mc_object_attr_at(const mc_object *o, size_t i, const char **key,
  */
 MC_NODISCARD int mc_snapshot_serialize(mc_buf *out, const mc_snapshot *s);
 /** Read the text of mc_snapshot_serialize. MC_EPARSE with line on bad input. */
-MC_NODISCARD int mc_snapshot_parse(mc_snapshot **out, const char *text,
-                                   size_t len, mc_dialect engine);
+MC_NODISCARD int mc_snapshot_parse(mc_snapshot **out,
+                                   const char *text,
+                                   size_t len,
+                                   mc_dialect engine);
 
 /* ---- diff ---- */
 
 typedef struct {
 	int strict_column_order; /* compare the column "ordinal" attribute */
 	/* fnmatch globs on qualified names ("public.tmp_*", "public.users.*"
-	 * for a table's children); matching objects are skipped; NULL-terminated */
+	 * for a table's children); matching objects are skipped;
+	 * NULL-terminated */
 	const char *const *ignore;
 } mc_diff_opts;
 
@@ -170,10 +185,10 @@ typedef struct {
 typedef struct {
 	mc_diff_kind kind;
 	mc_object_kind object_kind;
-	const char *name;         /* as mc_object_name */
-	const char *parent;       /* or NULL */
-	mc_object_kind parent_kind; /* meaningful when parent != NULL */
-	unsigned flags;           /* MC_OBJECT_* of the object */
+	const char *name;              /* as mc_object_name */
+	const char *parent;            /* or NULL */
+	mc_object_kind parent_kind;    /* meaningful when parent != NULL */
+	unsigned flags;                /* MC_OBJECT_* of the object */
 	const mc_attr_change *changes; /* MC_DIFF_CHANGED only, in key order */
 	size_t nchanges;
 } mc_diff_entry;
@@ -200,15 +215,19 @@ int mc_schema_diff_empty(const mc_schema_diff *d);
 const mc_diff_entry *mc_schema_diff_get(const mc_schema_diff *d, size_t i);
 void mc_schema_diff_free(mc_schema_diff *d);
 
+/* clang-format off */
 /**
  * Human text, one line per missing/unexpected object and per changed
  * attribute, each ending in '\n':
- *   table public.users: missing
- *   table public.users: column email: type character varying(100) -> character varying(255)
- *   table public.users: index users_email_idx: unexpected
+ *
+ *     table public.users: missing
+ *     table public.users: column email: type text -> character varying(255)
+ *     table public.users: index users_email_idx: unexpected
+ *
  * Long or multi-line values are shown on one line, shortened around the
  * first difference. Appends to out.
  */
+/* clang-format on */
 MC_NODISCARD int mc_schema_diff_render_text(mc_buf *out,
                                             const mc_schema_diff *d);
 /** Render one entry like mc_schema_diff_render_text (may be several lines). */

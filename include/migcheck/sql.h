@@ -50,9 +50,13 @@ typedef struct {
  * SQL"); bytes that are not UTF-8 in either dialect ("invalid UTF-8 in
  * SQL": PostgreSQL refuses them, and SQLite text is UTF-8 by contract);
  * PostgreSQL COPY ... FROM STDIN ("COPY FROM STDIN is not supported: its
- * data is not SQL"); more than MC_SQL_MAX_LEN bytes (line 0).
- * SQLite statements are prepared against an empty database, so only
- * syntax errors count; "no such table" and the like are not errors.
+ * data is not SQL"); a run of thousands of operator characters, on which
+ * the PostgreSQL scanner would take quadratic time ("run of N operator
+ * characters is too long for the PostgreSQL scanner"); more than
+ * MC_SQL_MAX_LEN bytes (line 0). Messages are one line, cut to 160 bytes.
+ * SQLite statements are prepared against an in-memory database where only
+ * the script's CREATE TABLE (with columns), CREATE VIEW and ALTER TABLE
+ * run, so only syntax errors count; "no such table" and the like do not.
  *
  * @param[out] out statements; free with mc_sql_stmts_free
  * @param[out] err may be NULL; filled on MC_EPARSE (its old message is
@@ -82,7 +86,8 @@ int mc_sql_is_blank(const char *sql, size_t len, mc_dialect dialect);
 /**
  * Compare two scripts token by token, ignoring whitespace and comments;
  * token texts compare exactly (case included). PostgreSQL text that its
- * scanner rejects (an unclosed quote) is compared byte for byte.
+ * scanner rejects (an unclosed quote) or would be slow on (see above) is
+ * compared byte for byte.
  * @param[out] out 1 equal, 0 different
  * @return 0, MC_ENOMEM or MC_ERROR (unknown dialect)
  */

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "migcheck/alloc.h"
+#include "migcheck/db.h"
 #include "migcheck/drift.h"
 #include "migcheck/errors.h"
 #include "util/banned.h"
@@ -232,8 +233,12 @@ int cmd_drift(int argc, char **argv)
 		rc = cli_error_last();
 		goto done;
 	}
+	mc_db_signals_install();
 	if ((error = mc_drift_run(report, &sql, &migs, &opts)) < 0) {
-		rc = cli_error_last();
+		/* scratch databases are gone by now: the run unwound */
+		rc = mc_db_interrupted() ? cli_error(128 + mc_db_interrupted(),
+		                                     "interrupted")
+		                         : cli_error_last();
 		goto done;
 	}
 	if (opts.flags & MC_DRIFT_PRINT_SNAPSHOT) {

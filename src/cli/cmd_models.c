@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "migcheck/db.h"
 #include "migcheck/drift.h"
 #include "migcheck/errors.h"
 #include "migcheck/models.h"
@@ -93,8 +94,12 @@ int cmd_models(int argc, char **argv)
 	if (mc_drift_migrations_load(&migs, mc_cli.config, opts.workdir) < 0 ||
 	    mc_report_new(&report, "models") < 0 ||
 	    mc_config_apply_severities(mc_cli.config, report) < 0 ||
-	    mc_models_run(report, &migs, &opts) < 0) {
-		rc = cli_error_last();
+	    (mc_db_signals_install(), mc_models_run(report, &migs, &opts)) <
+	            0) {
+		/* scratch databases are gone by now: the run unwound */
+		rc = mc_db_interrupted() ? cli_error(128 + mc_db_interrupted(),
+		                                     "interrupted")
+		                         : cli_error_last();
 		goto done;
 	}
 	rc = cli_emit_report(report);

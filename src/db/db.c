@@ -57,8 +57,8 @@ mc_dialect mc_db_url_engine(const char *url)
 }
 
 /* mask [from, to) of url */
-static int put_masked(mc_buf *out, const char *url, size_t from, size_t to,
-                      size_t *done)
+static int
+put_masked(mc_buf *out, const char *url, size_t from, size_t to, size_t *done)
 {
 	int error;
 	if ((error = mc_buf_put(out, url + *done, from - *done)) < 0 ||
@@ -95,8 +95,8 @@ int mc_url_redact(mc_buf *out, const char *url)
 					colon = i;
 					break;
 				}
-			if (colon && (error = put_masked(out, url, colon + 1, at,
-			                                 &done)) < 0)
+			if (colon && (error = put_masked(out, url, colon + 1,
+			                                 at, &done)) < 0)
 				return error;
 		}
 	}
@@ -200,13 +200,15 @@ static int interrupted(void)
 
 static const struct mc_db_driver *driver_for(const char *url)
 {
-	return mc_db_url_engine(url) == MC_DIALECT_POSTGRES ?
-	               &mc_db_postgres_driver :
-	               &mc_db_sqlite_driver;
+	return mc_db_url_engine(url) == MC_DIALECT_POSTGRES
+	               ? &mc_db_postgres_driver
+	               : &mc_db_sqlite_driver;
 }
 
-static int open_db(mc_db **out, const char *url,
-                   const mc_db_readonly_opts *ro, int check_signal)
+static int open_db(mc_db **out,
+                   const char *url,
+                   const mc_db_readonly_opts *ro,
+                   int check_signal)
 {
 	const struct mc_db_driver *drv;
 	mc_db *db = NULL;
@@ -243,7 +245,8 @@ int mc_db__open_always(mc_db **out, const char *url)
 	return open_db(out, url, NULL, 0);
 }
 
-int mc_db_open_readonly(mc_db **out, const char *url,
+int mc_db_open_readonly(mc_db **out,
+                        const char *url,
                         const mc_db_readonly_opts *opts)
 {
 	mc_db_readonly_opts d = { 0, 0 };
@@ -305,10 +308,10 @@ int mc_db_begin(mc_db *db)
 {
 	int error;
 	MC_ASSERT_ARG(db);
-	if ((error = mc_db_exec(db, db->readonly &&
-	                                    db->drv->engine == MC_DIALECT_POSTGRES ?
-	                                    "BEGIN READ ONLY" :
-	                                    "BEGIN")) < 0)
+	if ((error = mc_db_exec(db, db->readonly && db->drv->engine ==
+	                                                    MC_DIALECT_POSTGRES
+	                                    ? "BEGIN READ ONLY"
+	                                    : "BEGIN")) < 0)
 		return error;
 	db->in_tx = 1;
 	return 0;
@@ -358,12 +361,17 @@ static char *statement_excerpt(const char *sql, size_t len)
 	return mc_strndup(sql, len);
 }
 
-static int fill_error(mc_db_exec_error *err, const mc_script *s, int code,
-                      const char *sql, size_t len, unsigned line, size_t index)
+static int fill_error(mc_db_exec_error *err,
+                      const mc_script *s,
+                      int code,
+                      const char *sql,
+                      size_t len,
+                      unsigned line,
+                      size_t index)
 {
 	const mc_error *last = mc_error_last();
-	char *msg = mc_strdup(last && last->message ? last->message :
-	                                              "statement failed");
+	char *msg = mc_strdup(last && last->message ? last->message
+	                                            : "statement failed");
 	if (!msg)
 		return mc_error_set_oom();
 	if (err) {
@@ -387,9 +395,9 @@ static int script_runs_bare(const mc_script *s)
 {
 	if (s->flags & (MC_SCRIPT_NO_TRANSACTION | MC_SCRIPT_OWN_TRANSACTION))
 		return 1;
-	return s->stmts && (mc_sql_stmts_flags(s->stmts) &
-	                    (MC_STMT_NO_TRANSACTION |
-	                     MC_STMT_TRANSACTION_CONTROL));
+	return s->stmts &&
+	       (mc_sql_stmts_flags(s->stmts) &
+	        (MC_STMT_NO_TRANSACTION | MC_STMT_TRANSACTION_CONTROL));
 }
 
 int mc_db_exec_script(mc_db *db, const mc_script *s, mc_db_exec_error *err)
@@ -430,7 +438,8 @@ int mc_db_exec_script(mc_db *db, const mc_script *s, mc_db_exec_error *err)
 			goto fail;
 		}
 		if ((error = db->drv->exec(db, text)) < 0) {
-			if (error == MC_DB_ESTATEMENT || error == MC_DB_ECONNECTION)
+			if (error == MC_DB_ESTATEMENT ||
+			    error == MC_DB_ECONNECTION)
 				fill_error(err, s, error, sql, len, line, i);
 			goto fail;
 		}
@@ -540,7 +549,9 @@ static int put_literal(mc_buf *b, const char *s)
 	return mc_buf_putc(b, '\'');
 }
 
-int mc_db_table_exists(int *out, mc_db *db, const char *schema,
+int mc_db_table_exists(int *out,
+                       mc_db *db,
+                       const char *schema,
                        const char *table)
 {
 	mc_buf sql = MC_BUF_INIT;
@@ -550,9 +561,12 @@ int mc_db_table_exists(int *out, mc_db *db, const char *schema,
 	MC_ASSERT_ARG(out && db && table);
 	*out = 0;
 	if (db->drv->engine == MC_DIALECT_POSTGRES) {
-		if ((error = mc_buf_puts(&sql, "SELECT 1 FROM pg_catalog.pg_class c "
-		                               "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-		                               "WHERE c.relkind IN ('r','p','v','m','f') AND c.relname = ")) < 0 ||
+		if ((error = mc_buf_puts(
+		             &sql,
+		             "SELECT 1 FROM pg_catalog.pg_class c "
+		             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		             "WHERE c.relkind IN ('r','p','v','m','f') AND c.relname = ")) <
+		            0 ||
 		    (error = put_literal(&sql, table)) < 0)
 			goto done;
 		if (schema)
@@ -560,13 +574,18 @@ int mc_db_table_exists(int *out, mc_db *db, const char *schema,
 		if (error >= 0 && schema)
 			error = put_literal(&sql, schema);
 		if (error >= 0 && !schema)
-			error = mc_buf_puts(&sql, " AND pg_catalog.pg_table_is_visible(c.oid)");
+			error = mc_buf_puts(
+			        &sql,
+			        " AND pg_catalog.pg_table_is_visible(c.oid)");
 	} else {
 		if ((error = mc_buf_puts(&sql, "SELECT 1 FROM ")) < 0 ||
 		    (schema && ((error = mc_buf_putc(&sql, '"')) < 0 ||
 		                (error = mc_buf_puts(&sql, schema)) < 0 ||
 		                (error = mc_buf_puts(&sql, "\".")) < 0)) ||
-		    (error = mc_buf_puts(&sql, "sqlite_master WHERE type IN ('table','view') AND name = ")) < 0)
+		    (error = mc_buf_puts(
+		             &sql,
+		             "sqlite_master WHERE type IN ('table','view') AND name = ")) <
+		            0)
 			goto done;
 		error = put_literal(&sql, table);
 	}

@@ -15,13 +15,16 @@ struct mc_db_driver {
 	const char *name; /* "sqlite", "postgres" */
 	mc_dialect engine;
 	/* ro: NULL for a read-write connection */
-	int (*open)(mc_db **out, const char *url, const mc_db_readonly_opts *ro);
+	int (*open)(mc_db **out,
+	            const char *url,
+	            const mc_db_readonly_opts *ro);
 	/* run sql (NUL-terminated, one or more statements). On failure set
 	 * mc_error (the database's message, one line) and return
 	 * MC_DB_ESTATEMENT, MC_DB_ECONNECTION or MC_EINTR. */
 	int (*exec)(mc_db *db, const char *sql);
 	int (*query)(mc_db_result **out, mc_db *db, const char *sql);
-	int (*snapshot)(mc_snapshot **out, mc_db *db,
+	int (*snapshot)(mc_snapshot **out,
+	                mc_db *db,
 	                const mc_snapshot_opts *opts);
 	/* 1 when the server-side session is inside a transaction block */
 	int (*in_transaction)(mc_db *db);
@@ -33,7 +36,7 @@ struct mc_db {
 	const struct mc_db_driver *drv;
 	char *display_url; /* redacted */
 	int readonly;
-	int in_tx;         /* a transaction opened by mc_db_begin */
+	int in_tx;           /* a transaction opened by mc_db_begin */
 	int uninterruptible; /* cleanup work: signals do not cancel it */
 	char *tls_warning;   /* set by the driver, freed by db.c */
 };
@@ -56,7 +59,8 @@ int mc_db__result_new(mc_db_result **out, size_t rows, size_t cols);
 int mc_db__open_always(mc_db **out, const char *url);
 
 /* postgres.c: the PostgreSQL catalog reader needs the connection */
-int mc_db__pg_snapshot(mc_snapshot **out, mc_db *db,
+int mc_db__pg_snapshot(mc_snapshot **out,
+                       mc_db *db,
                        const mc_snapshot_opts *opts);
 
 /* postgres.c: the cancel handle the signal handler uses (may be NULL). */

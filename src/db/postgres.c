@@ -98,7 +98,8 @@ static int tls_check(pg_db *p)
 	for (o = opts; o->keyword; o++)
 		if (!strcmp(o->keyword, "sslmode"))
 			mode = o->val;
-	if (!mode || (strcmp(mode, "verify-ca") && strcmp(mode, "verify-full"))) {
+	if (!mode ||
+	    (strcmp(mode, "verify-ca") && strcmp(mode, "verify-full"))) {
 		p->base.tls_warning = mc_asprintf(
 		        "the connection to '%s' does not verify the server's certificate (sslmode=%s): "
 		        "add sslmode=verify-full to the URL",
@@ -113,8 +114,8 @@ static int tls_check(pg_db *p)
 static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 {
 	static const char *const keys[] = { "connect_timeout",
-		                            "fallback_application_name", "dbname",
-		                            NULL };
+		                            "fallback_application_name",
+		                            "dbname", NULL };
 	const char *vals[] = { "10", "migcheck", url, NULL };
 	pg_db *p;
 	mc_buf shown = MC_BUF_INIT;
@@ -126,7 +127,8 @@ static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 		return mc_error_set_oom();
 	p->conn = PQconnectdbParams(keys, vals, 1);
 	if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
-		msg = clean_message(p->conn ? PQerrorMessage(p->conn) : "out of memory");
+		msg = clean_message(p->conn ? PQerrorMessage(p->conn)
+		                            : "out of memory");
 		if (mc_url_redact(&shown, url) < 0 || !msg)
 			error = mc_error_set_oom();
 		else
@@ -155,9 +157,10 @@ static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 		r = PQexec(p->conn, sql);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 			msg = clean_message(PQerrorMessage(p->conn));
-			error = mc_error_set(MC_ERROR_DB,
-			                     "cannot make the session read-only: %s",
-			                     msg ? msg : "out of memory");
+			error = mc_error_set(
+			        MC_ERROR_DB,
+			        "cannot make the session read-only: %s",
+			        msg ? msg : "out of memory");
 			mc_free(msg);
 			PQclear(r);
 			mc_free(p->base.tls_warning);
@@ -186,12 +189,15 @@ static int check_result(pg_db *p, PGresult *r)
 		PQputCopyEnd(p->conn, "migcheck does not supply COPY data");
 		while ((r = PQgetResult(p->conn)) != NULL)
 			PQclear(r);
-		mc_error_set(MC_ERROR_DB, "COPY FROM STDIN / TO STDOUT is not supported in a migration");
+		mc_error_set(
+		        MC_ERROR_DB,
+		        "COPY FROM STDIN / TO STDOUT is not supported in a migration");
 		return MC_DB_ESTATEMENT;
 	}
 	if (PQstatus(p->conn) == CONNECTION_BAD) {
 		msg = clean_message(PQerrorMessage(p->conn));
-		mc_error_set(MC_ERROR_DB, "lost the connection to the database server: %s",
+		mc_error_set(MC_ERROR_DB,
+		             "lost the connection to the database server: %s",
 		             msg ? msg : "");
 		mc_free(msg);
 		return MC_DB_ECONNECTION;
@@ -230,9 +236,11 @@ static PGresult *pg_run(pg_db *p, const char *sql)
 		while (PQisBusy(p->conn)) {
 			struct pollfd pfd;
 			int n;
-			if (interruptible && mc_db__signal && !cancelled && p->cancel) {
+			if (interruptible && mc_db__signal && !cancelled &&
+			    p->cancel) {
 				char errbuf[256];
-				(void)PQcancel(p->cancel, errbuf, (int)sizeof(errbuf));
+				(void)PQcancel(p->cancel, errbuf,
+				               (int)sizeof(errbuf));
 				cancelled = 1;
 			}
 			pfd.fd = PQsocket(p->conn);
@@ -322,11 +330,12 @@ static int pg_server_version(const mc_db *db)
 
 /* ---- catalog reader ---- */
 
-#define NSP_OK(n) \
-	"(" n ".nspname NOT LIKE 'pg\\_%' AND " n ".nspname <> 'information_schema')"
-#define NOT_EXT(cls, oid)                                                   \
-	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = " \
-	"'pg_catalog." cls "'::pg_catalog.regclass AND d.objid = " oid        \
+#define NSP_OK(n)                                                              \
+	"(" n ".nspname NOT LIKE 'pg\\_%' AND " n                              \
+	".nspname <> 'information_schema')"
+#define NOT_EXT(cls, oid)                                                      \
+	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "  \
+	"'pg_catalog." cls "'::pg_catalog.regclass AND d.objid = " oid         \
 	" AND d.deptype = 'e')"
 
 typedef struct {
@@ -363,8 +372,12 @@ static const char *qualify(reader *rd, const char *nsp, const char *name)
 }
 
 /* add an object named nsp.name (or plain name when nsp is NULL) */
-static int add(mc_object **o, reader *rd, mc_object_kind kind,
-               const char *parent, const char *nsp, const char *name)
+static int add(mc_object **o,
+               reader *rd,
+               mc_object_kind kind,
+               const char *parent,
+               const char *nsp,
+               const char *name)
 {
 	const char *n = nsp ? qualify(rd, nsp, name) : name;
 	if (!n)
@@ -373,8 +386,8 @@ static int add(mc_object **o, reader *rd, mc_object_kind kind,
 }
 
 /* attributes from columns first..ncols-1 named by keys (NULL skips) */
-static int set_attrs(mc_object *o, PGresult *r, int row, int first,
-                     const char *const *keys)
+static int set_attrs(
+        mc_object *o, PGresult *r, int row, int first, const char *const *keys)
 {
 	int error;
 	for (int c = first; keys[c - first]; c++) {
@@ -394,8 +407,8 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 /* does a constraint/index name look like the server chose it? */
-static int generated_name(const char *table, const char *name,
-                          const char *const *suffixes)
+static int
+generated_name(const char *table, const char *name, const char *const *suffixes)
 {
 	size_t tl = strlen(table);
 	if (strncmp(name, table, tl < 20 ? tl : 20) != 0)
@@ -410,8 +423,11 @@ static int read_schemas(reader *rd)
 {
 	PGresult *r;
 	int error;
-	if ((error = query(&r, rd, "SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE " NSP_OK("n")
-	                           " AND " NOT_EXT("pg_namespace", "n.oid"))) < 0)
+	if ((error = query(
+	             &r, rd,
+	             "SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE " NSP_OK(
+	                     "n") " AND " NOT_EXT("pg_namespace", "n.oid"))) <
+	    0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++)
 		error = add(NULL, rd, MC_OBJ_SCHEMA, NULL, NULL, val(r, i, 0));
@@ -425,11 +441,15 @@ static int read_extensions(reader *rd)
 	PGresult *r;
 	mc_object *o;
 	int error;
-	if ((error = query(&r, rd, "SELECT e.extname, e.extversion, n.nspname FROM pg_catalog.pg_extension e "
-	                           "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace")) < 0)
+	if ((error = query(
+	             &r, rd,
+	             "SELECT e.extname, e.extversion, n.nspname FROM pg_catalog.pg_extension e "
+	             "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace")) <
+	    0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++)
-		if ((error = add(&o, rd, MC_OBJ_EXTENSION, NULL, NULL, val(r, i, 0))) >= 0)
+		if ((error = add(&o, rd, MC_OBJ_EXTENSION, NULL, NULL,
+		                 val(r, i, 0))) >= 0)
 			error = set_attrs(o, r, i, 1, keys);
 	PQclear(r);
 	return error;
@@ -441,42 +461,65 @@ static int read_types(reader *rd)
 	mc_object *o;
 	int error;
 	/* enums, composite types (not table row types), ranges, domains */
-	if ((error = query(&r, rd,
-	                   "SELECT n.nspname, t.typname, t.typtype, "
-	                   " (SELECT pg_catalog.string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) "
-	                   "    FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid), "
-	                   " (SELECT pg_catalog.string_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) "
-	                   "    FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), "
-	                   " (SELECT pg_catalog.format_type(rg.rngsubtype, NULL) FROM pg_catalog.pg_range rg WHERE rg.rngtypid = t.oid), "
-	                   " pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, "
-	                   " (SELECT pg_catalog.string_agg(pg_catalog.pg_get_constraintdef(c.oid, true), ' ' ORDER BY c.conname) "
-	                   "    FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid) "
-	                   "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-	                   "WHERE " NSP_OK("n") " AND " NOT_EXT("pg_type", "t.oid") " AND "
-	                   " (t.typtype IN ('e', 'r', 'd') OR (t.typtype = 'c' AND "
-	                   "  (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c'))")) < 0)
+	if ((error = query(
+	             &r, rd,
+	             "SELECT n.nspname, t.typname, t.typtype, "
+	             " (SELECT pg_catalog.string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) "
+	             "    FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid), "
+	             " (SELECT pg_catalog.string_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) "
+	             "    FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), "
+	             " (SELECT pg_catalog.format_type(rg.rngsubtype, NULL) FROM pg_catalog.pg_range rg WHERE rg.rngtypid = t.oid), "
+	             " pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, "
+	             " (SELECT pg_catalog.string_agg(pg_catalog.pg_get_constraintdef(c.oid, true), ' ' ORDER BY c.conname) "
+	             "    FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid) "
+	             "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	             "WHERE " NSP_OK("n") " AND " NOT_EXT(
+	                     "pg_type",
+	                     "t.oid") " AND "
+	                              " (t.typtype IN ('e', 'r', 'd') OR (t.typtype = 'c' AND "
+	                              "  (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c'))")) <
+	    0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++) {
 		const char *tt = val(r, i, 2);
 		if (tt[0] == 'd') {
-			static const char *const keys[] = { "type", "", "default", "constraints", NULL };
-			if ((error = add(&o, rd, MC_OBJ_DOMAIN, NULL, val(r, i, 0), val(r, i, 1))) < 0 ||
+			static const char *const keys[] = {
+				"type", "", "default", "constraints", NULL
+			};
+			if ((error = add(&o, rd, MC_OBJ_DOMAIN, NULL,
+			                 val(r, i, 0), val(r, i, 1))) < 0 ||
 			    (error = set_attrs(o, r, i, 6, keys)) < 0 ||
-			    (error = mc_object_set_attr(o, "nullable", val(r, i, 7)[0] == 't' ? "false" : "true")) < 0)
+			    (error = mc_object_set_attr(o, "nullable",
+			                                val(r, i, 7)[0] == 't'
+			                                        ? "false"
+			                                        : "true")) < 0)
 				break;
 			continue;
 		}
-		if ((error = add(&o, rd, MC_OBJ_TYPE, NULL, val(r, i, 0), val(r, i, 1))) < 0)
+		if ((error = add(&o, rd, MC_OBJ_TYPE, NULL, val(r, i, 0),
+		                 val(r, i, 1))) < 0)
 			break;
 		if (tt[0] == 'e')
-			error = mc_object_set_attr(o, "kind", "enum") < 0 ? MC_ENOMEM :
-			        mc_object_set_attr(o, "labels", val(r, i, 3) ? val(r, i, 3) : "");
+			error = mc_object_set_attr(o, "kind", "enum") < 0
+			                ? MC_ENOMEM
+			                : mc_object_set_attr(
+			                          o, "labels",
+			                          val(r, i, 3) ? val(r, i, 3)
+			                                       : "");
 		else if (tt[0] == 'c')
-			error = mc_object_set_attr(o, "kind", "composite") < 0 ? MC_ENOMEM :
-			        mc_object_set_attr(o, "attributes", val(r, i, 4) ? val(r, i, 4) : "");
+			error = mc_object_set_attr(o, "kind", "composite") < 0
+			                ? MC_ENOMEM
+			                : mc_object_set_attr(
+			                          o, "attributes",
+			                          val(r, i, 4) ? val(r, i, 4)
+			                                       : "");
 		else
-			error = mc_object_set_attr(o, "kind", "range") < 0 ? MC_ENOMEM :
-			        mc_object_set_attr(o, "subtype", val(r, i, 5) ? val(r, i, 5) : "");
+			error = mc_object_set_attr(o, "kind", "range") < 0
+			                ? MC_ENOMEM
+			                : mc_object_set_attr(
+			                          o, "subtype",
+			                          val(r, i, 5) ? val(r, i, 5)
+			                                       : "");
 	}
 	PQclear(r);
 	return error;
@@ -484,26 +527,32 @@ static int read_types(reader *rd)
 
 static int read_sequences(reader *rd)
 {
-	static const char *const keys[] = { "type", "start", "increment", "min", "max", "cache", "cycle", "owned_by", NULL };
+	static const char *const keys[] = { "type",  "start",    "increment",
+		                            "min",   "max",      "cache",
+		                            "cycle", "owned_by", NULL };
 	PGresult *r;
 	mc_object *o;
 	int error;
 	/* identity sequences belong to their column (deptype 'i') */
-	if ((error = query(&r, rd,
-	                   "SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), "
-	                   " s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, "
-	                   " CASE WHEN s.seqcycle THEN 'true' ELSE 'false' END, "
-	                   " (SELECT tn.nspname || '.' || t.relname || '.' || a.attname "
-	                   "    FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class t ON t.oid = d.refobjid "
-	                   "    JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
-	                   "    JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
-	                   "   WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid "
-	                   "     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a' LIMIT 1) "
-	                   "FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
-	                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	                   "WHERE " NSP_OK("n") " AND " NOT_EXT("pg_class", "c.oid") " AND NOT EXISTS ("
-	                   " SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-	                   " AND d.objid = c.oid AND d.deptype = 'i')")) < 0)
+	if ((error = query(
+	             &r, rd,
+	             "SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), "
+	             " s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, "
+	             " CASE WHEN s.seqcycle THEN 'true' ELSE 'false' END, "
+	             " (SELECT tn.nspname || '.' || t.relname || '.' || a.attname "
+	             "    FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class t ON t.oid = d.refobjid "
+	             "    JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
+	             "    JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+	             "   WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid "
+	             "     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a' LIMIT 1) "
+	             "FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
+	             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	             "WHERE " NSP_OK("n") " AND " NOT_EXT(
+	                     "pg_class",
+	                     "c.oid") " AND NOT EXISTS ("
+	                              " SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+	                              " AND d.objid = c.oid AND d.deptype = 'i')")) <
+	    0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++) {
 		const char *owner = val(r, i, 9);
@@ -519,7 +568,8 @@ static int read_sequences(reader *rd)
 			if (skip)
 				continue;
 		}
-		if ((error = add(&o, rd, MC_OBJ_SEQUENCE, NULL, val(r, i, 0), val(r, i, 1))) >= 0)
+		if ((error = add(&o, rd, MC_OBJ_SEQUENCE, NULL, val(r, i, 0),
+		                 val(r, i, 1))) >= 0)
 			error = set_attrs(o, r, i, 2, keys);
 	}
 	PQclear(r);
@@ -531,19 +581,23 @@ static int read_functions(reader *rd)
 	PGresult *r;
 	mc_object *o;
 	int error;
-	if ((error = query(&r, rd,
-	                   "SELECT n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
-	                   " CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END, "
-	                   " CASE WHEN p.prokind = 'a' THEN pg_catalog.pg_get_function_result(p.oid) ELSE pg_catalog.pg_get_functiondef(p.oid) END "
-	                   "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-	                   "WHERE " NSP_OK("n") " AND " NOT_EXT("pg_proc", "p.oid")
-	                   /* range and multirange constructors come with their type */
-	                   " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
-	                   "  'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'i')")) < 0)
+	if ((error = query(
+	             &r, rd,
+	             "SELECT n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
+	             " CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END, "
+	             " CASE WHEN p.prokind = 'a' THEN pg_catalog.pg_get_function_result(p.oid) ELSE pg_catalog.pg_get_functiondef(p.oid) END "
+	             "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+	             "WHERE " NSP_OK("n") " AND " NOT_EXT("pg_proc", "p.oid")
+	             /* range constructors come with their type */
+	             " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
+	             "  'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'i')")) <
+	    0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++) {
-		static const char *const keys[] = { "kind", "definition", NULL };
-		if ((error = add(&o, rd, MC_OBJ_FUNCTION, NULL, val(r, i, 0), val(r, i, 1))) >= 0)
+		static const char *const keys[] = { "kind", "definition",
+			                            NULL };
+		if ((error = add(&o, rd, MC_OBJ_FUNCTION, NULL, val(r, i, 0),
+		                 val(r, i, 1))) >= 0)
 			error = set_attrs(o, r, i, 2, keys);
 	}
 	PQclear(r);
@@ -556,34 +610,52 @@ static int read_relations(reader *rd)
 	PGresult *r;
 	mc_object *o;
 	int error;
-	if ((error = query(&r, rd,
-	                   "SELECT n.nspname, c.relname, c.relkind, c.relpersistence, "
-	                   " CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END, "
-	                   " CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, "
-	                   " CASE WHEN c.relispartition THEN (SELECT pn.nspname || '.' || pc.relname || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid) "
-	                   "   FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
-	                   "   JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid LIMIT 1) END, "
-	                   " c.relrowsecurity "
-	                   "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	                   "WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND " NSP_OK("n") " AND " NOT_EXT("pg_class", "c.oid"))) < 0)
+	if ((error = query(
+	             &r, rd,
+	             "SELECT n.nspname, c.relname, c.relkind, c.relpersistence, "
+	             " CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END, "
+	             " CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, "
+	             " CASE WHEN c.relispartition THEN (SELECT pn.nspname || '.' || pc.relname || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid) "
+	             "   FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
+	             "   JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid LIMIT 1) END, "
+	             " c.relrowsecurity "
+	             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	             "WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND " NSP_OK(
+	                     "n") " AND " NOT_EXT("pg_class", "c.oid"))) < 0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++) {
 		char k = val(r, i, 2)[0];
-		mc_object_kind kind = k == 'v' ? MC_OBJ_VIEW : k == 'm' ? MC_OBJ_MATVIEW : MC_OBJ_TABLE;
-		if (kind == MC_OBJ_TABLE && mc_snapshot__excluded(rd->opts, val(r, i, 1)))
+		mc_object_kind kind = k == 'v'   ? MC_OBJ_VIEW
+		                      : k == 'm' ? MC_OBJ_MATVIEW
+		                                 : MC_OBJ_TABLE;
+		if (kind == MC_OBJ_TABLE &&
+		    mc_snapshot__excluded(rd->opts, val(r, i, 1)))
 			continue;
-		if ((error = add(&o, rd, kind, NULL, val(r, i, 0), val(r, i, 1))) < 0)
+		if ((error = add(&o, rd, kind, NULL, val(r, i, 0),
+		                 val(r, i, 1))) < 0)
 			break;
 		if (kind != MC_OBJ_TABLE) {
-			error = val(r, i, 4) ? mc_object_set_attr(o, "definition", val(r, i, 4)) : 0;
+			error = val(r, i, 4)
+			                ? mc_object_set_attr(o, "definition",
+			                                     val(r, i, 4))
+			                : 0;
 			continue;
 		}
-		if ((k == 'p' && (error = mc_object_set_attr(o, "kind", "partitioned")) < 0) ||
-		    (k == 'f' && (error = mc_object_set_attr(o, "kind", "foreign")) < 0) ||
-		    (val(r, i, 3)[0] == 'u' && (error = mc_object_set_attr(o, "unlogged", "true")) < 0) ||
-		    (val(r, i, 5) && (error = mc_object_set_attr(o, "partition_key", val(r, i, 5))) < 0) ||
-		    (val(r, i, 6) && (error = mc_object_set_attr(o, "partition_of", val(r, i, 6))) < 0) ||
-		    (val(r, i, 7)[0] == 't' && (error = mc_object_set_attr(o, "row_security", "true")) < 0))
+		if ((k == 'p' && (error = mc_object_set_attr(
+		                          o, "kind", "partitioned")) < 0) ||
+		    (k == 'f' &&
+		     (error = mc_object_set_attr(o, "kind", "foreign")) < 0) ||
+		    (val(r, i, 3)[0] == 'u' &&
+		     (error = mc_object_set_attr(o, "unlogged", "true")) < 0) ||
+		    (val(r, i, 5) &&
+		     (error = mc_object_set_attr(o, "partition_key",
+		                                 val(r, i, 5))) < 0) ||
+		    (val(r, i, 6) &&
+		     (error = mc_object_set_attr(o, "partition_of",
+		                                 val(r, i, 6))) < 0) ||
+		    (val(r, i, 7)[0] == 't' &&
+		     (error = mc_object_set_attr(o, "row_security", "true")) <
+		             0))
 			break;
 	}
 	PQclear(r);
@@ -603,33 +675,42 @@ static int read_columns(reader *rd)
 	PGresult *r;
 	mc_object *o;
 	int error;
-	if ((error = query(&r, rd,
-	                   "SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-	                   " a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
-	                   " CASE WHEN a.attcollation <> t.typcollation THEN (SELECT cn.nspname || '.' || co.collname "
-	                   "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
-	                   "   WHERE co.oid = a.attcollation) END, "
-	                   " pg_catalog.row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum) "
-	                   "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-	                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	                   "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-	                   "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-	                   "WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND "
-	                   NSP_OK("n") " AND " NOT_EXT("pg_class", "c.oid"))) < 0)
+	if ((error = query(
+	             &r, rd,
+	             "SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+	             " a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
+	             " CASE WHEN a.attcollation <> t.typcollation THEN (SELECT cn.nspname || '.' || co.collname "
+	             "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+	             "   WHERE co.oid = a.attcollation) END, "
+	             " pg_catalog.row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum) "
+	             "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+	             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	             "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+	             "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+	             "WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND " NSP_OK(
+	                     "n") " AND " NOT_EXT("pg_class", "c.oid"))) < 0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++) {
 		const char *parent = parent_of(rd, r, i), *ident = val(r, i, 6),
 		           *gen = val(r, i, 7), *def = val(r, i, 5);
 		if (!parent)
 			continue;
-		if ((error = mc_snapshot_add(&o, rd->snap, MC_OBJ_COLUMN, parent, val(r, i, 2))) < 0 ||
+		if ((error = mc_snapshot_add(&o, rd->snap, MC_OBJ_COLUMN,
+		                             parent, val(r, i, 2))) < 0 ||
 		    (error = mc_object_set_attr(o, "type", val(r, i, 3))) < 0 ||
-		    (error = mc_object_set_attr(o, "nullable", val(r, i, 4)[0] == 't' ? "false" : "true")) < 0 ||
-		    (error = mc_object_set_attr(o, "ordinal", val(r, i, 9))) < 0 ||
-		    (val(r, i, 8) && (error = mc_object_set_attr(o, "collation", val(r, i, 8))) < 0))
+		    (error = mc_object_set_attr(
+		             o, "nullable",
+		             val(r, i, 4)[0] == 't' ? "false" : "true")) < 0 ||
+		    (error = mc_object_set_attr(o, "ordinal", val(r, i, 9))) <
+		            0 ||
+		    (val(r, i, 8) &&
+		     (error = mc_object_set_attr(o, "collation",
+		                                 val(r, i, 8))) < 0))
 			break;
 		if (ident && *ident &&
-		    (error = mc_object_set_attr(o, "identity", *ident == 'a' ? "always" : "by default")) < 0)
+		    (error = mc_object_set_attr(
+		             o, "identity",
+		             *ident == 'a' ? "always" : "by default")) < 0)
 			break;
 		if (gen && *gen && def)
 			error = mc_object_set_attr(o, "generated", def);
@@ -642,27 +723,31 @@ static int read_columns(reader *rd)
 
 static int read_constraints(reader *rd)
 {
-	static const char *const generated[] = { "_pkey", "_key", "_fkey", "_check", "_excl", NULL };
+	static const char *const generated[] = { "_pkey",  "_key",  "_fkey",
+		                                 "_check", "_excl", NULL };
 	PGresult *r;
 	mc_object *o;
 	int error;
-	if ((error = query(&r, rd,
-	                   "SELECT n.nspname, c.relname, con.conname, "
-	                   " CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'c' THEN 'check' "
-	                   "  WHEN 'f' THEN 'foreign key' WHEN 'x' THEN 'exclude' ELSE 'trigger' END, "
-	                   " pg_catalog.pg_get_constraintdef(con.oid, true), "
-	                   " CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred' ELSE 'deferrable' END END "
-	                   "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
-	                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	                   "WHERE con.contype IN ('p', 'u', 'c', 'f', 'x', 't') AND " NSP_OK("n") " AND "
-	                   NOT_EXT("pg_class", "c.oid"))) < 0)
+	if ((error = query(
+	             &r, rd,
+	             "SELECT n.nspname, c.relname, con.conname, "
+	             " CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'c' THEN 'check' "
+	             "  WHEN 'f' THEN 'foreign key' WHEN 'x' THEN 'exclude' ELSE 'trigger' END, "
+	             " pg_catalog.pg_get_constraintdef(con.oid, true), "
+	             " CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred' ELSE 'deferrable' END END "
+	             "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
+	             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	             "WHERE con.contype IN ('p', 'u', 'c', 'f', 'x', 't') AND " NSP_OK(
+	                     "n") " AND " NOT_EXT("pg_class", "c.oid"))) < 0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++) {
-		static const char *const keys[] = { "type", "definition", "deferrable", NULL };
+		static const char *const keys[] = { "type", "definition",
+			                            "deferrable", NULL };
 		const char *parent = parent_of(rd, r, i);
 		if (!parent)
 			continue;
-		if ((error = mc_snapshot_add(&o, rd->snap, MC_OBJ_CONSTRAINT, parent, val(r, i, 2))) < 0 ||
+		if ((error = mc_snapshot_add(&o, rd->snap, MC_OBJ_CONSTRAINT,
+		                             parent, val(r, i, 2))) < 0 ||
 		    (error = set_attrs(o, r, i, 3, keys)) < 0)
 			break;
 		if (generated_name(val(r, i, 1), val(r, i, 2), generated))
@@ -680,22 +765,27 @@ static int read_indexes(reader *rd)
 	int error;
 	/* indexes behind a primary key, unique or exclusion constraint are
 	 * described by the constraint */
-	if ((error = query(&r, rd,
-	                   "SELECT n.nspname, t.relname, i.relname, pg_catalog.pg_get_indexdef(i.oid), "
-	                   " CASE WHEN x.indisunique THEN 'true' ELSE 'false' END "
-	                   "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
-	                   "JOIN pg_catalog.pg_class t ON t.oid = x.indrelid "
-	                   "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-	                   "WHERE t.relkind IN ('r', 'p', 'm') AND " NSP_OK("n") " AND " NOT_EXT("pg_class", "t.oid")
-	                   " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.oid "
-	                   "  AND k.conrelid = t.oid AND k.contype IN ('p', 'u', 'x'))")) < 0)
+	if ((error = query(
+	             &r, rd,
+	             "SELECT n.nspname, t.relname, i.relname, pg_catalog.pg_get_indexdef(i.oid), "
+	             " CASE WHEN x.indisunique THEN 'true' ELSE 'false' END "
+	             "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
+	             "JOIN pg_catalog.pg_class t ON t.oid = x.indrelid "
+	             "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+	             "WHERE t.relkind IN ('r', 'p', 'm') AND " NSP_OK("n") " AND " NOT_EXT(
+	                     "pg_class",
+	                     "t.oid") " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.oid "
+	                              "  AND k.conrelid = t.oid AND k.contype IN ('p', 'u', 'x'))")) <
+	    0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++) {
-		static const char *const keys[] = { "definition", "unique", NULL };
+		static const char *const keys[] = { "definition", "unique",
+			                            NULL };
 		const char *parent = parent_of(rd, r, i);
 		if (!parent)
 			continue;
-		if ((error = mc_snapshot_add(&o, rd->snap, MC_OBJ_INDEX, parent, val(r, i, 2))) < 0 ||
+		if ((error = mc_snapshot_add(&o, rd->snap, MC_OBJ_INDEX, parent,
+		                             val(r, i, 2))) < 0 ||
 		    (error = set_attrs(o, r, i, 3, keys)) < 0)
 			break;
 		if (generated_name(val(r, i, 1), val(r, i, 2), generated))
@@ -710,26 +800,31 @@ static int read_triggers(reader *rd)
 	PGresult *r;
 	mc_object *o;
 	int error;
-	if ((error = query(&r, rd,
-	                   "SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), "
-	                   " CASE t.tgenabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END "
-	                   "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
-	                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	                   "WHERE NOT t.tgisinternal AND " NSP_OK("n") " AND " NOT_EXT("pg_class", "c.oid"))) < 0)
+	if ((error = query(
+	             &r, rd,
+	             "SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), "
+	             " CASE t.tgenabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END "
+	             "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+	             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	             "WHERE NOT t.tgisinternal AND " NSP_OK(
+	                     "n") " AND " NOT_EXT("pg_class", "c.oid"))) < 0)
 		return error;
 	for (int i = 0; i < PQntuples(r) && error >= 0; i++) {
-		static const char *const keys[] = { "definition", "enabled", NULL };
+		static const char *const keys[] = { "definition", "enabled",
+			                            NULL };
 		const char *parent = parent_of(rd, r, i);
 		if (!parent)
 			continue;
-		if ((error = mc_snapshot_add(&o, rd->snap, MC_OBJ_TRIGGER, parent, val(r, i, 2))) >= 0)
+		if ((error = mc_snapshot_add(&o, rd->snap, MC_OBJ_TRIGGER,
+		                             parent, val(r, i, 2))) >= 0)
 			error = set_attrs(o, r, i, 3, keys);
 	}
 	PQclear(r);
 	return error;
 }
 
-int mc_db__pg_snapshot(mc_snapshot **out, mc_db *db,
+int mc_db__pg_snapshot(mc_snapshot **out,
+                       mc_db *db,
                        const mc_snapshot_opts *opts)
 {
 	reader rd = { NULL, opts, (pg_db *)db, MC_BUF_INIT };
@@ -740,15 +835,23 @@ int mc_db__pg_snapshot(mc_snapshot **out, mc_db *db,
 		goto done;
 	/* one consistent view of the catalog, even on a busy live database */
 	if (!pg_in_transaction(db)) {
-		if ((error = pg_exec(db, db->readonly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" :
-		                                        "BEGIN ISOLATION LEVEL REPEATABLE READ")) < 0)
+		if ((error = pg_exec(
+		             db,
+		             db->readonly
+		                     ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+		                     : "BEGIN ISOLATION LEVEL REPEATABLE READ")) <
+		    0)
 			goto done;
 		began = 1;
 	}
-	if ((error = read_schemas(&rd)) < 0 || (error = read_extensions(&rd)) < 0 ||
-	    (error = read_types(&rd)) < 0 || (error = read_sequences(&rd)) < 0 ||
-	    (error = read_functions(&rd)) < 0 || (error = read_relations(&rd)) < 0 ||
-	    (error = read_columns(&rd)) < 0 || (error = read_constraints(&rd)) < 0 ||
+	if ((error = read_schemas(&rd)) < 0 ||
+	    (error = read_extensions(&rd)) < 0 ||
+	    (error = read_types(&rd)) < 0 ||
+	    (error = read_sequences(&rd)) < 0 ||
+	    (error = read_functions(&rd)) < 0 ||
+	    (error = read_relations(&rd)) < 0 ||
+	    (error = read_columns(&rd)) < 0 ||
+	    (error = read_constraints(&rd)) < 0 ||
 	    (error = read_indexes(&rd)) < 0 || (error = read_triggers(&rd)) < 0)
 		goto done;
 	if (began) {
@@ -768,19 +871,13 @@ done:
 	return error;
 }
 
-static int pg_snapshot(mc_snapshot **out, mc_db *db, const mc_snapshot_opts *opts)
+static int
+pg_snapshot(mc_snapshot **out, mc_db *db, const mc_snapshot_opts *opts)
 {
 	return mc_db__pg_snapshot(out, db, opts);
 }
 
 const struct mc_db_driver mc_db_postgres_driver = {
-	"postgres",
-	MC_DIALECT_POSTGRES,
-	pg_open,
-	pg_exec,
-	pg_query,
-	pg_snapshot,
-	pg_in_transaction,
-	pg_server_version,
-	pg_close,
+	"postgres",  MC_DIALECT_POSTGRES, pg_open,           pg_exec,  pg_query,
+	pg_snapshot, pg_in_transaction,   pg_server_version, pg_close,
 };

@@ -50,14 +50,14 @@ enum { KIND_SQLITE, KIND_PG_SERVER, KIND_PG_CLUSTER };
 
 struct mc_scratch {
 	int kind;
-	char *url;          /* with password */
-	char *display_url;  /* redacted */
-	char *dir;          /* temp dir (sqlite, cluster), or NULL */
+	char *url;         /* with password */
+	char *display_url; /* redacted */
+	char *dir;         /* temp dir (sqlite, cluster), or NULL */
 	char *sqlite_path;
-	char *admin_url;    /* PG: where CREATE/DROP DATABASE run */
-	char *dbname;       /* PG */
-	pid_t postmaster;   /* cluster */
-	pid_t owner;        /* process that created it */
+	char *admin_url;  /* PG: where CREATE/DROP DATABASE run */
+	char *dbname;     /* PG */
+	pid_t postmaster; /* cluster */
+	pid_t owner;      /* process that created it */
 	int removed;
 	struct mc_scratch *next;
 };
@@ -68,7 +68,8 @@ static mc_scratch *registry;
 
 static void sleep_ms(unsigned ms)
 {
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	struct timespec ts = { (time_t)(ms / 1000),
+		               (long)(ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
 }
 
@@ -84,7 +85,8 @@ static unsigned long long random_bits(void)
 	if (!r) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		r = ((unsigned long long)ts.tv_nsec << 20) ^ (unsigned long long)ts.tv_sec ^
+		r = ((unsigned long long)ts.tv_nsec << 20) ^
+		    (unsigned long long)ts.tv_sec ^
 		    ((unsigned long long)getpid() << 40);
 	}
 	return r;
@@ -116,15 +118,17 @@ static int make_tmpdir(char **out, const char *parent, const char *what)
 	if (!mkdtemp(tmpl)) {
 		int e = errno;
 		mc_free(tmpl);
-		return mc_error_set(MC_ERROR_OS, "cannot create a temporary directory in '%s': %s",
-		                    parent, strerror(e));
+		return mc_error_set(
+		        MC_ERROR_OS,
+		        "cannot create a temporary directory in '%s': %s",
+		        parent, strerror(e));
 	}
 	*out = tmpl;
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -138,7 +142,9 @@ static int remove_tree(const char *dir)
 	struct stat st;
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (lstat(dir, &st) == 0)
-		return mc_error_set(MC_ERROR_OS, "cannot remove temporary directory '%s'", dir);
+		return mc_error_set(MC_ERROR_OS,
+		                    "cannot remove temporary directory '%s'",
+		                    dir);
 	return 0;
 }
 
@@ -216,7 +222,8 @@ static char *redact_dup(const char *url)
 
 static int interrupted(void)
 {
-	mc_error_set(MC_ERROR_OS, "interrupted by signal %d", (int)mc_db__signal);
+	mc_error_set(MC_ERROR_OS, "interrupted by signal %d",
+	             (int)mc_db__signal);
 	return MC_EINTR;
 }
 
@@ -238,15 +245,19 @@ static int create_database(mc_scratch *s)
 {
 	char *q = quote_ident(s->dbname), *sql = NULL;
 	int error;
-	if (!q || !(sql = mc_asprintf("CREATE DATABASE %s TEMPLATE template0", q))) {
+	if (!q ||
+	    !(sql = mc_asprintf("CREATE DATABASE %s TEMPLATE template0", q))) {
 		error = mc_error_set_oom();
 		goto done;
 	}
-	if ((error = admin_exec(s->admin_url, sql)) < 0 && error == MC_DB_ESTATEMENT) {
+	if ((error = admin_exec(s->admin_url, sql)) < 0 &&
+	    error == MC_DB_ESTATEMENT) {
 		const mc_error *e = mc_error_last();
 		char *shown = redact_dup(s->admin_url);
-		error = mc_error_set(MC_ERROR_DB, "cannot create scratch database '%s' on '%s': %s",
-		                     s->dbname, shown ? shown : "", e ? e->message : "");
+		error = mc_error_set(
+		        MC_ERROR_DB,
+		        "cannot create scratch database '%s' on '%s': %s",
+		        s->dbname, shown ? shown : "", e ? e->message : "");
 		mc_free(shown);
 	}
 done:
@@ -267,8 +278,10 @@ static int drop_database(const char *admin_url, const char *dbname, int force)
 		goto done;
 	if (force && mc_db_server_version(db) < 130000) {
 		/* no WITH (FORCE) before PostgreSQL 13 */
-		char *lit = mc_asprintf("SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity "
-		                        "WHERE datname = '%s' AND pid <> pg_catalog.pg_backend_pid()", dbname);
+		char *lit = mc_asprintf(
+		        "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity "
+		        "WHERE datname = '%s' AND pid <> pg_catalog.pg_backend_pid()",
+		        dbname);
 		if (!lit) {
 			error = mc_error_set_oom();
 			goto done;
@@ -277,7 +290,8 @@ static int drop_database(const char *admin_url, const char *dbname, int force)
 		mc_free(lit);
 		force = 0;
 	}
-	if (!(sql = mc_asprintf("DROP DATABASE IF EXISTS %s%s", q, force ? " WITH (FORCE)" : ""))) {
+	if (!(sql = mc_asprintf("DROP DATABASE IF EXISTS %s%s", q,
+	                        force ? " WITH (FORCE)" : ""))) {
 		error = mc_error_set_oom();
 		goto done;
 	}
@@ -286,7 +300,8 @@ done:
 	if (error < 0 && error != MC_ENOMEM) {
 		const mc_error *e = mc_error_last();
 		char *msg = mc_strdup(e && e->message ? e->message : "");
-		mc_error_set(MC_ERROR_DB, "cannot drop scratch database '%s': %s", dbname,
+		mc_error_set(MC_ERROR_DB,
+		             "cannot drop scratch database '%s': %s", dbname,
 		             msg ? msg : "");
 		mc_free(msg);
 		error = MC_ERROR;
@@ -323,7 +338,8 @@ static int find_bindir(char **out)
 			if (!cand)
 				return mc_error_set_oom();
 			if (n && access(cand, X_OK) == 0) {
-				char *pg = mc_asprintf("%.*s/postgres", (int)n, p);
+				char *pg =
+				        mc_asprintf("%.*s/postgres", (int)n, p);
 				int ok = pg && access(pg, X_OK) == 0;
 				mc_free(pg);
 				if (ok) {
@@ -343,13 +359,16 @@ static int find_bindir(char **out)
 		const char *best = NULL;
 		long bestv = -1;
 		for (size_t i = 0; i < g.gl_pathc; i++) {
-			long v = strtol(g.gl_pathv[i] + strlen("/usr/lib/postgresql/"), NULL, 10);
+			long v = strtol(g.gl_pathv[i] +
+			                        strlen("/usr/lib/postgresql/"),
+			                NULL, 10);
 			if (v > bestv && access(g.gl_pathv[i], X_OK) == 0) {
 				bestv = v;
 				best = g.gl_pathv[i];
 			}
 		}
-		if (best && (*out = mc_strndup(best, strlen(best) - 7)) == NULL) {
+		if (best &&
+		    (*out = mc_strndup(best, strlen(best) - 7)) == NULL) {
 			globfree(&g);
 			return mc_error_set_oom();
 		}
@@ -383,7 +402,8 @@ static void child_setup(const run_as *ra, const char *dir, const char *log)
 			close(fd);
 	}
 	if (ra->as_user) {
-		if (setgroups(0, NULL) < 0 || setgid(ra->gid) < 0 || setuid(ra->uid) < 0)
+		if (setgroups(0, NULL) < 0 || setgid(ra->gid) < 0 ||
+		    setuid(ra->uid) < 0)
 			_exit(126);
 	}
 	if (chdir(dir) < 0)
@@ -403,7 +423,8 @@ static int log_tail(mc_buf *out, const char *log)
 		return 0;
 	}
 	/* the last non-empty line says why */
-	while (all.size && (all.ptr[all.size - 1] == '\n' || all.ptr[all.size - 1] == ' '))
+	while (all.size &&
+	       (all.ptr[all.size - 1] == '\n' || all.ptr[all.size - 1] == ' '))
 		mc_buf_truncate(&all, all.size - 1);
 	p = all.size ? strrchr(all.ptr, '\n') : NULL;
 	error = mc_buf_puts(out, p ? p + 1 : mc_buf_cstr(&all));
@@ -425,13 +446,15 @@ static int run_initdb(const char *bindir, const char *dir, const run_as *ra)
 		goto done;
 	}
 	if ((pid = fork()) < 0) {
-		error = mc_error_set(MC_ERROR_OS, "cannot start initdb: %s", strerror(errno));
+		error = mc_error_set(MC_ERROR_OS, "cannot start initdb: %s",
+		                     strerror(errno));
 		goto done;
 	}
 	if (pid == 0) {
 		child_setup(ra, dir, log);
-		execl(initdb, "initdb", "-D", data, "-U", "postgres", "-A", "trust",
-		      "--no-sync", "-E", "UTF8", "--locale=C", (char *)NULL);
+		execl(initdb, "initdb", "-D", data, "-U", "postgres", "-A",
+		      "trust", "--no-sync", "-E", "UTF8", "--locale=C",
+		      (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0) {
@@ -446,8 +469,10 @@ static int run_initdb(const char *bindir, const char *dir, const run_as *ra)
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		log_tail(&why, log);
-		error = mc_error_set(MC_ERROR_DB, "cannot create a throw-away PostgreSQL cluster: initdb failed: %s",
-		                     mc_buf_cstr(&why));
+		error = mc_error_set(
+		        MC_ERROR_DB,
+		        "cannot create a throw-away PostgreSQL cluster: initdb failed: %s",
+		        mc_buf_cstr(&why));
 	}
 done:
 	mc_buf_dispose(&why);
@@ -468,12 +493,15 @@ static int start_postmaster(mc_scratch *s, const char *bindir, const run_as *ra)
 	int error = 0;
 
 	if (!postgres || !data || !log ||
-	    !(ping = mc_asprintf("host=%s port=5432 user=postgres dbname=postgres connect_timeout=5", s->dir))) {
+	    !(ping = mc_asprintf(
+	              "host=%s port=5432 user=postgres dbname=postgres connect_timeout=5",
+	              s->dir))) {
 		error = mc_error_set_oom();
 		goto done;
 	}
 	if ((pid = fork()) < 0) {
-		error = mc_error_set(MC_ERROR_OS, "cannot start postgres: %s", strerror(errno));
+		error = mc_error_set(MC_ERROR_OS, "cannot start postgres: %s",
+		                     strerror(errno));
 		goto done;
 	}
 	if (pid == 0) {
@@ -481,9 +509,9 @@ static int start_postmaster(mc_scratch *s, const char *bindir, const run_as *ra)
 		child_setup(ra, s->dir, log);
 		/* after the uid change, which clears it */
 		prctl(PR_SET_PDEATHSIG, SIGQUIT);
-		execl(postgres, "postgres", "-D", data, "-k", s->dir,
-		      "-c", "listen_addresses=", "-c", "fsync=off",
-		      "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
+		execl(postgres, "postgres", "-D", data, "-k", s->dir, "-c",
+		      "listen_addresses=", "-c", "fsync=off", "-c",
+		      "full_page_writes=off", "-c", "synchronous_commit=off",
 		      "-c", "max_connections=50", "-c", "shared_buffers=32MB",
 		      "-c", "max_wal_senders=0", "-c", "wal_level=minimal",
 		      "-c", "logging_collector=off", (char *)NULL);
@@ -502,13 +530,18 @@ static int start_postmaster(mc_scratch *s, const char *bindir, const run_as *ra)
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			s->postmaster = 0;
 			log_tail(&why, log);
-			error = mc_error_set(MC_ERROR_DB, "cannot start a throw-away PostgreSQL server: %s",
-			                     mc_buf_cstr(&why));
+			error = mc_error_set(
+			        MC_ERROR_DB,
+			        "cannot start a throw-away PostgreSQL server: %s",
+			        mc_buf_cstr(&why));
 			goto done;
 		}
 		sleep_ms(50);
 	}
-	error = mc_error_set(MC_ERROR_DB, "cannot start a throw-away PostgreSQL server: not ready after 60 seconds (log: %s)", log);
+	error = mc_error_set(
+	        MC_ERROR_DB,
+	        "cannot start a throw-away PostgreSQL server: not ready after 60 seconds (log: %s)",
+	        log);
 done:
 	mc_buf_dispose(&why);
 	mc_free(postgres);
@@ -549,18 +582,20 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 
 	if ((error = find_bindir(&bindir)) < 0) {
 		if (error == MC_ENOTFOUND)
-			mc_error_set(MC_ERROR_DB,
-			             "no PostgreSQL server for the scratch database: pass --scratch URL, "
-			             "set scratch.postgres in .migcheck or MIGCHECK_SCRATCH_URL, "
-			             "or install PostgreSQL (initdb) to let migcheck start a throw-away server");
+			mc_error_set(
+			        MC_ERROR_DB,
+			        "no PostgreSQL server for the scratch database: pass --scratch URL, "
+			        "set scratch.postgres in .migcheck or MIGCHECK_SCRATCH_URL, "
+			        "or install PostgreSQL (initdb) to let migcheck start a throw-away server");
 		return error;
 	}
 	if (geteuid() == 0) {
 		struct passwd *pw = getpwnam("postgres");
 		if (!pw) {
-			error = mc_error_set(MC_ERROR_DB,
-			                     "cannot start a throw-away PostgreSQL server as root: no 'postgres' user "
-			                     "(PostgreSQL refuses to run as root); pass --scratch URL or set MIGCHECK_SCRATCH_URL");
+			error = mc_error_set(
+			        MC_ERROR_DB,
+			        "cannot start a throw-away PostgreSQL server as root: no 'postgres' user "
+			        "(PostgreSQL refuses to run as root); pass --scratch URL or set MIGCHECK_SCRATCH_URL");
 			goto done;
 		}
 		ra.as_user = 1;
@@ -570,8 +605,10 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 	if ((error = make_tmpdir(&s->dir, tmp_parent(opts), "pg")) < 0)
 		goto done;
 	if (ra.as_user && chown(s->dir, ra.uid, ra.gid) < 0) {
-		error = mc_error_set(MC_ERROR_OS, "cannot hand '%s' to the postgres user: %s",
-		                     s->dir, strerror(errno));
+		error = mc_error_set(
+		        MC_ERROR_OS,
+		        "cannot hand '%s' to the postgres user: %s", s->dir,
+		        strerror(errno));
 		goto done;
 	}
 	if ((error = run_initdb(bindir, s->dir, &ra)) < 0 ||
@@ -579,7 +616,9 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 		goto done;
 	/* "localhost" keeps the URI valid for WHATWG parsers (node's pg);
 	 * the host parameter, a socket directory, overrides it */
-	if ((error = mc_buf_puts(&url, "postgresql://postgres@localhost/postgres?host=")) < 0 ||
+	if ((error = mc_buf_puts(
+	             &url, "postgresql://postgres@localhost/postgres?host=")) <
+	            0 ||
 	    (error = put_uri_value(&url, s->dir)) < 0)
 		goto done;
 	s->admin_url = mc_buf_detach(&url);
@@ -587,7 +626,10 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 		error = mc_error_set_oom();
 		goto done;
 	}
-	if ((error = mc_buf_puts(&url, "postgresql://postgres@localhost/migcheck_scratch?host=")) < 0 ||
+	if ((error = mc_buf_puts(
+	             &url,
+	             "postgresql://postgres@localhost/migcheck_scratch?host=")) <
+	            0 ||
 	    (error = put_uri_value(&url, s->dir)) < 0)
 		goto done;
 	s->url = mc_buf_detach(&url);
@@ -663,7 +705,8 @@ void mc_scratch_cleanup_all(void)
 	}
 }
 
-int mc_scratch_create(mc_scratch **out, mc_dialect engine,
+int mc_scratch_create(mc_scratch **out,
+                      mc_dialect engine,
                       const mc_scratch_opts *opts)
 {
 	mc_scratch *s;
@@ -682,22 +725,26 @@ int mc_scratch_create(mc_scratch **out, mc_dialect engine,
 
 	if (engine == MC_DIALECT_SQLITE) {
 		s->kind = KIND_SQLITE;
-		if ((error = make_tmpdir(&s->dir, tmp_parent(opts), "sqlite")) < 0)
+		if ((error = make_tmpdir(&s->dir, tmp_parent(opts), "sqlite")) <
+		    0)
 			goto done;
 		if (!(s->sqlite_path = mc_asprintf("%s/scratch.db", s->dir)) ||
 		    !(s->url = mc_asprintf("sqlite://%s", s->sqlite_path))) {
 			error = mc_error_set_oom();
 			goto done;
 		}
-	} else if (engine == MC_DIALECT_POSTGRES && opts && opts->server_url && *opts->server_url) {
+	} else if (engine == MC_DIALECT_POSTGRES && opts && opts->server_url &&
+	           *opts->server_url) {
 		s->kind = KIND_PG_SERVER;
 		if (!(s->admin_url = mc_strdup(opts->server_url)) ||
-		    !(s->dbname = mc_asprintf(NAME_PREFIX "%ld_%06x_%08llx", (long)getpid(),
-		                              host_tag(), random_bits() & 0xffffffffULL))) {
+		    !(s->dbname = mc_asprintf(NAME_PREFIX "%ld_%06x_%08llx",
+		                              (long)getpid(), host_tag(),
+		                              random_bits() & 0xffffffffULL))) {
 			error = mc_error_set_oom();
 			goto done;
 		}
-		if ((error = url_with_dbname(&s->url, s->admin_url, s->dbname)) < 0 ||
+		if ((error = url_with_dbname(&s->url, s->admin_url,
+		                             s->dbname)) < 0 ||
 		    (error = create_database(s)) < 0) {
 			/* never drop a database we did not create */
 			if (error != MC_EINTR) {
@@ -711,7 +758,8 @@ int mc_scratch_create(mc_scratch **out, mc_dialect engine,
 		if ((error = create_cluster(s, opts)) < 0)
 			goto done;
 	} else {
-		error = mc_error_set(MC_ERROR_USAGE, "no scratch database for engine '%s'",
+		error = mc_error_set(MC_ERROR_USAGE,
+		                     "no scratch database for engine '%s'",
 		                     mc_dialect_name(engine));
 		goto done;
 	}
@@ -721,17 +769,16 @@ int mc_scratch_create(mc_scratch **out, mc_dialect engine,
 	}
 	*out = s;
 	return 0;
-done:
-	{
-		/* keep the error that made us give up */
-		const mc_error *e = mc_error_last();
-		char *msg = e && e->message ? mc_strdup(e->message) : NULL;
-		int klass = e ? e->klass : MC_ERROR_DB;
-		mc_scratch_free(s);
-		if (msg)
-			mc_error_set(klass, "%s", msg);
-		mc_free(msg);
-	}
+done : {
+	/* keep the error that made us give up */
+	const mc_error *e = mc_error_last();
+	char *msg = e && e->message ? mc_strdup(e->message) : NULL;
+	int klass = e ? e->klass : MC_ERROR_DB;
+	mc_scratch_free(s);
+	if (msg)
+		mc_error_set(klass, "%s", msg);
+	mc_free(msg);
+}
 	return error;
 }
 
@@ -755,7 +802,8 @@ int mc_scratch_connect(mc_db **out, mc_scratch *s)
 	MC_ASSERT_ARG(out && s);
 	*out = NULL;
 	if (s->removed)
-		return mc_error_set(MC_ERROR_DB, "scratch database '%s' was removed",
+		return mc_error_set(MC_ERROR_DB,
+		                    "scratch database '%s' was removed",
 		                    mc_scratch_display_url(s));
 	return mc_db_open(out, s->url);
 }
@@ -765,13 +813,17 @@ int mc_scratch_reset(mc_scratch *s)
 	int error;
 	MC_ASSERT_ARG(s && !s->removed);
 	if (s->kind == KIND_SQLITE) {
-		static const char *const suffixes[] = { "", "-journal", "-wal", "-shm" };
+		static const char *const suffixes[] = { "", "-journal", "-wal",
+			                                "-shm" };
 		for (size_t i = 0; i < MC_ARRAY_SIZE(suffixes); i++) {
-			char *p = mc_asprintf("%s%s", s->sqlite_path, suffixes[i]);
+			char *p = mc_asprintf("%s%s", s->sqlite_path,
+			                      suffixes[i]);
 			if (!p)
 				return mc_error_set_oom();
 			if (unlink(p) < 0 && errno != ENOENT) {
-				error = mc_error_set(MC_ERROR_OS, "cannot remove '%s': %s", p, strerror(errno));
+				error = mc_error_set(MC_ERROR_OS,
+				                     "cannot remove '%s': %s",
+				                     p, strerror(errno));
 				mc_free(p);
 				return error;
 			}
@@ -796,19 +848,23 @@ int mc_scratch_cleanup_stale(size_t *dropped, const char *server_url)
 		*dropped = 0;
 	if ((error = mc_db_open(&db, server_url)) < 0)
 		return error;
-	if ((error = mc_db_query(&r, db,
-	                         "SELECT d.datname, (SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_activity a "
-	                         "WHERE a.datname = d.datname) FROM pg_catalog.pg_database d "
-	                         "WHERE d.datname LIKE 'migcheck\\_scratch\\_%' ORDER BY 1")) < 0)
+	if ((error = mc_db_query(
+	             &r, db,
+	             "SELECT d.datname, (SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_activity a "
+	             "WHERE a.datname = d.datname) FROM pg_catalog.pg_database d "
+	             "WHERE d.datname LIKE 'migcheck\\_scratch\\_%' ORDER BY 1")) <
+	    0)
 		goto done;
 	for (size_t i = 0; i < mc_db_result_rows(r); i++) {
-		const char *name = mc_db_result_get(r, i, 0), *conns = mc_db_result_get(r, i, 1);
+		const char *name = mc_db_result_get(r, i, 0),
+		           *conns = mc_db_result_get(r, i, 1);
 		long pid;
 		unsigned htag;
 		unsigned long long rnd;
 		char tail;
 
-		if (!name || sscanf(name, NAME_PREFIX "%ld_%6x_%8llx%c", &pid, &htag, &rnd, &tail) != 3)
+		if (!name || sscanf(name, NAME_PREFIX "%ld_%6x_%8llx%c", &pid,
+		                    &htag, &rnd, &tail) != 3)
 			continue;
 		if (htag != tag || pid <= 0 || pid == (long)getpid())
 			continue;

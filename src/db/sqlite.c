@@ -50,8 +50,8 @@ static void sqlite_close(mc_db *db)
 	mc_free(s);
 }
 
-static int sqlite_open(mc_db **out, const char *url,
-                       const mc_db_readonly_opts *ro)
+static int
+sqlite_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 {
 	sqlite_db *s;
 	int is_uri, flags, rc;
@@ -68,21 +68,22 @@ static int sqlite_open(mc_db **out, const char *url,
 	}
 	if (!is_uri && strchr(p, '?'))
 		*strchr(p, '?') = '\0';
-	flags = ro ? SQLITE_OPEN_READONLY :
-	             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	flags = ro ? SQLITE_OPEN_READONLY
+	           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	flags |= SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
 	rc = sqlite3_open_v2(p, &s->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		mc_error_set(MC_ERROR_DB, "cannot open sqlite database '%s': %s",
-		             p, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		mc_error_set(
+		        MC_ERROR_DB, "cannot open sqlite database '%s': %s", p,
+		        s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		mc_free(p);
 		sqlite_close(&s->base);
 		return MC_ERROR;
 	}
 	mc_free(p);
-	sqlite3_busy_timeout(s->db, ro && ro->lock_timeout_ms ?
-	                                    (int)ro->lock_timeout_ms :
-	                                    5000);
+	sqlite3_busy_timeout(s->db, ro && ro->lock_timeout_ms
+	                                    ? (int)ro->lock_timeout_ms
+	                                    : 5000);
 	sqlite3_extended_result_codes(s->db, 0);
 	*out = &s->base;
 	return 0;
@@ -158,7 +159,9 @@ static int run_query(mc_db_result **out, sqlite_db *s, const char *sql)
 	cols = st ? (size_t)sqlite3_column_count(st) : 0;
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (size_t c = 0; c < cols; c++)
-			if ((error = strvec_push(&sv, (const char *)sqlite3_column_text(st, (int)c))) < 0)
+			if ((error = strvec_push(
+			             &sv, (const char *)sqlite3_column_text(
+			                          st, (int)c))) < 0)
 				goto done;
 		rows++;
 	}
@@ -169,7 +172,8 @@ static int run_query(mc_db_result **out, sqlite_db *s, const char *sql)
 	if ((error = mc_db__result_new(&r, rows, cols)) < 0)
 		goto done;
 	for (size_t c = 0; c < cols; c++)
-		if (!(r->names[c] = mc_strdup(sqlite3_column_name(st, (int)c)))) {
+		if (!(r->names[c] =
+		              mc_strdup(sqlite3_column_name(st, (int)c)))) {
 			error = mc_error_set_oom();
 			goto done;
 		}
@@ -195,8 +199,8 @@ static int sqlite_query(mc_db_result **out, mc_db *db, const char *sql)
 /* ---- snapshot ---- */
 
 /* a PRAGMA on a table, its name quoted as an identifier */
-static int pragma(mc_db_result **out, sqlite_db *s, const char *name,
-                  const char *table)
+static int
+pragma(mc_db_result **out, sqlite_db *s, const char *name, const char *table)
 {
 	mc_buf sql = MC_BUF_INIT;
 	int error;
@@ -253,8 +257,11 @@ static int set_squeezed(mc_object *o, const char *key, const char *v)
 	return error;
 }
 
-static int add_columns(mc_snapshot *snap, sqlite_db *s, const char *table,
-                       const char *qname, mc_buf *pk)
+static int add_columns(mc_snapshot *snap,
+                       sqlite_db *s,
+                       const char *table,
+                       const char *qname,
+                       mc_buf *pk)
 {
 	mc_db_result *r = NULL;
 	int error;
@@ -288,29 +295,35 @@ static int add_columns(mc_snapshot *snap, sqlite_db *s, const char *table,
 			continue;
 		if ((error = mc_snapshot_add(&o, snap, MC_OBJ_COLUMN, qname,
 		                             name)) < 0 ||
-		    (error = mc_object_set_attr(o, "type", cell(r, i, 2) ? cell(r, i, 2) : "")) < 0 ||
-		    (error = mc_object_set_attr(o, "nullable",
-		                                cell(r, i, 3) && !strcmp(cell(r, i, 3), "1") ?
-		                                        "false" :
-		                                        "true")) < 0 ||
-		    (error = mc_object_set_attr(o, "default", cell(r, i, 4))) < 0)
+		    (error = mc_object_set_attr(
+		             o, "type", cell(r, i, 2) ? cell(r, i, 2) : "")) <
+		            0 ||
+		    (error = mc_object_set_attr(
+		             o, "nullable",
+		             cell(r, i, 3) && !strcmp(cell(r, i, 3), "1")
+		                     ? "false"
+		                     : "true")) < 0 ||
+		    (error = mc_object_set_attr(o, "default", cell(r, i, 4))) <
+		            0)
 			goto done;
 		snprintf(ord, sizeof(ord), "%zu", i + 1);
 		if ((error = mc_object_set_attr(o, "ordinal", ord)) < 0)
 			goto done;
 		if (hidden && (!strcmp(hidden, "2") || !strcmp(hidden, "3")) &&
-		    (error = mc_object_set_attr(o, "generated",
-		                                !strcmp(hidden, "2") ? "virtual" :
-		                                                       "stored")) < 0)
+		    (error = mc_object_set_attr(
+		             o, "generated",
+		             !strcmp(hidden, "2") ? "virtual" : "stored")) < 0)
 			goto done;
-		if (sqlite3_table_column_metadata(s->db, "main", table, name,
-		                                  &dtype, &coll, &notnull,
-		                                  &ispk, &autoinc) == SQLITE_OK) {
+		if (sqlite3_table_column_metadata(
+		            s->db, "main", table, name, &dtype, &coll, &notnull,
+		            &ispk, &autoinc) == SQLITE_OK) {
 			if (coll && strcasecmp(coll, "BINARY") &&
-			    (error = mc_object_set_attr(o, "collation", coll)) < 0)
+			    (error = mc_object_set_attr(o, "collation", coll)) <
+			            0)
 				goto done;
 			if (autoinc &&
-			    (error = mc_object_set_attr(o, "identity", "autoincrement")) < 0)
+			    (error = mc_object_set_attr(o, "identity",
+			                                "autoincrement")) < 0)
 				goto done;
 		}
 	}
@@ -319,13 +332,17 @@ done:
 	return error;
 }
 
-static int add_constraint(mc_snapshot *snap, const char *qname,
-                          const char *name, unsigned flags, const char *type,
+static int add_constraint(mc_snapshot *snap,
+                          const char *qname,
+                          const char *name,
+                          unsigned flags,
+                          const char *type,
                           const char *def)
 {
 	mc_object *o;
 	int error;
-	if ((error = mc_snapshot_add(&o, snap, MC_OBJ_CONSTRAINT, qname, name)) < 0 ||
+	if ((error = mc_snapshot_add(&o, snap, MC_OBJ_CONSTRAINT, qname,
+	                             name)) < 0 ||
 	    (error = mc_object_set_attr(o, "type", type)) < 0 ||
 	    (error = set_squeezed(o, "definition", def)) < 0)
 		return error;
@@ -334,8 +351,8 @@ static int add_constraint(mc_snapshot *snap, const char *qname,
 }
 
 /* "a, b DESC" from index_xinfo; names joined with '_' into under */
-static int index_columns(mc_buf *cols, mc_buf *under, sqlite_db *s,
-                         const char *index)
+static int
+index_columns(mc_buf *cols, mc_buf *under, sqlite_db *s, const char *index)
 {
 	mc_db_result *r = NULL;
 	int error, n = 0;
@@ -353,7 +370,8 @@ static int index_columns(mc_buf *cols, mc_buf *under, sqlite_db *s,
 		     (error = mc_buf_printf(cols, " COLLATE %s", coll)) < 0) ||
 		    (desc && !strcmp(desc, "1") &&
 		     (error = mc_buf_puts(cols, " DESC")) < 0) ||
-		    (error = mc_buf_printf(under, "_%s", name ? name : "expr")) < 0)
+		    (error = mc_buf_printf(under, "_%s",
+		                           name ? name : "expr")) < 0)
 			goto done;
 		n++;
 	}
@@ -374,8 +392,11 @@ static const char *partial_where(const char *sql)
 	return hit;
 }
 
-static int add_indexes(mc_snapshot *snap, sqlite_db *s, const char *table,
-                       const char *qname, const mc_db_result *master)
+static int add_indexes(mc_snapshot *snap,
+                       sqlite_db *s,
+                       const char *table,
+                       const char *qname,
+                       const mc_db_result *master)
 {
 	mc_db_result *r = NULL;
 	mc_buf cols = MC_BUF_INIT, under = MC_BUF_INIT, def = MC_BUF_INIT;
@@ -397,29 +418,37 @@ static int add_indexes(mc_snapshot *snap, sqlite_db *s, const char *table,
 		if ((error = index_columns(&cols, &under, s, name)) < 0)
 			goto done;
 		if (!strcmp(origin, "u")) {
-			char *cname = mc_asprintf("%s%s_key", table, mc_buf_cstr(&under));
-			if (!cname || (error = mc_buf_printf(&def, "UNIQUE (%s)", mc_buf_cstr(&cols))) < 0) {
+			char *cname = mc_asprintf("%s%s_key", table,
+			                          mc_buf_cstr(&under));
+			if (!cname ||
+			    (error = mc_buf_printf(&def, "UNIQUE (%s)",
+			                           mc_buf_cstr(&cols))) < 0) {
 				mc_free(cname);
 				error = error < 0 ? error : mc_error_set_oom();
 				goto done;
 			}
 			error = add_constraint(snap, qname, cname,
-			                       MC_OBJECT_GENERATED_NAME, "unique",
-			                       mc_buf_cstr(&def));
+			                       MC_OBJECT_GENERATED_NAME,
+			                       "unique", mc_buf_cstr(&def));
 			mc_free(cname);
 			if (error < 0)
 				goto done;
 			continue;
 		}
-		if ((error = mc_snapshot_add(&o, snap, MC_OBJ_INDEX, qname, name)) < 0 ||
-		    (error = mc_object_set_attr(o, "columns", mc_buf_cstr(&cols))) < 0 ||
+		if ((error = mc_snapshot_add(&o, snap, MC_OBJ_INDEX, qname,
+		                             name)) < 0 ||
+		    (error = mc_object_set_attr(o, "columns",
+		                                mc_buf_cstr(&cols))) < 0 ||
 		    (error = mc_object_set_attr(o, "unique",
-		                                unique && !strcmp(unique, "1") ? "true" : "false")) < 0)
+		                                unique && !strcmp(unique, "1")
+		                                        ? "true"
+		                                        : "false")) < 0)
 			goto done;
 		for (size_t m = 0; m < master->rows; m++) {
 			const char *w;
 			if (strcmp(cell(master, m, 0), "index") ||
-			    strcmp(cell(master, m, 1), name) || !cell(master, m, 3))
+			    strcmp(cell(master, m, 1), name) ||
+			    !cell(master, m, 3))
 				continue;
 			if ((w = partial_where(cell(master, m, 3))) != NULL &&
 			    cell(r, i, 4) && !strcmp(cell(r, i, 4), "1") &&
@@ -435,7 +464,9 @@ done:
 	return error;
 }
 
-static int add_foreign_keys(mc_snapshot *snap, sqlite_db *s, const char *table,
+static int add_foreign_keys(mc_snapshot *snap,
+                            sqlite_db *s,
+                            const char *table,
                             const char *qname)
 {
 	mc_db_result *r = NULL;
@@ -459,26 +490,37 @@ static int add_foreign_keys(mc_snapshot *snap, sqlite_db *s, const char *table,
 		mc_buf_clear(&def);
 		for (j = i; j < r->rows && !strcmp(cell(r, j, 0), id); j++) {
 			const char *f = cell(r, j, 3), *t = cell(r, j, 4);
-			if ((error = mc_buf_printf(&from, "%s%s", j > i ? ", " : "", f ? f : "")) < 0 ||
-			    (error = mc_buf_printf(&under, "_%s", f ? f : "")) < 0 ||
-			    (t && (error = mc_buf_printf(&to, "%s%s", j > i ? ", " : "", t)) < 0))
+			if ((error = mc_buf_printf(&from, "%s%s",
+			                           j > i ? ", " : "",
+			                           f ? f : "")) < 0 ||
+			    (error = mc_buf_printf(&under, "_%s", f ? f : "")) <
+			            0 ||
+			    (t &&
+			     (error = mc_buf_printf(&to, "%s%s",
+			                            j > i ? ", " : "", t)) < 0))
 				goto done;
 		}
-		if ((error = mc_buf_printf(&def, "FOREIGN KEY (%s) REFERENCES %s",
-		                           mc_buf_cstr(&from), cell(r, i, 2))) < 0 ||
-		    (to.size && (error = mc_buf_printf(&def, "(%s)", mc_buf_cstr(&to))) < 0) ||
+		if ((error = mc_buf_printf(
+		             &def, "FOREIGN KEY (%s) REFERENCES %s",
+		             mc_buf_cstr(&from), cell(r, i, 2))) < 0 ||
+		    (to.size &&
+		     (error = mc_buf_printf(&def, "(%s)", mc_buf_cstr(&to))) <
+		             0) ||
 		    (error = mc_buf_printf(&def, " ON UPDATE %s ON DELETE %s",
 		                           cell(r, i, 5), cell(r, i, 6))) < 0)
 			goto done;
 		if (cell(r, i, 7) && strcmp(cell(r, i, 7), "NONE") &&
-		    (error = mc_buf_printf(&def, " MATCH %s", cell(r, i, 7))) < 0)
+		    (error = mc_buf_printf(&def, " MATCH %s", cell(r, i, 7))) <
+		            0)
 			goto done;
-		if (!(cname = mc_asprintf("%s%s_fkey", table, mc_buf_cstr(&under)))) {
+		if (!(cname = mc_asprintf("%s%s_fkey", table,
+		                          mc_buf_cstr(&under)))) {
 			error = mc_error_set_oom();
 			goto done;
 		}
-		error = add_constraint(snap, qname, cname, MC_OBJECT_GENERATED_NAME,
-		                       "foreign key", mc_buf_cstr(&def));
+		error = add_constraint(snap, qname, cname,
+		                       MC_OBJECT_GENERATED_NAME, "foreign key",
+		                       mc_buf_cstr(&def));
 		mc_free(cname);
 		if (error < 0)
 			goto done;
@@ -530,11 +572,14 @@ static int is_word(const char *p, const char *start, const char *w)
 {
 	size_t n = strlen(w);
 	return !strncasecmp(p, w, n) &&
-	       (p == start || (!isalnum((unsigned char)p[-1]) && p[-1] != '_')) &&
+	       (p == start ||
+	        (!isalnum((unsigned char)p[-1]) && p[-1] != '_')) &&
 	       !isalnum((unsigned char)p[n]) && p[n] != '_';
 }
 
-static int add_checks(mc_snapshot *snap, const char *table, const char *qname,
+static int add_checks(mc_snapshot *snap,
+                      const char *table,
+                      const char *qname,
                       const char *sql)
 {
 	const char *p = sql, *cname = NULL;
@@ -559,7 +604,9 @@ static int add_checks(mc_snapshot *snap, const char *table, const char *qname,
 				n++;
 			e = skip_token(n);
 			if (!e)
-				for (e = n; *e && (isalnum((unsigned char)*e) || *e == '_'); e++)
+				for (e = n; *e && (isalnum((unsigned char)*e) ||
+				                   *e == '_');
+				     e++)
 					;
 			cname = n;
 			cname_len = (size_t)(e - n);
@@ -592,7 +639,9 @@ static int add_checks(mc_snapshot *snap, const char *table, const char *qname,
 			expr = mc_asprintf("CHECK %.*s", (int)(e - b), b);
 			if (cname) {
 				name = mc_strndup(cname, cname_len);
-				if (name && (name[0] == '"' || name[0] == '`' || name[0] == '[') &&
+				if (name &&
+				    (name[0] == '"' || name[0] == '`' ||
+				     name[0] == '[') &&
 				    cname_len >= 2) {
 					memmove(name, name + 1, cname_len - 2);
 					name[cname_len - 2] = '\0';
@@ -603,9 +652,10 @@ static int add_checks(mc_snapshot *snap, const char *table, const char *qname,
 			if (!expr || !name)
 				error = mc_error_set_oom();
 			else
-				error = add_constraint(snap, qname, name,
-				                       cname ? 0 : MC_OBJECT_GENERATED_NAME,
-				                       "check", expr);
+				error = add_constraint(
+				        snap, qname, name,
+				        cname ? 0 : MC_OBJECT_GENERATED_NAME,
+				        "check", expr);
 			mc_free(expr);
 			mc_free(name);
 			if (error < 0)
@@ -620,8 +670,8 @@ static int add_checks(mc_snapshot *snap, const char *table, const char *qname,
 	return 0;
 }
 
-static int sqlite_snapshot(mc_snapshot **out, mc_db *db,
-                           const mc_snapshot_opts *opts)
+static int
+sqlite_snapshot(mc_snapshot **out, mc_db *db, const mc_snapshot_opts *opts)
 {
 	sqlite_db *s = (sqlite_db *)db;
 	mc_snapshot *snap = NULL;
@@ -632,9 +682,11 @@ static int sqlite_snapshot(mc_snapshot **out, mc_db *db,
 
 	*out = NULL;
 	if ((error = mc_snapshot_new(&snap, MC_DIALECT_SQLITE)) < 0 ||
-	    (error = run_query(&m, s, "SELECT type, name, tbl_name, sql FROM main.sqlite_master "
-	                              "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-	                              "ORDER BY type, name")) < 0)
+	    (error = run_query(
+	             &m, s,
+	             "SELECT type, name, tbl_name, sql FROM main.sqlite_master "
+	             "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+	             "ORDER BY type, name")) < 0)
 		goto done;
 	for (size_t i = 0; i < m->rows; i++) {
 		const char *type = cell(m, i, 0), *name = cell(m, i, 1),
@@ -644,30 +696,37 @@ static int sqlite_snapshot(mc_snapshot **out, mc_db *db,
 		if (!type || !name)
 			continue;
 		mc_free(qname);
-		if (!(qname = mc_asprintf("main.%s", !strcmp(type, "trigger") && tbl ? tbl : name))) {
+		if (!(qname = mc_asprintf(
+		              "main.%s",
+		              !strcmp(type, "trigger") && tbl ? tbl : name))) {
 			error = mc_error_set_oom();
 			goto done;
 		}
 		if (!strcmp(type, "table")) {
 			if (mc_snapshot__excluded(opts, name))
 				continue;
-			if ((error = mc_snapshot_add(&o, snap, MC_OBJ_TABLE, NULL, qname)) < 0)
+			if ((error = mc_snapshot_add(&o, snap, MC_OBJ_TABLE,
+			                             NULL, qname)) < 0)
 				goto done;
 			if (sql && !strncasecmp(sql, "CREATE VIRTUAL", 14)) {
-				if ((error = set_squeezed(o, "definition", sql)) < 0)
+				if ((error = set_squeezed(o, "definition",
+				                          sql)) < 0)
 					goto done;
 				continue;
 			}
 			mc_buf_clear(&pk);
-			if ((error = add_columns(snap, s, name, qname, &pk)) < 0)
+			if ((error = add_columns(snap, s, name, qname, &pk)) <
+			    0)
 				goto done;
 			if (pk.size) {
-				char *def = mc_asprintf("PRIMARY KEY (%s)", mc_buf_cstr(&pk));
+				char *def = mc_asprintf("PRIMARY KEY (%s)",
+				                        mc_buf_cstr(&pk));
 				char *cname = mc_asprintf("%s_pkey", name);
 				if (def && cname)
-					error = add_constraint(snap, qname, cname,
-					                       MC_OBJECT_GENERATED_NAME,
-					                       "primary key", def);
+					error = add_constraint(
+					        snap, qname, cname,
+					        MC_OBJECT_GENERATED_NAME,
+					        "primary key", def);
 				else
 					error = mc_error_set_oom();
 				mc_free(def);
@@ -675,18 +734,23 @@ static int sqlite_snapshot(mc_snapshot **out, mc_db *db,
 				if (error < 0)
 					goto done;
 			}
-			if ((error = add_indexes(snap, s, name, qname, m)) < 0 ||
-			    (error = add_foreign_keys(snap, s, name, qname)) < 0 ||
-			    (sql && (error = add_checks(snap, name, qname, sql)) < 0))
+			if ((error = add_indexes(snap, s, name, qname, m)) <
+			            0 ||
+			    (error = add_foreign_keys(snap, s, name, qname)) <
+			            0 ||
+			    (sql &&
+			     (error = add_checks(snap, name, qname, sql)) < 0))
 				goto done;
 		} else if (!strcmp(type, "view")) {
-			if ((error = mc_snapshot_add(&o, snap, MC_OBJ_VIEW, NULL, qname)) < 0 ||
+			if ((error = mc_snapshot_add(&o, snap, MC_OBJ_VIEW,
+			                             NULL, qname)) < 0 ||
 			    (error = set_squeezed(o, "definition", sql)) < 0)
 				goto done;
 		} else if (!strcmp(type, "trigger")) {
 			if (tbl && mc_snapshot__excluded(opts, tbl))
 				continue;
-			if ((error = mc_snapshot_add(&o, snap, MC_OBJ_TRIGGER, qname, name)) < 0 ||
+			if ((error = mc_snapshot_add(&o, snap, MC_OBJ_TRIGGER,
+			                             qname, name)) < 0 ||
 			    (error = set_squeezed(o, "definition", sql)) < 0)
 				goto done;
 		}

@@ -88,8 +88,9 @@ int mc_drift_migrations_load(mc_drift_migrations *out,
 		if ((error = mc_migration_find_dirs(&found, workdir)) < 0)
 			goto done;
 		if (!found.len) {
-			mc_error_set(MC_ERROR_CONFIG,
-			             "no migrations folder found: set migrations.dir in .migcheck");
+			mc_error_set(
+			        MC_ERROR_CONFIG,
+			        "no migrations folder found: set migrations.dir in .migcheck");
 			error = MC_ENOTFOUND;
 			goto done;
 		}

@@ -31,6 +31,12 @@ static int replay_runner(mc_report *report,
 	if ((error = mc_runner_run(&res, config->runner_up, &vars, workdir)) <
 	    0)
 		goto done;
+	if (res.status != 0 && mc_db_interrupted()) {
+		mc_error_set(MC_ERROR_OS, "interrupted by signal %d",
+		             mc_db_interrupted());
+		error = MC_EINTR;
+		goto done;
+	}
 	if (res.status != 0) {
 		*failed = 1;
 		error = mc_report_add(

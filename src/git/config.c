@@ -836,7 +836,7 @@ static int load_ondisk(mc_config *c, const char *path, const char *display)
 	mc_buf text = MC_BUF_INIT, msg = MC_BUF_INIT;
 	mc_vec seen = MC_VEC_INIT;
 	unsigned long touched = 0;
-	unsigned nth, line;
+	unsigned nth = 0, line;
 	int error;
 
 	if ((error = read_text(&text, path, display)) < 0)
@@ -1063,7 +1063,7 @@ static int load_git_overlay(mc_config *c, mc_repo *repo)
 	mc_vec seen = MC_VEC_INIT;
 	unsigned long touched = 0;
 	char *inner = NULL, *tag = NULL;
-	unsigned nth;
+	unsigned nth = 0;
 	int error;
 
 	if (git_repository_config_snapshot(&cfg, repo->repo) < 0) {

@@ -74,6 +74,13 @@ build_models(mc_scratch *scratch, mc_db **db, const mc_models_opts *o)
 		if ((error = mc_runner_run(&res, c->models_command, &vars,
 		                           o->workdir)) < 0)
 			goto done;
+		if (res.status != 0 && mc_db_interrupted()) {
+			error = mc_error_set(MC_ERROR_OS,
+			                     "interrupted by signal %d",
+			                     mc_db_interrupted());
+			error = MC_EINTR;
+			goto done;
+		}
 		if (res.status != 0) {
 			mc_buf tail = MC_BUF_INIT;
 			const char *e = mc_buf_cstr(&res.err);

@@ -95,16 +95,18 @@ static int ignored(const mc_diff_opts *opts, const mc_object *o)
 	return hit;
 }
 
-static int compared_key(const mc_diff_opts *opts, const mc_object *o,
-                        const char *key)
+static int
+compared_key(const mc_diff_opts *opts, const mc_object *o, const char *key)
 {
 	if (o->kind == MC_OBJ_COLUMN && !strcmp(key, "ordinal"))
 		return opts && opts->strict_column_order;
 	return 1;
 }
 
-static int push_entry(mc_schema_diff *d, mc_diff_kind kind,
-                      const mc_object *o, entry **out)
+static int push_entry(mc_schema_diff *d,
+                      mc_diff_kind kind,
+                      const mc_object *o,
+                      entry **out)
 {
 	entry *e;
 	if (d->len == d->cap) {
@@ -132,14 +134,17 @@ static int push_entry(mc_schema_diff *d, mc_diff_kind kind,
 	return 0;
 }
 
-static int add_change(entry *e, size_t *cap, const char *key,
-                      const char *expected, const char *actual)
+static int add_change(entry *e,
+                      size_t *cap,
+                      const char *key,
+                      const char *expected,
+                      const char *actual)
 {
 	mc_attr_change *c;
 	if (e->pub.nchanges == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 4;
-		mc_attr_change *n = mc_realloc((void *)e->pub.changes,
-		                               ncap * sizeof(*n));
+		mc_attr_change *n =
+		        mc_realloc((void *)e->pub.changes, ncap * sizeof(*n));
 		if (!n)
 			return mc_error_set_oom();
 		e->pub.changes = n;
@@ -155,8 +160,10 @@ static int add_change(entry *e, size_t *cap, const char *key,
 	return 0;
 }
 
-static int compare_objects(mc_schema_diff *d, const mc_object *a,
-                           const mc_object *b, const mc_diff_opts *opts)
+static int compare_objects(mc_schema_diff *d,
+                           const mc_object *a,
+                           const mc_object *b,
+                           const mc_diff_opts *opts)
 {
 	entry *e = NULL;
 	size_t i = 0, j = 0, cap = 0;
@@ -195,8 +202,10 @@ static int entry_cmp(const void *pa, const void *pb)
 	return (int)a->pub.kind - (int)b->pub.kind;
 }
 
-int mc_snapshot_diff(mc_schema_diff **out, const mc_snapshot *expected,
-                     const mc_snapshot *actual, const mc_diff_opts *opts)
+int mc_snapshot_diff(mc_schema_diff **out,
+                     const mc_snapshot *expected,
+                     const mc_snapshot *actual,
+                     const mc_diff_opts *opts)
 {
 	mc_schema_diff *d;
 	entry *e;
@@ -213,7 +222,8 @@ int mc_snapshot_diff(mc_schema_diff **out, const mc_snapshot *expected,
 		const mc_object *other;
 		if (ignored(opts, o))
 			continue;
-		other = mc_snapshot__lookup(actual, o->kind, o->parent, o->name);
+		other = mc_snapshot__lookup(actual, o->kind, o->parent,
+		                            o->name);
 		if (other) {
 			if ((error = compare_objects(d, o, other, opts)) < 0)
 				goto fail;
@@ -231,7 +241,8 @@ int mc_snapshot_diff(mc_schema_diff **out, const mc_snapshot *expected,
 		if (ignored(opts, o) ||
 		    mc_snapshot__lookup(expected, o->kind, o->parent, o->name))
 			continue;
-		if (o->parent && !mc_snapshot__find_parent(expected, o->parent) &&
+		if (o->parent &&
+		    !mc_snapshot__find_parent(expected, o->parent) &&
 		    mc_snapshot__find_parent(actual, o->parent))
 			continue;
 		if ((error = push_entry(d, MC_DIFF_UNEXPECTED, o, &e)) < 0)
@@ -255,9 +266,9 @@ int mc_diff_entry_subject(mc_buf *out, const mc_diff_entry *e)
 	int error;
 	MC_ASSERT_ARG(out && e);
 	if (e->parent &&
-	    (error = mc_buf_printf(out, "%s %s: ",
-	                           mc_object_kind_name(e->parent_kind),
-	                           e->parent)) < 0)
+	    (error = mc_buf_printf(
+	             out, "%s %s: ", mc_object_kind_name(e->parent_kind),
+	             e->parent)) < 0)
 		return error;
 	return mc_buf_printf(out, "%s %s", mc_object_kind_name(e->object_kind),
 	                     e->name);
@@ -284,8 +295,8 @@ static char *one_line(const char *s)
 	return r;
 }
 
-#define SHOW_MAX     72
-#define SHOW_BEFORE  24
+#define SHOW_MAX    72
+#define SHOW_BEFORE 24
 
 /* a value as shown: "(none)" when absent, else one line, and when long
  * a window starting a little before the first difference from other */
@@ -311,7 +322,8 @@ static int put_value(mc_buf *out, const char *v, const char *other)
 			diff++;
 	if (diff > SHOW_BEFORE) {
 		/* start at a word: back to the previous space, not too far */
-		size_t limit = diff > SHOW_BEFORE * 2 ? diff - SHOW_BEFORE * 2 : 0;
+		size_t limit =
+		        diff > SHOW_BEFORE * 2 ? diff - SHOW_BEFORE * 2 : 0;
 		start = diff - SHOW_BEFORE;
 		while (start > limit && a[start - 1] != ' ')
 			start--;
@@ -343,8 +355,9 @@ int mc_diff_entry_render(mc_buf *out, const mc_diff_entry *e)
 	}
 	for (size_t i = 0; i < e->nchanges; i++) {
 		const mc_attr_change *c = &e->changes[i];
-		if ((error = mc_buf_printf(out, "%s: %s ", mc_buf_cstr(&subject),
-		                           c->key)) < 0 ||
+		if ((error = mc_buf_printf(out, "%s: %s ",
+		                           mc_buf_cstr(&subject), c->key)) <
+		            0 ||
 		    (error = put_value(out, c->expected, c->actual)) < 0 ||
 		    (error = mc_buf_puts(out, " -> ")) < 0 ||
 		    (error = put_value(out, c->actual, c->expected)) < 0 ||

@@ -35,8 +35,10 @@ struct mc_snapshot {
 
 /** 1 when table is excluded by opts (or the default list). */
 int mc_snapshot__excluded(const mc_snapshot_opts *opts, const char *table);
-mc_object *mc_snapshot__lookup(const mc_snapshot *s, mc_object_kind kind,
-                               const char *parent, const char *name);
+mc_object *mc_snapshot__lookup(const mc_snapshot *s,
+                               mc_object_kind kind,
+                               const char *parent,
+                               const char *name);
 const mc_object *mc_snapshot__find_parent(const mc_snapshot *s,
                                           const char *name);
 int mc_snapshot__object_cmp(const mc_object *a, const mc_object *b);

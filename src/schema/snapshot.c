@@ -53,12 +53,17 @@ int mc_object_kind_parse(mc_object_kind *out, const char *name)
 	return MC_ENOTFOUND;
 }
 
-static const char *const default_excludes[] = {
-	"schema_migrations", "goose_db_version", "SequelizeMeta",
-	"flyway_schema_history", "knex_migrations", "knex_migrations_lock",
-	"alembic_version", "gorp_migrations", "seaql_migrations",
-	"schema_version", NULL
-};
+static const char *const default_excludes[] = { "schema_migrations",
+	                                        "goose_db_version",
+	                                        "SequelizeMeta",
+	                                        "flyway_schema_history",
+	                                        "knex_migrations",
+	                                        "knex_migrations_lock",
+	                                        "alembic_version",
+	                                        "gorp_migrations",
+	                                        "seaql_migrations",
+	                                        "schema_version",
+	                                        NULL };
 
 const char *const *mc_snapshot_default_excludes(void)
 {
@@ -67,9 +72,9 @@ const char *const *mc_snapshot_default_excludes(void)
 
 int mc_snapshot__excluded(const mc_snapshot_opts *opts, const char *table)
 {
-	const char *const *list = opts && opts->exclude_tables ?
-	                                  opts->exclude_tables :
-	                                  default_excludes;
+	const char *const *list = opts && opts->exclude_tables
+	                                  ? opts->exclude_tables
+	                                  : default_excludes;
 	for (; *list; list++)
 		if (!strcmp(*list, table))
 			return 1;
@@ -153,7 +158,9 @@ size_t mc_object_attr_count(const mc_object *o)
 	return o->nattrs;
 }
 
-void mc_object_attr_at(const mc_object *o, size_t i, const char **key,
+void mc_object_attr_at(const mc_object *o,
+                       size_t i,
+                       const char **key,
                        const char **value)
 {
 	if (i >= o->nattrs) {
@@ -214,8 +221,8 @@ int mc_object_set_attr(mc_object *o, const char *key, const char *value)
 
 /* ---- the snapshot and its hash index ---- */
 
-static uint64_t hash_ident(mc_object_kind kind, const char *parent,
-                           const char *name)
+static uint64_t
+hash_ident(mc_object_kind kind, const char *parent, const char *name)
 {
 	uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind;
 	const unsigned char *p;
@@ -228,8 +235,10 @@ static uint64_t hash_ident(mc_object_kind kind, const char *parent,
 	return h;
 }
 
-static int same_ident(const mc_object *o, mc_object_kind kind,
-                      const char *parent, const char *name)
+static int same_ident(const mc_object *o,
+                      mc_object_kind kind,
+                      const char *parent,
+                      const char *name)
 {
 	if (o->kind != kind || strcmp(o->name, name))
 		return 0;
@@ -285,8 +294,10 @@ static int rehash(mc_snapshot *s, size_t nslots)
 	return 0;
 }
 
-mc_object *mc_snapshot__lookup(const mc_snapshot *s, mc_object_kind kind,
-                               const char *parent, const char *name)
+mc_object *mc_snapshot__lookup(const mc_snapshot *s,
+                               mc_object_kind kind,
+                               const char *parent,
+                               const char *name)
 {
 	size_t j;
 	uint64_t h;
@@ -303,8 +314,11 @@ mc_object *mc_snapshot__lookup(const mc_snapshot *s, mc_object_kind kind,
 	return NULL;
 }
 
-int mc_snapshot_add(mc_object **out, mc_snapshot *s, mc_object_kind kind,
-                    const char *parent, const char *name)
+int mc_snapshot_add(mc_object **out,
+                    mc_snapshot *s,
+                    mc_object_kind kind,
+                    const char *parent,
+                    const char *name)
 {
 	mc_object *o;
 	int error;
@@ -425,8 +439,10 @@ const mc_object *mc_snapshot_get(const mc_snapshot *s, size_t i)
 	return s->objects[i];
 }
 
-const mc_object *mc_snapshot_find(const mc_snapshot *s, mc_object_kind kind,
-                                  const char *parent, const char *name)
+const mc_object *mc_snapshot_find(const mc_snapshot *s,
+                                  mc_object_kind kind,
+                                  const char *parent,
+                                  const char *name)
 {
 	if (!s || !name)
 		return NULL;
@@ -467,7 +483,8 @@ int mc_snapshot_serialize(mc_buf *out, const mc_snapshot *s)
 	mc_snapshot__sort(s);
 	for (size_t i = 0; i < s->len; i++) {
 		const mc_object *o = s->objects[i];
-		if ((error = mc_buf_puts(out, mc_object_kind_name(o->kind))) < 0 ||
+		if ((error = mc_buf_puts(out, mc_object_kind_name(o->kind))) <
+		            0 ||
 		    (error = mc_buf_putc(out, '\t')) < 0)
 			return error;
 		if (o->parent && ((error = put_escaped(out, o->parent)) < 0 ||
@@ -500,10 +517,10 @@ static char *unescape(const char *p, const char *end)
 	for (; p < end; p++) {
 		if (*p == '\\' && p + 1 < end) {
 			p++;
-			*w++ = *p == 't' ? '\t' :
-			       *p == 'n' ? '\n' :
-			       *p == 'r' ? '\r' :
-			                   *p;
+			*w++ = *p == 't'   ? '\t'
+			       : *p == 'n' ? '\n'
+			       : *p == 'r' ? '\r'
+			                   : *p;
 		} else {
 			*w++ = *p;
 		}
@@ -514,7 +531,9 @@ static char *unescape(const char *p, const char *end)
 
 #define MAX_FIELDS 3
 
-int mc_snapshot_parse(mc_snapshot **out, const char *text, size_t len,
+int mc_snapshot_parse(mc_snapshot **out,
+                      const char *text,
+                      size_t len,
                       mc_dialect engine)
 {
 	mc_snapshot *s = NULL;
@@ -556,9 +575,10 @@ int mc_snapshot_parse(mc_snapshot **out, const char *text, size_t len,
 		if (nf <= MAX_FIELDS)
 			fe[nf++] = eol;
 		if (nf > MAX_FIELDS) {
-			error = mc_error_set(MC_ERROR_INPUT,
-			                     "invalid snapshot line %u: too many fields",
-			                     lineno);
+			error = mc_error_set(
+			        MC_ERROR_INPUT,
+			        "invalid snapshot line %u: too many fields",
+			        lineno);
 			error = MC_EPARSE;
 			goto done;
 		}
@@ -569,16 +589,19 @@ int mc_snapshot_parse(mc_snapshot **out, const char *text, size_t len,
 			}
 		if (attr_line) {
 			if (!cur) {
-				mc_error_set(MC_ERROR_INPUT,
-				             "invalid snapshot line %u: attribute before any object",
-				             lineno);
+				mc_error_set(
+				        MC_ERROR_INPUT,
+				        "invalid snapshot line %u: attribute before any object",
+				        lineno);
 				error = MC_EPARSE;
-			} else if (nf == 1 && !strcmp(v[0], "!generated-name")) {
+			} else if (nf == 1 &&
+			           !strcmp(v[0], "!generated-name")) {
 				cur->flags |= MC_OBJECT_GENERATED_NAME;
 			} else if (nf != 2) {
-				mc_error_set(MC_ERROR_INPUT,
-				             "invalid snapshot line %u: expected key and value",
-				             lineno);
+				mc_error_set(
+				        MC_ERROR_INPUT,
+				        "invalid snapshot line %u: expected key and value",
+				        lineno);
 				error = MC_EPARSE;
 			} else {
 				error = mc_object_set_attr(cur, v[0], v[1]);
@@ -586,9 +609,10 @@ int mc_snapshot_parse(mc_snapshot **out, const char *text, size_t len,
 		} else {
 			mc_object_kind kind;
 			if (nf < 2 || mc_object_kind_parse(&kind, v[0]) < 0) {
-				mc_error_set(MC_ERROR_INPUT,
-				             "invalid snapshot line %u: unknown object '%s'",
-				             lineno, v[0]);
+				mc_error_set(
+				        MC_ERROR_INPUT,
+				        "invalid snapshot line %u: unknown object '%s'",
+				        lineno, v[0]);
 				error = MC_EPARSE;
 			} else {
 				error = mc_snapshot_add(&cur, s, kind,
@@ -596,7 +620,7 @@ int mc_snapshot_parse(mc_snapshot **out, const char *text, size_t len,
 				                        nf == 3 ? v[2] : v[1]);
 			}
 		}
-fields_done:
+	fields_done:
 		for (size_t i = 0; i < MAX_FIELDS; i++)
 			mc_free(v[i]);
 		if (error < 0)

@@ -574,7 +574,7 @@ int mc_sql__split_postgres(mc_sql_stmts *out,
 		terminated = end < n && text[end] == ';';
 		stmt_end = end + 1;
 		if (!terminated || may_have_flags(text, off, end)) {
-			size_t last_end;
+			size_t last_end = end;
 
 			if ((error = scan_statement(&flags, &last_end, &is_copy,
 			                            text, off, end)) < 0)

@@ -134,4 +134,32 @@ JS
 }
 run_test 'a table made by sync() on staging is drift-unexpected' sync_made_table_is_drift
 
+# Ctrl-C while models.command runs: exit 130, both scratch databases gone
+interrupted_models_leaves_nothing () {
+	pg_golang_repo &&
+	git config -f .migcheck models.command 'sleep 60' &&
+	"$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" >out 2>err &
+	pid=$!
+	n=0
+	# wait (up to 60 s) until both scratch databases exist and sleep runs
+	while :; do
+		c=$(psql -X -At "$MIGCHECK_TEST_PG" -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'migcheck\\_scratch\\_${pid}\\_%'")
+		[ "$c" = 2 ] && pgrep -P "$pid" sleep >/dev/null && break
+		n=$((n + 1))
+		[ $n -lt 600 ] || { kill "$pid"; echo "# scratch databases never appeared" >&2; return 1; }
+		sleep 0.1
+	done
+	# as a terminal's Ctrl-C does: the signal reaches migcheck and its child
+	kill -INT "$pid" $(pgrep -P "$pid" sleep) &&
+	set +e
+	wait "$pid"
+	rc=$?
+	set -e
+	[ "$rc" = 130 ] || { echo "# exit $rc, expected 130" >&2; cat err >&2; return 1; }
+	expect_equal err 'migcheck: interrupted' &&
+	c=$(psql -X -At "$MIGCHECK_TEST_PG" -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'migcheck\\_scratch\\_${pid}\\_%'") &&
+	expect_equal "$(printf '%s\n' "$c" >count && echo count)" 0
+}
+run_test 'SIGINT during models.command: exit 130, no scratch database left' interrupted_models_leaves_nothing
+
 finish

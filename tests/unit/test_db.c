@@ -42,9 +42,11 @@ static void db__url_redact_masks_passwords(void **state)
 	(void)state;
 	expect_redact("postgres://bob:s3cret@db.example.com:5432/app",
 	              "postgres://bob:****@db.example.com:5432/app");
-	expect_redact("postgresql://bob@localhost/app", "postgresql://bob@localhost/app");
-	expect_redact("postgres://bob:p%40ss@h/app?sslmode=require&password=x2",
-	              "postgres://bob:****@h/app?sslmode=require&password=****");
+	expect_redact("postgresql://bob@localhost/app",
+	              "postgresql://bob@localhost/app");
+	expect_redact(
+	        "postgres://bob:p%40ss@h/app?sslmode=require&password=x2",
+	        "postgres://bob:****@h/app?sslmode=require&password=****");
 	expect_redact("host=/tmp port=5432 password=hunter2 dbname=app",
 	              "host=/tmp port=5432 password=**** dbname=app");
 	expect_redact("host=h password = 'a b\\'c' user=u",
@@ -56,11 +58,15 @@ static void db__url_redact_masks_passwords(void **state)
 static void db__url_engine(void **state)
 {
 	(void)state;
-	assert_int_equal(mc_db_url_engine("postgres://h/db"), MC_DIALECT_POSTGRES);
-	assert_int_equal(mc_db_url_engine("POSTGRESQL://h/db"), MC_DIALECT_POSTGRES);
-	assert_int_equal(mc_db_url_engine("host=/tmp dbname=x"), MC_DIALECT_POSTGRES);
+	assert_int_equal(mc_db_url_engine("postgres://h/db"),
+	                 MC_DIALECT_POSTGRES);
+	assert_int_equal(mc_db_url_engine("POSTGRESQL://h/db"),
+	                 MC_DIALECT_POSTGRES);
+	assert_int_equal(mc_db_url_engine("host=/tmp dbname=x"),
+	                 MC_DIALECT_POSTGRES);
 	assert_int_equal(mc_db_url_engine("dbname = x"), MC_DIALECT_POSTGRES);
-	assert_int_equal(mc_db_url_engine("sqlite:///tmp/x.db"), MC_DIALECT_SQLITE);
+	assert_int_equal(mc_db_url_engine("sqlite:///tmp/x.db"),
+	                 MC_DIALECT_SQLITE);
 	assert_int_equal(mc_db_url_engine("file::memory:"), MC_DIALECT_SQLITE);
 	assert_int_equal(mc_db_url_engine("./dev.db"), MC_DIALECT_SQLITE);
 	assert_int_equal(mc_db_url_engine(":memory:"), MC_DIALECT_SQLITE);
@@ -104,7 +110,9 @@ static const char *one(mc_db *db, const char *sql, char *buf, size_t n)
 		mc_db_result_free(r);
 		return NULL;
 	}
-	snprintf(buf, n, "%s", mc_db_result_get(r, 0, 0) ? mc_db_result_get(r, 0, 0) : "(null)");
+	snprintf(buf, n, "%s",
+	         mc_db_result_get(r, 0, 0) ? mc_db_result_get(r, 0, 0)
+	                                   : "(null)");
 	mc_db_result_free(r);
 	return buf;
 }
@@ -114,8 +122,12 @@ typedef struct {
 	mc_script s;
 } script;
 
-static void script_init(script *sc, const char *path, unsigned line,
-                        const char *sql, mc_dialect d, unsigned flags)
+static void script_init(script *sc,
+                        const char *path,
+                        unsigned line,
+                        const char *sql,
+                        mc_dialect d,
+                        unsigned flags)
 {
 	mc_sql_error err = MC_SQL_ERROR_INIT;
 	memset(sc, 0, sizeof(*sc));
@@ -124,7 +136,8 @@ static void script_init(script *sc, const char *path, unsigned line,
 	sc->s.sql = (char *)sql;
 	sc->s.len = strlen(sql);
 	sc->s.flags = flags;
-	assert_int_equal(mc_sql_split(&sc->s.stmts, &err, sql, strlen(sql), d, line), 0);
+	assert_int_equal(
+	        mc_sql_split(&sc->s.stmts, &err, sql, strlen(sql), d, line), 0);
 	mc_sql_error_dispose(&err);
 }
 
@@ -140,8 +153,13 @@ static void db__sqlite_exec_query(void **state)
 	int exists = 0;
 	char buf[64];
 
-	assert_int_equal(mc_db_exec(db, "CREATE TABLE t (id integer, name text); INSERT INTO t VALUES (1, 'x'), (2, NULL)"), 0);
-	assert_int_equal(mc_db_query(&r, db, "SELECT id, name FROM t ORDER BY id"), 0);
+	assert_int_equal(
+	        mc_db_exec(
+	                db,
+	                "CREATE TABLE t (id integer, name text); INSERT INTO t VALUES (1, 'x'), (2, NULL)"),
+	        0);
+	assert_int_equal(
+	        mc_db_query(&r, db, "SELECT id, name FROM t ORDER BY id"), 0);
 	assert_int_equal(mc_db_result_rows(r), 2);
 	assert_int_equal(mc_db_result_cols(r), 2);
 	assert_string_equal(mc_db_result_colname(r, 1), "name");
@@ -153,7 +171,8 @@ static void db__sqlite_exec_query(void **state)
 	assert_int_equal(exists, 1);
 	assert_int_equal(mc_db_table_exists(&exists, db, NULL, "nope'"), 0);
 	assert_int_equal(exists, 0);
-	assert_int_equal(mc_db_exec(db, "SELECT * FROM missing"), MC_DB_ESTATEMENT);
+	assert_int_equal(mc_db_exec(db, "SELECT * FROM missing"),
+	                 MC_DB_ESTATEMENT);
 	assert_string_equal(mc_error_last()->message, "no such table: missing");
 	assert_true(mc_db_server_version(db) >= 3000000);
 	/* transactions */
@@ -162,7 +181,8 @@ static void db__sqlite_exec_query(void **state)
 	assert_int_equal(mc_db_exec(db, "INSERT INTO t VALUES (3, 'y')"), 0);
 	assert_int_equal(mc_db_rollback(db), 0);
 	assert_false(mc_db_in_transaction(db));
-	assert_string_equal(one(db, "SELECT count(*) FROM t", buf, sizeof(buf)), "2");
+	assert_string_equal(one(db, "SELECT count(*) FROM t", buf, sizeof(buf)),
+	                    "2");
 	assert_int_equal(mc_db_rollback(db), 0); /* none open: no-op */
 	mc_db_close(db);
 	mc_db_close(NULL);
@@ -189,29 +209,36 @@ static void db__script_error_has_file_line_and_rolls_back(void **state)
 	assert_int_equal(err.line, 6);
 	assert_int_equal(err.index, 2);
 	assert_int_equal(err.connection_lost, 0);
-	assert_string_equal(mc_error_last()->message,
-	                    "db/migrations/002_add.up.sql:6: no such table: nowhere");
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "db/migrations/002_add.up.sql:6: no such table: nowhere");
 	/* all of it was rolled back */
-	assert_null(one(db, "SELECT name FROM sqlite_master WHERE name = 'a'", buf, sizeof(buf)));
+	assert_null(one(db, "SELECT name FROM sqlite_master WHERE name = 'a'",
+	                buf, sizeof(buf)));
 	assert_false(mc_db_in_transaction(db));
 	mc_db_exec_error_dispose(&err);
 	script_dispose(&sc);
 	mc_db_close(db);
 }
 
-static void db__script_without_transaction_keeps_earlier_statements(void **state)
+static void
+db__script_without_transaction_keeps_earlier_statements(void **state)
 {
 	mc_db *db = open_file(*state, "c.db");
 	mc_db_exec_error err = MC_DB_EXEC_ERROR_INIT;
 	script sc;
 	char buf[64];
 
-	script_init(&sc, "m.sql", 1,
-	            "CREATE TABLE a (id integer);\nVACUUM;\nSELECT * FROM nowhere;\n",
-	            MC_DIALECT_SQLITE, MC_SCRIPT_NO_TRANSACTION);
+	script_init(
+	        &sc, "m.sql", 1,
+	        "CREATE TABLE a (id integer);\nVACUUM;\nSELECT * FROM nowhere;\n",
+	        MC_DIALECT_SQLITE, MC_SCRIPT_NO_TRANSACTION);
 	assert_int_equal(mc_db_exec_script(db, &sc.s, &err), MC_DB_ESTATEMENT);
 	assert_int_equal(err.line, 3);
-	assert_string_equal(one(db, "SELECT name FROM sqlite_master WHERE name = 'a'", buf, sizeof(buf)), "a");
+	assert_string_equal(
+	        one(db, "SELECT name FROM sqlite_master WHERE name = 'a'", buf,
+	            sizeof(buf)),
+	        "a");
 	mc_db_exec_error_dispose(&err);
 	script_dispose(&sc);
 	mc_db_close(db);
@@ -224,19 +251,25 @@ static void db__script_own_transaction_left_open_is_rolled_back(void **state)
 	script sc, ok;
 	char buf[64];
 
-	script_init(&sc, "m.sql", 10,
-	            "PRAGMA foreign_keys = OFF;\nBEGIN;\nCREATE TABLE a (id integer);\nCREATE TABLE a (id integer);\nCOMMIT;\n",
-	            MC_DIALECT_SQLITE, MC_SCRIPT_OWN_TRANSACTION);
+	script_init(
+	        &sc, "m.sql", 10,
+	        "PRAGMA foreign_keys = OFF;\nBEGIN;\nCREATE TABLE a (id integer);\nCREATE TABLE a (id integer);\nCOMMIT;\n",
+	        MC_DIALECT_SQLITE, MC_SCRIPT_OWN_TRANSACTION);
 	assert_int_equal(mc_db_exec_script(db, &sc.s, &err), MC_DB_ESTATEMENT);
 	assert_int_equal(err.line, 13);
 	assert_string_equal(err.message, "table a already exists");
 	assert_false(mc_db_in_transaction(db));
-	assert_null(one(db, "SELECT name FROM sqlite_master WHERE name = 'a'", buf, sizeof(buf)));
+	assert_null(one(db, "SELECT name FROM sqlite_master WHERE name = 'a'",
+	                buf, sizeof(buf)));
 	/* and a good one commits */
-	script_init(&ok, "n.sql", 1, "BEGIN;\nCREATE TABLE z (id integer);\nCOMMIT;\n",
+	script_init(&ok, "n.sql", 1,
+	            "BEGIN;\nCREATE TABLE z (id integer);\nCOMMIT;\n",
 	            MC_DIALECT_SQLITE, 0);
 	assert_int_equal(mc_db_exec_script(db, &ok.s, NULL), 0);
-	assert_string_equal(one(db, "SELECT name FROM sqlite_master WHERE name = 'z'", buf, sizeof(buf)), "z");
+	assert_string_equal(
+	        one(db, "SELECT name FROM sqlite_master WHERE name = 'z'", buf,
+	            sizeof(buf)),
+	        "z");
 	mc_db_exec_error_dispose(&err);
 	script_dispose(&sc);
 	script_dispose(&ok);
@@ -272,12 +305,15 @@ static void db__sqlite_readonly_refuses_writes(void **state)
 	mc_db_close(db);
 	snprintf(url, sizeof(url), "sqlite://%s/ro.db", (char *)*state);
 	assert_int_equal(mc_db_open_readonly(&ro, url, NULL), 0);
-	assert_int_equal(mc_db_exec(ro, "INSERT INTO t VALUES (1)"), MC_DB_ESTATEMENT);
-	assert_string_equal(mc_error_last()->message, "attempt to write a readonly database");
+	assert_int_equal(mc_db_exec(ro, "INSERT INTO t VALUES (1)"),
+	                 MC_DB_ESTATEMENT);
+	assert_string_equal(mc_error_last()->message,
+	                    "attempt to write a readonly database");
 	mc_db_close(ro);
 	snprintf(url, sizeof(url), "sqlite://%s/missing.db", (char *)*state);
 	assert_int_equal(mc_db_open_readonly(&ro, url, NULL), MC_ERROR);
-	assert_non_null(strstr(mc_error_last()->message, "cannot open sqlite database '"));
+	assert_non_null(strstr(mc_error_last()->message,
+	                       "cannot open sqlite database '"));
 	assert_null(ro);
 }
 
@@ -304,72 +340,73 @@ static void db__sqlite_snapshot(void **state)
 	assert_int_equal(mc_db_exec(db, sqlite_schema), 0);
 	assert_int_equal(mc_db_snapshot(&s, db, NULL), 0);
 	assert_int_equal(mc_snapshot_serialize(&t, s), 0);
-	assert_string_equal(mc_buf_cstr(&t),
-	                    "table\tmain.teams\n"
-	                    "column\tmain.teams\tfull\n"
-	                    "\tgenerated\tvirtual\n"
-	                    "\tnullable\ttrue\n"
-	                    "\tordinal\t3\n"
-	                    "\ttype\tTEXT\n"
-	                    "column\tmain.teams\tid\n"
-	                    "\tnullable\ttrue\n"
-	                    "\tordinal\t1\n"
-	                    "\ttype\tINTEGER\n"
-	                    "column\tmain.teams\tname\n"
-	                    "\tnullable\ttrue\n"
-	                    "\tordinal\t2\n"
-	                    "\ttype\tTEXT\n"
-	                    "constraint\tmain.teams\tteams_pkey\n"
-	                    "\t!generated-name\n"
-	                    "\tdefinition\tPRIMARY KEY (id)\n"
-	                    "\ttype\tprimary key\n"
-	                    "table\tmain.users\n"
-	                    "column\tmain.users\tage\n"
-	                    "\tdefault\t0\n"
-	                    "\tnullable\ttrue\n"
-	                    "\tordinal\t3\n"
-	                    "\ttype\tINTEGER\n"
-	                    "column\tmain.users\temail\n"
-	                    "\tcollation\tNOCASE\n"
-	                    "\tnullable\tfalse\n"
-	                    "\tordinal\t2\n"
-	                    "\ttype\tTEXT\n"
-	                    "column\tmain.users\tid\n"
-	                    "\tidentity\tautoincrement\n"
-	                    "\tnullable\ttrue\n"
-	                    "\tordinal\t1\n"
-	                    "\ttype\tINTEGER\n"
-	                    "column\tmain.users\tteam_id\n"
-	                    "\tnullable\ttrue\n"
-	                    "\tordinal\t4\n"
-	                    "\ttype\tINTEGER\n"
-	                    "constraint\tmain.users\tCHECK (age >= 0)\n"
-	                    "\t!generated-name\n"
-	                    "\tdefinition\tCHECK (age >= 0)\n"
-	                    "\ttype\tcheck\n"
-	                    "constraint\tmain.users\temail_len\n"
-	                    "\tdefinition\tCHECK (length(email) > 3)\n"
-	                    "\ttype\tcheck\n"
-	                    "constraint\tmain.users\tusers_email_key\n"
-	                    "\t!generated-name\n"
-	                    "\tdefinition\tUNIQUE (email COLLATE NOCASE)\n"
-	                    "\ttype\tunique\n"
-	                    "constraint\tmain.users\tusers_pkey\n"
-	                    "\t!generated-name\n"
-	                    "\tdefinition\tPRIMARY KEY (id)\n"
-	                    "\ttype\tprimary key\n"
-	                    "constraint\tmain.users\tusers_team_id_fkey\n"
-	                    "\t!generated-name\n"
-	                    "\tdefinition\tFOREIGN KEY (team_id) REFERENCES teams(id) ON UPDATE NO ACTION ON DELETE CASCADE\n"
-	                    "\ttype\tforeign key\n"
-	                    "index\tmain.users\tusers_age\n"
-	                    "\tcolumns\tage DESC\n"
-	                    "\tunique\tfalse\n"
-	                    "\twhere\tage > 10\n"
-	                    "trigger\tmain.users\tusers_touch\n"
-	                    "\tdefinition\tCREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END\n"
-	                    "view\tmain.adults\n"
-	                    "\tdefinition\tCREATE VIEW adults AS SELECT id FROM users WHERE age >= 18\n");
+	assert_string_equal(
+	        mc_buf_cstr(&t),
+	        "table\tmain.teams\n"
+	        "column\tmain.teams\tfull\n"
+	        "\tgenerated\tvirtual\n"
+	        "\tnullable\ttrue\n"
+	        "\tordinal\t3\n"
+	        "\ttype\tTEXT\n"
+	        "column\tmain.teams\tid\n"
+	        "\tnullable\ttrue\n"
+	        "\tordinal\t1\n"
+	        "\ttype\tINTEGER\n"
+	        "column\tmain.teams\tname\n"
+	        "\tnullable\ttrue\n"
+	        "\tordinal\t2\n"
+	        "\ttype\tTEXT\n"
+	        "constraint\tmain.teams\tteams_pkey\n"
+	        "\t!generated-name\n"
+	        "\tdefinition\tPRIMARY KEY (id)\n"
+	        "\ttype\tprimary key\n"
+	        "table\tmain.users\n"
+	        "column\tmain.users\tage\n"
+	        "\tdefault\t0\n"
+	        "\tnullable\ttrue\n"
+	        "\tordinal\t3\n"
+	        "\ttype\tINTEGER\n"
+	        "column\tmain.users\temail\n"
+	        "\tcollation\tNOCASE\n"
+	        "\tnullable\tfalse\n"
+	        "\tordinal\t2\n"
+	        "\ttype\tTEXT\n"
+	        "column\tmain.users\tid\n"
+	        "\tidentity\tautoincrement\n"
+	        "\tnullable\ttrue\n"
+	        "\tordinal\t1\n"
+	        "\ttype\tINTEGER\n"
+	        "column\tmain.users\tteam_id\n"
+	        "\tnullable\ttrue\n"
+	        "\tordinal\t4\n"
+	        "\ttype\tINTEGER\n"
+	        "constraint\tmain.users\tCHECK (age >= 0)\n"
+	        "\t!generated-name\n"
+	        "\tdefinition\tCHECK (age >= 0)\n"
+	        "\ttype\tcheck\n"
+	        "constraint\tmain.users\temail_len\n"
+	        "\tdefinition\tCHECK (length(email) > 3)\n"
+	        "\ttype\tcheck\n"
+	        "constraint\tmain.users\tusers_email_key\n"
+	        "\t!generated-name\n"
+	        "\tdefinition\tUNIQUE (email COLLATE NOCASE)\n"
+	        "\ttype\tunique\n"
+	        "constraint\tmain.users\tusers_pkey\n"
+	        "\t!generated-name\n"
+	        "\tdefinition\tPRIMARY KEY (id)\n"
+	        "\ttype\tprimary key\n"
+	        "constraint\tmain.users\tusers_team_id_fkey\n"
+	        "\t!generated-name\n"
+	        "\tdefinition\tFOREIGN KEY (team_id) REFERENCES teams(id) ON UPDATE NO ACTION ON DELETE CASCADE\n"
+	        "\ttype\tforeign key\n"
+	        "index\tmain.users\tusers_age\n"
+	        "\tcolumns\tage DESC\n"
+	        "\tunique\tfalse\n"
+	        "\twhere\tage > 10\n"
+	        "trigger\tmain.users\tusers_touch\n"
+	        "\tdefinition\tCREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END\n"
+	        "view\tmain.adults\n"
+	        "\tdefinition\tCREATE VIEW adults AS SELECT id FROM users WHERE age >= 18\n");
 	mc_buf_dispose(&t);
 	mc_snapshot_free(s);
 	mc_db_close(db);
@@ -384,16 +421,21 @@ static void db__sqlite_snapshot_diff_after_change(void **state)
 
 	assert_int_equal(mc_db_exec(db, sqlite_schema), 0);
 	assert_int_equal(mc_db_snapshot(&a, db, NULL), 0);
-	assert_int_equal(mc_db_exec(db, "DROP INDEX users_age; ALTER TABLE teams ADD COLUMN size int NOT NULL DEFAULT 1;"
-	                                "DROP VIEW adults; CREATE VIEW adults AS SELECT id FROM users WHERE age > 17;"), 0);
+	assert_int_equal(
+	        mc_db_exec(
+	                db,
+	                "DROP INDEX users_age; ALTER TABLE teams ADD COLUMN size int NOT NULL DEFAULT 1;"
+	                "DROP VIEW adults; CREATE VIEW adults AS SELECT id FROM users WHERE age > 17;"),
+	        0);
 	assert_int_equal(mc_db_snapshot(&b, db, NULL), 0);
 	assert_int_equal(mc_snapshot_diff(&d, a, b, NULL), 0);
 	assert_int_equal(mc_schema_diff_render_text(&t, d), 0);
-	assert_string_equal(mc_buf_cstr(&t),
-	                    "table main.teams: column size: unexpected\n"
-	                    "table main.users: index users_age: missing\n"
-	                    "view main.adults: definition CREATE VIEW adults AS SELECT id FROM users WHERE age >= 18 -> "
-	                    "CREATE VIEW adults AS SELECT id FROM users WHERE age > 17\n");
+	assert_string_equal(
+	        mc_buf_cstr(&t),
+	        "table main.teams: column size: unexpected\n"
+	        "table main.users: index users_age: missing\n"
+	        "view main.adults: definition CREATE VIEW adults AS SELECT id FROM users WHERE age >= 18 -> "
+	        "CREATE VIEW adults AS SELECT id FROM users WHERE age > 17\n");
 	mc_buf_dispose(&t);
 	mc_schema_diff_free(d);
 	mc_snapshot_free(a);
@@ -412,7 +454,8 @@ static void db__sqlite_scratch_is_private_and_removed(void **state)
 	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_SQLITE, &opts), 0);
 	assert_int_equal(mc_scratch_engine(s), MC_DIALECT_SQLITE);
 	assert_non_null(strstr(mc_scratch_url(s), "sqlite://"));
-	snprintf(path, sizeof(path), "%s", mc_scratch_url(s) + strlen("sqlite://"));
+	snprintf(path, sizeof(path), "%s",
+	         mc_scratch_url(s) + strlen("sqlite://"));
 	*strrchr(path, '/') = '\0';
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
@@ -421,7 +464,8 @@ static void db__sqlite_scratch_is_private_and_removed(void **state)
 	mc_db_close(db);
 	assert_int_equal(mc_scratch_reset(s), 0);
 	assert_int_equal(mc_scratch_connect(&db, s), 0);
-	assert_null(one(db, "SELECT name FROM sqlite_master", buf, sizeof(buf)));
+	assert_null(
+	        one(db, "SELECT name FROM sqlite_master", buf, sizeof(buf)));
 	mc_db_close(db);
 	assert_int_equal(mc_scratch_remove(s), 0);
 	assert_int_equal(stat(path, &st), -1);
@@ -430,7 +474,8 @@ static void db__sqlite_scratch_is_private_and_removed(void **state)
 	mc_scratch_free(NULL);
 	/* freeing without remove also removes */
 	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_SQLITE, &opts), 0);
-	snprintf(path, sizeof(path), "%s", mc_scratch_url(s) + strlen("sqlite://"));
+	snprintf(path, sizeof(path), "%s",
+	         mc_scratch_url(s) + strlen("sqlite://"));
 	mc_scratch_free(s);
 	assert_int_equal(stat(path, &st), -1);
 }
@@ -460,9 +505,11 @@ static void db__scratch_bad_tmpdir(void **state)
 	mc_scratch *s = NULL;
 	mc_scratch_opts opts = { NULL, "/nonexistent/dir" };
 	(void)state;
-	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_SQLITE, &opts), MC_ERROR);
-	assert_string_equal(mc_error_last()->message,
-	                    "cannot create a temporary directory in '/nonexistent/dir': No such file or directory");
+	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_SQLITE, &opts),
+	                 MC_ERROR);
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "cannot create a temporary directory in '/nonexistent/dir': No such file or directory");
 	assert_null(s);
 }
 
@@ -473,12 +520,15 @@ static void db__alloc_failures_sqlite(void **state)
 		mc_snapshot *s = NULL;
 		char url[512];
 		int error;
-		snprintf(url, sizeof(url), "sqlite://%s/oom.db", (char *)*state);
+		snprintf(url, sizeof(url), "sqlite://%s/oom.db",
+		         (char *)*state);
 		mc_alloc_fail_at(n);
 		error = mc_db_open(&db, url);
 		if (!error)
-			error = mc_db_exec(db, "CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY, x text UNIQUE CHECK (x <> ''));"
-			                       "CREATE INDEX IF NOT EXISTS t_x ON t (x)");
+			error = mc_db_exec(
+			        db,
+			        "CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY, x text UNIQUE CHECK (x <> ''));"
+			        "CREATE INDEX IF NOT EXISTS t_x ON t (x)");
 		if (!error)
 			error = mc_db_snapshot(&s, db, NULL);
 		mc_alloc_fail_at(0);
@@ -496,18 +546,36 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(db__url_redact_masks_passwords),
 		cmocka_unit_test(db__url_engine),
-		cmocka_unit_test_setup_teardown(db__sqlite_exec_query, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(db__script_error_has_file_line_and_rolls_back, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(db__script_without_transaction_keeps_earlier_statements, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(db__script_own_transaction_left_open_is_rolled_back, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(db__script_long_statement_truncated, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(db__sqlite_readonly_refuses_writes, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(db__sqlite_snapshot, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(db__sqlite_snapshot_diff_after_change, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(db__sqlite_scratch_is_private_and_removed, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(db__scratch_cleanup_all, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(db__sqlite_exec_query,
+		                                setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		        db__script_error_has_file_line_and_rolls_back,
+		        setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		        db__script_without_transaction_keeps_earlier_statements,
+		        setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		        db__script_own_transaction_left_open_is_rolled_back,
+		        setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		        db__script_long_statement_truncated, setup_dir,
+		        teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		        db__sqlite_readonly_refuses_writes, setup_dir,
+		        teardown_dir),
+		cmocka_unit_test_setup_teardown(db__sqlite_snapshot, setup_dir,
+		                                teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		        db__sqlite_snapshot_diff_after_change, setup_dir,
+		        teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		        db__sqlite_scratch_is_private_and_removed, setup_dir,
+		        teardown_dir),
+		cmocka_unit_test_setup_teardown(db__scratch_cleanup_all,
+		                                setup_dir, teardown_dir),
 		cmocka_unit_test(db__scratch_bad_tmpdir),
-		cmocka_unit_test_setup_teardown(db__alloc_failures_sqlite, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(db__alloc_failures_sqlite,
+		                                setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

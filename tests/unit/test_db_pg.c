@@ -32,7 +32,8 @@ static const char *server(void)
 	if (s && *s)
 		return s;
 	if (req && !strcmp(req, "1"))
-		fail_msg("MIGCHECK_TEST_PG is not set and MIGCHECK_REQUIRE_PG=1");
+		fail_msg(
+		        "MIGCHECK_TEST_PG is not set and MIGCHECK_REQUIRE_PG=1");
 	skip();
 	return NULL;
 }
@@ -72,7 +73,9 @@ static char *one(mc_db *db, const char *sql)
 	mc_db_result *r = NULL;
 	char *v;
 	assert_int_equal(mc_db_query(&r, db, sql), 0);
-	v = mc_db_result_rows(r) && mc_db_result_get(r, 0, 0) ? mc_strdup(mc_db_result_get(r, 0, 0)) : NULL;
+	v = mc_db_result_rows(r) && mc_db_result_get(r, 0, 0)
+	            ? mc_strdup(mc_db_result_get(r, 0, 0))
+	            : NULL;
 	mc_db_result_free(r);
 	return v;
 }
@@ -103,12 +106,16 @@ static const char *every_kind =
         "CREATE TABLE public.schema_migrations (version text PRIMARY KEY);\n"
         "CREATE TABLE public.goose_db_version (id serial PRIMARY KEY, version_id bigint);\n";
 
-static const char *attr(const mc_snapshot *s, mc_object_kind k, const char *parent,
-                        const char *name, const char *key)
+static const char *attr(const mc_snapshot *s,
+                        mc_object_kind k,
+                        const char *parent,
+                        const char *name,
+                        const char *key)
 {
 	const mc_object *o = mc_snapshot_find(s, k, parent, name);
 	if (!o)
-		fail_msg("no %s %s %s", mc_object_kind_name(k), parent ? parent : "", name);
+		fail_msg("no %s %s %s", mc_object_kind_name(k),
+		         parent ? parent : "", name);
 	return mc_object_attr(o, key);
 }
 
@@ -121,41 +128,89 @@ static void pg__snapshot_every_kind(void **state)
 	assert_int_equal(mc_db_exec(db, every_kind), 0);
 	assert_int_equal(mc_db_snapshot(&s, db, NULL), 0);
 	assert_non_null(mc_snapshot_find(s, MC_OBJ_SCHEMA, NULL, "app"));
-	assert_string_equal(attr(s, MC_OBJ_EXTENSION, NULL, "pgcrypto", "schema"), "public");
-	assert_string_equal(attr(s, MC_OBJ_TYPE, NULL, "app.mood", "labels"), "sad,ok,happy");
-	assert_string_equal(attr(s, MC_OBJ_TYPE, NULL, "app.pair", "attributes"), "a integer, b text");
-	assert_string_equal(attr(s, MC_OBJ_TYPE, NULL, "app.span", "subtype"), "double precision");
-	assert_string_equal(attr(s, MC_OBJ_DOMAIN, NULL, "app.email", "nullable"), "false");
-	assert_string_equal(attr(s, MC_OBJ_SEQUENCE, NULL, "app.counter", "increment"), "5");
-	assert_string_equal(attr(s, MC_OBJ_SEQUENCE, NULL, "app.teams_id_seq", "owned_by"), "app.teams.id");
-	assert_string_equal(attr(s, MC_OBJ_COLUMN, "app.teams", "name", "collation"), "pg_catalog.C");
-	assert_string_equal(attr(s, MC_OBJ_COLUMN, "app.users", "email", "type"), "character varying(100)");
-	assert_string_equal(attr(s, MC_OBJ_COLUMN, "app.users", "email", "nullable"), "false");
-	assert_string_equal(attr(s, MC_OBJ_COLUMN, "app.users", "id", "identity"), "always");
-	assert_string_equal(attr(s, MC_OBJ_COLUMN, "app.users", "age2", "generated"), "(age * 2)");
-	assert_string_equal(attr(s, MC_OBJ_COLUMN, "app.users", "mood", "default"), "'ok'::app.mood");
-	assert_string_equal(attr(s, MC_OBJ_CONSTRAINT, "app.users", "users_team_id_fkey", "definition"),
-	                    "FOREIGN KEY (team_id) REFERENCES app.teams(id) ON DELETE SET NULL");
-	assert_string_equal(attr(s, MC_OBJ_CONSTRAINT, "app.users", "users_age_check", "definition"), "CHECK (age > 0)");
-	assert_string_equal(attr(s, MC_OBJ_CONSTRAINT, "app.users", "users_pkey", "type"), "primary key");
-	assert_string_equal(attr(s, MC_OBJ_INDEX, "app.users", "users_email_uq", "definition"),
-	                    "CREATE UNIQUE INDEX users_email_uq ON app.users USING btree (email) WHERE (age > 1)");
-	assert_true(mc_object_flags(mc_snapshot_find(s, MC_OBJ_INDEX, "app.users", "users_lower_idx")) &
+	assert_string_equal(
+	        attr(s, MC_OBJ_EXTENSION, NULL, "pgcrypto", "schema"),
+	        "public");
+	assert_string_equal(attr(s, MC_OBJ_TYPE, NULL, "app.mood", "labels"),
+	                    "sad,ok,happy");
+	assert_string_equal(
+	        attr(s, MC_OBJ_TYPE, NULL, "app.pair", "attributes"),
+	        "a integer, b text");
+	assert_string_equal(attr(s, MC_OBJ_TYPE, NULL, "app.span", "subtype"),
+	                    "double precision");
+	assert_string_equal(
+	        attr(s, MC_OBJ_DOMAIN, NULL, "app.email", "nullable"), "false");
+	assert_string_equal(
+	        attr(s, MC_OBJ_SEQUENCE, NULL, "app.counter", "increment"),
+	        "5");
+	assert_string_equal(
+	        attr(s, MC_OBJ_SEQUENCE, NULL, "app.teams_id_seq", "owned_by"),
+	        "app.teams.id");
+	assert_string_equal(
+	        attr(s, MC_OBJ_COLUMN, "app.teams", "name", "collation"),
+	        "pg_catalog.C");
+	assert_string_equal(
+	        attr(s, MC_OBJ_COLUMN, "app.users", "email", "type"),
+	        "character varying(100)");
+	assert_string_equal(
+	        attr(s, MC_OBJ_COLUMN, "app.users", "email", "nullable"),
+	        "false");
+	assert_string_equal(
+	        attr(s, MC_OBJ_COLUMN, "app.users", "id", "identity"),
+	        "always");
+	assert_string_equal(
+	        attr(s, MC_OBJ_COLUMN, "app.users", "age2", "generated"),
+	        "(age * 2)");
+	assert_string_equal(
+	        attr(s, MC_OBJ_COLUMN, "app.users", "mood", "default"),
+	        "'ok'::app.mood");
+	assert_string_equal(
+	        attr(s, MC_OBJ_CONSTRAINT, "app.users", "users_team_id_fkey",
+	             "definition"),
+	        "FOREIGN KEY (team_id) REFERENCES app.teams(id) ON DELETE SET NULL");
+	assert_string_equal(attr(s, MC_OBJ_CONSTRAINT, "app.users",
+	                         "users_age_check", "definition"),
+	                    "CHECK (age > 0)");
+	assert_string_equal(
+	        attr(s, MC_OBJ_CONSTRAINT, "app.users", "users_pkey", "type"),
+	        "primary key");
+	assert_string_equal(
+	        attr(s, MC_OBJ_INDEX, "app.users", "users_email_uq",
+	             "definition"),
+	        "CREATE UNIQUE INDEX users_email_uq ON app.users USING btree (email) WHERE (age > 1)");
+	assert_true(mc_object_flags(mc_snapshot_find(
+	                    s, MC_OBJ_INDEX, "app.users", "users_lower_idx")) &
 	            MC_OBJECT_GENERATED_NAME);
 	/* the index behind a constraint is described by the constraint */
-	assert_null(mc_snapshot_find(s, MC_OBJ_INDEX, "app.users", "users_pkey"));
-	assert_non_null(strstr(attr(s, MC_OBJ_VIEW, NULL, "app.adults", "definition"), "WHERE users.age >= 18"));
-	assert_non_null(attr(s, MC_OBJ_MATVIEW, NULL, "app.counts", "definition"));
-	assert_non_null(strstr(attr(s, MC_OBJ_FUNCTION, NULL, "app.touch()", "definition"), "LANGUAGE plpgsql"));
-	assert_string_equal(attr(s, MC_OBJ_FUNCTION, NULL, "app.p(IN x integer)", "kind"), "procedure");
-	assert_string_equal(attr(s, MC_OBJ_TRIGGER, "app.users", "users_touch", "definition"),
-	                    "CREATE TRIGGER users_touch BEFORE UPDATE ON app.users FOR EACH ROW EXECUTE FUNCTION app.touch()");
+	assert_null(
+	        mc_snapshot_find(s, MC_OBJ_INDEX, "app.users", "users_pkey"));
+	assert_non_null(
+	        strstr(attr(s, MC_OBJ_VIEW, NULL, "app.adults", "definition"),
+	               "WHERE users.age >= 18"));
+	assert_non_null(
+	        attr(s, MC_OBJ_MATVIEW, NULL, "app.counts", "definition"));
+	assert_non_null(strstr(
+	        attr(s, MC_OBJ_FUNCTION, NULL, "app.touch()", "definition"),
+	        "LANGUAGE plpgsql"));
+	assert_string_equal(
+	        attr(s, MC_OBJ_FUNCTION, NULL, "app.p(IN x integer)", "kind"),
+	        "procedure");
+	assert_string_equal(
+	        attr(s, MC_OBJ_TRIGGER, "app.users", "users_touch",
+	             "definition"),
+	        "CREATE TRIGGER users_touch BEFORE UPDATE ON app.users FOR EACH ROW EXECUTE FUNCTION app.touch()");
 	/* range constructors, extension functions, tracking tables: out */
-	assert_null(mc_snapshot_find(s, MC_OBJ_FUNCTION, NULL, "app.span(double precision, double precision)"));
-	assert_null(mc_snapshot_find(s, MC_OBJ_FUNCTION, NULL, "public.gen_random_uuid()"));
-	assert_null(mc_snapshot_find(s, MC_OBJ_TABLE, NULL, "public.schema_migrations"));
-	assert_null(mc_snapshot_find(s, MC_OBJ_TABLE, NULL, "public.goose_db_version"));
-	assert_null(mc_snapshot_find(s, MC_OBJ_SEQUENCE, NULL, "public.goose_db_version_id_seq"));
+	assert_null(mc_snapshot_find(
+	        s, MC_OBJ_FUNCTION, NULL,
+	        "app.span(double precision, double precision)"));
+	assert_null(mc_snapshot_find(s, MC_OBJ_FUNCTION, NULL,
+	                             "public.gen_random_uuid()"));
+	assert_null(mc_snapshot_find(s, MC_OBJ_TABLE, NULL,
+	                             "public.schema_migrations"));
+	assert_null(mc_snapshot_find(s, MC_OBJ_TABLE, NULL,
+	                             "public.goose_db_version"));
+	assert_null(mc_snapshot_find(s, MC_OBJ_SEQUENCE, NULL,
+	                             "public.goose_db_version_id_seq"));
 	/* canonical: a second read gives the same bytes */
 	assert_int_equal(mc_db_snapshot(&again, db, NULL), 0);
 	assert_int_equal(mc_snapshot_serialize(&a, s), 0);
@@ -177,14 +232,21 @@ static void pg__snapshot_custom_excludes(void **state)
 	const char *const only[] = { "nothing", NULL };
 	mc_snapshot_opts o1 = { NULL, extra }, o2 = { only, NULL };
 
-	assert_int_equal(mc_db_exec(db, "CREATE TABLE audit (id int); CREATE TABLE schema_migrations (v text)"), 0);
+	assert_int_equal(
+	        mc_db_exec(
+	                db,
+	                "CREATE TABLE audit (id int); CREATE TABLE schema_migrations (v text)"),
+	        0);
 	assert_int_equal(mc_db_snapshot(&s, db, &o1), 0);
 	assert_null(mc_snapshot_find(s, MC_OBJ_TABLE, NULL, "public.audit"));
-	assert_null(mc_snapshot_find(s, MC_OBJ_TABLE, NULL, "public.schema_migrations"));
+	assert_null(mc_snapshot_find(s, MC_OBJ_TABLE, NULL,
+	                             "public.schema_migrations"));
 	mc_snapshot_free(s);
 	assert_int_equal(mc_db_snapshot(&s, db, &o2), 0);
-	assert_non_null(mc_snapshot_find(s, MC_OBJ_TABLE, NULL, "public.audit"));
-	assert_non_null(mc_snapshot_find(s, MC_OBJ_COLUMN, "public.schema_migrations", "v"));
+	assert_non_null(
+	        mc_snapshot_find(s, MC_OBJ_TABLE, NULL, "public.audit"));
+	assert_non_null(mc_snapshot_find(s, MC_OBJ_COLUMN,
+	                                 "public.schema_migrations", "v"));
 	mc_snapshot_free(s);
 	mc_db_close(db);
 }
@@ -198,30 +260,32 @@ static void pg__diff_known_changes(void **state)
 
 	assert_int_equal(mc_db_exec(db, every_kind), 0);
 	assert_int_equal(mc_db_snapshot(&a, db, NULL), 0);
-	if (mc_db_exec(db,
-	                            "DROP VIEW app.adults;"
-	                            "ALTER TABLE app.users ALTER COLUMN email TYPE varchar(255);"
-	                            "DROP INDEX app.users_email_uq;"
-	                            "ALTER TABLE app.users ADD COLUMN nickname text;"
-	                            "ALTER TYPE app.mood ADD VALUE 'angry';"
-	                            "CREATE SEQUENCE app.leftover;"
-	                            "ALTER TABLE app.users DROP CONSTRAINT users_age_check;"
-	                            "DROP TABLE app.teams CASCADE;") < 0)
+	if (mc_db_exec(
+	            db,
+	            "DROP VIEW app.adults;"
+	            "ALTER TABLE app.users ALTER COLUMN email TYPE varchar(255);"
+	            "DROP INDEX app.users_email_uq;"
+	            "ALTER TABLE app.users ADD COLUMN nickname text;"
+	            "ALTER TYPE app.mood ADD VALUE 'angry';"
+	            "CREATE SEQUENCE app.leftover;"
+	            "ALTER TABLE app.users DROP CONSTRAINT users_age_check;"
+	            "DROP TABLE app.teams CASCADE;") < 0)
 		fail_msg("%s", mc_error_last()->message);
 	assert_int_equal(mc_db_snapshot(&b, db, NULL), 0);
 	assert_int_equal(mc_snapshot_diff(&d, a, b, NULL), 0);
 	assert_int_equal(mc_schema_diff_render_text(&t, d), 0);
-	assert_string_equal(mc_buf_cstr(&t),
-	                    "type app.mood: labels sad,ok,happy -> sad,ok,happy,angry\n"
-	                    "sequence app.leftover: unexpected\n"
-	                    "sequence app.teams_id_seq: missing\n"
-	                    "table app.teams: missing\n"
-	                    "table app.users: column email: type character varying(100) -> character varying(255)\n"
-	                    "table app.users: column nickname: unexpected\n"
-	                    "table app.users: constraint users_age_check: missing\n"
-	                    "table app.users: constraint users_team_id_fkey: missing\n"
-	                    "table app.users: index users_email_uq: missing\n"
-	                    "view app.adults: missing\n");
+	assert_string_equal(
+	        mc_buf_cstr(&t),
+	        "type app.mood: labels sad,ok,happy -> sad,ok,happy,angry\n"
+	        "sequence app.leftover: unexpected\n"
+	        "sequence app.teams_id_seq: missing\n"
+	        "table app.teams: missing\n"
+	        "table app.users: column email: type character varying(100) -> character varying(255)\n"
+	        "table app.users: column nickname: unexpected\n"
+	        "table app.users: constraint users_age_check: missing\n"
+	        "table app.users: constraint users_team_id_fkey: missing\n"
+	        "table app.users: index users_email_uq: missing\n"
+	        "view app.adults: missing\n");
 	mc_buf_dispose(&t);
 	mc_schema_diff_free(d);
 	mc_snapshot_free(a);
@@ -235,8 +299,9 @@ static void pg__script_error_file_line_and_rollback(void **state)
 	mc_db_exec_error err = MC_DB_EXEC_ERROR_INIT;
 	mc_sql_error serr = MC_SQL_ERROR_INIT;
 	mc_script s;
-	const char *sql = "CREATE TABLE a (id int);\n\nCREATE FUNCTION f() RETURNS int AS $$\nSELECT 1;\n$$ LANGUAGE sql;\n"
-	                  "ALTER TABLE nowhere ADD COLUMN x int;\n";
+	const char *sql =
+	        "CREATE TABLE a (id int);\n\nCREATE FUNCTION f() RETURNS int AS $$\nSELECT 1;\n$$ LANGUAGE sql;\n"
+	        "ALTER TABLE nowhere ADD COLUMN x int;\n";
 	char *v;
 
 	memset(&s, 0, sizeof(s));
@@ -244,13 +309,17 @@ static void pg__script_error_file_line_and_rollback(void **state)
 	s.line = 2;
 	s.sql = (char *)sql;
 	s.len = strlen(sql);
-	assert_int_equal(mc_sql_split(&s.stmts, &serr, sql, s.len, MC_DIALECT_POSTGRES, 2), 0);
+	assert_int_equal(mc_sql_split(&s.stmts, &serr, sql, s.len,
+	                              MC_DIALECT_POSTGRES, 2),
+	                 0);
 	assert_int_equal(mc_db_exec_script(db, &s, &err), MC_DB_ESTATEMENT);
 	assert_string_equal(err.message, "relation \"nowhere\" does not exist");
-	assert_string_equal(err.statement, "ALTER TABLE nowhere ADD COLUMN x int;");
+	assert_string_equal(err.statement,
+	                    "ALTER TABLE nowhere ADD COLUMN x int;");
 	assert_int_equal(err.line, 7);
-	assert_string_equal(mc_error_last()->message,
-	                    "migrations/003_x.up.sql:7: relation \"nowhere\" does not exist");
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "migrations/003_x.up.sql:7: relation \"nowhere\" does not exist");
 	assert_false(mc_db_in_transaction(db));
 	v = one(db, "SELECT count(*) FROM pg_class WHERE relname = 'a'");
 	assert_string_equal(v, "0");
@@ -265,7 +334,8 @@ static void pg__concurrently_runs_outside_transaction(void **state)
 	mc_db *db = connect(state);
 	mc_sql_error serr = MC_SQL_ERROR_INIT;
 	mc_script s;
-	const char *sql = "CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\n";
+	const char *sql =
+	        "CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\n";
 	char *v;
 
 	memset(&s, 0, sizeof(s));
@@ -273,7 +343,9 @@ static void pg__concurrently_runs_outside_transaction(void **state)
 	s.line = 1;
 	s.sql = (char *)sql;
 	s.len = strlen(sql);
-	assert_int_equal(mc_sql_split(&s.stmts, &serr, sql, s.len, MC_DIALECT_POSTGRES, 1), 0);
+	assert_int_equal(mc_sql_split(&s.stmts, &serr, sql, s.len,
+	                              MC_DIALECT_POSTGRES, 1),
+	                 0);
 	assert_int_equal(mc_db_exec_script(db, &s, NULL), 0);
 	v = one(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 't_id'");
 	assert_string_equal(v, "1");
@@ -288,9 +360,13 @@ static void pg__readonly_session(void **state)
 	mc_db_readonly_opts opts = { 1500, 700 };
 	char *v;
 	server();
-	assert_int_equal(mc_db_open_readonly(&ro, mc_scratch_url(*state), &opts), 0);
-	assert_int_equal(mc_db_exec(ro, "CREATE TABLE t (id int)"), MC_DB_ESTATEMENT);
-	assert_string_equal(mc_error_last()->message, "cannot execute CREATE TABLE in a read-only transaction");
+	assert_int_equal(
+	        mc_db_open_readonly(&ro, mc_scratch_url(*state), &opts), 0);
+	assert_int_equal(mc_db_exec(ro, "CREATE TABLE t (id int)"),
+	                 MC_DB_ESTATEMENT);
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "cannot execute CREATE TABLE in a read-only transaction");
 	v = one(ro, "SHOW statement_timeout");
 	assert_string_equal(v, "1500ms");
 	mc_free(v);
@@ -309,13 +385,25 @@ static void pg__connect_error_masks_password(void **state)
 	mc_db *db = NULL;
 	(void)state;
 	server();
-	assert_int_equal(mc_db_open(&db, "postgresql://bob:TopSecret@127.0.0.1:1/app?connect_timeout=2"), MC_ERROR);
+	assert_int_equal(
+	        mc_db_open(
+	                &db,
+	                "postgresql://bob:TopSecret@127.0.0.1:1/app?connect_timeout=2"),
+	        MC_ERROR);
 	assert_null(db);
 	assert_null(strstr(mc_error_last()->message, "TopSecret"));
-	assert_non_null(strstr(mc_error_last()->message, "cannot connect to 'postgresql://bob:****@127.0.0.1:1/app?connect_timeout=2': "));
-	assert_int_equal(mc_db_open(&db, "host=127.0.0.1 port=1 password=TopSecret connect_timeout=2"), MC_ERROR);
+	assert_non_null(strstr(
+	        mc_error_last()->message,
+	        "cannot connect to 'postgresql://bob:****@127.0.0.1:1/app?connect_timeout=2': "));
+	assert_int_equal(
+	        mc_db_open(
+	                &db,
+	                "host=127.0.0.1 port=1 password=TopSecret connect_timeout=2"),
+	        MC_ERROR);
 	assert_null(strstr(mc_error_last()->message, "TopSecret"));
-	assert_non_null(strstr(mc_error_last()->message, "cannot connect to 'host=127.0.0.1 port=1 password=**** connect_timeout=2': "));
+	assert_non_null(strstr(
+	        mc_error_last()->message,
+	        "cannot connect to 'host=127.0.0.1 port=1 password=**** connect_timeout=2': "));
 }
 
 static void pg__lost_connection(void **state)
@@ -336,7 +424,8 @@ static void pg__lost_connection(void **state)
 	s.len = 9;
 	assert_int_equal(mc_db_exec_script(db, &s, &err), MC_DB_ECONNECTION);
 	assert_int_equal(err.connection_lost, 1);
-	assert_non_null(strstr(mc_error_last()->message, "lost the connection to the database server"));
+	assert_non_null(strstr(mc_error_last()->message,
+	                       "lost the connection to the database server"));
 	mc_db_exec_error_dispose(&err);
 	mc_free(pid);
 	mc_free(sql);
@@ -347,7 +436,8 @@ static void pg__lost_connection(void **state)
 static int db_exists(mc_db *admin, const char *name)
 {
 	mc_db_result *r = NULL;
-	char *sql = mc_asprintf("SELECT 1 FROM pg_database WHERE datname = '%s'", name);
+	char *sql = mc_asprintf(
+	        "SELECT 1 FROM pg_database WHERE datname = '%s'", name);
 	int n;
 	assert_int_equal(mc_db_query(&r, admin, sql), 0);
 	n = (int)mc_db_result_rows(r);
@@ -399,20 +489,28 @@ static void pg__scratch_uri_server_and_bad_server(void **state)
 	host = strstr(server(), "host=");
 	assert_non_null(host);
 	/* the same server as a URI: postgresql://postgres@/postgres?host=DIR */
-	uri = mc_asprintf("postgresql://postgres:pw@/postgres?host=%.*s", (int)strcspn(host + 5, " "), host + 5);
+	uri = mc_asprintf("postgresql://postgres:pw@/postgres?host=%.*s",
+	                  (int)strcspn(host + 5, " "), host + 5);
 	opts.server_url = uri;
 	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts), 0);
-	assert_non_null(strstr(mc_scratch_url(s), "postgresql://postgres:pw@/migcheck_scratch_"));
-	assert_non_null(strstr(mc_scratch_display_url(s), "postgresql://postgres:****@/migcheck_scratch_"));
+	assert_non_null(strstr(mc_scratch_url(s),
+	                       "postgresql://postgres:pw@/migcheck_scratch_"));
+	assert_non_null(
+	        strstr(mc_scratch_display_url(s),
+	               "postgresql://postgres:****@/migcheck_scratch_"));
 	assert_int_equal(mc_scratch_connect(&db, s), 0);
 	mc_db_close(db);
 	mc_scratch_free(s);
 	mc_free(uri);
-	opts.server_url = "postgresql://u:hidden@127.0.0.1:1/postgres?connect_timeout=2";
-	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts), MC_ERROR);
+	opts.server_url =
+	        "postgresql://u:hidden@127.0.0.1:1/postgres?connect_timeout=2";
+	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts),
+	                 MC_ERROR);
 	assert_null(s);
 	assert_null(strstr(mc_error_last()->message, "hidden"));
-	assert_non_null(strstr(mc_error_last()->message, "cannot connect to 'postgresql://u:****@127.0.0.1:1/postgres?connect_timeout=2'"));
+	assert_non_null(strstr(
+	        mc_error_last()->message,
+	        "cannot connect to 'postgresql://u:****@127.0.0.1:1/postgres?connect_timeout=2'"));
 }
 
 static void pg__scratch_stale_cleanup(void **state)
@@ -434,7 +532,8 @@ static void pg__scratch_stale_cleanup(void **state)
 		mc_scratch *s = NULL;
 		mc_db *db = NULL;
 		char *n;
-		if (mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts) < 0 || mc_scratch_connect(&db, s) < 0)
+		if (mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts) < 0 ||
+		    mc_scratch_connect(&db, s) < 0)
 			_exit(1);
 		n = one(db, "SELECT current_database()");
 		if (write(fds[1], n, strlen(n)) < 0)
@@ -447,7 +546,8 @@ static void pg__scratch_stale_cleanup(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(mc_db_open(&admin, opts.server_url), 0);
 	assert_int_equal(db_exists(admin, name), 1);
-	assert_int_equal(mc_scratch_cleanup_stale(&dropped, opts.server_url), 0);
+	assert_int_equal(mc_scratch_cleanup_stale(&dropped, opts.server_url),
+	                 0);
 	assert_true(dropped >= 1);
 	assert_int_equal(db_exists(admin, name), 0);
 	mc_db_close(admin);
@@ -489,14 +589,16 @@ static void pg__no_server_and_no_initdb(void **state)
 	(void)state;
 	server();
 	setenv("MIGCHECK_PG_BINDIR", "/nonexistent", 1);
-	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_POSTGRES, NULL), MC_ENOTFOUND);
+	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_POSTGRES, NULL),
+	                 MC_ENOTFOUND);
 	unsetenv("MIGCHECK_PG_BINDIR");
 	assert_null(s);
 	assert_int_equal(mc_error_last()->klass, MC_ERROR_DB);
-	assert_string_equal(mc_error_last()->message,
-	                    "no PostgreSQL server for the scratch database: pass --scratch URL, "
-	                    "set scratch.postgres in .migcheck or MIGCHECK_SCRATCH_URL, "
-	                    "or install PostgreSQL (initdb) to let migcheck start a throw-away server");
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "no PostgreSQL server for the scratch database: pass --scratch URL, "
+	        "set scratch.postgres in .migcheck or MIGCHECK_SCRATCH_URL, "
+	        "or install PostgreSQL (initdb) to let migcheck start a throw-away server");
 }
 
 /*
@@ -522,7 +624,8 @@ static void interrupt_child(int cluster, char *left, size_t n)
 		char *name = NULL;
 		int rc;
 		mc_db_signals_install();
-		if (mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts) < 0 || mc_scratch_connect(&db, s) < 0)
+		if (mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts) < 0 ||
+		    mc_scratch_connect(&db, s) < 0)
 			_exit(1);
 		if (cluster) {
 			what = strstr(mc_scratch_url(s), "?host=") + 6;
@@ -535,8 +638,10 @@ static void interrupt_child(int cluster, char *left, size_t n)
 		close(fds[1]);
 		rc = mc_db_exec(db, "SELECT pg_sleep(120)");
 		if (rc != MC_EINTR || mc_db_interrupted() != SIGINT) {
-			fprintf(stderr, "child: rc %d signal %d: %s\n", rc, mc_db_interrupted(),
-			        mc_error_last() ? mc_error_last()->message : "");
+			fprintf(stderr, "child: rc %d signal %d: %s\n", rc,
+			        mc_db_interrupted(),
+			        mc_error_last() ? mc_error_last()->message
+			                        : "");
 			_exit(2);
 		}
 		mc_db_close(db);
@@ -595,7 +700,8 @@ static void pg__exit_without_free_still_drops(void **state)
 		mc_db *db = NULL;
 		char *n;
 		mc_db_signals_install(); /* also registers the atexit handler */
-		if (mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts) < 0 || mc_scratch_connect(&db, s) < 0)
+		if (mc_scratch_create(&s, MC_DIALECT_POSTGRES, &opts) < 0 ||
+		    mc_scratch_connect(&db, s) < 0)
 			_exit(1);
 		n = one(db, "SELECT current_database()");
 		if (write(fds[1], n, strlen(n)) < 0)
@@ -618,14 +724,26 @@ static void pg__exit_without_free_still_drops(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(pg__snapshot_every_kind, setup_scratch, teardown_scratch),
-		cmocka_unit_test_setup_teardown(pg__snapshot_custom_excludes, setup_scratch, teardown_scratch),
-		cmocka_unit_test_setup_teardown(pg__diff_known_changes, setup_scratch, teardown_scratch),
-		cmocka_unit_test_setup_teardown(pg__script_error_file_line_and_rollback, setup_scratch, teardown_scratch),
-		cmocka_unit_test_setup_teardown(pg__concurrently_runs_outside_transaction, setup_scratch, teardown_scratch),
-		cmocka_unit_test_setup_teardown(pg__readonly_session, setup_scratch, teardown_scratch),
+		cmocka_unit_test_setup_teardown(pg__snapshot_every_kind,
+		                                setup_scratch,
+		                                teardown_scratch),
+		cmocka_unit_test_setup_teardown(pg__snapshot_custom_excludes,
+		                                setup_scratch,
+		                                teardown_scratch),
+		cmocka_unit_test_setup_teardown(pg__diff_known_changes,
+		                                setup_scratch,
+		                                teardown_scratch),
+		cmocka_unit_test_setup_teardown(
+		        pg__script_error_file_line_and_rollback, setup_scratch,
+		        teardown_scratch),
+		cmocka_unit_test_setup_teardown(
+		        pg__concurrently_runs_outside_transaction,
+		        setup_scratch, teardown_scratch),
+		cmocka_unit_test_setup_teardown(
+		        pg__readonly_session, setup_scratch, teardown_scratch),
 		cmocka_unit_test(pg__connect_error_masks_password),
-		cmocka_unit_test_setup_teardown(pg__lost_connection, setup_scratch, teardown_scratch),
+		cmocka_unit_test_setup_teardown(
+		        pg__lost_connection, setup_scratch, teardown_scratch),
 		cmocka_unit_test(pg__scratch_on_server_created_reset_dropped),
 		cmocka_unit_test(pg__scratch_uri_server_and_bad_server),
 		cmocka_unit_test(pg__scratch_stale_cleanup),

@@ -17,8 +17,8 @@
 #include "migcheck/schema.h"
 #include "util/banned.h"
 
-static mc_object *add(mc_snapshot *s, mc_object_kind k, const char *parent,
-                      const char *name)
+static mc_object *
+add(mc_snapshot *s, mc_object_kind k, const char *parent, const char *name)
 {
 	mc_object *o = NULL;
 	assert_int_equal(mc_snapshot_add(&o, s, k, parent, name), 0);
@@ -50,7 +50,8 @@ static mc_snapshot *sample(const char *email_type, int with_index)
 	attr(o, "definition", "PRIMARY KEY (id)");
 	if (with_index) {
 		o = add(s, MC_OBJ_INDEX, "public.users", "users_email_idx");
-		attr(o, "definition", "CREATE INDEX users_email_idx ON public.users USING btree (email)");
+		attr(o, "definition",
+		     "CREATE INDEX users_email_idx ON public.users USING btree (email)");
 	}
 	o = add(s, MC_OBJ_TYPE, NULL, "public.mood");
 	attr(o, "labels", "sad,ok,happy");
@@ -65,25 +66,27 @@ static void schema__canonical_order_and_text(void **state)
 	(void)state;
 	assert_int_equal(mc_snapshot_count(s), 7);
 	assert_string_equal(mc_object_name(mc_snapshot_get(s, 0)), "public");
-	assert_int_equal(mc_object_kind_of(mc_snapshot_get(s, 2)), MC_OBJ_TABLE);
+	assert_int_equal(mc_object_kind_of(mc_snapshot_get(s, 2)),
+	                 MC_OBJ_TABLE);
 	assert_int_equal(mc_snapshot_serialize(&b, s), 0);
-	assert_string_equal(mc_buf_cstr(&b),
-	                    "schema\tpublic\n"
-	                    "type\tpublic.mood\n"
-	                    "\tlabels\tsad,ok,happy\n"
-	                    "table\tpublic.users\n"
-	                    "column\tpublic.users\temail\n"
-	                    "\tnullable\tfalse\n"
-	                    "\tordinal\t2\n"
-	                    "\ttype\tcharacter varying(100)\n"
-	                    "column\tpublic.users\tid\n"
-	                    "\tordinal\t1\n"
-	                    "\ttype\tinteger\n"
-	                    "constraint\tpublic.users\tusers_pkey\n"
-	                    "\t!generated-name\n"
-	                    "\tdefinition\tPRIMARY KEY (id)\n"
-	                    "index\tpublic.users\tusers_email_idx\n"
-	                    "\tdefinition\tCREATE INDEX users_email_idx ON public.users USING btree (email)\n");
+	assert_string_equal(
+	        mc_buf_cstr(&b),
+	        "schema\tpublic\n"
+	        "type\tpublic.mood\n"
+	        "\tlabels\tsad,ok,happy\n"
+	        "table\tpublic.users\n"
+	        "column\tpublic.users\temail\n"
+	        "\tnullable\tfalse\n"
+	        "\tordinal\t2\n"
+	        "\ttype\tcharacter varying(100)\n"
+	        "column\tpublic.users\tid\n"
+	        "\tordinal\t1\n"
+	        "\ttype\tinteger\n"
+	        "constraint\tpublic.users\tusers_pkey\n"
+	        "\t!generated-name\n"
+	        "\tdefinition\tPRIMARY KEY (id)\n"
+	        "index\tpublic.users\tusers_email_idx\n"
+	        "\tdefinition\tCREATE INDEX users_email_idx ON public.users USING btree (email)\n");
 	mc_buf_dispose(&b);
 	mc_snapshot_free(s);
 }
@@ -102,12 +105,17 @@ static void schema__equal_snapshots_equal_bytes_and_parse_back(void **state)
 	assert_int_equal(mc_snapshot_serialize(&x, a), 0);
 	assert_int_equal(mc_snapshot_serialize(&y, b), 0);
 	assert_string_equal(mc_buf_cstr(&x), mc_buf_cstr(&y));
-	assert_int_equal(mc_snapshot_parse(&c, x.ptr, x.size, MC_DIALECT_POSTGRES), 0);
+	assert_int_equal(
+	        mc_snapshot_parse(&c, x.ptr, x.size, MC_DIALECT_POSTGRES), 0);
 	assert_int_equal(mc_snapshot_serialize(&z, c), 0);
 	assert_string_equal(mc_buf_cstr(&x), mc_buf_cstr(&z));
-	assert_string_equal(mc_object_attr(mc_snapshot_find(c, MC_OBJ_VIEW, NULL, "public.v"), "definition"),
+	assert_string_equal(mc_object_attr(mc_snapshot_find(c, MC_OBJ_VIEW,
+	                                                    NULL, "public.v"),
+	                                   "definition"),
 	                    " SELECT 1\n\tAS \\x;");
-	assert_true(mc_object_flags(mc_snapshot_find(c, MC_OBJ_CONSTRAINT, "public.users", "users_pkey")) &
+	assert_true(mc_object_flags(mc_snapshot_find(c, MC_OBJ_CONSTRAINT,
+	                                             "public.users",
+	                                             "users_pkey")) &
 	            MC_OBJECT_GENERATED_NAME);
 	mc_buf_dispose(&x);
 	mc_buf_dispose(&y);
@@ -124,17 +132,29 @@ static void schema__parse_errors_name_the_line(void **state)
 	const char *bad2 = "\tkey\tvalue\n";
 	const char *bad3 = "table\tpublic.t\nwidget\tx\n";
 	(void)state;
-	assert_int_equal(mc_snapshot_parse(&s, bad1, strlen(bad1), MC_DIALECT_POSTGRES), MC_EPARSE);
-	assert_string_equal(mc_error_last()->message, "invalid snapshot line 2: expected key and value");
-	assert_int_equal(mc_snapshot_parse(&s, bad2, strlen(bad2), MC_DIALECT_POSTGRES), MC_EPARSE);
-	assert_string_equal(mc_error_last()->message, "invalid snapshot line 1: attribute before any object");
-	assert_int_equal(mc_snapshot_parse(&s, bad3, strlen(bad3), MC_DIALECT_POSTGRES), MC_EPARSE);
-	assert_string_equal(mc_error_last()->message, "invalid snapshot line 2: unknown object 'widget'");
+	assert_int_equal(
+	        mc_snapshot_parse(&s, bad1, strlen(bad1), MC_DIALECT_POSTGRES),
+	        MC_EPARSE);
+	assert_string_equal(mc_error_last()->message,
+	                    "invalid snapshot line 2: expected key and value");
+	assert_int_equal(
+	        mc_snapshot_parse(&s, bad2, strlen(bad2), MC_DIALECT_POSTGRES),
+	        MC_EPARSE);
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "invalid snapshot line 1: attribute before any object");
+	assert_int_equal(
+	        mc_snapshot_parse(&s, bad3, strlen(bad3), MC_DIALECT_POSTGRES),
+	        MC_EPARSE);
+	assert_string_equal(mc_error_last()->message,
+	                    "invalid snapshot line 2: unknown object 'widget'");
 	assert_null(s);
 }
 
-static char *diff_text(const mc_snapshot *a, const mc_snapshot *b,
-                       const mc_diff_opts *opts, size_t *count)
+static char *diff_text(const mc_snapshot *a,
+                       const mc_snapshot *b,
+                       const mc_diff_opts *opts,
+                       size_t *count)
 {
 	mc_schema_diff *d = NULL;
 	mc_buf t = MC_BUF_INIT;
@@ -175,11 +195,12 @@ static void schema__diff_missing_unexpected_changed(void **state)
 	add(b, MC_OBJ_SEQUENCE, NULL, "public.leftover_seq");
 	t = diff_text(a, b, NULL, &n);
 	assert_int_equal(n, 4);
-	assert_string_equal(t,
-	                    "sequence public.leftover_seq: unexpected\n"
-	                    "table public.users: column email: type character varying(100) -> character varying(255)\n"
-	                    "table public.users: column nickname: unexpected\n"
-	                    "table public.users: index users_email_idx: missing\n");
+	assert_string_equal(
+	        t,
+	        "sequence public.leftover_seq: unexpected\n"
+	        "table public.users: column email: type character varying(100) -> character varying(255)\n"
+	        "table public.users: column nickname: unexpected\n"
+	        "table public.users: index users_email_idx: missing\n");
 	mc_free(t);
 	assert_int_equal(mc_snapshot_diff(&d, a, b, NULL), 0);
 	e = mc_schema_diff_get(d, 1);
@@ -194,7 +215,8 @@ static void schema__diff_missing_unexpected_changed(void **state)
 	mc_snapshot_free(a);
 	mc_snapshot_free(b);
 	assert_string_equal(mc_schema_diff_get(d, 2)->name, "nickname");
-	assert_string_equal(mc_diff_kind_name(mc_schema_diff_get(d, 2)->kind), "unexpected");
+	assert_string_equal(mc_diff_kind_name(mc_schema_diff_get(d, 2)->kind),
+	                    "unexpected");
 	mc_schema_diff_free(d);
 }
 
@@ -204,12 +226,15 @@ static void schema__diff_column_order_only_when_strict(void **state)
 	mc_diff_opts strict = { 1, NULL };
 	char *t;
 	(void)state;
-	attr((mc_object *)mc_snapshot_find(b, MC_OBJ_COLUMN, "public.users", "email"), "ordinal", "3");
+	attr((mc_object *)mc_snapshot_find(b, MC_OBJ_COLUMN, "public.users",
+	                                   "email"),
+	     "ordinal", "3");
 	t = diff_text(a, b, NULL, NULL);
 	assert_string_equal(t, "");
 	mc_free(t);
 	t = diff_text(a, b, &strict, NULL);
-	assert_string_equal(t, "table public.users: column email: ordinal 2 -> 3\n");
+	assert_string_equal(
+	        t, "table public.users: column email: ordinal 2 -> 3\n");
 	mc_free(t);
 	mc_snapshot_free(a);
 	mc_snapshot_free(b);
@@ -223,10 +248,13 @@ static void schema__diff_missing_table_hides_its_children(void **state)
 	assert_int_equal(mc_snapshot_new(&b, MC_DIALECT_POSTGRES), 0);
 	add(b, MC_OBJ_SCHEMA, NULL, "public");
 	t = diff_text(a, b, NULL, NULL);
-	assert_string_equal(t, "type public.mood: missing\ntable public.users: missing\n");
+	assert_string_equal(
+	        t, "type public.mood: missing\ntable public.users: missing\n");
 	mc_free(t);
 	t = diff_text(b, a, NULL, NULL);
-	assert_string_equal(t, "type public.mood: unexpected\ntable public.users: unexpected\n");
+	assert_string_equal(
+	        t,
+	        "type public.mood: unexpected\ntable public.users: unexpected\n");
 	mc_free(t);
 	mc_snapshot_free(a);
 	mc_snapshot_free(b);
@@ -259,12 +287,16 @@ static void schema__diff_long_values_shortened_around_change(void **state)
 	assert_int_equal(mc_snapshot_new(&a, MC_DIALECT_POSTGRES), 0);
 	assert_int_equal(mc_snapshot_new(&b, MC_DIALECT_POSTGRES), 0);
 	o = add(a, MC_OBJ_VIEW, NULL, "public.v");
-	attr(o, "definition", " SELECT users.id,\n    users.email,\n    users.name,\n    users.created_at\n   FROM users\n  WHERE users.active;");
+	attr(o, "definition",
+	     " SELECT users.id,\n    users.email,\n    users.name,\n    users.created_at\n   FROM users\n  WHERE users.active;");
 	o = add(b, MC_OBJ_VIEW, NULL, "public.v");
-	attr(o, "definition", " SELECT users.id,\n    users.email,\n    users.name,\n    users.created_at\n   FROM users\n  WHERE NOT users.active;");
+	attr(o, "definition",
+	     " SELECT users.id,\n    users.email,\n    users.name,\n    users.created_at\n   FROM users\n  WHERE NOT users.active;");
 	t = diff_text(a, b, NULL, NULL);
-	assert_string_equal(t, "view public.v: definition ...users.created_at FROM users WHERE users.active; -> "
-	                       "...users.created_at FROM users WHERE NOT users.active;\n");
+	assert_string_equal(
+	        t,
+	        "view public.v: definition ...users.created_at FROM users WHERE users.active; -> "
+	        "...users.created_at FROM users WHERE NOT users.active;\n");
 	mc_free(t);
 	mc_snapshot_free(a);
 	mc_snapshot_free(b);
@@ -275,12 +307,17 @@ static void schema__kind_names_round_trip(void **state)
 	mc_object_kind k;
 	(void)state;
 	for (int i = MC_OBJ_SCHEMA; i <= MC_OBJ_TRIGGER; i++) {
-		assert_int_equal(mc_object_kind_parse(&k, mc_object_kind_name((mc_object_kind)i)), 0);
+		assert_int_equal(
+		        mc_object_kind_parse(
+		                &k, mc_object_kind_name((mc_object_kind)i)),
+		        0);
 		assert_int_equal(k, i);
 	}
-	assert_string_equal(mc_object_kind_name(MC_OBJ_MATVIEW), "materialized view");
+	assert_string_equal(mc_object_kind_name(MC_OBJ_MATVIEW),
+	                    "materialized view");
 	assert_int_equal(mc_object_kind_parse(&k, "nope"), MC_ENOTFOUND);
-	assert_string_equal(mc_snapshot_default_excludes()[0], "schema_migrations");
+	assert_string_equal(mc_snapshot_default_excludes()[0],
+	                    "schema_migrations");
 }
 
 static void schema__many_objects_hash_index(void **state)
@@ -295,7 +332,8 @@ static void schema__many_objects_hash_index(void **state)
 	}
 	add(s, MC_OBJ_COLUMN, "public.t", "c7"); /* existing: no duplicate */
 	assert_int_equal(mc_snapshot_count(s), 20000);
-	assert_non_null(mc_snapshot_find(s, MC_OBJ_COLUMN, "public.t", "c19999"));
+	assert_non_null(
+	        mc_snapshot_find(s, MC_OBJ_COLUMN, "public.t", "c19999"));
 	assert_null(mc_snapshot_find(s, MC_OBJ_COLUMN, "public.t", "c20000"));
 	mc_snapshot_free(s);
 }
@@ -304,7 +342,8 @@ static void schema__alloc_failures(void **state)
 {
 	(void)state;
 	for (unsigned long n = 1;; n++) {
-		mc_snapshot *a = sample("text", 1), *b = sample("bigint", 0), *c = NULL;
+		mc_snapshot *a = sample("text", 1), *b = sample("bigint", 0),
+		            *c = NULL;
 		mc_schema_diff *d = NULL;
 		mc_buf t = MC_BUF_INIT, u = MC_BUF_INIT;
 		int error;
@@ -315,7 +354,8 @@ static void schema__alloc_failures(void **state)
 		if (!error)
 			error = mc_snapshot_serialize(&u, a);
 		if (!error)
-			error = mc_snapshot_parse(&c, u.ptr, u.size, MC_DIALECT_POSTGRES);
+			error = mc_snapshot_parse(&c, u.ptr, u.size,
+			                          MC_DIALECT_POSTGRES);
 		mc_alloc_fail_at(0);
 		mc_buf_dispose(&t);
 		mc_buf_dispose(&u);
@@ -334,14 +374,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(schema__canonical_order_and_text),
-		cmocka_unit_test(schema__equal_snapshots_equal_bytes_and_parse_back),
+		cmocka_unit_test(
+		        schema__equal_snapshots_equal_bytes_and_parse_back),
 		cmocka_unit_test(schema__parse_errors_name_the_line),
 		cmocka_unit_test(schema__diff_equal_is_empty),
 		cmocka_unit_test(schema__diff_missing_unexpected_changed),
 		cmocka_unit_test(schema__diff_column_order_only_when_strict),
 		cmocka_unit_test(schema__diff_missing_table_hides_its_children),
 		cmocka_unit_test(schema__diff_ignore_globs),
-		cmocka_unit_test(schema__diff_long_values_shortened_around_change),
+		cmocka_unit_test(
+		        schema__diff_long_values_shortened_around_change),
 		cmocka_unit_test(schema__kind_names_round_trip),
 		cmocka_unit_test(schema__many_objects_hash_index),
 		cmocka_unit_test(schema__alloc_failures),
