@@ -224,24 +224,25 @@ static int check_result(pg_db *p, PGresult *r)
 static PGresult *pg_run(pg_db *p, const char *sql)
 {
 	PGresult *r, *last = NULL;
-	int cancelled = 0;
-
 	int interruptible = !p->base.uninterruptible;
+	unsigned waits = 0;
 
 	if (!PQsendQuery(p->conn, sql))
 		return NULL;
 	if (interruptible)
 		current_cancel = p->cancel;
 	for (;;) {
+		ExecStatusType st;
 		while (PQisBusy(p->conn)) {
 			struct pollfd pfd;
 			int n;
-			if (interruptible && mc_db__signal && !cancelled &&
-			    p->cancel) {
+			/* a cancel that reached the server before the query
+			 * did is lost: repeat it every half second */
+			if (interruptible && mc_db__signal && p->cancel &&
+			    waits % 5 == 0) {
 				char errbuf[256];
 				(void)PQcancel(p->cancel, errbuf,
 				               (int)sizeof(errbuf));
-				cancelled = 1;
 			}
 			pfd.fd = PQsocket(p->conn);
 			pfd.events = POLLIN;
@@ -251,20 +252,21 @@ static PGresult *pg_run(pg_db *p, const char *sql)
 				break;
 			if (n > 0 && !PQconsumeInput(p->conn))
 				break;
+			if (mc_db__signal)
+				waits++;
 		}
 		if ((r = PQgetResult(p->conn)) == NULL)
 			break;
+		st = PQresultStatus(r);
 		if (last && PQresultStatus(last) == PGRES_FATAL_ERROR) {
 			PQclear(r);
 		} else {
 			PQclear(last);
 			last = r;
 		}
-		if (PQresultStatus(r) == PGRES_COPY_IN ||
-		    PQresultStatus(r) == PGRES_COPY_OUT ||
-		    PQresultStatus(r) == PGRES_COPY_BOTH)
-			break;
-		if (PQstatus(p->conn) == CONNECTION_BAD)
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT ||
+		    st == PGRES_COPY_BOTH ||
+		    PQstatus(p->conn) == CONNECTION_BAD)
 			break;
 	}
 	if (interruptible)

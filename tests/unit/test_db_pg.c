@@ -637,15 +637,15 @@ static void interrupt_child(int cluster, char *left, size_t n)
 			_exit(1);
 		close(fds[1]);
 		rc = mc_db_exec(db, "SELECT pg_sleep(120)");
+		mc_db_close(db);
+		/* clean up whatever happened, so a failure leaves nothing */
+		mc_scratch_cleanup_all();
 		if (rc != MC_EINTR || mc_db_interrupted() != SIGINT) {
 			fprintf(stderr, "child: rc %d signal %d: %s\n", rc,
 			        mc_db_interrupted(),
-			        mc_error_last() ? mc_error_last()->message
-			                        : "");
+			        mc_error_last() ? mc_error_last()->message : "");
 			_exit(2);
 		}
-		mc_db_close(db);
-		mc_scratch_cleanup_all();
 		_exit(130);
 	}
 	close(fds[1]);

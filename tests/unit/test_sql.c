@@ -738,9 +738,31 @@ static void sql__unknown_dialect(void **state)
 	        mc_sql_split(&s, NULL, "SELECT 1", 8, MC_DIALECT_UNKNOWN, 1),
 	        MC_ERROR);
 	assert_null(s);
+	assert_string_equal(mc_error_last()->message,
+	                    "unknown SQL dialect 'unknown'");
 	assert_int_equal(
 	        mc_sql_tokens_equal(&eq, "a", 1, "a", 1, MC_DIALECT_UNKNOWN),
 	        MC_ERROR);
+	mc_error_clear();
+}
+
+static void sql__too_large_refused_before_reading(void **state)
+{
+	mc_sql_stmts *s = NULL;
+	mc_sql_error err = MC_SQL_ERROR_INIT;
+	const char one = ';';
+
+	(void)state;
+	/* the size is checked before a byte is read */
+	assert_int_equal(
+	        mc_sql_split(&s, &err, &one, MC_SQL_MAX_LEN + 1, PG, 1),
+	        MC_EPARSE);
+	assert_null(s);
+	assert_string_equal(
+	        err.message,
+	        "SQL text too large (268435457 bytes, limit 256 MiB)");
+	assert_int_equal(err.line, 0);
+	mc_sql_error_dispose(&err);
 	mc_error_clear();
 }
 
@@ -920,6 +942,7 @@ int main(void)
 		cmocka_unit_test(sql__sqlite_nul_and_utf8),
 		cmocka_unit_test(sql__sqlite_tokens_equal),
 		cmocka_unit_test(sql__unknown_dialect),
+		cmocka_unit_test(sql__too_large_refused_before_reading),
 		cmocka_unit_test(sql__error_replaces_previous_message),
 		cmocka_unit_test(sql__large_script),
 		cmocka_unit_test(sql__alloc_failures),
