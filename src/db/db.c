@@ -198,6 +198,30 @@ static int interrupted(void)
 
 /* ---- connections ---- */
 
+/* "mysql://..." must not become a SQLite file of that name */
+static int check_scheme(const char *url)
+{
+	const char *p = url;
+	char *shown;
+	if (mc_db_url_engine(url) == MC_DIALECT_POSTGRES ||
+	    has_prefix(url, "sqlite") || has_prefix(url, "file:"))
+		return 0;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	       *p == '.')
+		p++;
+	if (p == url || strncmp(p, "://", 3))
+		return 0;
+	if (!(shown = redact_dup(url)))
+		return mc_error_set_oom();
+	mc_error_set(
+	        MC_ERROR_CONFIG,
+	        "unsupported database URL '%s': use postgres://, "
+	        "postgresql://, a libpq conninfo, sqlite:// or a file path",
+	        shown);
+	mc_free(shown);
+	return MC_ERROR;
+}
+
 static const struct mc_db_driver *driver_for(const char *url)
 {
 	return mc_db_url_engine(url) == MC_DIALECT_POSTGRES
@@ -219,6 +243,8 @@ static int open_db(mc_db **out,
 	*out = NULL;
 	if (check_signal && mc_db__signal)
 		return interrupted();
+	if ((error = check_scheme(url)) < 0)
+		return error;
 	drv = driver_for(url);
 	if ((error = drv->open(&db, url, ro)) < 0)
 		return error;

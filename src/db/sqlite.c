@@ -670,6 +670,40 @@ static int add_checks(mc_snapshot *snap,
 	return 0;
 }
 
+/* WITHOUT ROWID and STRICT, from PRAGMA table_list (SQLite 3.37+) */
+static int add_table_options(mc_snapshot *snap, sqlite_db *s)
+{
+	mc_db_result *r = NULL;
+	mc_buf name = MC_BUF_INIT;
+	int error = 0;
+
+	if (sqlite3_libversion_number() < 3037000)
+		return 0;
+	if ((error = run_query(&r, s, "PRAGMA main.table_list")) < 0)
+		return error;
+	/* schema name type ncol wr strict */
+	for (size_t i = 0; i < r->rows && error >= 0; i++) {
+		mc_object *o;
+		const char *wr = cell(r, i, 4), *strict = cell(r, i, 5);
+		mc_buf_clear(&name);
+		if (!cell(r, i, 1) ||
+		    (error = mc_buf_printf(&name, "main.%s", cell(r, i, 1))) <
+		            0)
+			continue;
+		o = mc_snapshot__lookup(snap, MC_OBJ_TABLE, NULL,
+		                        mc_buf_cstr(&name));
+		if (!o)
+			continue;
+		if (wr && !strcmp(wr, "1"))
+			error = mc_object_set_attr(o, "without_rowid", "true");
+		if (error >= 0 && strict && !strcmp(strict, "1"))
+			error = mc_object_set_attr(o, "strict", "true");
+	}
+	mc_buf_dispose(&name);
+	mc_db_result_free(r);
+	return error;
+}
+
 static int
 sqlite_snapshot(mc_snapshot **out, mc_db *db, const mc_snapshot_opts *opts)
 {
@@ -755,6 +789,8 @@ sqlite_snapshot(mc_snapshot **out, mc_db *db, const mc_snapshot_opts *opts)
 				goto done;
 		}
 	}
+	if ((error = add_table_options(snap, s)) < 0)
+		goto done;
 	*out = snap;
 	snap = NULL;
 done:

@@ -19,7 +19,7 @@ int mc_drift__version_cmp(const char *a, const char *b);
  * (SQL through db, others through runner.up with {url} = the scratch's).
  * A migration that fails is an up-failed finding in report; *failed is
  * set and the replay stops there. A migration that cannot be replayed
- * (not SQL and no runner.up) is a note, and *failed is set too.
+ * (not SQL and no runner.up) is a note saying so, and *failed is set too.
  * @return 0 (failed or not); < 0 for environment errors
  */
 MC_NODISCARD int mc_drift__replay(mc_report *report,

@@ -74,7 +74,7 @@ int mc_drift__replay(mc_report *report,
 				*failed = 1;
 				return mc_report_note(
 				        report,
-				        "schema not compared: migration '%s' is %s, set runner.up to replay it",
+				        "migration '%s' is %s: set runner.up to replay it",
 				        m->version, m->language);
 			}
 			if ((error = replay_runner(report, failed, m, scratch,

@@ -610,8 +610,9 @@ int mc_sql__tokens_equal_postgres(
 	size_t i = 0, j = 0, run;
 
 	if (costly_operator_run(a, alen, &run) != (size_t)-1 ||
-	    costly_operator_run(b, blen, &run) != (size_t)-1) {
-		/* the scanner would take too long: compare bytes */
+	    costly_operator_run(b, blen, &run) != (size_t)-1 ||
+	    memchr(a, '\0', alen) || memchr(b, '\0', blen)) {
+		/* the scanner would be slow, or stop at the NUL: bytes */
 		*out = alen == blen && (alen == 0 || !memcmp(a, b, alen));
 		return 0;
 	}

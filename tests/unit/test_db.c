@@ -55,6 +55,22 @@ static void db__url_redact_masks_passwords(void **state)
 	expect_redact("host=h dbname=passwords", "host=h dbname=passwords");
 }
 
+static void db__unsupported_scheme(void **state)
+{
+	mc_db *db = NULL;
+	(void)state;
+	assert_int_equal(mc_db_open(&db, "mysql://root:pw@localhost/app"),
+	                 MC_ERROR);
+	assert_null(db);
+	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "unsupported database URL "
+	        "'mysql://root:****@localhost/app': use postgres://, "
+	        "postgresql://, a libpq conninfo, sqlite:// or a "
+	        "file path");
+}
+
 static void db__url_engine(void **state)
 {
 	(void)state;
@@ -412,6 +428,24 @@ static void db__sqlite_snapshot(void **state)
 	mc_db_close(db);
 }
 
+static void db__sqlite_table_options(void **state)
+{
+	mc_db *db = open_file(*state, "o.db");
+	mc_snapshot *s = NULL;
+	const mc_object *o;
+
+	assert_int_equal(mc_db_exec(db, "CREATE TABLE kv (k TEXT PRIMARY KEY, "
+	                                "v INT) WITHOUT ROWID, STRICT"),
+	                 0);
+	assert_int_equal(mc_db_snapshot(&s, db, NULL), 0);
+	o = mc_snapshot_find(s, MC_OBJ_TABLE, NULL, "main.kv");
+	assert_non_null(o);
+	assert_string_equal(mc_object_attr(o, "without_rowid"), "true");
+	assert_string_equal(mc_object_attr(o, "strict"), "true");
+	mc_snapshot_free(s);
+	mc_db_close(db);
+}
+
 static void db__sqlite_snapshot_diff_after_change(void **state)
 {
 	mc_db *db = open_file(*state, "d.db");
@@ -546,6 +580,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(db__url_redact_masks_passwords),
 		cmocka_unit_test(db__url_engine),
+		cmocka_unit_test(db__unsupported_scheme),
 		cmocka_unit_test_setup_teardown(db__sqlite_exec_query,
 		                                setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(
@@ -565,6 +600,8 @@ int main(void)
 		        teardown_dir),
 		cmocka_unit_test_setup_teardown(db__sqlite_snapshot, setup_dir,
 		                                teardown_dir),
+		cmocka_unit_test_setup_teardown(db__sqlite_table_options,
+		                                setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(
 		        db__sqlite_snapshot_diff_after_change, setup_dir,
 		        teardown_dir),

@@ -534,7 +534,14 @@ static int tokens_equal(const char *a, const char *b, mc_dialect d)
 
 static void sql__pg_tokens_equal(void **state)
 {
+	int eq = -1;
+
 	(void)state;
+	/* the scanner stops at a NUL byte: what follows still counts */
+	assert_int_equal(mc_sql_tokens_equal(&eq, "SELECT 1;\0a", 11,
+	                                     "SELECT 1;\0b", 11, PG),
+	                 0);
+	assert_int_equal(eq, 0);
 	assert_int_equal(
 	        tokens_equal("SELECT 1; -- x", "SELECT\n\t1 /* y */;", PG), 1);
 	assert_int_equal(tokens_equal("SELECT 'a  b'", "SELECT 'a b'", PG), 0);
