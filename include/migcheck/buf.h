@@ -21,7 +21,7 @@ MC_NODISCARD int mc_buf_put(mc_buf *b, const char *data, size_t len);
 MC_NODISCARD int mc_buf_puts(mc_buf *b, const char *s);
 MC_NODISCARD int mc_buf_putc(mc_buf *b, char c);
 MC_NODISCARD int mc_buf_printf(mc_buf *b, const char *fmt, ...) MC_PRINTF(2, 3);
-MC_NODISCARD int mc_buf_vprintf(mc_buf *b, const char *fmt, va_list ap);
+MC_NODISCARD int mc_buf_vprintf(mc_buf *b, const char *fmt, va_list ap) MC_PRINTF(2, 0);
 /** Join two path parts with exactly one '/'; replaces the content. */
 MC_NODISCARD int mc_buf_joinpath(mc_buf *b, const char *a, const char *c);
 /** Read a whole file, failing with MC_ERROR_OS/INPUT when larger than max. */

@@ -45,6 +45,7 @@
 #include "util/banned.h"
 
 #define NAME_PREFIX "migcheck_scratch_"
+#define OWNER_FILE  "migcheck.owner"
 
 enum { KIND_SQLITE, KIND_PG_SERVER, KIND_PG_CLUSTER };
 
@@ -123,6 +124,16 @@ static int make_tmpdir(char **out, const char *parent, const char *what)
 		        "cannot create a temporary directory in '%s': %s",
 		        parent, strerror(e));
 	}
+	/* who owns it, for the sweep of leftovers (sweep_stale_dirs) */
+	{
+		char *marker = mc_asprintf("%s/" OWNER_FILE, tmpl);
+		FILE *f = marker ? fopen(marker, "w") : NULL;
+		if (f) {
+			fprintf(f, "%ld\n", (long)getpid());
+			fclose(f);
+		}
+		mc_free(marker);
+	}
 	*out = tmpl;
 	return 0;
 }
@@ -146,6 +157,60 @@ static int remove_tree(const char *dir)
 		                    "cannot remove temporary directory '%s'",
 		                    dir);
 	return 0;
+}
+
+static int pid_alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+static long read_pid(const char *dir, const char *file)
+{
+	char *path = mc_asprintf("%s/%s", dir, file);
+	FILE *f = path ? fopen(path, "r") : NULL;
+	long pid = 0;
+	if (f) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	mc_free(path);
+	return pid;
+}
+
+/*
+ * Temp dirs left by a migcheck that was killed outright (SIGKILL, OOM
+ * killer): ours by the owner file (same uid), whose process is gone and
+ * whose postmaster, if any, is gone too. Best effort, never an error.
+ */
+static void sweep_stale_dirs(const char *parent)
+{
+	glob_t g;
+	char *pattern = mc_asprintf("%s/migcheck-*-??????", parent);
+	if (!pattern)
+		return;
+	if (glob(pattern, GLOB_ONLYDIR, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			const char *d = g.gl_pathv[i];
+			char *marker = mc_asprintf("%s/" OWNER_FILE, d);
+			struct stat st;
+			long owner;
+			int ours = marker && lstat(marker, &st) == 0 &&
+			           S_ISREG(st.st_mode) &&
+			           st.st_uid == geteuid();
+			mc_free(marker);
+			if (!ours)
+				continue;
+			owner = read_pid(d, OWNER_FILE);
+			if (!owner || pid_alive(owner) ||
+			    pid_alive(read_pid(d, "data/postmaster.pid")))
+				continue;
+			if (remove_tree(d) < 0)
+				mc_error_clear();
+		}
+		globfree(&g);
+	}
+	mc_free(pattern);
 }
 
 /* a SQL identifier in double quotes */
@@ -719,6 +784,7 @@ int mc_scratch_create(mc_scratch **out,
 	if (!(s = mc_calloc(1, sizeof(*s))))
 		return mc_error_set_oom();
 	s->owner = getpid();
+	sweep_stale_dirs(tmp_parent(opts));
 	/* on the registry before anything exists, so a signal finds it */
 	s->next = registry;
 	registry = s;

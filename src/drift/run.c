@@ -279,8 +279,15 @@ int mc_drift_run(mc_report *report,
 	    (error = mc_drift_history_compare(
 	             &replay, report, hist, &migrations->all, opts->flags)) < 0)
 		goto rollback;
-	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY))
-		error = mc_db_snapshot(&live, target, NULL);
+	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY)) {
+		/* a tracking table under its own name is no drift either */
+		const char *dot = strrchr(hist->table, '.');
+		const char *extra[2] = { dot ? dot + 1 : hist->table, NULL };
+		mc_snapshot_opts sopts;
+		memset(&sopts, 0, sizeof(sopts));
+		sopts.extra_excludes = extra;
+		error = mc_db_snapshot(&live, target, &sopts);
+	}
 rollback:
 	/* read-only: nothing to keep; the snapshot is taken in one transaction
 	 */

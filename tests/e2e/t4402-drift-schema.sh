@@ -94,4 +94,19 @@ noise_is_not_drift () {
 }
 run_test 'column order, whitespace, grants and generated names are not drift' noise_is_not_drift
 
+custom_tracking_table () {
+	pg_golang_repo &&
+	git config -f .migcheck migrations.table ops.versions &&
+	db=$(pg_new_db custom) &&
+	pg_apply_ups "$db" &&
+	pg_sql "$db" 'CREATE SCHEMA ops' \
+		'CREATE TABLE ops.versions (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)' \
+		"INSERT INTO ops.versions VALUES (3, false)" &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
+	jq -r '(.findings[] | "\(.code) \(.message)"), .notes[]' out.json >codes &&
+	expect_equal codes 'drift-unexpected schema ops is in the database but no applied migration creates it
+tracking table ops.versions (golang-migrate): 3 applied migration(s) replayed on a scratch database'
+}
+run_test 'a tracking table under its own name (migrations.table) is not drift' custom_tracking_table
+
 finish

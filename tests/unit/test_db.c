@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -534,6 +535,52 @@ static void db__scratch_cleanup_all(void **state)
 	mc_scratch_free(b);
 }
 
+static void make_leftover(const char *dir, const char *name, long pid)
+{
+	char path[600];
+	FILE *f;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(mkdir(path, 0700), 0);
+	if (pid < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/%s/migcheck.owner", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%ld\n", pid);
+	fclose(f);
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+	char path[600];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &st) == 0;
+}
+
+static void db__scratch_sweeps_leftovers_of_dead_processes(void **state)
+{
+	mc_scratch *s = NULL;
+	mc_scratch_opts opts = { NULL, *state };
+	pid_t dead = fork();
+	int status;
+
+	assert_true(dead >= 0);
+	if (dead == 0)
+		_exit(0);
+	assert_int_equal(waitpid(dead, &status, 0), dead);
+	make_leftover(*state, "migcheck-pg-AAAAAA", (long)dead);
+	make_leftover(*state, "migcheck-sqlite-BBBBBB", (long)dead);
+	make_leftover(*state, "migcheck-sqlite-CCCCCC", (long)getpid());
+	make_leftover(*state, "migcheck-sqlite-DDDDDD", -1); /* not ours */
+	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_SQLITE, &opts), 0);
+	assert_false(exists_in(*state, "migcheck-pg-AAAAAA"));
+	assert_false(exists_in(*state, "migcheck-sqlite-BBBBBB"));
+	assert_true(exists_in(*state, "migcheck-sqlite-CCCCCC"));
+	assert_true(exists_in(*state, "migcheck-sqlite-DDDDDD"));
+	mc_scratch_free(s);
+}
+
 static void db__scratch_bad_tmpdir(void **state)
 {
 	mc_scratch *s = NULL;
@@ -610,6 +657,9 @@ int main(void)
 		        teardown_dir),
 		cmocka_unit_test_setup_teardown(db__scratch_cleanup_all,
 		                                setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		        db__scratch_sweeps_leftovers_of_dead_processes,
+		        setup_dir, teardown_dir),
 		cmocka_unit_test(db__scratch_bad_tmpdir),
 		cmocka_unit_test_setup_teardown(db__alloc_failures_sqlite,
 		                                setup_dir, teardown_dir),
