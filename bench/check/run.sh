@@ -40,7 +40,7 @@ make_repo () {
 	(
 		cd "$1"
 		python3 "$here/gen.py" "$2" "$MIGRATIONS" "$OTHER" | git fast-import --quiet
-		git gc -q --aggressive --prune=now 2>/dev/null || git gc -q
+		git gc -q --prune=now
 		git reset -q --hard main
 		git config -f .migcheck migrations.dir db/migrations
 		git config -f .migcheck deploy.ref refs/remotes/origin/main

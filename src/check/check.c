@@ -67,6 +67,13 @@ static const char *mig_file(const mc_migration *m)
 	return m->up ? m->up->path : m->down ? m->down->path : NULL;
 }
 
+/* for messages: a file, else the migration's name or version */
+static const char *mig_label(const mc_migration *m)
+{
+	const char *f = mig_file(m);
+	return f ? f : m->name ? m->name : m->version ? m->version : "?";
+}
+
 /* --- format detection and parsing ------------------------------------------ */
 
 static int detect_format(mc_format *out, struct ctx *c, const mc_dir_state *after)
@@ -352,6 +359,17 @@ static int check_new(struct ctx *c, const mc_migration_list *after,
 	const char *maxdep = max_version(deployed, NULL);
 	int error = 0;
 
+	/* deployed migrations still in the folder are in 'after' */
+	for (size_t i = 0; i < mc_migration_list_count(after); i++) {
+		const mc_migration *m = mc_migration_list_get(after, i);
+		if (m->kind != MC_MIGRATION_VERSIONED || !m->version ||
+		    !((m->up && mc_deployed_ref(c->dep, m->up->path)) ||
+		      (m->down && mc_deployed_ref(c->dep, m->down->path))))
+			continue;
+		if (!maxdep || mc_version_cmp(m->version, maxdep) > 0)
+			maxdep = m->version;
+	}
+
 	for (size_t i = 0; i < mc_migration_list_count(after) && !error; i++) {
 		const mc_migration *m = mc_migration_list_get(after, i);
 		const mc_migration *d;
@@ -362,13 +380,13 @@ static int check_new(struct ctx *c, const mc_migration_list *after,
 		if ((d = same_version(deployed, m)) != NULL || (d = same_version(after, m)) != NULL) {
 			error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, NULL,
 			                      "version %s of '%s' is already used by '%s'", m->version,
-			                      file, mig_file(d));
+			                      file, mig_label(d));
 			if (!error)
 				error = mc_vec_push(dup_files, (void *)file);
 		} else if (target && (d = same_version(target, m)) != NULL) {
 			error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, NULL,
 			                      "version %s of '%s' is also used by '%s' on %s", m->version,
-			                      file, mig_file(d), c->cs->target_name);
+			                      file, mig_label(d), c->cs->target_name);
 			if (!error)
 				error = mc_vec_push(dup_files, (void *)file);
 		} else if (maxdep && mc_version_cmp(m->version, maxdep) <= 0) {
@@ -416,16 +434,44 @@ static int copy_findings(struct ctx *c, const mc_report *scratch, const mc_vec *
 	return error;
 }
 
+/* The deployed files that are not in the folder's listing (both sorted). */
+static int deployed_remainder(mc_file_list **out, const mc_file_list *dep,
+                              const mc_file_list *after)
+{
+	size_t i = 0, k = 0;
+	int error;
+
+	if ((error = mc_file_list_new(out)) < 0)
+		return error;
+	while (i < dep->files.len && !error) {
+		const mc_file *d = dep->files.items[i];
+		int cmp = k < after->files.len
+		                  ? strcmp(d->path, ((const mc_file *)after->files.items[k])->path)
+		                  : -1;
+		if (cmp == 0) {
+			i++;
+			k++;
+		} else if (cmp < 0) {
+			error = mc_file_list_add(*out, d->path, "", 0);
+			i++;
+		} else {
+			k++;
+		}
+	}
+	return error;
+}
+
 static int check_dir(struct ctx *c, size_t idx)
 {
 	const mc_dir_state *after = c->cs->after.items[idx];
 	const mc_dir_state *target = idx < c->cs->target.len ? c->cs->target.items[idx] : NULL;
 	const mc_file_list *depfiles = mc_deployed_files(c->dep, after->dir);
 	mc_migration_list *aml = NULL, *dml = NULL, *tml = NULL;
+	mc_file_list *rest = NULL;
 	mc_report *scratch = NULL;
 	mc_vec dup_files = MC_VEC_INIT;
 	mc_format fmt;
-	int error;
+	int error, whole = 0;
 
 	c->touched.len = 0;
 	c->fresh.len = 0;
@@ -446,8 +492,18 @@ static int check_dir(struct ctx *c, size_t idx)
 	    (error = mc_migration_list_parse(&aml, after->files, after->dir, fmt, c->dialect,
 	                                     scratch)) < 0)
 		goto done;
-	if (depfiles &&
-	    (error = mc_migration_list_parse(&dml, depfiles, after->dir, fmt, c->dialect, NULL)) < 0)
+	/* deployed files still in the folder are parsed once, with the folder;
+	 * only the deployed ones gone from it (deleted, renamed) are parsed here */
+	for (size_t i = 0; i < mc_migration_list_count(aml); i++) {
+		const mc_migration *m = mc_migration_list_get(aml, i);
+		if (!m->up && !m->down)
+			whole = 1; /* sections format: unchanged files are names only, no paths */
+	}
+	if (depfiles && whole)
+		error = mc_migration_list_parse(&dml, depfiles, after->dir, fmt, c->dialect, NULL);
+	else if (depfiles && (error = deployed_remainder(&rest, depfiles, after->files)) == 0)
+		error = mc_migration_list_parse(&dml, rest, after->dir, fmt, c->dialect, NULL);
+	if (error < 0)
 		goto done;
 	if (target &&
 	    (error = mc_migration_list_parse(&tml, target->files, after->dir, fmt, c->dialect, NULL)) < 0)
@@ -502,6 +558,7 @@ done:
 	mc_migration_list_free(aml);
 	mc_migration_list_free(dml);
 	mc_migration_list_free(tml);
+	mc_file_list_free(rest);
 	mc_report_free(scratch);
 	return error;
 }

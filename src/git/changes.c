@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "git_internal.h"
+#include "index_scan.h"
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
 #include "util/banned.h"
@@ -20,7 +21,10 @@
 struct mc_changes_src {
 	mc_repo *repo;
 	mc_changes_mode mode;
-	git_index *index;       /* STAGED */
+	git_index *index;       /* STAGED, through libgit2 */
+	mc_vec ientries;        /* STAGED, read directly: struct mc_git__ientry* */
+	int fast;               /* STAGED read directly */
+	mc_vec trees;           /* git_tree*: kept alive for the fast path */
 	git_tree *after_tree;   /* RANGE, COMMIT */
 	git_tree *target_tree;  /* RANGE */
 };
@@ -59,6 +63,10 @@ void mc_changeset_free(mc_changeset *c)
 	mc_free(c->target_name);
 	if (c->src) {
 		git_index_free(c->src->index);
+		mc_git__ientries_dispose(&c->src->ientries);
+		for (size_t i = 0; i < c->src->trees.len; i++)
+			git_tree_free(c->src->trees.items[i]);
+		mc_vec_dispose(&c->src->trees);
 		git_tree_free(c->src->after_tree);
 		git_tree_free(c->src->target_tree);
 		mc_free(c->src);
@@ -582,6 +590,234 @@ static int fill_after(mc_changeset *c)
 	return 0;
 }
 
+/* --- --staged without loading the whole index ------------------------------- */
+
+struct want_ctx {
+	const mc_changes_opts *o;
+};
+
+static int want_entry(const char *path, void *payload)
+{
+	struct want_ctx *w = payload;
+	return in_dirs(path, w->o->dirs) || is_model(path, w->o->model_paths);
+}
+
+static int add_change(mc_changeset *c, git_repository *repo, mc_change_status st,
+                      const char *op, const git_oid *oid, const char *np,
+                      const git_oid *nid, const mc_changes_opts *o)
+{
+	mc_change *ch;
+	int error = 0;
+
+	if ((ch = mc_calloc(1, sizeof(*ch))) == NULL)
+		return mc_error_set_oom();
+	ch->status = st;
+	ch->in_dir = in_dirs(op, o->dirs) || in_dirs(np, o->dirs);
+	ch->is_model = is_model(op, o->model_paths) || is_model(np, o->model_paths);
+	if ((op && (ch->old_path = mc_strdup(op)) == NULL) ||
+	    (np && (ch->new_path = mc_strdup(np)) == NULL)) {
+		change_free(ch);
+		return mc_error_set_oom();
+	}
+	if (op)
+		error = mc_git__blob_read(&ch->old_data, &ch->old_len, repo, oid, op);
+	if (!error && np)
+		error = mc_git__blob_read(&ch->new_data, &ch->new_len, repo, nid, np);
+	if (error || (error = mc_vec_push(&c->changes, ch)) < 0)
+		change_free(ch);
+	return error;
+}
+
+struct side {
+	const char *path;
+	const git_oid *id;
+};
+
+static int staged_dir(mc_changeset *c, mc_repo *r, git_tree *head, const char *dir,
+                      const mc_changes_opts *o, mc_vec *dels, mc_vec *adds)
+{
+	mc_vec *ents = &c->src->ientries;
+	git_tree_entry *te = NULL;
+	git_tree *sub = NULL;
+	mc_dir_state *s = NULL;
+	mc_buf full = MC_BUF_INIT;
+	size_t i = 0, k = 0, n = 0;
+	int error;
+
+	if ((error = state_new(&s, dir)) < 0)
+		return error;
+	if (head && *dir && git_tree_entry_bypath(&te, head, dir) == 0 &&
+	    git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&sub, r->repo, git_tree_entry_id(te)) < 0) {
+		error = mc_git__error("cannot read a tree");
+		goto done;
+	}
+	git_error_clear();
+	if (head && !*dir)
+		sub = NULL; /* the root folder: use head itself */
+	{
+		const git_tree *t = *dir ? sub : head;
+		n = t ? git_tree_entrycount(t) : 0;
+		/* merge the tree's blobs with the index entries of the folder, both sorted */
+		for (;;) {
+			const git_tree_entry *e = NULL;
+			const struct mc_git__ientry *ie = NULL;
+			int cmp;
+			while (k < n) {
+				e = git_tree_entry_byindex(t, k);
+				if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+					break;
+				e = NULL;
+				k++;
+			}
+			while (i < ents->len) {
+				ie = ents->items[i];
+				if (mc_git__path_in_dir(ie->path, dir))
+					break;
+				ie = NULL;
+				i++;
+			}
+			if (!e && !ie)
+				break;
+			if (e) {
+				mc_buf_clear(&full);
+				if ((error = *dir ? mc_buf_joinpath(&full, dir, git_tree_entry_name(e))
+				                  : mc_buf_puts(&full, git_tree_entry_name(e))) < 0)
+					goto done;
+			}
+			cmp = !e ? 1 : !ie ? -1 : strcmp(full.ptr, ie->path);
+			if (cmp < 0) { /* deleted */
+				struct side *d = mc_calloc(1, sizeof(*d));
+				char *path = mc_strdup(full.ptr);
+				if (!d || !path) {
+					mc_free(d);
+					mc_free(path);
+					error = mc_error_set_oom();
+					goto done;
+				}
+				d->path = path;
+				d->id = git_tree_entry_id(e);
+				if ((error = mc_vec_push(dels, d)) < 0) {
+					mc_free(path);
+					mc_free(d);
+					goto done;
+				}
+				k++;
+				continue;
+			}
+			if ((error = mc_file_list_add(s->files, ie->path, "", 0)) < 0)
+				goto done;
+			if (cmp > 0) {
+				struct side *a = mc_calloc(1, sizeof(*a));
+				if (!a) {
+					error = mc_error_set_oom();
+					goto done;
+				}
+				a->path = ie->path;
+				a->id = &ie->id;
+				if ((error = mc_vec_push(adds, a)) < 0) {
+					mc_free(a);
+					goto done;
+				}
+			} else {
+				if (!git_oid_equal(git_tree_entry_id(e), &ie->id) &&
+				    (error = add_change(c, r->repo, MC_CHANGE_MODIFIED, ie->path,
+				                        git_tree_entry_id(e), ie->path, &ie->id, o)) < 0)
+					goto done;
+				k++;
+			}
+			i++;
+		}
+		/* keep the tree alive while dels point into it */
+		if ((error = mc_vec_push(&c->src->trees, sub)) < 0)
+			goto done;
+		sub = NULL;
+	}
+	if ((error = mc_vec_push(&c->after, s)) < 0)
+		goto done;
+	s = NULL;
+done:
+	mc_buf_dispose(&full);
+	git_tree_entry_free(te);
+	git_tree_free(sub);
+	mc_git__dir_state_free(s);
+	return error;
+}
+
+static void side_free_path(void *p)
+{
+	struct side *s = p;
+	if (s)
+		mc_free((char *)s->path);
+	mc_free(s);
+}
+
+/* @return 0 done, 1 the index cannot be read here (use libgit2), < 0 error */
+static int staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
+                       const mc_changes_opts *o)
+{
+	struct want_ctx w = { o };
+	mc_buf path = MC_BUF_INIT;
+	mc_vec dels = MC_VEC_INIT, adds = MC_VEC_INIT;
+	const char *env = getenv("GIT_INDEX_FILE");
+	int error;
+
+	if (env && *env)
+		error = mc_buf_puts(&path, env);
+	else
+		error = mc_buf_joinpath(&path, git_repository_path(r->repo), "index");
+	if (error < 0)
+		return error;
+	error = mc_git__index_scan(&c->src->ientries, path.ptr, want_entry, &w);
+	mc_buf_dispose(&path);
+	if (error == MC_ENOTFOUND)
+		error = 0;
+	if (error != 0)
+		return error;
+	c->src->fast = 1;
+	for (size_t d = 0; d < o->dirs->len && !error; d++)
+		error = staged_dir(c, r, head, o->dirs->items[d], o, &dels, &adds);
+	/* exact renames: a deleted blob added again under another name */
+	for (size_t i = 0; i < dels.len && !error; i++) {
+		struct side *d = dels.items[i];
+		int paired = 0;
+		for (size_t k = 0; k < adds.len && !paired; k++) {
+			struct side *a = adds.items[k];
+			if (!a->path || !git_oid_equal(a->id, d->id))
+				continue;
+			error = add_change(c, r->repo, MC_CHANGE_RENAMED, d->path, d->id, a->path, a->id, o);
+			a->path = NULL;
+			paired = 1;
+		}
+		if (!paired && !error)
+			error = add_change(c, r->repo, MC_CHANGE_DELETED, d->path, d->id, NULL, NULL, o);
+	}
+	for (size_t k = 0; k < adds.len && !error; k++) {
+		struct side *a = adds.items[k];
+		if (a->path)
+			error = add_change(c, r->repo, MC_CHANGE_ADDED, NULL, NULL, a->path, a->id, o);
+	}
+	/* model files outside the folders: added or modified against HEAD */
+	for (size_t i = 0; i < c->src->ientries.len && !error; i++) {
+		const struct mc_git__ientry *ie = c->src->ientries.items[i];
+		git_tree_entry *te = NULL;
+		if (in_dirs(ie->path, o->dirs) || !is_model(ie->path, o->model_paths))
+			continue;
+		if (!head || git_tree_entry_bypath(&te, head, ie->path) < 0) {
+			git_error_clear();
+			error = add_change(c, r->repo, MC_CHANGE_ADDED, NULL, NULL, ie->path, &ie->id, o);
+		} else if (!git_oid_equal(git_tree_entry_id(te), &ie->id)) {
+			error = add_change(c, r->repo, MC_CHANGE_MODIFIED, ie->path, git_tree_entry_id(te),
+			                   ie->path, &ie->id, o);
+		}
+		git_tree_entry_free(te);
+	}
+	mc_vec_sort(&c->changes, change_cmp);
+	mc_vec_dispose_deep(&dels, side_free_path);
+	mc_vec_dispose_deep(&adds, mc_free);
+	return error;
+}
+
 int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 {
 	mc_changeset *c = NULL;
@@ -616,6 +852,26 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 	case MC_CHANGES_STAGED:
 		if ((error = head_tree(&old_tree, r)) < 0)
 			goto done;
+		if (o->mode == MC_CHANGES_STAGED) {
+			if ((error = staged_fast(c, r, old_tree, o)) < 0)
+				goto done;
+			if (error == 0) {
+				if ((error = fill_after(c)) < 0 ||
+				    (c->describe = mc_strdup("staged changes")) == NULL) {
+					if (!error)
+						error = mc_error_set_oom();
+					goto done;
+				}
+				*out = c;
+				c = NULL;
+				goto done;
+			}
+			/* a split or sparse index: let libgit2 read it */
+			mc_git__ientries_dispose(&c->src->ientries);
+			mc_vec_dispose_deep(&c->after, mc_git__dir_state_free);
+			mc_vec_dispose_deep(&c->changes, change_free);
+			error = 0;
+		}
 		if (git_repository_index(&c->src->index, r->repo) < 0) {
 			error = mc_git__error("cannot read the index");
 			goto done;
@@ -743,7 +999,18 @@ int mc_changeset_read_after(mc_buf *out, mc_changeset *c, const char *path)
 		error = read_disk(&data, &len, git_repository_workdir(s->repo->repo), path);
 		break;
 	case MC_CHANGES_STAGED: {
-		const git_index_entry *e = git_index_get_bypath(s->index, path, 0);
+		const git_index_entry *e;
+		if (s->fast) {
+			for (size_t i = 0; i < s->ientries.len; i++) {
+				const struct mc_git__ientry *ie = s->ientries.items[i];
+				if (!strcmp(ie->path, path)) {
+					error = mc_git__blob_read(&data, &len, s->repo->repo, &ie->id, path);
+					goto read;
+				}
+			}
+			return mc_error_set(MC_ERROR_GIT, "'%s' is not in the index", path);
+		}
+		e = git_index_get_bypath(s->index, path, 0);
 		if (!e)
 			return mc_error_set(MC_ERROR_GIT, "'%s' is not in the index", path);
 		error = mc_git__blob_read(&data, &len, s->repo->repo, &e->id, path);
@@ -752,6 +1019,7 @@ int mc_changeset_read_after(mc_buf *out, mc_changeset *c, const char *path)
 	default:
 		return read_tree_path(out, s->repo->repo, s->after_tree, path);
 	}
+read:
 	if (error == 0) {
 		mc_buf_clear(out);
 		error = mc_buf_put(out, data, len);

@@ -155,6 +155,7 @@ void mc_history_free(mc_history *h)
 struct walk {
 	mc_history *h;
 	git_repository *repo;
+	git_odb *odb;
 	mc_vec *dirs;
 	const mc_commit_info *current;
 	git_commit *commit;
@@ -261,74 +262,153 @@ static int record(struct walk *w, const char *name, mc_history_event ev)
 	ch->commit = ci;
 	if ((error = mc_vec_push(&e->changes, ch)) < 0)
 		mc_free(ch);
-	e->present = ev != MC_HISTORY_DELETED;
 done:
 	mc_buf_dispose(&path);
 	return error;
 }
 
+/*
+ * Raw tree objects are compared by hand: a folder of 10,000 migrations is
+ * diffed once per commit that touches it, and parsing it into libgit2 tree
+ * objects (and caching them) costs more time and memory than the walk.
+ */
+struct raw_tree {
+	git_odb_object *obj;
+	const unsigned char *p, *end;
+};
+
+struct raw_entry {
+	const char *name;
+	size_t len;
+	const unsigned char *id; /* 20 bytes */
+	int is_tree;
+};
+
+static int raw_open(struct raw_tree *t, git_odb *odb, const git_oid *id)
+{
+	memset(t, 0, sizeof(*t));
+	if (git_oid_is_zero(id))
+		return 0;
+	if (git_odb_read(&t->obj, odb, id) < 0)
+		return mc_git__error("cannot read a tree");
+	t->p = git_odb_object_data(t->obj);
+	t->end = t->p + git_odb_object_size(t->obj);
+	return 0;
+}
+
+/* next blob entry (trees skipped); 0 at the end */
+static int raw_next(struct raw_entry *e, struct raw_tree *t)
+{
+	while (t->p && t->p < t->end) {
+		const unsigned char *sp = memchr(t->p, ' ', (size_t)(t->end - t->p));
+		const unsigned char *nul = sp ? memchr(sp, '\0', (size_t)(t->end - sp)) : NULL;
+		if (!sp || !nul || nul + 21 > t->end) {
+			t->p = t->end;
+			return 0;
+		}
+		/* "40000" trees and "160000" submodules are not migrations */
+		e->is_tree = t->p[0] == '4' || (t->p[0] == '1' && t->p[1] == '6');
+		e->name = (const char *)sp + 1;
+		e->len = (size_t)(nul - sp - 1);
+		e->id = nul + 1;
+		t->p = nul + 21;
+		if (!e->is_tree)
+			return 1;
+	}
+	return 0;
+}
+
+static void raw_close(struct raw_tree *t)
+{
+	git_odb_object_free(t->obj);
+	memset(t, 0, sizeof(*t));
+}
+
+static int name_cmp(const struct raw_entry *a, const struct raw_entry *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->name, b->name, n);
+	if (c)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
 /* In a merge, did another parent already have this entry as the merge has it? */
 static int from_other_parent(struct walk *w, const git_oid *others, size_t nothers,
-                             const char *name, const git_oid *id)
+                             const struct raw_entry *want, int deleted)
 {
 	int same = 0;
 	for (size_t i = 0; i < nothers && !same; i++) {
-		git_tree *t = NULL;
-		const git_tree_entry *e;
+		struct raw_tree t;
+		struct raw_entry e;
+		int found = 0;
 		if (git_oid_is_zero(&others[i])) {
-			same = id == NULL;
+			same = deleted;
 			continue;
 		}
-		if (git_tree_lookup(&t, w->repo, &others[i]) < 0) {
-			git_error_clear();
+		if (raw_open(&t, w->odb, &others[i]) < 0) {
+			mc_error_clear();
 			continue;
 		}
-		e = git_tree_entry_byname(t, name);
-		same = id ? (e && git_oid_equal(git_tree_entry_id(e), id)) : e == NULL;
-		git_tree_free(t);
+		while (!found && raw_next(&e, &t))
+			if (!name_cmp(&e, want)) {
+				found = 1;
+				same = !deleted && !memcmp(e.id, want->id, 20);
+			}
+		if (!found)
+			same = deleted;
+		raw_close(&t);
 	}
 	return same;
+}
+
+static int record_raw(struct walk *w, const struct raw_entry *e, mc_history_event ev,
+                      const git_oid *others, size_t nothers)
+{
+	char *name;
+	int error;
+
+	if (nothers && from_other_parent(w, others, nothers, e, ev == MC_HISTORY_DELETED))
+		return 0; /* brought in by the merge: recorded on its own branch */
+	if ((name = mc_strndup(e->name, e->len)) == NULL)
+		return mc_error_set_oom();
+	error = record(w, name, ev);
+	mc_free(name);
+	return error;
 }
 
 static int diff_subtrees(struct walk *w, const git_oid *old_id, const git_oid *new_id,
                          const git_oid *others, size_t nothers)
 {
-	git_tree *a = NULL, *b = NULL;
-	git_diff *diff = NULL;
-	git_diff_options opts;
-	int error = 0;
+	struct raw_tree a, b;
+	struct raw_entry ea, eb;
+	int ha, hb, error;
 
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	if ((!git_oid_is_zero(old_id) && git_tree_lookup(&a, w->repo, old_id) < 0) ||
-	    (!git_oid_is_zero(new_id) && git_tree_lookup(&b, w->repo, new_id) < 0) ||
-	    git_diff_tree_to_tree(&diff, w->repo, a, b, &opts) < 0) {
-		error = mc_git__error("cannot diff the migrations folder");
-		goto done;
+	if ((error = raw_open(&a, w->odb, old_id)) < 0)
+		return error;
+	if ((error = raw_open(&b, w->odb, new_id)) < 0) {
+		raw_close(&a);
+		return error;
 	}
-	for (size_t i = 0, n = git_diff_num_deltas(diff); i < n && !error; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		if (nothers && from_other_parent(w, others, nothers, d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path,
-		                                 d->status == GIT_DELTA_DELETED ? NULL : &d->new_file.id))
-			continue; /* brought in by the merge: recorded on its own branch */
-		switch (d->status) {
-		case GIT_DELTA_ADDED:
-			error = record(w, d->new_file.path, MC_HISTORY_ADDED);
-			break;
-		case GIT_DELTA_DELETED:
-			error = record(w, d->old_file.path, MC_HISTORY_DELETED);
-			break;
-		case GIT_DELTA_MODIFIED:
-		case GIT_DELTA_TYPECHANGE:
-			error = record(w, d->new_file.path, MC_HISTORY_MODIFIED);
-			break;
-		default:
-			break;
+	ha = raw_next(&ea, &a);
+	hb = raw_next(&eb, &b);
+	while ((ha || hb) && !error) {
+		int c = !ha ? 1 : !hb ? -1 : name_cmp(&ea, &eb);
+		if (c < 0) {
+			error = record_raw(w, &ea, MC_HISTORY_DELETED, others, nothers);
+			ha = raw_next(&ea, &a);
+		} else if (c > 0) {
+			error = record_raw(w, &eb, MC_HISTORY_ADDED, others, nothers);
+			hb = raw_next(&eb, &b);
+		} else {
+			if (memcmp(ea.id, eb.id, 20))
+				error = record_raw(w, &eb, MC_HISTORY_MODIFIED, others, nothers);
+			ha = raw_next(&ea, &a);
+			hb = raw_next(&eb, &b);
 		}
 	}
-done:
-	git_diff_free(diff);
-	git_tree_free(a);
-	git_tree_free(b);
+	raw_close(&a);
+	raw_close(&b);
 	return error;
 }
 
@@ -482,6 +562,10 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 	if ((h = mc_calloc(1, sizeof(*h))) == NULL)
 		return mc_error_set_oom();
 	cache.ndirs = dirs->len;
+	/* every commit and root tree is read once: keep libgit2's cache small */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(8 * 1024 * 1024));
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)0);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)0);
 	if (git_repository_head_unborn(r->repo) == 1 && !rev) {
 		*out = h; /* no commits yet: no history */
 		return 0;
@@ -489,13 +573,17 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 	if ((error = mc_git__resolve_commit(&start, r, rev ? rev : "HEAD")) < 0)
 		goto done;
 	if (git_revwalk_new(&walk, r->repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
 	    git_revwalk_push(walk, git_commit_id(start)) < 0) {
 		error = mc_git__error("cannot walk the history");
 		goto done;
 	}
 	w.h = h;
 	w.repo = r->repo;
+	if (git_repository_odb(&w.odb, r->repo) < 0) {
+		error = mc_git__error("cannot open the object database");
+		goto done;
+	}
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
 		const git_oid *mine, *theirs;
 		git_oid mine_copy[16];
@@ -565,6 +653,18 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 		goto done;
 	}
 	error = 0;
+	/* the walk went newest first: put each file's changes oldest first */
+	for (size_t i = 0; i < w.sorted.len; i++) {
+		mc_history_entry *e = w.sorted.items[i];
+		for (size_t a = 0, b = e->changes.len; b > a + 1; a++, b--) {
+			void *tmp = e->changes.items[a];
+			e->changes.items[a] = e->changes.items[b - 1];
+			e->changes.items[b - 1] = tmp;
+		}
+		e->present = e->changes.len &&
+		             ((mc_history_change *)e->changes.items[e->changes.len - 1])->event !=
+		                     MC_HISTORY_DELETED;
+	}
 	h->entries = w.sorted;
 	memset(&w.sorted, 0, sizeof(w.sorted));
 	error = releases(h, r, dirs, deploy_patterns);
@@ -573,6 +673,7 @@ done:
 	cache_dispose(&cache);
 	git_revwalk_free(walk);
 	git_commit_free(start);
+	git_odb_free(w.odb);
 	if (error < 0) {
 		mc_history_free(h);
 		return error;

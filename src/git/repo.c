@@ -23,6 +23,9 @@ int mc_git__error(const char *what)
 void mc_repo_global_init(void)
 {
 	git_libgit2_init();
+	/* git does not re-hash every object it reads; libgit2 does by default,
+	 * which doubles the cost of reading trees and blobs */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
 void mc_repo_global_shutdown(void)

@@ -314,6 +314,30 @@ static void drift__flyway_failed_row(void **state MC_UNUSED)
 	repo_dispose(&repo);
 }
 
+static void drift__flyway_baseline_covers_older_versions(void **state MC_UNUSED)
+{
+	static const char *const cols[] = { "installed_rank", "version",
+		                            "success", NULL };
+	static const char *const rows[] = {
+		"1", "2", "<< Flyway Baseline >>", "BASELINE", "true",
+		"2", "3", "V3__posts.sql",         "SQL",      "true",
+	};
+	struct fake f = {
+		"flyway_schema_history", "public", cols, rows, 5, 2, 0, 0, ""
+	};
+	struct repo repo;
+	mc_vec replay = MC_VEC_INIT;
+	mc_report *r;
+
+	repo_init(&repo, gm_files, gm_versions, 3);
+	r = drift_run(&f, MC_DIALECT_POSTGRES, NULL, &repo, 0, &replay, NULL);
+	assert_int_equal(mc_report_count(r), 0);
+	assert_int_equal(replay.len, 3);
+	mc_vec_dispose(&replay);
+	mc_report_free(r);
+	repo_dispose(&repo);
+}
+
 static void drift__sequelize_names_are_files(void **state MC_UNUSED)
 {
 	static const char *const cols[] = { "name", NULL };
@@ -540,6 +564,7 @@ int main(void)
 		cmocka_unit_test(drift__pending_gap_says_older),
 		cmocka_unit_test(drift__goose_rolled_back_row),
 		cmocka_unit_test(drift__flyway_failed_row),
+		cmocka_unit_test(drift__flyway_baseline_covers_older_versions),
 		cmocka_unit_test(drift__sequelize_names_are_files),
 		cmocka_unit_test(drift__knex_and_alembic_detected),
 		cmocka_unit_test(drift__configured_table_with_schema),
