@@ -7,7 +7,8 @@
 #
 # When this fails after you added or changed a command, option or help text:
 # build, run 'python3 docs/update-man.py build/migcheck' (it rewrites the
-# synopsis and options of each command in docs/migcheck.1 from --help) and
+# synopsis and options of each command in docs/migcheck.1, and README.md's
+# command reference, from --help) and
 # describe anything new in the prose. After a change to src/report/codes.c:
 # run 'python3 docs/update-codes.py'. A new config key: document it in
 # docs/migcheck.1 CONFIGURATION and README.md.
