@@ -46,7 +46,7 @@ def parse(text):
         i += 1
     for line in lines[i:]:
         stripped = line.strip()
-        sub = re.match(r"^ {1,6}([a-z][\w-]*(?: <[^>]*>)*) {2,}(\S.*)$", line)
+        sub = re.match(r"^ {1,6}((?:[a-z][\w-]*|<[^>]*>(?:\.\.\.)?)(?: <[^>]*>)*) {2,}(\S.*)$", line)
         if opts and not trailer and re.match(r"^\s{12,}\S", line):
             opts[-1][1] = (opts[-1][1] + " " + stripped).strip()
         elif re.match(r"^\s+-", line):
