@@ -27,31 +27,36 @@ def roff(s):
 
 
 def is_opt_token(t):
-    return (t.startswith("-") or re.fullmatch(r"<[^>]*>(\.\.\.)?|\[[^\]]*\]|[\w.-]+(\|[\w.-]+)+", t)) is not None
+    return (t.startswith("-") or
+            re.fullmatch(r"(<[^>]*>|\.\.\.?|\[[^\]]*\])+|[\w.-]+(\|[\w.-]+)+", t)) is not None
 
 
 def parse(text):
-    """-> (usage lines, description lines, [(names, args, desc)], trailer lines)"""
+    """-> (usage lines, description lines, [(head, desc)], trailer lines)
+    An entry is an option line ('  -n, --dry-run   text') or a subcommand
+    line ('  install   text'); deeper-indented lines continue an entry."""
     lines = text.rstrip("\n").split("\n")
     usage, desc, opts, trailer = [], [], [], []
+    pad = " " * len("usage: ")
     i = 0
-    while i < len(lines) and (lines[i].startswith("usage:") or (usage and lines[i].startswith(" ") and not lines[i].lstrip().startswith("-"))):
+    while i < len(lines) and (lines[i].startswith("usage:") or
+                              (usage and lines[i].startswith(pad) and lines[i].strip())):
         line = lines[i]
-        usage.append(line[len("usage: "):] if line.startswith("usage: ")
-                     else line[len("usage: "):] if line.startswith(" " * len("usage: "))
-                     else line.strip())
+        usage.append(line[len(pad):] if line.startswith(("usage: ", pad)) else line.strip())
         i += 1
     for line in lines[i:]:
         stripped = line.strip()
-        if re.match(r"^\s+-", line):
+        sub = re.match(r"^ {1,6}((?:[a-z][\w-]*|<[^>]*>(?:\.\.\.)?)(?: <[^>]*>)*) {2,}(\S.*)$", line)
+        if opts and not trailer and re.match(r"^\s{12,}\S", line):
+            opts[-1][1] = (opts[-1][1] + " " + stripped).strip()
+        elif re.match(r"^\s+-", line):
             tokens = stripped.split()
             k = 0
             while k < len(tokens) and is_opt_token(tokens[k].rstrip(",")):
                 k += 1
-            head = " ".join(tokens[:k])
-            opts.append([head, " ".join(tokens[k:])])
-        elif opts and re.match(r"^\s{8,}\S", line) and not trailer:
-            opts[-1][1] = (opts[-1][1] + " " + stripped).strip()
+            opts.append([" ".join(tokens[:k]), " ".join(tokens[k:])])
+        elif sub and not trailer:
+            opts.append([sub.group(1), sub.group(2)])
         elif not opts:
             desc.append(stripped)
         elif stripped:

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include "common.h"
 #include "buf.h"
+#include "config.h"
 #include "migration.h"
 #include "report.h"
 
@@ -103,6 +104,66 @@ MC_NODISCARD int mc_roundtrip_run(mc_report *report,
                                   const mc_roundtrip_backend *be,
                                   const mc_roundtrip_opts *opts,
                                   mc_roundtrip_stats *stats);
+
+/* ---- the real backend: a scratch database (db.h) and [runner] ---- */
+
+typedef struct mc_roundtrip_db mc_roundtrip_db;
+
+typedef struct {
+	mc_dialect engine;        /* MC_DIALECT_SQLITE or MC_DIALECT_POSTGRES */
+	const char *server_url;   /* PostgreSQL server for scratch databases, or NULL */
+	const char *workdir;      /* runner commands run here (repo root) */
+	const char *runner_up;    /* [runner] up, or NULL */
+	const char *runner_down;  /* [runner] down, or NULL */
+	int strict_column_order;  /* compare column order too */
+} mc_roundtrip_db_opts;
+
+/**
+ * Create a scratch database for a round trip and a backend on it.
+ * @param[out] out free with mc_roundtrip_db_free, which removes the
+ *   scratch database
+ * @return 0, or the error of mc_scratch_create / mc_scratch_connect
+ */
+MC_NODISCARD int mc_roundtrip_db_new(mc_roundtrip_db **out,
+                                     const mc_roundtrip_db_opts *opts);
+/** Fill be with the functions of rdb (progress left NULL). */
+void mc_roundtrip_db_backend(mc_roundtrip_backend *be, mc_roundtrip_db *rdb);
+/** @return the scratch database's URL, password masked; borrowed. */
+const char *mc_roundtrip_db_display_url(const mc_roundtrip_db *rdb);
+/** Close, remove the scratch database, free; NULL is a no-op. */
+void mc_roundtrip_db_free(mc_roundtrip_db *rdb);
+
+/* ---- the whole command: discovery, selection, scratch, run ---- */
+
+/** Options of mc_roundtrip_repo; zero them, then set. */
+typedef struct {
+	mc_roundtrip_mode mode;
+	mc_dialect engine;          /* UNKNOWN: migrations.dialect, else postgres
+	                             * when a scratch server is set, else sqlite */
+	const char *server_url;     /* --scratch; NULL: scratch.postgres / MIGCHECK_SCRATCH_URL */
+	const char *since;          /* only migrations added since this revision */
+	const char *const *versions; /* only these versions (NULL-terminated) */
+	int strict_column_order;
+	/* progress callback (k of n, migration, "up"/"down"/"up again") */
+	void (*progress)(void *ctx, size_t k, size_t n, const mc_migration *m,
+	                 const char *what);
+} mc_roundtrip_repo_opts;
+
+/**
+ * Run 'roundtrip' on every migrations folder of the config: discover the
+ * migrations (discovery findings other than missing-down go into report
+ * too), select them (--since, versions), create a scratch database and
+ * round-trip; the scratch database is removed before returning.
+ * Adds report extras "mode" and "engine".
+ * @param[out] stats optional, summed over folders
+ * @return 0 (findings or not); MC_EINTR; MC_ENOTFOUND/MC_ERROR with
+ *   MC_ERROR_USAGE for an unknown version or revision, MC_ERROR_CONFIG for
+ *   no migrations folder; MC_ERROR_DB / MC_ERROR_RUNNER environment errors
+ */
+MC_NODISCARD int mc_roundtrip_repo(mc_report *report, mc_repo *repo,
+                                   const mc_config *config,
+                                   const mc_roundtrip_repo_opts *opts,
+                                   mc_roundtrip_stats *stats);
 
 /** @return "step" or "chain"; static. */
 const char *mc_roundtrip_mode_name(mc_roundtrip_mode m);

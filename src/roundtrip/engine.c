@@ -85,7 +85,8 @@ static int down_state(struct run *run, const mc_migration *m)
 {
 	if (m->down && (m->down->flags & MC_SCRIPT_IRREVERSIBLE))
 		return DOWN_IRREVERSIBLE;
-	if (m->language && !m->down) {
+	if (m->language) {
+		/* code migrations revert through [runner] down */
 		if (run->be->can_revert && run->be->can_revert(run->be->ctx, m))
 			return DOWN_OK;
 		return DOWN_NONE;
@@ -108,7 +109,8 @@ static const char *script_path(const mc_migration *m, mc_roundtrip_dir dir)
 static unsigned script_line(const mc_migration *m, mc_roundtrip_dir dir)
 {
 	const mc_script *s = dir == MC_ROUNDTRIP_UP ? m->up : m->down;
-	return s ? s->line : 0;
+	/* a code migration's up and down are functions, not a line */
+	return s && !m->language ? s->line : 0;
 }
 
 /* Report a down that cannot be round-tripped; 0 or < 0. */

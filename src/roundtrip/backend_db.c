@@ -1,0 +1,292 @@
+/*
+ * backend_db.c: the roundtrip engine's backend on a real scratch
+ * database. SQL scripts run through mc_db_exec_script (one transaction
+ * per script unless the script says otherwise); migrations that are not
+ * SQL run through the [runner] commands with DATABASE_URL set to the
+ * scratch database. Snapshots and their diff come from schema.h.
+ */
+#include "migcheck/roundtrip.h"
+#include "roundtrip_internal.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/db.h"
+#include "migcheck/errors.h"
+#include "migcheck/runner.h"
+#include "migcheck/schema.h"
+#include "util/banned.h"
+
+struct mc_roundtrip_db {
+	mc_scratch *scratch;
+	mc_db *db;
+	int dirty;                /* something was applied since the last reset */
+	int strict_column_order;
+	char *workdir;
+	char *runner_up;
+	char *runner_down;
+	char *runner_url;         /* scratch URL as a URI, for the runner */
+};
+
+static int connect_db(mc_roundtrip_db *r)
+{
+	return mc_scratch_connect(&r->db, r->scratch);
+}
+
+static int be_reset(void *ctx)
+{
+	mc_roundtrip_db *r = ctx;
+	int error;
+
+	if (!r->dirty && r->db)
+		return 0;
+	mc_db_close(r->db);
+	r->db = NULL;
+	if ((error = mc_scratch_reset(r->scratch)) < 0 ||
+	    (error = connect_db(r)) < 0)
+		return error;
+	r->dirty = 0;
+	return 0;
+}
+
+static int has_error_word(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 5 <= len; i++)
+		if (!strncasecmp(s + i, "error", 5))
+			return 1;
+	return 0;
+}
+
+/* The line of err (or out) that says what went wrong: the first that
+ * mentions an error, else the last one. */
+static char *runner_message(const mc_runner_result *res)
+{
+	const mc_buf *bufs[2] = { &res->err, &res->out };
+	for (int b = 0; b < 2; b++) {
+		const char *text = mc_buf_cstr(bufs[b]);
+		const char *p = text, *best = NULL, *last = NULL;
+		size_t best_len = 0, last_len = 0;
+		while (*p) {
+			const char *e = strchr(p, '\n');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+			const char *q = p;
+			size_t qlen = len;
+			while (qlen && (*q == ' ' || *q == '\t'))
+				q++, qlen--;
+			while (qlen && (q[qlen - 1] == ' ' || q[qlen - 1] == '\r'))
+				qlen--;
+			if (qlen) {
+				last = q;
+				last_len = qlen;
+				if (!best && has_error_word(q, qlen))
+					best = q, best_len = qlen;
+			}
+			p += len;
+			if (*p)
+				p++;
+		}
+		if (best)
+			return mc_strndup(best, best_len);
+		if (last)
+			return mc_strndup(last, last_len);
+	}
+	return mc_asprintf("exited with status %d", res->status);
+}
+
+/* The captured output without leading and trailing blank space; NULL
+ * when empty (or out of memory, told apart by the caller). */
+static char *trimmed(const mc_buf *b)
+{
+	const char *p = mc_buf_cstr(b);
+	size_t len = b->size;
+	while (len && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++, len--;
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\n' ||
+	               p[len - 1] == '\r' || p[len - 1] == '\t'))
+		len--;
+	return len ? mc_strndup(p, len) : NULL;
+}
+
+static int apply_runner(mc_roundtrip_db *r, const mc_migration *m,
+                        mc_roundtrip_dir dir, mc_roundtrip_failure *fail)
+{
+	const char *cmd = dir == MC_ROUNDTRIP_UP ? r->runner_up : r->runner_down;
+	const mc_script *s = m->up ? m->up : m->down;
+	mc_runner_result res = MC_RUNNER_RESULT_INIT;
+	mc_runner_vars vars;
+	int error;
+
+	if (!cmd)
+		return mc_error_set(MC_ERROR_CONFIG,
+		                    "cannot run '%s': set [runner] %s in .migcheck",
+		                    s ? s->path : m->version,
+		                    dir == MC_ROUNDTRIP_UP ? "up" : "down");
+	vars.file = s ? s->path : NULL;
+	vars.name = m->name;
+	vars.version = m->version;
+	vars.url = r->runner_url;
+	r->dirty = 1;
+	if ((error = mc_runner_run(&res, cmd, &vars, r->workdir)) < 0)
+		goto done;
+	if (res.status != 0) {
+		const mc_buf *b = res.err.size ? &res.err : &res.out;
+		fail->message = runner_message(&res);
+		fail->file = s ? mc_strdup(s->path) : NULL;
+		fail->line = 0;
+		fail->statement = trimmed(b);
+		if (!fail->message || (s && !fail->file)) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		error = MC_ROUNDTRIP_FAILED;
+	}
+done:
+	mc_runner_result_dispose(&res);
+	return error;
+}
+
+static int be_apply(void *ctx, const mc_migration *m, mc_roundtrip_dir dir,
+                    mc_roundtrip_failure *fail)
+{
+	mc_roundtrip_db *r = ctx;
+	mc_db_exec_error err = MC_DB_EXEC_ERROR_INIT;
+	const mc_script *s = dir == MC_ROUNDTRIP_UP ? m->up : m->down;
+	int error;
+
+	if (m->language)
+		return apply_runner(r, m, dir, fail);
+	if (!s)
+		return mc_error_set(MC_ERROR_USAGE, "migration '%s' has no %s script",
+		                    m->version, dir == MC_ROUNDTRIP_UP ? "up" : "down");
+	r->dirty = 1;
+	error = mc_db_exec_script(r->db, s, &err);
+	if (error == MC_DB_ESTATEMENT) {
+		fail->message = err.message;
+		fail->file = err.path ? err.path : mc_strdup(s->path);
+		fail->line = err.line;
+		fail->statement = err.statement;
+		err.message = err.path = err.statement = NULL;
+		error = fail->file ? MC_ROUNDTRIP_FAILED : mc_error_set_oom();
+	} else if (error == MC_DB_ECONNECTION) {
+		error = mc_error_set(MC_ERROR_DB,
+		                     "lost the connection to the scratch database while running '%s': %s",
+		                     s->path,
+		                     err.message ? err.message : "server closed the connection");
+	}
+	mc_db_exec_error_dispose(&err);
+	return error;
+}
+
+static int be_snapshot(void *ctx, void **out)
+{
+	mc_roundtrip_db *r = ctx;
+	mc_snapshot *snap = NULL;
+	int error;
+
+	if ((error = mc_db_snapshot(&snap, r->db, NULL)) < 0)
+		return error;
+	*out = snap;
+	return 0;
+}
+
+static void be_snapshot_free(void *ctx MC_UNUSED, void *snap)
+{
+	mc_snapshot_free(snap);
+}
+
+static int be_compare(void *ctx, int *equal, mc_buf *diff, const void *a,
+                      const void *b)
+{
+	mc_roundtrip_db *r = ctx;
+	mc_diff_opts opts;
+	mc_schema_diff *d = NULL;
+	int error;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.strict_column_order = r->strict_column_order;
+	if ((error = mc_snapshot_diff(&d, a, b, &opts)) < 0)
+		return error;
+	*equal = mc_schema_diff_empty(d);
+	if (!*equal)
+		error = mc_schema_diff_render_text(diff, d);
+	mc_schema_diff_free(d);
+	return error;
+}
+
+static int be_interrupted(void *ctx MC_UNUSED)
+{
+	return mc_db_interrupted() != 0;
+}
+
+static int be_can_revert(void *ctx, const mc_migration *m MC_UNUSED)
+{
+	mc_roundtrip_db *r = ctx;
+	return r->runner_down != NULL;
+}
+
+void mc_roundtrip_db_backend(mc_roundtrip_backend *be, mc_roundtrip_db *rdb)
+{
+	memset(be, 0, sizeof(*be));
+	be->ctx = rdb;
+	be->reset = be_reset;
+	be->apply = be_apply;
+	be->snapshot = be_snapshot;
+	be->snapshot_free = be_snapshot_free;
+	be->compare = be_compare;
+	be->interrupted = be_interrupted;
+	be->can_revert = be_can_revert;
+}
+
+const char *mc_roundtrip_db_display_url(const mc_roundtrip_db *rdb)
+{
+	return mc_scratch_display_url(rdb->scratch);
+}
+
+static int dup_opt(char **out, const char *s)
+{
+	if (!s)
+		return 0;
+	return (*out = mc_strdup(s)) ? 0 : mc_error_set_oom();
+}
+
+int mc_roundtrip_db_new(mc_roundtrip_db **out, const mc_roundtrip_db_opts *opts)
+{
+	mc_roundtrip_db *r;
+	mc_scratch_opts sopts;
+	int error;
+
+	MC_ASSERT_ARG(out && opts);
+	*out = NULL;
+	if ((r = mc_calloc(1, sizeof(*r))) == NULL)
+		return mc_error_set_oom();
+	r->strict_column_order = opts->strict_column_order;
+	memset(&sopts, 0, sizeof(sopts));
+	sopts.server_url = opts->server_url;
+	if ((error = dup_opt(&r->workdir, opts->workdir)) < 0 ||
+	    (error = dup_opt(&r->runner_up, opts->runner_up)) < 0 ||
+	    (error = dup_opt(&r->runner_down, opts->runner_down)) < 0 ||
+	    (error = mc_scratch_create(&r->scratch, opts->engine, &sopts)) < 0 ||
+	    (error = mc_roundtrip__runner_url(&r->runner_url,
+	                                      mc_scratch_url(r->scratch))) < 0 ||
+	    (error = connect_db(r)) < 0)
+		goto done;
+	*out = r;
+	r = NULL;
+done:
+	mc_roundtrip_db_free(r);
+	return error;
+}
+
+void mc_roundtrip_db_free(mc_roundtrip_db *rdb)
+{
+	if (!rdb)
+		return;
+	mc_db_close(rdb->db);
+	mc_scratch_free(rdb->scratch);
+	mc_free(rdb->workdir);
+	mc_free(rdb->runner_up);
+	mc_free(rdb->runner_down);
+	mc_free(rdb->runner_url);
+	mc_free(rdb);
+}

@@ -1,0 +1,258 @@
+/*
+ * repo.c: 'roundtrip' as a whole, for the command and the gate: find the
+ * migrations folders, discover, select (--since REV or versions), create
+ * the scratch database once and run the engine on each folder.
+ */
+#include "migcheck/roundtrip.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "migcheck/git_added.h"
+#include "migcheck/repo.h"
+#include "util/banned.h"
+
+struct folder {
+	char *dir;
+	mc_migration_list *list;
+	unsigned char *sel;
+	size_t nsel;
+};
+
+static void folder_dispose(struct folder *f)
+{
+	mc_migration_list_free(f->list);
+	mc_free(f->sel);
+	mc_free(f->dir);
+}
+
+static mc_dialect pick_engine(const mc_config *cfg,
+                              const mc_roundtrip_repo_opts *opts,
+                              const char *server)
+{
+	if (opts->engine != MC_DIALECT_UNKNOWN)
+		return opts->engine;
+	if (cfg->dialect != MC_DIALECT_UNKNOWN)
+		return cfg->dialect;
+	return server && *server ? MC_DIALECT_POSTGRES : MC_DIALECT_SQLITE;
+}
+
+static int path_in(const mc_vec *paths, const char *path)
+{
+	for (size_t i = 0; path && i < paths->len; i++)
+		if (!strcmp(paths->items[i], path))
+			return 1;
+	return 0;
+}
+
+static int select_since(struct folder *f, mc_repo *repo, const char *since)
+{
+	mc_vec added = MC_VEC_INIT;
+	size_t i, n = mc_migration_list_count(f->list);
+	int error;
+
+	if ((error = mc_repo_added_since(&added, repo, since, f->dir)) < 0)
+		goto done;
+	for (i = 0; i < n; i++) {
+		const mc_migration *m = mc_migration_list_get(f->list, i);
+		if (path_in(&added, m->up ? m->up->path : NULL) ||
+		    path_in(&added, m->down ? m->down->path : NULL)) {
+			f->sel[i] = 1;
+			f->nsel++;
+		}
+	}
+done:
+	mc_vec_dispose_deep(&added, mc_free);
+	return error;
+}
+
+static int select_versions(struct folder *folders, size_t nfolders,
+                           const char *const *versions)
+{
+	for (const char *const *v = versions; *v; v++) {
+		int found = 0;
+		for (size_t d = 0; d < nfolders; d++) {
+			struct folder *f = &folders[d];
+			size_t n = mc_migration_list_count(f->list);
+			for (size_t i = 0; i < n; i++) {
+				const mc_migration *m = mc_migration_list_get(f->list, i);
+				if (mc_version_cmp(m->version, *v) != 0)
+					continue;
+				found = 1;
+				if (!f->sel[i]) {
+					f->sel[i] = 1;
+					f->nsel++;
+				}
+			}
+		}
+		if (!found)
+			return mc_error_set(MC_ERROR_USAGE,
+			                    "no migration with version '%s'", *v);
+	}
+	return 0;
+}
+
+static int discover(struct folder *f, const char *workdir, const char *dir,
+                    const mc_config *cfg, mc_dialect engine,
+                    mc_report *report)
+{
+	mc_discover_opts dopts = MC_DISCOVER_OPTS_INIT;
+	size_t n;
+
+	dopts.format = cfg->format;
+	dopts.dialect = cfg->dialect != MC_DIALECT_UNKNOWN ? cfg->dialect : engine;
+	dopts.require_down = 0; /* the engine reports missing-down itself */
+	dopts.have_runner = cfg->runner_up != NULL;
+	if ((f->dir = mc_strdup(dir)) == NULL)
+		return mc_error_set_oom();
+	if (mc_migration_list_read_dir(&f->list, workdir, dir, &dopts, report) < 0)
+		return MC_ERROR;
+	n = mc_migration_list_count(f->list);
+	if ((f->sel = mc_calloc(n + 1, 1)) == NULL)
+		return mc_error_set_oom();
+	return 0;
+}
+
+/* Remove the scratch database without losing the error that ended the run
+ * (removing it may fail too, e.g. when the server died). */
+static void free_keeping_error(mc_roundtrip_db *rdb, int error)
+{
+	const mc_error *e = mc_error_last();
+	char *msg = NULL;
+	int klass = 0;
+
+	if (!rdb)
+		return;
+	if (error < 0 && e) {
+		msg = strdup(e->message);
+		klass = e->klass;
+	}
+	mc_roundtrip_db_free(rdb);
+	if (msg) {
+		mc_error_set(klass, "%s", msg);
+		free(msg);
+	}
+}
+
+int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
+                      const mc_roundtrip_repo_opts *opts,
+                      mc_roundtrip_stats *stats)
+{
+	mc_vec found = MC_VEC_INIT;
+	const mc_vec *dirs = &cfg->dirs;
+	struct folder *folders = NULL;
+	size_t nfolders = 0, d, total = 0;
+	mc_roundtrip_db *rdb = NULL;
+	mc_roundtrip_db_opts dbo;
+	mc_roundtrip_stats sum, one;
+	const char *workdir, *server;
+	mc_dialect engine;
+	char *json = NULL;
+	int error;
+
+	MC_ASSERT_ARG(report && repo && cfg && opts);
+	memset(&sum, 0, sizeof(sum));
+	workdir = mc_repo_workdir(repo);
+	if (!workdir)
+		return mc_error_set(MC_ERROR_USAGE,
+		                    "'roundtrip' needs a work tree; this repository is bare");
+	server = opts->server_url ? opts->server_url : cfg->scratch_postgres;
+	engine = pick_engine(cfg, opts, server);
+
+	if (!dirs->len) {
+		if ((error = mc_migration_find_dirs(&found, workdir)) < 0)
+			goto done;
+		dirs = &found;
+	}
+	if (!dirs->len) {
+		error = mc_error_set(MC_ERROR_CONFIG,
+		                     "no migrations folder found: set one with 'git config -f .migcheck migrations.dir <dir>'");
+		goto done;
+	}
+	if ((folders = mc_calloc(dirs->len, sizeof(*folders))) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	for (d = 0; d < dirs->len; d++) {
+		nfolders++;
+		if ((error = discover(&folders[d], workdir, dirs->items[d], cfg,
+		                      engine, report)) < 0)
+			goto done;
+		if (opts->since &&
+		    (error = select_since(&folders[d], repo, opts->since)) < 0)
+			goto done;
+	}
+	if (opts->versions && *opts->versions &&
+	    (error = select_versions(folders, nfolders, opts->versions)) < 0)
+		goto done;
+	if (!opts->since && !(opts->versions && *opts->versions))
+		for (d = 0; d < nfolders; d++) {
+			size_t n = mc_migration_list_count(folders[d].list);
+			memset(folders[d].sel, 1, n);
+			folders[d].nsel = n;
+		}
+
+	if ((json = mc_asprintf("\"%s\"", mc_roundtrip_mode_name(opts->mode))) == NULL ||
+	    (error = mc_report_set_extra(report, "mode", json)) < 0) {
+		error = json ? error : mc_error_set_oom();
+		goto done;
+	}
+	mc_free(json);
+	if ((json = mc_asprintf("\"%s\"", mc_dialect_name(engine))) == NULL ||
+	    (error = mc_report_set_extra(report, "engine", json)) < 0) {
+		error = json ? error : mc_error_set_oom();
+		goto done;
+	}
+
+	memset(&dbo, 0, sizeof(dbo));
+	dbo.engine = engine;
+	dbo.server_url = server;
+	dbo.workdir = workdir;
+	dbo.runner_up = cfg->runner_up;
+	dbo.runner_down = cfg->runner_down;
+	dbo.strict_column_order = opts->strict_column_order;
+	for (d = 0; d < nfolders; d++) {
+		mc_roundtrip_backend be;
+		mc_roundtrip_opts ro;
+
+		total += folders[d].nsel;
+		if (!folders[d].nsel)
+			continue;
+		if (!rdb && (error = mc_roundtrip_db_new(&rdb, &dbo)) < 0)
+			goto done;
+		mc_roundtrip_db_backend(&be, rdb);
+		be.progress = opts->progress;
+		memset(&ro, 0, sizeof(ro));
+		ro.mode = opts->mode;
+		ro.selected = folders[d].sel;
+		ro.require_down = cfg->require_down;
+		if ((error = mc_roundtrip_run(report, folders[d].list, &be, &ro,
+		                              &one)) < 0)
+			goto done;
+		sum.tested += one.tested;
+		sum.applied += one.applied;
+		sum.rebuilds += one.rebuilds;
+		sum.skipped += one.skipped;
+	}
+	if (!total && opts->since)
+		error = mc_report_note(report, "no migrations added since '%s'",
+		                       opts->since);
+	else
+		error = mc_report_note(report,
+		                       "%zu migration%s round-tripped on a scratch %s database (%s mode)",
+		                       sum.tested, sum.tested == 1 ? "" : "s",
+		                       mc_dialect_name(engine),
+		                       mc_roundtrip_mode_name(opts->mode));
+	if (stats)
+		*stats = sum;
+done:
+	free_keeping_error(rdb, error);
+	for (d = 0; d < nfolders; d++)
+		folder_dispose(&folders[d]);
+	mc_free(folders);
+	mc_free(json);
+	mc_vec_dispose_deep(&found, mc_free);
+	return error;
+}

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Sequelize migrations (JS) round-tripped through [runner] with the real
+# sequelize-cli and pg from npm against the PostgreSQL scratch database.
+# The packages are installed with 'npm ci' from tests/fixtures/sequelize
+# into a cache in the build tree; no network is a failure, not a skip.
+. "$(dirname "$0")/lib.sh"
+require_pg
+
+fixture=$MIGCHECK_SRC/tests/fixtures/sequelize
+cache=$(cd "$(dirname "$MIGCHECK")" && pwd)/npm-sequelize
+
+install_packages () {
+	mkdir -p "$cache" &&
+	(
+		flock 9 &&
+		if [ -x "$cache/node_modules/.bin/sequelize-cli" ] &&
+		   cmp -s "$fixture/package-lock.json" "$cache/package-lock.json"; then
+			exit 0
+		fi &&
+		cp "$fixture/package.json" "$fixture/package-lock.json" "$cache/" &&
+		cd "$cache" &&
+		npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1 || {
+			echo "# npm ci failed in $cache:" >&2
+			sed 's/^/# /' npm.log >&2
+			exit 1
+		}
+	) 9>"$cache.lock"
+}
+
+setup () {
+	install_packages &&
+	init_repo &&
+	ln -s "$cache/node_modules" node_modules &&
+	mkdir config && cp "$fixture/config/config.js" config/ &&
+	git config -f .migcheck migrations.dir db/migrations &&
+	git config -f .migcheck migrations.format sequelize &&
+	git config -f .migcheck migrations.dialect postgres &&
+	git config -f .migcheck scratch.postgres "$MIGCHECK_TEST_PG" &&
+	git config -f .migcheck runner.up 'node_modules/.bin/sequelize-cli db:migrate --migrations-path db/migrations --to {version}-{name}.js' &&
+	git config -f .migcheck runner.down 'node_modules/.bin/sequelize-cli db:migrate:undo --migrations-path db/migrations --name {version}-{name}.js' &&
+	write_migration 20240101000000-create-users.js "'use strict';
+module.exports = {
+  async up(queryInterface, Sequelize) {
+    await queryInterface.createTable('users', {
+      id: { type: Sequelize.INTEGER, primaryKey: true, autoIncrement: true },
+      email: { type: Sequelize.STRING, allowNull: false },
+      role: { type: Sequelize.ENUM('admin', 'member'), defaultValue: 'member' },
+    });
+  },
+  async down(queryInterface) {
+    await queryInterface.dropTable('users');
+    await queryInterface.sequelize.query('DROP TYPE \"enum_users_role\"');
+  },
+};"
+}
+
+sequelize_clean () {
+	setup &&
+	write_migration 20240102000000-users-email.js "'use strict';
+module.exports = {
+  async up(queryInterface) {
+    await queryInterface.addIndex('users', ['email'], { name: 'users_email', unique: true });
+  },
+  async down(queryInterface) {
+    await queryInterface.removeIndex('users', 'users_email');
+  },
+};" &&
+	"$MIGCHECK" roundtrip >out 2>err &&
+	expect_equal out 'note: 2 migrations round-tripped on a scratch postgres database (step mode)
+roundtrip: 0 errors, 0 warnings'
+}
+run_test 'sequelize-cli migrations that reverse give no findings' sequelize_clean
+
+sequelize_forgets_index () {
+	setup &&
+	write_migration 20240102000000-users-email.js "'use strict';
+module.exports = {
+  async up(queryInterface) {
+    await queryInterface.addIndex('users', ['email'], { name: 'users_email', unique: true });
+  },
+  async down() {
+  },
+};" &&
+	expect_code 1 "$MIGCHECK" roundtrip >out 2>err &&
+	expect_equal out 'db/migrations/20240102000000-users-email.js: error: down does not restore the schema from before up [down-not-inverse]
+    table public.users: index users_email: unexpected
+db/migrations/20240102000000-users-email.js: error: up fails after down: ERROR: relation "users_email" already exists [up-not-repeatable]
+    ERROR: relation "users_email" already exists
+note: 2 migrations round-tripped on a scratch postgres database (step mode)
+roundtrip: 2 errors, 0 warnings'
+}
+run_test 'a sequelize down that forgets an index is named' sequelize_forgets_index
+
+finish
