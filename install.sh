@@ -62,7 +62,7 @@ else
 fi
 
 build_pkgs="build-essential cmake pkg-config git ca-certificates libgit2-dev libpq-dev libsqlite3-dev sqlite3 libpg-query-dev libprotobuf-c-dev libjansson-dev libcmocka-dev"
-test_pkgs="postgresql util-linux procps python3 jq libxml2-utils groff-base"
+test_pkgs="postgresql util-linux procps python3 jq libxml2-utils groff-base hyperfine time"
 
 missing () {
 	for p in "$@"; do

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """update-man.py MIGCHECK [--check]: regenerate, in docs/migcheck.1, each
-command's synopsis and option list from the binary's own help
+command's synopsis and option list, and in README.md the command reference
+(between '<!-- help:begin -->' and '<!-- help:end -->'), from the binary's
+own help
 ('MIGCHECK <command> --help'), between the markers
 '.\\" help:<command>:begin' and '.\\" help:<command>:end'. The prose around
 the markers is written by hand. Options every command shares (--format,
@@ -27,31 +29,36 @@ def roff(s):
 
 
 def is_opt_token(t):
-    return (t.startswith("-") or re.fullmatch(r"<[^>]*>(\.\.\.)?|\[[^\]]*\]|[\w.-]+(\|[\w.-]+)+", t)) is not None
+    return (t.startswith("-") or
+            re.fullmatch(r"(<[^>]*>|\.\.\.?|\[[^\]]*\])+|[\w.-]+(\|[\w.-]+)+", t)) is not None
 
 
 def parse(text):
-    """-> (usage lines, description lines, [(names, args, desc)], trailer lines)"""
+    """-> (usage lines, description lines, [(head, desc)], trailer lines)
+    An entry is an option line ('  -n, --dry-run   text') or a subcommand
+    line ('  install   text'); deeper-indented lines continue an entry."""
     lines = text.rstrip("\n").split("\n")
     usage, desc, opts, trailer = [], [], [], []
+    pad = " " * len("usage: ")
     i = 0
-    while i < len(lines) and (lines[i].startswith("usage:") or (usage and lines[i].startswith(" ") and not lines[i].lstrip().startswith("-"))):
+    while i < len(lines) and (lines[i].startswith("usage:") or
+                              (usage and lines[i].startswith(pad) and lines[i].strip())):
         line = lines[i]
-        usage.append(line[len("usage: "):] if line.startswith("usage: ")
-                     else line[len("usage: "):] if line.startswith(" " * len("usage: "))
-                     else line.strip())
+        usage.append(line[len(pad):] if line.startswith(("usage: ", pad)) else line.strip())
         i += 1
     for line in lines[i:]:
         stripped = line.strip()
-        if re.match(r"^\s+-", line):
+        sub = re.match(r"^ {1,6}((?:[a-z][\w-]*|<[^>]*>(?:\.\.\.)?)(?: <[^>]*>)*) {2,}(\S.*)$", line)
+        if opts and not trailer and re.match(r"^\s{12,}\S", line):
+            opts[-1][1] = (opts[-1][1] + " " + stripped).strip()
+        elif re.match(r"^\s+-", line):
             tokens = stripped.split()
             k = 0
             while k < len(tokens) and is_opt_token(tokens[k].rstrip(",")):
                 k += 1
-            head = " ".join(tokens[:k])
-            opts.append([head, " ".join(tokens[k:])])
-        elif opts and re.match(r"^\s{8,}\S", line) and not trailer:
-            opts[-1][1] = (opts[-1][1] + " " + stripped).strip()
+            opts.append([" ".join(tokens[:k]), " ".join(tokens[k:])])
+        elif sub and not trailer:
+            opts.append([sub.group(1), sub.group(2)])
         elif not opts:
             desc.append(stripped)
         elif stripped:
@@ -116,14 +123,40 @@ def main():
             return 1
         i += len(begin)
         new = new[:i] + "\n" + block(binary, cmd) + "\n" + new[j:]
-    if new == text:
+    readme_path = os.path.join(ROOT, "README.md")
+    readme = open(readme_path, encoding="utf-8").read()
+    begin, end = "<!-- help:begin -->", "<!-- help:end -->"
+    i, j = readme.find(begin), readme.find(end)
+    if i < 0 or j < i:
+        print("README.md: no '%s' ... '%s' markers" % (begin, end), file=sys.stderr)
+        return 1
+    new_readme = readme[:i + len(begin)] + "\n" + readme_block(binary) + readme[j:]
+    if new == text and new_readme == readme:
         return 0
     if check:
-        print("docs/migcheck.1 is out of date with the commands' --help: build, then run "
-              "'python3 docs/update-man.py build/migcheck'", file=sys.stderr)
+        print("docs/migcheck.1 or README.md is out of date with the commands' --help: "
+              "build, then run 'python3 docs/update-man.py build/migcheck'", file=sys.stderr)
         return 1
     open(PAGE, "w", encoding="utf-8").write(new)
+    open(readme_path, "w", encoding="utf-8").write(new_readme)
     return 0
+
+
+def readme_block(binary):
+    """Each command's --help, without the options every command shares."""
+    out = []
+    for cmd in commands(binary):
+        if cmd in ("help", "version"):
+            continue
+        r = subprocess.run([binary, cmd, "--help"], capture_output=True, text=True)
+        out.append("### migcheck %s\n" % cmd)
+        if "Not implemented yet" in r.stdout:
+            out.append("Planned: not in this build yet.\n")
+            continue
+        keep = [line for line in r.stdout.rstrip("\n").split("\n")
+                if not (re.match(r"^\s+-", line) and set(re.findall(r"--[a-z-]+", line)) & COMMON)]
+        out.append("```\n" + "\n".join(keep) + "\n```\n")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

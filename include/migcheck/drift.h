@@ -70,6 +70,8 @@ typedef struct {
 	char *id;     /* version, or file name (by_name) */
 	int by_name;  /* sequelize, knex: id is a migration file name */
 	int dirty;    /* golang-migrate dirty, flyway success = false */
+	int baseline; /* flyway BASELINE: every version up to it counts as
+	                 applied */
 	char *detail; /* e.g. "installed_rank 3", or NULL */
 } mc_drift_applied;
 

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "migcheck/alloc.h"
 #include "migcheck/buf.h"
+#include "migcheck/changes.h"
 #include "migcheck/errors.h"
 #include "migcheck/migration.h"
 #include "util/banned.h"
@@ -42,13 +43,25 @@ static void print_help(void)
 enum { OPT_DIR = 2000, OPT_DIALECT, OPT_MFORMAT };
 
 /*
- * Whether a migration is deployed.
- * NEEDSWORK: the git module (deploy.ref trees, issue 3) fills this in;
- * until then every migration is reported "deployed": false.
+ * The deployed set (deploy.ref trees), or NULL when no deploy ref is
+ * configured: then every migration is "deployed": false and the text
+ * shows its state as "-".
  */
-static int is_deployed(const mc_migration *m MC_UNUSED)
+static mc_deployed *deployed_set;
+
+static int is_deployed(const mc_migration *m)
 {
-	return 0;
+	if (!deployed_set)
+		return 0;
+	return (m->up && mc_deployed_ref(deployed_set, m->up->path)) ||
+	       (m->down && mc_deployed_ref(deployed_set, m->down->path));
+}
+
+static const char *state_name(const mc_migration *m)
+{
+	if (!deployed_set)
+		return "-";
+	return is_deployed(m) ? "deployed" : "pending";
 }
 
 /* A JSON string even from bytes that are not UTF-8 (they become '?'). */
@@ -166,7 +179,7 @@ static void print_table(mc_vec *lists)
 {
 	struct col cols[] = {
 		{ "VERSION", 7 }, { "NAME", 4 },  { "UP", 3 },
-		{ "DOWN", 4 },    { "STMTS", 5 }, { "STATE", 7 }
+		{ "DOWN", 4 },    { "STMTS", 5 }, { "STATE", 8 }
 	};
 	mc_buf flags = MC_BUF_INIT, line = MC_BUF_INIT;
 
@@ -222,8 +235,7 @@ static void print_table(mc_vec *lists)
 			            (int)cols[2].width, m->up ? "yes" : "-",
 			            (int)cols[3].width, m->down ? "yes" : "-",
 			            (int)cols[4].width, stmts,
-			            (int)cols[5].width,
-			            is_deployed(m) ? "deployed" : "pending",
+			            (int)cols[5].width, state_name(m),
 			            mc_buf_cstr(&flags)) < 0)
 				continue;
 			while (line.size && line.ptr[line.size - 1] == ' ')
@@ -381,6 +393,26 @@ int cmd_list(int argc, char **argv)
 		rc = cli_error_last();
 		goto done;
 	}
+	/*
+	 * list is informational: without its deploy ref (a fresh clone, an
+	 * unborn branch) it still lists, says why the state is unknown and
+	 * how to fetch the ref.
+	 */
+	if (mc_cli.config->deploy_refs.len &&
+	    mc_deployed_load(&deployed_set, mc_cli.repo,
+	                     &mc_cli.config->deploy_refs, &dirs) < 0) {
+		const mc_error *e = mc_error_last();
+		if (!e || e->klass == MC_ERROR_NOMEMORY) {
+			rc = cli_error_last();
+			goto done;
+		}
+		if (mc_report_note(report, "%s; deployed state unknown",
+		                   e->message) < 0) {
+			rc = cli_error_last();
+			goto done;
+		}
+		deployed_set = NULL;
+	}
 	for (size_t i = 0; i < dirs.len; i++) {
 		mc_migration_list *l = NULL;
 		int error = mc_migration_list_read_dir(
@@ -438,7 +470,7 @@ int cmd_list(int argc, char **argv)
 	}
 	print_table(&lists);
 	fflush(stdout);
-	if (mc_report_count(report)) {
+	if (mc_report_count(report) || mc_report_note_count(report)) {
 		mc_buf out = MC_BUF_INIT;
 		mc_render_opts ro = { 0, mc_cli.quiet, mc_cli.verbose };
 		mc_report_sort(report);
@@ -452,6 +484,8 @@ int cmd_list(int argc, char **argv)
 	}
 	rc = mc_report_errors(report) ? MC_EXIT_FINDINGS : MC_EXIT_OK;
 done:
+	mc_deployed_free(deployed_set);
+	deployed_set = NULL;
 	free(s);
 	json_decref(arr);
 	mc_report_free(report);

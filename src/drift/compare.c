@@ -126,7 +126,7 @@ int mc_drift_history_compare(mc_vec *replay,
 				break;
 			}
 		}
-		if (h->head_only) {
+		if (h->head_only || a->baseline) {
 			/* everything up to the recorded version is applied */
 			for (size_t j = 0; j < n; j++) {
 				const mc_migration *m = list->items.items[j];
@@ -138,6 +138,8 @@ int mc_drift_history_compare(mc_vec *replay,
 					state[j] = 1;
 			}
 		}
+		if (hit == (size_t)-1 && a->baseline && !a->dirty)
+			continue; /* a baseline needs no file of its own */
 		if (hit == (size_t)-1) {
 			error = mc_report_add(
 			        report, NULL, "unknown-applied", NULL, 0, a->id,

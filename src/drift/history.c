@@ -404,6 +404,10 @@ static int interpret_flyway(mc_drift_history *h, const mc_drift_rows *rows)
 		if (!detail)
 			return mc_error_set_oom();
 		error = add_applied(h, v, 0, !ok, detail);
+		if (!error && type && !strcmp(type, "BASELINE"))
+			((mc_drift_applied *)
+			         h->applied.items[h->applied.len - 1])
+			        ->baseline = 1;
 		mc_free(detail);
 		if (error < 0)
 			return error;

@@ -21,13 +21,17 @@ static int replay_runner(mc_report *report,
 {
 	mc_runner_result res = MC_RUNNER_RESULT_INIT;
 	mc_runner_vars vars;
+	char *url = NULL;
 	int error;
 
 	memset(&vars, 0, sizeof(vars));
 	vars.file = m->up->path;
 	vars.name = m->name;
 	vars.version = m->version;
-	vars.url = mc_scratch_url(scratch);
+	if ((error = mc_drift__url_for_command(&url, mc_scratch_url(scratch))) <
+	    0)
+		goto done;
+	vars.url = url;
 	if ((error = mc_runner_run(&res, config->runner_up, &vars, workdir)) <
 	    0)
 		goto done;
@@ -47,6 +51,7 @@ static int replay_runner(mc_report *report,
 	}
 done:
 	mc_runner_result_dispose(&res);
+	mc_free(url);
 	return error;
 }
 

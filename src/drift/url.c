@@ -15,6 +15,7 @@
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "drift_internal.h"
 #include "util/banned.h"
 
 static int is_uri(const char *s)
@@ -28,6 +29,7 @@ static int get_param(char *buf, size_t n, const char *url, const char *key)
 {
 	size_t klen = strlen(key);
 	const char *p;
+	int found;
 
 	if (is_uri(url)) {
 		p = strchr(url, '?');
@@ -45,42 +47,49 @@ static int get_param(char *buf, size_t n, const char *url, const char *key)
 		}
 		return 0;
 	}
+	/* conninfo: keyword = value pairs, as libpq reads them; the last
+	 * occurrence of a keyword wins */
+	found = 0;
 	for (p = url; *p;) {
+		const char *kw;
+		size_t kwl, l = 0;
+		int match, quoted;
+
 		while (isspace((unsigned char)*p))
 			p++;
-		if (!strncmp(p, key, klen)) {
-			const char *q = p + klen;
-			while (isspace((unsigned char)*q))
-				q++;
-			if (*q == '=') {
-				size_t l;
-				q++;
-				while (isspace((unsigned char)*q))
-					q++;
-				if (*q == '\'') {
-					q++;
-					l = strcspn(q, "'");
-				} else {
-					l = strcspn(q, " \t\n");
-				}
-				if (l >= n)
-					l = n - 1;
-				memcpy(buf, q, l);
-				buf[l] = '\0';
-				return 1;
-			}
+		if (!*p)
+			break;
+		kw = p;
+		while (*p && *p != '=' && !isspace((unsigned char)*p))
+			p++;
+		kwl = (size_t)(p - kw);
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p != '=')
+			continue; /* not a pair: skip the word */
+		p++;
+		while (isspace((unsigned char)*p))
+			p++;
+		match = kwl == klen && !strncmp(kw, key, klen);
+		quoted = *p == '\'';
+		if (quoted)
+			p++;
+		while (*p &&
+		       (quoted ? *p != '\'' : !isspace((unsigned char)*p))) {
+			if (*p == '\\' && p[1])
+				p++;
+			if (match && l + 1 < n)
+				buf[l++] = *p;
+			p++;
 		}
-		while (*p && !isspace((unsigned char)*p)) {
-			if (*p == '\'') {
-				p++;
-				while (*p && *p != '\'')
-					p += (*p == '\\' && p[1]) ? 2 : 1;
-			}
-			if (*p)
-				p++;
+		if (quoted && *p)
+			p++;
+		if (match) {
+			buf[l] = '\0';
+			found = 1;
 		}
 	}
-	return 0;
+	return found;
 }
 
 /* The host part of a URI: "" when absent. */
@@ -160,6 +169,85 @@ int mc_drift_url_insecure(const char *url)
 		mode[l] = '\0';
 	}
 	return strcmp(mode, "verify-full") && strcmp(mode, "verify-ca");
+}
+
+static int put_encoded(mc_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int error;
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+			error = mc_buf_putc(b, (char)c);
+		else
+			error = mc_buf_putc(b, '%') ||
+			        mc_buf_putc(b, hex[c >> 4]) ||
+			        mc_buf_putc(b, hex[c & 15]);
+		if (error)
+			return MC_ENOMEM;
+	}
+	return 0;
+}
+
+int mc_drift__url_for_command(char **out, const char *url)
+{
+	static const char *const query_keys[] = {
+		"sslmode", "sslrootcert",     "sslcert",
+		"sslkey",  "connect_timeout", "application_name"
+	};
+	char host[1024] = "", port[32] = "", user[256] = "", pass[256] = "",
+	     dbname[256] = "", val[1024];
+	mc_buf b = MC_BUF_INIT;
+	char sep = '?';
+	int error = 0;
+
+	MC_ASSERT_ARG(out && url);
+	*out = NULL;
+	if (is_uri(url) || !strchr(url, '=')) {
+		if (!(*out = mc_strdup(url)))
+			return mc_error_set_oom();
+		return 0;
+	}
+	get_param(host, sizeof(host), url, "host");
+	get_param(port, sizeof(port), url, "port");
+	get_param(user, sizeof(user), url, "user");
+	get_param(pass, sizeof(pass), url, "password");
+	get_param(dbname, sizeof(dbname), url, "dbname");
+	error = mc_buf_puts(&b, "postgresql://");
+	if (!error && *user) {
+		error = put_encoded(&b, user);
+		if (!error && *pass)
+			error = mc_buf_putc(&b, ':') || put_encoded(&b, pass);
+		error = error ? error : mc_buf_putc(&b, '@');
+	}
+	/* a socket directory goes in ?host=, which ORMs read too */
+	if (!error && *host && host[0] != '/')
+		error = put_encoded(&b, host);
+	if (!error && *port && host[0] != '/')
+		error = mc_buf_putc(&b, ':') || mc_buf_puts(&b, port);
+	error = error ? error
+	              : (mc_buf_putc(&b, '/') || put_encoded(&b, dbname));
+	if (!error && host[0] == '/') {
+		error = mc_buf_puts(&b, "?host=") || put_encoded(&b, host);
+		sep = '&';
+		if (!error && *port)
+			error = mc_buf_puts(&b, "&port=") ||
+			        mc_buf_puts(&b, port);
+	}
+	for (size_t i = 0; !error && i < MC_ARRAY_SIZE(query_keys); i++) {
+		if (!get_param(val, sizeof(val), url, query_keys[i]))
+			continue;
+		error = mc_buf_putc(&b, sep) ||
+		        mc_buf_puts(&b, query_keys[i]) ||
+		        mc_buf_putc(&b, '=') || put_encoded(&b, val);
+		sep = '&';
+	}
+	if (error) {
+		mc_buf_dispose(&b);
+		return mc_error_set_oom();
+	}
+	*out = mc_buf_detach(&b);
+	return 0;
 }
 
 int mc_drift_ignore_match(const char *pattern,

@@ -104,7 +104,9 @@ int mc_repo_added_since(mc_vec *out, mc_repo *r, const char *rev,
 			goto done;
 		}
 	}
-	qsort(out->items + start, out->len - start, sizeof(void *), path_cmp);
+	if (out->len > start)
+		qsort(out->items + start, out->len - start, sizeof(void *),
+		      path_cmp);
 	error = 0;
 done:
 	if (error < 0)

@@ -385,6 +385,30 @@ done:
 	return error;
 }
 
+/*
+ * In a shallow clone: can both histories be walked? libgit2 1.5 does not
+ * know shallow boundaries: merge bases and hidden walks fail (and leak) at
+ * the first missing parent, so find that out with a plain walk first.
+ */
+static int history_complete(mc_repo *r, const git_oid *a, const git_oid *b)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int error;
+
+	if (git_revwalk_new(&walk, r->repo) < 0 || git_revwalk_push(walk, a) < 0 ||
+	    git_revwalk_push(walk, b) < 0) {
+		git_revwalk_free(walk);
+		git_error_clear();
+		return 0;
+	}
+	while ((error = git_revwalk_next(&id, walk)) == 0)
+		;
+	git_revwalk_free(walk);
+	git_error_clear();
+	return error == GIT_ITEROVER;
+}
+
 static int setup_range(mc_changeset *c, mc_repo *r, const char *spec,
                        git_tree **old_tree)
 {
@@ -411,6 +435,17 @@ static int setup_range(mc_changeset *c, mc_repo *r, const char *spec,
 	if ((error = mc_git__resolve_commit(&ca, r, *a ? a : "HEAD")) < 0 ||
 	    (error = mc_git__resolve_commit(&cb, r, *b ? b : "HEAD")) < 0)
 		goto done;
+	if (git_repository_is_shallow(r->repo) == 1 &&
+	    !history_complete(r, git_commit_id(ca), git_commit_id(cb))) {
+		/* libgit2's merge base leaks on missing parents: find out first */
+		mc_buf what = MC_BUF_INIT;
+		error = mc_buf_printf(&what, "cannot find the merge base of '%s' and '%s'",
+		                      *a ? a : "HEAD", *b ? b : "HEAD") < 0
+		                ? mc_error_set_oom()
+		                : shallow_error(r, what.ptr);
+		mc_buf_dispose(&what);
+		goto done;
+	}
 	if (git_merge_base(&base, r->repo, git_commit_id(ca), git_commit_id(cb)) < 0) {
 		mc_buf what = MC_BUF_INIT;
 		if (mc_buf_printf(&what, "cannot find the merge base of '%s' and '%s'",

@@ -785,6 +785,38 @@ static const char *any_path(const mc_migration *m)
  * for the configured dialect wins over the generic one; files for other
  * dialects are left out.
  */
+/*
+ * Flyway pairs an undo with its migration by version alone (U1__x undoes
+ * V1__y): give each lone U file's down to the V of the same version.
+ */
+static void pair_flyway_undo(mc_migration_list *l)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < l->items.len; i++) {
+		mc_migration *u = l->items.items[i];
+		int moved = 0;
+		if (u->format == MC_FORMAT_FLYWAY && !u->up && u->down) {
+			for (size_t k = 0; k < l->items.len && !moved; k++) {
+				mc_migration *v = l->items.items[k];
+				if (v != u && v->format == MC_FORMAT_FLYWAY &&
+				    v->kind == MC_MIGRATION_VERSIONED &&
+				    v->up && !v->down &&
+				    !mc_version_cmp(v->version, u->version)) {
+					v->down = u->down;
+					u->down = NULL;
+					moved = 1;
+				}
+			}
+		}
+		if (moved)
+			mc_migration_free(u);
+		else
+			l->items.items[w++] = u;
+	}
+	l->items.len = w;
+}
+
 static int group(struct ctx *cx, mc_vec *recs)
 {
 	mc_vec_sort(recs, rec_cmp);
@@ -1144,6 +1176,7 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 	}
 	if ((error = group(&cx, &recs)) < 0)
 		goto done;
+	pair_flyway_undo(l);
 	mc_vec_sort(&l->items, migration_cmp);
 	if ((error = check_list(&cx)) < 0)
 		goto done;

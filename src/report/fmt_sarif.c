@@ -6,8 +6,10 @@
  * its default level. Each finding is a result with ruleId, ruleIndex,
  * level, message.text (message, then detail) and, when it names a file,
  * one physicalLocation (repo-relative URI against %SRCROOT%, region.
- * startLine when the line is known). Items of a grouped finding become
- * relatedLocations. Notes become toolExecutionNotifications.
+ * startLine when the line is known); a grouped finding without a file is
+ * placed at its first item's file. Items of a grouped finding become
+ * relatedLocations. Findings with no file at all (e.g. drift on database
+ * objects) have no location. Notes become toolExecutionNotifications.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -163,6 +165,18 @@ static json_t *result(struct sb *b, const mc_finding *f)
 		json_t *locs = chk(b, json_array());
 		push(b, locs, location(b, f->file, f->line, NULL));
 		set(b, res, "locations", locs);
+	} else {
+		/* code scanning shows only results with a location: a grouped
+		 * finding without a file of its own is shown at its first file */
+		for (size_t k = 0; k < f->nitems; k++) {
+			if (f->items[k].file) {
+				json_t *locs = chk(b, json_array());
+				push(b, locs, location(b, f->items[k].file,
+				                       f->items[k].line, NULL));
+				set(b, res, "locations", locs);
+				break;
+			}
+		}
 	}
 	if (f->nitems) {
 		json_t *rel = chk(b, json_array());

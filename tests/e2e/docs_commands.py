@@ -23,8 +23,15 @@ def options(text):
 
 def code_lines(path):
     fence = None
+    generated = False
     for n, line in enumerate(open(path, encoding="utf-8"), 1):
         s = line.strip()
+        # the commands' own --help, copied by docs/update-man.py
+        if s in ("<!-- help:begin -->", "<!-- help:end -->"):
+            generated = s == "<!-- help:begin -->"
+            continue
+        if generated:
+            continue
         m = re.match(r"^(`{3,}|~{3,})", s)
         if m:
             fence = None if fence else m.group(1)

@@ -7,7 +7,8 @@
 #
 # When this fails after you added or changed a command, option or help text:
 # build, run 'python3 docs/update-man.py build/migcheck' (it rewrites the
-# synopsis and options of each command in docs/migcheck.1 from --help) and
+# synopsis and options of each command in docs/migcheck.1, and README.md's
+# command reference, from --help) and
 # describe anything new in the prose. After a change to src/report/codes.c:
 # run 'python3 docs/update-codes.py'. A new config key: document it in
 # docs/migcheck.1 CONFIGURATION and README.md.
@@ -107,7 +108,9 @@ no_option_that_does_not_exist () {
 	missing=0 &&
 	# options of migcheck itself: in .B/.BR/.BI/.RB lines and synopses;
 	# examples of other programs (git fetch --depth) are in .nf blocks
-	for opt in $(sed -e '/^\.nf/,/^\.fi/d' man.txt | grep -o -e '--[a-z][a-z-]*' | sort -u); do
+	# and lines showing a git command ('.B git commit --no-verify')
+	for opt in $(sed -e '/^\.nf/,/^\.fi/d' -e '/^\.B[IR]* "\{0,1\}git /d' man.txt |
+	             grep -o -e '--[a-z][a-z-]*' | sort -u); do
 		grep -qx -e "$opt" known ||
 			{ echo "# docs/migcheck.1 documents '$opt', which no 'migcheck --help' has (mark it planned in a '.\\\" planned:' comment)"; missing=1; }
 	done &&

@@ -17,9 +17,9 @@ CREATE INDEX users_email ON users (email);' &&
 	commit_all init &&
 	"$MIGCHECK" list --dir db/migrations >out 2>err &&
 	expect_equal out 'db/migrations (golang-migrate, 2 migrations)
-  VERSION         NAME          UP   DOWN  STMTS  STATE    FLAGS
-  20240101000000  create_users  yes  yes       1  pending
-  20240102000000  add_email     yes  yes       2  pending' &&
+  VERSION         NAME          UP   DOWN  STMTS  STATE     FLAGS
+  20240101000000  create_users  yes  yes       1  -
+  20240102000000  add_email     yes  yes       2  -' &&
 	[ ! -s err ]
 }
 run_test 'golang-migrate: up and down files paired, in order' golang_migrate
@@ -57,10 +57,10 @@ CREATE TABLE b (id int);
 DROP TABLE b;' &&
 	"$MIGCHECK" list --dir db/migrations >out 2>err &&
 	expect_equal out 'db/migrations (dbmate, 3 migrations)
-  VERSION   NAME   UP   DOWN  STMTS  STATE    FLAGS
-  20240101  users  yes  yes       1  pending
-  20240102  idx    yes  yes       1  pending  no-tx
-  20240103  pairs  yes  yes       2  pending' &&
+  VERSION   NAME   UP   DOWN  STMTS  STATE     FLAGS
+  20240101  users  yes  yes       1  -
+  20240102  idx    yes  yes       1  -         no-tx
+  20240103  pairs  yes  yes       2  -' &&
 	[ ! -s err ]
 }
 run_test 'dbmate: sections, transaction:false, several up/down pairs' dbmate
@@ -90,10 +90,10 @@ DROP INDEX CONCURRENTLY users_id;' &&
 	write_migration 00003_backfill.go 'package migrations' &&
 	"$MIGCHECK" list --dir db/migrations >out 2>err &&
 	expect_equal out 'db/migrations (goose, 3 migrations)
-  VERSION  NAME      UP   DOWN  STMTS  STATE    FLAGS
-  00001    users     yes  yes       2  pending
-  00002    idx       yes  yes       2  pending  no-tx
-  00003    backfill  yes  -        go  pending  not-replayable' &&
+  VERSION  NAME      UP   DOWN  STMTS  STATE     FLAGS
+  00001    users     yes  yes       2  -
+  00002    idx       yes  yes       2  -         no-tx
+  00003    backfill  yes  -        go  -         not-replayable' &&
 	expect_equal err 'db/migrations/00003_backfill.go: warning: goose migration (go) cannot be replayed; it is listed but not run [not-replayable]
 list: 0 errors, 1 warning'
 }
@@ -109,9 +109,9 @@ plain () {
 	write_migration README.md '# migrations' &&
 	"$MIGCHECK" list --dir db/migrations >out 2>err &&
 	expect_equal out 'db/migrations (plain, 2 migrations)
-  VERSION  NAME  UP   DOWN  STMTS  STATE    FLAGS
-  001      init  yes  yes       1  pending
-  002      more  yes  yes       1  pending' &&
+  VERSION  NAME  UP   DOWN  STMTS  STATE     FLAGS
+  001      init  yes  yes       1  -
+  002      more  yes  yes       1  -' &&
 	[ ! -s err ]
 }
 run_test 'plain: NNN_name.sql with .down.sql; README and .gitkeep ignored' plain
@@ -229,7 +229,7 @@ CREATE TRIGGER t_ai AFTER INSERT ON t BEGIN
 END;' &&
 	write_migration 001_t.down.sql 'DROP TABLE t;' &&
 	"$MIGCHECK" list --dir db/migrations --dialect sqlite >out 2>err &&
-	expect_grep '^  001      t     yes  yes       2  pending$' out &&
+	expect_grep '^  001      t     yes  yes       2  -$' out &&
 	expect_code 1 "$MIGCHECK" list --dir db/migrations --dialect postgres >out 2>err &&
 	expect_grep '^db/migrations/001_t.up.sql:1: error: invalid SQL: ' err
 }

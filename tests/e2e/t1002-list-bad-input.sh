@@ -19,7 +19,7 @@ empty_file () {
 	list_err 1 &&
 	expect_equal err 'db/migrations/002_empty.up.sql:1: error: up script has no statements [empty-migration]
 list: 1 error, 0 warnings' &&
-	expect_grep '^  002      empty  yes  yes       0  pending$' out
+	expect_grep '^  002      empty  yes  yes       0  -$' out
 }
 run_test 'empty file: empty-migration' empty_file
 

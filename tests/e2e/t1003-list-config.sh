@@ -21,12 +21,12 @@ SELECT 2;' &&
 	expect_equal got "[('sql/schema', '001', 'golang-migrate'), ('other', '20240101', 'dbmate')]" &&
 	"$MIGCHECK" list >out &&
 	expect_equal out 'sql/schema (golang-migrate, 1 migration)
-  VERSION   NAME  UP   DOWN  STMTS  STATE    FLAGS
-  001       a     yes  yes       1  pending
+  VERSION   NAME  UP   DOWN  STMTS  STATE     FLAGS
+  001       a     yes  yes       1  -
 
 other (dbmate, 1 migration)
-  VERSION   NAME  UP   DOWN  STMTS  STATE    FLAGS
-  20240101  b     yes  yes       1  pending'
+  VERSION   NAME  UP   DOWN  STMTS  STATE     FLAGS
+  20240101  b     yes  yes       1  -'
 }
 run_test 'migrations.dir (repeated) from .migcheck' config_dirs
 
@@ -101,8 +101,8 @@ SELECT 1;' &&
 	write_migration scripts/2-helper.js 'x' &&
 	"$MIGCHECK" list >out &&
 	expect_equal out 'services/billing/schema (dbmate, 1 migration)
-  VERSION   NAME  UP   DOWN  STMTS  STATE    FLAGS
-  20240101  a     yes  yes       1  pending'
+  VERSION   NAME  UP   DOWN  STMTS  STATE     FLAGS
+  20240101  a     yes  yes       1  -'
 }
 run_test 'without config: common places, then any folder of a format (not node_modules)' detect_layouts
 
@@ -120,5 +120,30 @@ list_help_and_usage () {
 	expect_grep "^migcheck list: unexpected argument 'extra'" err
 }
 run_test 'list --help and usage errors (exit 2)' list_help_and_usage
+
+deployed_state () {
+	init_repo &&
+	write_migration 001_a.up.sql 'SELECT 1;' &&
+	write_migration 001_a.down.sql 'SELECT 1;' &&
+	printf '[deploy]\n\tref = refs/remotes/origin/main\n' >.migcheck &&
+	commit_all init &&
+	git update-ref refs/remotes/origin/main HEAD &&
+	write_migration 002_b.up.sql 'SELECT 1;' &&
+	write_migration 002_b.down.sql 'SELECT 1;' &&
+	"$MIGCHECK" list >out &&
+	expect_equal out 'db/migrations (golang-migrate, 2 migrations)
+  VERSION  NAME  UP   DOWN  STMTS  STATE     FLAGS
+  001      a     yes  yes       1  deployed
+  002      b     yes  yes       1  pending' &&
+	"$MIGCHECK" list --format json >out &&
+	json_get '[(m["version"], m["deployed"]) for m in j["migrations"]]' <out >got &&
+	expect_equal got "[('001', True), ('002', False)]" &&
+	git update-ref -d refs/remotes/origin/main &&
+	"$MIGCHECK" list >out 2>err &&
+	expect_grep '^  002      b     yes  yes       1  -$' out &&
+	expect_equal err "note: deploy ref 'refs/remotes/origin/main' does not exist in this clone (no remote to fetch it from); deployed state unknown
+list: 0 errors, 0 warnings"
+}
+run_test 'deploy.ref: deployed or pending; without the ref a note says how to fetch it' deployed_state
 
 finish

@@ -43,16 +43,16 @@ paranoid_model_names_deleted_at () {
 		{ cat npm.log >&2; return 1; }
 	test -d node_modules/sequelize && test -d node_modules/pg &&
 	commit_all 'sequelize app' &&
-	expect_code 1 "$MIGCHECK" models --scratch "$(pg_uri)" >out &&
+	expect_code 1 "$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" >out &&
 	expect_equal out 'error: table public.Users: column deletedAt is in the models but no migration creates it [model-not-migrated]
 models: 1 error, 0 warnings' &&
-	expect_code 1 "$MIGCHECK" models --scratch "$(pg_uri)" --format json >out.json &&
+	expect_code 1 "$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
 	jq -r '.findings[] | "\(.code) \(.severity)"' out.json >codes &&
 	expect_equal codes 'model-not-migrated error' &&
 	# adding the migration makes it clean
 	write_migration 20240103000000_users_deleted_at.up.sql 'ALTER TABLE "Users" ADD COLUMN "deletedAt" timestamptz;' &&
 	write_migration 20240103000000_users_deleted_at.down.sql 'ALTER TABLE "Users" DROP COLUMN "deletedAt";' &&
-	expect_code 0 "$MIGCHECK" models --scratch "$(pg_uri)" >out &&
+	expect_code 0 "$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" >out &&
 	expect_equal out 'models: 0 errors, 0 warnings'
 }
 run_test 'Sequelize paranoid model: deletedAt is named' paranoid_model_names_deleted_at
@@ -67,7 +67,7 @@ CREATE TABLE audit (id int);' &&
 CREATE TABLE audit (id int);
 CREATE TABLE invoices (id int);' &&
 	commit_all models &&
-	expect_code 1 "$MIGCHECK" models --scratch "$(pg_uri)" -v >out &&
+	expect_code 1 "$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" -v >out &&
 	expect_equal out "warning: table public.accounts: column legacy is created by the migrations but no model has it [migration-not-modeled]
 error: table public.accounts: column owner is in the models but no migration creates it [model-not-migrated]
 error: table public.accounts: column plan differs between the models and the migrations [model-mismatch]
@@ -88,7 +88,7 @@ run_test 'models without models.schema or models.command: exit 2' models_not_con
 models_command_fails () {
 	pg_golang_repo &&
 	git config -f .migcheck models.command 'sh -c "echo boom >&2; exit 4"' &&
-	expect_code 3 "$MIGCHECK" models --scratch "$(pg_uri)" >out 2>err &&
+	expect_code 3 "$MIGCHECK" models --scratch "$MIGCHECK_TEST_PG" >out 2>err &&
 	expect_equal err "migcheck: models.command 'sh -c \"echo boom >&2; exit 4\"' exited with 4: boom"
 }
 run_test 'a failing models.command: exit 3 with its last stderr line' models_command_fails

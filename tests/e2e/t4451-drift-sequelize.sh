@@ -26,11 +26,11 @@ js_migrations_replayed () {
 	for f in migrations/*.js; do
 		DATABASE_URL="$(pg_uri | sed "s|/postgres?|/$dbname?|")" node scripts/run-migration.js "$f" || return 1
 	done &&
-	expect_code 0 "$MIGCHECK" drift --db "$db" --scratch "$(pg_uri)" --format json >out.json &&
+	expect_code 0 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
 	jq -r '(.findings[] | .code), .notes[]' out.json >codes &&
 	expect_equal codes 'tracking table public.SequelizeMeta (sequelize): 2 applied migration(s) replayed on a scratch database' &&
 	pg_sql "$db" 'CREATE INDEX "Posts_title" ON "Posts" (title)' &&
-	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$(pg_uri)" --format json >out.json &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
 	jq -r '.findings[] | "\(.code) \(.message)"' out.json >codes &&
 	expect_equal codes 'drift-unexpected table public.Posts: index Posts_title is in the database but no applied migration creates it'
 }

@@ -536,6 +536,7 @@ static void pg__scratch_stale_cleanup(void **state)
 		    mc_scratch_connect(&db, s) < 0)
 			_exit(1);
 		n = one(db, "SELECT current_database()");
+		mc_db_close(db);
 		if (write(fds[1], n, strlen(n)) < 0)
 			_exit(1);
 		_exit(0);
@@ -546,6 +547,20 @@ static void pg__scratch_stale_cleanup(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(mc_db_open(&admin, opts.server_url), 0);
 	assert_int_equal(db_exists(admin, name), 1);
+	/* the dead child's session ends asynchronously: wait for it, since
+	 * a database somebody is connected to is never dropped */
+	for (int i = 0; i < 200; i++) {
+		char *sql = mc_asprintf("SELECT count(*) FROM pg_stat_activity "
+		                        "WHERE datname = '%s'",
+		                        name);
+		char *n = one(admin, sql);
+		int idle = !strcmp(n, "0");
+		mc_free(sql);
+		mc_free(n);
+		if (idle)
+			break;
+		usleep(50000);
+	}
 	assert_int_equal(mc_scratch_cleanup_stale(&dropped, opts.server_url),
 	                 0);
 	assert_true(dropped >= 1);
@@ -643,7 +658,8 @@ static void interrupt_child(int cluster, char *left, size_t n)
 		if (rc != MC_EINTR || mc_db_interrupted() != SIGINT) {
 			fprintf(stderr, "child: rc %d signal %d: %s\n", rc,
 			        mc_db_interrupted(),
-			        mc_error_last() ? mc_error_last()->message : "");
+			        mc_error_last() ? mc_error_last()->message
+			                        : "");
 			_exit(2);
 		}
 		_exit(130);

@@ -13,6 +13,7 @@
 #include "migcheck/drift.h"
 #include "migcheck/errors.h"
 #include "migcheck/report.h"
+#include "drift/drift_internal.h"
 #include "util/banned.h"
 
 /* A fake database: the tracking table's name, its columns, its rows. */
@@ -314,6 +315,30 @@ static void drift__flyway_failed_row(void **state MC_UNUSED)
 	repo_dispose(&repo);
 }
 
+static void drift__flyway_baseline_covers_older_versions(void **state MC_UNUSED)
+{
+	static const char *const cols[] = { "installed_rank", "version",
+		                            "success", NULL };
+	static const char *const rows[] = {
+		"1", "2", "<< Flyway Baseline >>", "BASELINE", "true",
+		"2", "3", "V3__posts.sql",         "SQL",      "true",
+	};
+	struct fake f = {
+		"flyway_schema_history", "public", cols, rows, 5, 2, 0, 0, ""
+	};
+	struct repo repo;
+	mc_vec replay = MC_VEC_INIT;
+	mc_report *r;
+
+	repo_init(&repo, gm_files, gm_versions, 3);
+	r = drift_run(&f, MC_DIALECT_POSTGRES, NULL, &repo, 0, &replay, NULL);
+	assert_int_equal(mc_report_count(r), 0);
+	assert_int_equal(replay.len, 3);
+	mc_vec_dispose(&replay);
+	mc_report_free(r);
+	repo_dispose(&repo);
+}
+
 static void drift__sequelize_names_are_files(void **state MC_UNUSED)
 {
 	static const char *const cols[] = { "name", NULL };
@@ -515,6 +540,36 @@ static void drift__url_insecure(void **state MC_UNUSED)
 	unsetenv("PGSSLMODE");
 }
 
+static void drift__conninfo_becomes_uri_for_commands(void **state MC_UNUSED)
+{
+	char *u = NULL;
+	assert_int_equal(
+	        mc_drift__url_for_command(
+	                &u,
+	                "host=/tmp/pg port=5433 user=postgres dbname=postgres dbname=migcheck_scratch_1"),
+	        0);
+	assert_string_equal(
+	        u,
+	        "postgresql://postgres@/migcheck_scratch_1?host=%2Ftmp%2Fpg&port=5433");
+	mc_free(u);
+	assert_int_equal(
+	        mc_drift__url_for_command(
+	                &u,
+	                "host=db.example.com port=5432 user=app password='p@ss w\\'x' dbname=x sslmode=verify-full"),
+	        0);
+	assert_string_equal(
+	        u,
+	        "postgresql://app:p%40ss%20w%27x@db.example.com:5432/x?sslmode=verify-full");
+	mc_free(u);
+	assert_int_equal(mc_drift__url_for_command(&u, "postgres://a@h/db"), 0);
+	assert_string_equal(u, "postgres://a@h/db");
+	mc_free(u);
+	assert_int_equal(mc_drift__url_for_command(&u, "sqlite:///tmp/x.db"),
+	                 0);
+	assert_string_equal(u, "sqlite:///tmp/x.db");
+	mc_free(u);
+}
+
 static void drift__ignore_globs(void **state MC_UNUSED)
 {
 	assert_true(mc_drift_ignore_match("table:public.spatial_ref_sys",
@@ -540,6 +595,7 @@ int main(void)
 		cmocka_unit_test(drift__pending_gap_says_older),
 		cmocka_unit_test(drift__goose_rolled_back_row),
 		cmocka_unit_test(drift__flyway_failed_row),
+		cmocka_unit_test(drift__flyway_baseline_covers_older_versions),
 		cmocka_unit_test(drift__sequelize_names_are_files),
 		cmocka_unit_test(drift__knex_and_alembic_detected),
 		cmocka_unit_test(drift__configured_table_with_schema),
@@ -548,6 +604,7 @@ int main(void)
 		cmocka_unit_test(drift__sqlite_reads_without_schema),
 		cmocka_unit_test(drift__no_leak_when_allocations_fail),
 		cmocka_unit_test(drift__url_insecure),
+		cmocka_unit_test(drift__conninfo_becomes_uri_for_commands),
 		cmocka_unit_test(drift__ignore_globs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -526,6 +526,26 @@ static void migration__flyway(void **state MC_UNUSED)
 	parsed_free(&p);
 }
 
+static void migration__flyway_undo_by_version(void **state MC_UNUSED)
+{
+	struct parsed p;
+	mc_discover_opts o = MC_DISCOVER_OPTS_INIT;
+
+	o.require_down = 1;
+	parse_opts(&p,
+	           FILES("V1__create.sql", "SELECT 1;", "U1__drop.sql",
+	                 "SELECT 2;", "V2__more.sql", "SELECT 1;"),
+	           &o);
+	assert_int_equal(mc_migration_list_count(p.list), 2);
+	assert_string_equal(mig(&p, 0)->name, "create");
+	assert_string_equal(mig(&p, 0)->down->path, "m/U1__drop.sql");
+	assert_null(mig(&p, 1)->down);
+	/* undo is in use in this folder: V2 needs one */
+	assert_int_equal(mc_report_count(p.report), 1);
+	expect_finding(&p, 0, "missing-down", "V2__more.sql", 0, NULL);
+	parsed_free(&p);
+}
+
 static void migration__popx(void **state MC_UNUSED)
 {
 	struct parsed p;
@@ -913,6 +933,7 @@ int main(void)
 		cmocka_unit_test(migration__goose_malformed),
 		cmocka_unit_test(migration__sql_migrate),
 		cmocka_unit_test(migration__flyway),
+		cmocka_unit_test(migration__flyway_undo_by_version),
 		cmocka_unit_test(migration__popx),
 		cmocka_unit_test(migration__plain),
 		cmocka_unit_test(migration__sequelize),

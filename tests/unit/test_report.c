@@ -347,9 +347,11 @@ static void report__sarif_rules_and_results(void **state MC_UNUSED)
 	/* no line: no region */
 	loc = json_object_get(json_array_get(json_object_get(res, "locations"), 0), "physicalLocation");
 	assert_null(json_object_get(loc, "region"));
-	/* grouped, no file: no locations, items as relatedLocations */
+	/* grouped, no file: at its first item's file, items as relatedLocations */
 	res = json_array_get(json_object_get(run, "results"), 4);
-	assert_null(json_object_get(res, "locations"));
+	loc = json_object_get(json_array_get(json_object_get(res, "locations"), 0), "physicalLocation");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(loc, "artifactLocation"), "uri")),
+	                    "db/migrations/1_a.sql");
 	assert_int_equal(json_array_size(json_object_get(res, "relatedLocations")), 2);
 	assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(run, "invocations"), 0),
 	                                                 "toolExecutionNotifications")), 1);
