@@ -176,6 +176,20 @@ installs_docs () {
 }
 run_test 'cmake --install puts the binary, man page and bash completion in place' installs_docs
 
+recipes_match_hook_snippets () {
+	init_repo &&
+	"$MIGCHECK" hooks snippets >snippets || { echo "# 'migcheck hooks snippets' failed"; return 1; }
+	cat "$MIGCHECK_SRC"/docs/recipes/*.md >recipes &&
+	missing=0 &&
+	while IFS= read -r line; do
+		case $line in ''|'#'*) continue ;; esac
+		grep -qF -e "$line" recipes ||
+			{ echo "# docs/recipes lack this line of 'migcheck hooks snippets': $line"; missing=1; }
+	done <snippets &&
+	[ "$missing" = 0 ]
+}
+run_test 'the hook recipes show what '"'"'migcheck hooks snippets'"'"' prints' recipes_match_hook_snippets
+
 code_reference_up_to_date () {
 	python3 "$MIGCHECK_SRC/docs/update-codes.py" --check
 }
