@@ -56,7 +56,9 @@ pgport=$(printf '%s\n' "$pg" | sed -n 's/.*port=\([0-9]*\).*/\1/p')
 pgport=${pgport:-5432}
 pguser=$(printf '%s\n' "$pg" | sed -n 's/.*user=\([^ ]*\).*/\1/p')
 pguser=${pguser:-postgres}
-psql_on () { psql -X -q -v ON_ERROR_STOP=1 "host=$pghost port=$pgport user=$pguser dbname=$1" "$@"; }
+psql_on () { _db=$1; shift; psql -X -q -v ON_ERROR_STOP=1 "host=$pghost port=$pgport user=$pguser dbname=$_db" "$@"; }
+PGOPTIONS='-c client_min_messages=warning'
+export PGOPTIONS
 
 # --- generated migrations ----------------------------------------------------
 # gen DIR N: N dbmate-format migrations in DIR/db/migrations, the same
@@ -74,8 +76,11 @@ ALTER TABLE t$((i - 1)) ADD COLUMN extra$i integer;"
 		[ "$i" -gt 1 ] && down="$down
 ALTER TABLE t$((i - 1)) DROP COLUMN extra$i;"
 		printf -- '-- migrate:up\n%s\n\n-- migrate:down\n%s\n' "$up" "$down" >"$1/db/migrations/${v}_t$i.sql"
+		# sqlite3 gets the transaction in the file, psql from -1
 		printf 'BEGIN;\n%s\nCOMMIT;\n' "$up" >"$1/raw/$v.up.sql"
 		printf 'BEGIN;\n%s\nCOMMIT;\n' "$down" >"$1/raw/$v.down.sql"
+		printf '%s\n' "$up" >"$1/raw/$v.up.psql"
+		printf '%s\n' "$down" >"$1/raw/$v.down.psql"
 		i=$((i + 1))
 	done
 	(cd "$1" && git init -q && git config -f .migcheck migrations.dir db/migrations &&
@@ -98,8 +103,8 @@ raw_sqlite () { # DIR
 
 raw_psql () { # DIR
 	psql_on postgres -c 'DROP DATABASE IF EXISTS bench_raw' -c 'CREATE DATABASE bench_raw'
-	for f in "$1"/raw/*.up.sql; do
-		d=${f%.up.sql}.down.sql
+	for f in "$1"/raw/*.up.psql; do
+		d=${f%.up.psql}.down.psql
 		psql_on bench_raw -1 -f "$f" && psql_on bench_raw -1 -f "$d" && psql_on bench_raw -1 -f "$f"
 	done
 	psql_on postgres -c 'DROP DATABASE bench_raw'
