@@ -553,16 +553,30 @@ static int compose(mc_buf *b, const struct plan *p)
 	    "\t#command = node scripts/sync-models.js\n");
 	if (p->format == MC_FORMAT_SEQUELIZE) {
 		PUT("\n[runner]\n");
-		KEY("how to run migrations that are not SQL: {file} is the migration file, {url} the scratch database",
-		    "up",
-		    "npx sequelize-cli db:migrate --to {file} --url {url}");
-		KEY(NULL, "down",
-		    "npx sequelize-cli db:migrate:undo --url {url}");
+		/* sequelize-cli's --to takes the file's base name, and
+		 * --migrations-path the folder; --url keeps it off the
+		 * database in config/config.json */
+		const char *dir = p->dirs.len ? p->dirs.items[0] : "migrations";
+		char *up = mc_asprintf("npx sequelize-cli db:migrate --migrations-path %s --to {version}-{name}.js --url {url}", dir);
+		char *down = mc_asprintf("npx sequelize-cli db:migrate:undo --migrations-path %s --url {url}", dir);
+		if (!up || !down) {
+			mc_free(up);
+			mc_free(down);
+			return mc_error_set_oom();
+		}
+		error = put_key(b, "how to run migrations that are not SQL: {version}-{name}.js is the file's base name, {url} the scratch database",
+		                "up", up);
+		if (!error)
+			error = put_key(b, NULL, "down", down);
+		mc_free(up);
+		mc_free(down);
+		if (error < 0)
+			return error;
 	} else {
 		PUT("\n[runner]\n"
 		    "\t# how to run migrations that are not SQL (e.g. Sequelize JS): {file}, {url}\n"
-		    "\t#up = npx sequelize-cli db:migrate --to {file} --url {url}\n"
-		    "\t#down = npx sequelize-cli db:migrate:undo --url {url}\n");
+		    "\t#up = npx sequelize-cli db:migrate --migrations-path migrations --to {version}-{name}.js --url {url}\n"
+		    "\t#down = npx sequelize-cli db:migrate:undo --migrations-path migrations --url {url}\n");
 	}
 	PUT("\n[scratch]\n"
 	    "\t# PostgreSQL server where scratch databases are created (or $MIGCHECK_SCRATCH_URL)\n"

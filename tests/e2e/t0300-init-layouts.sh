@@ -83,8 +83,8 @@ sequelize_models () {
 	[ "$(key .migcheck migrations.format)" = sequelize ] &&
 	[ "$(key .migcheck migrations.dialect)" = postgres ] &&
 	[ "$(key .migcheck models.path)" = 'models/**' ] &&
-	[ "$(key .migcheck runner.up)" = 'npx sequelize-cli db:migrate --to {file} --url {url}' ] &&
-	[ "$(key .migcheck runner.down)" = 'npx sequelize-cli db:migrate:undo --url {url}' ] &&
+	[ "$(key .migcheck runner.up)" = 'npx sequelize-cli db:migrate --migrations-path migrations --to {version}-{name}.js --url {url}' ] &&
+	[ "$(key .migcheck runner.down)" = 'npx sequelize-cli db:migrate:undo --migrations-path migrations --url {url}' ] &&
 	expect_grep 'dialect: postgres (package.json depends on "pg")' err &&
 	expect_grep '^migcheck: model paths: models/\*\*$' err
 }
