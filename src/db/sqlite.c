@@ -755,6 +755,13 @@ sqlite_snapshot(mc_snapshot **out, mc_db *db, const mc_snapshot_opts *opts)
 	int error;
 
 	*out = NULL;
+	/*
+	 * One read transaction for the whole snapshot: otherwise every
+	 * statement takes and drops the file lock and re-checks the schema.
+	 * A savepoint nests inside a caller's transaction too.
+	 */
+	if ((error = sqlite_exec(db, "SAVEPOINT mc_snapshot")) < 0)
+		return error;
 	if ((error = mc_snapshot_new(&snap, MC_DIALECT_SQLITE)) < 0 ||
 	    (error = run_query(
 	             &m, s,
@@ -839,6 +846,8 @@ done:
 	mc_db_result_free(m);
 	mc_snapshot_free(snap);
 	snap_finalize(s);
+	/* read only: releasing cannot lose work, and must not mask an error */
+	sqlite3_exec(s->db, "RELEASE mc_snapshot", NULL, NULL, NULL);
 	return error;
 }
 
