@@ -7,9 +7,13 @@
  * MC_ENOTFOUND-free "unsupported" (1) so that the caller uses libgit2.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "git_internal.h"
 #include "index_scan.h"
@@ -61,18 +65,35 @@ static int varint(uint64_t *out, const unsigned char **pp, const unsigned char *
 int mc_git__index_scan(mc_vec *out, const char *path,
                        int (*want)(const char *path, void *payload), void *payload)
 {
-	mc_buf file = MC_BUF_INIT, prev = MC_BUF_INIT;
+	mc_buf prev = MC_BUF_INIT;
 	const unsigned char *p, *end, *body_end;
+	void *map = MAP_FAILED;
+	size_t map_size = 0;
 	uint32_t version, count;
-	int error = 0;
+	struct stat st;
+	int fd, error = 0;
 
-	if (mc_buf_read_file(&file, path, (size_t)1 << 31) < 0) {
-		mc_error_clear();
+	/* mapped, not copied: the index of a big repository is megabytes and
+	 * only the entries under the folders are kept */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return MC_ENOTFOUND; /* no index yet: nothing staged */
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return MC_ENOTFOUND; /* as when it cannot be read */
 	}
-	p = (const unsigned char *)file.ptr;
-	end = p + file.size;
-	if (file.size < 12 + 20 || memcmp(p, "DIRC", 4)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 12 + 20 ||
+	    (uintmax_t)st.st_size > ((uintmax_t)1 << 31)) {
+		close(fd);
+		return 1; /* let libgit2 read it and report */
+	}
+	map_size = (size_t)st.st_size;
+	map = mmap(NULL, map_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return 1;
+	p = (const unsigned char *)map;
+	end = p + map_size;
+	if (memcmp(p, "DIRC", 4)) {
 		error = 1;
 		goto done;
 	}
@@ -161,7 +182,7 @@ int mc_git__index_scan(mc_vec *out, const char *path,
 done:
 	if (error != 0)
 		mc_git__ientries_dispose(out);
-	mc_buf_dispose(&file);
+	munmap(map, map_size);
 	mc_buf_dispose(&prev);
 	return error;
 }

@@ -5,6 +5,9 @@
 #include "migcheck/repo.h"
 
 #include <git2.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +25,14 @@ int mc_git__error(const char *what)
 
 void mc_repo_global_init(void)
 {
+#ifdef __GLIBC__
+	/* libgit2 inflates big trees (a folder of 10,000 migrations is ~600 KB,
+	 * rebuilt through a delta chain) into fresh buffers; above glibc's
+	 * initial 128 KB threshold each one is a new mmap whose pages all fault
+	 * in again. Keep such buffers on the heap so they are reused. */
+	mallopt(M_MMAP_THRESHOLD, 8 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
+#endif
 	git_libgit2_init();
 	/* git does not re-hash every object it reads; libgit2 does by default,
 	 * which doubles the cost of reading trees and blobs */
