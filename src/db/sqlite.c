@@ -21,9 +21,15 @@
 #include "schema/schema_internal.h"
 #include "util/banned.h"
 
+/* the table-valued PRAGMA functions the snapshot reads */
+enum { SNAP_TABLE_XINFO, SNAP_INDEX_LIST, SNAP_INDEX_XINFO, SNAP_FKEY_LIST,
+       SNAP_NSTMT };
+
 typedef struct {
 	struct mc_db base;
 	sqlite3 *db;
+	/* prepared once per snapshot, finalized at its end (snap_finalize) */
+	sqlite3_stmt *snap[SNAP_NSTMT];
 } sqlite_db;
 
 /* "sqlite:///abs", "sqlite://rel", "sqlite:rel", "sqlite3:..." -> path */
@@ -41,11 +47,20 @@ static const char *url_path(const char *url, int *is_uri)
 	return url;
 }
 
+static void snap_finalize(sqlite_db *s)
+{
+	for (size_t i = 0; i < SNAP_NSTMT; i++) {
+		sqlite3_finalize(s->snap[i]);
+		s->snap[i] = NULL;
+	}
+}
+
 static void sqlite_close(mc_db *db)
 {
 	sqlite_db *s = (sqlite_db *)db;
 	if (!s)
 		return;
+	snap_finalize(s);
 	sqlite3_close_v2(s->db);
 	mc_free(s);
 }
@@ -144,18 +159,15 @@ static int strvec_push(strvec *sv, const char *s)
 	return 0;
 }
 
-static int run_query(mc_db_result **out, sqlite_db *s, const char *sql)
+/* every row of a prepared statement as text; the statement is reset */
+static int collect(mc_db_result **out, sqlite_db *s, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = NULL;
 	strvec sv = { NULL, 0, 0 };
 	mc_db_result *r = NULL;
 	size_t cols = 0, rows = 0;
-	int rc, error = 0;
+	int rc = SQLITE_DONE, error = 0;
 
 	*out = NULL;
-	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return fail(s, rc, NULL);
 	cols = st ? (size_t)sqlite3_column_count(st) : 0;
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (size_t c = 0; c < cols; c++)
@@ -187,6 +199,21 @@ done:
 		mc_free(sv.v[i]);
 	mc_free(sv.v);
 	mc_db_result_free(r);
+	if (st)
+		sqlite3_reset(st);
+	return error;
+}
+
+static int run_query(mc_db_result **out, sqlite_db *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, error;
+
+	*out = NULL;
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(s, rc, NULL);
+	error = collect(out, s, st);
 	sqlite3_finalize(st);
 	return error;
 }
@@ -198,24 +225,34 @@ static int sqlite_query(mc_db_result **out, mc_db *db, const char *sql)
 
 /* ---- snapshot ---- */
 
-/* a PRAGMA on a table, its name quoted as an identifier */
-static int
-pragma(mc_db_result **out, sqlite_db *s, const char *name, const char *table)
+/*
+ * A PRAGMA on a table or index, through its table-valued function with the
+ * name bound: prepared on first use in a snapshot, then only reset and
+ * rebound. The columns are those of "PRAGMA main.<name>(...)".
+ */
+static int pragma(mc_db_result **out, sqlite_db *s, int which, const char *arg)
 {
-	mc_buf sql = MC_BUF_INIT;
-	int error;
-	if ((error = mc_buf_printf(&sql, "PRAGMA main.%s(\"", name)) < 0)
-		goto done;
-	for (const char *p = table; *p; p++)
-		if ((*p == '"' && (error = mc_buf_putc(&sql, '"')) < 0) ||
-		    (error = mc_buf_putc(&sql, *p)) < 0)
-			goto done;
-	if ((error = mc_buf_puts(&sql, "\")")) < 0)
-		goto done;
-	error = run_query(out, s, mc_buf_cstr(&sql));
-done:
-	mc_buf_dispose(&sql);
-	return error;
+	static const char *const sql[SNAP_NSTMT] = {
+		"SELECT cid, name, type, \"notnull\", dflt_value, pk, hidden "
+		"FROM pragma_table_xinfo(?1, 'main')",
+		"SELECT seq, name, \"unique\", origin, partial "
+		"FROM pragma_index_list(?1, 'main')",
+		"SELECT seqno, cid, name, \"desc\", coll, key "
+		"FROM pragma_index_xinfo(?1, 'main')",
+		"SELECT id, seq, \"table\", \"from\", \"to\", on_update, "
+		"on_delete, \"match\" FROM pragma_foreign_key_list(?1, 'main')",
+	};
+	int rc;
+
+	*out = NULL;
+	if (!s->snap[which] &&
+	    (rc = sqlite3_prepare_v2(s->db, sql[which], -1, &s->snap[which],
+	                             NULL)) != SQLITE_OK)
+		return fail(s, rc, NULL);
+	if ((rc = sqlite3_bind_text(s->snap[which], 1, arg, -1,
+	                            SQLITE_STATIC)) != SQLITE_OK)
+		return fail(s, rc, NULL);
+	return collect(out, s, s->snap[which]);
 }
 
 static const char *cell(const mc_db_result *r, size_t row, size_t col)
@@ -267,7 +304,7 @@ static int add_columns(mc_snapshot *snap,
 	int error;
 	size_t npk = 0;
 
-	if ((error = pragma(&r, s, "table_xinfo", table)) < 0)
+	if ((error = pragma(&r, s, SNAP_TABLE_XINFO, table)) < 0)
 		return error;
 	/* cid name type notnull dflt_value pk hidden */
 	for (size_t pos = 1; npk < r->rows + 1; pos++) {
@@ -356,7 +393,7 @@ index_columns(mc_buf *cols, mc_buf *under, sqlite_db *s, const char *index)
 {
 	mc_db_result *r = NULL;
 	int error, n = 0;
-	if ((error = pragma(&r, s, "index_xinfo", index)) < 0)
+	if ((error = pragma(&r, s, SNAP_INDEX_XINFO, index)) < 0)
 		return error;
 	/* seqno cid name desc coll key */
 	for (size_t i = 0; i < r->rows; i++) {
@@ -402,7 +439,7 @@ static int add_indexes(mc_snapshot *snap,
 	mc_buf cols = MC_BUF_INIT, under = MC_BUF_INIT, def = MC_BUF_INIT;
 	int error;
 
-	if ((error = pragma(&r, s, "index_list", table)) < 0)
+	if ((error = pragma(&r, s, SNAP_INDEX_LIST, table)) < 0)
 		return error;
 	/* seq name unique origin partial */
 	for (size_t i = 0; i < r->rows; i++) {
@@ -444,7 +481,10 @@ static int add_indexes(mc_snapshot *snap,
 		                                        ? "true"
 		                                        : "false")) < 0)
 			goto done;
-		for (size_t m = 0; m < master->rows; m++) {
+		/* only a partial index needs its CREATE text */
+		for (size_t m = 0; cell(r, i, 4) && !strcmp(cell(r, i, 4), "1") &&
+		                   m < master->rows;
+		     m++) {
 			const char *w;
 			if (strcmp(cell(master, m, 0), "index") ||
 			    strcmp(cell(master, m, 1), name) ||
@@ -474,7 +514,7 @@ static int add_foreign_keys(mc_snapshot *snap,
 	       def = MC_BUF_INIT;
 	int error;
 
-	if ((error = pragma(&r, s, "foreign_key_list", table)) < 0)
+	if ((error = pragma(&r, s, SNAP_FKEY_LIST, table)) < 0)
 		return error;
 	/* id seq table from to on_update on_delete match */
 	for (size_t i = 0; i < r->rows; i++) {
@@ -715,6 +755,13 @@ sqlite_snapshot(mc_snapshot **out, mc_db *db, const mc_snapshot_opts *opts)
 	int error;
 
 	*out = NULL;
+	/*
+	 * One read transaction for the whole snapshot: otherwise every
+	 * statement takes and drops the file lock and re-checks the schema.
+	 * A savepoint nests inside a caller's transaction too.
+	 */
+	if ((error = sqlite_exec(db, "SAVEPOINT mc_snapshot")) < 0)
+		return error;
 	if ((error = mc_snapshot_new(&snap, MC_DIALECT_SQLITE)) < 0 ||
 	    (error = run_query(
 	             &m, s,
@@ -798,6 +845,9 @@ done:
 	mc_buf_dispose(&pk);
 	mc_db_result_free(m);
 	mc_snapshot_free(snap);
+	snap_finalize(s);
+	/* read only: releasing cannot lose work, and must not mask an error */
+	sqlite3_exec(s->db, "RELEASE mc_snapshot", NULL, NULL, NULL);
 	return error;
 }
 
