@@ -566,6 +566,10 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(8 * 1024 * 1024));
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)0);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)0);
+	/* pack windows are mapped files that count as resident once read:
+	 * a walk touches the whole pack, so cap what stays mapped */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(1024 * 1024));
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(4 * 1024 * 1024));
 	if (git_repository_head_unborn(r->repo) == 1 && !rev) {
 		*out = h; /* no commits yet: no history */
 		return 0;
