@@ -201,11 +201,10 @@ int cmd_drift(int argc, char **argv)
 		        "no database given: pass --db <url> or set MIGCHECK_DATABASE_URL");
 		goto done;
 	}
+	/* scratch.postgres, with MIGCHECK_SCRATCH_URL (validated) already
+	 * put over it by the config loader */
 	if (!opts.scratch_url && mc_cli.config)
 		opts.scratch_url = mc_cli.config->scratch_postgres;
-	if (!opts.scratch_url && getenv("MIGCHECK_SCRATCH_URL") &&
-	    *getenv("MIGCHECK_SCRATCH_URL"))
-		opts.scratch_url = getenv("MIGCHECK_SCRATCH_URL");
 	if (table && mc_cli.config) {
 		char *t = mc_strdup(table);
 		if (!t) {

@@ -78,11 +78,10 @@ int cmd_models(int argc, char **argv)
 		                     "unexpected argument '%s'", argv[optind]);
 		goto done;
 	}
+	/* scratch.postgres, with MIGCHECK_SCRATCH_URL (validated) already
+	 * put over it by the config loader */
 	if (!opts.scratch_url && mc_cli.config)
 		opts.scratch_url = mc_cli.config->scratch_postgres;
-	if (!opts.scratch_url && getenv("MIGCHECK_SCRATCH_URL") &&
-	    *getenv("MIGCHECK_SCRATCH_URL"))
-		opts.scratch_url = getenv("MIGCHECK_SCRATCH_URL");
 	opts.config = mc_cli.config;
 	opts.workdir = mc_repo_workdir(mc_cli.repo);
 	if (!mc_cli.config->models_schema && !mc_cli.config->models_command) {
