@@ -6,6 +6,7 @@
 #define MIGCHECK_GIT_ADDED_H
 
 #include "common.h"
+#include "buf.h"
 #include "vec.h"
 
 typedef struct mc_repo mc_repo;
@@ -24,5 +25,17 @@ typedef struct mc_repo mc_repo;
  */
 MC_NODISCARD int mc_repo_added_since(mc_vec *out, mc_repo *repo,
                                      const char *rev, const char *dir);
+
+/**
+ * The newest of the deploy refs (patterns: deploy.ref values, globs
+ * allowed), by the date of the commit each points at; on a tie the
+ * greater name. This is what 'gate' checks against without --since.
+ * @param[out] out replaced with a name that resolves to it ("v1.2.0" for
+ *   refs/tags/v1.2.0 when unambiguous, else the full ref name)
+ * @return 0; MC_ERROR (MC_ERROR_USAGE) when patterns is empty or no ref
+ *   points at a commit; a missing ref is MC_ERROR_GIT with a fetch hint
+ */
+MC_NODISCARD int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *repo,
+                                           const mc_vec *patterns);
 
 #endif

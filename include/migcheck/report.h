@@ -96,7 +96,8 @@ const mc_finding *mc_report_get(const mc_report *r, size_t i);
 size_t mc_report_errors(const mc_report *r);
 size_t mc_report_warnings(const mc_report *r);
 const char *mc_report_command(const mc_report *r);
-/** Sort findings by section, file, line, code (stable). */
+/** Sort findings by section (in order of first appearance), file, line,
+ * code (stable). */
 void mc_report_sort(mc_report *r);
 
 /** Free-form note shown in text output and as "notes" in JSON. */
@@ -111,6 +112,38 @@ const char *mc_report_note_get(const mc_report *r, size_t i);
  */
 MC_NODISCARD int mc_report_set_extra(mc_report *r, const char *key,
                                      const char *json_value);
+
+/**
+ * Steps and subjects: what a multi-step report (gate) ran and which
+ * migrations it is about, so that renderers can show a verdict per
+ * migration and step, and a step that did not run.
+ */
+typedef enum {
+	MC_STEP_PASSED = 0,  /* ran; no error findings in its section */
+	MC_STEP_FAILED,      /* ran; error findings in its section */
+	MC_STEP_UNAVAILABLE, /* could not run (environment); detail says why */
+	MC_STEP_SKIPPED,     /* the user skipped it (--skip) */
+	MC_STEP_NOT_RUN      /* not asked for (e.g. drift without --db) */
+} mc_step_status;
+
+/** A step of the run, in order; name is its section; strings copied. */
+MC_NODISCARD int mc_report_add_step(mc_report *r, const char *name,
+                                    mc_step_status status,
+                                    const char *detail);
+size_t mc_report_step_count(const mc_report *r);
+/** The i-th step: *name, *detail (NULL when none) borrowed. */
+mc_step_status mc_report_step_get(const mc_report *r, size_t i,
+                                  const char **name, const char **detail);
+/** "passed", "failed", "unavailable", "skipped", "not-run"; static. */
+const char *mc_step_status_name(mc_step_status s);
+
+/** A migration the report is about (e.g. one of a release); copied. */
+MC_NODISCARD int mc_report_add_subject(mc_report *r, const char *migration,
+                                       const char *file);
+size_t mc_report_subject_count(const mc_report *r);
+/** The i-th subject; *file may be NULL; both borrowed. */
+const char *mc_report_subject_get(const mc_report *r, size_t i,
+                                  const char **file);
 
 typedef struct {
 	int color;   /* ANSI colours in text */

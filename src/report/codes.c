@@ -106,6 +106,10 @@ static const mc_code_info codes[] = {
 	{ "model-mismatch", MC_SEV_ERROR,
 	  "a column's type, nullability or default differs between models and migrations",
 	  "align the model or write a migration" },
+	/* gate */
+	{ "step-unavailable", MC_SEV_ERROR,
+	  "a step of the gate could not run (no scratch server, database unreachable)",
+	  "make the step's database reachable, or pass --skip <step> to release without it" },
 	{ NULL, MC_SEV_OFF, NULL, NULL }
 };
 

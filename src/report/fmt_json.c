@@ -73,6 +73,30 @@ int mc_report__render_json(mc_buf *out, const mc_report *r)
 			json_array_append_new(notes, json_string(r->notes.items[i]));
 		json_object_set_new(root, "notes", notes);
 	}
+	if (r->steps.len) {
+		json_t *steps = json_array();
+		for (size_t i = 0; i < r->steps.len; i++) {
+			const struct mc_report_step *st = r->steps.items[i];
+			json_t *o = json_object();
+			json_object_set_new(o, "name", json_string(st->name));
+			json_object_set_new(o, "status",
+			                    json_string(mc_step_status_name(st->status)));
+			json_object_set_new(o, "detail", str_or_null(st->detail));
+			json_array_append_new(steps, o);
+		}
+		json_object_set_new(root, "steps", steps);
+	}
+	if (r->subjects.len) {
+		json_t *migs = json_array();
+		for (size_t i = 0; i < r->subjects.len; i++) {
+			const struct mc_report_subject *su = r->subjects.items[i];
+			json_t *o = json_object();
+			json_object_set_new(o, "version", json_string(su->migration));
+			json_object_set_new(o, "file", str_or_null(su->file));
+			json_array_append_new(migs, o);
+		}
+		json_object_set_new(root, "migrations", migs);
+	}
 	for (size_t i = 0; i < r->extras.len; i++) {
 		const struct mc_report_extra *e = r->extras.items[i];
 		json_t *v = json_loads(e->json, JSON_DECODE_ANY, NULL);

@@ -74,7 +74,7 @@ static int same_case(const mc_finding *a, const mc_finding *b)
 }
 
 struct suite_count {
-	size_t tests, failures;
+	size_t tests, failures, skipped;
 };
 
 /* The testcase for findings[first] and every later finding with its key. */
@@ -147,12 +147,54 @@ done:
 }
 
 /* One <testsuite> holding the findings whose section is section. */
+/* 1 when a finding of section is about subject (a migration version). */
+static int has_finding(const mc_report *r, const char *section,
+                       const char *subject)
+{
+	for (size_t i = 0; i < r->findings.len; i++) {
+		const mc_finding *f = r->findings.items[i];
+		if (streq_null(f->section, section) &&
+		    streq_null(mc_report__subject(f), subject))
+			return 1;
+	}
+	return 0;
+}
+
+/* A passing testcase "<name>" (or one skipped with a message). */
+static int put_simple_case(mc_buf *out, const char *name, const char *suite,
+                           const char *file, const char *skipped)
+{
+	int error;
+
+	if ((error = mc_buf_puts(out, "    <testcase name=\"")) < 0 ||
+	    (error = put_xml(out, name, 1)) < 0 ||
+	    (error = mc_buf_puts(out, "\" classname=\"migcheck.")) < 0 ||
+	    (error = put_xml(out, suite, 1)) < 0 ||
+	    (error = mc_buf_putc(out, '"')) < 0)
+		return error;
+	if (file && ((error = mc_buf_puts(out, " file=\"")) < 0 ||
+	             (error = put_xml(out, file, 1)) < 0 ||
+	             (error = mc_buf_putc(out, '"')) < 0))
+		return error;
+	if (!skipped)
+		return mc_buf_puts(out, "/>\n");
+	if ((error = mc_buf_puts(out, ">\n      <skipped message=\"")) < 0 ||
+	    (error = put_xml(out, skipped, 1)) < 0)
+		return error;
+	return mc_buf_puts(out, "\"/>\n    </testcase>\n");
+}
+
+/* One <testsuite> holding the findings whose section is section; for a
+ * gate step (step_index < steps.len) also a passing testcase for each
+ * subject without findings, or one skipped testcase when it did not run. */
 static int put_suite(mc_buf *out, const mc_report *r, const char *section,
-                     unsigned char *done, int with_notes,
+                     size_t step_index, unsigned char *done, int with_notes,
                      struct suite_count *total)
 {
 	const char *name = section ? section : r->command;
-	struct suite_count count = { 0, 0 };
+	const struct mc_report_step *step = mc_vec_get(&r->steps, step_index);
+	struct suite_count count = { 0, 0, 0 };
+	size_t skipped = 0;
 	mc_buf cases = MC_BUF_INIT;
 	int error = 0;
 
@@ -160,6 +202,34 @@ static int put_suite(mc_buf *out, const mc_report *r, const char *section,
 		const mc_finding *f = r->findings.items[i];
 		if (!done[i] && streq_null(f->section, section))
 			error = put_case(&cases, r, i, name, done, &count);
+	}
+	if (!error && step && (step->status == MC_STEP_SKIPPED ||
+	                       step->status == MC_STEP_NOT_RUN)) {
+		char *what = mc_asprintf("%s %s%s%s", name,
+		                         mc_step_status_name(step->status),
+		                         step->detail ? ": " : "",
+		                         step->detail ? step->detail : "");
+		if (!what)
+			error = mc_error_set_oom();
+		else
+			error = put_simple_case(&cases, name, name, NULL, what);
+		mc_free(what);
+		count.tests++;
+		skipped++;
+	} else if (!error && step && step->status != MC_STEP_UNAVAILABLE) {
+		for (size_t i = 0; i < r->subjects.len && !error; i++) {
+			const struct mc_report_subject *su = r->subjects.items[i];
+			char *cname;
+			if (has_finding(r, section, su->migration))
+				continue;
+			if ((cname = mc_asprintf("%s: %s", su->migration, name)) == NULL) {
+				error = mc_error_set_oom();
+				break;
+			}
+			error = put_simple_case(&cases, cname, name, su->file, NULL);
+			mc_free(cname);
+			count.tests++;
+		}
 	}
 	if (!error && count.tests == 0) {
 		count.tests = 1;
@@ -174,8 +244,8 @@ static int put_suite(mc_buf *out, const mc_report *r, const char *section,
 		goto done;
 	if ((error = mc_buf_puts(out, "  <testsuite name=\"")) < 0 ||
 	    (error = put_xml(out, name, 1)) < 0 ||
-	    (error = mc_buf_printf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n",
-	                           count.tests, count.failures)) < 0 ||
+	    (error = mc_buf_printf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
+	                           count.tests, count.failures, skipped)) < 0 ||
 	    (error = mc_buf_put(out, cases.ptr, cases.size)) < 0)
 		goto done;
 	if (with_notes && r->notes.len) {
@@ -193,6 +263,7 @@ static int put_suite(mc_buf *out, const mc_report *r, const char *section,
 		goto done;
 	total->tests += count.tests;
 	total->failures += count.failures;
+	total->skipped += skipped;
 done:
 	mc_buf_dispose(&cases);
 	return error;
@@ -200,7 +271,7 @@ done:
 
 int mc_report__render_junit(mc_buf *out, const mc_report *r)
 {
-	struct suite_count total = { 0, 0 };
+	struct suite_count total = { 0, 0, 0 };
 	unsigned char *done = NULL;
 	mc_buf suites = MC_BUF_INIT;
 	int error = 0, nsuites = 0;
@@ -208,23 +279,30 @@ int mc_report__render_junit(mc_buf *out, const mc_report *r)
 	if (r->findings.len &&
 	    (done = mc_calloc(r->findings.len, 1)) == NULL)
 		return mc_error_set_oom();
-	/* suites in the order their first finding appears */
+	/* a gate's steps in order, then suites in the order their first
+	 * (remaining) finding appears */
+	for (size_t i = 0; i < r->steps.len && !error; i++) {
+		const struct mc_report_step *st = r->steps.items[i];
+		error = put_suite(&suites, r, st->name, i, done, nsuites == 0, &total);
+		nsuites++;
+	}
 	for (size_t i = 0; i < r->findings.len && !error; i++) {
 		const mc_finding *f = r->findings.items[i];
 		if (done[i])
 			continue;
-		error = put_suite(&suites, r, f->section, done, nsuites == 0, &total);
+		error = put_suite(&suites, r, f->section, (size_t)-1, done,
+		                  nsuites == 0, &total);
 		nsuites++;
 	}
 	if (!error && nsuites == 0)
-		error = put_suite(&suites, r, NULL, done, 1, &total);
+		error = put_suite(&suites, r, NULL, (size_t)-1, done, 1, &total);
 	if (error)
 		goto done;
 	if ((error = mc_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	                              "<testsuites name=\"migcheck ")) < 0 ||
 	    (error = put_xml(out, r->command, 1)) < 0 ||
-	    (error = mc_buf_printf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n",
-	                           total.tests, total.failures)) < 0 ||
+	    (error = mc_buf_printf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
+	                           total.tests, total.failures, total.skipped)) < 0 ||
 	    (error = mc_buf_put(out, suites.ptr, suites.size)) < 0 ||
 	    (error = mc_buf_puts(out, "</testsuites>\n")) < 0)
 		goto done;

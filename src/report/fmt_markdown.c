@@ -3,8 +3,12 @@
  * GitLab flavoured Markdown):
  *
  *   ### ❌ migcheck check: 1 error, 0 warnings
- *   | Migration | Result | Findings |      (a Step column for gate)
- *   #### Findings                          (or one heading per gate step)
+ *   | Migration | Result | Findings |
+ *   #### Findings
+ *
+ * A report with steps (gate) has instead a table of steps and one of the
+ * release, a row per migration and a column per step with its verdict,
+ * then the findings under one heading per step.
  *   - ❌ **error** `code` at `file:line` (migration `v`): message
  *     ```                                   detail, then grouped items
  *
@@ -23,6 +27,7 @@
 #define MD_ERROR "\xE2\x9D\x8C"                  /* U+274C cross mark */
 #define MD_WARNING "\xE2\x9A\xA0\xEF\xB8\x8F"   /* U+26A0 U+FE0F */
 #define MD_OK "\xE2\x9C\x85"                     /* U+2705 check mark */
+#define MD_SKIP "\xE2\x8F\xAD\xEF\xB8\x8F"   /* U+23ED U+FE0F: did not run */
 
 /* Copy one UTF-8 character of s into out, or U+FFFD; @return bytes read. */
 static size_t put_char(mc_buf *out, const char *s, unsigned *cp, int *error)
@@ -247,6 +252,164 @@ static int put_table(mc_buf *out, const mc_report *r, unsigned char *done,
 	return mc_buf_putc(out, '\n');
 }
 
+/* ---- a gate: a row per step, then a row per migration of the release ---- */
+
+static const char *step_mark(mc_step_status st)
+{
+	switch (st) {
+	case MC_STEP_PASSED: return MD_OK;
+	case MC_STEP_FAILED:
+	case MC_STEP_UNAVAILABLE: return MD_ERROR;
+	default: return MD_SKIP;
+	}
+}
+
+static int put_steps(mc_buf *out, const mc_report *r)
+{
+	int error = mc_buf_puts(out, "| Step | Result |\n|---|---|\n");
+
+	for (size_t i = 0; i < r->steps.len && !error; i++) {
+		const struct mc_report_step *st = r->steps.items[i];
+		size_t errors = 0, warnings = 0;
+		for (size_t k = 0; k < r->findings.len; k++) {
+			const mc_finding *f = r->findings.items[k];
+			if (!streq_null(f->section, st->name))
+				continue;
+			if (f->severity == MC_SEV_ERROR)
+				errors++;
+			else
+				warnings++;
+		}
+		if ((error = mc_buf_puts(out, "| ")) < 0 ||
+		    (error = put_text(out, st->name)) < 0 ||
+		    (error = mc_buf_printf(out, " | %s %s", step_mark(st->status),
+		                           mc_step_status_name(st->status))) < 0)
+			break;
+		if ((st->status == MC_STEP_PASSED || st->status == MC_STEP_FAILED) &&
+		    (errors || warnings) &&
+		    ((error = mc_buf_puts(out, " (")) < 0 ||
+		     (error = put_counts(out, errors, warnings)) < 0 ||
+		     (error = mc_buf_putc(out, ')')) < 0))
+			break;
+		if (st->detail && ((error = mc_buf_puts(out, ": ")) < 0 ||
+		                   (error = put_text(out, st->detail)) < 0))
+			break;
+		error = mc_buf_puts(out, " |\n");
+	}
+	return error ? error : mc_buf_putc(out, '\n');
+}
+
+/* The cell of one migration (subject) and step: the codes found, or a mark. */
+static int put_verdict(mc_buf *out, const mc_report *r,
+                       const struct mc_report_step *st, const char *subject,
+                       int in_release)
+{
+	int error = 0, errors = 0, any = 0;
+
+	for (size_t k = 0; k < r->findings.len; k++) {
+		const mc_finding *f = r->findings.items[k];
+		if (streq_null(f->section, st->name) &&
+		    streq_null(mc_report__subject(f), subject)) {
+			any = 1;
+			errors |= f->severity == MC_SEV_ERROR;
+		}
+	}
+	if (!any) {
+		if (in_release && (st->status == MC_STEP_PASSED ||
+		                   st->status == MC_STEP_FAILED))
+			return mc_buf_puts(out, " " MD_OK " |");
+		return mc_buf_puts(out, " \xE2\x80\x94 |"); /* em dash: not run */
+	}
+	if ((error = mc_buf_printf(out, " %s", errors ? MD_ERROR : MD_WARNING)) < 0)
+		return error;
+	/* each code once */
+	for (size_t k = 0; k < r->findings.len && !error; k++) {
+		const mc_finding *f = r->findings.items[k];
+		int seen = 0;
+		if (!streq_null(f->section, st->name) ||
+		    !streq_null(mc_report__subject(f), subject))
+			continue;
+		for (size_t j = 0; j < k && !seen; j++) {
+			const mc_finding *g = r->findings.items[j];
+			seen = streq_null(g->section, st->name) &&
+			       streq_null(mc_report__subject(g), subject) &&
+			       !strcmp(g->code, f->code);
+		}
+		if (!seen && ((error = mc_buf_putc(out, ' ')) < 0 ||
+		              (error = put_code_in(out, f->code, 1)) < 0))
+			return error;
+	}
+	return mc_buf_puts(out, " |");
+}
+
+static int is_subject(const mc_report *r, const char *s)
+{
+	for (size_t i = 0; i < r->subjects.len; i++)
+		if (streq_null(((const struct mc_report_subject *)r->subjects.items[i])->migration, s))
+			return 1;
+	return 0;
+}
+
+static int put_row(mc_buf *out, const mc_report *r, const char *subject,
+                   const char *file, int in_release)
+{
+	int error;
+
+	if ((error = mc_buf_puts(out, "| ")) < 0 ||
+	    (error = subject ? put_code_in(out, subject, 1)
+	                     : mc_buf_puts(out, "(no migration)")) < 0)
+		return error;
+	if (file && subject && strcmp(file, subject) &&
+	    ((error = mc_buf_puts(out, " ")) < 0 ||
+	     (error = put_code_in(out, file, 1)) < 0))
+		return error;
+	if (!in_release && subject &&
+	    (error = mc_buf_puts(out, " (not new)")) < 0)
+		return error;
+	if ((error = mc_buf_puts(out, " |")) < 0)
+		return error;
+	for (size_t i = 0; i < r->steps.len && !error; i++)
+		error = put_verdict(out, r, r->steps.items[i], subject, in_release);
+	return error ? error : mc_buf_putc(out, '\n');
+}
+
+/* The release table: the migrations of the release, then whatever else
+ * the findings are about (e.g. a deployed migration edited in place). */
+static int put_release(mc_buf *out, const mc_report *r)
+{
+	int error;
+
+	if ((error = mc_buf_puts(out, "| Migration |")) < 0)
+		return error;
+	for (size_t i = 0; i < r->steps.len && !error; i++) {
+		const struct mc_report_step *st = r->steps.items[i];
+		if ((error = mc_buf_putc(out, ' ')) < 0 ||
+		    (error = put_text(out, st->name)) < 0)
+			return error;
+		error = mc_buf_puts(out, " |");
+	}
+	if (error || (error = mc_buf_puts(out, "\n|---|")) < 0)
+		return error;
+	for (size_t i = 0; i < r->steps.len && !error; i++)
+		error = mc_buf_puts(out, "---|");
+	if (error || (error = mc_buf_putc(out, '\n')) < 0)
+		return error;
+	for (size_t i = 0; i < r->subjects.len && !error; i++) {
+		const struct mc_report_subject *su = r->subjects.items[i];
+		error = put_row(out, r, su->migration, su->file, 1);
+	}
+	for (size_t i = 0; i < r->findings.len && !error; i++) {
+		const mc_finding *f = r->findings.items[i];
+		const char *subject = mc_report__subject(f);
+		int seen = is_subject(r, subject);
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = streq_null(mc_report__subject(r->findings.items[j]), subject);
+		if (!seen)
+			error = put_row(out, r, subject, f->file, 0);
+	}
+	return error ? error : mc_buf_putc(out, '\n');
+}
+
 static int put_finding(mc_buf *out, const mc_finding *f)
 {
 	int is_err = f->severity == MC_SEV_ERROR;
@@ -323,6 +486,7 @@ int mc_report__render_markdown(mc_buf *out, const mc_report *r)
 	for (size_t i = 0; i < r->findings.len; i++)
 		if (((const mc_finding *)r->findings.items[i])->section)
 			steps = 1;
+	steps |= r->steps.len > 0;
 	if ((error = mc_buf_printf(out, "### %s migcheck ",
 	                           errors ? MD_ERROR
 	                                  : warnings ? MD_WARNING : MD_OK)) < 0 ||
@@ -332,10 +496,13 @@ int mc_report__render_markdown(mc_buf *out, const mc_report *r)
 	                             : mc_buf_puts(out, "no findings")) < 0 ||
 	    (error = mc_buf_puts(out, "\n\n")) < 0)
 		return error;
+	if (r->steps.len && ((error = put_steps(out, r)) < 0 ||
+	                     (error = put_release(out, r)) < 0))
+		goto done;
 	if (r->findings.len) {
 		if ((done = mc_calloc(r->findings.len, 1)) == NULL)
 			return mc_error_set_oom();
-		if ((error = put_table(out, r, done, steps)) < 0)
+		if (!r->steps.len && (error = put_table(out, r, done, steps)) < 0)
 			goto done;
 		memset(done, 0, r->findings.len);
 		if ((error = put_details(out, r, done, steps)) < 0)

@@ -89,6 +89,26 @@ int mc_report__render_text(mc_buf *out, const mc_report *r,
 	}
 	for (size_t i = 0; i < r->notes.len && !error && !opts->quiet; i++)
 		error = mc_buf_printf(out, "note: %s\n", (char *)r->notes.items[i]);
+	if (!error && r->steps.len && !opts->quiet) {
+		/* "steps: check passed, roundtrip failed, drift skipped (--skip drift)" */
+		error = mc_buf_puts(out, "steps:");
+		for (size_t i = 0; i < r->steps.len && !error; i++) {
+			const struct mc_report_step *st = r->steps.items[i];
+			/* an unavailable step's reason is its finding's message */
+			const char *detail = st->status == MC_STEP_UNAVAILABLE
+			                             ? NULL
+			                             : st->detail;
+			error = mc_buf_printf(out, "%s %s %s%s%s%s", i ? "," : "",
+			                      st->name,
+			                      st->status == MC_STEP_NOT_RUN
+			                              ? "not run"
+			                              : mc_step_status_name(st->status),
+			                      detail ? " (" : "", detail ? detail : "",
+			                      detail ? ")" : "");
+		}
+		if (!error)
+			error = mc_buf_putc(out, '\n');
+	}
 	if (error)
 		return error;
 	if (opts->quiet && errors == 0)

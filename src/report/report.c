@@ -52,6 +52,26 @@ static void extra_free(void *p)
 	mc_free(e);
 }
 
+static void step_free(void *p)
+{
+	struct mc_report_step *st = p;
+	if (st) {
+		mc_free(st->name);
+		mc_free(st->detail);
+	}
+	mc_free(st);
+}
+
+static void subject_free(void *p)
+{
+	struct mc_report_subject *su = p;
+	if (su) {
+		mc_free(su->migration);
+		mc_free(su->file);
+	}
+	mc_free(su);
+}
+
 int mc_report_new(mc_report **out, const char *command)
 {
 	mc_report *r;
@@ -74,6 +94,8 @@ void mc_report_free(mc_report *r)
 	mc_vec_dispose_deep(&r->overrides, override_free);
 	mc_vec_dispose_deep(&r->notes, mc_free);
 	mc_vec_dispose_deep(&r->extras, extra_free);
+	mc_vec_dispose_deep(&r->steps, step_free);
+	mc_vec_dispose_deep(&r->subjects, subject_free);
 	mc_free(r->command);
 	mc_free(r->section);
 	mc_free(r);
@@ -246,14 +268,15 @@ static int strcmp_null(const char *a, const char *b)
 struct sort_item {
 	mc_finding *f;
 	size_t idx;
+	size_t section; /* rank of its section: order of first appearance */
 };
 
 static int finding_cmp(const void *pa, const void *pb)
 {
 	const struct sort_item *a = pa, *b = pb;
 	int c;
-	if ((c = strcmp_null(a->f->section, b->f->section)) != 0)
-		return c;
+	if (a->section != b->section)
+		return a->section < b->section ? -1 : 1;
 	if ((c = strcmp_null(a->f->file, b->f->file)) != 0)
 		return c;
 	if (a->f->line != b->f->line)
@@ -267,16 +290,31 @@ void mc_report_sort(mc_report *r)
 {
 	size_t n = r->findings.len;
 	struct sort_item *tmp;
+	size_t *firsts;
 
 	if (n < 2 || (tmp = mc_malloc(n * sizeof(*tmp))) == NULL)
 		return;
-	for (size_t i = 0; i < n; i++) {
+	if ((firsts = mc_malloc(n * sizeof(*firsts))) == NULL) {
+		mc_free(tmp);
+		return;
+	}
+	for (size_t i = 0, nfirst = 0; i < n; i++) {
+		size_t k;
 		tmp[i].f = r->findings.items[i];
 		tmp[i].idx = i;
+		/* sections are few: the first finding of each is kept at the
+		 * front of firsts, an index into tmp */
+		for (k = 0; k < nfirst; k++)
+			if (!strcmp_null(tmp[firsts[k]].f->section, tmp[i].f->section))
+				break;
+		if (k == nfirst)
+			firsts[nfirst++] = i;
+		tmp[i].section = k;
 	}
 	qsort(tmp, n, sizeof(*tmp), finding_cmp);
 	for (size_t i = 0; i < n; i++)
 		r->findings.items[i] = tmp[i].f;
+	mc_free(firsts);
 	mc_free(tmp);
 }
 
@@ -335,6 +373,87 @@ int mc_report_set_extra(mc_report *r, const char *key, const char *json_value)
 	if ((error = mc_vec_push(&r->extras, e)) < 0)
 		extra_free(e);
 	return error;
+}
+
+int mc_report_add_step(mc_report *r, const char *name, mc_step_status status,
+                       const char *detail)
+{
+	struct mc_report_step *st;
+	int error;
+
+	MC_ASSERT_ARG(r && name);
+	if ((st = mc_calloc(1, sizeof(*st))) == NULL)
+		return mc_error_set_oom();
+	st->status = status;
+	if ((st->name = mc_strdup(name)) == NULL ||
+	    (detail && (st->detail = mc_strdup(detail)) == NULL)) {
+		step_free(st);
+		return mc_error_set_oom();
+	}
+	if ((error = mc_vec_push(&r->steps, st)) < 0)
+		step_free(st);
+	return error;
+}
+
+size_t mc_report_step_count(const mc_report *r)
+{
+	return r->steps.len;
+}
+
+mc_step_status mc_report_step_get(const mc_report *r, size_t i,
+                                  const char **name, const char **detail)
+{
+	const struct mc_report_step *st = mc_vec_get(&r->steps, i);
+
+	if (name)
+		*name = st ? st->name : NULL;
+	if (detail)
+		*detail = st ? st->detail : NULL;
+	return st ? st->status : MC_STEP_NOT_RUN;
+}
+
+const char *mc_step_status_name(mc_step_status s)
+{
+	switch (s) {
+	case MC_STEP_PASSED: return "passed";
+	case MC_STEP_FAILED: return "failed";
+	case MC_STEP_UNAVAILABLE: return "unavailable";
+	case MC_STEP_SKIPPED: return "skipped";
+	case MC_STEP_NOT_RUN: return "not-run";
+	}
+	return "unknown";
+}
+
+int mc_report_add_subject(mc_report *r, const char *migration, const char *file)
+{
+	struct mc_report_subject *su;
+	int error;
+
+	MC_ASSERT_ARG(r && migration);
+	if ((su = mc_calloc(1, sizeof(*su))) == NULL)
+		return mc_error_set_oom();
+	if ((su->migration = mc_strdup(migration)) == NULL ||
+	    (file && (su->file = mc_strdup(file)) == NULL)) {
+		subject_free(su);
+		return mc_error_set_oom();
+	}
+	if ((error = mc_vec_push(&r->subjects, su)) < 0)
+		subject_free(su);
+	return error;
+}
+
+size_t mc_report_subject_count(const mc_report *r)
+{
+	return r->subjects.len;
+}
+
+const char *mc_report_subject_get(const mc_report *r, size_t i, const char **file)
+{
+	const struct mc_report_subject *su = mc_vec_get(&r->subjects, i);
+
+	if (file)
+		*file = su ? su->file : NULL;
+	return su ? su->migration : NULL;
 }
 
 int mc_output_format_parse(mc_output_format *out, const char *name)

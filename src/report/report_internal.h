@@ -17,6 +17,17 @@ struct mc_report_extra {
 	char *json; /* serialised JSON value */
 };
 
+struct mc_report_step {
+	char *name;
+	mc_step_status status;
+	char *detail;
+};
+
+struct mc_report_subject {
+	char *migration;
+	char *file;
+};
+
 struct mc_report {
 	char *command;
 	char *section;
@@ -24,6 +35,8 @@ struct mc_report {
 	mc_vec overrides; /* struct mc_report_override* */
 	mc_vec notes;     /* char* */
 	mc_vec extras;    /* struct mc_report_extra* */
+	mc_vec steps;     /* struct mc_report_step* */
+	mc_vec subjects;  /* struct mc_report_subject* */
 };
 
 int mc_report__render_text(mc_buf *out, const mc_report *r,
