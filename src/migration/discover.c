@@ -793,27 +793,29 @@ static void pair_flyway_undo(mc_migration_list *l)
 {
 	size_t w = 0;
 
+	/* a U file given away is freed and its slot emptied; the list is
+	 * compacted only afterwards, so the search never meets a freed one */
 	for (size_t i = 0; i < l->items.len; i++) {
 		mc_migration *u = l->items.items[i];
-		int moved = 0;
-		if (u->format == MC_FORMAT_FLYWAY && !u->up && u->down) {
-			for (size_t k = 0; k < l->items.len && !moved; k++) {
-				mc_migration *v = l->items.items[k];
-				if (v != u && v->format == MC_FORMAT_FLYWAY &&
-				    v->kind == MC_MIGRATION_VERSIONED &&
-				    v->up && !v->down &&
-				    !mc_version_cmp(v->version, u->version)) {
-					v->down = u->down;
-					u->down = NULL;
-					moved = 1;
-				}
+		if (u->format != MC_FORMAT_FLYWAY || u->up || !u->down)
+			continue;
+		for (size_t k = 0; k < l->items.len; k++) {
+			mc_migration *v = l->items.items[k];
+			if (v && v != u && v->format == MC_FORMAT_FLYWAY &&
+			    v->kind == MC_MIGRATION_VERSIONED && v->up &&
+			    !v->down &&
+			    !mc_version_cmp(v->version, u->version)) {
+				v->down = u->down;
+				u->down = NULL;
+				mc_migration_free(u);
+				l->items.items[i] = NULL;
+				break;
 			}
 		}
-		if (moved)
-			mc_migration_free(u);
-		else
-			l->items.items[w++] = u;
 	}
+	for (size_t i = 0; i < l->items.len; i++)
+		if (l->items.items[i])
+			l->items.items[w++] = l->items.items[i];
 	l->items.len = w;
 }
 

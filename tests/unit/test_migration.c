@@ -546,6 +546,30 @@ static void migration__flyway_undo_by_version(void **state MC_UNUSED)
 	parsed_free(&p);
 }
 
+/* Two undos of one version (found by fuzz_migration: the second one's
+ * search read the first one after it was freed). */
+static void migration__flyway_two_undos_one_version(void **state MC_UNUSED)
+{
+	struct parsed p;
+
+	parse(&p, FILES("U1__e.sql", "SELECT 1;", "U1___.sql", "SELECT 2;",
+	                "V1__t.sql", "SELECT 3;"));
+	assert_int_equal(mc_migration_list_count(p.list), 2);
+	/* the first U (by name) goes to V1; the other stays a lone down */
+	assert_string_equal(mig(&p, 0)->name, "e");
+	assert_null(mig(&p, 0)->up);
+	assert_string_equal(mig(&p, 0)->down->path, "m/U1__e.sql");
+	assert_string_equal(mig(&p, 1)->name, "t");
+	assert_string_equal(mig(&p, 1)->down->path, "m/U1___.sql");
+	/* both U files are version 1: the lone one counts as a duplicate */
+	assert_int_equal(mc_report_count(p.report), 2);
+	expect_finding(&p, 0, "malformed", "U1__e.sql", 0,
+	               "down script without an up script");
+	expect_finding(&p, 1, "duplicate-version", "U1__e.sql", 0,
+	               "version 1 is used by 2 migrations");
+	parsed_free(&p);
+}
+
 static void migration__popx(void **state MC_UNUSED)
 {
 	struct parsed p;
@@ -934,6 +958,7 @@ int main(void)
 		cmocka_unit_test(migration__sql_migrate),
 		cmocka_unit_test(migration__flyway),
 		cmocka_unit_test(migration__flyway_undo_by_version),
+		cmocka_unit_test(migration__flyway_two_undos_one_version),
 		cmocka_unit_test(migration__popx),
 		cmocka_unit_test(migration__plain),
 		cmocka_unit_test(migration__sequelize),
