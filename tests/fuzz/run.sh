@@ -3,6 +3,8 @@
 #
 #   tests/fuzz/run.sh [SECONDS [TARGET...]]     (default: 60 s, all targets)
 #
+# TARGET is a name from tests/fuzz/fuzz_<name>.c (sql_split, migration, ...);
+# they run one after the other, SECONDS each.
 # Builds in build-fuzz/ (address,undefined sanitizers), fuzzes from a copy
 # of the seed corpus in build-fuzz/corpus-<target>/ with the target's
 # dictionary, and leaves crashing inputs in build-fuzz/artifacts/. A crash
@@ -12,7 +14,8 @@ set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-sql_split}
+all=$(cd "$src/tests/fuzz" && for f in fuzz_*.c; do f=${f#fuzz_}; printf '%s ' "${f%.c}"; done)
+targets=${*:-$all}
 build=$src/build-fuzz
 
 command -v clang >/dev/null 2>&1 || {
@@ -24,6 +27,7 @@ cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
 mkdir -p "$build/artifacts"
 status=0
 for t in $targets; do
+	[ -f "$src/tests/fuzz/fuzz_$t.c" ] || { echo "run.sh: no target '$t' (have: $all)" >&2; exit 2; }
 	cmake --build "$build" -j2 --target "fuzz_$t" >/dev/null
 	mkdir -p "$build/corpus-$t"
 	dict=
