@@ -27,9 +27,10 @@ MC_NODISCARD int mc_repo_added_since(mc_vec *out, mc_repo *repo,
                                      const char *rev, const char *dir);
 
 /**
- * The newest of the deploy refs (patterns: deploy.ref values, globs
- * allowed), by the date of the commit each points at; on a tie the
- * greater name. This is what 'gate' checks against without --since.
+ * The last release: of the deploy refs (patterns: deploy.ref values,
+ * globs allowed), those HEAD contains first, then the newest by the date of
+ * the commit each points at, on a tie the greater name. This is what 'gate'
+ * checks against without --since.
  * @param[out] out replaced with a name that resolves to it ("v1.2.0" for
  *   refs/tags/v1.2.0 when unambiguous, else the full ref name)
  * @return 0; MC_ERROR (MC_ERROR_USAGE) when patterns is empty or no ref
@@ -37,5 +38,13 @@ MC_NODISCARD int mc_repo_added_since(mc_vec *out, mc_repo *repo,
  */
 MC_NODISCARD int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *repo,
                                            const mc_vec *patterns);
+
+/**
+ * Make sure 'since..HEAD' can be judged: since and HEAD resolve to commits
+ * and, in a shallow clone, the history between them is there.
+ * @return 0; MC_ERROR with MC_ERROR_GIT naming the git fetch that brings
+ *   what is missing, or MC_ERROR_USAGE when since is not a commit
+ */
+MC_NODISCARD int mc_repo_require_since(mc_repo *repo, const char *since);
 
 #endif

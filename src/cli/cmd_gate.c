@@ -369,8 +369,9 @@ int cmd_gate(int argc, char **argv)
 		rc = cli_error_last();
 		goto out;
 	}
-	/* the release: also validates --since before any step runs */
-	if (add_release(r, &g, &nrelease) < 0 ||
+	/* --since must be judgeable before any step runs; then the release */
+	if (mc_repo_require_since(mc_cli.repo, g.since) < 0 ||
+	    add_release(r, &g, &nrelease) < 0 ||
 	    mc_report_note(r, "release: %zu migration%s added since %s%s", nrelease,
 	                   nrelease == 1 ? "" : "s", g.since,
 	                   picked ? " (the newest deploy ref)" : "") < 0) {

@@ -4,6 +4,7 @@
  * changes, with both sides' contents, and each folder's listing after it.
  */
 #include "migcheck/changes.h"
+#include "migcheck/git_added.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -407,6 +408,30 @@ static int history_complete(mc_repo *r, const git_oid *a, const git_oid *b)
 	git_revwalk_free(walk);
 	git_error_clear();
 	return error == GIT_ITEROVER;
+}
+
+int mc_repo_require_since(mc_repo *r, const char *since)
+{
+	git_commit *ca = NULL, *cb = NULL;
+	int error;
+
+	MC_ASSERT_ARG(r && since);
+	if ((error = mc_git__resolve_commit(&ca, r, since)) < 0 ||
+	    (error = mc_git__resolve_commit(&cb, r, "HEAD")) < 0)
+		goto done;
+	if (git_repository_is_shallow(r->repo) == 1 &&
+	    !history_complete(r, git_commit_id(ca), git_commit_id(cb))) {
+		mc_buf what = MC_BUF_INIT;
+		error = mc_buf_printf(&what, "cannot find the merge base of '%s' and 'HEAD'",
+		                      since) < 0
+		                ? mc_error_set_oom()
+		                : shallow_error(r, what.ptr);
+		mc_buf_dispose(&what);
+	}
+done:
+	git_commit_free(ca);
+	git_commit_free(cb);
+	return error;
 }
 
 static int setup_range(mc_changeset *c, mc_repo *r, const char *spec,

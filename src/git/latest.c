@@ -31,6 +31,8 @@ int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *r, const mc_vec *patterns)
 	mc_vec refs = MC_VEC_INIT;
 	const char *best = NULL;
 	git_time_t best_time = 0;
+	int best_reach = 0, have_head;
+	git_oid head;
 	int error;
 
 	MC_ASSERT_ARG(out && r && patterns);
@@ -39,11 +41,14 @@ int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *r, const mc_vec *patterns)
 		                    "no deploy ref to gate against: pass --since <rev> or set deploy.ref in .migcheck");
 	if ((error = mc_git__expand_refs(&refs, r, patterns)) < 0)
 		goto done;
+	have_head = git_reference_name_to_id(&head, r->repo, "HEAD") == 0;
+	git_error_clear();
 	for (size_t i = 0; i < refs.len; i++) {
 		const char *name = refs.items[i];
 		git_object *obj = NULL;
 		git_commit *c = NULL;
 		git_time_t t;
+		int reach;
 
 		if (git_revparse_single(&obj, r->repo, name) < 0)
 			continue;
@@ -52,20 +57,31 @@ int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *r, const mc_vec *patterns)
 			continue; /* a tag of a tree or blob is no release */
 		}
 		t = git_commit_time(c);
+		/* a release HEAD builds on beats one on another branch (a
+		 * hotfix tag made later on an old line) */
+		reach = have_head &&
+		        (git_oid_equal(&head, git_commit_id(c)) ||
+		         git_graph_descendant_of(r->repo, &head, git_commit_id(c)) == 1);
+		git_error_clear();
 		git_commit_free(c);
 		git_object_free(obj);
-		/* newest commit wins; on a tie the later name ("v1.10" after
-		 * "v1.9" only by date, so same-commit tags go by name) */
-		if (!best || t > best_time ||
-		    (t == best_time && strcmp(name, best) > 0)) {
+		/* then the newest commit; on a tie the greater name */
+		if (!best || reach > best_reach ||
+		    (reach == best_reach &&
+		     (t > best_time || (t == best_time && strcmp(name, best) > 0)))) {
 			best = name;
 			best_time = t;
+			best_reach = reach;
 		}
 	}
 	if (!best) {
-		error = mc_error_set(MC_ERROR_USAGE,
-		                     "no deploy ref matching '%s' points at a commit: pass --since <rev>",
-		                     (const char *)patterns->items[0]);
+		if (!refs.len)
+			error = mc_error_set(MC_ERROR_USAGE,
+			                     "deploy ref '%s' matches no ref: pass --since <rev> (or tag the release)",
+			                     (const char *)patterns->items[0]);
+		else
+			error = mc_error_set(MC_ERROR_USAGE,
+			                     "no deploy ref points at a commit: pass --since <rev>");
 		goto done;
 	}
 	mc_buf_clear(out);

@@ -206,7 +206,8 @@ static int put_suite(mc_buf *out, const mc_report *r, const char *section,
 	if (!error && step && (step->status == MC_STEP_SKIPPED ||
 	                       step->status == MC_STEP_NOT_RUN)) {
 		char *what = mc_asprintf("%s %s%s%s", name,
-		                         mc_step_status_name(step->status),
+		                         step->status == MC_STEP_SKIPPED ? "skipped"
+		                                                         : "not run",
 		                         step->detail ? ": " : "",
 		                         step->detail ? step->detail : "");
 		if (!what)

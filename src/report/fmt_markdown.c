@@ -283,7 +283,9 @@ static int put_steps(mc_buf *out, const mc_report *r)
 		if ((error = mc_buf_puts(out, "| ")) < 0 ||
 		    (error = put_text(out, st->name)) < 0 ||
 		    (error = mc_buf_printf(out, " | %s %s", step_mark(st->status),
-		                           mc_step_status_name(st->status))) < 0)
+		                           st->status == MC_STEP_NOT_RUN
+		                                   ? "not run"
+		                                   : mc_step_status_name(st->status))) < 0)
 			break;
 		if ((st->status == MC_STEP_PASSED || st->status == MC_STEP_FAILED) &&
 		    (errors || warnings) &&

@@ -458,6 +458,125 @@ static void report__markdown_clean_and_steps(void **state MC_UNUSED)
 	mc_report_free(r);
 }
 
+/* A gate: three steps (one skipped), two migrations in the release, a
+ * finding about a deployed one and one about none. */
+static mc_report *gate_report(void)
+{
+	mc_report *r = NULL;
+
+	assert_int_equal(mc_report_new(&r, "gate"), 0);
+	assert_int_equal(mc_report_add_subject(r, "2", "m/2_b.up.sql"), 0);
+	assert_int_equal(mc_report_add_subject(r, "3", NULL), 0);
+	assert_int_equal(mc_report_set_section(r, "roundtrip"), 0);
+	assert_int_equal(mc_report_add(r, NULL, "down-not-inverse", "m/3_c.down.sql", 1, "3", NULL, "d"), 0);
+	assert_int_equal(mc_report_set_section(r, "check"), 0);
+	assert_int_equal(mc_report_add(r, NULL, "modified-deployed", "m/1_a.up.sql", 2, "1", NULL, "e"), 0);
+	assert_int_equal(mc_report_add(r, NULL, "model-without-migration", NULL, 0, NULL, NULL, "x"), 0);
+	assert_int_equal(mc_report_add_step(r, "check", MC_STEP_FAILED, NULL), 0);
+	assert_int_equal(mc_report_add_step(r, "roundtrip", MC_STEP_FAILED, NULL), 0);
+	assert_int_equal(mc_report_add_step(r, "drift", MC_STEP_SKIPPED, "--skip"), 0);
+	assert_int_equal(mc_report_set_section(r, NULL), 0);
+	return r;
+}
+
+static void report__steps_and_subjects(void **state MC_UNUSED)
+{
+	mc_report *r = gate_report();
+	const char *name, *detail, *file;
+
+	assert_int_equal(mc_report_step_count(r), 3);
+	assert_int_equal(mc_report_step_get(r, 2, &name, &detail), MC_STEP_SKIPPED);
+	assert_string_equal(name, "drift");
+	assert_string_equal(detail, "--skip");
+	assert_int_equal(mc_report_step_get(r, 0, &name, &detail), MC_STEP_FAILED);
+	assert_null(detail);
+	assert_int_equal(mc_report_step_get(r, 9, &name, NULL), MC_STEP_NOT_RUN);
+	assert_null(name);
+	assert_int_equal(mc_report_subject_count(r), 2);
+	assert_string_equal(mc_report_subject_get(r, 0, &file), "2");
+	assert_string_equal(file, "m/2_b.up.sql");
+	assert_string_equal(mc_report_subject_get(r, 1, &file), "3");
+	assert_null(file);
+	assert_null(mc_report_subject_get(r, 2, NULL));
+	assert_string_equal(mc_step_status_name(MC_STEP_UNAVAILABLE), "unavailable");
+	assert_string_equal(mc_step_status_name(MC_STEP_NOT_RUN), "not-run");
+	/* sections sort in the order they first appear, not by name */
+	mc_report_sort(r);
+	assert_string_equal(mc_report_get(r, 0)->section, "roundtrip");
+	assert_string_equal(mc_report_get(r, 1)->code, "model-without-migration");
+	assert_string_equal(mc_report_get(r, 2)->code, "modified-deployed");
+	mc_report_free(r);
+}
+
+static void report__gate_json_text(void **state MC_UNUSED)
+{
+	mc_report *r = gate_report();
+	json_error_t jerr;
+	json_t *root;
+	char *s;
+
+	s = render(r, MC_OUTPUT_JSON);
+	root = json_loads(s, 0, &jerr);
+	assert_non_null(root);
+	assert_int_equal(json_array_size(json_object_get(root, "steps")), 3);
+	assert_string_equal(json_string_value(json_object_get(
+	        json_array_get(json_object_get(root, "steps"), 2), "status")), "skipped");
+	assert_true(json_is_null(json_object_get(
+	        json_array_get(json_object_get(root, "steps"), 0), "detail")));
+	assert_string_equal(json_string_value(json_object_get(
+	        json_array_get(json_object_get(root, "migrations"), 0), "file")), "m/2_b.up.sql");
+	assert_true(json_is_null(json_object_get(
+	        json_array_get(json_object_get(root, "migrations"), 1), "file")));
+	json_decref(root);
+	mc_free(s);
+	s = render(r, MC_OUTPUT_TEXT);
+	assert_non_null(strstr(s, "\nsteps: check failed, roundtrip failed, drift skipped (--skip)\ngate: 3 errors, 0 warnings\n"));
+	mc_free(s);
+	mc_report_free(r);
+}
+
+static void report__gate_markdown(void **state MC_UNUSED)
+{
+	mc_report *r = gate_report();
+	char *s = render(r, MC_OUTPUT_MARKDOWN);
+
+	assert_non_null(strstr(s,
+	        "| Step | Result |\n|---|---|\n"
+	        "| check | \xE2\x9D\x8C failed (2 errors, 0 warnings) |\n"
+	        "| roundtrip | \xE2\x9D\x8C failed (1 error, 0 warnings) |\n"
+	        "| drift | \xE2\x8F\xAD\xEF\xB8\x8F skipped: --skip |\n\n"
+	        "| Migration | check | roundtrip | drift |\n|---|---|---|---|\n"
+	        "| `2` `m/2_b.up.sql` | \xE2\x9C\x85 | \xE2\x9C\x85 | \xE2\x80\x94 |\n"
+	        "| `3` | \xE2\x9C\x85 | \xE2\x9D\x8C `down-not-inverse` | \xE2\x80\x94 |\n"
+	        "| `1` `m/1_a.up.sql` (not new) | \xE2\x9D\x8C `modified-deployed` | \xE2\x80\x94 | \xE2\x80\x94 |\n"
+	        "| (no migration) | \xE2\x9D\x8C `model-without-migration` | \xE2\x80\x94 | \xE2\x80\x94 |\n\n"
+	        "#### roundtrip\n\n"));
+	/* no old-style findings table for a gate */
+	assert_null(strstr(s, "| Step | Migration | Result |"));
+	mc_free(s);
+	mc_report_free(r);
+}
+
+static void report__gate_junit(void **state MC_UNUSED)
+{
+	mc_report *r = gate_report();
+	char *s = render(r, MC_OUTPUT_JUNIT), *path;
+
+	assert_non_null(strstr(s, "<testsuites name=\"migcheck gate\" tests=\"7\" failures=\"3\" errors=\"0\" skipped=\"1\">"));
+	assert_non_null(strstr(s, "<testcase name=\"2: check\" classname=\"migcheck.check\" file=\"m/2_b.up.sql\"/>"));
+	assert_non_null(strstr(s, "<testcase name=\"2: roundtrip\" classname=\"migcheck.roundtrip\" file=\"m/2_b.up.sql\"/>"));
+	assert_null(strstr(s, "<testcase name=\"3: roundtrip\""));
+	assert_non_null(strstr(s, "<testsuite name=\"drift\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n"
+	                          "    <testcase name=\"drift\" classname=\"migcheck.drift\">\n"
+	                          "      <skipped message=\"drift skipped: --skip\"/>\n"));
+	path = write_temp(s, ".xml");
+	assert_int_equal(run_validator(XSD, path), 0);
+	unlink(path);
+	mc_free(path);
+	mc_free(s);
+	mc_report_free(r);
+}
+
 static void report__markdown_escapes_hostile_strings(void **state MC_UNUSED)
 {
 	mc_report *r = sample_report(1);
@@ -540,6 +659,10 @@ int main(void)
 		cmocka_unit_test(report__markdown),
 		cmocka_unit_test(report__markdown_clean_and_steps),
 		cmocka_unit_test(report__markdown_escapes_hostile_strings),
+		cmocka_unit_test(report__steps_and_subjects),
+		cmocka_unit_test(report__gate_json_text),
+		cmocka_unit_test(report__gate_markdown),
+		cmocka_unit_test(report__gate_junit),
 		cmocka_unit_test(report__utf8_invalid_replaced),
 		cmocka_unit_test(report__render_out_of_memory),
 	};
