@@ -53,7 +53,10 @@ int mc_report__render_github(mc_buf *out, const mc_report *r)
 		error = mc_buf_putc(out, '\n');
 	}
 	if (!error)
-		error = mc_buf_printf(out, "%s: %zu errors, %zu warnings\n", r->command,
-		                      mc_report_errors(r), mc_report_warnings(r));
+		error = mc_buf_printf(out, "%s: %zu error%s, %zu warning%s\n", r->command,
+		                      mc_report_errors(r),
+		                      mc_report_errors(r) == 1 ? "" : "s",
+		                      mc_report_warnings(r),
+		                      mc_report_warnings(r) == 1 ? "" : "s");
 	return error;
 }

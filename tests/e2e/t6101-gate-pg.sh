@@ -85,4 +85,21 @@ drift pending 20240315090000
 }
 run_test 'gate --db: drift of a PostgreSQL staging database, which is only read' gate_pg_drift
 
+release_gate_recipe () {
+	mkdir bin && ln -s "$MIGCHECK" bin/migcheck &&
+	PATH=$PWD/bin:$PATH && export PATH &&
+	shop_pg &&
+	git config -f .migcheck --unset scratch.postgres &&
+	staging shop_recipe &&
+	python3 "$MIGCHECK_SRC/tests/e2e/recipe_steps.py" \
+		"$MIGCHECK_SRC/docs/recipes/release-gate.md" Gate >../gate.sh &&
+	MIGCHECK_SCRATCH_URL=$MIGCHECK_TEST_PG MIGCHECK_DATABASE_URL=$(pg_db shop_recipe) \
+		GITHUB_STEP_SUMMARY=$PWD/../summary.md expect_code 1 sh -e ../gate.sh 2>../err &&
+	expect_equal ../err 'migcheck: gating the changes since v1.0.0 (the newest deploy ref)' &&
+	expect_grep '^### ❌ migcheck gate: 5 errors, 2 warnings$' ../summary.md &&
+	expect_grep '^| `20240315090000` `db/migrations/20240315090000_add_user_phone.up.sql` | ✅ | ❌ `down-not-inverse` `up-not-repeatable` | ⚠️ `pending` |$' ../summary.md &&
+	expect_grep '^| drift | ❌ failed (2 errors, 2 warnings) |$' ../summary.md
+}
+run_test 'the release-gate recipe, run as written against PostgreSQL' release_gate_recipe
+
 finish
