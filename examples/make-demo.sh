@@ -74,4 +74,4 @@ if command -v sqlite3 >/dev/null 2>&1; then
 		echo 'CREATE TABLE sessions (sid VARCHAR(36) PRIMARY KEY, data TEXT, expires TIMESTAMP);'
 	} | sqlite3 staging.db
 fi
-echo "make-demo.sh: the example shop is in $dir"
+echo "make-demo.sh: the example shop is in $dir" >&2
