@@ -391,23 +391,73 @@ done:
  * know shallow boundaries: merge bases and hidden walks fail (and leak) at
  * the first missing parent, so find that out with a plain walk first.
  */
+/*
+ * 1 when every commit reachable from a and b is in the object database.
+ * A walk of our own: libgit2's revwalk and merge base leak their lists
+ * when a parent is missing, which is what a shallow clone's boundary is.
+ */
 static int history_complete(mc_repo *r, const git_oid *a, const git_oid *b)
 {
-	git_revwalk *walk = NULL;
-	git_oid id;
-	int error;
+	mc_git__oidset seen = MC_GIT_OIDSET_INIT;
+	git_oid *stack = NULL;
+	size_t n = 0, cap = 0;
+	git_odb *odb = NULL;
+	int complete = 0;
 
-	if (git_revwalk_new(&walk, r->repo) < 0 || git_revwalk_push(walk, a) < 0 ||
-	    git_revwalk_push(walk, b) < 0) {
-		git_revwalk_free(walk);
-		git_error_clear();
-		return 0;
+	if (git_repository_odb(&odb, r->repo) < 0)
+		goto done;
+	for (int k = 0; k < 2; k++) {
+		const git_oid *start = k ? b : a;
+		int added = mc_git__oidset_add(&seen, start);
+		if (added < 0)
+			goto done;
+		if (!added)
+			continue;
+		if (n == cap) {
+			git_oid *ns = mc_realloc(stack, (cap = cap ? 2 * cap : 64) * sizeof(*stack));
+			if (!ns)
+				goto done;
+			stack = ns;
+		}
+		git_oid_cpy(&stack[n++], start);
 	}
-	while ((error = git_revwalk_next(&id, walk)) == 0)
-		;
-	git_revwalk_free(walk);
+	while (n) {
+		git_oid id;
+		git_commit *c = NULL;
+		unsigned np;
+
+		git_oid_cpy(&id, &stack[--n]);
+		if (!git_odb_exists(odb, &id) || git_commit_lookup(&c, r->repo, &id) < 0)
+			goto done;
+		np = git_commit_parentcount(c);
+		for (unsigned i = 0; i < np; i++) {
+			const git_oid *p = git_commit_parent_id(c, i);
+			int added = mc_git__oidset_add(&seen, p);
+			if (added < 0) {
+				git_commit_free(c);
+				goto done;
+			}
+			if (!added)
+				continue;
+			if (n == cap) {
+				git_oid *ns = mc_realloc(stack, (cap = 2 * cap) * sizeof(*stack));
+				if (!ns) {
+					git_commit_free(c);
+					goto done;
+				}
+				stack = ns;
+			}
+			git_oid_cpy(&stack[n++], p);
+		}
+		git_commit_free(c);
+	}
+	complete = 1;
+done:
 	git_error_clear();
-	return error == GIT_ITEROVER;
+	git_odb_free(odb);
+	mc_free(stack);
+	mc_git__oidset_dispose(&seen);
+	return complete;
 }
 
 int mc_repo_require_since(mc_repo *r, const char *since)

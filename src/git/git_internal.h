@@ -37,4 +37,16 @@ int mc_git__fetch_hint(mc_buf *out, mc_repo *r, const char *ref);
 /** Expand deploy.ref values (globs) into ref names; missing ones are errors. */
 int mc_git__expand_refs(mc_vec *out, mc_repo *r, const mc_vec *patterns);
 
+/** A set of object ids (open addressing); start from MC_GIT_OIDSET_INIT. */
+typedef struct {
+	git_oid *ids;
+	unsigned char *used;
+	size_t cap, len;
+} mc_git__oidset;
+#define MC_GIT_OIDSET_INIT { NULL, NULL, 0, 0 }
+/** @return 1 added, 0 already there, -1 out of memory (no error set) */
+int mc_git__oidset_add(mc_git__oidset *s, const git_oid *id);
+int mc_git__oidset_has(const mc_git__oidset *s, const git_oid *id);
+void mc_git__oidset_dispose(mc_git__oidset *s);
+
 #endif

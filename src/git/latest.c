@@ -1,6 +1,6 @@
 /*
- * latest.c: the newest deploy ref, the release a gate judges against when
- * no --since is given.
+ * latest.c: the last release, what a gate judges against when no --since
+ * is given: of the deploy refs, those HEAD builds on, then the newest.
  */
 #include "migcheck/git_added.h"
 
@@ -11,6 +11,13 @@
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
 #include "util/banned.h"
+
+struct cand {
+	const char *name; /* borrowed from the refs vector */
+	git_oid id;
+	git_time_t time;
+	int reach; /* HEAD contains it */
+};
 
 /* Short display name: "v1.2.0" for refs/tags/v1.2.0, "main" for
  * refs/heads/main, "origin/main" for refs/remotes/origin/main. */
@@ -26,12 +33,80 @@ static const char *short_name(const char *ref)
 	return ref;
 }
 
+/*
+ * Mark the candidates HEAD contains, by one walk of HEAD's history that
+ * stops once all are found or it is a day older than the oldest of them
+ * (commit dates are not strictly ordered; a day of slack covers skew).
+ * Missing objects (a shallow clone's boundary) end that path quietly.
+ * @return 0, or -1 out of memory
+ */
+static int mark_reachable(git_repository *repo, const git_oid *head,
+                          struct cand *c, size_t n)
+{
+	mc_git__oidset seen = MC_GIT_OIDSET_INIT;
+	git_oid *stack = NULL;
+	size_t top = 0, cap = 0, found = 0;
+	git_time_t oldest = 0;
+	int error = -1;
+
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || c[i].time < oldest)
+			oldest = c[i].time;
+	if (mc_git__oidset_add(&seen, head) < 0 ||
+	    (stack = mc_malloc((cap = 64) * sizeof(*stack))) == NULL)
+		goto done;
+	git_oid_cpy(&stack[top++], head);
+	while (top && found < n) {
+		git_commit *commit = NULL;
+		git_oid id;
+
+		git_oid_cpy(&id, &stack[--top]);
+		for (size_t i = 0; i < n; i++)
+			if (!c[i].reach && git_oid_equal(&c[i].id, &id)) {
+				c[i].reach = 1;
+				found++;
+			}
+		if (git_commit_lookup(&commit, repo, &id) < 0) {
+			git_error_clear();
+			continue;
+		}
+		if (git_commit_time(commit) < oldest - 86400) {
+			git_commit_free(commit);
+			continue;
+		}
+		for (unsigned p = 0; p < git_commit_parentcount(commit); p++) {
+			const git_oid *pid = git_commit_parent_id(commit, p);
+			int added = mc_git__oidset_add(&seen, pid);
+			if (added < 0) {
+				git_commit_free(commit);
+				goto done;
+			}
+			if (!added)
+				continue;
+			if (top == cap) {
+				git_oid *ns = mc_realloc(stack, (cap *= 2) * sizeof(*stack));
+				if (!ns) {
+					git_commit_free(commit);
+					goto done;
+				}
+				stack = ns;
+			}
+			git_oid_cpy(&stack[top++], pid);
+		}
+		git_commit_free(commit);
+	}
+	error = 0;
+done:
+	mc_free(stack);
+	mc_git__oidset_dispose(&seen);
+	return error;
+}
+
 int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *r, const mc_vec *patterns)
 {
 	mc_vec refs = MC_VEC_INIT;
-	const char *best = NULL;
-	git_time_t best_time = 0;
-	int best_reach = 0, have_head;
+	struct cand *c = NULL, *best = NULL;
+	size_t n = 0;
 	git_oid head;
 	int error;
 
@@ -41,39 +116,42 @@ int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *r, const mc_vec *patterns)
 		                    "no deploy ref to gate against: pass --since <rev> or set deploy.ref in .migcheck");
 	if ((error = mc_git__expand_refs(&refs, r, patterns)) < 0)
 		goto done;
-	have_head = git_reference_name_to_id(&head, r->repo, "HEAD") == 0;
-	git_error_clear();
-	for (size_t i = 0; i < refs.len; i++) {
-		const char *name = refs.items[i];
-		git_object *obj = NULL;
-		git_commit *c = NULL;
-		git_time_t t;
-		int reach;
-
-		if (git_revparse_single(&obj, r->repo, name) < 0)
-			continue;
-		if (git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
-			git_object_free(obj);
-			continue; /* a tag of a tree or blob is no release */
-		}
-		t = git_commit_time(c);
-		/* a release HEAD builds on beats one on another branch (a
-		 * hotfix tag made later on an old line) */
-		reach = have_head &&
-		        (git_oid_equal(&head, git_commit_id(c)) ||
-		         git_graph_descendant_of(r->repo, &head, git_commit_id(c)) == 1);
-		git_error_clear();
-		git_commit_free(c);
-		git_object_free(obj);
-		/* then the newest commit; on a tie the greater name */
-		if (!best || reach > best_reach ||
-		    (reach == best_reach &&
-		     (t > best_time || (t == best_time && strcmp(name, best) > 0)))) {
-			best = name;
-			best_time = t;
-			best_reach = reach;
-		}
+	if (refs.len && (c = mc_calloc(refs.len, sizeof(*c))) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
 	}
+	for (size_t i = 0; i < refs.len; i++) {
+		git_object *obj = NULL;
+		git_commit *commit = NULL;
+
+		if (git_revparse_single(&obj, r->repo, refs.items[i]) < 0 ||
+		    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+			/* a tag of a tree or blob is no release */
+			git_error_clear();
+			git_object_free(obj);
+			continue;
+		}
+		c[n].name = refs.items[i];
+		git_oid_cpy(&c[n].id, git_commit_id(commit));
+		c[n].time = git_commit_time(commit);
+		n++;
+		git_commit_free(commit);
+		git_object_free(obj);
+	}
+	if (n && git_reference_name_to_id(&head, r->repo, "HEAD") == 0 &&
+	    mark_reachable(r->repo, &head, c, n) < 0) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	git_error_clear();
+	/* a release HEAD builds on beats one on another line (a hotfix tag
+	 * made later on an old branch); then the newest; then the greater name */
+	for (size_t i = 0; i < n; i++)
+		if (!best || c[i].reach > best->reach ||
+		    (c[i].reach == best->reach &&
+		     (c[i].time > best->time ||
+		      (c[i].time == best->time && strcmp(c[i].name, best->name) > 0))))
+			best = &c[i];
 	if (!best) {
 		if (!refs.len)
 			error = mc_error_set(MC_ERROR_USAGE,
@@ -85,21 +163,27 @@ int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *r, const mc_vec *patterns)
 		goto done;
 	}
 	mc_buf_clear(out);
-	error = mc_buf_puts(out, short_name(best));
+	error = mc_buf_puts(out, short_name(best->name));
 	/* the short name must resolve back to this ref; else keep it whole */
-	if (!error && strcmp(short_name(best), best)) {
-		git_object *a = NULL, *b = NULL;
+	if (!error && strcmp(short_name(best->name), best->name)) {
+		git_object *a = NULL;
 		int same = git_revparse_single(&a, r->repo, out->ptr) == 0 &&
-		           git_revparse_single(&b, r->repo, best) == 0 &&
-		           git_oid_equal(git_object_id(a), git_object_id(b));
+		           git_oid_equal(git_object_id(a), &best->id);
+		if (!same && a) {
+			git_object *peeled = NULL;
+			same = git_object_peel(&peeled, a, GIT_OBJECT_COMMIT) == 0 &&
+			       git_oid_equal(git_object_id(peeled), &best->id);
+			git_object_free(peeled);
+		}
+		git_error_clear();
 		git_object_free(a);
-		git_object_free(b);
 		if (!same) {
 			mc_buf_clear(out);
-			error = mc_buf_puts(out, best);
+			error = mc_buf_puts(out, best->name);
 		}
 	}
 done:
+	mc_free(c);
 	mc_vec_dispose_deep(&refs, mc_free);
 	return error;
 }
