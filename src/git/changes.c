@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -862,6 +863,90 @@ static void side_free_path(void *p)
 	mc_free(s);
 }
 
+/* The sorted hashes of text's lines (trailing blanks ignored); mc_free. */
+static uint64_t *line_hashes(const char *text, size_t len, size_t *n)
+{
+	size_t cap = 1, k = 0;
+	uint64_t *h;
+
+	for (size_t i = 0; i < len; i++)
+		cap += text[i] == '\n';
+	if ((h = mc_malloc(cap * sizeof(*h))) == NULL)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t j = i, end;
+		uint64_t v = 1469598103934665603ULL; /* FNV-1a */
+		while (j < len && text[j] != '\n')
+			j++;
+		end = j;
+		while (end > i && (text[end - 1] == ' ' || text[end - 1] == '\t' ||
+		                   text[end - 1] == '\r'))
+			end--;
+		for (size_t q = i; q < end; q++)
+			v = (v ^ (unsigned char)text[q]) * 1099511628211ULL;
+		if (end > i)
+			h[k++] = v;
+		i = j + 1;
+	}
+	for (size_t i = 1; i < k; i++) { /* insertion sort: migrations are short */
+		uint64_t x = h[i];
+		size_t q = i;
+		while (q > 0 && h[q - 1] > x) {
+			h[q] = h[q - 1];
+			q--;
+		}
+		h[q] = x;
+	}
+	*n = k;
+	return h;
+}
+
+/*
+ * How alike two blobs are, 0..100: twice the lines they share over all
+ * their lines, as git's rename detection scores (its default threshold is
+ * 50). @return the score, or < 0 on error
+ */
+static int similarity(git_repository *repo, const struct side *a,
+                      const struct side *b)
+{
+	char *ta = NULL, *tb = NULL;
+	size_t la = 0, lb = 0, na = 0, nb = 0, common = 0;
+	uint64_t *ha = NULL, *hb = NULL;
+	int score = -1;
+
+	if (mc_git__blob_read(&ta, &la, repo, a->id, a->path) < 0 ||
+	    mc_git__blob_read(&tb, &lb, repo, b->id, b->path) < 0)
+		goto done;
+	if ((ha = line_hashes(ta, la, &na)) == NULL ||
+	    (hb = line_hashes(tb, lb, &nb)) == NULL) {
+		mc_error_set_oom();
+		goto done;
+	}
+	for (size_t i = 0, k = 0; i < na && k < nb;) {
+		if (ha[i] == hb[k]) {
+			common++;
+			i++;
+			k++;
+		} else if (ha[i] < hb[k]) {
+			i++;
+		} else {
+			k++;
+		}
+	}
+	score = na + nb ? (int)(200 * common / (na + nb)) : 100;
+done:
+	mc_free(ta);
+	mc_free(tb);
+	mc_free(ha);
+	mc_free(hb);
+	return score;
+}
+
+/* Past this many deleted x added pairs, only exact renames are found
+ * (git's diff.renameLimit plays the same part). */
+#define MC_RENAME_PAIRS_MAX 10000
+#define MC_RENAME_SCORE 50
+
 /* @return 0 done, 1 the index cannot be read here (use libgit2), < 0 error */
 static int staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
                        const mc_changes_opts *o)
@@ -887,19 +972,50 @@ static int staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
 	c->src->fast = 1;
 	for (size_t d = 0; d < o->dirs->len && !error; d++)
 		error = staged_dir(c, r, head, o->dirs->items[d], o, &dels, &adds);
-	/* exact renames: a deleted blob added again under another name */
+	/* renames: a deleted blob added again under another name, then (as
+	 * git's rename detection) a deleted file and an added one that share
+	 * at least half their lines, the most alike first */
 	for (size_t i = 0; i < dels.len && !error; i++) {
 		struct side *d = dels.items[i];
-		int paired = 0;
-		for (size_t k = 0; k < adds.len && !paired; k++) {
+		for (size_t k = 0; k < adds.len; k++) {
 			struct side *a = adds.items[k];
 			if (!a->path || !git_oid_equal(a->id, d->id))
 				continue;
 			error = add_change(c, r->repo, MC_CHANGE_RENAMED, d->path, d->id, a->path, a->id, o);
 			a->path = NULL;
-			paired = 1;
+			d->id = NULL; /* paired */
+			break;
 		}
-		if (!paired && !error)
+	}
+	if (!error && dels.len * adds.len <= MC_RENAME_PAIRS_MAX) {
+		for (size_t i = 0; i < dels.len && !error; i++) {
+			struct side *d = dels.items[i], *best = NULL;
+			int best_score = MC_RENAME_SCORE - 1;
+			if (!d->id)
+				continue;
+			for (size_t k = 0; k < adds.len && !error; k++) {
+				struct side *a = adds.items[k];
+				int score;
+				if (!a->path)
+					continue;
+				if ((score = similarity(r->repo, d, a)) < 0)
+					error = MC_ERROR;
+				else if (score > best_score) {
+					best = a;
+					best_score = score;
+				}
+			}
+			if (best && !error) {
+				error = add_change(c, r->repo, MC_CHANGE_RENAMED, d->path, d->id,
+				                   best->path, best->id, o);
+				best->path = NULL;
+				d->id = NULL;
+			}
+		}
+	}
+	for (size_t i = 0; i < dels.len && !error; i++) {
+		struct side *d = dels.items[i];
+		if (d->id)
 			error = add_change(c, r->repo, MC_CHANGE_DELETED, d->path, d->id, NULL, NULL, o);
 	}
 	for (size_t k = 0; k < adds.len && !error; k++) {

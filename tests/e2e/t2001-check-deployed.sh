@@ -99,6 +99,27 @@ renamed () {
 }
 run_test 'renaming a deployed file is renamed-deployed (rename detection)' renamed
 
+renamed_and_edited () {
+	deployed_repo &&
+	printf 'CREATE TABLE t (\n  id int,\n  name text\n);\n' >db/migrations/004_init.up.sql &&
+	git rm -q db/migrations/001_init.up.sql &&
+	# a file with nothing in common is no rename
+	printf 'CREATE INDEX x ON u (id);\n' >db/migrations/005_other.up.sql &&
+	git mv db/migrations/002_more.down.sql db/migrations/005_other.down.sql &&
+	git add -A &&
+	for mode in --staged ''; do
+		expect_code 1 "$MIGCHECK" check $mode >out &&
+		expect_grep "^db/migrations/004_init.up.sql: error: deployed migration 'db/migrations/001_init.up.sql' was renamed to 'db/migrations/004_init.up.sql' .*\[renamed-deployed\]" out &&
+		expect_grep "^db/migrations/005_other.down.sql: error: deployed migration 'db/migrations/002_more.down.sql' was renamed to 'db/migrations/005_other.down.sql' .*\[renamed-deployed\]" out &&
+		expect_no_grep '001_init.up.sql.*deleted-deployed' out ||
+			return 1
+	done &&
+	commit_all 'rename and edit' &&
+	expect_code 1 "$MIGCHECK" check --commit HEAD >out &&
+	expect_grep "was renamed to 'db/migrations/004_init.up.sql'" out
+}
+run_test 'a deployed file renamed and edited at once is still renamed-deployed' renamed_and_edited
+
 revert_is_clean () {
 	deployed_repo &&
 	write_migration 002_more.up.sql 'CREATE TABLE u (id bigint);' &&
