@@ -62,7 +62,13 @@ else
 fi
 
 build_pkgs="build-essential cmake pkg-config git ca-certificates libgit2-dev libpq-dev libsqlite3-dev sqlite3 libpg-query-dev libprotobuf-c-dev libjansson-dev libcmocka-dev"
-test_pkgs="postgresql util-linux procps python3 jq libxml2-utils groff-base hyperfine time"
+test_pkgs="postgresql util-linux procps python3 jq libxml2-utils groff-base hyperfine time clang"
+# the libFuzzer runtime (tests/fuzz/): its own package on Debian 12 and
+# Ubuntu 23.04+, part of clang's libclang-common-*-dev on Ubuntu 22.04
+case "${ID:-} ${VERSION_ID:-}" in
+"ubuntu 22."*) ;;
+*) test_pkgs="$test_pkgs libclang-rt-dev" ;;
+esac
 
 missing () {
 	for p in "$@"; do

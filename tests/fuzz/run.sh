@@ -26,6 +26,7 @@ cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
 	-DMIGCHECK_FUZZ=ON -DMIGCHECK_SANITIZE=address,undefined >/dev/null
 mkdir -p "$build/artifacts"
 status=0
+failed=
 for t in $targets; do
 	[ -f "$src/tests/fuzz/fuzz_$t.c" ] || { echo "run.sh: no target '$t' (have: $all)" >&2; exit 2; }
 	cmake --build "$build" -j2 --target "fuzz_$t" >/dev/null
@@ -33,9 +34,15 @@ for t in $targets; do
 	dict=
 	[ -f "$src/tests/fuzz/$t.dict" ] && dict=-dict=$src/tests/fuzz/$t.dict
 	echo "== fuzz_$t for ${secs}s"
-	ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/fuzz_$t" $dict \
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	LSAN_OPTIONS=suppressions=$src/tests/lsan.supp:print_suppressions=0 \
+		"$build/tests/fuzz/fuzz_$t" $dict \
 		-max_total_time="$secs" -max_len=65536 -timeout=10 \
 		-artifact_prefix="$build/artifacts/" -print_final_stats=1 \
-		"$build/corpus-$t" "$src/tests/fuzz/corpus/$t" || status=1
+		"$build/corpus-$t" "$src/tests/fuzz/corpus/$t" || {
+		status=1
+		failed="$failed $t"
+	}
 done
+[ -z "$failed" ] || echo "run.sh: crashed:$failed (inputs in $build/artifacts/)" >&2
 exit $status
