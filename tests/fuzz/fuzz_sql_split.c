@@ -9,7 +9,8 @@
  *   - each starts on a token (not on space) and lines never go backwards;
  *   - a statement split again on its own is that one statement;
  *   - MC_EPARSE comes with a message; blank text has no statement;
- *   - a script is token-equal to itself.
+ *   - a script is token-equal to itself, and to itself with a line
+ *     break added when it splits; equality is symmetric.
  * Built with -fsanitize=fuzzer under clang (MIGCHECK_FUZZ=ON), or linked
  * with replay.c to run the corpus as a test.
  */
@@ -103,6 +104,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mc_sql_stmts_free(s);
 	}
 	CHECK(mc_sql_tokens_equal(&eq, sql, len, sql, len, d) == 0 && eq == 1);
+	if (rc == 0) {
+		char *more = malloc(len + 1);
+
+		if (!more)
+			abort();
+		memcpy(more, sql, len);
+		more[len] = '\n';
+		CHECK(mc_sql_tokens_equal(&eq, sql, len, more, len + 1, d) ==
+		              0 &&
+		      eq == 1);
+		free(more);
+	}
+	{
+		int ab = -1, ba = -1;
+		size_t half = len / 2;
+
+		CHECK(mc_sql_tokens_equal(&ab, sql, half, sql + half,
+		                          len - half, d) == 0);
+		CHECK(mc_sql_tokens_equal(&ba, sql + half, len - half, sql,
+		                          half, d) == 0);
+		CHECK(ab == ba);
+	}
 	mc_error_clear();
 	return 0;
 }
