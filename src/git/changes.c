@@ -676,13 +676,37 @@ static int collect(mc_changeset *c, mc_repo *r, git_diff *diff,
 	return error;
 }
 
+static const char *change_key(const mc_change *ch)
+{
+	return ch->new_path ? ch->new_path : ch->old_path;
+}
+
+/* The first change (sorted by change_cmp) whose key is not below path. */
+static size_t change_lower_bound(const mc_vec *changes, const char *path)
+{
+	size_t lo = 0, hi = changes->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(change_key(changes->items[mid]), path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The changed files' contents into the folder listings: the changes are
+ * sorted by path, so each file is a binary search, not a scan of every
+ * change (a commit adding 10,000 migrations has 20,000 of each). */
 static int fill_after(mc_changeset *c)
 {
 	for (size_t i = 0; i < c->after.len; i++) {
 		mc_dir_state *s = c->after.items[i];
 		for (size_t k = 0; k < s->files->files.len; k++) {
 			mc_file *f = s->files->files.items[k];
-			for (size_t j = 0; j < c->changes.len; j++) {
+			for (size_t j = change_lower_bound(&c->changes, f->path);
+			     j < c->changes.len && !strcmp(change_key(c->changes.items[j]), f->path);
+			     j++) {
 				mc_change *ch = c->changes.items[j];
 				char *copy;
 				if (!ch->new_path || strcmp(ch->new_path, f->path))

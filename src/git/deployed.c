@@ -16,7 +16,8 @@
 
 struct dentry {
 	char *path;
-	size_t ref; /* index into refs */
+	size_t ref;    /* index into refs */
+	git_oid id;    /* the blob in that ref's tree */
 };
 
 struct mc_deployed {
@@ -234,6 +235,61 @@ static int file_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/*
+ * The blobs directly inside dir of one ref's tree, with their ids: reading
+ * a deployed file later is then one blob lookup, not a walk down the path
+ * that inflates the folder's tree again (a folder of 10,000 migrations is a
+ * ~1 MB tree, and a commit adding them all reads each one).
+ */
+static int add_dir(mc_deployed *d, git_tree *root, size_t ref, const char *dir)
+{
+	git_tree_entry *te = NULL;
+	git_tree *sub = NULL;
+	const git_tree *t = root;
+	mc_buf path = MC_BUF_INIT;
+	int error = 0;
+
+	if (*dir) {
+		error = git_tree_entry_bypath(&te, root, dir);
+		if (error == GIT_ENOTFOUND ||
+		    (error == 0 && git_tree_entry_type(te) != GIT_OBJECT_TREE)) {
+			git_error_clear();
+			git_tree_entry_free(te);
+			return 0;
+		}
+		if (error < 0 || git_tree_lookup(&sub, d->repo->repo, git_tree_entry_id(te)) < 0) {
+			error = mc_git__error("cannot read a tree");
+			goto done;
+		}
+		t = sub;
+	}
+	for (size_t i = 0, n = git_tree_entrycount(t); i < n && !error; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		struct dentry *de;
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+			continue;
+		mc_buf_clear(&path);
+		if ((error = *dir ? mc_buf_joinpath(&path, dir, git_tree_entry_name(e))
+		                  : mc_buf_puts(&path, git_tree_entry_name(e))) < 0)
+			break;
+		if ((de = mc_calloc(1, sizeof(*de))) == NULL ||
+		    (de->path = mc_buf_detach(&path)) == NULL) {
+			mc_free(de);
+			error = mc_error_set_oom();
+			break;
+		}
+		de->ref = ref;
+		git_oid_cpy(&de->id, git_tree_entry_id(e));
+		if ((error = mc_vec_push(&d->entries, de)) < 0)
+			dentry_free(de);
+	}
+done:
+	mc_buf_dispose(&path);
+	git_tree_entry_free(te);
+	git_tree_free(sub);
+	return error;
+}
+
 int mc_deployed_load(mc_deployed **out, mc_repo *r, const mc_vec *patterns,
                      const mc_vec *dirs)
 {
@@ -263,27 +319,9 @@ int mc_deployed_load(mc_deployed **out, mc_repo *r, const mc_vec *patterns,
 			goto done;
 		}
 	}
-	for (size_t k = 0; k < dirs->len && !error; k++) {
-		const char *dir = dirs->items[k];
-		for (size_t i = 0; i < d->refs.len && !error; i++) {
-			mc_dir_state *s = NULL;
-			if ((error = mc_git__list_tree(&s, r->repo, d->trees.items[i], dir)) < 0)
-				goto done;
-			for (size_t j = 0; j < s->files->files.len && !error; j++) {
-				mc_file *f = s->files->files.items[j];
-				struct dentry *e = mc_calloc(1, sizeof(*e));
-				if (!e || (e->path = mc_strdup(f->path)) == NULL) {
-					mc_free(e);
-					error = mc_error_set_oom();
-					break;
-				}
-				e->ref = i;
-				if ((error = mc_vec_push(&d->entries, e)) < 0)
-					dentry_free(e);
-			}
-			mc_git__dir_state_free(s);
-		}
-	}
+	for (size_t k = 0; k < dirs->len && !error; k++)
+		for (size_t i = 0; i < d->refs.len && !error; i++)
+			error = add_dir(d, d->trees.items[i], i, dirs->items[k]);
 	if (error)
 		goto done;
 	/* sort, keep the first ref for each path */
@@ -353,17 +391,13 @@ const char *mc_deployed_ref(const mc_deployed *d, const char *path)
 int mc_deployed_read(mc_buf *out, mc_deployed *d, const char *path)
 {
 	const struct dentry *e = find(d, path);
-	git_tree_entry *te = NULL;
 	char *data = NULL;
 	size_t len = 0;
 	int error;
 
 	if (!e)
 		return mc_error_set(MC_ERROR_GIT, "'%s' is not deployed", path);
-	if (git_tree_entry_bypath(&te, d->trees.items[e->ref], path) < 0)
-		return mc_git__error("cannot read a deployed file");
-	error = mc_git__blob_read(&data, &len, d->repo->repo, git_tree_entry_id(te), path);
-	git_tree_entry_free(te);
+	error = mc_git__blob_read(&data, &len, d->repo->repo, &e->id, path);
 	if (error == 0) {
 		mc_buf_clear(out);
 		error = mc_buf_put(out, data, len);
