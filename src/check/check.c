@@ -11,6 +11,7 @@
 #include "migcheck/check.h"
 
 #include <regex.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "migcheck/alloc.h"
@@ -33,12 +34,27 @@ struct ctx {
 	mc_vec fresh;   /* char*: borrowed new paths that are not deployed */
 };
 
+/* v is sorted (path_sort): a folder of 10,000 added migrations asks this
+ * for each of them */
 static int has_path(const mc_vec *v, const char *path)
 {
-	for (size_t i = 0; path && i < v->len; i++)
-		if (!strcmp(v->items[i], path))
+	size_t lo = 0, hi = v->len;
+	while (path && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v->items[mid], path);
+		if (c == 0)
 			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int path_in_dir(const char *path, const char *dir)
@@ -60,6 +76,52 @@ static const mc_migration *find_by_path(const mc_migration_list *l, const char *
 			return m;
 	}
 	return NULL;
+}
+
+/* Up and down paths of a list, sorted: deleting a folder of 10,000
+ * deployed migrations looks each one up. */
+struct path_ix {
+	const char *path;
+	const mc_migration *m;
+};
+
+static int ix_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct path_ix *)a)->path, ((const struct path_ix *)b)->path);
+}
+
+static int path_ix_build(struct path_ix **out, size_t *out_n, const mc_migration_list *l)
+{
+	size_t n = 0, cap = 2 * mc_migration_list_count(l);
+
+	*out = NULL;
+	*out_n = 0;
+	if (!cap)
+		return 0;
+	if ((*out = mc_calloc(cap, sizeof(**out))) == NULL)
+		return mc_error_set_oom();
+	for (size_t i = 0; i < mc_migration_list_count(l); i++) {
+		const mc_migration *m = mc_migration_list_get(l, i);
+		if (m->up && m->up->path)
+			(*out)[n].path = m->up->path, (*out)[n++].m = m;
+		if (m->down && m->down->path)
+			(*out)[n].path = m->down->path, (*out)[n++].m = m;
+	}
+	/* stable on ties is not needed: find_by_path took the first in list
+	 * order, and a path belongs to one migration */
+	qsort(*out, n, sizeof(**out), ix_cmp);
+	*out_n = n;
+	return 0;
+}
+
+static const mc_migration *path_ix_find(const struct path_ix *ix, size_t n, const char *path)
+{
+	struct path_ix key = { path, NULL };
+	const struct path_ix *hit;
+	if (!path || !n)
+		return NULL;
+	hit = bsearch(&key, ix, n, sizeof(*ix), ix_cmp);
+	return hit ? hit->m : NULL;
 }
 
 static const char *mig_file(const mc_migration *m)
@@ -313,26 +375,51 @@ done:
 
 /* --- new migrations: order, duplicates, down ---------------------------------- */
 
+/*
+ * A parsed list is sorted (discover.c migration_cmp): by version, with
+ * Flyway repeatables after everything else. These two lookups use that
+ * order; a scan of the whole list per new migration is quadratic on a
+ * commit that adds a folder of 10,000.
+ */
+static int skipped(const mc_migration *m, const mc_migration *skip_like)
+{
+	return m->kind != MC_MIGRATION_VERSIONED || !m->version ||
+	       (skip_like && mig_file(m) && mig_file(skip_like) &&
+	        !strcmp(mig_file(m), mig_file(skip_like)));
+}
+
 static const char *max_version(const mc_migration_list *l, const mc_migration *skip_like)
 {
-	const char *best = NULL;
-	for (size_t i = 0; l && i < mc_migration_list_count(l); i++) {
+	const mc_migration *best = NULL;
+	/* from the end: the first one kept is the highest version; among equal
+	 * versions, the earliest in the list names it */
+	for (size_t i = mc_migration_list_count(l); l && i-- > 0;) {
 		const mc_migration *m = mc_migration_list_get(l, i);
-		if (m->kind != MC_MIGRATION_VERSIONED || !m->version)
+		if (skipped(m, skip_like))
 			continue;
-		if (skip_like && mig_file(m) && mig_file(skip_like) &&
-		    !strcmp(mig_file(m), mig_file(skip_like)))
-			continue;
-		if (!best || mc_version_cmp(m->version, best) > 0)
-			best = m->version;
+		if (best && mc_version_cmp(m->version, best->version) != 0)
+			break;
+		best = m;
 	}
-	return best;
+	return best ? best->version : NULL;
 }
 
 static const mc_migration *same_version(const mc_migration_list *l, const mc_migration *m)
 {
-	for (size_t i = 0; l && i < mc_migration_list_count(l); i++) {
+	size_t lo = 0, hi = mc_migration_list_count(l);
+
+	while (lo < hi) { /* the first one not below m's version */
+		size_t mid = lo + (hi - lo) / 2;
+		const mc_migration *x = mc_migration_list_get(l, mid);
+		if (x->kind != MC_MIGRATION_REPEATABLE && mc_version_cmp(x->version, m->version) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; l && i < mc_migration_list_count(l); i++) {
 		const mc_migration *x = mc_migration_list_get(l, i);
+		if (x->kind == MC_MIGRATION_REPEATABLE || mc_version_cmp(x->version, m->version) != 0)
+			break;
 		if (x == m || x->kind != MC_MIGRATION_VERSIONED || !x->version)
 			continue;
 		if (mig_file(x) && mig_file(m) && !strcmp(mig_file(x), mig_file(m)))
@@ -467,6 +554,8 @@ static int check_dir(struct ctx *c, size_t idx)
 	const mc_dir_state *target = idx < c->cs->target.len ? c->cs->target.items[idx] : NULL;
 	const mc_file_list *depfiles = mc_deployed_files(c->dep, after->dir);
 	mc_migration_list *aml = NULL, *dml = NULL, *tml = NULL;
+	struct path_ix *dix = NULL;
+	size_t ndix = 0;
 	mc_file_list *rest = NULL;
 	mc_report *scratch = NULL;
 	mc_vec dup_files = MC_VEC_INIT;
@@ -487,6 +576,8 @@ static int check_dir(struct ctx *c, size_t idx)
 	}
 	if (c->cs->changes.len == 0)
 		return 0;
+	mc_vec_sort(&c->touched, str_cmp);
+	mc_vec_sort(&c->fresh, str_cmp);
 	if ((error = detect_format(&fmt, c, after)) < 0 ||
 	    (error = mc_report_new(&scratch, "check")) < 0 ||
 	    (error = mc_migration_list_parse(&aml, after->files, after->dir, fmt, c->dialect,
@@ -508,6 +599,8 @@ static int check_dir(struct ctx *c, size_t idx)
 	if (target &&
 	    (error = mc_migration_list_parse(&tml, target->files, after->dir, fmt, c->dialect, NULL)) < 0)
 		goto done;
+	if ((error = path_ix_build(&dix, &ndix, dml)) < 0)
+		goto done;
 
 	for (size_t i = 0; i < c->cs->changes.len && !error; i++) {
 		mc_change *ch = c->cs->changes.items[i];
@@ -521,7 +614,7 @@ static int check_dir(struct ctx *c, size_t idx)
 		case MC_CHANGE_DELETED:
 			if (!oref)
 				break;
-			m = find_by_path(dml, ch->old_path);
+			m = path_ix_find(dix, ndix, ch->old_path);
 			if (m && m->kind == MC_MIGRATION_REPEATABLE)
 				break;
 			if ((error = mc_buf_printf(&msg, "deployed migration '%s' was deleted (deployed in %s)",
@@ -531,7 +624,7 @@ static int check_dir(struct ctx *c, size_t idx)
 			break;
 		case MC_CHANGE_RENAMED:
 			if (oref) {
-				m = find_by_path(dml, ch->old_path);
+				m = path_ix_find(dix, ndix, ch->old_path);
 				if ((error = mc_buf_printf(&msg, "deployed migration '%s' was renamed to '%s' (deployed in %s)",
 				                           ch->old_path, ch->new_path, oref)) == 0)
 					error = mc_check_group_add(&c->group, "renamed-deployed", ch->new_path, 0,
@@ -556,6 +649,7 @@ static int check_dir(struct ctx *c, size_t idx)
 done:
 	mc_vec_dispose(&dup_files);
 	mc_migration_list_free(aml);
+	mc_free(dix);
 	mc_migration_list_free(dml);
 	mc_migration_list_free(tml);
 	mc_file_list_free(rest);
