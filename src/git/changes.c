@@ -399,65 +399,31 @@ done:
  */
 static int history_complete(mc_repo *r, const git_oid *a, const git_oid *b)
 {
-	mc_git__oidset seen = MC_GIT_OIDSET_INIT;
-	git_oid *stack = NULL;
-	size_t n = 0, cap = 0;
+	mc_git__walk w = MC_GIT_WALK_INIT;
 	git_odb *odb = NULL;
+	git_oid id;
 	int complete = 0;
 
-	if (git_repository_odb(&odb, r->repo) < 0)
+	if (git_repository_odb(&odb, r->repo) < 0 ||
+	    mc_git__walk_push(&w, a) < 0 || mc_git__walk_push(&w, b) < 0)
 		goto done;
-	for (int k = 0; k < 2; k++) {
-		const git_oid *start = k ? b : a;
-		int added = mc_git__oidset_add(&seen, start);
-		if (added < 0)
-			goto done;
-		if (!added)
-			continue;
-		if (n == cap) {
-			git_oid *ns = mc_realloc(stack, (cap = cap ? 2 * cap : 64) * sizeof(*stack));
-			if (!ns)
-				goto done;
-			stack = ns;
-		}
-		git_oid_cpy(&stack[n++], start);
-	}
-	while (n) {
-		git_oid id;
+	while (mc_git__walk_pop(&w, &id)) {
 		git_commit *c = NULL;
-		unsigned np;
+		int oom = 0;
 
-		git_oid_cpy(&id, &stack[--n]);
 		if (!git_odb_exists(odb, &id) || git_commit_lookup(&c, r->repo, &id) < 0)
 			goto done;
-		np = git_commit_parentcount(c);
-		for (unsigned i = 0; i < np; i++) {
-			const git_oid *p = git_commit_parent_id(c, i);
-			int added = mc_git__oidset_add(&seen, p);
-			if (added < 0) {
-				git_commit_free(c);
-				goto done;
-			}
-			if (!added)
-				continue;
-			if (n == cap) {
-				git_oid *ns = mc_realloc(stack, (cap = 2 * cap) * sizeof(*stack));
-				if (!ns) {
-					git_commit_free(c);
-					goto done;
-				}
-				stack = ns;
-			}
-			git_oid_cpy(&stack[n++], p);
-		}
+		for (unsigned i = 0; i < git_commit_parentcount(c) && !oom; i++)
+			oom = mc_git__walk_push(&w, git_commit_parent_id(c, i)) < 0;
 		git_commit_free(c);
+		if (oom)
+			goto done;
 	}
 	complete = 1;
 done:
 	git_error_clear();
 	git_odb_free(odb);
-	mc_free(stack);
-	mc_git__oidset_dispose(&seen);
+	mc_git__walk_dispose(&w);
 	return complete;
 }
 

@@ -49,4 +49,17 @@ int mc_git__oidset_add(mc_git__oidset *s, const git_oid *id);
 int mc_git__oidset_has(const mc_git__oidset *s, const git_oid *id);
 void mc_git__oidset_dispose(mc_git__oidset *s);
 
+/** A walk's frontier: ids to visit (a stack) and every id ever pushed. */
+typedef struct {
+	mc_git__oidset seen;
+	git_oid *stack;
+	size_t len, cap;
+} mc_git__walk;
+#define MC_GIT_WALK_INIT { MC_GIT_OIDSET_INIT, NULL, 0, 0 }
+/** Push id unless it was pushed before. @return 0, or -1 out of memory */
+int mc_git__walk_push(mc_git__walk *w, const git_oid *id);
+/** Pop the next id into *id. @return 1, or 0 when the frontier is empty */
+int mc_git__walk_pop(mc_git__walk *w, git_oid *id);
+void mc_git__walk_dispose(mc_git__walk *w);
+
 #endif

@@ -43,24 +43,21 @@ static const char *short_name(const char *ref)
 static int mark_reachable(git_repository *repo, const git_oid *head,
                           struct cand *c, size_t n)
 {
-	mc_git__oidset seen = MC_GIT_OIDSET_INIT;
-	git_oid *stack = NULL;
-	size_t top = 0, cap = 0, found = 0;
+	mc_git__walk w = MC_GIT_WALK_INIT;
+	size_t found = 0;
 	git_time_t oldest = 0;
+	git_oid id;
 	int error = -1;
 
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || c[i].time < oldest)
 			oldest = c[i].time;
-	if (mc_git__oidset_add(&seen, head) < 0 ||
-	    (stack = mc_malloc((cap = 64) * sizeof(*stack))) == NULL)
+	if (mc_git__walk_push(&w, head) < 0)
 		goto done;
-	git_oid_cpy(&stack[top++], head);
-	while (top && found < n) {
+	while (found < n && mc_git__walk_pop(&w, &id)) {
 		git_commit *commit = NULL;
-		git_oid id;
+		int oom = 0;
 
-		git_oid_cpy(&id, &stack[--top]);
 		for (size_t i = 0; i < n; i++)
 			if (!c[i].reach && git_oid_equal(&c[i].id, &id)) {
 				c[i].reach = 1;
@@ -70,35 +67,16 @@ static int mark_reachable(git_repository *repo, const git_oid *head,
 			git_error_clear();
 			continue;
 		}
-		if (git_commit_time(commit) < oldest - 86400) {
-			git_commit_free(commit);
-			continue;
-		}
-		for (unsigned p = 0; p < git_commit_parentcount(commit); p++) {
-			const git_oid *pid = git_commit_parent_id(commit, p);
-			int added = mc_git__oidset_add(&seen, pid);
-			if (added < 0) {
-				git_commit_free(commit);
-				goto done;
-			}
-			if (!added)
-				continue;
-			if (top == cap) {
-				git_oid *ns = mc_realloc(stack, (cap *= 2) * sizeof(*stack));
-				if (!ns) {
-					git_commit_free(commit);
-					goto done;
-				}
-				stack = ns;
-			}
-			git_oid_cpy(&stack[top++], pid);
-		}
+		if (git_commit_time(commit) >= oldest - 86400)
+			for (unsigned p = 0; p < git_commit_parentcount(commit) && !oom; p++)
+				oom = mc_git__walk_push(&w, git_commit_parent_id(commit, p)) < 0;
 		git_commit_free(commit);
+		if (oom)
+			goto done;
 	}
 	error = 0;
 done:
-	mc_free(stack);
-	mc_git__oidset_dispose(&seen);
+	mc_git__walk_dispose(&w);
 	return error;
 }
 

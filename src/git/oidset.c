@@ -59,3 +59,36 @@ void mc_git__oidset_dispose(mc_git__oidset *s)
 	mc_free(s->used);
 	memset(s, 0, sizeof(*s));
 }
+
+int mc_git__walk_push(mc_git__walk *w, const git_oid *id)
+{
+	int added = mc_git__oidset_add(&w->seen, id);
+
+	if (added <= 0)
+		return added;
+	if (w->len == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		git_oid *ns = mc_realloc(w->stack, cap * sizeof(*ns));
+		if (!ns)
+			return -1;
+		w->stack = ns;
+		w->cap = cap;
+	}
+	git_oid_cpy(&w->stack[w->len++], id);
+	return 0;
+}
+
+int mc_git__walk_pop(mc_git__walk *w, git_oid *id)
+{
+	if (!w->len)
+		return 0;
+	git_oid_cpy(id, &w->stack[--w->len]);
+	return 1;
+}
+
+void mc_git__walk_dispose(mc_git__walk *w)
+{
+	mc_git__oidset_dispose(&w->seen);
+	mc_free(w->stack);
+	memset(w, 0, sizeof(*w));
+}
