@@ -1034,6 +1034,33 @@ static int staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
 	return error;
 }
 
+/*
+ * How much of a folder's path can be a libgit2 pathspec: the leading
+ * components without glob characters ('db/m*x' would be a pattern that
+ * matches no file inside it), backslashes or line breaks (which libgit2's
+ * pathspec parser does not take literally). The pathspec only narrows the
+ * diff; collect() keeps exactly the paths inside the folders.
+ */
+static size_t safe_prefix(const char *dir)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0;; i++) {
+		char ch = dir[i];
+		if (ch == '\0' || ch == '/') {
+			if (i > 0 && (dir[i - 1] == ' ' || dir[i - 1] == '\t'))
+				return keep; /* trailing blanks are trimmed */
+			keep = i;
+			if (ch == '\0')
+				return keep;
+			continue;
+		}
+		if (strchr("*?[]\\\n\r!#", ch) ||
+		    ((i == 0 || dir[i - 1] == '/') && (ch == ' ' || ch == '\t')))
+			return keep;
+	}
+}
+
 int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 {
 	mc_changeset *c = NULL;
@@ -1043,7 +1070,7 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 	git_diff_find_options fopts;
 	char **specs = NULL;
 	size_t nspecs = 0;
-	int error;
+	int error, whole = 0;
 
 	MC_ASSERT_ARG(out && r && o && o->dirs);
 	*out = NULL;
@@ -1115,12 +1142,20 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 		error = mc_error_set_oom();
 		goto done;
 	}
-	for (size_t i = 0; i < o->dirs->len; i++)
-		specs[i] = o->dirs->items[i];
+	for (size_t i = 0; i < o->dirs->len; i++) {
+		const char *dir = o->dirs->items[i];
+		size_t n = safe_prefix(dir);
+		if (n == 0 && *dir)
+			whole = 1;
+		if ((specs[i] = mc_strndup(dir, n)) == NULL) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+	}
 	for (size_t i = o->dirs->len; i < nspecs; i++)
 		specs[i] = o->model_paths->items[i - o->dirs->len];
 	dopts.pathspec.strings = specs;
-	dopts.pathspec.count = nspecs;
+	dopts.pathspec.count = whole ? 0 : nspecs;
 	dopts.flags |= GIT_DIFF_SKIP_BINARY_CHECK;
 	if (o->mode == MC_CHANGES_WORKDIR)
 		dopts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
@@ -1176,6 +1211,8 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 	*out = c;
 	c = NULL;
 done:
+	for (size_t i = 0; specs && i < o->dirs->len; i++)
+		mc_free(specs[i]);
 	mc_free(specs);
 	git_diff_free(diff);
 	git_tree_free(old_tree);
