@@ -388,14 +388,10 @@ done:
 }
 
 /*
- * In a shallow clone: can both histories be walked? libgit2 1.5 does not
- * know shallow boundaries: merge bases and hidden walks fail (and leak) at
- * the first missing parent, so find that out with a plain walk first.
- */
-/*
- * 1 when every commit reachable from a and b is in the object database.
- * A walk of our own: libgit2's revwalk and merge base leak their lists
- * when a parent is missing, which is what a shallow clone's boundary is.
+ * In a shallow clone: can both histories be walked? 1 when every commit
+ * reachable from a and b is in the object database. libgit2 1.5 does not
+ * know shallow boundaries: its merge base, hidden walks and revwalk fail
+ * and leak at the first missing parent, so this walk is our own.
  */
 static int history_complete(mc_repo *r, const git_oid *a, const git_oid *b)
 {
