@@ -102,20 +102,38 @@ static int is_model(const char *path, const mc_vec *globs)
 	return 0;
 }
 
+static int too_large(const char *path, size_t size)
+{
+	return mc_error_set(MC_ERROR_INPUT, "migration '%s' is too large (%zu bytes, limit %zu)",
+	                    path, size, (size_t)MC_MAX_MIGRATION_SIZE);
+}
+
 int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
                       const git_oid *id, const char *path)
 {
 	git_blob *blob = NULL;
 	git_object_size_t size;
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t hsize = 0;
 	char *data;
 
+	/* the size from the object's header first: a 50 MB blob is not
+	 * inflated just to be refused */
+	if (git_repository_odb(&odb, repo) == 0 &&
+	    git_odb_read_header(&hsize, &type, odb, id) == 0 &&
+	    hsize > MC_MAX_MIGRATION_SIZE) {
+		git_odb_free(odb);
+		return too_large(path, hsize);
+	}
+	git_odb_free(odb);
+	git_error_clear();
 	if (git_blob_lookup(&blob, repo, id) < 0)
 		return mc_git__error("cannot read a blob");
 	size = git_blob_rawsize(blob);
 	if (size > MC_MAX_MIGRATION_SIZE) {
 		git_blob_free(blob);
-		return mc_error_set(MC_ERROR_INPUT, "cannot read '%s': larger than %zu bytes",
-		                    path, (size_t)MC_MAX_MIGRATION_SIZE);
+		return too_large(path, (size_t)size);
 	}
 	if ((data = mc_malloc((size_t)size + 1)) == NULL) {
 		git_blob_free(blob);
@@ -135,8 +153,16 @@ static int read_disk(char **out, size_t *out_len, const char *workdir,
 	mc_buf full = MC_BUF_INIT, data = MC_BUF_INIT;
 	int error;
 
-	if ((error = mc_buf_joinpath(&full, workdir, path)) < 0 ||
-	    (error = mc_buf_read_file(&data, full.ptr, MC_MAX_MIGRATION_SIZE)) < 0)
+	struct stat st;
+
+	if ((error = mc_buf_joinpath(&full, workdir, path)) < 0)
+		goto done;
+	if (stat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > MC_MAX_MIGRATION_SIZE) {
+		error = too_large(path, (size_t)st.st_size);
+		goto done;
+	}
+	if ((error = mc_buf_read_file(&data, full.ptr, MC_MAX_MIGRATION_SIZE)) < 0)
 		goto done;
 	*out_len = data.size;
 	if ((*out = mc_buf_detach(&data)) == NULL && (*out = mc_strdup("")) == NULL)
