@@ -62,7 +62,7 @@ else
 fi
 
 build_pkgs="build-essential cmake pkg-config git ca-certificates libgit2-dev libpq-dev libsqlite3-dev sqlite3 libpg-query-dev libprotobuf-c-dev libjansson-dev libcmocka-dev"
-test_pkgs="postgresql util-linux procps python3 jq libxml2-utils groff-base hyperfine time clang"
+test_pkgs="postgresql util-linux procps python3 jq libxml2-utils groff-base hyperfine time clang valgrind"
 # the libFuzzer runtime (tests/fuzz/): its own package on Debian 12 and
 # Ubuntu 23.04+, part of clang's libclang-common-*-dev on Ubuntu 22.04
 case "${ID:-} ${VERSION_ID:-}" in

@@ -166,7 +166,7 @@ man_page_matches_help () {
 run_test 'the man page'"'"'s synopses and options match every --help' man_page_matches_help
 
 installs_docs () {
-	build=$(dirname "$MIGCHECK") &&
+	build=$(dirname "${MIGCHECK_WRAPPED:-$MIGCHECK}") &&
 	[ -f "$build/cmake_install.cmake" ] || { echo "# no cmake_install.cmake next to $MIGCHECK"; return 1; }
 	cmake --install "$build" --prefix "$PWD/prefix" >install.log 2>&1 ||
 		{ sed 's/^/# /' install.log; return 1; }
