@@ -29,8 +29,16 @@ enum {
 	 * environment error; mc_db_exec_error holds the details. */
 	MC_DB_ESTATEMENT = -20,
 	/* the connection was lost / the server went away (exit 3) */
-	MC_DB_ECONNECTION = -21
+	MC_DB_ECONNECTION = -21,
+	/* the database's file system is full, or a file size limit
+	 * (ulimit -f) was hit: an environment error (exit 3), not the
+	 * migration's fault */
+	MC_DB_ENOSPACE = -22
 };
+
+/* the read-only session's limits when mc_db_readonly_opts says 0 */
+#define MC_DB_STATEMENT_TIMEOUT_MS 30000
+#define MC_DB_LOCK_TIMEOUT_MS 5000
 
 typedef struct mc_db mc_db;
 
@@ -70,8 +78,8 @@ MC_NODISCARD int mc_db_open(mc_db **out, const char *url);
 
 /** Limits for a read-only session (drift targets). 0 picks the default. */
 typedef struct {
-	unsigned statement_timeout_ms; /* default 30000 */
-	unsigned lock_timeout_ms;      /* default 5000 */
+	unsigned statement_timeout_ms; /* default MC_DB_STATEMENT_TIMEOUT_MS */
+	unsigned lock_timeout_ms;      /* default MC_DB_LOCK_TIMEOUT_MS */
 } mc_db_readonly_opts;
 
 /**
@@ -110,6 +118,20 @@ const char *mc_db_display_url(const mc_db *db);
  */
 const char *mc_db_tls_warning(const mc_db *db);
 
+/**
+ * @return the SQLSTATE of the last failed statement on db ("57014" a
+ *         statement timeout or cancel, "55P03" a lock timeout), "" when
+ *         the engine has none (SQLite) or nothing failed; borrowed.
+ */
+const char *mc_db_error_sqlstate(const mc_db *db);
+
+/**
+ * @return why the connection was lost, from a MC_DB_ECONNECTION message
+ *         ("lost the connection to the database server: WHY"): WHY, or
+ *         the message as it is; borrowed from message.
+ */
+const char *mc_db_lost_reason(const char *message);
+
 /** @return 1 while a transaction (mc_db_begin or a script's) is open. */
 int mc_db_in_transaction(const mc_db *db);
 
@@ -141,11 +163,11 @@ MC_NODISCARD int mc_db_rollback(mc_db *db);
  * too), so the database is as before the script, except for statements
  * already committed by a non-transactional script.
  *
- * @param err may be NULL; filled on MC_DB_ESTATEMENT/MC_DB_ECONNECTION;
- *        dispose with mc_db_exec_error_dispose
+ * @param err may be NULL; filled on MC_DB_ESTATEMENT/MC_DB_ECONNECTION/
+ *        MC_DB_ENOSPACE; dispose with mc_db_exec_error_dispose
  * @return 0; MC_DB_ESTATEMENT when a statement failed (err says where, and
  *         mc_error_last() holds "path:line: message"); MC_DB_ECONNECTION;
- *         MC_EINTR; MC_ENOMEM
+ *         MC_DB_ENOSPACE; MC_EINTR; MC_ENOMEM
  */
 MC_NODISCARD int
 mc_db_exec_script(mc_db *db, const mc_script *s, mc_db_exec_error *err);
@@ -262,6 +284,13 @@ MC_NODISCARD int mc_scratch_remove(mc_scratch *s);
 
 /** Remove (ignoring errors) and free; NULL is a no-op. */
 void mc_scratch_free(mc_scratch *s);
+
+/**
+ * @return the name of the last PostgreSQL scratch database this process
+ *         could not drop (its server was gone), or NULL; borrowed. The
+ *         CLI tells the user that 'migcheck roundtrip --cleanup' drops it.
+ */
+const char *mc_scratch_left_behind(void);
 
 /** Remove every scratch of this process still alive (signal path, atexit). */
 void mc_scratch_cleanup_all(void);

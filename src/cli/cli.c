@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "migcheck/buf.h"
+#include "migcheck/db.h"
 #include "migcheck/errors.h"
 #include "util/banned.h"
 
@@ -57,8 +58,15 @@ int cli_exit_for_class(int klass)
 int cli_error_last(void)
 {
 	const mc_error *e = mc_error_last();
+	const char *left = mc_scratch_left_behind();
 	if (!e)
 		return cli_error(MC_EXIT_ENV, "unknown error");
+	if (left)
+		/* its server went away before we could drop it */
+		return cli_error(cli_exit_for_class(e->klass),
+		                 "%s; scratch database '%s' is left on the server: "
+		                 "'migcheck roundtrip --cleanup' drops it once the server is back",
+		                 e->message, left);
 	return cli_error(cli_exit_for_class(e->klass), "%s", e->message);
 }
 

@@ -159,8 +159,14 @@ int cmd_roundtrip(int argc, char **argv)
 	progress_end();
 	if ((sig = mc_db_interrupted()) != 0 || error == MC_EINTR) {
 		mc_scratch_cleanup_all();
-		rc = cli_error(sig == SIGTERM ? 143 : 130,
-		               "interrupted; the scratch database was removed");
+		if (mc_scratch_left_behind())
+			rc = cli_error(sig == SIGTERM ? 143 : 130,
+			               "interrupted; scratch database '%s' is left on the server: "
+			               "'migcheck roundtrip --cleanup' drops it once the server is back",
+			               mc_scratch_left_behind());
+		else
+			rc = cli_error(sig == SIGTERM ? 143 : 130,
+			               "interrupted; the scratch database was removed");
 		goto done;
 	}
 	if (error < 0) {

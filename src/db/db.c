@@ -181,6 +181,10 @@ void mc_db_signals_install(void)
 	sa.sa_flags = 0; /* no SA_RESTART: waits return EINTR */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a file size limit (ulimit -f) makes writes fail with EFBIG, which
+	 * we report and clean up after, instead of killing us with the
+	 * scratch directory left behind */
+	signal(SIGXFSZ, SIG_IGN);
 	atexit(at_exit);
 }
 
@@ -279,9 +283,9 @@ int mc_db_open_readonly(mc_db **out,
 	if (opts)
 		d = *opts;
 	if (!d.statement_timeout_ms)
-		d.statement_timeout_ms = 30000;
+		d.statement_timeout_ms = MC_DB_STATEMENT_TIMEOUT_MS;
 	if (!d.lock_timeout_ms)
-		d.lock_timeout_ms = 5000;
+		d.lock_timeout_ms = MC_DB_LOCK_TIMEOUT_MS;
 	return open_db(out, url, &d, 1);
 }
 
@@ -315,6 +319,20 @@ int mc_db_server_version(const mc_db *db)
 const char *mc_db_display_url(const mc_db *db)
 {
 	return db && db->display_url ? db->display_url : "";
+}
+
+const char *mc_db_error_sqlstate(const mc_db *db)
+{
+	return db ? db->sqlstate : "";
+}
+
+const char *mc_db_lost_reason(const char *message)
+{
+	if (!message)
+		return "";
+	if (!strncmp(message, MC_DB__LOST, strlen(MC_DB__LOST)))
+		return message + strlen(MC_DB__LOST);
+	return message;
 }
 
 int mc_db_in_transaction(const mc_db *db)
@@ -465,13 +483,15 @@ int mc_db_exec_script(mc_db *db, const mc_script *s, mc_db_exec_error *err)
 		}
 		if ((error = db->drv->exec(db, text)) < 0) {
 			if (error == MC_DB_ESTATEMENT ||
-			    error == MC_DB_ECONNECTION)
+			    error == MC_DB_ECONNECTION ||
+			    error == MC_DB_ENOSPACE)
 				fill_error(err, s, error, sql, len, line, i);
 			goto fail;
 		}
 	}
 	if (wrap && (error = db->drv->exec(db, "COMMIT")) < 0) {
-		if (error == MC_DB_ESTATEMENT || error == MC_DB_ECONNECTION)
+		if (error == MC_DB_ESTATEMENT || error == MC_DB_ECONNECTION ||
+		    error == MC_DB_ENOSPACE)
 			fill_error(err, s, error, "COMMIT", 6, 0, n);
 		goto fail;
 	}

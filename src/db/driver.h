@@ -20,7 +20,7 @@ struct mc_db_driver {
 	            const mc_db_readonly_opts *ro);
 	/* run sql (NUL-terminated, one or more statements). On failure set
 	 * mc_error (the database's message, one line) and return
-	 * MC_DB_ESTATEMENT, MC_DB_ECONNECTION or MC_EINTR. */
+	 * MC_DB_ESTATEMENT, MC_DB_ECONNECTION, MC_DB_ENOSPACE or MC_EINTR. */
 	int (*exec)(mc_db *db, const char *sql);
 	int (*query)(mc_db_result **out, mc_db *db, const char *sql);
 	int (*snapshot)(mc_snapshot **out,
@@ -39,7 +39,11 @@ struct mc_db {
 	int in_tx;           /* a transaction opened by mc_db_begin */
 	int uninterruptible; /* cleanup work: signals do not cancel it */
 	char *tls_warning;   /* set by the driver, freed by db.c */
+	char sqlstate[6];    /* of the last failed statement, or "" */
 };
+
+/* the start of a MC_DB_ECONNECTION message (mc_db_lost_reason) */
+#define MC_DB__LOST "lost the connection to the database server: "
 
 extern const struct mc_db_driver mc_db_sqlite_driver;
 extern const struct mc_db_driver mc_db_postgres_driver;

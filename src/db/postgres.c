@@ -82,6 +82,32 @@ static char *clean_message(const char *m)
 	return r;
 }
 
+/*
+ * Why a connection broke, in one line: libpq's message is the server's
+ * last word ("FATAL:  terminating connection due to administrator
+ * command", with the query excerpt after it) and then its own lines
+ * ("server closed the connection unexpectedly", "This probably means
+ * ..."). The first line without its severity says it.
+ */
+static char *lost_reason(const char *m)
+{
+	static const char *const severities[] = { "FATAL:  ", "PANIC:  ",
+		                                  "ERROR:  " };
+	size_t n;
+	if (!m)
+		m = "";
+	while (*m == '\n' || *m == ' ' || *m == '\t')
+		m++;
+	for (size_t i = 0; i < MC_ARRAY_SIZE(severities); i++)
+		if (!strncmp(m, severities[i], strlen(severities[i])))
+			m += strlen(severities[i]);
+	n = strcspn(m, "\n");
+	while (n && (m[n - 1] == ' ' || m[n - 1] == '\t' || m[n - 1] == '\r'))
+		n--;
+	return n ? mc_strndup(m, n)
+	         : mc_strdup("server closed the connection unexpectedly");
+}
+
 /* a remote host without certificate verification deserves a warning */
 static int tls_check(pg_db *p)
 {
@@ -182,8 +208,16 @@ static int check_result(pg_db *p, PGresult *r)
 	int code;
 
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
-	    st == PGRES_EMPTY_QUERY)
+	    st == PGRES_EMPTY_QUERY) {
+		p->base.sqlstate[0] = '\0';
 		return 0;
+	}
+	{
+		const char *state =
+		        r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		snprintf(p->base.sqlstate, sizeof(p->base.sqlstate), "%s",
+		         state ? state : "");
+	}
 	if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
 		/* COPY FROM STDIN in a migration: nothing to feed it */
 		PQputCopyEnd(p->conn, "migcheck does not supply COPY data");
@@ -195,10 +229,9 @@ static int check_result(pg_db *p, PGresult *r)
 		return MC_DB_ESTATEMENT;
 	}
 	if (PQstatus(p->conn) == CONNECTION_BAD) {
-		msg = clean_message(PQerrorMessage(p->conn));
-		mc_error_set(MC_ERROR_DB,
-		             "lost the connection to the database server: %s",
-		             msg ? msg : "");
+		if (!(msg = lost_reason(PQerrorMessage(p->conn))))
+			return mc_error_set_oom();
+		mc_error_set(MC_ERROR_DB, MC_DB__LOST "%s", msg);
 		mc_free(msg);
 		return MC_DB_ECONNECTION;
 	}

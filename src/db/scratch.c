@@ -64,6 +64,8 @@ struct mc_scratch {
 };
 
 static mc_scratch *registry;
+/* the last server database we could not drop (mc_scratch_left_behind) */
+static char *left_behind;
 
 /* ---- helpers ---- */
 
@@ -475,6 +477,7 @@ static void child_setup(const run_as *ra, const char *dir, const char *log)
 		_exit(126);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGXFSZ, SIG_DFL);
 }
 
 static int log_tail(mc_buf *out, const char *log)
@@ -728,8 +731,11 @@ int mc_scratch_remove(mc_scratch *s)
 	case KIND_SQLITE:
 		break;
 	case KIND_PG_SERVER:
-		if (s->dbname && s->admin_url)
-			error = drop_database(s->admin_url, s->dbname, 1);
+		if (s->dbname && s->admin_url &&
+		    (error = drop_database(s->admin_url, s->dbname, 1)) < 0) {
+			mc_free(left_behind);
+			left_behind = mc_strdup(s->dbname);
+		}
 		break;
 	case KIND_PG_CLUSTER:
 		stop_postmaster(s);
@@ -758,6 +764,11 @@ void mc_scratch_free(mc_scratch *s)
 	mc_free(s->admin_url);
 	mc_free(s->dbname);
 	mc_free(s);
+}
+
+const char *mc_scratch_left_behind(void)
+{
+	return left_behind;
 }
 
 void mc_scratch_cleanup_all(void)

@@ -10,10 +10,12 @@
 #include "driver.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sqlite3.h>
 
 #include "migcheck/alloc.h"
@@ -104,13 +106,63 @@ sqlite_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 	return 0;
 }
 
+/* SQLite's default max_page_count (3.40; 4294967294 from 3.45 on) */
+#define DEFAULT_MAX_PAGE_COUNT 1073741823LL
+
+/*
+ * Did the file system run out, rather than the migration? SQLITE_FULL is
+ * a full disk, or a page limit the migration set itself (PRAGMA
+ * max_page_count), which stays its own fault. A write beyond a file size
+ * limit (ulimit -f: EFBIG) or a quota is SQLITE_IOERR_WRITE; SQLite's
+ * errno for it is unreliable (read from errno after later system calls),
+ * so the reason is worked out again: sets *why (a strerror text).
+ */
+static int out_of_space(sqlite_db *s, int rc, const char **why)
+{
+	int e = sqlite3_system_errno(s->db);
+	sqlite3_stmt *st = NULL;
+	struct rlimit rl;
+	long long max = 0;
+
+	*why = "database or disk is full";
+	if ((rc & 0xff) == SQLITE_IOERR) {
+		if (sqlite3_extended_errcode(s->db) != SQLITE_IOERR_WRITE &&
+		    e != ENOSPC && e != EFBIG && e != EDQUOT)
+			return 0;
+		if (e == ENOSPC || e == EFBIG || e == EDQUOT)
+			*why = strerror(e);
+		else if (getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
+		         rl.rlim_cur != RLIM_INFINITY)
+			*why = strerror(EFBIG);
+		else
+			*why = "disk I/O error";
+		return 1;
+	}
+	if ((rc & 0xff) != SQLITE_FULL)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA main.max_page_count", -1, &st,
+	                       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		max = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return max >= DEFAULT_MAX_PAGE_COUNT;
+}
+
 static int fail(sqlite_db *s, int rc, const char *msg)
 {
+	const char *why;
 	if (rc == SQLITE_INTERRUPT || mc_db__signal) {
 		mc_error_set(MC_ERROR_OS, "interrupted");
 		return MC_EINTR;
 	}
 	mc_error_set(MC_ERROR_DB, "%s", msg ? msg : sqlite3_errmsg(s->db));
+	if (out_of_space(s, rc, &why)) {
+		const char *file = sqlite3_db_filename(s->db, "main");
+		mc_error_set(MC_ERROR_OS,
+		             "no space left for the SQLite database '%s' (%s)",
+		             file && *file ? file : ":memory:", why);
+		return MC_DB_ENOSPACE;
+	}
 	return MC_DB_ESTATEMENT;
 }
 

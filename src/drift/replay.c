@@ -98,6 +98,19 @@ int mc_drift__replay(mc_report *report,
 			        m->version,
 			        err.message ? err.message : "statement failed");
 		}
+		else if (error == MC_DB_ECONNECTION)
+			error = mc_error_set(
+			        MC_ERROR_DB,
+			        "lost the connection to the scratch database while replaying '%s': %s",
+			        m->up->path ? m->up->path : m->version,
+			        mc_db_lost_reason(err.message));
+		else if (error == MC_DB_ENOSPACE)
+			error = mc_error_set(
+			        MC_ERROR_OS,
+			        "the scratch database ran out of disk space while replaying '%s': %s; "
+			        "free space there or set TMPDIR to a larger file system",
+			        m->up->path ? m->up->path : m->version,
+			        err.message ? err.message : "disk full");
 		mc_db_exec_error_dispose(&err);
 		if (error < 0)
 			return error;

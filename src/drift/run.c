@@ -160,6 +160,60 @@ done:
 	return error;
 }
 
+/*
+ * An error from reading the target, said so: which database, and which
+ * limit a timeout hit (by SQLSTATE: the server's messages may be in any
+ * language). Other errors keep their message.
+ */
+static int target_error(int error,
+                        mc_db *target,
+                        const mc_db_readonly_opts *ro)
+{
+	const mc_error *e = mc_error_last();
+	const char *state = mc_db_error_sqlstate(target);
+	char *msg;
+
+	if (error != MC_DB_ECONNECTION && error != MC_DB_ESTATEMENT)
+		return error;
+	if (error == MC_DB_ESTATEMENT && strcmp(state, "57014") &&
+	    strcmp(state, "55P03"))
+		return error;
+	if (!(msg = mc_strdup(e && e->message ? e->message : "")))
+		return mc_error_set_oom();
+	if (error == MC_DB_ECONNECTION)
+		mc_error_set(MC_ERROR_DB,
+		             "lost the connection to '%s' while reading it: %s",
+		             mc_db_display_url(target), mc_db_lost_reason(msg));
+	else if (!strcmp(state, "57014"))
+		mc_error_set(
+		        MC_ERROR_DB,
+		        "reading '%s' took longer than the statement timeout (%u ms; --statement-timeout): %s",
+		        mc_db_display_url(target), ro->statement_timeout_ms, msg);
+	else
+		mc_error_set(
+		        MC_ERROR_DB,
+		        "reading '%s' waited longer than the lock timeout (%u ms; --lock-timeout) for a lock: %s",
+		        mc_db_display_url(target), ro->lock_timeout_ms, msg);
+	mc_free(msg);
+	return error;
+}
+
+/* say which database a lost connection was: the scratch one */
+static int scratch_error(int error)
+{
+	const mc_error *e = mc_error_last();
+	char *msg;
+	if (error != MC_DB_ECONNECTION)
+		return error;
+	if (!(msg = mc_strdup(e && e->message ? e->message : "")))
+		return mc_error_set_oom();
+	mc_error_set(MC_ERROR_DB,
+	             "lost the connection to the scratch database: %s",
+	             mc_db_lost_reason(msg));
+	mc_free(msg);
+	return error;
+}
+
 static int check_versions(mc_report *report, mc_db *target, mc_db *scratch)
 {
 	int tv = mc_db_server_version(target),
@@ -207,8 +261,10 @@ static int schema_drift(mc_report *report,
 		        "schema not compared: the applied migrations could not be replayed");
 		goto done;
 	}
-	if ((error = mc_db_snapshot(&built, sdb, NULL)) < 0)
+	if ((error = mc_db_snapshot(&built, sdb, NULL)) < 0) {
+		error = scratch_error(error);
 		goto done;
+	}
 
 	memset(&nopts, 0, sizeof(nopts));
 	nopts.flags = (opts->flags & MC_DRIFT_WITH_PRIVILEGES)
@@ -232,7 +288,17 @@ done:
 	mc_snapshot_free(actual);
 	mc_snapshot_free(built);
 	mc_db_close(sdb);
-	mc_scratch_free(scratch);
+	{
+		/* removing the scratch may fail too (its server died): keep
+		 * the error that ended the run */
+		const mc_error *e = error < 0 ? mc_error_last() : NULL;
+		char *msg = e && e->message ? mc_strdup(e->message) : NULL;
+		int klass = e ? e->klass : MC_ERROR_NONE;
+		mc_scratch_free(scratch);
+		if (msg)
+			mc_error_set(klass, "%s", msg);
+		mc_free(msg);
+	}
 	return error;
 }
 
@@ -252,8 +318,11 @@ int mc_drift_run(mc_report *report,
 	MC_ASSERT_ARG(sql_out || !(opts->flags & (MC_DRIFT_PRINT_SNAPSHOT |
 	                                          MC_DRIFT_SUGGEST_SQL)));
 	memset(&ro, 0, sizeof(ro));
-	ro.statement_timeout_ms = opts->statement_timeout_ms;
-	ro.lock_timeout_ms = opts->lock_timeout_ms;
+	ro.statement_timeout_ms = opts->statement_timeout_ms
+	                                  ? opts->statement_timeout_ms
+	                                  : MC_DB_STATEMENT_TIMEOUT_MS;
+	ro.lock_timeout_ms = opts->lock_timeout_ms ? opts->lock_timeout_ms
+	                                           : MC_DB_LOCK_TIMEOUT_MS;
 
 	if ((error = mc_db_open_readonly(&target, opts->url, &ro)) < 0)
 		goto done;
@@ -263,11 +332,15 @@ int mc_drift_run(mc_report *report,
 	             "the connection to '%s' does not verify the server's certificate (sslmode=verify-full or verify-ca)",
 	             mc_db_display_url(target))) < 0)
 		goto done;
-	if ((error = mc_db_begin(target)) < 0)
+	if ((error = mc_db_begin(target)) < 0) {
+		error = target_error(error, target, &ro);
 		goto done;
+	}
 	if (opts->flags & MC_DRIFT_PRINT_SNAPSHOT) {
 		if ((error = mc_db_snapshot(&live, target, NULL)) == 0)
 			error = mc_snapshot_serialize(sql_out, live);
+		else
+			error = target_error(error, target, &ro);
 		rollback_error = mc_db_rollback(target);
 		if (!error)
 			error = rollback_error;
@@ -289,6 +362,8 @@ int mc_drift_run(mc_report *report,
 		error = mc_db_snapshot(&live, target, &sopts);
 	}
 rollback:
+	if (error < 0)
+		error = target_error(error, target, &ro);
 	/* read-only: nothing to keep; the snapshot is taken in one transaction
 	 */
 	rollback_error = mc_db_rollback(target);

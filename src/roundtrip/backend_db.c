@@ -8,6 +8,7 @@
 #include "migcheck/roundtrip.h"
 #include "roundtrip_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -172,7 +173,17 @@ static int be_apply(void *ctx, const mc_migration *m, mc_roundtrip_dir dir,
 		error = mc_error_set(MC_ERROR_DB,
 		                     "lost the connection to the scratch database while running '%s': %s",
 		                     s->path,
-		                     err.message ? err.message : "server closed the connection");
+		                     err.message ? mc_db_lost_reason(err.message)
+		                                 : "server closed the connection");
+	} else if (error == MC_DB_ENOSPACE) {
+		char line[24] = "";
+		if (err.line)
+			snprintf(line, sizeof(line), ":%u", err.line);
+		error = mc_error_set(MC_ERROR_OS,
+		                     "the scratch database ran out of disk space while running '%s%s': %s; "
+		                     "free space there or set TMPDIR to a larger file system",
+		                     err.path ? err.path : s->path, line,
+		                     err.message ? err.message : "disk full");
 	}
 	mc_db_exec_error_dispose(&err);
 	return error;
