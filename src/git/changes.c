@@ -128,8 +128,15 @@ int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
 	}
 	git_odb_free(odb);
 	git_error_clear();
-	if (git_blob_lookup(&blob, repo, id) < 0)
-		return mc_git__error("cannot read a blob");
+	if (git_blob_lookup(&blob, repo, id) < 0) {
+		/* a corrupt or missing object: say which file it holds */
+		mc_buf what = MC_BUF_INIT;
+		int error = mc_buf_printf(&what, "cannot read '%s' from the git object database", path) < 0
+		                    ? mc_error_set_oom()
+		                    : mc_git__error(what.ptr);
+		mc_buf_dispose(&what);
+		return error;
+	}
 	size = git_blob_rawsize(blob);
 	if (size > MC_MAX_MIGRATION_SIZE) {
 		git_blob_free(blob);
