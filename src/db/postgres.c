@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <libpq-fe.h>
 
 #include "migcheck/alloc.h"
@@ -137,6 +138,78 @@ static int tls_check(pg_db *p)
 	return error;
 }
 
+/* replace every copy of url[from, to) in msg by "****" */
+static char *mask_span(char *msg, const char *url, size_t from, size_t to)
+{
+	mc_buf b = MC_BUF_INIT;
+	size_t n = to - from;
+	const char *p = msg;
+	if (!msg || n == 0)
+		return msg;
+	for (;;) {
+		const char *q = p;
+		while (*q && strncmp(q, url + from, n))
+			q++;
+		if (!*q)
+			break;
+		if (mc_buf_put(&b, p, (size_t)(q - p)) < 0 ||
+		    mc_buf_puts(&b, "****") < 0)
+			goto oom;
+		p = q + n;
+	}
+	if (mc_buf_puts(&b, p) < 0)
+		goto oom;
+	mc_free(msg);
+	return mc_buf_detach(&b);
+oom:
+	mc_buf_dispose(&b);
+	return msg;
+}
+
+/*
+ * libpq's messages may quote the password it could not parse (invalid
+ * percent-encoded token: "..."): mask every password of the URL in them,
+ * the URI's user:password@ and any password=... value, as written.
+ */
+static char *mask_passwords(char *msg, const char *url)
+{
+	const char *scheme = strstr(url, "://");
+	size_t len = strlen(url);
+	if (scheme) {
+		size_t start = (size_t)(scheme - url) + 3, end = start, at = 0;
+		while (end < len && !strchr("/?#", url[end]))
+			end++;
+		for (size_t i = start; i < end; i++)
+			if (url[i] == '@')
+				at = i;
+		for (size_t i = start; at && i < at; i++)
+			if (url[i] == ':') {
+				msg = mask_span(msg, url, i + 1, at);
+				break;
+			}
+	}
+	for (size_t i = 0; i + 9 <= len; i++) {
+		size_t v, e;
+		if (strncasecmp(url + i, "password", 8))
+			continue;
+		v = i + 8;
+		while (v < len && url[v] == ' ')
+			v++;
+		if (v >= len || url[v] != '=')
+			continue;
+		v++;
+		while (v < len && url[v] == ' ')
+			v++;
+		if (v < len && url[v] == '\'')
+			v++;
+		e = v;
+		while (e < len && !strchr(" \t&#'", url[e]))
+			e++;
+		msg = mask_span(msg, url, v, e);
+	}
+	return msg;
+}
+
 static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 {
 	static const char *const keys[] = { "connect_timeout",
@@ -153,8 +226,9 @@ static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 		return mc_error_set_oom();
 	p->conn = PQconnectdbParams(keys, vals, 1);
 	if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
-		msg = clean_message(p->conn ? PQerrorMessage(p->conn)
-		                            : "out of memory");
+		msg = mask_passwords(clean_message(p->conn ? PQerrorMessage(p->conn)
+		                                           : "out of memory"),
+		                     url);
 		if (mc_url_redact(&shown, url) < 0 || !msg)
 			error = mc_error_set_oom();
 		else
