@@ -5,6 +5,7 @@
 #define MIGCHECK_REPO_H
 
 #include "buf.h"
+#include "vec.h"
 #include "common.h"
 #include "migration.h"
 
@@ -29,6 +30,14 @@ const char *mc_repo_gitdir(const mc_repo *r);
 int mc_repo_is_shallow(const mc_repo *r);
 /** @return 1 when rev names a commit present in the repository, else 0. */
 int mc_repo_has_commit(mc_repo *r, const char *rev);
+/**
+ * Refuse a migrations folder that git does not hold as a folder: a
+ * symbolic link or a submodule, in HEAD's tree or in the work tree
+ * (reading through either would judge the wrong files).
+ * @param dirs char*: repo-relative folders
+ * @return 0, or MC_ERROR with MC_ERROR_CONFIG and the fix in the message
+ */
+MC_NODISCARD int mc_repo_check_dirs(mc_repo *r, const mc_vec *dirs);
 /**
  * The folder git runs hooks from: core.hooksPath when set (relative to the
  * work tree), else the common git dir's hooks/ (shared by worktrees).

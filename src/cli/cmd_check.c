@@ -226,6 +226,10 @@ int cmd_check(int argc, char **argv)
 		               "no migrations folder configured: set migrations.dir in .migcheck or pass --dir <dir>");
 		goto out;
 	}
+	if (mc_repo_check_dirs(mc_cli.repo, &mc_cli.config->dirs) < 0) {
+		rc = cli_error_last();
+		goto out;
+	}
 	o.config = mc_cli.config;
 	if (mc_report_new(&r, "check") < 0 ||
 	    mc_config_apply_severities(mc_cli.config, r) < 0) {

@@ -122,7 +122,8 @@ static int open_repo(const struct mc_cmd *c)
 		                 c->name);
 	if (c->flags & MC_CMD_NO_CONFIG)
 		return 0;
-	if (mc_config_load(&mc_cli.config, mc_cli.repo) < 0)
+	if (mc_config_load(&mc_cli.config, mc_cli.repo) < 0 ||
+	    mc_repo_check_dirs(mc_cli.repo, &mc_cli.config->dirs) < 0)
 		return cli_error_last();
 	return 0;
 }

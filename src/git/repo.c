@@ -5,6 +5,8 @@
 #include "migcheck/repo.h"
 
 #include <git2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -199,4 +201,68 @@ int mc_repo_default_deploy_ref(mc_buf *out, const char **how, mc_repo *r)
 		return 0;
 	}
 	return MC_ENOTFOUND;
+}
+
+static int dir_error(const char *dir, int submodule, const char *target)
+{
+	if (submodule)
+		return mc_error_set(MC_ERROR_CONFIG,
+		                    "migrations folder '%s' is a git submodule: run migcheck inside it (migcheck -C '%s' ...), with its own .migcheck",
+		                    dir, dir);
+	return mc_error_set(MC_ERROR_CONFIG,
+	                    "migrations folder '%s' is a symbolic link%s%s%s: set migrations.dir to the folder it points to",
+	                    dir, target ? " (to '" : "", target ? target : "",
+	                    target ? "')" : "");
+}
+
+int mc_repo_check_dirs(mc_repo *r, const mc_vec *dirs)
+{
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	const char *workdir = git_repository_workdir(r->repo);
+	int error = 0;
+
+	if (git_revparse_single(&head, r->repo, "HEAD^{tree}") == 0)
+		tree = (git_tree *)head;
+	git_error_clear();
+	for (size_t i = 0; i < dirs->len && !error; i++) {
+		const char *dir = dirs->items[i];
+		git_tree_entry *te = NULL;
+		struct stat st;
+
+		if (!*dir)
+			continue;
+		if (tree && git_tree_entry_bypath(&te, tree, dir) == 0) {
+			git_filemode_t mode = git_tree_entry_filemode(te);
+			if (mode == GIT_FILEMODE_COMMIT)
+				error = dir_error(dir, 1, NULL);
+			else if (mode == GIT_FILEMODE_LINK) {
+				git_blob *b = NULL;
+				char *target = NULL;
+				if (git_blob_lookup(&b, r->repo, git_tree_entry_id(te)) == 0 &&
+				    git_blob_rawsize(b) < 4096)
+					target = mc_strndup(git_blob_rawcontent(b),
+					                    (size_t)git_blob_rawsize(b));
+				error = dir_error(dir, 0, target);
+				mc_free(target);
+				git_blob_free(b);
+			}
+			git_tree_entry_free(te);
+		}
+		git_error_clear();
+		if (!error && workdir) {
+			mc_buf p = MC_BUF_INIT;
+			if ((error = mc_buf_joinpath(&p, workdir, dir)) == 0 &&
+			    lstat(p.ptr, &st) == 0 && S_ISLNK(st.st_mode)) {
+				char target[4096];
+				ssize_t n = readlink(p.ptr, target, sizeof(target) - 1);
+				if (n >= 0)
+					target[n] = '\0';
+				error = dir_error(dir, 0, n >= 0 ? target : NULL);
+			}
+			mc_buf_dispose(&p);
+		}
+	}
+	git_object_free(head);
+	return error;
 }
