@@ -70,4 +70,29 @@ roundtrip_urls () {
 }
 run_test 'roundtrip: --scratch, the environment, scratch.postgres, every format, errors' roundtrip_urls
 
+gate_urls () {
+	pg_golang_repo &&
+	git config -f .migcheck migrations.dialect postgres &&
+	git tag v0 &&
+	write_migration 4_note.up.sql 'ALTER TABLE users ADD COLUMN note text;' &&
+	write_migration 4_note.down.sql 'ALTER TABLE users DROP COLUMN note;' &&
+	commit_all four &&
+	target=$(pg_new_db secrets_gate) &&
+	pg_apply_ups "$target" &&
+	pg_sql "$target" 'CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)' \
+		"INSERT INTO schema_migrations VALUES (3, false)" &&
+	: >all.out &&
+	for f in $formats; do
+		run "$MIGCHECK" gate --since v0 --format "$f" --db "$target password=$PW" --scratch "$MIGCHECK_TEST_PG password=$PW"
+		run env MIGCHECK_DATABASE_URL="$target password=$PW" MIGCHECK_SCRATCH_URL="$MIGCHECK_TEST_PG password=$PW" "$MIGCHECK" gate --since v0 --format "$f"
+		run "$MIGCHECK" gate --since v0 --format "$f" --db "postgresql://app:$PW@127.0.0.1:$closed_port/app" --scratch "postgresql://app:$PCT@127.0.0.1:$closed_port/app"
+		run "$MIGCHECK" gate --since v0 --format "$f" --db "$MIGCHECK_TEST_PG dbname=no_such_db_7201 password=$PW" --skip roundtrip
+	done &&
+	# the steps really ran: drift and roundtrip against the real server
+	expect_grep 'step-unavailable' all.out &&
+	expect_grep 'steps: check' all.out &&
+	no_secret
+}
+run_test 'gate: --db, --scratch and the environment, every format, errors' gate_urls
+
 finish
