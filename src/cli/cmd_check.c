@@ -130,7 +130,7 @@ int cmd_check(int argc, char **argv)
 	mc_buf message = MC_BUF_INIT;
 	const char *message_file = NULL;
 	mc_report *r = NULL;
-	int ch, rc = MC_EXIT_OK, modes = 0, pre_push = 0;
+	int ch, rc = MC_EXIT_OK, modes = 0, pre_push = 0, overridden = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.mode = MC_CHANGES_WORKDIR;
@@ -211,6 +211,7 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	/* options override config */
+	overridden = dirs.len > 0;
 	if (dirs.len) {
 		mc_vec_dispose_deep(&mc_cli.config->dirs, mc_free);
 		mc_cli.config->dirs = dirs;
@@ -226,7 +227,8 @@ int cmd_check(int argc, char **argv)
 		               "no migrations folder configured: set migrations.dir in .migcheck or pass --dir <dir>");
 		goto out;
 	}
-	if (mc_repo_check_dirs(mc_cli.repo, &mc_cli.config->dirs) < 0) {
+	/* main checked the configured folders; --dir ones are new */
+	if (overridden && mc_repo_check_dirs(mc_cli.repo, &mc_cli.config->dirs) < 0) {
 		rc = cli_error_last();
 		goto out;
 	}

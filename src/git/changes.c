@@ -761,6 +761,8 @@ static int add_change(mc_changeset *c, git_repository *repo, mc_change_status st
 struct side {
 	const char *path;
 	const git_oid *id;
+	uint64_t *lines; /* sorted line hashes for rename scoring, or NULL */
+	size_t nlines;
 };
 
 static int staged_dir(mc_changeset *c, mc_repo *r, git_tree *head, const char *dir,
@@ -877,9 +879,25 @@ done:
 static void side_free_path(void *p)
 {
 	struct side *s = p;
-	if (s)
+	if (s) {
 		mc_free((char *)s->path);
+		mc_free(s->lines);
+	}
 	mc_free(s);
+}
+
+static void side_free(void *p)
+{
+	struct side *s = p;
+	if (s)
+		mc_free(s->lines);
+	mc_free(s);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
 }
 
 /* The sorted hashes of text's lines (trailing blanks ignored); mc_free. */
@@ -907,17 +925,24 @@ static uint64_t *line_hashes(const char *text, size_t len, size_t *n)
 			h[k++] = v;
 		i = j + 1;
 	}
-	for (size_t i = 1; i < k; i++) { /* insertion sort: migrations are short */
-		uint64_t x = h[i];
-		size_t q = i;
-		while (q > 0 && h[q - 1] > x) {
-			h[q] = h[q - 1];
-			q--;
-		}
-		h[q] = x;
-	}
+	qsort(h, k, sizeof(*h), u64_cmp);
 	*n = k;
 	return h;
+}
+
+/* Hash side's lines once (its blob is read only here). @return 0 or < 0 */
+static int side_lines(git_repository *repo, struct side *sd)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	if (sd->lines)
+		return 0;
+	if (mc_git__blob_read(&text, &len, repo, sd->id, sd->path) < 0)
+		return MC_ERROR;
+	sd->lines = line_hashes(text, len, &sd->nlines);
+	mc_free(text);
+	return sd->lines ? 0 : mc_error_set_oom();
 }
 
 /*
@@ -925,40 +950,24 @@ static uint64_t *line_hashes(const char *text, size_t len, size_t *n)
  * their lines, as git's rename detection scores (its default threshold is
  * 50). @return the score, or < 0 on error
  */
-static int similarity(git_repository *repo, const struct side *a,
-                      const struct side *b)
+static int similarity(git_repository *repo, struct side *a, struct side *b)
 {
-	char *ta = NULL, *tb = NULL;
-	size_t la = 0, lb = 0, na = 0, nb = 0, common = 0;
-	uint64_t *ha = NULL, *hb = NULL;
-	int score = -1;
+	size_t common = 0;
 
-	if (mc_git__blob_read(&ta, &la, repo, a->id, a->path) < 0 ||
-	    mc_git__blob_read(&tb, &lb, repo, b->id, b->path) < 0)
-		goto done;
-	if ((ha = line_hashes(ta, la, &na)) == NULL ||
-	    (hb = line_hashes(tb, lb, &nb)) == NULL) {
-		mc_error_set_oom();
-		goto done;
-	}
-	for (size_t i = 0, k = 0; i < na && k < nb;) {
-		if (ha[i] == hb[k]) {
+	if (side_lines(repo, a) < 0 || side_lines(repo, b) < 0)
+		return -1;
+	for (size_t i = 0, k = 0; i < a->nlines && k < b->nlines;) {
+		if (a->lines[i] == b->lines[k]) {
 			common++;
 			i++;
 			k++;
-		} else if (ha[i] < hb[k]) {
+		} else if (a->lines[i] < b->lines[k]) {
 			i++;
 		} else {
 			k++;
 		}
 	}
-	score = na + nb ? (int)(200 * common / (na + nb)) : 100;
-done:
-	mc_free(ta);
-	mc_free(tb);
-	mc_free(ha);
-	mc_free(hb);
-	return score;
+	return a->nlines + b->nlines ? (int)(200 * common / (a->nlines + b->nlines)) : 100;
 }
 
 /* Past this many deleted x added pairs, only exact renames are found
@@ -1059,7 +1068,7 @@ static int staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
 	}
 	mc_vec_sort(&c->changes, change_cmp);
 	mc_vec_dispose_deep(&dels, side_free_path);
-	mc_vec_dispose_deep(&adds, mc_free);
+	mc_vec_dispose_deep(&adds, side_free);
 	return error;
 }
 
