@@ -61,7 +61,7 @@ else
 	die "not root and sudo is missing: run as root or install sudo"
 fi
 
-build_pkgs="build-essential cmake pkg-config git ca-certificates libgit2-dev libpq-dev libsqlite3-dev sqlite3 libpg-query-dev libprotobuf-c-dev libjansson-dev libcmocka-dev"
+build_pkgs="build-essential cmake pkg-config git ca-certificates libgit2-dev libpq-dev libsqlite3-dev sqlite3 libpg-query-dev libprotobuf-c-dev libjansson-dev libcmocka-dev zlib1g-dev"
 test_pkgs="postgresql util-linux procps python3 jq libxml2-utils groff-base hyperfine time clang valgrind"
 # the libFuzzer runtime (tests/fuzz/): its own package on Debian 12 and
 # Ubuntu 23.04+, part of clang's libclang-common-*-dev on Ubuntu 22.04

@@ -34,6 +34,16 @@ int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec);
  */
 int mc_git__fetch_hint(mc_buf *out, mc_repo *r, const char *ref);
 
+/**
+ * Check the loose object file at path (see loose.c): it inflates fully,
+ * its header is "type size" (or the old pack-like one) and the data is
+ * that long. @return 0 good, 1 no such file (not loose: not an error),
+ * -1 corrupt or unreadable with the reason in reason[reason_size]
+ */
+int mc_git__loose_verify(const char *path, char *reason, size_t reason_size);
+/** Put the loose object check in front of every object read of repo. */
+int mc_git__loose_guard(git_repository *repo);
+
 /** Expand deploy.ref values (globs) into ref names; missing ones are errors. */
 int mc_git__expand_refs(mc_vec *out, mc_repo *r, const mc_vec *patterns);
 

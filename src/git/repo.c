@@ -60,6 +60,11 @@ int mc_repo_open(mc_repo **out, const char *path)
 		return MC_ENOTFOUND;
 	if (error < 0)
 		return mc_git__error("cannot open the git repository");
+	/* a truncated loose object must not hang libgit2 (loose.c) */
+	if ((error = mc_git__loose_guard(repo)) < 0) {
+		git_repository_free(repo);
+		return error;
+	}
 	if ((r = mc_calloc(1, sizeof(*r))) == NULL) {
 		git_repository_free(repo);
 		return mc_error_set_oom();
@@ -137,11 +142,17 @@ int mc_repo_init(mc_repo **out, const char *path, int bare)
 {
 	mc_repo *r;
 	git_repository *repo = NULL;
+	int error;
 
 	MC_ASSERT_ARG(out && path);
 	*out = NULL;
 	if (git_repository_init(&repo, path, bare ? 1 : 0) < 0)
 		return mc_git__error("cannot create the git repository");
+	/* a truncated loose object must not hang libgit2 (loose.c) */
+	if ((error = mc_git__loose_guard(repo)) < 0) {
+		git_repository_free(repo);
+		return error;
+	}
 	if ((r = mc_calloc(1, sizeof(*r))) == NULL) {
 		git_repository_free(repo);
 		return mc_error_set_oom();
