@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "migcheck/alloc.h"
@@ -248,6 +249,56 @@ static void print_table(mc_vec *lists)
 }
 
 /*
+ * realpath of dir's parent, then dir's last component as written: a
+ * symbolic link given as --dir stays a link, so that mc_repo_check_dirs
+ * refuses it as it refuses one in migrations.dir. @return out, or NULL
+ * with errno set (ENOENT when dir does not exist).
+ */
+static char *real_parent(char *out, const char *dir)
+{
+	char parent[PATH_MAX];
+	char *slash;
+	const char *base, *p;
+	size_t n = strlen(dir), olen, blen;
+	struct stat st;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	memcpy(parent, dir, n);
+	parent[n] = '\0';
+	if (lstat(parent, &st) < 0)
+		return NULL;
+	if (!S_ISLNK(st.st_mode))
+		return realpath(parent, out);
+	slash = strrchr(parent, '/');
+	base = slash ? slash + 1 : parent;
+	if (!slash) {
+		p = ".";
+	} else if (slash == parent) {
+		p = "/";
+	} else {
+		*slash = '\0';
+		p = parent;
+	}
+	if (!realpath(p, out))
+		return NULL;
+	olen = strlen(out);
+	blen = strlen(base);
+	if (olen + 1 + blen >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if (olen > 1)
+		out[olen++] = '/';
+	memcpy(out + olen, base, blen + 1);
+	return out;
+}
+
+/*
  * Turn a folder given on the command line (relative to the current
  * directory) into a path relative to the repository root.
  */
@@ -260,7 +311,7 @@ static int repo_relative(char **out, const char *workdir, const char *dir)
 	if (!realpath(workdir, rw))
 		return cli_error(MC_EXIT_ENV, "cannot resolve '%s': %s",
 		                 workdir, strerror(errno));
-	if (!realpath(dir, rd)) {
+	if (!real_parent(rd, dir)) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return cli_error(
 			        MC_EXIT_USAGE,
@@ -360,6 +411,11 @@ int cmd_list(int argc, char **argv)
 			rc = cli_error(MC_EXIT_ENV, "out of memory");
 			goto done;
 		}
+	}
+	/* main checked the configured folders; --dir ones are new */
+	if (dirs.len && mc_repo_check_dirs(mc_cli.repo, &dirs) < 0) {
+		rc = cli_error_last();
+		goto done;
 	}
 	if (!dialect_set)
 		dopts.dialect = mc_cli.config->dialect;

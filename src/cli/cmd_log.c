@@ -178,6 +178,11 @@ int cmd_log(int argc, char **argv)
 		               "no migrations folder configured: set migrations.dir in .migcheck or pass --dir <dir>");
 		goto out;
 	}
+	/* main checked the configured folders; --dir ones are new */
+	if (dirs.len && mc_repo_check_dirs(mc_cli.repo, &dirs) < 0) {
+		rc = cli_error_last();
+		goto out;
+	}
 	if (mc_history_load(&h, mc_cli.repo, rev, dirs.len ? &dirs : &mc_cli.config->dirs,
 	                    refs.len ? &refs : &mc_cli.config->deploy_refs) < 0) {
 		rc = cli_error_last();

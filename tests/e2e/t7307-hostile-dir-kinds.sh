@@ -21,7 +21,19 @@ symlinked_dir () {
 	done &&
 	git config -f .migcheck migrations.dir real &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
-	expect_grep 'modified-deployed' out
+	expect_grep 'modified-deployed' out &&
+	# the configured folder is fine; --dir names the link
+	for cmd in 'check --dir db' 'check --staged --dir db/' 'list --dir db' 'list --dir db/' 'log --dir db' 'log --dir db/'; do
+		expect_code 2 "$MIGCHECK" $cmd >out 2>err &&
+		expect_equal err "migcheck: migrations folder 'db' is a symbolic link (to 'real'): set migrations.dir to the folder it points to" ||
+			{ echo "# in: migcheck $cmd"; return 1; }
+	done &&
+	(cd real && expect_code 2 "$MIGCHECK" list --dir ../db 2>../err) &&
+	expect_equal err "migcheck: migrations folder 'db' is a symbolic link (to 'real'): set migrations.dir to the folder it points to" &&
+	expect_code 0 "$MIGCHECK" list --dir real >out &&
+	expect_grep '^  001 ' out &&
+	expect_code 0 "$MIGCHECK" log --dir real >out &&
+	expect_grep '^real/001_t.up.sql' out
 }
 run_test 'a symbolic link as the migrations folder: exit 2 with the fix' symlinked_dir
 
@@ -46,7 +58,17 @@ submodule_dir () {
 		expect_code 2 "$MIGCHECK" $cmd >out 2>err &&
 		expect_equal err "migcheck: migrations folder 'db' is a git submodule: run migcheck inside it (migcheck -C 'db' ...), with its own .migcheck" ||
 			{ echo "# in: migcheck $cmd"; return 1; }
-	done
+	done &&
+	# the same through --dir, with a configured folder that is fine
+	mkdir other && write_migration other/001_o.up.sql 'CREATE TABLE o (id int);' &&
+	write_migration other/001_o.down.sql 'DROP TABLE o;' &&
+	git config -f .migcheck migrations.dir other && commit_all other &&
+	for cmd in 'check --dir db' 'list --dir db' 'log --dir db'; do
+		expect_code 2 "$MIGCHECK" $cmd >out 2>err &&
+		expect_equal err "migcheck: migrations folder 'db' is a git submodule: run migcheck inside it (migcheck -C 'db' ...), with its own .migcheck" ||
+			{ echo "# in: migcheck $cmd"; return 1; }
+	done &&
+	expect_code 0 "$MIGCHECK" list >out
 }
 run_test 'a submodule as the migrations folder: exit 2, run inside it' submodule_dir
 
