@@ -12,18 +12,36 @@
 #include "migcheck/buf.h"
 #include "migcheck/db.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "util/banned.h"
 
 struct mc_cli mc_cli;
+
+/*
+ * One line on stderr, whatever the message holds: a path or a database's
+ * text with a line break or an escape sequence is escaped (quote.h).
+ */
+static void put_line(const char *fmt, va_list ap)
+{
+	mc_buf msg = MC_BUF_INIT, line = MC_BUF_INIT;
+
+	if (mc_buf_vprintf(&msg, fmt, ap) == 0 &&
+	    mc_quote_text(&line, mc_buf_cstr(&msg), 0) == 0)
+		fputs(mc_buf_cstr(&line), stderr);
+	else
+		fputs("out of memory", stderr);
+	fputc('\n', stderr);
+	mc_buf_dispose(&msg);
+	mc_buf_dispose(&line);
+}
 
 int cli_error(int code, const char *fmt, ...)
 {
 	va_list ap;
 	fputs("migcheck: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_line(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return code;
 }
 
@@ -35,9 +53,8 @@ int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	else
 		fputs("migcheck: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_line(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (usage)
 		fputs(usage, stderr);
 	return MC_EXIT_USAGE;

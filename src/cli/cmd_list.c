@@ -18,6 +18,7 @@
 #include "migcheck/changes.h"
 #include "migcheck/errors.h"
 #include "migcheck/migration.h"
+#include "migcheck/quote.h"
 #include "util/banned.h"
 
 static const char usage[] =
@@ -188,13 +189,16 @@ static void print_table(mc_vec *lists)
 		const mc_migration_list *l = lists->items[d];
 		for (size_t i = 0; i < mc_migration_list_count(l); i++) {
 			const mc_migration *m = mc_migration_list_get(l, i);
-			const char *v = m->kind == MC_MIGRATION_REPEATABLE
-			                        ? "R"
-			                        : m->version;
-			if (strlen(v) > cols[0].width)
+			char *v = mc_quote_text_dup(m->kind == MC_MIGRATION_REPEATABLE
+			                                    ? "R"
+			                                    : m->version, 0);
+			char *name = mc_quote_text_dup(m->name, 0);
+			if (v && strlen(v) > cols[0].width)
 				cols[0].width = strlen(v);
-			if (strlen(m->name) > cols[1].width)
-				cols[1].width = strlen(m->name);
+			if (name && strlen(name) > cols[1].width)
+				cols[1].width = strlen(name);
+			mc_free(v);
+			mc_free(name);
 		}
 	}
 	if (cols[1].width > 48)
@@ -203,8 +207,12 @@ static void print_table(mc_vec *lists)
 		const mc_migration_list *l = lists->items[d];
 		size_t n = mc_migration_list_count(l);
 
-		printf("%s%s (%s, %zu migration%s)\n", d ? "\n" : "", l->dir,
-		       mc_format_name(l->format), n, n == 1 ? "" : "s");
+		char *dir = mc_quote_path_dup(l->dir);
+
+		printf("%s%s (%s, %zu migration%s)\n", d ? "\n" : "",
+		       dir ? dir : "", mc_format_name(l->format), n,
+		       n == 1 ? "" : "s");
+		mc_free(dir);
 		if (!n)
 			continue;
 		printf("  %-*s  %-*s  %-*s  %-*s  %*s  %-*s  FLAGS\n",
@@ -214,9 +222,11 @@ static void print_table(mc_vec *lists)
 		       cols[4].head, (int)cols[5].width, cols[5].head);
 		for (size_t i = 0; i < n; i++) {
 			const mc_migration *m = mc_migration_list_get(l, i);
-			const char *v = m->kind == MC_MIGRATION_REPEATABLE
-			                        ? "R"
-			                        : m->version;
+			/* file names may hold line breaks or escape sequences */
+			char *v = mc_quote_text_dup(m->kind == MC_MIGRATION_REPEATABLE
+			                                    ? "R"
+			                                    : m->version, 0);
+			char *name = mc_quote_text_dup(m->name, 0);
 			char stmts[32];
 
 			if (m->language)
@@ -228,17 +238,22 @@ static void print_table(mc_vec *lists)
 			if (flags_words(&flags, m, ",") < 0)
 				mc_buf_clear(&flags);
 			mc_buf_clear(&line);
-			if (mc_buf_printf(
+			if (!v || !name || mc_buf_printf(
 			            &line,
 			            "  %-*s  %-*.*s  %-*s  %-*s  %*s  %-*s  %s",
 			            (int)cols[0].width, v, (int)cols[1].width,
-			            (int)cols[1].width, m->name,
+			            (int)cols[1].width, name,
 			            (int)cols[2].width, m->up ? "yes" : "-",
 			            (int)cols[3].width, m->down ? "yes" : "-",
 			            (int)cols[4].width, stmts,
 			            (int)cols[5].width, state_name(m),
-			            mc_buf_cstr(&flags)) < 0)
+			            mc_buf_cstr(&flags)) < 0) {
+				mc_free(v);
+				mc_free(name);
 				continue;
+			}
+			mc_free(v);
+			mc_free(name);
 			while (line.size && line.ptr[line.size - 1] == ' ')
 				mc_buf_truncate(&line, line.size - 1);
 			puts(mc_buf_cstr(&line));

@@ -10,6 +10,7 @@
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
 #include "migcheck/history.h"
+#include "migcheck/quote.h"
 #include "util/banned.h"
 
 static const char usage[] =
@@ -37,12 +38,36 @@ static const char *event_name(mc_history_event e)
 	return e == MC_HISTORY_ADDED ? "added" : e == MC_HISTORY_DELETED ? "deleted" : "modified";
 }
 
+/* A JSON string from git's bytes: what is not UTF-8 becomes U+FFFD
+ * (json_string refuses it, and the key would vanish). */
+static json_t *jstr(const char *s)
+{
+	json_t *j;
+	char *c;
+
+	if (!s)
+		return json_null();
+	if ((j = json_string(s)) != NULL || (c = mc_utf8_dup(s)) == NULL)
+		return j;
+	j = json_string(c);
+	mc_free(c);
+	return j;
+}
+
 static json_t *commit_json(const mc_commit_info *c)
 {
 	char date[32];
+	json_t *o = json_object();
+
 	fmt_date(date, sizeof(date), c->time);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "commit", c->sha, "author", c->author,
-	                 "email", c->email, "date", date, "subject", c->subject);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "commit", jstr(c->sha));
+	json_object_set_new(o, "author", jstr(c->author));
+	json_object_set_new(o, "email", jstr(c->email));
+	json_object_set_new(o, "date", jstr(date));
+	json_object_set_new(o, "subject", jstr(c->subject));
+	return o;
 }
 
 static int print_json(const mc_history *h)
@@ -73,9 +98,9 @@ static int print_json(const mc_history *h)
 				json_array_append_new(edits, cj);
 			}
 		}
-		json_object_set_new(o, "file", json_string(e->path));
+		json_object_set_new(o, "file", jstr(e->path));
 		json_object_set_new(o, "added", added);
-		json_object_set_new(o, "released", e->released ? json_string(e->released) : json_null());
+		json_object_set_new(o, "released", jstr(e->released));
 		json_object_set_new(o, "edits", edits);
 		json_object_set_new(o, "deleted", deleted);
 		json_array_append_new(arr, o);
@@ -98,14 +123,26 @@ static void print_text(const mc_history *h)
 
 	for (size_t i = 0; i < h->entries.len; i++) {
 		const mc_history_entry *e = h->entries.items[i];
-		printf("%s%s\n", e->path, e->released ? "" : mc_cli.quiet ? "" : "  (not released)");
+		/* paths (git-quoted), ref names and commit subjects may hold
+		 * line breaks or escape sequences */
+		char *path = mc_quote_path_dup(e->path);
+		char *rel = e->released ? mc_quote_text_dup(e->released, 0) : NULL;
+		printf("%s%s\n", path ? path : "", e->released ? "" : mc_cli.quiet ? "" : "  (not released)");
 		if (e->released)
-			printf("  released  %s\n", e->released);
+			printf("  released  %s\n", rel ? rel : "");
+		mc_free(path);
+		mc_free(rel);
 		for (size_t k = 0; k < e->changes.len; k++) {
 			const mc_history_change *c = e->changes.items[k];
+			char *author = mc_quote_text_dup(c->commit->author, 0);
+			char *email = mc_quote_text_dup(c->commit->email, 0);
+			char *subject = mc_quote_text_dup(c->commit->subject, 0);
 			fmt_date(date, sizeof(date), c->commit->time);
 			printf("  %-8s  %.10s %s %s <%s>  %s\n", event_name(c->event), c->commit->sha, date,
-			       c->commit->author, c->commit->email, c->commit->subject);
+			       author ? author : "", email ? email : "", subject ? subject : "");
+			mc_free(author);
+			mc_free(email);
+			mc_free(subject);
 		}
 	}
 	if (!h->entries.len)

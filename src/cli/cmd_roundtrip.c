@@ -12,6 +12,7 @@
 #include "migcheck/alloc.h"
 #include "migcheck/db.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "migcheck/roundtrip.h"
 #include "util/banned.h"
 
@@ -46,8 +47,11 @@ static int progress_shown;
 static void progress(void *ctx MC_UNUSED, size_t k, size_t n,
                      const mc_migration *m, const char *what)
 {
-	const char *path = m->up ? m->up->path : m->version;
-	fprintf(stderr, "\r\033[Kroundtrip: %zu/%zu %s (%s)", k, n, path, what);
+	/* a terminal: the path must not move the cursor or clear the screen */
+	char *path = mc_quote_path_dup(m->up ? m->up->path : m->version);
+	fprintf(stderr, "\r\033[Kroundtrip: %zu/%zu %s (%s)", k, n,
+	        path ? path : "", what);
+	mc_free(path);
 	fflush(stderr);
 	progress_shown = 1;
 }

@@ -5,21 +5,42 @@
 #include <string.h>
 
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "report_internal.h"
 #include "util/banned.h"
 
-/* data escaping per the workflow-command rules; props also escape : and , */
+/*
+ * Data escaping per the workflow-command rules (the runner's
+ * toCommandValue / escapeProperty: % CR LF, props also : and ,), which
+ * GitHub decodes back, so a path with a line break still names its file.
+ * Any other control character (ESC, C1) or invalid byte has no escape
+ * there; it is written as a C escape (quote.h) so that no escape sequence
+ * reaches the log or a terminal.
+ */
 static int put_escaped(mc_buf *out, const char *s, int prop)
 {
+	unsigned cp;
+	size_t n;
 	int error = 0;
-	for (; *s && !error; s++) {
+
+	for (; *s && !error; s += n) {
+		n = 1;
 		switch (*s) {
-		case '%': error = mc_buf_puts(out, "%25"); break;
-		case '\r': error = mc_buf_puts(out, "%0D"); break;
-		case '\n': error = mc_buf_puts(out, "%0A"); break;
-		case ':': error = prop ? mc_buf_puts(out, "%3A") : mc_buf_putc(out, ':'); break;
-		case ',': error = prop ? mc_buf_puts(out, "%2C") : mc_buf_putc(out, ','); break;
-		default: error = mc_buf_putc(out, *s);
+		case '%': error = mc_buf_puts(out, "%25"); continue;
+		case '\r': error = mc_buf_puts(out, "%0D"); continue;
+		case '\n': error = mc_buf_puts(out, "%0A"); continue;
+		case ':': error = prop ? mc_buf_puts(out, "%3A") : mc_buf_putc(out, ':'); continue;
+		case ',': error = prop ? mc_buf_puts(out, "%2C") : mc_buf_putc(out, ','); continue;
+		default: break;
+		}
+		if ((n = mc_utf8_len(s, &cp)) == 0 || cp < 0x20 ||
+		    (cp >= 0x7F && cp < 0xA0)) {
+			char c[5] = { 0 };
+			n = n ? n : 1;
+			memcpy(c, s, n);
+			error = mc_quote_text(out, c, 0);
+		} else {
+			error = mc_buf_put(out, s, n);
 		}
 	}
 	return error;

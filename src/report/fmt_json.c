@@ -6,28 +6,42 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "migcheck/alloc.h"
 #include "migcheck/errors.h"
 #include "report_internal.h"
 #include "util/banned.h"
 
+/* A JSON string must be UTF-8 (jansson refuses anything else, and the key
+ * would silently vanish): bytes that do not decode become U+FFFD. */
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	json_t *j;
+	char *clean;
+
+	if (!s)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	if ((clean = mc_report__utf8_dup(s)) == NULL)
+		return NULL;
+	j = json_string(clean);
+	mc_free(clean);
+	return j;
 }
 
 static json_t *finding_json(const mc_finding *f)
 {
 	json_t *o = json_object(), *items;
 
-	json_object_set_new(o, "code", json_string(f->code));
+	json_object_set_new(o, "code", str_or_null(f->code));
 	json_object_set_new(o, "severity", json_string(mc_severity_name(f->severity)));
 	json_object_set_new(o, "file", str_or_null(f->file));
 	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
 	json_object_set_new(o, "migration", str_or_null(f->migration));
-	json_object_set_new(o, "message", json_string(f->message));
+	json_object_set_new(o, "message", str_or_null(f->message));
 	json_object_set_new(o, "detail", str_or_null(f->detail));
 	if (f->section)
-		json_object_set_new(o, "section", json_string(f->section));
+		json_object_set_new(o, "section", str_or_null(f->section));
 	if (f->severity != f->default_severity)
 		json_object_set_new(o, "default_severity",
 		                    json_string(mc_severity_name(f->default_severity)));
@@ -70,7 +84,7 @@ int mc_report__render_json(mc_buf *out, const mc_report *r)
 	if (r->notes.len) {
 		json_t *notes = json_array();
 		for (size_t i = 0; i < r->notes.len; i++)
-			json_array_append_new(notes, json_string(r->notes.items[i]));
+			json_array_append_new(notes, str_or_null(r->notes.items[i]));
 		json_object_set_new(root, "notes", notes);
 	}
 	if (r->steps.len) {
@@ -78,7 +92,7 @@ int mc_report__render_json(mc_buf *out, const mc_report *r)
 		for (size_t i = 0; i < r->steps.len; i++) {
 			const struct mc_report_step *st = r->steps.items[i];
 			json_t *o = json_object();
-			json_object_set_new(o, "name", json_string(st->name));
+			json_object_set_new(o, "name", str_or_null(st->name));
 			json_object_set_new(o, "status",
 			                    json_string(mc_step_status_name(st->status)));
 			json_object_set_new(o, "detail", str_or_null(st->detail));
@@ -91,7 +105,7 @@ int mc_report__render_json(mc_buf *out, const mc_report *r)
 		for (size_t i = 0; i < r->subjects.len; i++) {
 			const struct mc_report_subject *su = r->subjects.items[i];
 			json_t *o = json_object();
-			json_object_set_new(o, "version", json_string(su->migration));
+			json_object_set_new(o, "version", str_or_null(su->migration));
 			json_object_set_new(o, "file", str_or_null(su->file));
 			json_array_append_new(migs, o);
 		}

@@ -21,6 +21,7 @@
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "report_internal.h"
 #include "util/banned.h"
 
@@ -34,7 +35,7 @@ static size_t put_char(mc_buf *out, const char *s, unsigned *cp, int *error)
 {
 	size_t n = mc_report__utf8_len(s, cp);
 
-	if (n == 0 || (*cp < 0x20 && *cp != '\t') || *cp == 0x7F) {
+	if (n == 0 || (*cp < 0x20 && *cp != '\t') || (*cp >= 0x7F && *cp < 0xA0)) {
 		*error = mc_buf_puts(out, n == 0 ? MC_REPORT_REPLACEMENT : " ");
 		*cp = 0;
 		return n ? n : 1;
@@ -152,18 +153,40 @@ static int put_block(mc_buf *out, const char *s, const char *indent)
 	return error;
 }
 
-static int put_location(mc_buf *out, const char *file, unsigned line)
+/*
+ * A file or migration as a code span (in a table: '|' escaped), quoted
+ * the way git quotes paths when it holds a line break or another control
+ * character: "db/a\nb.sql", never a look-alike "db/a b.sql".
+ */
+/* a code span shows '"' and '\\' as they are: quote only for the rest */
+static int has_control(const char *s)
 {
-	char *loc;
+	unsigned cp;
+	size_t n;
+
+	for (; *s; s += n)
+		if ((n = mc_utf8_len(s, &cp)) == 0 || cp < 0x20 ||
+		    (cp >= 0x7F && cp < 0xA0))
+			return 1;
+	return 0;
+}
+
+static int put_name_in(mc_buf *out, const char *name, unsigned line, int table)
+{
+	mc_buf loc = MC_BUF_INIT;
 	int error;
 
-	if (!line)
-		return put_code(out, file);
-	if ((loc = mc_asprintf("%s:%u", file, line)) == NULL)
-		return mc_error_set_oom();
-	error = put_code(out, loc);
-	mc_free(loc);
+	if ((error = has_control(name) ? mc_quote_path(&loc, name)
+	                               : mc_buf_puts(&loc, name)) == 0 &&
+	    (!line || (error = mc_buf_printf(&loc, ":%u", line)) == 0))
+		error = put_code_in(out, mc_buf_cstr(&loc), table);
+	mc_buf_dispose(&loc);
 	return error;
+}
+
+static int put_location(mc_buf *out, const char *file, unsigned line)
+{
+	return put_name_in(out, file, line, 0);
 }
 
 static int streq_null(const char *a, const char *b)
@@ -210,7 +233,7 @@ static int put_table(mc_buf *out, const mc_report *r, unsigned char *done,
 		              (error = mc_buf_putc(out, ' ')) < 0))
 			return error;
 		if ((error = mc_buf_puts(out, "| ")) < 0 ||
-		    (error = subject ? put_code_in(out, subject, 1)
+		    (error = subject ? put_name_in(out, subject, 0, 1)
 		                     : mc_buf_puts(out, "(repository)")) < 0)
 			return error;
 		for (size_t k = i; k < r->findings.len; k++) {
@@ -358,12 +381,12 @@ static int put_row(mc_buf *out, const mc_report *r, const char *subject,
 	int error;
 
 	if ((error = mc_buf_puts(out, "| ")) < 0 ||
-	    (error = subject ? put_code_in(out, subject, 1)
+	    (error = subject ? put_name_in(out, subject, 0, 1)
 	                     : mc_buf_puts(out, "(no migration)")) < 0)
 		return error;
 	if (file && subject && strcmp(file, subject) &&
 	    ((error = mc_buf_puts(out, " ")) < 0 ||
-	     (error = put_code_in(out, file, 1)) < 0))
+	     (error = put_name_in(out, file, 0, 1)) < 0))
 		return error;
 	if (!in_release && subject &&
 	    (error = mc_buf_puts(out, " (not new)")) < 0)
@@ -425,7 +448,7 @@ static int put_finding(mc_buf *out, const mc_finding *f)
 	                (error = put_location(out, f->file, f->line)) < 0))
 		return error;
 	if (f->migration && ((error = mc_buf_puts(out, " (migration ")) < 0 ||
-	                     (error = put_code(out, f->migration)) < 0 ||
+	                     (error = put_name_in(out, f->migration, 0, 0)) < 0 ||
 	                     (error = mc_buf_putc(out, ')')) < 0))
 		return error;
 	if ((error = mc_buf_puts(out, ": ")) < 0 ||

@@ -2,10 +2,18 @@
  * fmt_text.c: the human-readable report, one line per finding:
  *   file:line: severity: message [code]
  * followed by the detail, indented.
+ *
+ * Every string here may come from a file name or a database object name
+ * (a table named "x\n\x1b[2J"): locations are quoted the way git quotes
+ * paths and free text has its control characters escaped (quote.h), so a
+ * finding never spans lines it should not and nothing reaches the
+ * terminal as an escape sequence.
  */
 #include <string.h>
 
+#include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "report_internal.h"
 #include "util/banned.h"
 
@@ -24,10 +32,16 @@ static int put_indented(mc_buf *out, const char *text, const char *indent)
 	while (*p && !error) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = mc_strndup(p, n);
+		if (!line)
+			return mc_error_set_oom();
 		if ((error = mc_buf_puts(out, indent)) < 0 ||
-		    (error = mc_buf_put(out, p, n)) < 0 ||
-		    (error = mc_buf_putc(out, '\n')) < 0)
+		    (error = mc_quote_text(out, line, 0)) < 0 ||
+		    (error = mc_buf_putc(out, '\n')) < 0) {
+			mc_free(line);
 			break;
+		}
+		mc_free(line);
 		p += n + (nl ? 1 : 0);
 	}
 	return error;
@@ -35,11 +49,21 @@ static int put_indented(mc_buf *out, const char *text, const char *indent)
 
 static int put_location(mc_buf *out, const char *file, unsigned line)
 {
+	int error;
+
 	if (!file)
 		return 0;
+	if ((error = mc_quote_path(out, file)) < 0)
+		return error;
 	if (line)
-		return mc_buf_printf(out, "%s:%u: ", file, line);
-	return mc_buf_printf(out, "%s: ", file);
+		return mc_buf_printf(out, ":%u: ", line);
+	return mc_buf_puts(out, ": ");
+}
+
+/* free text on one line: control characters escaped */
+static int put_text(mc_buf *out, const char *s)
+{
+	return mc_quote_text(out, s ? s : "", 0);
 }
 
 int mc_report__render_text(mc_buf *out, const mc_report *r,
@@ -55,18 +79,22 @@ int mc_report__render_text(mc_buf *out, const mc_report *r,
 		if (opts->quiet && !is_err)
 			continue;
 		if (f->section && (!last_section || strcmp(last_section, f->section))) {
-			if ((error = mc_buf_printf(out, "%s== %s ==%s\n",
-			                           opts->color ? BOLD : "", f->section,
+			if ((error = mc_buf_printf(out, "%s== ", opts->color ? BOLD : "")) < 0 ||
+			    (error = put_text(out, f->section)) < 0 ||
+			    (error = mc_buf_printf(out, " ==%s\n",
 			                           opts->color ? RESET : "")) < 0)
 				break;
 			last_section = f->section;
 		}
 		if ((error = put_location(out, f->file, f->line)) < 0 ||
-		    (error = mc_buf_printf(out, "%s%s%s: %s [%s%s]\n",
+		    (error = mc_buf_printf(out, "%s%s%s: ",
 		                           opts->color ? (is_err ? RED : YELLOW) : "",
 		                           mc_severity_name(f->severity),
-		                           opts->color ? RESET : "", f->message,
-		                           f->code,
+		                           opts->color ? RESET : "")) < 0 ||
+		    (error = put_text(out, f->message)) < 0 ||
+		    (error = mc_buf_puts(out, " [")) < 0 ||
+		    (error = put_text(out, f->code)) < 0 ||
+		    (error = mc_buf_printf(out, "%s]\n",
 		                           f->severity != f->default_severity
 		                                   ? ", severity set by config"
 		                                   : "")) < 0)
@@ -82,13 +110,15 @@ int mc_report__render_text(mc_buf *out, const mc_report *r,
 			}
 			if ((error = mc_buf_puts(out, "    - ")) < 0 ||
 			    (error = put_location(out, it->file, it->line)) < 0 ||
-			    (error = mc_buf_printf(out, "%s\n",
-			                           it->detail ? it->detail : "")) < 0)
+			    (error = put_text(out, it->detail)) < 0 ||
+			    (error = mc_buf_putc(out, '\n')) < 0)
 				break;
 		}
 	}
 	for (size_t i = 0; i < r->notes.len && !error && !opts->quiet; i++)
-		error = mc_buf_printf(out, "note: %s\n", (char *)r->notes.items[i]);
+		if ((error = mc_buf_puts(out, "note: ")) == 0 &&
+		    (error = put_text(out, r->notes.items[i])) == 0)
+			error = mc_buf_putc(out, '\n');
 	if (!error && r->steps.len && !opts->quiet) {
 		/* "steps: check passed, roundtrip failed, drift skipped (--skip drift)" */
 		error = mc_buf_puts(out, "steps:");
@@ -98,13 +128,17 @@ int mc_report__render_text(mc_buf *out, const mc_report *r,
 			const char *detail = st->status == MC_STEP_UNAVAILABLE
 			                             ? NULL
 			                             : st->detail;
-			error = mc_buf_printf(out, "%s %s %s%s%s%s", i ? "," : "",
-			                      st->name,
-			                      st->status == MC_STEP_NOT_RUN
-			                              ? "not run"
-			                              : mc_step_status_name(st->status),
-			                      detail ? " (" : "", detail ? detail : "",
-			                      detail ? ")" : "");
+			if ((error = mc_buf_printf(out, "%s ", i ? "," : "")) < 0 ||
+			    (error = put_text(out, st->name)) < 0 ||
+			    (error = mc_buf_printf(out, " %s%s",
+			                           st->status == MC_STEP_NOT_RUN
+			                                   ? "not run"
+			                                   : mc_step_status_name(st->status),
+			                           detail ? " (" : "")) < 0 ||
+			    (detail && (error = put_text(out, detail)) < 0))
+				break;
+			if (detail)
+				error = mc_buf_putc(out, ')');
 		}
 		if (!error)
 			error = mc_buf_putc(out, '\n');

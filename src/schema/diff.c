@@ -15,6 +15,7 @@
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "util/banned.h"
 
 typedef struct {
@@ -265,13 +266,18 @@ int mc_diff_entry_subject(mc_buf *out, const mc_diff_entry *e)
 {
 	int error;
 	MC_ASSERT_ARG(out && e);
+	/* names come from a database: one with a line break, a quote or an
+	 * escape sequence ("x\x1b[2J") is quoted as git quotes paths */
 	if (e->parent &&
-	    (error = mc_buf_printf(
-	             out, "%s %s: ", mc_object_kind_name(e->parent_kind),
-	             e->parent)) < 0)
+	    ((error = mc_buf_printf(out, "%s ",
+	                            mc_object_kind_name(e->parent_kind))) < 0 ||
+	     (error = mc_quote_path(out, e->parent)) < 0 ||
+	     (error = mc_buf_puts(out, ": ")) < 0))
 		return error;
-	return mc_buf_printf(out, "%s %s", mc_object_kind_name(e->object_kind),
-	                     e->name);
+	if ((error = mc_buf_printf(out, "%s ",
+	                           mc_object_kind_name(e->object_kind))) < 0)
+		return error;
+	return mc_quote_path(out, e->name);
 }
 
 /* whitespace runs (newlines, indentation) collapsed to one space */

@@ -25,9 +25,12 @@ odd_repo () {
 	git add -A
 }
 
-# every_mode DIR: each check mode finds the edit, list and roundtrip work.
+# every_mode DIR [SHOWN_LOC SHOWN_MSG]: each check mode finds the edit,
+# list and roundtrip work. SHOWN_*: how text output shows DIR, as a
+# location (git-quoted) and inside a message (control characters escaped).
 every_mode () {
-	edited="$1/001_t ü.up.sql:1: error: deployed migration '$1/001_t ü.up.sql' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+	loc=${2:-$1/001_t ü.up.sql} msg=${3:-$1/001_t ü.up.sql}
+	edited="$loc:1: error: deployed migration '$msg' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
 check: 1 error, 0 warnings" &&
 	measure 1 $RSS_MAX check "$MIGCHECK" check && expect_equal out "$edited" &&
 	measure 1 $RSS_MAX 'check --staged' "$MIGCHECK" check --staged && expect_equal out "$edited" &&
@@ -41,7 +44,7 @@ check: 1 error, 0 warnings" &&
 	expect_grep '^  002      u  *yes  yes       1  pending$' out &&
 	measure 0 $RSS_MAX log "$MIGCHECK" log &&
 	[ "$(grep -c '^  added ' out)" -eq 4 ] &&
-	grep -qxF "$1/002_u.up.sql  (not released)" out &&
+	grep -qxF "${4:-$1/002_u.up.sql}  (not released)" out &&
 	measure 0 $RSS_MAX roundtrip "$MIGCHECK" roundtrip &&
 	expect_equal out 'note: 2 migrations round-tripped on a scratch sqlite database (step mode)
 roundtrip: 0 errors, 0 warnings'
@@ -65,7 +68,11 @@ run_test 'a glob character in the first component' glob_first
 line_break () {
 	dir='db/mig
 rations' &&
-	odd_repo "$dir" && every_mode "$dir"
+	odd_repo "$dir" &&
+	every_mode "$dir" '"db/mig\nrations/001_t ü.up.sql"' 'db/mig\nrations/001_t ü.up.sql' \
+		'"db/mig\nrations/002_u.up.sql"' &&
+	measure 0 $RSS_MAX list "$MIGCHECK" list &&
+	expect_grep '^"db/mig\\nrations" (golang-migrate, 2 migrations)$' out
 }
 run_test 'a folder with a line break in its name' line_break
 
@@ -85,10 +92,45 @@ c.down.sql' &&
 	printf 'CREATE TABLE b (id bigint);\n' >'db/migrations/002_b
 c.up.sql' &&
 	measure 1 $RSS_MAX 'check (file)' "$MIGCHECK" check &&
-	expect_grep '^c.up.sql'"'"' was edited (deployed in refs/remotes/origin/main) \[modified-deployed\]$' out &&
+	expect_equal out '"db/migrations/002_b\nc.up.sql":1: error: deployed migration '"'db/migrations/002_b\\nc.up.sql'"' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+check: 1 error, 0 warnings' &&
+	measure 1 $RSS_MAX 'check --format github' "$MIGCHECK" check --format github &&
+	expect_equal out '::error file=db/migrations/002_b%0Ac.up.sql,line=1,title=modified-deployed::deployed migration '"'db/migrations/002_b%0Ac.up.sql'"' was edited (deployed in refs/remotes/origin/main)
+check: 1 error, 0 warnings' &&
+	measure 0 $RSS_MAX 'list (file)' "$MIGCHECK" list &&
+	expect_grep '^  002      b\\nc  *yes  yes       1  deployed$' out &&
+	measure 0 $RSS_MAX 'log (file)' "$MIGCHECK" log &&
+	expect_grep '^"db/migrations/002_b\\nc.up.sql"$' out &&
 	measure 0 $RSS_MAX 'roundtrip (file)' "$MIGCHECK" roundtrip &&
 	expect_grep '^note: 2 migrations round-tripped' out
 }
 run_test 'a migration whose file name holds a line break' newline_file
+
+# An escape sequence in a file name never reaches the terminal: text
+# quotes the path, JSON carries it exactly (\u001b).
+escape_file () {
+	init_repo && t73_config db/migrations &&
+	esc=$(printf '\033') &&
+	write_migration 001_a.up.sql 'CREATE TABLE a (id int);' &&
+	write_migration 001_a.down.sql 'DROP TABLE a;' &&
+	commit_all one && deploy &&
+	printf 'CREATE TABEL b (id int);\n' >"db/migrations/002_b${esc}[2J.up.sql" &&
+	printf 'DROP TABLE b;\n' >"db/migrations/002_b${esc}[2J.down.sql" &&
+	git add -A &&
+	measure 1 $RSS_MAX 'check --staged (escape)' "$MIGCHECK" check --staged &&
+	expect_grep '^"db/migrations/002_b\\033\[2J.up.sql":1: error: invalid SQL: ' out &&
+	! grep -q "$esc" out err &&
+	measure 1 $RSS_MAX 'check --staged --format github (escape)' "$MIGCHECK" check --staged --format github &&
+	expect_grep '^::error file=db/migrations/002_b\\033\[2J.up.sql,line=1,title=malformed::' out &&
+	! grep -q "$esc" out err &&
+	measure 1 $RSS_MAX 'check --staged --format markdown (escape)' "$MIGCHECK" check --staged --format markdown &&
+	expect_grep 'at `"db/migrations/002_b\\033\[2J.up.sql":1`' out &&
+	! grep -q "$esc" out err &&
+	measure 1 $RSS_MAX 'check --staged --format json (escape)' "$MIGCHECK" check --staged --format json &&
+	expect_grep '"file": "db/migrations/002_b\\u001B\[2J.up.sql"' out &&
+	expect_code 2 "$MIGCHECK" list --dir "db/migrations/002_b${esc}[2J.up.sql" 2>err &&
+	expect_equal err "migcheck: migrations folder 'db/migrations/002_b\\033[2J.up.sql' is not a directory"
+}
+run_test 'an escape sequence in a file name is quoted, never printed' escape_file
 
 finish

@@ -220,6 +220,30 @@ static void schema__diff_missing_unexpected_changed(void **state)
 	mc_schema_diff_free(d);
 }
 
+/* names come from a database: a line break or an escape sequence in one
+ * is quoted as git quotes paths, never printed raw */
+static void schema__diff_hostile_names_quoted(void **state)
+{
+	mc_snapshot *a = sample("integer", 0);
+	mc_snapshot *b = sample("integer", 0);
+	mc_object *o;
+	char *t;
+	size_t n;
+	(void)state;
+	add(b, MC_OBJ_TABLE, NULL, "public.x\x1b[2J\ny");
+	o = add(b, MC_OBJ_COLUMN, "public.users", "a\"b\tc");
+	attr(o, "type", "text");
+	t = diff_text(a, b, NULL, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(t,
+	                    "table public.users: column \"a\\\"b\\tc\": unexpected\n"
+	                    "table \"public.x\\033[2J\\ny\": unexpected\n");
+	assert_null(strchr(t, '\x1b'));
+	mc_free(t);
+	mc_snapshot_free(a);
+	mc_snapshot_free(b);
+}
+
 static void schema__diff_column_order_only_when_strict(void **state)
 {
 	mc_snapshot *a = sample("text", 1), *b = sample("text", 1);
@@ -379,6 +403,7 @@ int main(void)
 		cmocka_unit_test(schema__parse_errors_name_the_line),
 		cmocka_unit_test(schema__diff_equal_is_empty),
 		cmocka_unit_test(schema__diff_missing_unexpected_changed),
+		cmocka_unit_test(schema__diff_hostile_names_quoted),
 		cmocka_unit_test(schema__diff_column_order_only_when_strict),
 		cmocka_unit_test(schema__diff_missing_table_hides_its_children),
 		cmocka_unit_test(schema__diff_ignore_globs),
