@@ -32,7 +32,8 @@ static int put_indented(mc_buf *out, const char *text, const char *indent)
 	while (*p && !error) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = mc_strndup(p, n);
+		/* a CRLF line break (a detail quoting a CRLF file) is a break */
+		char *line = mc_strndup(p, n && nl && p[n - 1] == '\r' ? n - 1 : n);
 		if (!line)
 			return mc_error_set_oom();
 		if ((error = mc_buf_puts(out, indent)) < 0 ||
