@@ -8,6 +8,9 @@
  *   - statements are in order, in bounds, non-empty and do not overlap;
  *   - each starts on a token (not on space) and lines never go backwards;
  *   - a statement split again on its own is that one statement;
+ *   - the script split again, after all those splits, gives the same
+ *     statements or the same error (the SQLite splitter reuses one
+ *     connection per process: nothing may carry over from one script);
  *   - MC_EPARSE comes with a message; blank text has no statement;
  *   - a script is token-equal to itself, and to itself with a line
  *     break added when it splits; equality is symmetric.
@@ -59,6 +62,32 @@ static void check_alone(const char *sql, const mc_sql_stmt *st, mc_dialect d)
 	mc_sql_error_dispose(&err);
 }
 
+/* Split sql again: the same rc, statements (as in s) or message. */
+static void check_again(const char *sql, size_t len, mc_dialect d, int rc0,
+                        const mc_sql_stmts *s0, const char *msg0)
+{
+	mc_sql_stmts *s = NULL;
+	mc_sql_error err = MC_SQL_ERROR_INIT;
+	size_t i;
+	int rc = mc_sql_split(&s, &err, sql, len, d, 1);
+
+	CHECK(rc == rc0);
+	if (rc == MC_EPARSE) {
+		CHECK(err.message && msg0 && !strcmp(err.message, msg0));
+		mc_sql_error_dispose(&err);
+		return;
+	}
+	CHECK(mc_sql_stmts_count(s) == mc_sql_stmts_count(s0));
+	for (i = 0; i < mc_sql_stmts_count(s); i++) {
+		const mc_sql_stmt *a = mc_sql_stmts_get(s, i);
+		const mc_sql_stmt *b = mc_sql_stmts_get(s0, i);
+
+		CHECK(a->offset == b->offset && a->len == b->len &&
+		      a->line == b->line && a->flags == b->flags);
+	}
+	mc_sql_stmts_free(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	mc_sql_stmts *s = NULL;
@@ -80,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == MC_EPARSE) {
 		CHECK(s == NULL && err.message != NULL &&
 		      err.message[0] != '\0');
+		check_again(sql, len, d, rc, NULL, err.message);
 		mc_sql_error_dispose(&err);
 	} else {
 		CHECK(s != NULL && err.message == NULL);
@@ -101,6 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		CHECK(mc_sql_stmts_get(s, i) == NULL);
 		CHECK(mc_sql_stmts_flags(s) == flags);
+		check_again(sql, len, d, rc, s, NULL);
 		mc_sql_stmts_free(s);
 	}
 	CHECK(mc_sql_tokens_equal(&eq, sql, len, sql, len, d) == 0 && eq == 1);
