@@ -265,7 +265,8 @@ const char *mc_scratch_url(const mc_scratch *s);
 const char *mc_scratch_display_url(const mc_scratch *s);
 mc_dialect mc_scratch_engine(const mc_scratch *s);
 
-/** Connect to the scratch database (shorthand for mc_db_open(url)). */
+/** Connect to the scratch database (mc_db_open(url); a SQLite scratch
+ * file runs with synchronous=OFF and its journal in memory). */
 MC_NODISCARD int mc_scratch_connect(mc_db **out, mc_scratch *s);
 
 /**
