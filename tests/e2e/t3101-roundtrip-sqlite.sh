@@ -26,6 +26,20 @@ roundtrip: 0 errors, 0 warnings'
 }
 run_test 'migrations that reverse exactly give no findings' everything_reverses
 
+scratch_is_throwaway () {
+	setup &&
+	write_migration 001_pragmas.up.sql 'CREATE TABLE sync (v int CHECK (v = 0));
+INSERT INTO sync SELECT synchronous FROM pragma_synchronous;
+CREATE TABLE journal (v text CHECK (v = '"'memory'"'));
+INSERT INTO journal SELECT journal_mode FROM pragma_journal_mode;' &&
+	write_migration 001_pragmas.down.sql 'DROP TABLE journal;
+DROP TABLE sync;' &&
+	"$MIGCHECK" roundtrip >out &&
+	expect_equal out 'note: 1 migration round-tripped on a scratch sqlite database (step mode)
+roundtrip: 0 errors, 0 warnings'
+}
+run_test 'the scratch file runs with synchronous=OFF and its journal in memory' scratch_is_throwaway
+
 json_says_mode () {
 	setup &&
 	write_migration 001_a.up.sql 'CREATE TABLE a (id int);' &&
