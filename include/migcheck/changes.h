@@ -64,6 +64,7 @@ typedef struct {
 	mc_vec target;    /* mc_dir_state*: RANGE: each folder on A's side */
 	char *describe;   /* "staged changes", "commit abc1234", "A...B" */
 	char *target_name;/* RANGE: A as given */
+	char *base_note;  /* RANGE: several merge bases: which one was used */
 	struct mc_changes_src *src; /* internal: where 'after' content lives */
 } mc_changeset;
 

@@ -790,7 +790,9 @@ int mc_check_run(mc_report *r, mc_repo *repo, const mc_check_opts *o)
 	if ((error = mc_changeset_load(&c.cs, repo, &co)) < 0 ||
 	    (error = mc_deployed_load(&c.dep, repo, &c.cfg->deploy_refs, &c.cfg->dirs)) < 0)
 		goto done;
-	if (c.cfg->deploy_refs.len == 0)
+	if (c.cs->base_note)
+		error = mc_report_note(r, "%s: %s", c.cs->describe, c.cs->base_note);
+	if (!error && c.cfg->deploy_refs.len == 0)
 		error = mc_report_note(r, "no deploy.ref configured: no migration counts as deployed (set deploy.ref, e.g. refs/remotes/origin/main)");
 	for (size_t i = 0; i < c.cs->after.len && !error; i++)
 		error = check_dir(&c, i);

@@ -22,7 +22,8 @@ static int base_tree(git_tree **out, git_repository *repo, const char *rev)
 {
 	git_object *obj = NULL;
 	git_commit *commit = NULL, *base_commit = NULL;
-	git_oid head, base;
+	git_oid head;
+	mc_git__mbase m = MC_GIT_MBASE_INIT;
 	int error;
 
 	if ((error = git_revparse_single(&obj, repo, rev)) < 0) {
@@ -39,9 +40,11 @@ static int base_tree(git_tree **out, git_repository *repo, const char *rev)
 		goto done;
 	}
 	if (git_reference_name_to_id(&head, repo, "HEAD") == 0 &&
-	    git_merge_base(&base, repo, &head, git_commit_id(commit)) == 0 &&
-	    git_commit_lookup(&base_commit, repo, &base) == 0) {
+	    (error = mc_git__merge_bases(&m, repo, &head, git_commit_id(commit), 0)) == 0 &&
+	    m.nbases && git_commit_lookup(&base_commit, repo, &m.bases[0]) == 0) {
 		error = git_commit_tree(out, base_commit);
+	} else if (error < 0) {
+		goto done;
 	} else {
 		git_error_clear();
 		error = git_commit_tree(out, commit);
@@ -49,6 +52,7 @@ static int base_tree(git_tree **out, git_repository *repo, const char *rev)
 	if (error < 0)
 		error = mc_git__error("cannot read the tree of the revision");
 done:
+	mc_git__mbase_dispose(&m);
 	git_commit_free(base_commit);
 	git_commit_free(commit);
 	git_object_free(obj);

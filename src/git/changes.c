@@ -63,6 +63,7 @@ void mc_changeset_free(mc_changeset *c)
 	mc_vec_dispose_deep(&c->target, mc_git__dir_state_free);
 	mc_free(c->describe);
 	mc_free(c->target_name);
+	mc_free(c->base_note);
 	if (c->src) {
 		git_index_free(c->src->index);
 		mc_git__ientries_dispose(&c->src->ientries);
@@ -387,94 +388,85 @@ static int push_message(mc_changeset *c, const git_commit *commit)
 	return error;
 }
 
-static int range_messages(mc_changeset *c, mc_repo *r, const git_oid *from,
-                          const git_oid *to)
+/* The messages of the commits b has and a lacks (git rev-list a..b). */
+static int range_messages(mc_changeset *c, mc_repo *r, const mc_git__mbase *m)
 {
-	git_revwalk *walk = NULL;
-	git_commit *commit = NULL;
-	git_oid id;
-	int error;
+	for (size_t i = 0; i < m->nonly_b; i++) {
+		git_commit *commit = NULL;
+		int error;
 
-	if (git_revwalk_new(&walk, r->repo) < 0 || git_revwalk_push(walk, to) < 0 ||
-	    git_revwalk_hide(walk, from) < 0) {
-		error = shallow_error(r, "cannot walk the range");
-		goto done;
-	}
-	while ((error = git_revwalk_next(&id, walk)) == 0) {
-		if (git_commit_lookup(&commit, r->repo, &id) < 0) {
-			error = shallow_error(r, "cannot read a commit in the range");
-			goto done;
-		}
+		if (git_commit_lookup(&commit, r->repo, &m->only_b[i]) < 0)
+			return shallow_error(r, "cannot read a commit in the range");
 		error = push_message(c, commit);
 		git_commit_free(commit);
-		commit = NULL;
 		if (error < 0)
-			goto done;
+			return error;
 	}
-	if (error == GIT_ITEROVER)
-		error = 0;
-	else
-		error = shallow_error(r, "cannot walk the range");
-done:
-	git_revwalk_free(walk);
-	return error;
+	return 0;
 }
 
 /*
- * In a shallow clone: can both histories be walked? 1 when every commit
- * reachable from a and b is in the object database. libgit2 1.5 does not
- * know shallow boundaries: its merge base, hidden walks and revwalk fail
- * and leak at the first missing parent, so this walk is our own.
+ * The merge bases of a and b (and the range's commits) from our own walk
+ * (mergebase.c); history a shallow clone lacks is the fetch error.
  */
-static int history_complete(mc_repo *r, const git_oid *a, const git_oid *b)
+static int merge_bases(mc_git__mbase *m, mc_repo *r, const git_commit *ca,
+                       const git_commit *cb, const char *a, const char *b)
 {
-	mc_git__walk w = MC_GIT_WALK_INIT;
-	git_odb *odb = NULL;
-	git_oid id;
-	int complete = 0;
+	mc_buf what = MC_BUF_INIT;
+	int error;
 
-	if (git_repository_odb(&odb, r->repo) < 0 ||
-	    mc_git__walk_push(&w, a) < 0 || mc_git__walk_push(&w, b) < 0)
-		goto done;
-	while (mc_git__walk_pop(&w, &id)) {
-		git_commit *c = NULL;
-		int oom = 0;
+	if ((error = mc_git__merge_bases(m, r->repo, git_commit_id(ca),
+	                                 git_commit_id(cb), 1)) < 0)
+		return error;
+	if (!m->incomplete && m->nbases)
+		return 0;
+	if (mc_buf_printf(&what, "cannot find the merge base of '%s' and '%s'", a, b) < 0)
+		error = mc_error_set_oom();
+	else if (m->incomplete)
+		error = shallow_error(r, what.ptr);
+	else
+		error = mc_error_set(MC_ERROR_GIT, "%s: they share no history", what.ptr);
+	mc_buf_dispose(&what);
+	mc_git__mbase_dispose(m);
+	return error;
+}
 
-		if (!git_odb_exists(odb, &id) || git_commit_lookup(&c, r->repo, &id) < 0)
-			goto done;
-		for (unsigned i = 0; i < git_commit_parentcount(c) && !oom; i++)
-			oom = mc_git__walk_push(&w, git_commit_parent_id(c, i)) < 0;
-		git_commit_free(c);
-		if (oom)
-			goto done;
+/* "2 merge bases (abc1234 def5678): judged against abc1234, as git diff does" */
+static int bases_note(mc_changeset *c, const mc_git__mbase *m)
+{
+	mc_buf note = MC_BUF_INIT;
+	char sha[GIT_OID_HEXSZ + 1];
+	int error = mc_buf_printf(&note, "%zu merge bases (", m->nbases);
+
+	for (size_t i = 0; i < m->nbases && !error; i++) {
+		git_oid_tostr(sha, sizeof(sha), &m->bases[i]);
+		error = mc_buf_printf(&note, "%s%s", i ? " " : "", sha);
 	}
-	complete = 1;
-done:
-	git_error_clear();
-	git_odb_free(odb);
-	mc_git__walk_dispose(&w);
-	return complete;
+	git_oid_tostr(sha, sizeof(sha), &m->bases[0]);
+	if (!error)
+		error = mc_buf_printf(&note, "): judged against %s, the newest, as git diff does", sha);
+	if (error < 0) {
+		mc_buf_dispose(&note);
+		return mc_error_set_oom();
+	}
+	c->base_note = mc_buf_detach(&note);
+	return 0;
 }
 
 int mc_repo_require_since(mc_repo *r, const char *since)
 {
 	git_commit *ca = NULL, *cb = NULL;
+	mc_git__mbase m = MC_GIT_MBASE_INIT;
 	int error;
 
 	MC_ASSERT_ARG(r && since);
 	if ((error = mc_git__resolve_commit(&ca, r, since)) < 0 ||
 	    (error = mc_git__resolve_commit(&cb, r, "HEAD")) < 0)
 		goto done;
-	if (git_repository_is_shallow(r->repo) == 1 &&
-	    !history_complete(r, git_commit_id(ca), git_commit_id(cb))) {
-		mc_buf what = MC_BUF_INIT;
-		error = mc_buf_printf(&what, "cannot find the merge base of '%s' and 'HEAD'",
-		                      since) < 0
-		                ? mc_error_set_oom()
-		                : shallow_error(r, what.ptr);
-		mc_buf_dispose(&what);
-	}
+	if (git_repository_is_shallow(r->repo) == 1)
+		error = merge_bases(&m, r, ca, cb, since, "HEAD");
 done:
+	mc_git__mbase_dispose(&m);
 	git_commit_free(ca);
 	git_commit_free(cb);
 	return error;
@@ -487,7 +479,7 @@ static int setup_range(mc_changeset *c, mc_repo *r, const char *spec,
 	size_t ndots = 3;
 	char *a = NULL, *b = NULL;
 	git_commit *ca = NULL, *cb = NULL, *cbase = NULL;
-	git_oid base;
+	mc_git__mbase m = MC_GIT_MBASE_INIT;
 	int error;
 
 	if (!dots) {
@@ -504,44 +496,26 @@ static int setup_range(mc_changeset *c, mc_repo *r, const char *spec,
 		goto done;
 	}
 	if ((error = mc_git__resolve_commit(&ca, r, *a ? a : "HEAD")) < 0 ||
-	    (error = mc_git__resolve_commit(&cb, r, *b ? b : "HEAD")) < 0)
+	    (error = mc_git__resolve_commit(&cb, r, *b ? b : "HEAD")) < 0 ||
+	    (error = merge_bases(&m, r, ca, cb, *a ? a : "HEAD", *b ? b : "HEAD")) < 0)
 		goto done;
-	if (git_repository_is_shallow(r->repo) == 1 &&
-	    !history_complete(r, git_commit_id(ca), git_commit_id(cb))) {
-		/* libgit2's merge base leaks on missing parents: find out first */
-		mc_buf what = MC_BUF_INIT;
-		error = mc_buf_printf(&what, "cannot find the merge base of '%s' and '%s'",
-		                      *a ? a : "HEAD", *b ? b : "HEAD") < 0
-		                ? mc_error_set_oom()
-		                : shallow_error(r, what.ptr);
-		mc_buf_dispose(&what);
+	/* several (criss-cross merges): the newest, as git diff a...b does */
+	if (m.nbases > 1 && (error = bases_note(c, &m)) < 0)
 		goto done;
-	}
-	if (git_merge_base(&base, r->repo, git_commit_id(ca), git_commit_id(cb)) < 0) {
-		mc_buf what = MC_BUF_INIT;
-		if (mc_buf_printf(&what, "cannot find the merge base of '%s' and '%s'",
-		                  *a ? a : "HEAD", *b ? b : "HEAD") < 0)
-			error = mc_error_set_oom();
-		else if (git_repository_is_shallow(r->repo) == 1)
-			error = shallow_error(r, what.ptr);
-		else
-			error = mc_error_set(MC_ERROR_GIT, "%s: they share no history", what.ptr);
-		mc_buf_dispose(&what);
-		goto done;
-	}
-	if (git_commit_lookup(&cbase, r->repo, &base) < 0 ||
+	if (git_commit_lookup(&cbase, r->repo, &m.bases[0]) < 0 ||
 	    git_commit_tree(old_tree, cbase) < 0 ||
 	    git_commit_tree(&c->src->after_tree, cb) < 0 ||
 	    git_commit_tree(&c->src->target_tree, ca) < 0) {
 		error = shallow_error(r, "cannot read the range's trees");
 		goto done;
 	}
-	if ((error = range_messages(c, r, git_commit_id(ca), git_commit_id(cb))) < 0)
+	if ((error = range_messages(c, r, &m)) < 0)
 		goto done;
 	if ((c->describe = mc_strdup(spec)) == NULL ||
 	    (c->target_name = mc_strdup(*a ? a : "HEAD")) == NULL)
 		error = mc_error_set_oom();
 done:
+	mc_git__mbase_dispose(&m);
 	git_commit_free(ca);
 	git_commit_free(cb);
 	git_commit_free(cbase);

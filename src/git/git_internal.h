@@ -54,10 +54,15 @@ typedef struct {
 	size_t cap, len;
 } mc_git__oidset;
 #define MC_GIT_OIDSET_INIT { NULL, NULL, 0, 0 }
+#define MC_GIT_OIDSET_USED 0x80 /* used[]: the slot is taken; bits 0-6: flags */
 /** @return 1 added, 0 already there, -1 out of memory (no error set) */
 int mc_git__oidset_add(mc_git__oidset *s, const git_oid *id);
 int mc_git__oidset_has(const mc_git__oidset *s, const git_oid *id);
 void mc_git__oidset_dispose(mc_git__oidset *s);
+/** The caller's flags (bits 0-6) of id; 0 when absent. */
+unsigned mc_git__oidset_flags(const mc_git__oidset *s, const git_oid *id);
+/** Add id (when new) and set flags on it. @return 0, or -1 out of memory */
+int mc_git__oidset_or(mc_git__oidset *s, const git_oid *id, unsigned flags);
 
 /** A walk's frontier: ids to visit (a stack) and every id ever pushed. */
 typedef struct {
@@ -71,5 +76,31 @@ int mc_git__walk_push(mc_git__walk *w, const git_oid *id);
 /** Pop the next id into *id. @return 1, or 0 when the frontier is empty */
 int mc_git__walk_pop(mc_git__walk *w, git_oid *id);
 void mc_git__walk_dispose(mc_git__walk *w);
+
+/**
+ * What git's merge-base paint walk (commit-date order) finds for a and b,
+ * with our own walk: libgit2 1.5's merge base and hidden revwalk leak and
+ * fail when a shallow clone's parents are missing.
+ */
+typedef struct {
+	git_oid *bases;  /* `git merge-base --all a b`: newest committer date
+	                  * first, so bases[0] is what `git merge-base a b` and
+	                  * `git diff a...b` use */
+	size_t nbases;   /* 0: unrelated histories (when complete) */
+	git_oid *only_b; /* with want_only_b: the commits b has and a lacks
+	                  * (`git rev-list a..b`), newest first */
+	size_t nonly_b;
+	int incomplete;  /* 1: a path of the walk that still mattered ran into
+	                  * a shallow clone's boundary (a commit in .git/shallow
+	                  * or a missing parent): bases and only_b are unknown */
+} mc_git__mbase;
+#define MC_GIT_MBASE_INIT { NULL, 0, NULL, 0, 0 }
+/**
+ * @return 0 (look at incomplete), MC_ERROR (a commit cannot be read in a
+ *   clone that is not shallow, with the libgit2 message), MC_ENOMEM
+ */
+int mc_git__merge_bases(mc_git__mbase *out, git_repository *repo,
+                        const git_oid *a, const git_oid *b, int want_only_b);
+void mc_git__mbase_dispose(mc_git__mbase *m);
 
 #endif

@@ -39,18 +39,48 @@ int mc_git__oidset_add(mc_git__oidset *s, const git_oid *id)
 			return -1;
 		}
 		for (i = 0; i < s->cap; i++)
-			if (s->used[i])
-				(void)mc_git__oidset_add(&n, &s->ids[i]);
+			if (s->used[i]) {
+				size_t j = oid_hash(&s->ids[i]) & (n.cap - 1);
+				while (n.used[j])
+					j = (j + 1) & (n.cap - 1);
+				n.used[j] = s->used[i]; /* keeps the flags */
+				git_oid_cpy(&n.ids[j], &s->ids[i]);
+				n.len++;
+			}
 		mc_git__oidset_dispose(s);
 		*s = n;
 	}
 	for (i = oid_hash(id) & (s->cap - 1); s->used[i]; i = (i + 1) & (s->cap - 1))
 		if (git_oid_equal(&s->ids[i], id))
 			return 0;
-	s->used[i] = 1;
+	s->used[i] = MC_GIT_OIDSET_USED;
 	git_oid_cpy(&s->ids[i], id);
 	s->len++;
 	return 1;
+}
+
+unsigned mc_git__oidset_flags(const mc_git__oidset *s, const git_oid *id)
+{
+	if (!s->cap)
+		return 0;
+	for (size_t i = oid_hash(id) & (s->cap - 1); s->used[i];
+	     i = (i + 1) & (s->cap - 1))
+		if (git_oid_equal(&s->ids[i], id))
+			return s->used[i] & ~(unsigned)MC_GIT_OIDSET_USED;
+	return 0;
+}
+
+int mc_git__oidset_or(mc_git__oidset *s, const git_oid *id, unsigned flags)
+{
+	size_t i;
+
+	if (mc_git__oidset_add(s, id) < 0)
+		return -1;
+	for (i = oid_hash(id) & (s->cap - 1); !git_oid_equal(&s->ids[i], id);
+	     i = (i + 1) & (s->cap - 1))
+		;
+	s->used[i] |= (unsigned char)(flags & 0x7f);
+	return 0;
 }
 
 void mc_git__oidset_dispose(mc_git__oidset *s)
