@@ -77,7 +77,9 @@ static int subtrees(const git_oid **out, struct cache *c, git_repository *repo,
 	git_oid *subs;
 	int error = 0;
 
-	if ((c->len + 1) * 2 > c->cap && (error = cache_grow(c)) < 0)
+	/* grown at three quarters full: linear probing stays short, and a
+	 * 20,000-commit walk needs 32,768 slots, not 65,536 (1.3 MB) */
+	if ((c->len + 1) * 4 > c->cap * 3 && (error = cache_grow(c)) < 0)
 		return error;
 	s = cache_find(c, commit_id);
 	if (s->used) {
@@ -438,30 +440,29 @@ static int tag_cb(const char *name, void *payload)
 	return 0;
 }
 
-static int list_has(const mc_dir_state *s, const char *path)
+/* the entry for a path in the path-sorted entries, or NULL */
+static mc_history_entry *find_entry(const mc_vec *sorted, const char *path)
 {
-	size_t lo = 0, hi = s->files->files.len;
+	size_t lo = 0, hi = sorted->len;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(path, ((mc_file *)s->files->files.items[mid])->path);
+		int c = strcmp(path, ((mc_history_entry *)sorted->items[mid])->path);
 		if (c == 0)
-			return 1;
+			return sorted->items[mid];
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return 0;
+	return NULL;
 }
 
-static int file_cmp(const void *a, const void *b)
-{
-	return strcmp((*(mc_file *const *)a)->path, (*(mc_file *const *)b)->path);
-}
-
-static int releases(mc_history *h, mc_repo *r, const mc_vec *dirs, const mc_vec *patterns)
+static int releases(mc_history *h, mc_repo *r, git_odb *odb, struct cache *cache,
+                    const mc_vec *dirs, const mc_vec *patterns)
 {
 	mc_vec names = MC_VEC_INIT, rels = MC_VEC_INIT;
+	mc_buf path = MC_BUF_INIT;
+	git_oid *prev = NULL;
 	size_t unreleased = h->entries.len;
 	int error;
 
@@ -505,33 +506,42 @@ static int releases(mc_history *h, mc_repo *r, const mc_vec *dirs, const mc_vec 
 	if (error)
 		goto done;
 	mc_vec_sort(&rels, release_cmp);
+	/* Each release's folders are read as raw trees (no libgit2 tree
+	 * objects, no file lists), and a folder whose id is the one the
+	 * previous release had holds nothing new. The subtree ids come from
+	 * the walk's cache: a release commit on the walked line costs nothing. */
+	if ((prev = mc_calloc(dirs->len ? dirs->len : 1, sizeof(*prev))) == NULL)
+		error = mc_error_set_oom();
 	for (size_t k = 0; k < rels.len && unreleased && !error; k++) {
 		struct release *rel = rels.items[k];
-		git_commit *commit = NULL;
-		git_tree *tree = NULL;
-		if (git_commit_lookup(&commit, r->repo, &rel->commit) < 0 ||
-		    git_commit_tree(&tree, commit) < 0) {
-			git_commit_free(commit);
-			error = mc_git__error("cannot read a release tree");
+		const git_oid *subs;
+		if ((error = subtrees(&subs, cache, r->repo, &rel->commit, dirs)) < 0)
 			break;
-		}
 		for (size_t d = 0; d < dirs->len && !error; d++) {
-			mc_dir_state *list = NULL;
-			if ((error = mc_git__list_tree(&list, r->repo, tree, dirs->items[d])) < 0)
+			const char *dir = dirs->items[d];
+			struct raw_tree t;
+			struct raw_entry e;
+			if (git_oid_is_zero(&subs[d]) || git_oid_equal(&subs[d], &prev[d]))
+				continue;
+			git_oid_cpy(&prev[d], &subs[d]);
+			if ((error = raw_open(&t, odb, &subs[d])) < 0)
 				break;
-			mc_vec_sort(&list->files->files, file_cmp);
-			for (size_t i = 0; i < h->entries.len && !error; i++) {
-				mc_history_entry *e = h->entries.items[i];
-				if (e->released || !list_has(list, e->path))
+			while (!error && raw_next(&e, &t)) {
+				mc_history_entry *he;
+				mc_buf_clear(&path);
+				if (*dir && (error = mc_buf_puts(&path, dir)) == 0)
+					error = mc_buf_putc(&path, '/');
+				if (!error)
+					error = mc_buf_put(&path, e.name, e.len);
+				if (error || (he = find_entry(&h->entries, path.ptr)) == NULL ||
+				    he->released)
 					continue;
-				if ((e->released = mc_strdup(rel->name)) == NULL)
+				if ((he->released = mc_strdup(rel->name)) == NULL)
 					error = mc_error_set_oom();
 				unreleased--;
 			}
-			mc_git__dir_state_free(list);
+			raw_close(&t);
 		}
-		git_tree_free(tree);
-		git_commit_free(commit);
 	}
 done:
 	for (size_t i = 0; i < rels.len; i++) {
@@ -541,6 +551,8 @@ done:
 	}
 	mc_vec_dispose(&rels);
 	mc_vec_dispose_deep(&names, mc_free);
+	mc_buf_dispose(&path);
+	mc_free(prev);
 	return error;
 }
 
@@ -566,10 +578,6 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(8 * 1024 * 1024));
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)0);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)0);
-	/* pack windows are mapped files that count as resident once read:
-	 * a walk touches the whole pack, so cap what stays mapped */
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(1024 * 1024));
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(4 * 1024 * 1024));
 	if (git_repository_head_unborn(r->repo) == 1 && !rev) {
 		*out = h; /* no commits yet: no history */
 		return 0;
@@ -671,7 +679,7 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 	}
 	h->entries = w.sorted;
 	memset(&w.sorted, 0, sizeof(w.sorted));
-	error = releases(h, r, dirs, deploy_patterns);
+	error = releases(h, r, w.odb, &cache, dirs, deploy_patterns);
 done:
 	mc_vec_dispose_deep(&w.sorted, entry_free);
 	cache_dispose(&cache);
