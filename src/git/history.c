@@ -166,21 +166,35 @@ struct walk {
 	mc_vec sorted;
 };
 
-static mc_history_entry *entry_get(struct walk *w, const char *path, int create)
+/* Where PATH is, or would go, in the path-sorted entries; *found says which. */
+static size_t entry_pos(const mc_vec *sorted, const char *path, int *found)
 {
-	size_t lo = 0, hi = w->sorted.len;
-	mc_history_entry *e;
+	size_t lo = 0, hi = sorted->len;
 
+	*found = 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(path, ((mc_history_entry *)w->sorted.items[mid])->path);
-		if (c == 0)
-			return w->sorted.items[mid];
+		int c = strcmp(path, ((mc_history_entry *)sorted->items[mid])->path);
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
+	return lo;
+}
+
+static mc_history_entry *entry_get(struct walk *w, const char *path, int create)
+{
+	mc_history_entry *e;
+	int found;
+	size_t lo = entry_pos(&w->sorted, path, &found);
+
+	if (found)
+		return w->sorted.items[lo];
 	if (!create)
 		return NULL;
 	if ((e = mc_calloc(1, sizeof(*e))) == NULL || (e->path = mc_strdup(path)) == NULL) {
@@ -440,23 +454,6 @@ static int tag_cb(const char *name, void *payload)
 	return 0;
 }
 
-/* the entry for a path in the path-sorted entries, or NULL */
-static mc_history_entry *find_entry(const mc_vec *sorted, const char *path)
-{
-	size_t lo = 0, hi = sorted->len;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(path, ((mc_history_entry *)sorted->items[mid])->path);
-		if (c == 0)
-			return sorted->items[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
 static int releases(mc_history *h, mc_repo *r, git_odb *odb, struct cache *cache,
                     const mc_vec *dirs, const mc_vec *patterns)
 {
@@ -527,14 +524,19 @@ static int releases(mc_history *h, mc_repo *r, git_odb *odb, struct cache *cache
 			if ((error = raw_open(&t, odb, &subs[d])) < 0)
 				break;
 			while (!error && raw_next(&e, &t)) {
-				mc_history_entry *he;
+				mc_history_entry *he = NULL;
+				size_t at;
+				int found = 0;
 				mc_buf_clear(&path);
 				if (*dir && (error = mc_buf_puts(&path, dir)) == 0)
 					error = mc_buf_putc(&path, '/');
 				if (!error)
 					error = mc_buf_put(&path, e.name, e.len);
-				if (error || (he = find_entry(&h->entries, path.ptr)) == NULL ||
-				    he->released)
+				if (!error) {
+					at = entry_pos(&h->entries, path.ptr, &found);
+					he = found ? h->entries.items[at] : NULL;
+				}
+				if (error || !he || he->released)
 					continue;
 				if ((he->released = mc_strdup(rel->name)) == NULL)
 					error = mc_error_set_oom();

@@ -8,6 +8,7 @@
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "report_internal.h"
 #include "util/banned.h"
 
@@ -22,7 +23,7 @@ static json_t *str_or_null(const char *s)
 		return json_null();
 	if ((j = json_string(s)) != NULL)
 		return j;
-	if ((clean = mc_report__utf8_dup(s)) == NULL)
+	if ((clean = mc_utf8_dup(s)) == NULL)
 		return NULL;
 	j = json_string(clean);
 	mc_free(clean);

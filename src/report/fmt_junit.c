@@ -21,6 +21,7 @@
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "report_internal.h"
 #include "util/banned.h"
 
@@ -32,7 +33,7 @@ static int put_xml(mc_buf *out, const char *s, int attr)
 	int error = 0;
 
 	while (*s && !error) {
-		if ((n = mc_report__utf8_len(s, &cp)) == 0) {
+		if ((n = mc_utf8_len(s, &cp)) == 0) {
 			error = mc_buf_puts(out, MC_REPORT_REPLACEMENT);
 			s++;
 			continue;

@@ -33,7 +33,7 @@
 /* Copy one UTF-8 character of s into out, or U+FFFD; @return bytes read. */
 static size_t put_char(mc_buf *out, const char *s, unsigned *cp, int *error)
 {
-	size_t n = mc_report__utf8_len(s, cp);
+	size_t n = mc_utf8_len(s, cp);
 
 	if (n == 0 || (*cp < 0x20 && *cp != '\t') || (*cp >= 0x7F && *cp < 0xA0)) {
 		*error = mc_buf_puts(out, n == 0 ? MC_REPORT_REPLACEMENT : " ");

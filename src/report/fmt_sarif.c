@@ -17,6 +17,7 @@
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "report_internal.h"
 #include "util/banned.h"
 
@@ -62,7 +63,7 @@ static void push(struct sb *b, json_t *a, json_t *v)
 /* A JSON string from report text, invalid UTF-8 replaced. */
 static json_t *str(struct sb *b, const char *s)
 {
-	char *clean = mc_report__utf8_dup(s);
+	char *clean = s ? mc_utf8_dup(s) : NULL;
 	json_t *v = clean ? json_string(clean) : NULL;
 	mc_free(clean);
 	return chk(b, v);

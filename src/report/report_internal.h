@@ -49,13 +49,6 @@ int mc_report__render_markdown(mc_buf *out, const mc_report *r);
 
 /* fmt_util.c: shared by the junit, sarif and markdown renderers */
 #define MC_REPORT_REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD, UTF-8 */
-/**
- * Decode one UTF-8 sequence at s into *cp. @return its length (1..4), or 0
- * when the bytes at s are not valid UTF-8 (overlong, surrogate, truncated).
- */
-size_t mc_report__utf8_len(const char *s, unsigned *cp);
-/** Copy s with invalid UTF-8 replaced by U+FFFD; NULL on OOM; mc_free it. */
-char *mc_report__utf8_dup(const char *s);
 /** What a finding is about: its migration, else its file, else NULL. */
 const char *mc_report__subject(const mc_finding *f);
 /** A finding as plain text lines (location, message, detail, items). */

@@ -18,6 +18,7 @@
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "migcheck/report.h"
 #include "report/report_internal.h"
 
@@ -85,7 +86,7 @@ static int valid_utf8(const char *s)
 	unsigned cp;
 	size_t n;
 	for (; *s; s += n)
-		if ((n = mc_report__utf8_len(s, &cp)) == 0)
+		if ((n = mc_utf8_len(s, &cp)) == 0)
 			return 0;
 	return 1;
 }
@@ -611,7 +612,7 @@ static void report__markdown_escapes_hostile_strings(void **state MC_UNUSED)
 static void report__utf8_invalid_replaced(void **state MC_UNUSED)
 {
 	/* overlong, surrogate, truncated, above U+10FFFF */
-	char *s = mc_report__utf8_dup("a\xC0\xAF" "b\xED\xA0\x80" "c\xE2\x82" "d\xF4\x90\x80\x80" "e\xE2\x82\xAC");
+	char *s = mc_utf8_dup("a\xC0\xAF" "b\xED\xA0\x80" "c\xE2\x82" "d\xF4\x90\x80\x80" "e\xE2\x82\xAC");
 	assert_string_equal(s, "a\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
 	                       "c\xEF\xBF\xBD\xEF\xBF\xBD" "d\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
 	                       "e\xE2\x82\xAC");
