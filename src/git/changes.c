@@ -335,13 +335,21 @@ done:
 
 /* --- revisions ------------------------------------------------------------- */
 
-static int shallow_error(mc_repo *r, const char *what)
+/*
+ * what failed, with libgit2's reason; when code says an object is missing
+ * in a shallow clone, the fetch that brings the history instead. The
+ * reason is taken first: git_repository_is_shallow clears libgit2's error
+ * (a corrupt tree was "unknown git error").
+ */
+static int shallow_error(mc_repo *r, const char *what, int code)
 {
-	if (git_repository_is_shallow(r->repo) == 1)
+	int error = mc_git__error(what);
+
+	if (code == GIT_ENOTFOUND && git_repository_is_shallow(r->repo) == 1)
 		return mc_error_set(MC_ERROR_GIT,
 		                    "%s: history is missing in this shallow clone; fetch it with 'git fetch --unshallow' (or a deeper 'git fetch --depth=<n>')",
 		                    what);
-	return mc_git__error(what);
+	return error;
 }
 
 int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec)
@@ -357,7 +365,7 @@ int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec)
 			mc_buf what = MC_BUF_INIT;
 			error = mc_buf_printf(&what, "unknown revision '%s'", spec) < 0
 			                ? mc_error_set_oom()
-			                : shallow_error(r, what.ptr);
+			                : shallow_error(r, what.ptr, GIT_ENOTFOUND);
 			mc_buf_dispose(&what);
 			return error;
 		}
@@ -368,8 +376,12 @@ int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec)
 		mc_buf_dispose(&hint);
 		return error;
 	}
-	if (error < 0)
-		return mc_git__error("cannot resolve a revision");
+	if (error < 0) {
+		char *what = mc_asprintf("cannot resolve '%s'", spec);
+		error = what ? mc_git__error(what) : mc_error_set_oom();
+		mc_free(what);
+		return error;
+	}
 	error = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
 	git_object_free(obj);
 	if (error < 0)
@@ -395,8 +407,8 @@ static int range_messages(mc_changeset *c, mc_repo *r, const mc_git__mbase *m)
 		git_commit *commit = NULL;
 		int error;
 
-		if (git_commit_lookup(&commit, r->repo, &m->only_b[i]) < 0)
-			return shallow_error(r, "cannot read a commit in the range");
+		if ((error = git_commit_lookup(&commit, r->repo, &m->only_b[i])) < 0)
+			return shallow_error(r, "cannot read a commit in the range", error);
 		error = push_message(c, commit);
 		git_commit_free(commit);
 		if (error < 0)
@@ -423,7 +435,7 @@ static int merge_bases(mc_git__mbase *m, mc_repo *r, const git_commit *ca,
 	if (mc_buf_printf(&what, "cannot find the merge base of '%s' and '%s'", a, b) < 0)
 		error = mc_error_set_oom();
 	else if (m->incomplete)
-		error = shallow_error(r, what.ptr);
+		error = shallow_error(r, what.ptr, GIT_ENOTFOUND);
 	else
 		error = mc_error_set(MC_ERROR_GIT, "%s: they share no history", what.ptr);
 	mc_buf_dispose(&what);
@@ -502,11 +514,11 @@ static int setup_range(mc_changeset *c, mc_repo *r, const char *spec,
 	/* several (criss-cross merges): the newest, as git diff a...b does */
 	if (m.nbases > 1 && (error = bases_note(c, &m)) < 0)
 		goto done;
-	if (git_commit_lookup(&cbase, r->repo, &m.bases[0]) < 0 ||
-	    git_commit_tree(old_tree, cbase) < 0 ||
-	    git_commit_tree(&c->src->after_tree, cb) < 0 ||
-	    git_commit_tree(&c->src->target_tree, ca) < 0) {
-		error = shallow_error(r, "cannot read the range's trees");
+	if ((error = git_commit_lookup(&cbase, r->repo, &m.bases[0])) < 0 ||
+	    (error = git_commit_tree(old_tree, cbase)) < 0 ||
+	    (error = git_commit_tree(&c->src->after_tree, cb)) < 0 ||
+	    (error = git_commit_tree(&c->src->target_tree, ca)) < 0) {
+		error = shallow_error(r, "cannot read the range's trees", error);
 		goto done;
 	}
 	if ((error = range_messages(c, r, &m)) < 0)
@@ -533,17 +545,17 @@ static int setup_commit(mc_changeset *c, mc_repo *r, const char *spec,
 
 	if ((error = mc_git__resolve_commit(&commit, r, spec)) < 0)
 		return error;
-	if (git_commit_tree(&c->src->after_tree, commit) < 0) {
-		error = shallow_error(r, "cannot read the commit's tree");
+	if ((error = git_commit_tree(&c->src->after_tree, commit)) < 0) {
+		error = shallow_error(r, "cannot read the commit's tree", error);
 		goto done;
 	}
 	if (git_commit_parentcount(commit) > 0) {
-		if (git_commit_parent(&parent, commit, 0) < 0) {
-			error = shallow_error(r, "cannot read the parent of the commit");
+		if ((error = git_commit_parent(&parent, commit, 0)) < 0) {
+			error = shallow_error(r, "cannot read the parent of the commit", error);
 			goto done;
 		}
-		if (git_commit_tree(old_tree, parent) < 0) {
-			error = shallow_error(r, "cannot read the parent's tree");
+		if ((error = git_commit_tree(old_tree, parent)) < 0) {
+			error = shallow_error(r, "cannot read the parent's tree", error);
 			goto done;
 		}
 	}
@@ -1185,7 +1197,7 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 		break;
 	}
 	if (error < 0) {
-		error = shallow_error(r, "cannot compute the change");
+		error = shallow_error(r, "cannot compute the change", error);
 		goto done;
 	}
 	fopts.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;

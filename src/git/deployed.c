@@ -305,15 +305,13 @@ int mc_deployed_load(mc_deployed **out, mc_repo *r, const mc_vec *patterns,
 		goto done;
 	for (size_t i = 0; i < d->refs.len && !error; i++) {
 		const char *name = d->refs.items[i];
-		git_reference *ref = NULL;
 		git_object *tree = NULL;
-		if (git_reference_lookup(&ref, r->repo, name) < 0 ||
-		    git_reference_peel(&tree, ref, GIT_OBJECT_TREE) < 0) {
-			git_reference_free(ref);
-			error = mc_git__error("cannot read the tree of a deploy ref");
+		if (mc_git__peel_ref(&tree, r->repo, name, GIT_OBJECT_TREE) < 0) {
+			char *what = mc_asprintf("cannot read the tree of deploy ref '%s'", name);
+			error = what ? mc_git__error(what) : mc_error_set_oom();
+			mc_free(what);
 			goto done;
 		}
-		git_reference_free(ref);
 		if ((error = mc_vec_push(&d->trees, tree)) < 0) {
 			git_object_free(tree);
 			goto done;

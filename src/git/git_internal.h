@@ -17,6 +17,15 @@ struct mc_repo {
 /** Copy git_error_last() into our error as "what: message"; returns MC_ERROR. */
 int mc_git__error(const char *what);
 
+/**
+ * The object of the given type that reference name points at, as
+ * git_reference_peel does but keeping libgit2's reason when the object
+ * cannot be read (git_reference_peel replaces it with "cannot retrieve
+ * reference target"). @return 0, GIT_EPEEL when the object is of a type
+ * that does not peel to type, or libgit2's error code with its error set
+ */
+int mc_git__peel_ref(git_object **out, git_repository *repo, const char *name,
+                     git_object_t type);
 /** 1 when path is directly inside dir ("dir/name"). */
 int mc_git__path_in_dir(const char *path, const char *dir);
 /** Read a blob (capped at MC_MAX_MIGRATION_SIZE) into a new NUL-terminated string. */

@@ -88,14 +88,17 @@ static int subtrees(const git_oid **out, struct cache *c, git_repository *repo,
 	}
 	if ((subs = mc_calloc(c->ndirs ? c->ndirs : 1, sizeof(*subs))) == NULL)
 		return mc_error_set_oom();
-	if (git_commit_lookup(&commit, repo, commit_id) < 0 ||
-	    git_commit_tree(&tree, commit) < 0) {
+	if ((error = git_commit_lookup(&commit, repo, commit_id)) < 0 ||
+	    (error = git_commit_tree(&tree, commit)) < 0) {
+		int missing = error == GIT_ENOTFOUND;
 		mc_free(subs);
 		git_commit_free(commit);
-		if (git_repository_is_shallow(repo) == 1)
+		/* the reason first: git_repository_is_shallow clears it */
+		error = mc_git__error("cannot read a commit");
+		if (missing && git_repository_is_shallow(repo) == 1)
 			return mc_error_set(MC_ERROR_GIT,
 			                    "history is missing in this shallow clone; fetch it with 'git fetch --unshallow'");
-		return mc_git__error("cannot read a commit");
+		return error;
 	}
 	for (size_t i = 0; i < c->ndirs; i++) {
 		const char *dir = dirs->items[i];
@@ -471,7 +474,6 @@ static int releases(mc_history *h, mc_repo *r, git_odb *odb, struct cache *cache
 	}
 	/* order the refs by commit date; read their trees one at a time */
 	for (size_t i = 0; i < names.len && !error; i++) {
-		git_reference *ref = NULL;
 		git_object *obj = NULL;
 		struct release *rel;
 		int dup = 0;
@@ -479,11 +481,17 @@ static int releases(mc_history *h, mc_repo *r, git_odb *odb, struct cache *cache
 			dup |= names.items[k] && !strcmp(names.items[k], names.items[i]);
 		if (dup)
 			continue;
-		if (git_reference_lookup(&ref, r->repo, names.items[i]) < 0 ||
-		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) < 0) {
-			git_reference_free(ref);
-			git_error_clear();
-			continue; /* a tag of a blob, say */
+		if ((error = mc_git__peel_ref(&obj, r->repo, names.items[i], GIT_OBJECT_COMMIT)) < 0) {
+			/* a tag of a blob, say; a corrupt object is an error */
+			if (error == GIT_EPEEL || error == GIT_EINVALIDSPEC) {
+				git_error_clear();
+				error = 0;
+				continue;
+			}
+			char *what = mc_asprintf("cannot read the release '%s'", (const char *)names.items[i]);
+			error = what ? mc_git__error(what) : mc_error_set_oom();
+			mc_free(what);
+			break;
 		}
 		if ((rel = mc_calloc(1, sizeof(*rel))) == NULL) {
 			error = mc_error_set_oom();
@@ -498,7 +506,6 @@ static int releases(mc_history *h, mc_repo *r, git_odb *odb, struct cache *cache
 			}
 		}
 		git_object_free(obj);
-		git_reference_free(ref);
 	}
 	if (error)
 		goto done;
@@ -661,9 +668,11 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 			goto done;
 	}
 	if (error != GIT_ITEROVER) {
-		error = git_repository_is_shallow(r->repo) == 1
-		                ? mc_error_set(MC_ERROR_GIT, "history is missing in this shallow clone; fetch it with 'git fetch --unshallow'")
-		                : mc_git__error("cannot walk the history");
+		int missing = error == GIT_ENOTFOUND;
+		/* the reason first: git_repository_is_shallow clears it */
+		error = mc_git__error("cannot walk the history");
+		if (missing && git_repository_is_shallow(r->repo) == 1)
+			error = mc_error_set(MC_ERROR_GIT, "history is missing in this shallow clone; fetch it with 'git fetch --unshallow'");
 		goto done;
 	}
 	error = 0;

@@ -25,6 +25,22 @@ int mc_git__error(const char *what)
 	                    (e && e->message) ? e->message : "unknown git error");
 }
 
+int mc_git__peel_ref(git_object **out, git_repository *repo, const char *name,
+                     git_object_t type)
+{
+	git_object *obj = NULL;
+	git_oid id;
+	int error;
+
+	*out = NULL;
+	if ((error = git_reference_name_to_id(&id, repo, name)) < 0 ||
+	    (error = git_object_lookup(&obj, repo, &id, GIT_OBJECT_ANY)) < 0)
+		return error;
+	error = git_object_peel(out, obj, type);
+	git_object_free(obj);
+	return error;
+}
+
 void mc_repo_global_init(void)
 {
 #ifdef __GLIBC__

@@ -59,23 +59,44 @@ wrong_length () {
 run_test 'a loose blob shorter than its header' wrong_length
 
 # The deployed commit's tree (the migrations folder's) truncated: no
-# command hangs; log names the object. NEEDSWORK: check's message is
-# "cannot compute the change: unknown git error" (libgit2's diff loses
-# the error text), list only notes the deployed state as unknown.
+# command hangs; check and log name the object and why (check said
+# "unknown git error": git_repository_is_shallow cleared libgit2's
+# reason), list only notes the deployed state as unknown.
 truncated_tree () {
 	corrupt_repo &&
 	obj=.git/objects/$(git rev-parse HEAD~1:db | cut -c1-2)/$(git rev-parse HEAD~1:db | cut -c3-) &&
 	tree=$(git rev-parse HEAD~1:db) && chmod u+w "$obj" && truncate_obj &&
 	measure 3 $RSS_MAX 'check --commit' "$MIGCHECK" check --commit HEAD &&
-	expect_grep '^migcheck: cannot compute the change: ' err &&
+	expect_equal err "migcheck: cannot compute the change: loose object $tree is corrupt: truncated (its zlib stream ends early)" &&
 	measure 3 $RSS_MAX 'check --range' "$MIGCHECK" check --range HEAD~1..HEAD &&
-	expect_grep '^migcheck: cannot compute the change: ' err &&
+	expect_equal err "migcheck: cannot compute the change: loose object $tree is corrupt: truncated (its zlib stream ends early)" &&
 	measure 0 $RSS_MAX list "$MIGCHECK" list &&
 	expect_grep "^note: cannot read a tree: loose object $tree is corrupt: truncated (its zlib stream ends early); deployed state unknown\$" err &&
 	measure 3 $RSS_MAX log "$MIGCHECK" log &&
 	expect_equal err "migcheck: cannot read a tree: loose object $tree is corrupt: truncated (its zlib stream ends early)"
 }
 run_test 'a truncated loose tree' truncated_tree
+
+# The deployed commit itself truncated: every command that reads it names
+# it and why, exit 3; none hangs.
+truncated_commit () {
+	corrupt_repo &&
+	commit=$(git rev-parse HEAD~1) &&
+	obj=.git/objects/$(echo "$commit" | cut -c1-2)/$(echo "$commit" | cut -c3-) &&
+	chmod u+w "$obj" && truncate_obj &&
+	why="loose object $commit is corrupt: truncated (its zlib stream ends early)" &&
+	measure 3 $RSS_MAX 'check --commit' "$MIGCHECK" check --commit HEAD &&
+	expect_equal err "migcheck: cannot read the parent of the commit: $why" &&
+	measure 3 $RSS_MAX 'check --range' "$MIGCHECK" check --range HEAD~1..HEAD &&
+	expect_equal err "migcheck: cannot resolve 'HEAD~1': $why" &&
+	measure 3 $RSS_MAX check "$MIGCHECK" check &&
+	expect_equal err "migcheck: cannot read the tree of deploy ref 'refs/remotes/origin/main': $why" &&
+	measure 0 $RSS_MAX list "$MIGCHECK" list &&
+	expect_grep "^note: cannot read the tree of deploy ref 'refs/remotes/origin/main': $why; deployed state unknown\$" err &&
+	measure 3 $RSS_MAX log "$MIGCHECK" log &&
+	expect_equal err "migcheck: cannot walk the history: $why"
+}
+run_test 'a truncated loose commit' truncated_commit
 
 missing () {
 	corrupt_repo && rm "$obj" &&
