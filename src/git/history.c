@@ -156,6 +156,40 @@ void mc_history_free(mc_history *h)
 	mc_free(h);
 }
 
+/* --- releases: the first deploy ref or tag holding each path --------------- */
+
+struct release {
+	char *name;
+	long long time;
+	git_oid commit;
+};
+
+/* A folder tree that some release has: its id, which folder (index in
+ * dirs) and the rank (place in the release order) of the first release
+ * that has it. The walk marks its files when it reads that tree anyway;
+ * those it never reads are read after the walk. */
+struct rel_tree {
+	git_oid id;
+	size_t d, rank;
+	int seen;
+};
+
+struct release_set {
+	mc_vec rels;            /* struct release*, oldest first: index = rank */
+	struct rel_tree *trees; /* sorted by id, then folder; one per (id, folder) */
+	size_t ntrees;
+};
+
+#define NO_RANK ((size_t)-1)
+
+/* An entry and, while walking, the rank of the first release found to
+ * hold it. The public part comes first: a struct hentry * is the
+ * mc_history_entry * callers get, and entry_free frees either. */
+struct hentry {
+	mc_history_entry pub;
+	size_t rank; /* NO_RANK: no release holds it (yet) */
+};
+
 /* entries are appended while walking; looked up through a sorted index at the end */
 struct walk {
 	mc_history *h;
@@ -165,7 +199,9 @@ struct walk {
 	const mc_commit_info *current;
 	git_commit *commit;
 	const char *dir;
-	/* path -> entry, kept sorted for bsearch */
+	size_t d; /* dir's index in dirs */
+	struct release_set *rs;
+	/* path -> struct hentry, kept sorted for bsearch */
 	mc_vec sorted;
 };
 
@@ -190,9 +226,10 @@ static size_t entry_pos(const mc_vec *sorted, const char *path, int *found)
 	return lo;
 }
 
-static mc_history_entry *entry_get(struct walk *w, const char *path, int create)
+/* NULL when path has no entry (create 0) or memory ran out (create 1) */
+static struct hentry *entry_get(struct walk *w, const char *path, int create)
 {
-	mc_history_entry *e;
+	struct hentry *e;
 	int found;
 	size_t lo = entry_pos(&w->sorted, path, &found);
 
@@ -200,10 +237,11 @@ static mc_history_entry *entry_get(struct walk *w, const char *path, int create)
 		return w->sorted.items[lo];
 	if (!create)
 		return NULL;
-	if ((e = mc_calloc(1, sizeof(*e))) == NULL || (e->path = mc_strdup(path)) == NULL) {
+	if ((e = mc_calloc(1, sizeof(*e))) == NULL || (e->pub.path = mc_strdup(path)) == NULL) {
 		mc_free(e);
 		return NULL;
 	}
+	e->rank = NO_RANK;
 	if (mc_vec_push(&w->sorted, e) < 0) {
 		entry_free(e);
 		return NULL;
@@ -259,6 +297,7 @@ static int ignored_name(const char *name)
 static int record(struct walk *w, const char *name, mc_history_event ev)
 {
 	mc_buf path = MC_BUF_INIT;
+	struct hentry *he;
 	mc_history_entry *e;
 	mc_history_change *ch;
 	const mc_commit_info *ci = NULL;
@@ -269,10 +308,11 @@ static int record(struct walk *w, const char *name, mc_history_event ev)
 	if ((error = *w->dir ? mc_buf_joinpath(&path, w->dir, name) : mc_buf_puts(&path, name)) < 0 ||
 	    (error = commit_info(&ci, w)) < 0)
 		goto done;
-	if ((e = entry_get(w, path.ptr, 1)) == NULL) {
+	if ((he = entry_get(w, path.ptr, 1)) == NULL) {
 		error = mc_error_set_oom();
 		goto done;
 	}
+	e = &he->pub;
 	if ((ch = mc_calloc(1, sizeof(*ch))) == NULL) {
 		error = mc_error_set_oom();
 		goto done;
@@ -396,11 +436,81 @@ static int record_raw(struct walk *w, const struct raw_entry *e, mc_history_even
 	return error;
 }
 
+static int rel_tree_cmp(const void *a, const void *b)
+{
+	const struct rel_tree *x = a, *y = b;
+	int c = git_oid_cmp(&x->id, &y->id);
+	if (c)
+		return c;
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* The release tree (id, folder d) not marked yet, or NULL. */
+static struct rel_tree *rel_tree_take(struct release_set *rs, const git_oid *id, size_t d)
+{
+	struct rel_tree key, *t;
+
+	if (!rs || !rs->ntrees)
+		return NULL;
+	memset(&key, 0, sizeof(key));
+	git_oid_cpy(&key.id, id);
+	key.d = d;
+	key.rank = 0; /* one per (id, d): the rank never decides */
+	for (size_t lo = 0, hi = rs->ntrees; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = git_oid_cmp(&key.id, &rs->trees[mid].id);
+		if (!c)
+			c = key.d < rs->trees[mid].d ? -1 : key.d > rs->trees[mid].d;
+		if (!c) {
+			t = &rs->trees[mid];
+			if (t->seen)
+				return NULL;
+			t->seen = 1;
+			return t;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/*
+ * The file e of folder w->dir is in a tree that release rank holds. While
+ * walking (create 1) its entry is made if needed: the commit that adds it
+ * is older and comes later in the walk; entries no commit touched are
+ * dropped after the walk. After it (create 0) only known entries count.
+ */
+static int mark_released(struct walk *w, const struct raw_entry *e, size_t rank, int create)
+{
+	mc_buf path = MC_BUF_INIT;
+	struct hentry *he = NULL;
+	int error = 0;
+
+	if (memchr(e->name, '/', e->len))
+		return 0;
+	if (*w->dir && (error = mc_buf_puts(&path, w->dir)) == 0)
+		error = mc_buf_putc(&path, '/');
+	if (!error)
+		error = mc_buf_put(&path, e->name, e->len);
+	if (!error && !ignored_name(path.ptr + path.size - e->len) &&
+	    (he = entry_get(w, path.ptr, create)) == NULL && create)
+		error = mc_error_set_oom();
+	if (he && rank < he->rank)
+		he->rank = rank;
+	mc_buf_dispose(&path);
+	return error;
+}
+
 static int diff_subtrees(struct walk *w, const git_oid *old_id, const git_oid *new_id,
                          const git_oid *others, size_t nothers)
 {
 	struct raw_tree a, b;
 	struct raw_entry ea, eb;
+	struct rel_tree *rel;
 	int ha, hb, error;
 
 	if ((error = raw_open(&a, w->odb, old_id)) < 0)
@@ -409,6 +519,8 @@ static int diff_subtrees(struct walk *w, const git_oid *old_id, const git_oid *n
 		raw_close(&a);
 		return error;
 	}
+	/* a release's folder tree: every file of it is visited below */
+	rel = rel_tree_take(w->rs, new_id, w->d);
 	ha = raw_next(&ea, &a);
 	hb = raw_next(&eb, &b);
 	while ((ha || hb) && !error) {
@@ -416,28 +528,24 @@ static int diff_subtrees(struct walk *w, const git_oid *old_id, const git_oid *n
 		if (c < 0) {
 			error = record_raw(w, &ea, MC_HISTORY_DELETED, others, nothers);
 			ha = raw_next(&ea, &a);
-		} else if (c > 0) {
-			error = record_raw(w, &eb, MC_HISTORY_ADDED, others, nothers);
-			hb = raw_next(&eb, &b);
-		} else {
-			if (memcmp(ea.id, eb.id, 20))
-				error = record_raw(w, &eb, MC_HISTORY_MODIFIED, others, nothers);
-			ha = raw_next(&ea, &a);
-			hb = raw_next(&eb, &b);
+			continue;
 		}
+		if (c > 0)
+			error = record_raw(w, &eb, MC_HISTORY_ADDED, others, nothers);
+		else if (memcmp(ea.id, eb.id, 20))
+			error = record_raw(w, &eb, MC_HISTORY_MODIFIED, others, nothers);
+		if (rel && !error)
+			error = mark_released(w, &eb, rel->rank, 1);
+		if (c == 0)
+			ha = raw_next(&ea, &a);
+		hb = raw_next(&eb, &b);
 	}
 	raw_close(&a);
 	raw_close(&b);
 	return error;
 }
 
-/* --- releases: the first deploy ref or tag holding each path --------------- */
-
-struct release {
-	char *name;
-	long long time;
-	git_oid commit;
-};
+/* --- the release set ------------------------------------------------------- */
 
 static int release_cmp(const void *a, const void *b)
 {
@@ -457,13 +565,28 @@ static int tag_cb(const char *name, void *payload)
 	return 0;
 }
 
-static int releases(mc_history *h, mc_repo *r, git_odb *odb, struct cache *cache,
-                    const mc_vec *dirs, const mc_vec *patterns)
+static void release_set_dispose(struct release_set *rs)
 {
-	mc_vec names = MC_VEC_INIT, rels = MC_VEC_INIT;
-	mc_buf path = MC_BUF_INIT;
-	git_oid *prev = NULL;
-	size_t unreleased = h->entries.len;
+	for (size_t i = 0; i < rs->rels.len; i++) {
+		struct release *rel = rs->rels.items[i];
+		mc_free(rel->name);
+		mc_free(rel);
+	}
+	mc_vec_dispose(&rs->rels);
+	mc_free(rs->trees);
+	memset(rs, 0, sizeof(*rs));
+}
+
+/*
+ * The releases (deploy refs and every tag) in order of commit date, and
+ * the distinct folder trees they hold, each with the first release that
+ * holds it. Their commits' subtree ids go into the walk's cache, so a
+ * release commit on the walked line costs nothing more.
+ */
+static int releases_load(struct release_set *rs, mc_repo *r, struct cache *cache,
+                         const mc_vec *dirs, const mc_vec *patterns)
+{
+	mc_vec names = MC_VEC_INIT;
 	int error;
 
 	if ((error = mc_git__expand_refs(&names, r, patterns)) < 0)
@@ -472,7 +595,6 @@ static int releases(mc_history *h, mc_repo *r, git_odb *odb, struct cache *cache
 		error = mc_git__error("cannot list tags");
 		goto done;
 	}
-	/* order the refs by commit date; read their trees one at a time */
 	for (size_t i = 0; i < names.len && !error; i++) {
 		git_object *obj = NULL;
 		struct release *rel;
@@ -500,7 +622,7 @@ static int releases(mc_history *h, mc_repo *r, git_odb *odb, struct cache *cache
 			names.items[i] = NULL;
 			rel->time = (long long)git_commit_time((git_commit *)obj);
 			git_oid_cpy(&rel->commit, git_object_id(obj));
-			if ((error = mc_vec_push(&rels, rel)) < 0) {
+			if ((error = mc_vec_push(&rs->rels, rel)) < 0) {
 				mc_free(rel->name);
 				mc_free(rel);
 			}
@@ -509,59 +631,83 @@ static int releases(mc_history *h, mc_repo *r, git_odb *odb, struct cache *cache
 	}
 	if (error)
 		goto done;
-	mc_vec_sort(&rels, release_cmp);
-	/* Each release's folders are read as raw trees (no libgit2 tree
-	 * objects, no file lists), and a folder whose id is the one the
-	 * previous release had holds nothing new. The subtree ids come from
-	 * the walk's cache: a release commit on the walked line costs nothing. */
-	if ((prev = mc_calloc(dirs->len ? dirs->len : 1, sizeof(*prev))) == NULL)
+	mc_vec_sort(&rs->rels, release_cmp);
+	if (rs->rels.len && dirs->len &&
+	    (rs->trees = mc_calloc(rs->rels.len * dirs->len, sizeof(*rs->trees))) == NULL) {
 		error = mc_error_set_oom();
-	for (size_t k = 0; k < rels.len && unreleased && !error; k++) {
-		struct release *rel = rels.items[k];
+		goto done;
+	}
+	for (size_t k = 0; k < rs->rels.len && !error; k++) {
+		struct release *rel = rs->rels.items[k];
 		const git_oid *subs;
 		if ((error = subtrees(&subs, cache, r->repo, &rel->commit, dirs)) < 0)
 			break;
-		for (size_t d = 0; d < dirs->len && !error; d++) {
-			const char *dir = dirs->items[d];
-			struct raw_tree t;
-			struct raw_entry e;
-			if (git_oid_is_zero(&subs[d]) || git_oid_equal(&subs[d], &prev[d]))
+		for (size_t d = 0; d < dirs->len; d++) {
+			struct rel_tree *t = &rs->trees[rs->ntrees];
+			if (git_oid_is_zero(&subs[d]))
 				continue;
-			git_oid_cpy(&prev[d], &subs[d]);
-			if ((error = raw_open(&t, odb, &subs[d])) < 0)
-				break;
-			while (!error && raw_next(&e, &t)) {
-				mc_history_entry *he = NULL;
-				size_t at;
-				int found = 0;
-				mc_buf_clear(&path);
-				if (*dir && (error = mc_buf_puts(&path, dir)) == 0)
-					error = mc_buf_putc(&path, '/');
-				if (!error)
-					error = mc_buf_put(&path, e.name, e.len);
-				if (!error) {
-					at = entry_pos(&h->entries, path.ptr, &found);
-					he = found ? h->entries.items[at] : NULL;
-				}
-				if (error || !he || he->released)
-					continue;
-				if ((he->released = mc_strdup(rel->name)) == NULL)
-					error = mc_error_set_oom();
-				unreleased--;
-			}
-			raw_close(&t);
+			git_oid_cpy(&t->id, &subs[d]);
+			t->d = d;
+			t->rank = k;
+			rs->ntrees++;
 		}
 	}
-done:
-	for (size_t i = 0; i < rels.len; i++) {
-		struct release *rel = rels.items[i];
-		mc_free(rel->name);
-		mc_free(rel);
+	if (error)
+		goto done;
+	/* one per (tree, folder): the first release's, the lowest rank */
+	if (rs->ntrees)
+		qsort(rs->trees, rs->ntrees, sizeof(*rs->trees), rel_tree_cmp);
+	{
+		size_t n = 0;
+		for (size_t i = 0; i < rs->ntrees; i++)
+			if (!n || !git_oid_equal(&rs->trees[i].id, &rs->trees[n - 1].id) ||
+			    rs->trees[i].d != rs->trees[n - 1].d)
+				rs->trees[n++] = rs->trees[i];
+		rs->ntrees = n;
 	}
-	mc_vec_dispose(&rels);
+done:
 	mc_vec_dispose_deep(&names, mc_free);
-	mc_buf_dispose(&path);
-	mc_free(prev);
+	return error;
+}
+
+/*
+ * After the walk: read the release trees it did not (a release off the
+ * walked line, a shallow clone's cut), drop the entries only a release
+ * made (no commit of the walk touched them), and name each entry's first
+ * release.
+ */
+static int releases_finish(struct walk *w, struct release_set *rs)
+{
+	size_t n = 0;
+	int error = 0;
+
+	for (size_t i = 0; i < rs->ntrees && !error; i++) {
+		struct rel_tree *t = &rs->trees[i];
+		struct raw_tree raw;
+		struct raw_entry e;
+		if (t->seen)
+			continue;
+		t->seen = 1;
+		if ((error = raw_open(&raw, w->odb, &t->id)) < 0)
+			break;
+		w->dir = w->dirs->items[t->d];
+		while (!error && raw_next(&e, &raw))
+			error = mark_released(w, &e, t->rank, 0);
+		raw_close(&raw);
+	}
+	for (size_t i = 0; i < w->sorted.len; i++) {
+		struct hentry *he = w->sorted.items[i];
+		if (!he->pub.changes.len) {
+			entry_free(he);
+			continue;
+		}
+		w->sorted.items[n++] = he;
+		if (error || he->rank == NO_RANK)
+			continue;
+		if ((he->pub.released = mc_strdup(((struct release *)rs->rels.items[he->rank])->name)) == NULL)
+			error = mc_error_set_oom();
+	}
+	w->sorted.len = n;
 	return error;
 }
 
@@ -573,11 +719,13 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 	git_revwalk *walk = NULL;
 	git_commit *start = NULL;
 	struct cache cache = { NULL, 0, 0, 0 };
+	struct release_set rs;
 	struct walk w;
 	git_oid id;
 	int error;
 
 	MC_ASSERT_ARG(out && r && dirs && deploy_patterns);
+	memset(&rs, 0, sizeof(rs));
 	*out = NULL;
 	memset(&w, 0, sizeof(w));
 	if ((h = mc_calloc(1, sizeof(*h))) == NULL)
@@ -601,10 +749,14 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 	}
 	w.h = h;
 	w.repo = r->repo;
+	w.dirs = (mc_vec *)dirs;
+	w.rs = &rs;
 	if (git_repository_odb(&w.odb, r->repo) < 0) {
 		error = mc_git__error("cannot open the object database");
 		goto done;
 	}
+	if ((error = releases_load(&rs, r, &cache, dirs, deploy_patterns)) < 0)
+		goto done;
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
 		const git_oid *mine, *theirs;
 		git_oid mine_copy[16];
@@ -652,6 +804,7 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 			if (d == 0 || w.current == NULL)
 				h->examined++;
 			w.dir = dirs->items[d];
+			w.d = d;
 			nothers = 0;
 			for (size_t p = 1; p < np && p <= 8 && !error; p++) {
 				if ((error = subtrees(&theirs, &cache, r->repo, git_commit_parent_id(w.commit, (unsigned)p), dirs)) < 0)
@@ -675,7 +828,8 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 			error = mc_error_set(MC_ERROR_GIT, "history is missing in this shallow clone; fetch it with 'git fetch --unshallow'");
 		goto done;
 	}
-	error = 0;
+	if ((error = releases_finish(&w, &rs)) < 0)
+		goto done;
 	/* the walk went newest first: put each file's changes oldest first */
 	for (size_t i = 0; i < w.sorted.len; i++) {
 		mc_history_entry *e = w.sorted.items[i];
@@ -690,9 +844,9 @@ int mc_history_load(mc_history **out, mc_repo *r, const char *rev, const mc_vec 
 	}
 	h->entries = w.sorted;
 	memset(&w.sorted, 0, sizeof(w.sorted));
-	error = releases(h, r, w.odb, &cache, dirs, deploy_patterns);
 done:
 	mc_vec_dispose_deep(&w.sorted, entry_free);
+	release_set_dispose(&rs);
 	cache_dispose(&cache);
 	git_revwalk_free(walk);
 	git_commit_free(start);

@@ -64,6 +64,31 @@ log_deleted_and_merge () {
 }
 run_test 'merges do not count as edits; deletions are recorded' log_deleted_and_merge
 
+# The first release is found from the walk's own tree reads where it can,
+# and by reading the release's tree where the walk never reads it (a tag
+# off the walked line); files only a release holds, and documentation in
+# the folder, are not migrations of the log.
+log_release_off_line () {
+	init_repo && git config -f .migcheck migrations.dir db/migrations &&
+	git config -f .migcheck deploy.ref refs/remotes/origin/main &&
+	write_migration 001_a.up.sql 'CREATE TABLE a (id int);' && commit_all 'a' &&
+	git checkout -q -b hotfix &&
+	write_migration 002_b.up.sql 'CREATE TABLE b (id int);' &&
+	write_migration 009_only_hotfix.up.sql 'CREATE TABLE h (id int);' &&
+	write_migration README.md 'how to write migrations' &&
+	commit_all 'hotfix b' && git tag v0.9-hotfix &&
+	git checkout -q main &&
+	write_migration 002_b.up.sql 'CREATE TABLE b (id int);' && commit_all 'b again' &&
+	git tag v1.0 &&
+	write_migration 003_c.up.sql 'CREATE TABLE c (id int);' && commit_all 'c' &&
+	git update-ref refs/remotes/origin/main HEAD &&
+	write_migration 004_d.up.sql 'CREATE TABLE d (id int);' && commit_all 'd' &&
+	"$MIGCHECK" --format json log >out.json &&
+	[ "$(jq -r '[.migrations[].file] | join(" ")' out.json)" = 'db/migrations/001_a.up.sql db/migrations/002_b.up.sql db/migrations/003_c.up.sql db/migrations/004_d.up.sql' ] &&
+	[ "$(jq -r '[.migrations[].released] | map(. // "none") | join(" ")' out.json)" = 'refs/tags/v0.9-hotfix refs/tags/v0.9-hotfix refs/remotes/origin/main none' ]
+}
+run_test 'a release off the walked line; files only a release holds are left out' log_release_off_line
+
 log_empty () {
 	init_repo && git config -f .migcheck migrations.dir db/migrations &&
 	"$MIGCHECK" log >out &&

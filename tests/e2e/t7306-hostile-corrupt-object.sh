@@ -94,7 +94,7 @@ truncated_commit () {
 	measure 0 $RSS_MAX list "$MIGCHECK" list &&
 	expect_grep "^note: cannot read the tree of deploy ref 'refs/remotes/origin/main': $why; deployed state unknown\$" err &&
 	measure 3 $RSS_MAX log "$MIGCHECK" log &&
-	expect_equal err "migcheck: cannot walk the history: $why"
+	expect_equal err "migcheck: cannot read the release 'refs/remotes/origin/main': $why"
 }
 run_test 'a truncated loose commit' truncated_commit
 
