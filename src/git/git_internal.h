@@ -53,6 +53,26 @@ int mc_git__loose_verify(const char *path, char *reason, size_t reason_size);
 /** Put the loose object check in front of every object read of repo. */
 int mc_git__loose_guard(git_repository *repo);
 
+/** A tree object read raw (rawtree.c); start with mc_git__raw_open. */
+typedef struct {
+	git_odb_object *obj;
+	const unsigned char *p, *end;
+} mc_git__raw_tree;
+
+/** One entry of a raw tree; name and id point into the tree's data. */
+typedef struct {
+	const char *name;
+	size_t len;              /* name is not NUL-terminated at len */
+	const unsigned char *id; /* 20 bytes */
+	unsigned mode;           /* GIT_FILEMODE_* */
+} mc_git__raw_entry;
+
+/** Read tree id (the zero id: an empty tree); not a tree is an error. */
+int mc_git__raw_open(mc_git__raw_tree *t, git_odb *odb, const git_oid *id);
+/** The next entry, 1; 0 at the end (or where the tree is damaged). */
+int mc_git__raw_next(mc_git__raw_entry *e, mc_git__raw_tree *t);
+void mc_git__raw_close(mc_git__raw_tree *t);
+
 /** Expand deploy.ref values (globs) into ref names; missing ones are errors. */
 int mc_git__expand_refs(mc_vec *out, mc_repo *r, const mc_vec *patterns);
 

@@ -326,64 +326,17 @@ done:
 	return error;
 }
 
-/*
- * Raw tree objects are compared by hand: a folder of 10,000 migrations is
- * diffed once per commit that touches it, and parsing it into libgit2 tree
- * objects (and caching them) costs more time and memory than the walk.
- */
-struct raw_tree {
-	git_odb_object *obj;
-	const unsigned char *p, *end;
-};
-
-struct raw_entry {
-	const char *name;
-	size_t len;
-	const unsigned char *id; /* 20 bytes */
-	int is_tree;
-};
-
-static int raw_open(struct raw_tree *t, git_odb *odb, const git_oid *id)
+/* The next entry of a raw tree (rawtree.c) that could be a migration:
+ * trees ("40000") and submodules ("160000") are skipped; 0 at the end. */
+static int raw_next(mc_git__raw_entry *e, mc_git__raw_tree *t)
 {
-	memset(t, 0, sizeof(*t));
-	if (git_oid_is_zero(id))
-		return 0;
-	if (git_odb_read(&t->obj, odb, id) < 0)
-		return mc_git__error("cannot read a tree");
-	t->p = git_odb_object_data(t->obj);
-	t->end = t->p + git_odb_object_size(t->obj);
-	return 0;
-}
-
-/* next blob entry (trees skipped); 0 at the end */
-static int raw_next(struct raw_entry *e, struct raw_tree *t)
-{
-	while (t->p && t->p < t->end) {
-		const unsigned char *sp = memchr(t->p, ' ', (size_t)(t->end - t->p));
-		const unsigned char *nul = sp ? memchr(sp, '\0', (size_t)(t->end - sp)) : NULL;
-		if (!sp || !nul || nul + 21 > t->end) {
-			t->p = t->end;
-			return 0;
-		}
-		/* "40000" trees and "160000" submodules are not migrations */
-		e->is_tree = t->p[0] == '4' || (t->p[0] == '1' && t->p[1] == '6');
-		e->name = (const char *)sp + 1;
-		e->len = (size_t)(nul - sp - 1);
-		e->id = nul + 1;
-		t->p = nul + 21;
-		if (!e->is_tree)
+	while (mc_git__raw_next(e, t))
+		if (e->mode != GIT_FILEMODE_TREE && e->mode != GIT_FILEMODE_COMMIT)
 			return 1;
-	}
 	return 0;
 }
 
-static void raw_close(struct raw_tree *t)
-{
-	git_odb_object_free(t->obj);
-	memset(t, 0, sizeof(*t));
-}
-
-static int name_cmp(const struct raw_entry *a, const struct raw_entry *b)
+static int name_cmp(const mc_git__raw_entry *a, const mc_git__raw_entry *b)
 {
 	size_t n = a->len < b->len ? a->len : b->len;
 	int c = memcmp(a->name, b->name, n);
@@ -394,18 +347,18 @@ static int name_cmp(const struct raw_entry *a, const struct raw_entry *b)
 
 /* In a merge, did another parent already have this entry as the merge has it? */
 static int from_other_parent(struct walk *w, const git_oid *others, size_t nothers,
-                             const struct raw_entry *want, int deleted)
+                             const mc_git__raw_entry *want, int deleted)
 {
 	int same = 0;
 	for (size_t i = 0; i < nothers && !same; i++) {
-		struct raw_tree t;
-		struct raw_entry e;
+		mc_git__raw_tree t;
+		mc_git__raw_entry e;
 		int found = 0;
 		if (git_oid_is_zero(&others[i])) {
 			same = deleted;
 			continue;
 		}
-		if (raw_open(&t, w->odb, &others[i]) < 0) {
+		if (mc_git__raw_open(&t, w->odb, &others[i]) < 0) {
 			mc_error_clear();
 			continue;
 		}
@@ -416,12 +369,12 @@ static int from_other_parent(struct walk *w, const git_oid *others, size_t nothe
 			}
 		if (!found)
 			same = deleted;
-		raw_close(&t);
+		mc_git__raw_close(&t);
 	}
 	return same;
 }
 
-static int record_raw(struct walk *w, const struct raw_entry *e, mc_history_event ev,
+static int record_raw(struct walk *w, const mc_git__raw_entry *e, mc_history_event ev,
                       const git_oid *others, size_t nothers)
 {
 	char *name;
@@ -484,7 +437,7 @@ static struct rel_tree *rel_tree_take(struct release_set *rs, const git_oid *id,
  * is older and comes later in the walk; entries no commit touched are
  * dropped after the walk. After it (create 0) only known entries count.
  */
-static int mark_released(struct walk *w, const struct raw_entry *e, size_t rank, int create)
+static int mark_released(struct walk *w, const mc_git__raw_entry *e, size_t rank, int create)
 {
 	mc_buf path = MC_BUF_INIT;
 	struct hentry *he = NULL;
@@ -508,15 +461,15 @@ static int mark_released(struct walk *w, const struct raw_entry *e, size_t rank,
 static int diff_subtrees(struct walk *w, const git_oid *old_id, const git_oid *new_id,
                          const git_oid *others, size_t nothers)
 {
-	struct raw_tree a, b;
-	struct raw_entry ea, eb;
+	mc_git__raw_tree a, b;
+	mc_git__raw_entry ea, eb;
 	struct rel_tree *rel;
 	int ha, hb, error;
 
-	if ((error = raw_open(&a, w->odb, old_id)) < 0)
+	if ((error = mc_git__raw_open(&a, w->odb, old_id)) < 0)
 		return error;
-	if ((error = raw_open(&b, w->odb, new_id)) < 0) {
-		raw_close(&a);
+	if ((error = mc_git__raw_open(&b, w->odb, new_id)) < 0) {
+		mc_git__raw_close(&a);
 		return error;
 	}
 	/* a release's folder tree: every file of it is visited below */
@@ -540,8 +493,8 @@ static int diff_subtrees(struct walk *w, const git_oid *old_id, const git_oid *n
 			ha = raw_next(&ea, &a);
 		hb = raw_next(&eb, &b);
 	}
-	raw_close(&a);
-	raw_close(&b);
+	mc_git__raw_close(&a);
+	mc_git__raw_close(&b);
 	return error;
 }
 
@@ -683,17 +636,17 @@ static int releases_finish(struct walk *w, struct release_set *rs)
 
 	for (size_t i = 0; i < rs->ntrees && !error; i++) {
 		struct rel_tree *t = &rs->trees[i];
-		struct raw_tree raw;
-		struct raw_entry e;
+		mc_git__raw_tree raw;
+		mc_git__raw_entry e;
 		if (t->seen)
 			continue;
 		t->seen = 1;
-		if ((error = raw_open(&raw, w->odb, &t->id)) < 0)
+		if ((error = mc_git__raw_open(&raw, w->odb, &t->id)) < 0)
 			break;
 		w->dir = w->dirs->items[t->d];
 		while (!error && raw_next(&e, &raw))
 			error = mark_released(w, &e, t->rank, 0);
-		raw_close(&raw);
+		mc_git__raw_close(&raw);
 	}
 	for (size_t i = 0; i < w->sorted.len; i++) {
 		struct hentry *he = w->sorted.items[i];

@@ -264,29 +264,21 @@ static int raw_bypath(unsigned *mode, git_oid *id, git_odb *odb, const git_oid *
 	for (;;) {
 		const char *slash = strchr(path, '/');
 		size_t n = slash ? (size_t)(slash - path) : strlen(path);
-		git_odb_object *obj = NULL;
-		const unsigned char *p, *end;
+		mc_git__raw_tree t;
+		mc_git__raw_entry e;
 		int found = 0;
 
-		if (git_odb_read(&obj, odb, &cur) < 0 || git_odb_object_type(obj) != GIT_OBJECT_TREE) {
-			git_odb_object_free(obj);
+		if (mc_git__raw_open(&t, odb, &cur) < 0) {
+			mc_error_clear();
 			return MC_ENOTFOUND;
 		}
-		p = git_odb_object_data(obj);
-		end = p + git_odb_object_size(obj);
-		while (p < end && !found) {
-			const unsigned char *sp = memchr(p, ' ', (size_t)(end - p));
-			const unsigned char *nul = sp ? memchr(sp, '\0', (size_t)(end - sp)) : NULL;
-			if (!sp || !nul || nul + 21 > end)
-				break;
-			if ((size_t)(nul - sp - 1) == n && !memcmp(sp + 1, path, n)) {
-				*mode = (unsigned)strtoul((const char *)p, NULL, 8);
-				git_oid_fromraw(&cur, nul + 1);
+		while (!found && mc_git__raw_next(&e, &t))
+			if (e.len == n && !memcmp(e.name, path, n)) {
+				*mode = e.mode;
+				git_oid_fromraw(&cur, e.id);
 				found = 1;
 			}
-			p = nul + 21;
-		}
-		git_odb_object_free(obj);
+		mc_git__raw_close(&t);
 		if (!found)
 			return MC_ENOTFOUND;
 		if (!slash || !slash[1]) {
