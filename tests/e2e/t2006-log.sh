@@ -89,6 +89,21 @@ log_release_off_line () {
 }
 run_test 'a release off the walked line; files only a release holds are left out' log_release_off_line
 
+# A shallow clone lacks the history log walks: exit 3 with the fetch that
+# brings it, never a partial log; once unshallowed it matches the origin.
+log_shallow () {
+	mkdir origin && cd origin && history_repo && "$MIGCHECK" log >../full.out && cd .. &&
+	git clone -q --depth 1 "file://$PWD/origin" clone && cd clone &&
+	expect_code 3 "$MIGCHECK" log >out 2>err &&
+	expect_equal err "migcheck: history is missing in this shallow clone; fetch it with 'git fetch --unshallow'" &&
+	[ ! -s out ] &&
+	git fetch -q --unshallow && git update-ref refs/remotes/origin/main "$(git -C ../origin rev-parse refs/remotes/origin/main)" &&
+	git fetch -q origin 'refs/tags/*:refs/tags/*' &&
+	"$MIGCHECK" log >out &&
+	expect_equal out "$(cat ../full.out)"
+}
+run_test 'log in a shallow clone: exit 3 with the fetch, then the full log' log_shallow
+
 log_empty () {
 	init_repo && git config -f .migcheck migrations.dir db/migrations &&
 	"$MIGCHECK" log >out &&
