@@ -90,6 +90,14 @@ MC_NODISCARD int mc_file_list_add(mc_file_list *l, const char *path,
 /** Add an entry that could not be read, with why. */
 MC_NODISCARD int mc_file_list_add_error(mc_file_list *l, const char *path,
                                         const char *why);
+/**
+ * Make f an entry that could not be read because it is size bytes, over
+ * MC_MAX_MIGRATION_SIZE: discovery reports it as malformed, "cannot read
+ * migration: file is too large (<size> bytes, limit <cap>)", whether the
+ * size came from stat() or from a git object's header.
+ * @return 0, MC_ENOMEM (f is unchanged)
+ */
+MC_NODISCARD int mc_file_set_too_large(mc_file *f, unsigned long long size);
 void mc_file_list_free(mc_file_list *l);
 
 /**

@@ -76,6 +76,28 @@ int mc_file_list_add_error(mc_file_list *l, const char *path, const char *why)
 	return add(l, path, why, strlen(why), 1);
 }
 
+/* The one wording of the size cap, for the folder read here and for the
+ * git side (src/git/changes.c) */
+static char *too_large_why(unsigned long long size)
+{
+	return mc_asprintf("file is too large (%llu bytes, limit %zu)", size,
+	                   MC_MAX_MIGRATION_SIZE);
+}
+
+int mc_file_set_too_large(mc_file *f, unsigned long long size)
+{
+	char *why;
+
+	MC_ASSERT_ARG(f);
+	if ((why = too_large_why(size)) == NULL)
+		return mc_error_set_oom();
+	mc_free(f->data);
+	f->data = why;
+	f->len = strlen(why);
+	f->error = 1;
+	return 0;
+}
+
 void mc_file_list_free(mc_file_list *l)
 {
 	if (!l)
@@ -125,8 +147,7 @@ read_entry(mc_file_list *l, const char *full, const char *rel, const char *name)
 	} else if (!S_ISREG(st.st_mode)) {
 		why = mc_asprintf("not a regular file");
 	} else if ((unsigned long long)st.st_size > MC_MAX_MIGRATION_SIZE) {
-		why = mc_asprintf("file is too large (%lld bytes, limit %zu)",
-		                  (long long)st.st_size, MC_MAX_MIGRATION_SIZE);
+		why = too_large_why((unsigned long long)st.st_size);
 	} else if ((error = mc_buf_read_file(&data, full,
 	                                     MC_MAX_MIGRATION_SIZE)) < 0) {
 		const mc_error *e = mc_error_last();

@@ -879,6 +879,43 @@ static void migration__find_dirs(void **state MC_UNUSED)
 
 /* ---- allocation failures ---- */
 
+/* A file known to be over the cap from a git object's header (changes.c)
+ * is the same finding as one read from disk, and keeps its name's
+ * migration. */
+static void migration__set_too_large(void **state MC_UNUSED)
+{
+	mc_file_list *l = FILES("001_a.up.sql", "SELECT 1;", "002_big.up.sql",
+	                        "SELECT 2;", "002_big.down.sql", "SELECT 3;");
+	mc_file *f = l->files.items[1];
+	struct parsed p;
+
+	assert_int_equal(mc_file_set_too_large(f, 52428800ULL), 0);
+	assert_int_equal(f->error, 1);
+	assert_string_equal(
+	        f->data, "file is too large (52428800 bytes, limit 33554432)");
+	assert_int_equal(f->len, strlen(f->data));
+	parse(&p, l);
+	assert_int_equal(mc_report_count(p.report), 1);
+	expect_finding(
+	        &p, 0, "malformed", "002_big.up.sql", 0,
+	        "cannot read migration: file is too large (52428800 bytes, limit 33554432)");
+	assert_int_equal(mc_migration_list_count(p.list), 2);
+	assert_string_equal(mig(&p, 1)->version, "002");
+	assert_true(mig(&p, 1)->up->flags & MC_SCRIPT_UNREADABLE);
+	assert_non_null(mig(&p, 1)->down);
+	parsed_free(&p);
+
+	/* out of memory: the entry is left as it was */
+	l = FILES("001_a.up.sql", "SELECT 1;");
+	f = l->files.items[0];
+	mc_alloc_fail_at(1);
+	assert_int_equal(mc_file_set_too_large(f, 52428800ULL), MC_ENOMEM);
+	mc_alloc_fail_at(0);
+	assert_int_equal(f->error, 0);
+	assert_string_equal(f->data, "SELECT 1;");
+	mc_file_list_free(l);
+}
+
 static void migration__alloc_failures(void **state MC_UNUSED)
 {
 	int done = 0;
@@ -970,6 +1007,7 @@ int main(void)
 		                                remove_tmp),
 		cmocka_unit_test_setup_teardown(migration__find_dirs, make_tmp,
 		                                remove_tmp),
+		cmocka_unit_test(migration__set_too_large),
 		cmocka_unit_test(migration__alloc_failures),
 		cmocka_unit_test(migration__dbmate_alloc_failures),
 	};
