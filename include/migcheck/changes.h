@@ -24,17 +24,27 @@ typedef enum {
 	MC_CHANGE_RENAMED
 } mc_change_status;
 
+/* mc_change.flags: a side over MC_MAX_MIGRATION_SIZE is not read (its size
+ * comes from the object's header or stat()): its data is NULL and its len
+ * is its size. Not an error: the folder listing holds the file as
+ * unreadable (mc_file.error), so discovery reports it as malformed. */
+enum {
+	MC_CHANGE_OLD_TOO_LARGE = (1 << 0),
+	MC_CHANGE_NEW_TOO_LARGE = (1 << 1)
+};
+
 /** One changed path. Contents are loaded for both sides when present. */
 typedef struct {
 	mc_change_status status;
 	char *old_path; /* NULL when added */
 	char *new_path; /* NULL when deleted */
-	char *old_data; /* NULL when absent; NUL-terminated */
-	size_t old_len;
+	char *old_data; /* NULL when absent or too large; NUL-terminated */
+	size_t old_len; /* the size, also when too large */
 	char *new_data;
 	size_t new_len;
 	int in_dir;     /* 1: inside a migrations folder (either side) */
 	int is_model;   /* 1: matches a models.path glob (either side) */
+	unsigned flags; /* MC_CHANGE_*_TOO_LARGE */
 } mc_change;
 
 typedef enum {
@@ -54,7 +64,9 @@ typedef struct {
 /** The state of one migrations folder on one side: every file's path. */
 typedef struct {
 	char *dir;
-	mc_file_list *files; /* data loaded only for changed paths, else "" */
+	mc_file_list *files; /* data loaded only for changed paths, else "";
+	                      * a changed file over the size cap has error
+	                      * set (mc_file_set_too_large) */
 } mc_dir_state;
 
 typedef struct {
@@ -69,7 +81,8 @@ typedef struct {
 } mc_changeset;
 
 /**
- * Compute a change set.
+ * Compute a change set. A changed file over MC_MAX_MIGRATION_SIZE is part
+ * of it, flagged and never read (see MC_CHANGE_NEW_TOO_LARGE).
  * @param[out] out free with mc_changeset_free
  * @return 0; MC_ERROR with class MC_ERROR_GIT (missing history, shallow
  *   clone: the message names the git fetch command), MC_ERROR_USAGE (bad
@@ -101,9 +114,16 @@ MC_NODISCARD int mc_deployed_load(mc_deployed **out, mc_repo *repo,
 void mc_deployed_free(mc_deployed *d);
 /** @return the first deploy ref whose tree holds path, or NULL; borrowed. */
 const char *mc_deployed_ref(const mc_deployed *d, const char *path);
-/** Read the deployed content of path (from the first ref holding it). */
-MC_NODISCARD int mc_deployed_read(mc_buf *out, mc_deployed *d,
-                                  const char *path);
+/**
+ * Read the deployed content of path (from the first ref holding it).
+ * @param[out] out the content; emptied, and nothing read, when the file is
+ *   over MC_MAX_MIGRATION_SIZE (the size comes from the object's header)
+ * @param[out] out_size the file's size, also when it is too large
+ * @return 0, 1 when it is too large, MC_ERROR (not deployed; an object that
+ *   cannot be read, class MC_ERROR_GIT)
+ */
+MC_NODISCARD int mc_deployed_read(mc_buf *out, size_t *out_size,
+                                  mc_deployed *d, const char *path);
 /** @return the deployed files of dir (data ""), or NULL; borrowed. */
 const mc_file_list *mc_deployed_files(const mc_deployed *d, const char *dir);
 /** @return how many refs were read (after glob expansion). */

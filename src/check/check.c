@@ -152,6 +152,11 @@ static int detect_format(mc_format *out, struct ctx *c, const mc_dir_state *afte
 		return error;
 	for (size_t i = 0; i < n && !error; i++) {
 		const mc_file *f = after->files->files.items[i];
+		if (f->error) {
+			/* a changed file over the size cap: known by its name */
+			error = mc_file_list_add_error(sample, f->path, f->data);
+			continue;
+		}
 		if (f->len || has_path(&c->touched, f->path)) {
 			error = mc_file_list_add(sample, f->path, f->data, f->len);
 			continue;
@@ -173,6 +178,7 @@ static int detect_format(mc_format *out, struct ctx *c, const mc_dir_state *afte
 	return error;
 }
 
+/* data NULL: a file over the size cap, parsed from its name alone */
 static int parse_one(mc_migration_list **out, const char *path, const char *data,
                      size_t len, const char *dir, mc_format fmt, mc_dialect dialect)
 {
@@ -181,7 +187,8 @@ static int parse_one(mc_migration_list **out, const char *path, const char *data
 
 	*out = NULL;
 	if ((error = mc_file_list_new(&fl)) == 0 &&
-	    (error = mc_file_list_add(fl, path, data, len)) == 0)
+	    (error = data ? mc_file_list_add(fl, path, data, len)
+	                  : mc_file_list_add_error(fl, path, "file is too large")) == 0)
 		error = mc_migration_list_parse(out, fl, dir, fmt, dialect, NULL);
 	mc_file_list_free(fl);
 	return error;
@@ -300,22 +307,43 @@ static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
 	struct part up, down, *pick;
 	const char *code, *version;
 	mc_buf msg = MC_BUF_INIT;
-	int sql, error;
+	size_t dep_size = 0;
+	int sql, error, dep_big, new_big = (ch->flags & MC_CHANGE_NEW_TOO_LARGE) != 0;
 
-	if ((error = mc_deployed_read(&dep, c->dep, path)) < 0)
+	if ((error = mc_deployed_read(&dep, &dep_size, c->dep, path)) < 0)
 		goto done;
-	if (dep.size == ch->new_len && (dep.size == 0 || !memcmp(dep.ptr, ch->new_data, dep.size)))
+	dep_big = error == 1;
+	if (!dep_big && !new_big && dep.size == ch->new_len &&
+	    (dep.size == 0 || !memcmp(dep.ptr, ch->new_data, dep.size))) {
+		error = 0;
 		goto done; /* same as deployed (e.g. a revert) */
-	if ((error = parse_one(&lo, path, mc_buf_cstr(&dep), dep.size, dir, fmt, c->dialect)) < 0 ||
-	    (error = parse_one(&ln, path, ch->new_data ? ch->new_data : "", ch->new_len, dir, fmt,
-	                       c->dialect)) < 0)
+	}
+	if ((error = parse_one(&lo, path, dep_big ? NULL : mc_buf_cstr(&dep), dep.size, dir, fmt,
+	                       c->dialect)) < 0 ||
+	    (error = parse_one(&ln, path,
+	                       new_big ? NULL : ch->new_data ? ch->new_data : "", ch->new_len,
+	                       dir, fmt, c->dialect)) < 0)
 		goto done;
 	mo = mc_migration_list_count(lo) ? mc_migration_list_get(lo, 0) : NULL;
 	mn = mc_migration_list_count(ln) ? mc_migration_list_get(ln, 0) : NULL;
 	if ((mo && mo->kind == MC_MIGRATION_REPEATABLE) || (mn && mn->kind == MC_MIGRATION_REPEATABLE))
 		goto done; /* Flyway R__: meant to change */
 	sql = !(mn && mn->language) && !(mo && mo->language);
-	if (mo && mn && (mo->up || mo->down || mn->up || mn->down)) {
+	if (dep_big || new_big) {
+		/*
+		 * A side over the size cap is never read, so how the file
+		 * changed is not known, only that it did when its size did:
+		 * an edit of the whole file (line 0). The new file over the
+		 * cap is a malformed finding as well (copy_findings), so the
+		 * change fails even when both sizes are equal and nothing is
+		 * said here.
+		 */
+		memset(&up, 0, sizeof(up));
+		memset(&down, 0, sizeof(down));
+		if (dep_big && new_big && dep_size == ch->new_len)
+			goto done;
+		up.kind = REAL;
+	} else if (mo && mn && (mo->up || mo->down || mn->up || mn->down)) {
 		if ((error = compare_part(&up, mo->up, mn->up, sql, c->dialect)) < 0 ||
 		    (error = compare_part(&down, mo->down, mn->down, sql, c->dialect)) < 0)
 			goto done;
@@ -704,7 +732,9 @@ static int check_models(struct ctx *c)
 			added = 1;
 		if (!ch->is_model || ch->in_dir || !ch->new_path)
 			continue;
-		if (have_re) {
+		/* a side over the size cap cannot be searched for the pattern:
+		 * the model counts as changed */
+		if (have_re && !(ch->flags & (MC_CHANGE_OLD_TOO_LARGE | MC_CHANGE_NEW_TOO_LARGE))) {
 			struct model_match mm = { &re, 0 };
 			error = mc_diff_lines(ch->old_data ? ch->old_data : "", ch->old_len,
 			                      ch->new_data ? ch->new_data : "", ch->new_len,

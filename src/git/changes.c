@@ -109,26 +109,39 @@ static int too_large(const char *path, size_t size)
 	                    path, size, (size_t)MC_MAX_MIGRATION_SIZE);
 }
 
-int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
-                      const git_oid *id, const char *path)
+/* A blob's size from its object header, without inflating it; 0 when the
+ * header cannot be read (reading the blob then says why). */
+static size_t blob_header_size(git_repository *repo, const git_oid *id)
+{
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size = 0;
+
+	if (git_repository_odb(&odb, repo) < 0 ||
+	    git_odb_read_header(&size, &type, odb, id) < 0)
+		size = 0;
+	git_odb_free(odb);
+	git_error_clear();
+	return size;
+}
+
+int mc_git__blob_read_capped(char **out, size_t *out_len,
+                             git_repository *repo, const git_oid *id,
+                             const char *path)
 {
 	git_blob *blob = NULL;
 	git_object_size_t size;
-	git_odb *odb = NULL;
-	git_object_t type;
-	size_t hsize = 0;
+	size_t hsize;
 	char *data;
 
+	*out = NULL;
+	*out_len = 0;
 	/* the size from the object's header first: a 50 MB blob is not
 	 * inflated just to be refused */
-	if (git_repository_odb(&odb, repo) == 0 &&
-	    git_odb_read_header(&hsize, &type, odb, id) == 0 &&
-	    hsize > MC_MAX_MIGRATION_SIZE) {
-		git_odb_free(odb);
-		return too_large(path, hsize);
+	if ((hsize = blob_header_size(repo, id)) > MC_MAX_MIGRATION_SIZE) {
+		*out_len = hsize;
+		return 1;
 	}
-	git_odb_free(odb);
-	git_error_clear();
 	if (git_blob_lookup(&blob, repo, id) < 0) {
 		/* a corrupt or missing object: say which file it holds */
 		mc_buf what = MC_BUF_INIT;
@@ -141,7 +154,8 @@ int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
 	size = git_blob_rawsize(blob);
 	if (size > MC_MAX_MIGRATION_SIZE) {
 		git_blob_free(blob);
-		return too_large(path, (size_t)size);
+		*out_len = (size_t)size;
+		return 1;
 	}
 	if ((data = mc_malloc((size_t)size + 1)) == NULL) {
 		git_blob_free(blob);
@@ -155,19 +169,31 @@ int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
 	return 0;
 }
 
+int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
+                      const git_oid *id, const char *path)
+{
+	int error = mc_git__blob_read_capped(out, out_len, repo, id, path);
+	return error == 1 ? too_large(path, *out_len) : error;
+}
+
+/* A file of the work tree; as mc_git__blob_read_capped, the size cap is
+ * checked with stat() before anything is read. @return 0, 1 too large
+ * (*out NULL, *out_len the size), < 0 error */
 static int read_disk(char **out, size_t *out_len, const char *workdir,
                      const char *path)
 {
 	mc_buf full = MC_BUF_INIT, data = MC_BUF_INIT;
+	struct stat st;
 	int error;
 
-	struct stat st;
-
+	*out = NULL;
+	*out_len = 0;
 	if ((error = mc_buf_joinpath(&full, workdir, path)) < 0)
 		goto done;
 	if (stat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (unsigned long long)st.st_size > MC_MAX_MIGRATION_SIZE) {
-		error = too_large(path, (size_t)st.st_size);
+		*out_len = (size_t)st.st_size;
+		error = 1;
 		goto done;
 	}
 	if ((error = mc_buf_read_file(&data, full.ptr, MC_MAX_MIGRATION_SIZE)) < 0)
@@ -594,6 +620,17 @@ static int change_cmp(const void *a, const void *b)
 	              y->new_path ? y->new_path : y->old_path);
 }
 
+/* The result of reading one side of ch: over the size cap (1) is not an
+ * error but flag, the side's data left NULL. @return 0 or < 0 */
+static int side_read(mc_change *ch, unsigned flag, int rc)
+{
+	if (rc == 1) {
+		ch->flags |= flag;
+		return 0;
+	}
+	return rc;
+}
+
 static int collect(mc_changeset *c, mc_repo *r, git_diff *diff,
                    const mc_changes_opts *o)
 {
@@ -641,14 +678,18 @@ static int collect(mc_changeset *c, mc_repo *r, git_diff *diff,
 			return mc_error_set_oom();
 		}
 		if (op && !git_oid_is_zero(&d->old_file.id))
-			error = mc_git__blob_read(&ch->old_data, &ch->old_len, r->repo,
-			                          &d->old_file.id, op);
+			error = side_read(ch, MC_CHANGE_OLD_TOO_LARGE,
+			                  mc_git__blob_read_capped(&ch->old_data, &ch->old_len,
+			                                           r->repo, &d->old_file.id, op));
 		if (!error && np) {
 			if (o->mode == MC_CHANGES_WORKDIR)
-				error = read_disk(&ch->new_data, &ch->new_len, workdir, np);
+				error = side_read(ch, MC_CHANGE_NEW_TOO_LARGE,
+				                  read_disk(&ch->new_data, &ch->new_len, workdir, np));
 			else
-				error = mc_git__blob_read(&ch->new_data, &ch->new_len,
-				                          r->repo, &d->new_file.id, np);
+				error = side_read(ch, MC_CHANGE_NEW_TOO_LARGE,
+				                  mc_git__blob_read_capped(&ch->new_data, &ch->new_len,
+				                                           r->repo, &d->new_file.id,
+				                                           np));
 		}
 		if (error || (error = mc_vec_push(&c->changes, ch)) < 0)
 			change_free(ch);
@@ -678,7 +719,9 @@ static size_t change_lower_bound(const mc_vec *changes, const char *path)
 
 /* The changed files' contents into the folder listings: the changes are
  * sorted by path, so each file is a binary search, not a scan of every
- * change (a commit adding 10,000 migrations has 20,000 of each). */
+ * change (a commit adding 10,000 migrations has 20,000 of each). A file
+ * over the size cap becomes an unreadable entry, as in a folder read from
+ * disk (src/migration/files.c), so discovery reports it as malformed. */
 static int fill_after(mc_changeset *c)
 {
 	for (size_t i = 0; i < c->after.len; i++) {
@@ -692,6 +735,12 @@ static int fill_after(mc_changeset *c)
 				char *copy;
 				if (!ch->new_path || strcmp(ch->new_path, f->path))
 					continue;
+				if (ch->flags & MC_CHANGE_NEW_TOO_LARGE) {
+					int error = mc_file_set_too_large(f, ch->new_len);
+					if (error < 0)
+						return error;
+					break;
+				}
 				if ((copy = mc_malloc(ch->new_len + 1)) == NULL)
 					return mc_error_set_oom();
 				memcpy(copy, ch->new_data ? ch->new_data : "", ch->new_len);
@@ -736,9 +785,13 @@ static int add_change(mc_changeset *c, git_repository *repo, mc_change_status st
 		return mc_error_set_oom();
 	}
 	if (op)
-		error = mc_git__blob_read(&ch->old_data, &ch->old_len, repo, oid, op);
+		error = side_read(ch, MC_CHANGE_OLD_TOO_LARGE,
+		                  mc_git__blob_read_capped(&ch->old_data, &ch->old_len, repo,
+		                                           oid, op));
 	if (!error && np)
-		error = mc_git__blob_read(&ch->new_data, &ch->new_len, repo, nid, np);
+		error = side_read(ch, MC_CHANGE_NEW_TOO_LARGE,
+		                  mc_git__blob_read_capped(&ch->new_data, &ch->new_len, repo,
+		                                           nid, np));
 	if (error || (error = mc_vec_push(&c->changes, ch)) < 0)
 		change_free(ch);
 	return error;
@@ -749,6 +802,7 @@ struct side {
 	const git_oid *id;
 	uint64_t *lines; /* sorted line hashes for rename scoring, or NULL */
 	size_t nlines;
+	int too_large;   /* over the size cap: not read, alike to nothing */
 };
 
 static int staged_dir(mc_changeset *c, mc_repo *r, git_tree *head, const char *dir,
@@ -921,11 +975,16 @@ static int side_lines(git_repository *repo, struct side *sd)
 {
 	char *text = NULL;
 	size_t len = 0;
+	int error;
 
-	if (sd->lines)
+	if (sd->lines || sd->too_large)
 		return 0;
-	if (mc_git__blob_read(&text, &len, repo, sd->id, sd->path) < 0)
-		return MC_ERROR;
+	if ((error = mc_git__blob_read_capped(&text, &len, repo, sd->id, sd->path)) < 0)
+		return error;
+	if (error == 1) {
+		sd->too_large = 1;
+		return 0;
+	}
 	sd->lines = line_hashes(text, len, &sd->nlines);
 	mc_free(text);
 	return sd->lines ? 0 : mc_error_set_oom();
@@ -942,6 +1001,8 @@ static int similarity(git_repository *repo, struct side *a, struct side *b)
 
 	if (side_lines(repo, a) < 0 || side_lines(repo, b) < 0)
 		return -1;
+	if (a->too_large || b->too_large)
+		return 0; /* an exact rename was found by its id already */
 	for (size_t i = 0, k = 0; i < a->nlines && k < b->nlines;) {
 		if (a->lines[i] == b->lines[k]) {
 			common++;
@@ -1274,6 +1335,8 @@ int mc_changeset_read_after(mc_buf *out, mc_changeset *c, const char *path)
 	switch (s->mode) {
 	case MC_CHANGES_WORKDIR:
 		error = read_disk(&data, &len, git_repository_workdir(s->repo->repo), path);
+		if (error == 1)
+			error = too_large(path, len);
 		break;
 	case MC_CHANGES_STAGED: {
 		const git_index_entry *e;

@@ -386,7 +386,8 @@ const char *mc_deployed_ref(const mc_deployed *d, const char *path)
 	return e ? d->refs.items[e->ref] : NULL;
 }
 
-int mc_deployed_read(mc_buf *out, mc_deployed *d, const char *path)
+int mc_deployed_read(mc_buf *out, size_t *out_size, mc_deployed *d,
+                     const char *path)
 {
 	const struct dentry *e = find(d, path);
 	char *data = NULL;
@@ -395,11 +396,13 @@ int mc_deployed_read(mc_buf *out, mc_deployed *d, const char *path)
 
 	if (!e)
 		return mc_error_set(MC_ERROR_GIT, "'%s' is not deployed", path);
-	error = mc_git__blob_read(&data, &len, d->repo->repo, &e->id, path);
-	if (error == 0) {
+	error = mc_git__blob_read_capped(&data, &len, d->repo->repo, &e->id, path);
+	if (error >= 0) {
 		mc_buf_clear(out);
-		error = mc_buf_put(out, data, len);
+		*out_size = len;
 	}
+	if (error == 0)
+		error = mc_buf_put(out, data, len);
 	mc_free(data);
 	return error;
 }

@@ -28,7 +28,16 @@ int mc_git__peel_ref(git_object **out, git_repository *repo, const char *name,
                      git_object_t type);
 /** 1 when path is directly inside dir ("dir/name"). */
 int mc_git__path_in_dir(const char *path, const char *dir);
-/** Read a blob (capped at MC_MAX_MIGRATION_SIZE) into a new NUL-terminated string. */
+/**
+ * Read a blob into a new NUL-terminated string, unless it is over
+ * MC_MAX_MIGRATION_SIZE: then it is not read (its size comes from the
+ * object's header), *out is NULL and *out_len is its size.
+ * @return 0, 1 too large (no error set), < 0 (a corrupt or missing object:
+ *   the message names path)
+ */
+int mc_git__blob_read_capped(char **out, size_t *out_len, git_repository *repo,
+                             const git_oid *id, const char *path);
+/** Same, a blob over the cap being an error (class MC_ERROR_INPUT). */
 int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
                       const git_oid *id, const char *path);
 /** List the blobs directly inside dir of root (NULL root: empty). */
