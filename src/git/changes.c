@@ -1146,6 +1146,38 @@ static size_t safe_prefix(const char *dir)
 	}
 }
 
+/*
+ * libgit2's rename detection reads a whole blob from the object database
+ * to learn its size and score it (diff_tform.c similarity_init and
+ * similarity_sig), so a change that deletes one file and adds a 50 MB one
+ * would inflate it. @return 1 when a blob it could read that way is over
+ * the size cap (then only exact renames, same blob id, are looked for),
+ * else 0. Work tree files are read in small steps and not counted.
+ */
+static int renames_read_too_large(git_diff *diff, git_repository *repo,
+                                  mc_changes_mode mode)
+{
+	size_t n = git_diff_num_deltas(diff), srcs = 0, tgts = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		srcs += d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_TYPECHANGE;
+		tgts += d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_UNTRACKED;
+	}
+	if (!srcs || !tgts)
+		return 0; /* nothing to pair: no blob is read */
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if ((d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_TYPECHANGE) &&
+		    blob_header_size(repo, &d->old_file.id) > MC_MAX_MIGRATION_SIZE)
+			return 1;
+		if (d->status == GIT_DELTA_ADDED && mode != MC_CHANGES_WORKDIR &&
+		    blob_header_size(repo, &d->new_file.id) > MC_MAX_MIGRATION_SIZE)
+			return 1;
+	}
+	return 0;
+}
+
 int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 {
 	mc_changeset *c = NULL;
@@ -1262,6 +1294,8 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 		goto done;
 	}
 	fopts.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+	if (renames_read_too_large(diff, r->repo, o->mode))
+		fopts.flags |= GIT_DIFF_FIND_EXACT_MATCH_ONLY;
 	if (git_diff_find_similar(diff, &fopts) < 0) {
 		error = mc_git__error("cannot detect renames");
 		goto done;
