@@ -26,6 +26,7 @@
 #include "migcheck/alloc.h"
 #include "migcheck/buf.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "migcheck/vec.h"
 #include "util/banned.h"
 
@@ -241,6 +242,78 @@ static int walk(struct detect *d, const char *rel, int depth)
 	mc_free(full);
 	mc_free(child);
 	mc_free(path);
+	return error;
+}
+
+/*
+ * Refuse a folder that the other commands refuse (mc_repo_check_dirs: a
+ * symbolic link or a submodule, in HEAD or in the work tree), with the same
+ * message, and what only the work tree shows: a folder below a symbolic
+ * link, or in or below a repository of its own (a submodule, committed or
+ * just added, a clone). Reading through either would judge files that git
+ * does not hold there. @return 0, or MC_ERROR with MC_ERROR_CONFIG and the
+ * fix in the message.
+ */
+static int folder_kind_ok(const char *wd, const char *rel)
+{
+	mc_vec one = MC_VEC_INIT;
+	mc_buf path = MC_BUF_INIT, prefix = MC_BUF_INIT;
+	struct stat st;
+	int error;
+
+	if ((error = mc_vec_push(&one, (void *)rel)) < 0 ||
+	    (error = mc_repo_check_dirs(mc_cli.repo, &one)) < 0)
+		goto done;
+	/* each folder from the top down to it, as written */
+	for (const char *p = rel; *p && !error;) {
+		size_t n = strcspn(p, "/");
+		int last = !p[n + strspn(p + n, "/")];
+		const char *pre;
+
+		if (!n || (n == 1 && p[0] == '.'))
+			goto next;
+		if ((prefix.size && (error = mc_buf_putc(&prefix, '/')) < 0) ||
+		    (error = mc_buf_put(&prefix, p, n)) < 0 ||
+		    (error = mc_buf_joinpath(&path, wd, mc_buf_cstr(&prefix))) <
+		            0)
+			break;
+		pre = mc_buf_cstr(&prefix);
+		if (lstat(mc_buf_cstr(&path), &st) == 0 &&
+		    S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t len = readlink(mc_buf_cstr(&path), target,
+			                       sizeof(target) - 1);
+			target[len >= 0 ? len : 0] = '\0';
+			error = last ? mc_error_set(
+			                       MC_ERROR_CONFIG,
+			                       "migrations folder '%s' is a symbolic link (to '%s'): set migrations.dir to the folder it points to",
+			                       rel, len >= 0 ? target : "?")
+			             : mc_error_set(
+			                       MC_ERROR_CONFIG,
+			                       "migrations folder '%s' is inside a symbolic link ('%s' to '%s'): set migrations.dir to the folder it points to",
+			                       rel, pre,
+			                       len >= 0 ? target : "?");
+			break;
+		}
+		if ((error = mc_buf_puts(&path, "/.git")) < 0)
+			break;
+		if (lstat(mc_buf_cstr(&path), &st) == 0)
+			error = last ? mc_error_set(
+			                       MC_ERROR_CONFIG,
+			                       "migrations folder '%s' is a git repository of its own (a submodule or a clone): run migcheck inside it (migcheck -C '%s' ...), with its own .migcheck",
+			                       rel, rel)
+			             : mc_error_set(
+			                       MC_ERROR_CONFIG,
+			                       "migrations folder '%s' is inside '%s', a git repository of its own (a submodule or a clone): run migcheck inside it (migcheck -C '%s' ...), with its own .migcheck",
+			                       rel, pre, pre);
+	next:
+		p += n;
+		p += strspn(p, "/");
+	}
+done:
+	mc_vec_dispose(&one);
+	mc_buf_dispose(&path);
+	mc_buf_dispose(&prefix);
 	return error;
 }
 
@@ -660,14 +733,21 @@ done:
 static void note(const char *fmt, ...) MC_PRINTF(1, 2);
 static void note(const char *fmt, ...)
 {
+	mc_buf msg = MC_BUF_INIT, line = MC_BUF_INIT;
 	va_list ap;
+	int error;
+
 	if (mc_cli.quiet)
 		return;
-	fputs("migcheck: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	error = mc_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* a folder name may hold a line break or an escape sequence */
+	if (!error && mc_quote_text(&line, mc_buf_cstr(&msg), 0) == 0)
+		fprintf(stderr, "migcheck: %s\n", mc_buf_cstr(&line));
+	mc_error_clear();
+	mc_buf_dispose(&msg);
+	mc_buf_dispose(&line);
 }
 
 int cmd_init(int argc, char **argv)
@@ -684,7 +764,7 @@ int cmd_init(int argc, char **argv)
 	};
 	const char *shortopts = "+n" MC_COMMON_SHORTOPTS;
 	struct detect d = { 0 };
-	mc_vec found = MC_VEC_INIT, all = MC_VEC_INIT;
+	mc_vec found = MC_VEC_INIT, all = MC_VEC_INIT, skipped = MC_VEC_INIT;
 	struct plan p = { 0 };
 	mc_config *opt = NULL; /* options, validated like .migcheck */
 	mc_buf target = MC_BUF_INIT, text = MC_BUF_INIT, ref = MC_BUF_INIT,
@@ -763,6 +843,12 @@ int cmd_init(int argc, char **argv)
 
 	/* folders: as given, or where 'list' would look without a .migcheck */
 	if (opt->dirs.len) {
+		/* as check, list and log would refuse them */
+		for (size_t i = 0; i < opt->dirs.len; i++)
+			if (folder_kind_ok(d.wd, opt->dirs.items[i]) < 0) {
+				rc = cli_error_last();
+				goto out;
+			}
 		for (size_t i = 0; i < opt->dirs.len; i++) {
 			mc_buf dp = MC_BUF_INIT;
 			int isdir = mc_buf_joinpath(&dp, d.wd,
@@ -785,6 +871,31 @@ int cmd_init(int argc, char **argv)
 	} else if (mc_migration_find_dirs(&found, d.wd) < 0) {
 		rc = cli_error_last();
 		goto out;
+	} else {
+		/* a link or a submodule found by looking: the others are
+		 * used; with none left, refuse as check would */
+		size_t kept = 0;
+		for (size_t i = 0; i < found.len; i++) {
+			if (folder_kind_ok(d.wd, found.items[i]) == 0) {
+				found.items[kept++] = found.items[i];
+				continue;
+			}
+			if (mc_error_last()->klass != MC_ERROR_CONFIG ||
+			    push_copy(&skipped, mc_error_last()->message) < 0) {
+				rc = cli_error_last();
+				goto out;
+			}
+			mc_free(found.items[i]);
+		}
+		found.len = kept;
+		mc_error_clear();
+		for (size_t i = kept ? 0 : 1; i < skipped.len; i++)
+			note("skipped: %s", (const char *)skipped.items[i]);
+		if (!kept && skipped.len) {
+			rc = cli_error(MC_EXIT_USAGE, "%s",
+			               (const char *)skipped.items[0]);
+			goto out;
+		}
 	}
 	for (size_t i = 0; i < found.len; i++) {
 		struct folder *f = mc_calloc(1, sizeof(*f));
@@ -966,6 +1077,7 @@ int cmd_init(int argc, char **argv)
 
 out:
 	mc_vec_dispose_deep(&found, mc_free);
+	mc_vec_dispose_deep(&skipped, mc_free);
 	mc_vec_dispose_deep(&all, folder_free);
 	mc_vec_dispose(&p.dirs);
 	mc_vec_dispose(&p.models);
