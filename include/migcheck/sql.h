@@ -9,6 +9,7 @@
 #define MIGCHECK_SQL_H
 
 #include <stddef.h>
+#include "buf.h"
 #include "common.h"
 
 enum {
@@ -94,5 +95,32 @@ int mc_sql_is_blank(const char *sql, size_t len, mc_dialect dialect);
 MC_NODISCARD int mc_sql_tokens_equal(int *out, const char *a, size_t alen,
                                      const char *b, size_t blen,
                                      mc_dialect dialect);
+
+/**
+ * Append name (len bytes) as an identifier of the dialect, for SQL that a
+ * user pastes into psql or sqlite3: as is when it is a lower-case name
+ * that is no keyword (users, created_at; PostgreSQL: unreserved keywords
+ * too, as quote_ident() does), else in double quotes with '"' doubled
+ * ("userId", "a;b", "say ""hi"""). A name holding a control character
+ * (C0, DEL, C1) is spelled on PostgreSQL with Unicode escapes, U&"a\001Bb"
+ * (a backslash doubled), so the text never holds one.
+ * @return 0; MC_ERROR (MC_ERROR_INPUT), out unchanged, when the dialect
+ * cannot spell the name: a control character on SQLite, which has no
+ * escapes in identifiers, or bytes that are not UTF-8; MC_ENOMEM
+ */
+MC_NODISCARD int mc_sql_quote_ident(mc_buf *out,
+                                    const char *name,
+                                    size_t len,
+                                    mc_dialect dialect);
+
+/**
+ * @return 1 when text, SQL from the database (a type, a default, an index
+ * or constraint definition), can go into a statement as it is: UTF-8 with
+ * no control character, its quotes closed, and no ';', comment,
+ * backslash, dollar quote (SQLite: [ or `) outside them, so it can neither
+ * end the statement nor hide or swallow the rest. Else 0: the caller does
+ * not use it. Conservative: some good SQL gets 0.
+ */
+int mc_sql_fragment_safe(const char *text, mc_dialect dialect);
 
 #endif

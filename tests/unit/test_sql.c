@@ -896,6 +896,150 @@ static void sql__alloc_failures(void **state)
 	mc_error_clear();
 }
 
+/* mc_sql_quote_ident into a fresh string; NULL when it fails. */
+static char *quoted(const char *name, size_t len, mc_dialect d, int *rc)
+{
+	mc_buf b = MC_BUF_INIT;
+	*rc = mc_sql_quote_ident(&b, name, len, d);
+	if (*rc < 0) {
+		assert_int_equal(b.size, 0);
+		mc_buf_dispose(&b);
+		return NULL;
+	}
+	return b.ptr ? mc_buf_detach(&b) : mc_strdup("");
+}
+
+static void expect_quoted(const char *name, mc_dialect d, const char *want)
+{
+	int rc;
+	char *got = quoted(name, strlen(name), d, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(got, want);
+	mc_free(got);
+}
+
+static void sql__quote_ident_plain_names_stay(void **state MC_UNUSED)
+{
+	expect_quoted("users", PG, "users");
+	expect_quoted("created_at2", PG, "created_at2");
+	expect_quoted("_x", LITE, "_x");
+	/* unreserved keywords need no quotes on PostgreSQL (quote_ident) */
+	expect_quoted("name", PG, "name");
+	expect_quoted("comment", PG, "comment");
+}
+
+static void sql__quote_ident_quotes_the_rest(void **state MC_UNUSED)
+{
+	const mc_dialect both[] = { PG, LITE };
+	for (size_t i = 0; i < 2; i++) {
+		mc_dialect d = both[i];
+		expect_quoted("Sessions", d, "\"Sessions\"");
+		expect_quoted("a;b", d, "\"a;b\"");
+		expect_quoted("say \"hi\"", d, "\"say \"\"hi\"\"\"");
+		expect_quoted("x\"; DROP TABLE users; --", d,
+		              "\"x\"\"; DROP TABLE users; --\"");
+		expect_quoted("1st", d, "\"1st\"");
+		expect_quoted("", d, "\"\"");
+		expect_quoted("caf\xC3\xA9", d, "\"caf\xC3\xA9\"");
+		expect_quoted("a\\b", d, "\"a\\b\"");
+		/* keywords of either engine */
+		expect_quoted("select", d, "\"select\"");
+		expect_quoted("order", d, "\"order\"");
+	}
+	expect_quoted("user", PG, "\"user\"");
+	/* SQLite's keyword list, not PostgreSQL's */
+	expect_quoted("autoincrement", LITE, "\"autoincrement\"");
+	expect_quoted("autoincrement", PG, "autoincrement");
+	/* a name of 64 bytes and more stays whole in quotes */
+	expect_quoted(
+	        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	        PG,
+	        "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"");
+}
+
+static void sql__quote_ident_control_characters(void **state MC_UNUSED)
+{
+	int rc;
+	char *got;
+
+	/* PostgreSQL: Unicode escapes, a backslash doubled */
+	expect_quoted("e\033[2Jx", PG, "U&\"e\\001B[2Jx\"");
+	expect_quoted("n\nDROP TABLE t;", PG, "U&\"n\\000ADROP TABLE t;\"");
+	expect_quoted("t\tab\\\"", PG, "U&\"t\\0009ab\\\\\"\"\"");
+	expect_quoted("del\x7F", PG, "U&\"del\\007F\"");
+	expect_quoted("c1\xC2\x9B", PG, "U&\"c1\\009B\"");
+	expect_quoted("\xC3\xA9\r", PG, "U&\"\xC3\xA9\\000D\"");
+	/* SQLite cannot spell them; nor can either engine invalid UTF-8 */
+	got = quoted("e\033[2Jx", 7, LITE, &rc);
+	assert_null(got);
+	assert_int_equal(rc, MC_ERROR);
+	assert_non_null(strstr(mc_error_last()->message, "SQLite"));
+	got = quoted("tab\t", 4, LITE, &rc);
+	assert_int_equal(rc, MC_ERROR);
+	got = quoted("bad\xFF", 4, PG, &rc);
+	assert_null(got);
+	assert_int_equal(rc, MC_ERROR);
+	got = quoted("bad\xC3", 4, LITE, &rc);
+	assert_int_equal(rc, MC_ERROR);
+	/* a NUL inside the given length */
+	got = quoted("a\0b", 3, PG, &rc);
+	assert_int_equal(rc, MC_ERROR);
+	/* only len bytes count */
+	got = quoted("users; x", 5, PG, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(got, "users");
+	mc_free(got);
+	mc_error_clear();
+}
+
+static void sql__quote_ident_alloc_failures(void **state MC_UNUSED)
+{
+	const char *names[] = { "users", "Mixed", "e\033x" };
+	for (size_t i = 0; i < 3; i++) {
+		int rc = MC_ENOMEM;
+		char *got = NULL;
+		for (unsigned long nth = 1; rc == MC_ENOMEM && nth < 50;
+		     nth++) {
+			mc_alloc_fail_at(nth);
+			got = quoted(names[i], strlen(names[i]), PG, &rc);
+			mc_alloc_fail_at(0);
+			assert_true(rc == 0 || rc == MC_ENOMEM);
+		}
+		assert_int_equal(rc, 0);
+		assert_non_null(got);
+		mc_free(got);
+	}
+	mc_error_clear();
+}
+
+static void sql__fragment_safe(void **state MC_UNUSED)
+{
+	/* what the servers give back for types, defaults, definitions */
+	assert_true(mc_sql_fragment_safe("character varying(20)", PG));
+	assert_true(mc_sql_fragment_safe("integer[]", PG));
+	assert_true(mc_sql_fragment_safe("'active'::text", PG));
+	assert_true(mc_sql_fragment_safe("'it''s; -- fine'::text", PG));
+	assert_true(mc_sql_fragment_safe(
+	        "CREATE INDEX \"a;b\" ON public.\"x\"\"y\" USING btree (\"c--d\")",
+	        PG));
+	assert_true(mc_sql_fragment_safe("PRIMARY KEY (id)", LITE));
+	assert_true(mc_sql_fragment_safe("caf\xC3\xA9", LITE));
+	/* could end the statement, hide or swallow the rest, or reach the
+	 * terminal */
+	assert_false(mc_sql_fragment_safe("text; DROP TABLE users", PG));
+	assert_false(mc_sql_fragment_safe("text -- x", PG));
+	assert_false(mc_sql_fragment_safe("text /* x", PG));
+	assert_false(mc_sql_fragment_safe("'open", PG));
+	assert_false(mc_sql_fragment_safe("\"open", LITE));
+	assert_false(mc_sql_fragment_safe("$$ x $$", PG));
+	assert_false(mc_sql_fragment_safe("E'a\\'b'", PG));
+	assert_false(mc_sql_fragment_safe("'a\033[2Jb'::text", PG));
+	assert_false(mc_sql_fragment_safe("'a\nb'::text", PG));
+	assert_false(mc_sql_fragment_safe("'\xFF'", LITE));
+	assert_false(mc_sql_fragment_safe("PRIMARY KEY ([a)", LITE));
+	assert_false(mc_sql_fragment_safe("PRIMARY KEY (`a)", LITE));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -953,6 +1097,11 @@ int main(void)
 		cmocka_unit_test(sql__error_replaces_previous_message),
 		cmocka_unit_test(sql__large_script),
 		cmocka_unit_test(sql__alloc_failures),
+		cmocka_unit_test(sql__quote_ident_plain_names_stay),
+		cmocka_unit_test(sql__quote_ident_quotes_the_rest),
+		cmocka_unit_test(sql__quote_ident_control_characters),
+		cmocka_unit_test(sql__quote_ident_alloc_failures),
+		cmocka_unit_test(sql__fragment_safe),
 	};
 
 	return cmocka_run_group_tests_name("sql", tests, NULL, NULL);
