@@ -59,12 +59,18 @@ MC_NODISCARD int mc_drift__normalize(mc_snapshot **out,
 /**
  * Append SQL that would turn actual into expected for e, when simple
  * (missing/unexpected table, column, index, constraint; a column's
- * default, nullability or type). Appends nothing otherwise.
+ * default, nullability or type), to paste into psql or sqlite3: names
+ * quoted for the engine, SQL from the database only when it is one
+ * self-contained piece. A change that cannot be written so (a name SQLite
+ * cannot spell, a definition holding a ';' or a control character) is one
+ * comment line saying why. Appends nothing otherwise.
+ * @param actual may be NULL; with expected, tells a schema holding a '.'
  * @return 0, MC_ENOMEM
  */
 MC_NODISCARD int mc_drift__suggest(mc_buf *out,
                                    const mc_diff_entry *e,
                                    const mc_snapshot *expected,
+                                   const mc_snapshot *actual,
                                    mc_dialect engine);
 
 /**
@@ -75,8 +81,5 @@ MC_NODISCARD int mc_drift__suggest(mc_buf *out,
  * @param[out] out free with mc_free
  */
 MC_NODISCARD int mc_drift__url_for_command(char **out, const char *url);
-
-/** Quote a possibly qualified name ("public.users") for SQL. */
-MC_NODISCARD int mc_drift__put_qname(mc_buf *out, const char *qname);
 
 #endif

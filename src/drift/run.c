@@ -134,7 +134,7 @@ static int report_diff(mc_report *report,
 		if ((flags & MC_DRIFT_SUGGEST_SQL) && sql_out) {
 			size_t before = sql.size;
 			if ((error = mc_drift__suggest(&sql, e, expected,
-			                               engine)) < 0)
+			                               actual, engine)) < 0)
 				goto done;
 			if (sql.size > before)
 				nsuggest++;

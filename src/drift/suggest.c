@@ -2,69 +2,137 @@
  * suggest.c: SQL that would bring a live database back to the schema of
  * its migrations, for the simple cases only. It is printed as a
  * suggestion to review, never run: data may be at stake (DROP COLUMN).
+ *
+ * The text is meant to be pasted into psql or sqlite3, so every name is
+ * quoted for the engine (mc_sql_quote_ident) and every piece of SQL that
+ * comes from the database (a type, a default, a definition) must be one
+ * self-contained piece (mc_sql_fragment_safe): a hostile name can then
+ * neither end a statement, hide the rest of it, nor reach the terminal as
+ * a control character. A change that cannot be written so is a comment
+ * saying why, never a statement.
  */
 #include "drift_internal.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
+#include "migcheck/sql.h"
 #include "util/banned.h"
 
-static int needs_quotes(const char *s, size_t n)
+/* MC_EPARSE from the helpers below: this change cannot be written. */
+struct ctx {
+	const mc_snapshot *expected, *actual;
+	mc_dialect engine;
+	const char *why; /* static; set with MC_EPARSE */
+};
+
+static int put_ident_n(mc_buf *out, struct ctx *c, const char *s, size_t n)
 {
-	if (!n || !(islower((unsigned char)s[0]) || s[0] == '_'))
-		return 1;
-	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) ||
-		      isdigit((unsigned char)s[i]) || s[i] == '_'))
-			return 1;
+	int error = mc_sql_quote_ident(out, s, n, c->engine);
+	if (error == MC_ERROR) {
+		mc_error_clear();
+		c->why =
+		        c->engine == MC_DIALECT_SQLITE
+		                ? "a name holds a control character or bytes that are not UTF-8, which SQLite cannot write"
+		                : "a name holds bytes that are not UTF-8";
+		return MC_EPARSE;
+	}
+	return error;
+}
+
+static int put_ident(mc_buf *out, struct ctx *c, const char *s)
+{
+	return put_ident_n(out, c, s, strlen(s));
+}
+
+/* SQL text from the database, with prefix before it. */
+static int
+put_sql(mc_buf *out, struct ctx *c, const char *prefix, const char *text)
+{
+	if (!mc_sql_fragment_safe(text, c->engine)) {
+		c->why =
+		        "the database's SQL for it holds a control character, a ';', a comment or an unclosed quote";
+		return MC_EPARSE;
+	}
+	if (mc_buf_puts(out, prefix) < 0 || mc_buf_puts(out, text) < 0)
+		return MC_ENOMEM;
 	return 0;
 }
 
-static int put_ident_n(mc_buf *out, const char *s, size_t n)
+static int is_schema(const mc_snapshot *s, const char *name, size_t n)
 {
-	if (!needs_quotes(s, n))
-		return mc_buf_put(out, s, n);
-	if (mc_buf_putc(out, '"') < 0)
-		return MC_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if ((s[i] == '"' && mc_buf_putc(out, '"') < 0) ||
-		    mc_buf_putc(out, s[i]) < 0)
-			return MC_ENOMEM;
-	return mc_buf_putc(out, '"');
+	for (size_t i = 0; s && i < mc_snapshot_count(s); i++) {
+		const mc_object *o = mc_snapshot_get(s, i);
+		if (mc_object_kind_of(o) == MC_OBJ_SCHEMA &&
+		    strlen(mc_object_name(o)) == n &&
+		    !memcmp(mc_object_name(o), name, n))
+			return 1;
+	}
+	return 0;
 }
 
-int mc_drift__put_qname(mc_buf *out, const char *qname)
+/*
+ * The length of the schema in a qualified name, 0 when unqualified. The
+ * snapshot joins them with a '.', which a schema's own name may hold:
+ * with several dots, the one schema of the snapshots the name starts with.
+ */
+static int schema_len(size_t *out, struct ctx *c, const char *qname)
 {
 	const char *dot = strchr(qname, '.');
-	if (dot) {
-		if (put_ident_n(out, qname, (size_t)(dot - qname)) < 0 ||
-		    mc_buf_putc(out, '.') < 0)
-			return MC_ENOMEM;
-		qname = dot + 1;
+	size_t found = 0, n = 0;
+
+	*out = 0;
+	if (!dot)
+		return 0;
+	/* SQLite: always "main." */
+	if (c->engine == MC_DIALECT_SQLITE || !strchr(dot + 1, '.')) {
+		*out = (size_t)(dot - qname);
+		return 0;
 	}
-	return put_ident_n(out, qname, strlen(qname));
+	for (; dot; dot = strchr(dot + 1, '.')) {
+		size_t len = (size_t)(dot - qname);
+		if (is_schema(c->expected, qname, len) ||
+		    is_schema(c->actual, qname, len)) {
+			found++;
+			n = len;
+		}
+	}
+	if (found != 1) {
+		c->why =
+		        "its schema cannot be told from its name, which holds dots";
+		return MC_EPARSE;
+	}
+	*out = n;
+	return 0;
 }
 
-static int put_ident(mc_buf *out, const char *s)
+static int put_qname(mc_buf *out, struct ctx *c, const char *qname)
 {
-	return put_ident_n(out, s, strlen(s));
+	size_t n;
+	int error;
+
+	if ((error = schema_len(&n, c, qname)) < 0)
+		return error;
+	if (n && ((error = put_ident_n(out, c, qname, n)) < 0 ||
+	          (error = mc_buf_putc(out, '.')) < 0))
+		return error;
+	return put_ident(out, c, qname + (n ? n + 1 : 0));
 }
 
-static int put_column_def(mc_buf *out, const mc_object *col)
+static int put_column_def(mc_buf *out, struct ctx *c, const mc_object *col)
 {
 	const char *type = mc_object_attr(col, "type");
 	const char *nullable = mc_object_attr(col, "nullable");
 	const char *def = mc_object_attr(col, "default");
+	int error;
 
-	if (put_ident(out, mc_object_name(col)) < 0 ||
-	    mc_buf_printf(out, " %s", type ? type : "text") < 0)
-		return MC_ENOMEM;
-	if (def && mc_buf_printf(out, " DEFAULT %s", def) < 0)
-		return MC_ENOMEM;
+	if ((error = put_ident(out, c, mc_object_name(col))) < 0 ||
+	    (error = put_sql(out, c, " ", type ? type : "text")) < 0 ||
+	    (def && (error = put_sql(out, c, " DEFAULT ", def)) < 0))
+		return error;
 	if (nullable && !strcmp(nullable, "false") &&
 	    mc_buf_puts(out, " NOT NULL") < 0)
 		return MC_ENOMEM;
@@ -84,28 +152,30 @@ static int by_ordinal(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int
-create_table(mc_buf *out, const mc_diff_entry *e, const mc_snapshot *expected)
+static int create_table(mc_buf *out, struct ctx *c, const mc_diff_entry *e)
 {
+	const mc_snapshot *expected = c->expected;
 	mc_vec cols = MC_VEC_INIT;
 	size_t n = 0;
-	int error = MC_ENOMEM;
+	int error = 0;
 
-	for (size_t i = 0; i < mc_snapshot_count(expected); i++) {
+	for (size_t i = 0; i < mc_snapshot_count(expected) && !error; i++) {
 		const mc_object *o = mc_snapshot_get(expected, i);
 		if (mc_object_kind_of(o) == MC_OBJ_COLUMN &&
 		    mc_object_parent(o) &&
-		    !strcmp(mc_object_parent(o), e->name) &&
-		    mc_vec_push(&cols, (void *)o) < 0)
-			goto done;
+		    !strcmp(mc_object_parent(o), e->name))
+			error = mc_vec_push(&cols, (void *)o);
 	}
+	if (error)
+		goto done;
 	mc_vec_sort(&cols, by_ordinal);
-	if (mc_buf_puts(out, "CREATE TABLE ") < 0 ||
-	    mc_drift__put_qname(out, e->name) < 0 || mc_buf_puts(out, " (") < 0)
+	if ((error = mc_buf_puts(out, "CREATE TABLE ")) < 0 ||
+	    (error = put_qname(out, c, e->name)) < 0 ||
+	    (error = mc_buf_puts(out, " (")) < 0)
 		goto done;
 	for (size_t i = 0; i < cols.len; i++)
-		if (mc_buf_puts(out, n++ ? ",\n\t" : "\n\t") < 0 ||
-		    put_column_def(out, cols.items[i]) < 0)
+		if ((error = mc_buf_puts(out, n++ ? ",\n\t" : "\n\t")) < 0 ||
+		    (error = put_column_def(out, c, cols.items[i])) < 0)
 			goto done;
 	for (size_t i = 0; i < mc_snapshot_count(expected); i++) {
 		const mc_object *o = mc_snapshot_get(expected, i);
@@ -114,13 +184,13 @@ create_table(mc_buf *out, const mc_diff_entry *e, const mc_snapshot *expected)
 		    !mc_object_parent(o) ||
 		    strcmp(mc_object_parent(o), e->name))
 			continue;
-		if (mc_buf_puts(out, n++ ? ",\n\tCONSTRAINT "
-		                         : "\n\tCONSTRAINT ") < 0 ||
-		    put_ident(out, mc_object_name(o)) < 0 ||
-		    mc_buf_printf(out, " %s", def) < 0)
+		if ((error = mc_buf_puts(out, n++ ? ",\n\tCONSTRAINT "
+		                                  : "\n\tCONSTRAINT ")) < 0 ||
+		    (error = put_ident(out, c, mc_object_name(o))) < 0 ||
+		    (error = put_sql(out, c, " ", def)) < 0)
 			goto done;
 	}
-	if (mc_buf_puts(out, "\n);\n") < 0)
+	if ((error = mc_buf_puts(out, "\n);\n")) < 0)
 		goto done;
 	/* indexes other than those of constraints */
 	for (size_t i = 0; i < mc_snapshot_count(expected); i++) {
@@ -132,165 +202,183 @@ create_table(mc_buf *out, const mc_diff_entry *e, const mc_snapshot *expected)
 		    mc_snapshot_find(expected, MC_OBJ_CONSTRAINT, e->name,
 		                     mc_object_name(o)))
 			continue;
-		if (mc_buf_printf(out, "%s;\n", def) < 0)
+		if ((error = put_sql(out, c, "", def)) < 0 ||
+		    (error = mc_buf_puts(out, ";\n")) < 0)
 			goto done;
 	}
-	error = 0;
 done:
 	mc_vec_dispose(&cols);
-	return error ? mc_error_set_oom() : 0;
+	return error;
 }
 
-static int alter_table(mc_buf *out, const char *table)
+static int alter_table(mc_buf *out, struct ctx *c, const char *table)
 {
-	return mc_buf_puts(out, "ALTER TABLE ") < 0 ||
-	                       mc_drift__put_qname(out, table) < 0
-	               ? MC_ENOMEM
-	               : 0;
+	int error = mc_buf_puts(out, "ALTER TABLE ");
+	return error < 0 ? error : put_qname(out, c, table);
 }
 
-static int qualified_child(mc_buf *out, const char *parent, const char *name)
+/* An index of the parent's schema: schema.name */
+static int qualified_child(mc_buf *out,
+                           struct ctx *c,
+                           const char *parent,
+                           const char *name)
 {
-	const char *dot = strchr(parent, '.');
-	if (dot && (put_ident_n(out, parent, (size_t)(dot - parent)) < 0 ||
-	            mc_buf_putc(out, '.') < 0))
-		return MC_ENOMEM;
-	return put_ident(out, name);
+	size_t n;
+	int error;
+
+	if ((error = schema_len(&n, c, parent)) < 0)
+		return error;
+	if (n && ((error = put_ident_n(out, c, parent, n)) < 0 ||
+	          (error = mc_buf_putc(out, '.')) < 0))
+		return error;
+	return put_ident(out, c, name);
 }
 
-static int column_change(mc_buf *out, const mc_diff_entry *e, int pg)
+static int column_change(mc_buf *out, struct ctx *c, const mc_diff_entry *e)
 {
-	for (size_t i = 0; i < e->nchanges; i++) {
-		const mc_attr_change *c = &e->changes[i];
-		if (!pg)
-			return 0;
-		if (alter_table(out, e->parent) < 0 ||
-		    mc_buf_puts(out, " ALTER COLUMN ") < 0 ||
-		    put_ident(out, e->name) < 0)
-			return MC_ENOMEM;
-		if (!strcmp(c->key, "default")) {
-			if ((c->expected
-			             ? mc_buf_printf(out, " SET DEFAULT %s;\n",
-			                             c->expected)
-			             : mc_buf_puts(out, " DROP DEFAULT;\n")) <
+	int error = 0;
+
+	if (c->engine != MC_DIALECT_POSTGRES)
+		return 0;
+	for (size_t i = 0; i < e->nchanges && !error; i++) {
+		const mc_attr_change *ch = &e->changes[i];
+		if ((error = alter_table(out, c, e->parent)) < 0 ||
+		    (error = mc_buf_puts(out, " ALTER COLUMN ")) < 0 ||
+		    (error = put_ident(out, c, e->name)) < 0)
+			break;
+		if (!strcmp(ch->key, "default")) {
+			error = ch->expected
+			                ? put_sql(out, c, " SET DEFAULT ",
+			                          ch->expected)
+			                : mc_buf_puts(out, " DROP DEFAULT");
+			if (!error)
+				error = mc_buf_puts(out, ";\n");
+		} else if (!strcmp(ch->key, "nullable")) {
+			int nn = ch->expected && !strcmp(ch->expected, "false");
+			error = mc_buf_puts(out, nn ? " SET NOT NULL;\n"
+			                            : " DROP NOT NULL;\n");
+		} else if (!strcmp(ch->key, "type") && ch->expected) {
+			if ((error = put_sql(out, c, " TYPE ", ch->expected)) ==
 			    0)
-				return MC_ENOMEM;
-		} else if (!strcmp(c->key, "nullable")) {
-			int nn = c->expected && !strcmp(c->expected, "false");
-			if (mc_buf_puts(out, nn ? " SET NOT NULL;\n"
-			                        : " DROP NOT NULL;\n") < 0)
-				return MC_ENOMEM;
-		} else if (!strcmp(c->key, "type") && c->expected) {
-			if (mc_buf_printf(out, " TYPE %s;\n", c->expected) < 0)
-				return MC_ENOMEM;
+				error = mc_buf_puts(out, ";\n");
 		} else {
-			if (mc_buf_printf(out,
-			                  " -- %s differs: change it by hand\n",
-			                  c->key) < 0)
-				return MC_ENOMEM;
+			/* a key of ours: plain words */
+			error = mc_buf_printf(
+			        out, " -- %s differs: change it by hand\n",
+			        ch->key);
 		}
 	}
-	return 0;
+	return error;
+}
+
+static int suggest(mc_buf *out, struct ctx *c, const mc_diff_entry *e)
+{
+	const mc_object *o = NULL;
+	int pg = c->engine == MC_DIALECT_POSTGRES, error;
+
+	if (e->kind == MC_DIFF_MISSING && c->expected)
+		o = mc_snapshot_find(c->expected, e->object_kind, e->parent,
+		                     e->name);
+
+	switch (e->object_kind) {
+	case MC_OBJ_TABLE:
+		if (e->kind == MC_DIFF_MISSING && c->expected)
+			return create_table(out, c, e);
+		if (e->kind != MC_DIFF_UNEXPECTED)
+			return 0;
+		if ((error = mc_buf_puts(out, "DROP TABLE ")) < 0 ||
+		    (error = put_qname(out, c, e->name)) < 0)
+			return error;
+		return mc_buf_puts(out, ";\n");
+	case MC_OBJ_COLUMN:
+		if (!e->parent)
+			return 0;
+		if (e->kind == MC_DIFF_CHANGED)
+			return column_change(out, c, e);
+		if (!(e->kind == MC_DIFF_MISSING && o) &&
+		    e->kind != MC_DIFF_UNEXPECTED)
+			return 0;
+		if ((error = alter_table(out, c, e->parent)) < 0)
+			return error;
+		if (e->kind == MC_DIFF_MISSING)
+			error = mc_buf_puts(out, " ADD COLUMN ") < 0
+			                ? MC_ENOMEM
+			                : put_column_def(out, c, o);
+		else
+			error = mc_buf_puts(out, " DROP COLUMN ") < 0
+			                ? MC_ENOMEM
+			                : put_ident(out, c, e->name);
+		return error < 0 ? error : mc_buf_puts(out, ";\n");
+	case MC_OBJ_INDEX:
+		if (e->kind == MC_DIFF_MISSING && o &&
+		    mc_object_attr(o, "definition")) {
+			if ((error = put_sql(out, c, "",
+			                     mc_object_attr(o, "definition"))) <
+			    0)
+				return error;
+			return mc_buf_puts(out, ";\n");
+		}
+		if (e->kind != MC_DIFF_UNEXPECTED || !e->parent)
+			return 0;
+		if ((error = mc_buf_puts(out, "DROP INDEX ")) < 0 ||
+		    (error = pg ? qualified_child(out, c, e->parent, e->name)
+		                : put_ident(out, c, e->name)) < 0)
+			return error;
+		return mc_buf_puts(out, ";\n");
+	case MC_OBJ_CONSTRAINT:
+		if (!pg || !e->parent)
+			return 0;
+		if (e->kind == MC_DIFF_MISSING && o &&
+		    mc_object_attr(o, "definition")) {
+			if ((error = alter_table(out, c, e->parent)) < 0 ||
+			    (error = mc_buf_puts(out, " ADD CONSTRAINT ")) <
+			            0 ||
+			    (error = put_ident(out, c, e->name)) < 0 ||
+			    (error = put_sql(out, c, " ",
+			                     mc_object_attr(o, "definition"))) <
+			            0)
+				return error;
+			return mc_buf_puts(out, ";\n");
+		}
+		if (e->kind != MC_DIFF_UNEXPECTED)
+			return 0;
+		if ((error = alter_table(out, c, e->parent)) < 0 ||
+		    (error = mc_buf_puts(out, " DROP CONSTRAINT ")) < 0 ||
+		    (error = put_ident(out, c, e->name)) < 0)
+			return error;
+		return mc_buf_puts(out, ";\n");
+	default:
+		return 0;
+	}
 }
 
 int mc_drift__suggest(mc_buf *out,
                       const mc_diff_entry *e,
                       const mc_snapshot *expected,
+                      const mc_snapshot *actual,
                       mc_dialect engine)
 {
-	int pg = engine == MC_DIALECT_POSTGRES;
-	const mc_object *o = NULL;
+	struct ctx c = { expected, actual, engine, NULL };
+	mc_buf stmt = MC_BUF_INIT, line = MC_BUF_INIT, subject = MC_BUF_INIT;
+	int error;
 
 	MC_ASSERT_ARG(out && e);
-	if (e->kind == MC_DIFF_MISSING && expected)
-		o = mc_snapshot_find(expected, e->object_kind, e->parent,
-		                     e->name);
-
-	switch (e->object_kind) {
-	case MC_OBJ_TABLE:
-		if (e->kind == MC_DIFF_MISSING && expected)
-			return create_table(out, e, expected);
-		if (e->kind == MC_DIFF_UNEXPECTED)
-			return mc_buf_puts(out, "DROP TABLE ") < 0 ||
-			                       mc_drift__put_qname(
-			                               out, e->name) < 0 ||
-			                       mc_buf_puts(out, ";\n") < 0
-			               ? MC_ENOMEM
-			               : 0;
-		return 0;
-	case MC_OBJ_COLUMN:
-		if (!e->parent)
-			return 0;
-		if (e->kind == MC_DIFF_MISSING && o)
-			return alter_table(out, e->parent) < 0 ||
-			                       mc_buf_puts(out,
-			                                   " ADD COLUMN ") <
-			                               0 ||
-			                       put_column_def(out, o) < 0 ||
-			                       mc_buf_puts(out, ";\n") < 0
-			               ? MC_ENOMEM
-			               : 0;
-		if (e->kind == MC_DIFF_UNEXPECTED)
-			return alter_table(out, e->parent) < 0 ||
-			                       mc_buf_puts(out,
-			                                   " DROP COLUMN ") <
-			                               0 ||
-			                       put_ident(out, e->name) < 0 ||
-			                       mc_buf_puts(out, ";\n") < 0
-			               ? MC_ENOMEM
-			               : 0;
-		if (e->kind == MC_DIFF_CHANGED)
-			return column_change(out, e, pg);
-		return 0;
-	case MC_OBJ_INDEX:
-		if (e->kind == MC_DIFF_MISSING && o &&
-		    mc_object_attr(o, "definition"))
-			return mc_buf_printf(out, "%s;\n",
-			                     mc_object_attr(o, "definition")) <
-			                       0
-			               ? MC_ENOMEM
-			               : 0;
-		if (e->kind == MC_DIFF_UNEXPECTED && e->parent)
-			return mc_buf_puts(out, "DROP INDEX ") < 0 ||
-			                       (pg ? qualified_child(out,
-			                                             e->parent,
-			                                             e->name)
-			                           : put_ident(out, e->name)) <
-			                               0 ||
-			                       mc_buf_puts(out, ";\n") < 0
-			               ? MC_ENOMEM
-			               : 0;
-		return 0;
-	case MC_OBJ_CONSTRAINT:
-		if (!pg || !e->parent)
-			return 0;
-		if (e->kind == MC_DIFF_MISSING && o &&
-		    mc_object_attr(o, "definition"))
-			return alter_table(out, e->parent) < 0 ||
-			                       mc_buf_puts(out,
-			                                   " ADD CONSTRAINT ") <
-			                               0 ||
-			                       put_ident(out, e->name) < 0 ||
-			                       mc_buf_printf(
-			                               out, " %s;\n",
-			                               mc_object_attr(
-			                                       o,
-			                                       "definition")) <
-			                               0
-			               ? MC_ENOMEM
-			               : 0;
-		if (e->kind == MC_DIFF_UNEXPECTED)
-			return alter_table(out, e->parent) < 0 ||
-			                       mc_buf_puts(
-			                               out,
-			                               " DROP CONSTRAINT ") <
-			                               0 ||
-			                       put_ident(out, e->name) < 0 ||
-			                       mc_buf_puts(out, ";\n") < 0
-			               ? MC_ENOMEM
-			               : 0;
-		return 0;
-	default:
-		return 0;
+	error = suggest(&stmt, &c, e);
+	if (error == 0) {
+		error = mc_buf_put(out, stmt.ptr ? stmt.ptr : "", stmt.size);
+	} else if (error == MC_EPARSE) {
+		/* one comment line, whatever the names hold */
+		if ((error = mc_diff_entry_subject(&subject, e)) == 0 &&
+		    (error = mc_buf_printf(
+		             &line,
+		             "not suggested for %s: %s; change it by hand",
+		             mc_buf_cstr(&subject), c.why)) == 0 &&
+		    (error = mc_buf_puts(out, "-- ")) == 0 &&
+		    (error = mc_quote_text(out, mc_buf_cstr(&line), 0)) == 0)
+			error = mc_buf_putc(out, '\n');
 	}
+	mc_buf_dispose(&stmt);
+	mc_buf_dispose(&line);
+	mc_buf_dispose(&subject);
+	return error;
 }

@@ -76,4 +76,52 @@ models: 1 error, 0 warnings'
 }
 run_test 'models on SQLite: a column only the models have' sqlite_models_schema
 
+# --sql with hostile names: the SQL is valid for sqlite3 and does what it
+# says, run for real; a name SQLite cannot spell (a control character) is
+# a comment line, and no control character reaches the terminal.
+sqlite_suggest_hostile_names () {
+	sqlite_repo &&
+	write_migration 3_odd.up.sql 'CREATE TABLE "we""ird;" (id INTEGER PRIMARY KEY, "a;b" TEXT, "select" INTEGER);
+ALTER TABLE users ADD COLUMN "x""y; DROP TABLE users; --" TEXT;' &&
+	write_migration 3_odd.down.sql 'DROP TABLE "we""ird;";' &&
+	commit_all odd &&
+	build_target "$PWD/staging.db" &&
+	sqlite3 staging.db <db/migrations/3_odd.up.sql &&
+	sqlite3 staging.db 'UPDATE schema_migrations SET version = 3;' &&
+	esc=$(printf '\033') &&
+	sqlite3 staging.db "DROP TABLE \"we\"\"ird;\";
+ALTER TABLE users DROP COLUMN \"x\"\"y; DROP TABLE users; --\";
+CREATE TABLE \"t\"\"; DROP TABLE users; --\" (v);
+CREATE TABLE \"e${esc}[2Jx\" (v);
+ALTER TABLE users ADD COLUMN \"c;d\" TEXT;
+ALTER TABLE users ADD COLUMN \"n
+DROP TABLE users;\" TEXT;" &&
+	expect_code 1 "$MIGCHECK" drift --db staging.db --sql -q >out &&
+	sed -n '/^-- migcheck drift: SUGGESTED SQL/,$p' out >sql &&
+	expect_equal sql '-- migcheck drift: SUGGESTED SQL, review before running it.
+-- It would bring the database to the schema of its applied migrations;
+-- better: write a migration, or find who changed the database.
+-- not suggested for table "main.e\033[2Jx": a name holds a control character or bytes that are not UTF-8, which SQLite cannot write; change it by hand
+DROP TABLE main."t""; DROP TABLE users; --";
+ALTER TABLE main.users DROP COLUMN "c;d";
+-- not suggested for table main.users: column "n\nDROP TABLE users;": a name holds a control character or bytes that are not UTF-8, which SQLite cannot write; change it by hand
+ALTER TABLE main.users ADD COLUMN "x""y; DROP TABLE users; --" TEXT;
+CREATE TABLE main."we""ird;" (
+	id INTEGER,
+	"a;b" TEXT,
+	"select" INTEGER,
+	CONSTRAINT "we""ird;_pkey" PRIMARY KEY (id)
+);' &&
+	# no control character but the line breaks and tabs of the layout
+	! tr -d '\n\t' <out | LC_ALL=C grep -q '[[:cntrl:]]' &&
+	sqlite3 -bail staging.db <sql &&
+	# what is left is what was not suggested
+	expect_code 1 "$MIGCHECK" drift --db staging.db --format json >out.json &&
+	jq -r '.findings[] | "\(.code) \(.message)"' out.json >left &&
+	expect_equal left "drift-unexpected table \"main.e\\033[2Jx\" is in the database but no applied migration creates it
+drift-unexpected table main.users: column \"n\\nDROP TABLE users;\" is in the database but no applied migration creates it" &&
+	sqlite3 staging.db 'SELECT count(*) FROM users' >n && expect_equal n 0
+}
+run_test 'SQLite --sql: hostile names quoted, run for real' sqlite_suggest_hostile_names
+
 finish

@@ -109,4 +109,52 @@ tracking table ops.versions (golang-migrate): 3 applied migration(s) replayed on
 }
 run_test 'a tracking table under its own name (migrations.table) is not drift' custom_tracking_table
 
+# --sql with hostile names, run for real with psql: quotes doubled, a
+# control character spelled as a U&"" escape (never raw on the terminal),
+# and afterwards the database has no drift.
+pg_suggest_hostile_names () {
+	pg_golang_repo &&
+	write_migration 4_odd.up.sql 'CREATE TABLE "we""ird;" (id integer PRIMARY KEY, "a;b" text, "select" integer, "Mixed" text);
+ALTER TABLE users ADD COLUMN "x""y; DROP TABLE users; --" text;
+ALTER TABLE users ADD COLUMN U&"sel\001Bect" text;
+ALTER TABLE users ADD COLUMN "user" text;' &&
+	write_migration 4_odd.down.sql 'DROP TABLE "we""ird;";' &&
+	commit_all odd &&
+	db=$(pg_new_db hostile) &&
+	pg_apply_ups "$db" &&
+	pg_sql "$db" "$GM_TABLE" "INSERT INTO schema_migrations VALUES (4, false)" \
+		'DROP TABLE "we""ird;"' \
+		'ALTER TABLE users DROP COLUMN "x""y; DROP TABLE users; --"' \
+		'ALTER TABLE users DROP COLUMN U&"sel\001Bect"' \
+		'CREATE TABLE "t""; DROP TABLE users; --" (v int)' \
+		'CREATE TABLE U&"e\001B[2Jx" (v int)' \
+		'ALTER TABLE users ADD COLUMN U&"n\000ADROP TABLE users;" text' \
+		'ALTER TABLE users ADD COLUMN "c;d" text' &&
+	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --sql -q >out &&
+	sed -n '/^-- migcheck drift: SUGGESTED SQL/,$p' out >sql &&
+	expect_equal sql '-- migcheck drift: SUGGESTED SQL, review before running it.
+-- It would bring the database to the schema of its applied migrations;
+-- better: write a migration, or find who changed the database.
+DROP TABLE public.U&"e\001B[2Jx";
+DROP TABLE public."t""; DROP TABLE users; --";
+ALTER TABLE public.users DROP COLUMN "c;d";
+ALTER TABLE public.users DROP COLUMN U&"n\000ADROP TABLE users;";
+ALTER TABLE public.users ADD COLUMN U&"sel\001Bect" text;
+ALTER TABLE public.users ADD COLUMN "x""y; DROP TABLE users; --" text;
+CREATE TABLE public."we""ird;" (
+	id integer NOT NULL,
+	"a;b" text,
+	"select" integer,
+	"Mixed" text,
+	CONSTRAINT "we""ird;_pkey" PRIMARY KEY (id)
+);' &&
+	! tr -d '\n\t' <out | LC_ALL=C grep -q '[[:cntrl:]]' &&
+	psql -X -q -v ON_ERROR_STOP=1 "$db" -f sql >/dev/null &&
+	expect_code 0 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" >out &&
+	pg_sql "$db" 'SELECT 1 FROM users' &&
+	psql -X -At "$db" -c "SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = E'sel\\033ect'" >n &&
+	expect_equal n 1
+}
+run_test 'PostgreSQL --sql: hostile names quoted, run for real' pg_suggest_hostile_names
+
 finish

@@ -188,7 +188,8 @@ static void suggest__simple_cases(void **state MC_UNUSED)
 	e.object_kind = MC_OBJ_COLUMN;
 	e.parent = "public.users";
 	e.name = "Name";
-	assert_int_equal(mc_drift__suggest(&b, &e, s, MC_DIALECT_POSTGRES), 0);
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, NULL, MC_DIALECT_POSTGRES), 0);
 	assert_string_equal(
 	        b.ptr,
 	        "ALTER TABLE public.users ADD COLUMN \"Name\" character varying(20);\n");
@@ -197,7 +198,8 @@ static void suggest__simple_cases(void **state MC_UNUSED)
 	e.kind = MC_DIFF_UNEXPECTED;
 	e.object_kind = MC_OBJ_INDEX;
 	e.name = "users_name_idx";
-	assert_int_equal(mc_drift__suggest(&b, &e, s, MC_DIALECT_POSTGRES), 0);
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, NULL, MC_DIALECT_POSTGRES), 0);
 	assert_string_equal(b.ptr, "DROP INDEX public.users_name_idx;\n");
 
 	mc_buf_clear(&b);
@@ -206,7 +208,8 @@ static void suggest__simple_cases(void **state MC_UNUSED)
 	e.name = "status";
 	e.changes = ch;
 	e.nchanges = 2;
-	assert_int_equal(mc_drift__suggest(&b, &e, s, MC_DIALECT_POSTGRES), 0);
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, NULL, MC_DIALECT_POSTGRES), 0);
 	assert_string_equal(
 	        b.ptr,
 	        "ALTER TABLE public.users ALTER COLUMN status SET DEFAULT 'a'::text;\n"
@@ -217,19 +220,104 @@ static void suggest__simple_cases(void **state MC_UNUSED)
 	e.kind = MC_DIFF_UNEXPECTED;
 	e.object_kind = MC_OBJ_TABLE;
 	e.name = "public.Sessions";
-	assert_int_equal(mc_drift__suggest(&b, &e, s, MC_DIALECT_POSTGRES), 0);
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, NULL, MC_DIALECT_POSTGRES), 0);
 	assert_string_equal(b.ptr, "DROP TABLE public.\"Sessions\";\n");
 
 	mc_buf_clear(&b);
 	e.kind = MC_DIFF_MISSING;
 	e.name = "public.users";
-	assert_int_equal(mc_drift__suggest(&b, &e, s, MC_DIALECT_POSTGRES), 0);
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, NULL, MC_DIALECT_POSTGRES), 0);
 	assert_string_equal(b.ptr,
 	                    "CREATE TABLE public.users (\n"
 	                    "\temail text DEFAULT   lower( 'X' )   NOT NULL,\n"
 	                    "\t\"Name\" character varying(20)\n"
 	                    ");\n");
 	mc_buf_dispose(&b);
+	mc_snapshot_free(s);
+}
+
+static void suggest__hostile_names(void **state MC_UNUSED)
+{
+	mc_snapshot *s = sample(), *actual = NULL, *lite = NULL;
+	mc_buf b = MC_BUF_INIT;
+	mc_diff_entry e;
+	mc_object *o;
+
+	/* a schema whose name holds a dot: told by the snapshots' schemas */
+	assert_int_equal(mc_snapshot_new(&actual, MC_DIALECT_POSTGRES), 0);
+	add(actual, MC_OBJ_SCHEMA, NULL, "a.b");
+	add(actual, MC_OBJ_SCHEMA, NULL, "public");
+	memset(&e, 0, sizeof(e));
+	e.kind = MC_DIFF_UNEXPECTED;
+	e.object_kind = MC_OBJ_TABLE;
+	e.name = "a.b.c";
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, actual, MC_DIALECT_POSTGRES), 0);
+	assert_string_equal(b.ptr, "DROP TABLE \"a.b\".c;\n");
+	mc_buf_clear(&b);
+	e.name = "public.x.y";
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, actual, MC_DIALECT_POSTGRES), 0);
+	assert_string_equal(b.ptr, "DROP TABLE public.\"x.y\";\n");
+	/* no schema to tell it by: a comment, not a guess */
+	mc_buf_clear(&b);
+	e.name = "p.q.r";
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, actual, MC_DIALECT_POSTGRES), 0);
+	assert_string_equal(
+	        b.ptr,
+	        "-- not suggested for table p.q.r: its schema cannot be told from its name, which holds dots; change it by hand\n");
+
+	/* an index whose name holds a quote and a comment */
+	mc_buf_clear(&b);
+	e.object_kind = MC_OBJ_INDEX;
+	e.parent = "public.users";
+	e.parent_kind = MC_OBJ_TABLE;
+	e.name = "i\"; DROP TABLE users; --";
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, actual, MC_DIALECT_POSTGRES), 0);
+	assert_string_equal(
+	        b.ptr, "DROP INDEX public.\"i\"\"; DROP TABLE users; --\";\n");
+
+	/* SQL from the database that could end the statement */
+	o = add(s, MC_OBJ_COLUMN, "public.users", "status");
+	attr(o, "type", "text");
+	attr(o, "default", "'x'; DROP TABLE users");
+	mc_buf_clear(&b);
+	e.kind = MC_DIFF_MISSING;
+	e.object_kind = MC_OBJ_COLUMN;
+	e.name = "status";
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, actual, MC_DIALECT_POSTGRES), 0);
+	assert_string_equal(
+	        b.ptr,
+	        "-- not suggested for table public.users: column status: the database's SQL for it holds a control character, a ';', a comment or an unclosed quote; change it by hand\n");
+
+	/* SQLite cannot spell a control character; the comment escapes it */
+	assert_int_equal(mc_snapshot_new(&lite, MC_DIALECT_SQLITE), 0);
+	mc_buf_clear(&b);
+	e.kind = MC_DIFF_UNEXPECTED;
+	e.object_kind = MC_OBJ_COLUMN;
+	e.parent = "main.t";
+	e.name = "n\nDROP TABLE t;\033[2J";
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, lite, NULL, MC_DIALECT_SQLITE), 0);
+	assert_string_equal(
+	        b.ptr,
+	        "-- not suggested for table main.t: column \"n\\nDROP TABLE t;\\033[2J\": a name holds a control character or bytes that are not UTF-8, which SQLite cannot write; change it by hand\n");
+	/* PostgreSQL spells it */
+	mc_buf_clear(&b);
+	e.parent = "public.users";
+	assert_int_equal(
+	        mc_drift__suggest(&b, &e, s, NULL, MC_DIALECT_POSTGRES), 0);
+	assert_string_equal(
+	        b.ptr,
+	        "ALTER TABLE public.users DROP COLUMN U&\"n\\000ADROP TABLE t;\\001B[2J\";\n");
+	mc_buf_dispose(&b);
+	mc_snapshot_free(lite);
+	mc_snapshot_free(actual);
 	mc_snapshot_free(s);
 }
 
@@ -243,6 +331,7 @@ int main(void)
 		        normalize__generated_names_match_by_definition),
 		cmocka_unit_test(normalize__tables_only),
 		cmocka_unit_test(suggest__simple_cases),
+		cmocka_unit_test(suggest__hostile_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
