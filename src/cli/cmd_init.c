@@ -247,73 +247,18 @@ static int walk(struct detect *d, const char *rel, int depth)
 
 /*
  * Refuse a folder that the other commands refuse (mc_repo_check_dirs: a
- * symbolic link or a submodule, in HEAD or in the work tree), with the same
- * message, and what only the work tree shows: a folder below a symbolic
- * link, or in or below a repository of its own (a submodule, committed or
- * just added, a clone). Reading through either would judge files that git
- * does not hold there. @return 0, or MC_ERROR with MC_ERROR_CONFIG and the
- * fix in the message.
+ * symbolic link or a submodule, or below one, in HEAD or in the work tree,
+ * or a repository of its own), with the same message. @return 0, or
+ * MC_ERROR with MC_ERROR_CONFIG and the fix in the message.
  */
-static int folder_kind_ok(const char *wd, const char *rel)
+static int folder_kind_ok(const char *rel)
 {
 	mc_vec one = MC_VEC_INIT;
-	mc_buf path = MC_BUF_INIT, prefix = MC_BUF_INIT;
-	struct stat st;
-	int error;
+	int error = mc_vec_push(&one, (void *)rel);
 
-	if ((error = mc_vec_push(&one, (void *)rel)) < 0 ||
-	    (error = mc_repo_check_dirs(mc_cli.repo, &one)) < 0)
-		goto done;
-	/* each folder from the top down to it, as written */
-	for (const char *p = rel; *p && !error;) {
-		size_t n = strcspn(p, "/");
-		int last = !p[n + strspn(p + n, "/")];
-		const char *pre;
-
-		if (!n || (n == 1 && p[0] == '.'))
-			goto next;
-		if ((prefix.size && (error = mc_buf_putc(&prefix, '/')) < 0) ||
-		    (error = mc_buf_put(&prefix, p, n)) < 0 ||
-		    (error = mc_buf_joinpath(&path, wd, mc_buf_cstr(&prefix))) <
-		            0)
-			break;
-		pre = mc_buf_cstr(&prefix);
-		if (lstat(mc_buf_cstr(&path), &st) == 0 &&
-		    S_ISLNK(st.st_mode)) {
-			char target[4096];
-			ssize_t len = readlink(mc_buf_cstr(&path), target,
-			                       sizeof(target) - 1);
-			target[len >= 0 ? len : 0] = '\0';
-			error = last ? mc_error_set(
-			                       MC_ERROR_CONFIG,
-			                       "migrations folder '%s' is a symbolic link (to '%s'): set migrations.dir to the folder it points to",
-			                       rel, len >= 0 ? target : "?")
-			             : mc_error_set(
-			                       MC_ERROR_CONFIG,
-			                       "migrations folder '%s' is inside a symbolic link ('%s' to '%s'): set migrations.dir to the folder it points to",
-			                       rel, pre,
-			                       len >= 0 ? target : "?");
-			break;
-		}
-		if ((error = mc_buf_puts(&path, "/.git")) < 0)
-			break;
-		if (lstat(mc_buf_cstr(&path), &st) == 0)
-			error = last ? mc_error_set(
-			                       MC_ERROR_CONFIG,
-			                       "migrations folder '%s' is a git repository of its own (a submodule or a clone): run migcheck inside it (migcheck -C '%s' ...), with its own .migcheck",
-			                       rel, rel)
-			             : mc_error_set(
-			                       MC_ERROR_CONFIG,
-			                       "migrations folder '%s' is inside '%s', a git repository of its own (a submodule or a clone): run migcheck inside it (migcheck -C '%s' ...), with its own .migcheck",
-			                       rel, pre, pre);
-	next:
-		p += n;
-		p += strspn(p, "/");
-	}
-done:
+	if (!error)
+		error = mc_repo_check_dirs(mc_cli.repo, &one);
 	mc_vec_dispose(&one);
-	mc_buf_dispose(&path);
-	mc_buf_dispose(&prefix);
 	return error;
 }
 
@@ -845,7 +790,7 @@ int cmd_init(int argc, char **argv)
 	if (opt->dirs.len) {
 		/* as check, list and log would refuse them */
 		for (size_t i = 0; i < opt->dirs.len; i++)
-			if (folder_kind_ok(d.wd, opt->dirs.items[i]) < 0) {
+			if (folder_kind_ok(opt->dirs.items[i]) < 0) {
 				rc = cli_error_last();
 				goto out;
 			}
@@ -876,7 +821,7 @@ int cmd_init(int argc, char **argv)
 		 * used; with none left, refuse as check would */
 		size_t kept = 0;
 		for (size_t i = 0; i < found.len; i++) {
-			if (folder_kind_ok(d.wd, found.items[i]) == 0) {
+			if (folder_kind_ok(found.items[i]) == 0) {
 				found.items[kept++] = found.items[i];
 				continue;
 			}

@@ -237,58 +237,164 @@ int mc_repo_default_deploy_ref(mc_buf *out, const char **how, mc_repo *r)
 	return MC_ENOTFOUND;
 }
 
-static int dir_error(const char *dir, int submodule, const char *target)
+enum dir_kind { DIR_SUBMODULE, DIR_LINK, DIR_OWN_REPO };
+
+/*
+ * Why dir cannot be a migrations folder: the folder itself (self) or the
+ * folder prefix above it is a submodule, a symbolic link (to target, when
+ * known) or, in the work tree, a repository of its own.
+ */
+static int dir_error(const char *dir, const char *prefix, int self, enum dir_kind kind,
+                     const char *target)
 {
-	if (submodule)
+	switch (kind) {
+	case DIR_SUBMODULE:
+		if (self)
+			return mc_error_set(MC_ERROR_CONFIG,
+			                    "migrations folder '%s' is a git submodule: run migcheck inside it (migcheck -C '%s' ...), with its own .migcheck",
+			                    dir, dir);
 		return mc_error_set(MC_ERROR_CONFIG,
-		                    "migrations folder '%s' is a git submodule: run migcheck inside it (migcheck -C '%s' ...), with its own .migcheck",
-		                    dir, dir);
-	return mc_error_set(MC_ERROR_CONFIG,
-	                    "migrations folder '%s' is a symbolic link%s%s%s: set migrations.dir to the folder it points to",
-	                    dir, target ? " (to '" : "", target ? target : "",
-	                    target ? "')" : "");
+		                    "migrations folder '%s' is inside '%s', a git submodule: run migcheck inside it (migcheck -C '%s' ...), with its own .migcheck",
+		                    dir, prefix, prefix);
+	case DIR_OWN_REPO:
+		if (self)
+			return mc_error_set(MC_ERROR_CONFIG,
+			                    "migrations folder '%s' is a git repository of its own (a submodule or a clone): run migcheck inside it (migcheck -C '%s' ...), with its own .migcheck",
+			                    dir, dir);
+		return mc_error_set(MC_ERROR_CONFIG,
+		                    "migrations folder '%s' is inside '%s', a git repository of its own (a submodule or a clone): run migcheck inside it (migcheck -C '%s' ...), with its own .migcheck",
+		                    dir, prefix, prefix);
+	case DIR_LINK:
+	default:
+		if (self)
+			return mc_error_set(MC_ERROR_CONFIG,
+			                    "migrations folder '%s' is a symbolic link%s%s%s: set migrations.dir to the folder it points to",
+			                    dir, target ? " (to '" : "", target ? target : "",
+			                    target ? "')" : "");
+		return mc_error_set(MC_ERROR_CONFIG,
+		                    "migrations folder '%s' is inside a symbolic link ('%s' to '%s'): set migrations.dir to the folder it points to",
+		                    dir, prefix, target ? target : "?");
+	}
+}
+
+/* The next folder name of path at *p ("." and empty names skipped): its
+ * length, 0 at the end; *p moves past it. */
+static size_t next_component(const char **name, const char **p)
+{
+	for (;;) {
+		size_t n;
+		*p += strspn(*p, "/");
+		n = strcspn(*p, "/");
+		*name = *p;
+		*p += n;
+		if (n != 1 || **name != '.')
+			return n;
+	}
+}
+
+/* 1 when no folder name is left in path p */
+static int at_end(const char *p)
+{
+	const char *name;
+	return !next_component(&name, &p);
 }
 
 /*
- * The mode and id of PATH in the tree TREE_ID, read as raw tree objects:
- * 0 found, MC_ENOTFOUND not there (or unreadable: the walk that needs it
- * reports that). libgit2's tree objects would do, but parsing them here,
- * before log's walk sets its cache limits, leaves log's heap 7 MB larger.
+ * dir in HEAD's tree, one folder at a time, read as raw tree objects:
+ * the first component that is a submodule or a symbolic link is an error
+ * (prefix holds the path down to it). A missing or unreadable folder says
+ * nothing: the commands that read it report that. libgit2's tree objects
+ * would do, but parsing them here, before log's walk sets its cache
+ * limits, leaves log's heap 7 MB larger.
  */
-static int raw_bypath(unsigned *mode, git_oid *id, git_odb *odb, const git_oid *tree_id,
-                      const char *path)
+static int check_head(mc_repo *r, git_odb *odb, const git_oid *tree_id, const char *dir,
+                      mc_buf *prefix)
 {
+	const char *p = dir, *name;
 	git_oid cur;
+	size_t n;
 
 	git_oid_cpy(&cur, tree_id);
-	for (;;) {
-		const char *slash = strchr(path, '/');
-		size_t n = slash ? (size_t)(slash - path) : strlen(path);
+	mc_buf_clear(prefix);
+	while ((n = next_component(&name, &p)) > 0) {
 		mc_git__raw_tree t;
 		mc_git__raw_entry e;
-		int found = 0;
+		unsigned mode = 0;
+		int found = 0, self;
 
 		if (mc_git__raw_open(&t, odb, &cur) < 0) {
 			mc_error_clear();
-			return MC_ENOTFOUND;
+			return 0;
 		}
 		while (!found && mc_git__raw_next(&e, &t))
-			if (e.len == n && !memcmp(e.name, path, n)) {
-				*mode = e.mode;
+			if (e.len == n && !memcmp(e.name, name, n)) {
+				mode = e.mode;
 				git_oid_fromraw(&cur, e.id);
 				found = 1;
 			}
 		mc_git__raw_close(&t);
 		if (!found)
-			return MC_ENOTFOUND;
-		if (!slash || !slash[1]) {
-			git_oid_cpy(id, &cur);
 			return 0;
+		if ((prefix->size && mc_buf_putc(prefix, '/') < 0) || mc_buf_put(prefix, name, n) < 0)
+			return mc_error_set_oom();
+		if (mode == GIT_FILEMODE_TREE)
+			continue;
+		self = at_end(p);
+		if (mode == GIT_FILEMODE_COMMIT)
+			return dir_error(dir, prefix->ptr, self, DIR_SUBMODULE, NULL);
+		if (mode == GIT_FILEMODE_LINK) {
+			git_blob *b = NULL;
+			char *target = NULL;
+			int error;
+			if (git_blob_lookup(&b, r->repo, &cur) == 0 && git_blob_rawsize(b) < 4096)
+				target = mc_strndup(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+			git_error_clear();
+			error = dir_error(dir, prefix->ptr, self, DIR_LINK, target);
+			mc_free(target);
+			git_blob_free(b);
+			return error;
 		}
-		if (*mode != GIT_FILEMODE_TREE)
-			return MC_ENOTFOUND;
-		path = slash + 1;
+		return 0; /* a file: the folder parse says so */
 	}
+	return 0;
+}
+
+/* dir in the work tree, one folder at a time: a symbolic link, or a
+ * folder with a .git of its own (a submodule, even one only added, or a
+ * clone), is an error. */
+static int check_workdir(const char *workdir, const char *dir, mc_buf *prefix)
+{
+	mc_buf path = MC_BUF_INIT;
+	const char *p = dir, *name;
+	struct stat st;
+	size_t n;
+	int error = 0;
+
+	mc_buf_clear(prefix);
+	while (!error && (n = next_component(&name, &p)) > 0) {
+		int self;
+		if ((prefix->size && (error = mc_buf_putc(prefix, '/')) < 0) ||
+		    (error = mc_buf_put(prefix, name, n)) < 0 ||
+		    (error = mc_buf_joinpath(&path, workdir, prefix->ptr)) < 0)
+			break;
+		if (lstat(path.ptr, &st) < 0)
+			break; /* missing: the folder parse says so */
+		self = at_end(p);
+		if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t len = readlink(path.ptr, target, sizeof(target) - 1);
+			if (len >= 0)
+				target[len] = '\0';
+			error = dir_error(dir, prefix->ptr, self, DIR_LINK, len >= 0 ? target : NULL);
+			break;
+		}
+		if (!S_ISDIR(st.st_mode))
+			break;
+		if ((error = mc_buf_puts(&path, "/.git")) == 0 && lstat(path.ptr, &st) == 0)
+			error = dir_error(dir, prefix->ptr, self, DIR_OWN_REPO, NULL);
+	}
+	mc_buf_dispose(&path);
+	return error;
 }
 
 int mc_repo_check_dirs(mc_repo *r, const mc_vec *dirs)
@@ -296,6 +402,7 @@ int mc_repo_check_dirs(mc_repo *r, const mc_vec *dirs)
 	git_commit *head = NULL;
 	git_odb *odb = NULL;
 	const char *workdir = git_repository_workdir(r->repo);
+	mc_buf prefix = MC_BUF_INIT;
 	git_oid head_id;
 	int error = 0;
 
@@ -308,41 +415,12 @@ int mc_repo_check_dirs(mc_repo *r, const mc_vec *dirs)
 	git_error_clear();
 	for (size_t i = 0; i < dirs->len && !error; i++) {
 		const char *dir = dirs->items[i];
-		unsigned mode = 0;
-		git_oid id;
-		struct stat st;
-
-		if (!*dir)
-			continue;
-		if (head && raw_bypath(&mode, &id, odb, git_commit_tree_id(head), dir) == 0) {
-			if (mode == GIT_FILEMODE_COMMIT)
-				error = dir_error(dir, 1, NULL);
-			else if (mode == GIT_FILEMODE_LINK) {
-				git_blob *b = NULL;
-				char *target = NULL;
-				if (git_blob_lookup(&b, r->repo, &id) == 0 &&
-				    git_blob_rawsize(b) < 4096)
-					target = mc_strndup(git_blob_rawcontent(b),
-					                    (size_t)git_blob_rawsize(b));
-				error = dir_error(dir, 0, target);
-				mc_free(target);
-				git_blob_free(b);
-			}
-		}
-		git_error_clear();
-		if (!error && workdir) {
-			mc_buf p = MC_BUF_INIT;
-			if ((error = mc_buf_joinpath(&p, workdir, dir)) == 0 &&
-			    lstat(p.ptr, &st) == 0 && S_ISLNK(st.st_mode)) {
-				char target[4096];
-				ssize_t n = readlink(p.ptr, target, sizeof(target) - 1);
-				if (n >= 0)
-					target[n] = '\0';
-				error = dir_error(dir, 0, n >= 0 ? target : NULL);
-			}
-			mc_buf_dispose(&p);
-		}
+		if (head)
+			error = check_head(r, odb, git_commit_tree_id(head), dir, &prefix);
+		if (!error && workdir)
+			error = check_workdir(workdir, dir, &prefix);
 	}
+	mc_buf_dispose(&prefix);
 	git_odb_free(odb);
 	git_commit_free(head);
 	return error;

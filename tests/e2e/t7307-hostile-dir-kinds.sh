@@ -72,6 +72,42 @@ submodule_dir () {
 }
 run_test 'a submodule as the migrations folder: exit 2, run inside it' submodule_dir
 
+# A folder below a symbolic link or inside a submodule: every command
+# refuses it, naming the folder above it (check, list and log passed, HEAD's
+# tree has no such folder). A submodule only added (not committed yet) or a
+# clone in the work tree is a repository of its own.
+below_link_or_submodule () {
+	mkdir sub && (cd sub && init_repo && write_migration db/migrations/001_t.up.sql 'CREATE TABLE a (id int);' && commit_all sub) &&
+	mkdir top && cd top && init_repo &&
+	write_migration real/migrations/001_t.up.sql 'CREATE TABLE a (id int);' &&
+	write_migration real/migrations/001_t.down.sql 'DROP TABLE a;' &&
+	ln -s real db &&
+	printf '[migrations]\n\tdir = db/migrations\n' >.migcheck &&
+	commit_all top &&
+	for cmd in 'check' 'check --staged' 'check --commit HEAD' 'list' 'log'; do
+		expect_code 2 "$MIGCHECK" $cmd >out 2>err &&
+		expect_equal err "migcheck: migrations folder 'db/migrations' is inside a symbolic link ('db' to 'real'): set migrations.dir to the folder it points to" ||
+			{ echo "# in: migcheck $cmd"; return 1; }
+	done &&
+	git -c protocol.file.allow=always submodule add -q ../sub lib/sub 2>/dev/null &&
+	git config -f .migcheck migrations.dir lib/sub/db/migrations &&
+	for cmd in 'check --staged' 'list' 'log'; do
+		expect_code 2 "$MIGCHECK" $cmd >out 2>err &&
+		expect_equal err "migcheck: migrations folder 'lib/sub/db/migrations' is inside 'lib/sub', a git repository of its own (a submodule or a clone): run migcheck inside it (migcheck -C 'lib/sub' ...), with its own .migcheck" ||
+			{ echo "# in: migcheck $cmd (staged submodule)"; return 1; }
+	done &&
+	commit_all 'add the submodule' &&
+	for cmd in 'check' 'check --commit HEAD' 'list' 'log'; do
+		expect_code 2 "$MIGCHECK" $cmd >out 2>err &&
+		expect_equal err "migcheck: migrations folder 'lib/sub/db/migrations' is inside 'lib/sub', a git submodule: run migcheck inside it (migcheck -C 'lib/sub' ...), with its own .migcheck" ||
+			{ echo "# in: migcheck $cmd (committed submodule)"; return 1; }
+	done &&
+	git config -f .migcheck migrations.dir real/migrations &&
+	expect_code 0 "$MIGCHECK" list >out &&
+	expect_grep '^  001 ' out
+}
+run_test 'a folder below a symbolic link or inside a submodule: exit 2 naming it' below_link_or_submodule
+
 # init refuses what check refuses, before writing anything: no .migcheck
 # appears, and one that is there (with --force) is left as it was.
 init_writes_nothing () {
@@ -166,10 +202,10 @@ init_detect_submodule () {
 	git -c protocol.file.allow=always submodule add -q ../sub2 lib/sub2 2>/dev/null &&
 	commit_all sub2 &&
 	init_writes_nothing &&
-	expect_equal err "migcheck: skipped: migrations folder 'lib/sub2/db/migrations' is inside 'lib/sub2', a git repository of its own (a submodule or a clone): run migcheck inside it (migcheck -C 'lib/sub2' ...), with its own .migcheck
+	expect_equal err "migcheck: skipped: migrations folder 'lib/sub2/db/migrations' is inside 'lib/sub2', a git submodule: run migcheck inside it (migcheck -C 'lib/sub2' ...), with its own .migcheck
 migcheck: migrations folder 'db/migrations' is a git submodule: run migcheck inside it (migcheck -C 'db/migrations' ...), with its own .migcheck" &&
 	init_writes_nothing --dir lib/sub2/db/migrations &&
-	expect_equal err "migcheck: migrations folder 'lib/sub2/db/migrations' is inside 'lib/sub2', a git repository of its own (a submodule or a clone): run migcheck inside it (migcheck -C 'lib/sub2' ...), with its own .migcheck" &&
+	expect_equal err "migcheck: migrations folder 'lib/sub2/db/migrations' is inside 'lib/sub2', a git submodule: run migcheck inside it (migcheck -C 'lib/sub2' ...), with its own .migcheck" &&
 	write_migration migrations/001_o.up.sql 'CREATE TABLE o (id int);' &&
 	expect_code 0 "$MIGCHECK" init >out 2>err &&
 	expect_grep "^migcheck: skipped: migrations folder 'db/migrations' is a git submodule" err &&
