@@ -30,4 +30,19 @@ const char *mc_dialect_name(mc_dialect d);
 /** @return 0 and sets *out, or MC_ENOTFOUND for an unknown name. */
 int mc_dialect_parse(mc_dialect *out, const char *name);
 
+/** Flags of mc_duration_parse_ms. */
+enum {
+	MC_DURATION_ZERO_OK = (1 << 0) /* accept 0 (e.g. "no limit") */
+};
+
+/**
+ * Parse a time limit: "250" or "250ms" (milliseconds), "30s", "2min".
+ * Values above a day, signs, spaces and other units are refused; so is 0
+ * unless flags has MC_DURATION_ZERO_OK.
+ * @param[out] out milliseconds, set only on success
+ * @return 0, or MC_EPARSE (no error message is set: the caller names
+ *         the option)
+ */
+int mc_duration_parse_ms(unsigned *out, const char *s, unsigned flags);
+
 #endif

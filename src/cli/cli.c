@@ -60,6 +60,16 @@ int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	return MC_EXIT_USAGE;
 }
 
+int cli_parse_ms(unsigned *out, const char *cmd, const char *usage,
+                 const char *flag, const char *arg, unsigned flags)
+{
+	if (mc_duration_parse_ms(out, arg, flags) == 0)
+		return 0;
+	return cli_usage_error(cmd, usage,
+	                       "bad %s '%s': expected milliseconds, or a number with ms, s or min",
+	                       flag, arg);
+}
+
 int cli_exit_for_class(int klass)
 {
 	switch (klass) {

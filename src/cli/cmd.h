@@ -76,6 +76,13 @@ int cli_error(int code, const char *fmt, ...) MC_PRINTF(2, 3);
 /** "migcheck <cmd>: <msg>" + the short usage on stderr; returns MC_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	MC_PRINTF(3, 4);
+/**
+ * Parse the value of a time-limit option (mc_duration_parse_ms with
+ * flags) into *out. On a bad value prints "migcheck <cmd>: bad <flag>
+ * '<arg>': ..." and the short usage: returns MC_EXIT_USAGE, else 0.
+ */
+int cli_parse_ms(unsigned *out, const char *cmd, const char *usage,
+                 const char *flag, const char *arg, unsigned flags);
 /** Print mc_error_last() and map its class to an exit status. */
 int cli_error_last(void);
 /** Map an error class to an exit status. */

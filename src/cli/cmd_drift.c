@@ -1,7 +1,6 @@
 /*
  * cmd_drift.c: 'migcheck drift', a live database against the migrations.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,30 +74,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* "250", "250ms", "30s", "2min" -> milliseconds; 0 < value <= 24 h */
-static int parse_ms(unsigned *out, const char *s)
-{
-	char *end;
-	unsigned long v, mul = 1;
-
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s)
-		return -1;
-	if (!strcmp(end, "s"))
-		mul = 1000;
-	else if (!strcmp(end, "min"))
-		mul = 60000;
-	else if (*end && strcmp(end, "ms"))
-		return -1;
-	if (!v || v > 86400000UL / mul)
-		return -1;
-	*out = (unsigned)(v * mul);
-	return 0;
-}
-
 /* JSON: the suggestion rides along as "suggested_sql". */
 static int attach_sql(mc_report *r, const mc_buf *sql)
 {
@@ -165,19 +140,17 @@ int cmd_drift(int argc, char **argv)
 			break;
 		case OPT_STATEMENT_TIMEOUT:
 		case OPT_LOCK_TIMEOUT:
-			if (parse_ms(c == OPT_STATEMENT_TIMEOUT
+			/* a drift session always has both limits: no 0 */
+			if ((rc = cli_parse_ms(
+			             c == OPT_STATEMENT_TIMEOUT
 			                     ? &opts.statement_timeout_ms
 			                     : &opts.lock_timeout_ms,
-			             optarg) < 0) {
-				rc = cli_usage_error(
-				        "drift", usage_short,
-				        "bad %s '%s': expected milliseconds, or a number with ms, s or min",
-				        c == OPT_STATEMENT_TIMEOUT
-				                ? "--statement-timeout"
-				                : "--lock-timeout",
-				        optarg);
+			             "drift", usage_short,
+			             c == OPT_STATEMENT_TIMEOUT
+			                     ? "--statement-timeout"
+			                     : "--lock-timeout",
+			             optarg, 0)) != 0)
 				goto done;
-			}
 			break;
 		case '?':
 			rc = cli_bad_option("drift", usage_short,
