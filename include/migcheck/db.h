@@ -59,10 +59,13 @@ typedef struct {
 	size_t index;
 	/* 1 when the server went away (MC_DB_ECONNECTION) */
 	int connection_lost;
+	/* 1 when the statement ran into mc_db_set_statement_timeout's limit
+	 * (MC_DB_ESTATEMENT; message is then the database's own words) */
+	int timed_out;
 } mc_db_exec_error;
 
 /* clang-format off */
-#define MC_DB_EXEC_ERROR_INIT { NULL, NULL, NULL, 0, 0, 0 }
+#define MC_DB_EXEC_ERROR_INIT { NULL, NULL, NULL, 0, 0, 0, 0 }
 /* clang-format on */
 
 void mc_db_exec_error_dispose(mc_db_exec_error *err);
@@ -95,6 +98,19 @@ MC_NODISCARD int mc_db_open_readonly(mc_db **out,
 
 /** Close and free; NULL is a no-op. */
 void mc_db_close(mc_db *db);
+
+/**
+ * Limit every statement on db to ms milliseconds (a read-write connection,
+ * e.g. a scratch database; read-only ones take their limits at open).
+ * PostgreSQL: SET statement_timeout for the session, over the server's,
+ * PGOPTIONS' or the URL's value; 0 goes back to that value (RESET).
+ * SQLite: a progress handler stops a statement past its deadline; 0: none.
+ * A statement that runs out of time fails with MC_DB_ESTATEMENT and
+ * mc_db_exec_error.timed_out set (a cancel for another reason, e.g. a
+ * lower limit of the server's own, does not set it).
+ * @return 0, MC_DB_ESTATEMENT, MC_DB_ECONNECTION, MC_EINTR
+ */
+MC_NODISCARD int mc_db_set_statement_timeout(mc_db *db, unsigned ms);
 
 /** @return MC_DIALECT_POSTGRES or MC_DIALECT_SQLITE. */
 mc_dialect mc_db_engine(const mc_db *db);

@@ -321,6 +321,18 @@ const char *mc_db_display_url(const mc_db *db)
 	return db && db->display_url ? db->display_url : "";
 }
 
+int mc_db_set_statement_timeout(mc_db *db, unsigned ms)
+{
+	int error;
+	MC_ASSERT_ARG(db && !db->readonly);
+	if (mc_db__signal)
+		return interrupted();
+	if ((error = db->drv->set_statement_timeout(db, ms)) < 0)
+		return error;
+	db->statement_timeout_ms = ms;
+	return 0;
+}
+
 const char *mc_db_error_sqlstate(const mc_db *db)
 {
 	return db ? db->sqlstate : "";
@@ -406,6 +418,7 @@ static char *statement_excerpt(const char *sql, size_t len)
 }
 
 static int fill_error(mc_db_exec_error *err,
+                      const mc_db *db,
                       const mc_script *s,
                       int code,
                       const char *sql,
@@ -426,6 +439,7 @@ static int fill_error(mc_db_exec_error *err,
 		err->line = line;
 		err->index = index;
 		err->connection_lost = code == MC_DB_ECONNECTION;
+		err->timed_out = code == MC_DB_ESTATEMENT && db->timed_out;
 	}
 	if (s->path && line)
 		mc_error_set(MC_ERROR_DB, "%s:%u: %s", s->path, line, msg);
@@ -457,7 +471,7 @@ int mc_db_exec_script(mc_db *db, const mc_script *s, mc_db_exec_error *err)
 		return interrupted();
 	wrap = !db->in_tx && !script_runs_bare(s);
 	if (wrap && (error = db->drv->exec(db, "BEGIN")) < 0)
-		return fill_error(err, s, error, "BEGIN", 5, 0, 0);
+		return fill_error(err, db, s, error, "BEGIN", 5, 0, 0);
 
 	n = s->stmts ? mc_sql_stmts_count(s->stmts) : 1;
 	for (size_t i = 0; i < n; i++) {
@@ -485,14 +499,15 @@ int mc_db_exec_script(mc_db *db, const mc_script *s, mc_db_exec_error *err)
 			if (error == MC_DB_ESTATEMENT ||
 			    error == MC_DB_ECONNECTION ||
 			    error == MC_DB_ENOSPACE)
-				fill_error(err, s, error, sql, len, line, i);
+				fill_error(err, db, s, error, sql, len, line,
+				           i);
 			goto fail;
 		}
 	}
 	if (wrap && (error = db->drv->exec(db, "COMMIT")) < 0) {
 		if (error == MC_DB_ESTATEMENT || error == MC_DB_ECONNECTION ||
 		    error == MC_DB_ENOSPACE)
-			fill_error(err, s, error, "COMMIT", 6, 0, n);
+			fill_error(err, db, s, error, "COMMIT", 6, 0, n);
 		goto fail;
 	}
 	mc_free(text);

@@ -30,6 +30,10 @@ struct mc_db_driver {
 	int (*in_transaction)(mc_db *db);
 	int (*server_version)(const mc_db *db);
 	void (*close)(mc_db *db); /* must accept NULL */
+	/* limit each statement to ms (0: no limit of ours); see
+	 * mc_db_set_statement_timeout. A statement stopped by it fails with
+	 * MC_DB_ESTATEMENT and sets timed_out. */
+	int (*set_statement_timeout)(mc_db *db, unsigned ms);
 };
 
 struct mc_db {
@@ -40,6 +44,9 @@ struct mc_db {
 	int uninterruptible; /* cleanup work: signals do not cancel it */
 	char *tls_warning;   /* set by the driver, freed by db.c */
 	char sqlstate[6];    /* of the last failed statement, or "" */
+	unsigned statement_timeout_ms; /* mc_db_set_statement_timeout's, or 0 */
+	int timed_out;                 /* the last exec ran out of it (read by
+	                                * mc_db_exec_script right after the failure) */
 };
 
 /* the start of a MC_DB_ECONNECTION message (mc_db_lost_reason) */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <libpq-fe.h>
 
 #include "migcheck/alloc.h"
@@ -381,13 +382,40 @@ static PGresult *pg_run(pg_db *p, const char *sql)
 	return last;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 static int pg_exec(mc_db *db, const char *sql)
 {
 	pg_db *p = (pg_db *)db;
+	double start = now_ms();
 	PGresult *r = pg_run(p, sql);
 	int error = check_result(p, r);
 	PQclear(r);
+	/*
+	 * 57014 is any cancel: ours only when the statement ran as long as
+	 * our limit (a lower one of the migration's own, SET LOCAL
+	 * statement_timeout, or an administrator's pg_cancel_backend keep
+	 * the server's words). Messages may be in any language: no text.
+	 */
+	db->timed_out = error == MC_DB_ESTATEMENT && db->statement_timeout_ms &&
+	                !strcmp(db->sqlstate, "57014") &&
+	                now_ms() - start >= (double)db->statement_timeout_ms;
 	return error;
+}
+
+static int pg_set_statement_timeout(mc_db *db, unsigned ms)
+{
+	char sql[64];
+	if (ms)
+		snprintf(sql, sizeof(sql), "SET statement_timeout = %u", ms);
+	else
+		snprintf(sql, sizeof(sql), "RESET statement_timeout");
+	return pg_exec(db, sql);
 }
 
 static int pg_query(mc_db_result **out, mc_db *db, const char *sql)
@@ -989,4 +1017,5 @@ pg_snapshot(mc_snapshot **out, mc_db *db, const mc_snapshot_opts *opts)
 const struct mc_db_driver mc_db_postgres_driver = {
 	"postgres",  MC_DIALECT_POSTGRES, pg_open,           pg_exec,  pg_query,
 	pg_snapshot, pg_in_transaction,   pg_server_version, pg_close,
+	pg_set_statement_timeout,
 };

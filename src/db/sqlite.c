@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <sqlite3.h>
 
 #include "migcheck/alloc.h"
@@ -32,7 +33,38 @@ typedef struct {
 	sqlite3 *db;
 	/* prepared once per snapshot, finalized at its end (snap_finalize) */
 	sqlite3_stmt *snap[SNAP_NSTMT];
+	/* sqlite_exec's statement must end by then (base.statement_timeout_ms) */
+	struct timespec deadline;
+	int has_deadline;
 } sqlite_db;
+
+/* virtual machine instructions between two looks at the clock (a few
+ * microseconds of work: the deadline is met to within a millisecond) */
+#define PROGRESS_STEPS 10000
+
+/*
+ * SQLite's progress handler: stop the statement (SQLITE_INTERRUPT) when a
+ * signal came (SIGINT/SIGTERM: a runaway recursive CTE would otherwise
+ * outlast Ctrl-C) or the statement is past its deadline (timed_out).
+ */
+static int on_progress(void *arg)
+{
+	sqlite_db *s = arg;
+	struct timespec now;
+
+	if (mc_db__signal && !s->base.uninterruptible)
+		return 1;
+	if (!s->has_deadline)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > s->deadline.tv_sec ||
+	    (now.tv_sec == s->deadline.tv_sec &&
+	     now.tv_nsec >= s->deadline.tv_nsec)) {
+		s->base.timed_out = 1;
+		return 1;
+	}
+	return 0;
+}
 
 /* "sqlite:///abs", "sqlite://rel", "sqlite:rel", "sqlite3:..." -> path */
 static const char *url_path(const char *url, int *is_uri)
@@ -102,6 +134,7 @@ sqlite_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 	                                    ? (int)ro->lock_timeout_ms
 	                                    : 5000);
 	sqlite3_extended_result_codes(s->db, 0);
+	sqlite3_progress_handler(s->db, PROGRESS_STEPS, on_progress, s);
 	*out = &s->base;
 	return 0;
 }
@@ -151,6 +184,10 @@ static int out_of_space(sqlite_db *s, int rc, const char **why)
 static int fail(sqlite_db *s, int rc, const char *msg)
 {
 	const char *why;
+	if (rc == SQLITE_INTERRUPT && s->base.timed_out && !mc_db__signal) {
+		mc_error_set(MC_ERROR_DB, "%s", msg ? msg : "interrupted");
+		return MC_DB_ESTATEMENT;
+	}
 	if (rc == SQLITE_INTERRUPT || mc_db__signal) {
 		mc_error_set(MC_ERROR_OS, "interrupted");
 		return MC_EINTR;
@@ -170,11 +207,31 @@ static int sqlite_exec(mc_db *db, const char *sql)
 {
 	sqlite_db *s = (sqlite_db *)db;
 	char *msg = NULL;
-	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg), error = 0;
+	int rc, error = 0;
+
+	s->base.timed_out = 0;
+	if ((s->has_deadline = db->statement_timeout_ms != 0)) {
+		unsigned ms = db->statement_timeout_ms;
+		clock_gettime(CLOCK_MONOTONIC, &s->deadline);
+		s->deadline.tv_sec += (time_t)(ms / 1000);
+		s->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
+		if (s->deadline.tv_nsec >= 1000000000L) {
+			s->deadline.tv_sec++;
+			s->deadline.tv_nsec -= 1000000000L;
+		}
+	}
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	s->has_deadline = 0;
 	if (rc != SQLITE_OK)
 		error = fail(s, rc, msg);
 	sqlite3_free(msg);
 	return error;
+}
+
+/* the limit is read by sqlite_exec from base.statement_timeout_ms */
+static int sqlite_set_statement_timeout(mc_db *db MC_UNUSED, unsigned ms MC_UNUSED)
+{
+	return 0;
 }
 
 static int sqlite_in_transaction(mc_db *db)
@@ -913,4 +970,5 @@ const struct mc_db_driver mc_db_sqlite_driver = {
 	sqlite_in_transaction,
 	sqlite_server_version,
 	sqlite_close,
+	sqlite_set_statement_timeout,
 };

@@ -293,6 +293,49 @@ static void db__script_own_transaction_left_open_is_rolled_back(void **state)
 	mc_db_close(db);
 }
 
+static void db__sqlite_statement_timeout(void **state)
+{
+	mc_db *db = open_file(*state, "timeout.db");
+	mc_db_exec_error err = MC_DB_EXEC_ERROR_INIT;
+	script sc;
+	char buf[64];
+
+	assert_int_equal(mc_db_set_statement_timeout(db, 200), 0);
+	/* quick statements are not touched */
+	assert_int_equal(mc_db_exec(db, "CREATE TABLE keep (id integer)"), 0);
+	script_init(
+	        &sc, "db/m/002_loop.up.sql", 1,
+	        "CREATE TABLE a (id integer);\n"
+	        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)\n"
+	        "  SELECT count(*) FROM c;\n",
+	        MC_DIALECT_SQLITE, 0);
+	assert_int_equal(mc_db_exec_script(db, &sc.s, &err), MC_DB_ESTATEMENT);
+	assert_int_equal(err.timed_out, 1);
+	assert_int_equal(err.connection_lost, 0);
+	assert_int_equal(err.line, 2);
+	assert_string_equal(err.message, "interrupted");
+	/* the script's transaction is gone, the connection still works */
+	assert_false(mc_db_in_transaction(db));
+	assert_null(one(db, "SELECT name FROM sqlite_master WHERE name = 'a'",
+	                buf, sizeof(buf)));
+	/* another failure is not a timeout */
+	script_dispose(&sc);
+	script_init(&sc, "m.sql", 1, "SELECT * FROM nowhere;\n",
+	            MC_DIALECT_SQLITE, 0);
+	assert_int_equal(mc_db_exec_script(db, &sc.s, &err), MC_DB_ESTATEMENT);
+	assert_int_equal(err.timed_out, 0);
+	/* 0: no limit (this one just runs a while) */
+	assert_int_equal(mc_db_set_statement_timeout(db, 0), 0);
+	assert_int_equal(
+	        mc_db_exec(db, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+	                       "SELECT x + 1 FROM c WHERE x < 300000) "
+	                       "SELECT count(*) FROM c"),
+	        0);
+	mc_db_exec_error_dispose(&err);
+	script_dispose(&sc);
+	mc_db_close(db);
+}
+
 static void db__script_long_statement_truncated(void **state)
 {
 	mc_db *db = open_file(*state, "e.db");
@@ -645,6 +688,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		        db__sqlite_readonly_refuses_writes, setup_dir,
 		        teardown_dir),
+		cmocka_unit_test_setup_teardown(db__sqlite_statement_timeout,
+		                                setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(db__sqlite_snapshot, setup_dir,
 		                                teardown_dir),
 		cmocka_unit_test_setup_teardown(db__sqlite_table_options,
