@@ -31,9 +31,14 @@ typedef struct {
 	int status;   /* exit status, or 128+signal when killed by a signal */
 	mc_buf out;   /* captured stdout (tail, capped) */
 	mc_buf err;   /* captured stderr (tail, capped) */
+	int timed_out; /* killed for running longer than its time limit */
 } mc_runner_result;
 
-#define MC_RUNNER_RESULT_INIT { 0, MC_BUF_INIT, MC_BUF_INIT }
+#define MC_RUNNER_RESULT_INIT { 0, MC_BUF_INIT, MC_BUF_INIT, 0 }
+
+/** After SIGTERM, how long a command (and its children) has to exit
+ *  before SIGKILL. */
+#define MC_RUNNER_KILL_GRACE_MS 2000
 
 /** Most bytes of stdout / stderr kept per run (the tail is kept). */
 #define MC_RUNNER_CAPTURE_MAX ((size_t)64 * 1024)
@@ -70,6 +75,21 @@ void mc_runner_argv_free(char **argv);
  */
 MC_NODISCARD int mc_runner_run(mc_runner_result *out, const char *cmd,
                                const mc_runner_vars *vars, const char *cwd);
+
+/**
+ * mc_runner_run with a time limit. With timeout_ms > 0 the command runs
+ * in a process group of its own; when it runs longer than timeout_ms,
+ * the whole group (npx, the shell and node it starts) gets SIGTERM, then
+ * SIGKILL after MC_RUNNER_KILL_GRACE_MS, and out->timed_out is set (a
+ * result, not an error: out->status says how it died). A SIGINT/SIGTERM
+ * to migcheck (mc_db_signals_install) is passed on to the group the same
+ * way, and the call returns MC_EINTR.
+ * @param timeout_ms 0: no limit, the command stays in our process group
+ * @return as mc_runner_run, and MC_EINTR
+ */
+MC_NODISCARD int mc_runner_run_timeout(mc_runner_result *out, const char *cmd,
+                                       const mc_runner_vars *vars,
+                                       const char *cwd, unsigned timeout_ms);
 void mc_runner_result_dispose(mc_runner_result *r);
 
 #endif

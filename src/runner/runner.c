@@ -6,6 +6,10 @@
  * through fork + execvp with stdout and stderr captured over pipes. An
  * exec failure travels back to the parent over a close-on-exec pipe, so
  * "program not found" is told apart from "program failed".
+ *
+ * With a time limit the command gets a process group of its own, so that
+ * npx, the shell it runs and node all go when the limit is hit or we are
+ * interrupted: SIGTERM to the group, SIGKILL after a grace period.
  */
 #include "migcheck/runner.h"
 
@@ -17,9 +21,11 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "migcheck/alloc.h"
+#include "migcheck/db.h"
 #include "migcheck/errors.h"
 #include "util/banned.h"
 
@@ -268,17 +274,85 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* a signal to the command's process group (to the command alone should
+ * the group not exist) */
+static void kill_group(pid_t pid, int sig)
+{
+	if (kill(-pid, sig) < 0)
+		(void)kill(pid, sig);
+}
+
+/*
+ * Ending a command that ran out of time or was interrupted: STOP_NONE,
+ * then STOP_TERM (SIGTERM sent), then STOP_KILL (SIGKILL sent); after one
+ * more grace period STOP_GONE: stop waiting for the pipes (a process that
+ * left the group holds them).
+ */
+enum { STOP_NONE, STOP_TERM, STOP_KILL, STOP_GONE };
+
+struct stopper {
+	pid_t pid;
+	long long start, next; /* ms */
+	unsigned timeout_ms;
+	int stage;
+	int timed_out, interrupted;
+};
+
+/* Move the stopper on; returns how long poll() may wait (ms). */
+static int stopper_step(struct stopper *st)
+{
+	long long now = now_ms(), wait;
+
+	if (st->stage == STOP_NONE &&
+	    (mc_db_interrupted() || now - st->start >= st->timeout_ms)) {
+		if (mc_db_interrupted())
+			st->interrupted = 1;
+		else
+			st->timed_out = 1;
+		kill_group(st->pid, SIGTERM);
+		st->stage = STOP_TERM;
+		st->next = now + MC_RUNNER_KILL_GRACE_MS;
+	} else if ((st->stage == STOP_TERM || st->stage == STOP_KILL) &&
+	           now >= st->next) {
+		if (st->stage == STOP_TERM)
+			kill_group(st->pid, SIGKILL);
+		st->stage++;
+		st->next = now + MC_RUNNER_KILL_GRACE_MS;
+	}
+	wait = st->stage == STOP_NONE ? st->start + st->timeout_ms - now
+	                              : st->next - now;
+	/* a signal may come just before poll(): look again soon */
+	return wait < 0 ? 0 : wait > 100 ? 100 : (int)wait;
+}
+
 int mc_runner_run(mc_runner_result *out, const char *cmd,
                   const mc_runner_vars *vars, const char *cwd)
+{
+	return mc_runner_run_timeout(out, cmd, vars, cwd, 0);
+}
+
+int mc_runner_run_timeout(mc_runner_result *out, const char *cmd,
+                          const mc_runner_vars *vars, const char *cwd,
+                          unsigned timeout_ms)
 {
 	char **argv = NULL, **env = NULL;
 	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, xpipe[2] = { -1, -1 };
 	pid_t pid = -1;
-	int error, wstatus, child_errno = 0;
+	int error, wstatus, child_errno = 0, reaped = 0;
+	int group = timeout_ms > 0;
+	struct stopper st;
 	ssize_t n;
 	char buf[8192];
 
 	MC_ASSERT_ARG(out && cmd);
+	memset(&st, 0, sizeof(st));
 	if ((error = mc_runner_argv(&argv, cmd, vars)) < 0 ||
 	    (error = build_env(&env, vars ? vars->url : NULL)) < 0)
 		goto done;
@@ -297,6 +371,8 @@ int mc_runner_run(mc_runner_result *out, const char *cmd,
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDONLY);
 		int e;
+		if (group)
+			(void)setpgid(0, 0);
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		dup2(opipe[1], 1);
@@ -313,19 +389,42 @@ int mc_runner_run(mc_runner_result *out, const char *cmd,
 		(void)!write(xpipe[1], &e, sizeof(e));
 		_exit(127);
 	}
+	/* both sides set the group, so that it exists before either uses it */
+	if (group)
+		(void)setpgid(pid, pid);
 	close_fd(&opipe[1]);
 	close_fd(&epipe[1]);
 	close_fd(&xpipe[1]);
+	st.pid = pid;
+	st.start = now_ms();
+	st.timeout_ms = timeout_ms;
 
-	/* drain both pipes until the child closes them */
-	while (opipe[0] >= 0 || epipe[0] >= 0) {
+	/* drain both pipes until the child closes them (and, with a time
+	 * limit, until it has exited: a command may close its output early) */
+	while (opipe[0] >= 0 || epipe[0] >= 0 || (group && !reaped)) {
 		struct pollfd fds[2];
-		int nfds = 0;
+		int nfds = 0, wait_ms = -1;
+		if (group) {
+			pid_t w;
+			wait_ms = stopper_step(&st);
+			if (st.stage == STOP_GONE)
+				break;
+			if (opipe[0] < 0 && epipe[0] < 0) {
+				if ((w = waitpid(pid, &wstatus, WNOHANG)) == pid) {
+					reaped = 1;
+					break;
+				}
+				if (w < 0 && errno != EINTR)
+					break;
+				if (wait_ms > 10)
+					wait_ms = 10;
+			}
+		}
 		if (opipe[0] >= 0)
 			fds[nfds++] = (struct pollfd){ opipe[0], POLLIN, 0 };
 		if (epipe[0] >= 0)
 			fds[nfds++] = (struct pollfd){ epipe[0], POLLIN, 0 };
-		if (poll(fds, (nfds_t)nfds, -1) < 0) {
+		if (poll(nfds ? fds : NULL, (nfds_t)nfds, wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -352,7 +451,10 @@ int mc_runner_run(mc_runner_result *out, const char *cmd,
 	while ((n = read(xpipe[0], &child_errno, sizeof(child_errno))) < 0 &&
 	       errno == EINTR)
 		;
-	while (waitpid(pid, &wstatus, 0) < 0) {
+	if (group && !reaped)
+		/* left the loop at STOP_GONE: the command itself had SIGKILL */
+		kill_group(pid, SIGKILL);
+	while (!reaped && waitpid(pid, &wstatus, 0) < 0) {
 		if (errno != EINTR) {
 			error = mc_error_set(MC_ERROR_OS,
 			                     "cannot wait for runner command '%s': %s",
@@ -381,10 +483,16 @@ int mc_runner_run(mc_runner_result *out, const char *cmd,
 		out->status = 128 + WTERMSIG(wstatus);
 	else
 		out->status = 255;
+	out->timed_out = st.timed_out;
 	error = 0;
+	if (st.interrupted)
+		error = mc_error_set(MC_ERROR_OS, "interrupted"), error = MC_EINTR;
 done:
 	if (pid > 0) {
-		kill(pid, SIGKILL);
+		if (group)
+			kill_group(pid, SIGKILL);
+		else
+			kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
 	close_fd(&opipe[0]);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -130,6 +131,71 @@ static void runner__run_keeps_tail_of_big_output(void **state MC_UNUSED)
 	mc_runner_result_dispose(&r);
 }
 
+static int pid_alive(const char *pid)
+{
+	char cmd[128];
+	/* a zombie that init has not reaped yet is dead */
+	snprintf(cmd, sizeof(cmd),
+	         "ps -o stat= -p %s 2>/dev/null | grep -qv '^Z'", pid);
+	return system(cmd) == 0;
+}
+
+static void runner__timeout_kills_the_group(void **state MC_UNUSED)
+{
+	mc_runner_result r = MC_RUNNER_RESULT_INIT;
+	char *nl, *child;
+	/* the shell and a child of its own that holds the pipes */
+	assert_int_equal(mc_runner_run_timeout(&r,
+	                                       "sh -c 'sleep 60 & echo $!; echo started >&2; wait'",
+	                                       NULL, NULL, 300),
+	                 0);
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.status, 128 + 15); /* SIGTERM */
+	assert_string_equal(mc_buf_cstr(&r.err), "started\n");
+	child = mc_strdup(mc_buf_cstr(&r.out));
+	assert_non_null(child);
+	if ((nl = strchr(child, '\n')) != NULL)
+		*nl = '\0';
+	assert_false(pid_alive(child));
+	mc_free(child);
+	mc_runner_result_dispose(&r);
+}
+
+static void runner__timeout_then_sigkill(void **state MC_UNUSED)
+{
+	mc_runner_result r = MC_RUNNER_RESULT_INIT;
+	assert_int_equal(mc_runner_run_timeout(&r, "sh -c 'trap \"\" TERM; sleep 60'",
+	                                       NULL, NULL, 100),
+	                 0);
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.status, 128 + 9); /* SIGKILL */
+	mc_runner_result_dispose(&r);
+}
+
+static void runner__timeout_not_reached(void **state MC_UNUSED)
+{
+	mc_runner_result r = MC_RUNNER_RESULT_INIT;
+	assert_int_equal(mc_runner_run_timeout(&r, "sh -c 'echo ok; exit 4'",
+	                                       NULL, NULL, 10000),
+	                 0);
+	assert_int_equal(r.timed_out, 0);
+	assert_int_equal(r.status, 4);
+	assert_string_equal(mc_buf_cstr(&r.out), "ok\n");
+	mc_runner_result_dispose(&r);
+	/* closing its output early does not end the wait for it */
+	assert_int_equal(mc_runner_run_timeout(&r,
+	                                       "sh -c 'exec >&- 2>&-; sleep 0.2; exit 5'",
+	                                       NULL, NULL, 10000),
+	                 0);
+	assert_int_equal(r.timed_out, 0);
+	assert_int_equal(r.status, 5);
+	mc_runner_result_dispose(&r);
+	assert_int_equal(mc_runner_run_timeout(&r, "no-such-program-xyz", NULL,
+	                                       NULL, 10000),
+	                 MC_ENOTFOUND);
+	mc_runner_result_dispose(&r);
+}
+
 static void runner__argv_out_of_memory(void **state MC_UNUSED)
 {
 	mc_runner_vars vars = { "a", "b", "c", "d" };
@@ -162,6 +228,9 @@ int main(void)
 		cmocka_unit_test(runner__run_not_found),
 		cmocka_unit_test(runner__run_keeps_tail_of_big_output),
 		cmocka_unit_test(runner__argv_out_of_memory),
+		cmocka_unit_test(runner__timeout_kills_the_group),
+		cmocka_unit_test(runner__timeout_then_sigkill),
+		cmocka_unit_test(runner__timeout_not_reached),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
