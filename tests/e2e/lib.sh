@@ -11,7 +11,11 @@ export MIGCHECK MIGCHECK_SRC
 
 TEST_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/migcheck-e2e.XXXXXX")
 trap 'cd /; rm -rf "$TEST_ROOT"' EXIT
-trap 'exit 130' INT TERM
+# a signal ends the script through its EXIT trap, with the status of a
+# process the signal killed (ctest interrupted, a closed terminal)
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 LC_ALL=C TZ=UTC HOME=$TEST_ROOT/home GIT_CONFIG_NOSYSTEM=1
 GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL='author@example.com'
@@ -24,6 +28,26 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE MIGCHECK_DATABASE_URL MIGCHECK_SCRATC
 mkdir -p "$HOME"
 git config --global init.defaultBranch main
 git config --global advice.detachedHead false
+
+# at_exit CMD: for a script that starts a server or a process of its own.
+# CMD (then removing $TEST_ROOT) runs when the script ends, however it
+# ends: finish, exit, a failed command, or SIGINT, SIGTERM or SIGHUP (the
+# status is then 130, 143 or 129). A second signal does not cut CMD short.
+# It replaces the EXIT trap: call it once, after lib.sh and any fixture
+# that sets one (CMD should run the fixture's cleanup too).
+at_exit () {
+	_at_exit_cmd=$1
+	trap '_at_exit_run' EXIT
+}
+
+_at_exit_run () {
+	_at_exit_rc=$?
+	trap '' HUP INT TERM
+	eval "$_at_exit_cmd" || true
+	cd /
+	rm -rf "$TEST_ROOT"
+	exit "$_at_exit_rc"
+}
 
 test_count=0
 test_failed=0

@@ -20,7 +20,7 @@ stop_cluster () {
 	rm -rf "$PGC"
 	pg_cleanup
 }
-trap stop_cluster EXIT
+at_exit stop_cluster
 [ "$(id -u)" = 0 ] && chown postgres "$PGC"
 
 # a TCP port nobody listens on, then one for our cluster

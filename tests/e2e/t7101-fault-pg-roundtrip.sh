@@ -19,7 +19,7 @@ stop_own () {
 	cd /
 	rm -rf "$TEST_ROOT"
 }
-trap stop_own EXIT
+at_exit stop_own
 eval "$("$MIGCHECK_SRC/tests/pgserver.sh" start "$PGD" | sed 's/MIGCHECK_TEST_PG=/OWN=/; s/MIGCHECK_TEST_PG_BINDIR=/OWN_BINDIR=/')"
 
 server_stop () {

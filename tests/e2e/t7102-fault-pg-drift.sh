@@ -18,7 +18,7 @@ stop_own () {
 	"$MIGCHECK_SRC/tests/pgserver.sh" stop "$PGD"
 	pg_cleanup
 }
-trap stop_own EXIT
+at_exit stop_own
 eval "$("$MIGCHECK_SRC/tests/pgserver.sh" start "$PGD" | sed 's/MIGCHECK_TEST_PG=/OWN=/; s/MIGCHECK_TEST_PG_BINDIR=/OWN_BINDIR=/')"
 OWN_SERVER="host=$PGD port=5432 user=postgres"
 

@@ -16,7 +16,7 @@ stop_locker () {
 	psql "$MIGCHECK_TEST_PG" -XAtc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'locker7103_$$'" >/dev/null 2>&1 || true
 	pg_cleanup
 }
-trap stop_locker EXIT
+at_exit stop_locker
 
 wait_until () {
 	_n=0
