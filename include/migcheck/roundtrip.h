@@ -116,6 +116,9 @@ typedef struct {
 	const char *runner_up;    /* [runner] up, or NULL */
 	const char *runner_down;  /* [runner] down, or NULL */
 	int strict_column_order;  /* compare column order too */
+	/* each statement's limit, and each runner command's as a whole
+	 * (its process group is killed); 0: none of ours */
+	unsigned statement_timeout_ms;
 } mc_roundtrip_db_opts;
 
 /**
@@ -144,6 +147,9 @@ typedef struct {
 	const char *since;          /* only migrations added since this revision */
 	const char *const *versions; /* only these versions (NULL-terminated) */
 	int strict_column_order;
+	/* --statement-timeout: see mc_roundtrip_db_opts; 0: no limit (the
+	 * command line's default is MC_DB_STATEMENT_TIMEOUT_MS) */
+	unsigned statement_timeout_ms;
 	/* progress callback (k of n, migration, "up"/"down"/"up again") */
 	void (*progress)(void *ctx, size_t k, size_t n, const mc_migration *m,
 	                 const char *what);

@@ -28,7 +28,8 @@
 
 static const char usage[] =
 	"usage: migcheck gate [--since <rev>] [--db <url>] [--scratch <url>] [--skip <step>]...\n"
-	"                     [--mode step|chain] [--engine sqlite|postgres] [--deploy-ref <ref>]\n";
+	"                     [--mode step|chain] [--engine sqlite|postgres] [--deploy-ref <ref>]\n"
+	"                     [--statement-timeout <ms>]\n";
 
 static const char help[] =
 	"The release gate: check the change since <rev> (check --range <rev>..HEAD),\n"
@@ -43,6 +44,8 @@ static const char help[] =
 	"      --skip <step>        do not run check, roundtrip or drift (repeatable)\n"
 	"      --mode <mode>        roundtrip mode: step (default) or chain\n"
 	"      --engine <engine>    roundtrip engine: sqlite or postgres (default: migrations.dialect)\n"
+	"      --statement-timeout <ms>  roundtrip: per statement and [runner] command\n"
+	"                           (default 30000; 0: no limit)\n"
 	"      --deploy-ref <ref>   deployed ref or glob (repeatable; overrides deploy.ref)\n";
 
 static const char exit_help[] =
@@ -57,7 +60,8 @@ enum {
 	OPT_SKIP,
 	OPT_MODE,
 	OPT_ENGINE,
-	OPT_DEPLOY_REF
+	OPT_DEPLOY_REF,
+	OPT_STATEMENT_TIMEOUT
 };
 
 enum { STEP_CHECK, STEP_ROUNDTRIP, STEP_DRIFT, NSTEPS };
@@ -69,6 +73,7 @@ struct gate {
 	const char *scratch_url;
 	mc_roundtrip_mode mode;
 	mc_dialect engine;
+	unsigned statement_timeout_ms; /* roundtrip's */
 	int skip[NSTEPS];
 	int unavailable; /* a step could not run */
 };
@@ -197,6 +202,7 @@ static int run_roundtrip(mc_report *r, struct gate *g)
 	ro.engine = g->engine;
 	ro.server_url = g->scratch_url;
 	ro.since = g->since;
+	ro.statement_timeout_ms = g->statement_timeout_ms;
 	return mc_roundtrip_repo(r, mc_cli.repo, mc_cli.config, &ro, NULL);
 }
 
@@ -250,6 +256,7 @@ int cmd_gate(int argc, char **argv)
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "engine", required_argument, NULL, OPT_ENGINE },
 		{ "deploy-ref", required_argument, NULL, OPT_DEPLOY_REF },
+		{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
 		MC_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -261,6 +268,7 @@ int cmd_gate(int argc, char **argv)
 	int c, rc = MC_EXIT_OK, error = 0, picked = 0;
 
 	memset(&g, 0, sizeof(g));
+	g.statement_timeout_ms = MC_DB_STATEMENT_TIMEOUT_MS;
 	cli_getopt_reset();
 	while ((c = getopt_long(argc, argv, "+" MC_COMMON_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
@@ -319,6 +327,12 @@ int cmd_gate(int argc, char **argv)
 			}
 			break;
 		}
+		case OPT_STATEMENT_TIMEOUT:
+			if ((rc = cli_parse_ms(&g.statement_timeout_ms, "gate", usage,
+			                       "--statement-timeout", optarg,
+			                       MC_DURATION_ZERO_OK)) != 0)
+				goto out;
+			break;
 		case '?':
 			rc = cli_bad_option("gate", usage, MC_COMMON_SHORTOPTS, argc, argv);
 			goto out;

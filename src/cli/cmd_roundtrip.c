@@ -18,7 +18,8 @@
 
 static const char usage[] =
 	"usage: migcheck roundtrip [--since <rev>] [--mode step|chain] [--engine sqlite|postgres]\n"
-	"                          [--scratch <url>] [--cleanup] [--strict-column-order] [<version>...]\n";
+	"                          [--scratch <url>] [--cleanup] [--strict-column-order]\n"
+	"                          [--statement-timeout <ms>] [<version>...]\n";
 
 static const char help[] =
 	"Up, down and up again of each migration on a scratch database.\n"
@@ -30,6 +31,8 @@ static const char help[] =
 	"                             (default: scratch.postgres, $MIGCHECK_SCRATCH_URL)\n"
 	"      --cleanup              first drop scratch databases that earlier runs left on it\n"
 	"      --strict-column-order  a column's position counts when comparing schemas\n"
+	"      --statement-timeout <ms>  time limit per statement and per [runner] command\n"
+	"                             (default 30000; 0: no limit): past it, up-failed or down-failed\n"
 	"  <version>...               only these migrations\n";
 
 enum {
@@ -38,7 +41,8 @@ enum {
 	OPT_ENGINE,
 	OPT_SCRATCH,
 	OPT_CLEANUP,
-	OPT_STRICT
+	OPT_STRICT,
+	OPT_STATEMENT_TIMEOUT
 };
 
 static int progress_on;
@@ -72,6 +76,7 @@ int cmd_roundtrip(int argc, char **argv)
 		{ "scratch", required_argument, NULL, OPT_SCRATCH },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "strict-column-order", no_argument, NULL, OPT_STRICT },
+		{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
 		MC_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -81,6 +86,7 @@ int cmd_roundtrip(int argc, char **argv)
 	int c, rc, cleanup = 0, error, sig;
 
 	memset(&ro, 0, sizeof(ro));
+	ro.statement_timeout_ms = MC_DB_STATEMENT_TIMEOUT_MS;
 	while ((c = getopt_long(argc, argv, "+" MC_COMMON_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -109,6 +115,12 @@ int cmd_roundtrip(int argc, char **argv)
 			break;
 		case OPT_STRICT:
 			ro.strict_column_order = 1;
+			break;
+		case OPT_STATEMENT_TIMEOUT:
+			if ((rc = cli_parse_ms(&ro.statement_timeout_ms, "roundtrip",
+			                       usage, "--statement-timeout", optarg,
+			                       MC_DURATION_ZERO_OK)) != 0)
+				return rc;
 			break;
 		case '?':
 			return cli_bad_option("roundtrip", usage, MC_COMMON_SHORTOPTS,

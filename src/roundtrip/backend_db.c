@@ -24,6 +24,7 @@ struct mc_roundtrip_db {
 	mc_db *db;
 	int dirty;                /* something was applied since the last reset */
 	int strict_column_order;
+	unsigned statement_timeout_ms; /* 0: none */
 	char *workdir;
 	char *runner_up;
 	char *runner_down;
@@ -32,7 +33,17 @@ struct mc_roundtrip_db {
 
 static int connect_db(mc_roundtrip_db *r)
 {
-	return mc_scratch_connect(&r->db, r->scratch);
+	int error;
+	if ((error = mc_scratch_connect(&r->db, r->scratch)) < 0)
+		return error;
+	/* 0 leaves PostgreSQL's own statement_timeout (PGOPTIONS, URL) */
+	if (r->statement_timeout_ms &&
+	    (error = mc_db_set_statement_timeout(r->db,
+	                                         r->statement_timeout_ms)) < 0) {
+		mc_db_close(r->db);
+		r->db = NULL;
+	}
+	return error;
 }
 
 static int be_reset(void *ctx)
@@ -128,11 +139,15 @@ static int apply_runner(mc_roundtrip_db *r, const mc_migration *m,
 	vars.version = m->version;
 	vars.url = r->runner_url;
 	r->dirty = 1;
-	if ((error = mc_runner_run(&res, cmd, &vars, r->workdir)) < 0)
+	if ((error = mc_runner_run_timeout(&res, cmd, &vars, r->workdir,
+	                                   r->statement_timeout_ms)) < 0)
 		goto done;
-	if (res.status != 0) {
+	if (res.status != 0 || res.timed_out) {
 		const mc_buf *b = res.err.size ? &res.err : &res.out;
-		fail->message = runner_message(&res);
+		fail->message = res.timed_out
+		                        ? mc_asprintf("killed after %u ms (--statement-timeout)",
+		                                      r->statement_timeout_ms)
+		                        : runner_message(&res);
 		fail->file = s ? mc_strdup(s->path) : NULL;
 		fail->line = 0;
 		fail->statement = trimmed(b);
@@ -163,12 +178,20 @@ static int be_apply(void *ctx, const mc_migration *m, mc_roundtrip_dir dir,
 	r->dirty = 1;
 	error = mc_db_exec_script(r->db, s, &err);
 	if (error == MC_DB_ESTATEMENT) {
-		fail->message = err.message;
+		/* the database's words would be "canceling statement due to
+		 * statement timeout" or "interrupted": say which limit */
+		fail->message = err.timed_out
+		                        ? mc_asprintf("canceled after %u ms (--statement-timeout)",
+		                                      r->statement_timeout_ms)
+		                        : err.message;
+		if (!err.timed_out)
+			err.message = NULL;
 		fail->file = err.path ? err.path : mc_strdup(s->path);
 		fail->line = err.line;
 		fail->statement = err.statement;
-		err.message = err.path = err.statement = NULL;
-		error = fail->file ? MC_ROUNDTRIP_FAILED : mc_error_set_oom();
+		err.path = err.statement = NULL;
+		error = fail->file && fail->message ? MC_ROUNDTRIP_FAILED
+		                                    : mc_error_set_oom();
 	} else if (error == MC_DB_ECONNECTION) {
 		error = mc_error_set(MC_ERROR_DB,
 		                     "lost the connection to the scratch database while running '%s': %s",
@@ -272,6 +295,7 @@ int mc_roundtrip_db_new(mc_roundtrip_db **out, const mc_roundtrip_db_opts *opts)
 	if ((r = mc_calloc(1, sizeof(*r))) == NULL)
 		return mc_error_set_oom();
 	r->strict_column_order = opts->strict_column_order;
+	r->statement_timeout_ms = opts->statement_timeout_ms;
 	memset(&sopts, 0, sizeof(sopts));
 	sopts.server_url = opts->server_url;
 	if ((error = dup_opt(&r->workdir, opts->workdir)) < 0 ||

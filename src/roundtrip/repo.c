@@ -213,6 +213,7 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	dbo.runner_up = cfg->runner_up;
 	dbo.runner_down = cfg->runner_down;
 	dbo.strict_column_order = opts->strict_column_order;
+	dbo.statement_timeout_ms = opts->statement_timeout_ms;
 	for (d = 0; d < nfolders; d++) {
 		mc_roundtrip_backend be;
 		mc_roundtrip_opts ro;

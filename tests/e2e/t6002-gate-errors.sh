@@ -4,7 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 
 USAGE='usage: migcheck gate [--since <rev>] [--db <url>] [--scratch <url>] [--skip <step>]...
-                     [--mode step|chain] [--engine sqlite|postgres] [--deploy-ref <ref>]'
+                     [--mode step|chain] [--engine sqlite|postgres] [--deploy-ref <ref>]
+                     [--statement-timeout <ms>]'
 
 setup () {
 	init_repo &&
