@@ -229,6 +229,13 @@ mc_db_snapshot(mc_snapshot **out, mc_db *db, const mc_snapshot_opts *opts);
  * ?password=..., conninfo password=...) to out.
  */
 MC_NODISCARD int mc_url_redact(mc_buf *out, const char *url);
+/**
+ * The secrets of a connection URL or conninfo string, one at a time: the
+ * URI's user:password@ and every password=... value (a quoted one with
+ * its quotes). Start with *pos 0.
+ * @return 1 with url[*from, *to) the next secret, 0 when there is none left
+ */
+int mc_url_next_secret(const char *url, size_t *pos, size_t *from, size_t *to);
 
 /* ---- signals ---- */
 

@@ -68,40 +68,30 @@ put_masked(mc_buf *out, const char *url, size_t from, size_t to, size_t *done)
 	return 0;
 }
 
-int mc_url_redact(mc_buf *out, const char *url)
+int mc_url_next_secret(const char *url, size_t *pos, size_t *from, size_t *to)
 {
-	size_t done = 0, len, i;
+	size_t len, i;
 	const char *scheme;
-	int error;
 
-	MC_ASSERT_ARG(out && url);
+	MC_ASSERT_ARG(url && pos && from && to);
 	len = strlen(url);
 	/* URI userinfo: scheme://user:password@host */
-	if ((scheme = strstr(url, "://")) != NULL) {
-		size_t start = (size_t)(scheme - url) + 3, end = start, at = 0,
-		       colon = 0;
-		int have_at = 0;
-		while (end < len && url[end] != '/' && url[end] != '?' &&
-		       url[end] != '#')
+	if (*pos == 0 && (scheme = strstr(url, "://")) != NULL) {
+		size_t start = (size_t)(scheme - url) + 3, end = start, at = 0;
+		while (end < len && !strchr("/?#", url[end]))
 			end++;
 		for (i = start; i < end; i++)
-			if (url[i] == '@') {
+			if (url[i] == '@')
 				at = i;
-				have_at = 1;
+		for (i = start; at && i < at; i++)
+			if (url[i] == ':') {
+				*from = i + 1;
+				*to = *pos = at;
+				return 1;
 			}
-		if (have_at) {
-			for (i = start; i < at; i++)
-				if (url[i] == ':') {
-					colon = i;
-					break;
-				}
-			if (colon && (error = put_masked(out, url, colon + 1,
-			                                 at, &done)) < 0)
-				return error;
-		}
 	}
 	/* password=... in a query string or a conninfo */
-	for (i = done; i < len; i++) {
+	for (i = *pos; i < len; i++) {
 		size_t v, e;
 		if (strncasecmp(url + i, "password", 8))
 			continue;
@@ -129,11 +119,24 @@ int mc_url_redact(mc_buf *out, const char *url)
 			while (e < len && !strchr(" \t&#", url[e]))
 				e++;
 		}
-		if ((error = put_masked(out, url, v, e, &done)) < 0)
-			return error;
-		i = e;
+		*from = v;
+		*to = *pos = e;
+		return 1;
 	}
-	return mc_buf_put(out, url + done, len - done);
+	*pos = len;
+	return 0;
+}
+
+int mc_url_redact(mc_buf *out, const char *url)
+{
+	size_t pos = 0, from, to, done = 0;
+	int error;
+
+	MC_ASSERT_ARG(out && url);
+	while (mc_url_next_secret(url, &pos, &from, &to))
+		if ((error = put_masked(out, url, from, to, &done)) < 0)
+			return error;
+	return mc_buf_put(out, url + done, strlen(url) - done);
 }
 
 static char *redact_dup(const char *url)

@@ -169,44 +169,20 @@ oom:
 
 /*
  * libpq's messages may quote the password it could not parse (invalid
- * percent-encoded token: "..."): mask every password of the URL in them,
- * the URI's user:password@ and any password=... value, as written.
+ * percent-encoded token: "..."): mask every password of the URL in them
+ * (mc_url_next_secret), as written, without the quotes of a quoted one.
  */
 static char *mask_passwords(char *msg, const char *url)
 {
-	const char *scheme = strstr(url, "://");
-	size_t len = strlen(url);
-	if (scheme) {
-		size_t start = (size_t)(scheme - url) + 3, end = start, at = 0;
-		while (end < len && !strchr("/?#", url[end]))
-			end++;
-		for (size_t i = start; i < end; i++)
-			if (url[i] == '@')
-				at = i;
-		for (size_t i = start; at && i < at; i++)
-			if (url[i] == ':') {
-				msg = mask_span(msg, url, i + 1, at);
-				break;
-			}
-	}
-	for (size_t i = 0; i + 9 <= len; i++) {
-		size_t v, e;
-		if (strncasecmp(url + i, "password", 8))
-			continue;
-		v = i + 8;
-		while (v < len && url[v] == ' ')
-			v++;
-		if (v >= len || url[v] != '=')
-			continue;
-		v++;
-		while (v < len && url[v] == ' ')
-			v++;
-		if (v < len && url[v] == '\'')
-			v++;
-		e = v;
-		while (e < len && !strchr(" \t&#'", url[e]))
-			e++;
-		msg = mask_span(msg, url, v, e);
+	size_t pos = 0, from, to;
+
+	while (mc_url_next_secret(url, &pos, &from, &to)) {
+		if (url[from] == '\'') {
+			from++;
+			if (to > from && url[to - 1] == '\'')
+				to--;
+		}
+		msg = mask_span(msg, url, from, to);
 	}
 	return msg;
 }

@@ -56,6 +56,35 @@ static void db__url_redact_masks_passwords(void **state)
 	expect_redact("host=h dbname=passwords", "host=h dbname=passwords");
 }
 
+/* Each secret of url as "from-to" spans joined by spaces. */
+static void expect_secrets(const char *url, const char *want)
+{
+	char got[256] = "";
+	size_t pos = 0, from, to, n = 0;
+
+	while (mc_url_next_secret(url, &pos, &from, &to)) {
+		assert_true(from <= to && to <= strlen(url) && pos >= to);
+		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%.*s", n ? " " : "",
+		                      (int)(to - from), url + from);
+		assert_true(n < sizeof(got));
+	}
+	assert_int_equal(pos, strlen(url));
+	assert_string_equal(got, want);
+}
+
+static void db__url_next_secret(void **state)
+{
+	(void)state;
+	expect_secrets("postgres://bob:s3cret@db.example.com:5432/app", "s3cret");
+	expect_secrets("postgres://bob:p%40ss@h/app?sslmode=require&password=x2", "p%40ss x2");
+	expect_secrets("postgres://bob@h/app?password=a&password=b", "a b");
+	expect_secrets("host=h password = 'a b\\'c' user=u", "'a b\\'c'");
+	expect_secrets("password=x", "x");
+	expect_secrets("host=h dbname=passwords xpassword=y", "");
+	expect_secrets("postgres://h/app#password=z", "");
+	expect_secrets("", "");
+}
+
 static void db__unsupported_scheme(void **state)
 {
 	mc_db *db = NULL;
@@ -669,6 +698,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(db__url_redact_masks_passwords),
+		cmocka_unit_test(db__url_next_secret),
 		cmocka_unit_test(db__url_engine),
 		cmocka_unit_test(db__unsupported_scheme),
 		cmocka_unit_test_setup_teardown(db__sqlite_exec_query,
