@@ -26,11 +26,15 @@ typedef enum {
 
 /* mc_change.flags: a side over MC_MAX_MIGRATION_SIZE is not read (its size
  * comes from the object's header or stat()): its data is NULL and its len
- * is its size. Not an error: the folder listing holds the file as
+ * is its size. A work tree file that cannot be read (no permission, a
+ * directory or FIFO named like a migration, a dangling symbolic link or a
+ * loop: mc_file_read_one) has MC_CHANGE_NEW_UNREADABLE, data NULL, len 0
+ * and new_why. Neither is an error: the folder listing holds the file as
  * unreadable (mc_file.error), so discovery reports it as malformed. */
 enum {
 	MC_CHANGE_OLD_TOO_LARGE = (1 << 0),
-	MC_CHANGE_NEW_TOO_LARGE = (1 << 1)
+	MC_CHANGE_NEW_TOO_LARGE = (1 << 1),
+	MC_CHANGE_NEW_UNREADABLE = (1 << 2)
 };
 
 /** One changed path. Contents are loaded for both sides when present. */
@@ -44,7 +48,8 @@ typedef struct {
 	size_t new_len;
 	int in_dir;     /* 1: inside a migrations folder (either side) */
 	int is_model;   /* 1: matches a models.path glob (either side) */
-	unsigned flags; /* MC_CHANGE_*_TOO_LARGE */
+	unsigned flags; /* MC_CHANGE_*_TOO_LARGE, MC_CHANGE_NEW_UNREADABLE */
+	char *new_why;  /* MC_CHANGE_NEW_UNREADABLE: why, else NULL */
 } mc_change;
 
 typedef enum {
@@ -65,8 +70,9 @@ typedef struct {
 typedef struct {
 	char *dir;
 	mc_file_list *files; /* data loaded only for changed paths, else "";
-	                      * a changed file over the size cap has error
-	                      * set (mc_file_set_too_large) */
+	                      * a changed file over the size cap, or a work
+	                      * tree file that cannot be read, has error set
+	                      * (mc_file_set_too_large, _set_unreadable) */
 } mc_dir_state;
 
 typedef struct {
@@ -82,7 +88,10 @@ typedef struct {
 
 /**
  * Compute a change set. A changed file over MC_MAX_MIGRATION_SIZE is part
- * of it, flagged and never read (see MC_CHANGE_NEW_TOO_LARGE).
+ * of it, flagged and never read (see MC_CHANGE_NEW_TOO_LARGE). In the work
+ * tree, a migration that cannot be read is a change, flagged
+ * (MC_CHANGE_NEW_UNREADABLE), whether git tracks it or not, and git never
+ * reads it (libgit2 would stop the diff on it).
  * @param[out] out free with mc_changeset_free
  * @return 0; MC_ERROR with class MC_ERROR_GIT (missing history, shallow
  *   clone: the message names the git fetch command), MC_ERROR_USAGE (bad

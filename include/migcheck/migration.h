@@ -8,6 +8,7 @@
 #define MIGCHECK_MIGRATION_H
 
 #include <stddef.h>
+#include "buf.h"
 #include "common.h"
 #include "report.h"
 #include "sql.h"
@@ -98,6 +99,32 @@ MC_NODISCARD int mc_file_list_add_error(mc_file_list *l, const char *path,
  * @return 0, MC_ENOMEM (f is unchanged)
  */
 MC_NODISCARD int mc_file_set_too_large(mc_file *f, unsigned long long size);
+/**
+ * Make f an entry that could not be read, with why (copied): discovery
+ * reports it as malformed, "cannot read migration: <why>".
+ * @return 0, MC_ENOMEM (f is unchanged)
+ */
+MC_NODISCARD int mc_file_set_unreadable(mc_file *f, const char *why);
+/**
+ * Read one entry of a migrations folder on disk, as the folder listing
+ * (mc_file_list_read_dir) does: a directory named like a migration, a
+ * FIFO, socket or device, a dangling symbolic link, a link loop, a file
+ * over MC_MAX_MIGRATION_SIZE or one that cannot be opened is unreadable,
+ * with why. A FIFO is refused by its type and opened without blocking, so
+ * it never hangs the reader.
+ * @param[out] out the content, when 0 and not probe (emptied first)
+ * @param[out] out_why why it cannot be read, when 1; free with mc_free
+ * @param full its path on disk
+ * @param name its name: a directory is an entry only when named like a
+ *   migration
+ * @param probe nonzero: open a regular file to see that it can be read,
+ *   read nothing and do not apply the size cap
+ * @return 0, 1 unreadable, 2 not an entry (a sub-folder not named like a
+ *   migration), MC_ENOMEM
+ */
+MC_NODISCARD int mc_file_read_one(mc_buf *out, char **out_why,
+                                  const char *full, const char *name,
+                                  int probe);
 void mc_file_list_free(mc_file_list *l);
 
 /**

@@ -153,7 +153,8 @@ static int detect_format(mc_format *out, struct ctx *c, const mc_dir_state *afte
 	for (size_t i = 0; i < n && !error; i++) {
 		const mc_file *f = after->files->files.items[i];
 		if (f->error) {
-			/* a changed file over the size cap: known by its name */
+			/* a changed file over the size cap, or one of the work
+			 * tree that cannot be read: known by its name */
 			error = mc_file_list_add_error(sample, f->path, f->data);
 			continue;
 		}
@@ -310,6 +311,11 @@ static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
 	size_t dep_size = 0;
 	int sql, error, dep_big, new_big = (ch->flags & MC_CHANGE_NEW_TOO_LARGE) != 0;
 
+	/* a work tree file that cannot be read (no permission, a FIFO, a
+	 * dangling link): whether it was edited is not known; it is a
+	 * malformed finding (copy_findings), which fails the change */
+	if (ch->flags & MC_CHANGE_NEW_UNREADABLE)
+		return 0;
 	if ((error = mc_deployed_read(&dep, &dep_size, c->dep, path)) < 0)
 		goto done;
 	dep_big = error == 1;
@@ -732,9 +738,10 @@ static int check_models(struct ctx *c)
 			added = 1;
 		if (!ch->is_model || ch->in_dir || !ch->new_path)
 			continue;
-		/* a side over the size cap cannot be searched for the pattern:
-		 * the model counts as changed */
-		if (have_re && !(ch->flags & (MC_CHANGE_OLD_TOO_LARGE | MC_CHANGE_NEW_TOO_LARGE))) {
+		/* a side over the size cap, or one that cannot be read, cannot
+		 * be searched for the pattern: the model counts as changed */
+		if (have_re && !(ch->flags & (MC_CHANGE_OLD_TOO_LARGE | MC_CHANGE_NEW_TOO_LARGE |
+		                              MC_CHANGE_NEW_UNREADABLE))) {
 			struct model_match mm = { &re, 0 };
 			error = mc_diff_lines(ch->old_data ? ch->old_data : "", ch->old_len,
 			                      ch->new_data ? ch->new_data : "", ch->new_len,

@@ -40,6 +40,7 @@ static void change_free(void *p)
 	mc_free(c->new_path);
 	mc_free(c->old_data);
 	mc_free(c->new_data);
+	mc_free(c->new_why);
 	mc_free(c);
 }
 
@@ -177,17 +178,21 @@ int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
 }
 
 /* A file of the work tree; as mc_git__blob_read_capped, the size cap is
- * checked with stat() before anything is read. @return 0, 1 too large
- * (*out NULL, *out_len the size), < 0 error */
-static int read_disk(char **out, size_t *out_len, const char *workdir,
-                     const char *path)
+ * checked with stat() before anything is read. Read as the folder listing
+ * reads it (mc_file_read_one): a FIFO never blocks. @return 0, 1 too large
+ * (*out NULL, *out_len the size), 2 cannot be read (*out NULL, *out_why
+ * says why, as the folder listing would), < 0 error */
+static int read_disk(char **out, size_t *out_len, char **out_why,
+                     const char *workdir, const char *path)
 {
 	mc_buf full = MC_BUF_INIT, data = MC_BUF_INIT;
+	const char *name = strrchr(path, '/');
 	struct stat st;
 	int error;
 
 	*out = NULL;
 	*out_len = 0;
+	*out_why = NULL;
 	if ((error = mc_buf_joinpath(&full, workdir, path)) < 0)
 		goto done;
 	if (stat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -196,7 +201,16 @@ static int read_disk(char **out, size_t *out_len, const char *workdir,
 		error = 1;
 		goto done;
 	}
-	if ((error = mc_buf_read_file(&data, full.ptr, MC_MAX_MIGRATION_SIZE)) < 0)
+	/* a sub-folder not named like a migration (2) is not a file either */
+	if ((error = mc_file_read_one(&data, out_why, full.ptr,
+	                              name ? name + 1 : path, 0)) == 2 &&
+	    (*out_why = mc_strdup("is a directory, not a file")) == NULL)
+		error = mc_error_set_oom();
+	if (error == 1 || error == 2) {
+		error = 2;
+		goto done;
+	}
+	if (error < 0)
 		goto done;
 	*out_len = data.size;
 	if ((*out = mc_buf_detach(&data)) == NULL && (*out = mc_strdup("")) == NULL)
@@ -321,10 +335,10 @@ done:
 static int list_disk(mc_dir_state **out, const char *workdir, const char *dir)
 {
 	mc_dir_state *s = NULL;
-	mc_buf full = MC_BUF_INIT, p = MC_BUF_INIT;
+	mc_buf full = MC_BUF_INIT, p = MC_BUF_INIT, data = MC_BUF_INIT;
 	DIR *d = NULL;
 	struct dirent *de;
-	struct stat st;
+	char *why = NULL;
 	int error;
 
 	if ((error = state_new(&s, dir)) < 0 ||
@@ -341,9 +355,24 @@ static int list_disk(mc_dir_state **out, const char *workdir, const char *dir)
 			continue;
 		if ((error = mc_buf_joinpath(&p, full.ptr, de->d_name)) < 0)
 			break;
-		if (stat(p.ptr, &st) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		error = add_name(s->files, dir, de->d_name);
+		/* as the folder listing: a file that cannot be read is an
+		 * unreadable entry (opened to see, never read, never waited
+		 * on), a sub-folder not named like a migration no entry */
+		switch ((error = mc_file_read_one(&data, &why, p.ptr, de->d_name, 1))) {
+		case 0:
+			error = add_name(s->files, dir, de->d_name);
+			break;
+		case 1:
+			if ((error = add_name(s->files, dir, de->d_name)) == 0)
+				error = mc_file_set_unreadable(
+				        s->files->files.items[s->files->files.len - 1], why);
+			break;
+		case 2:
+			error = 0;
+			break;
+		}
+		mc_free(why);
+		why = NULL;
 	}
 	mc_vec_sort(&s->files->files, file_cmp);
 done:
@@ -351,6 +380,7 @@ done:
 		closedir(d);
 	mc_buf_dispose(&full);
 	mc_buf_dispose(&p);
+	mc_buf_dispose(&data);
 	if (error < 0) {
 		mc_git__dir_state_free(s);
 		return error;
@@ -621,11 +651,16 @@ static int change_cmp(const void *a, const void *b)
 }
 
 /* The result of reading one side of ch: over the size cap (1) is not an
- * error but flag, the side's data left NULL. @return 0 or < 0 */
+ * error but flag, the side's data left NULL; nor is a work tree file that
+ * cannot be read (2, read_disk: ch->new_why says why). @return 0 or < 0 */
 static int side_read(mc_change *ch, unsigned flag, int rc)
 {
 	if (rc == 1) {
 		ch->flags |= flag;
+		return 0;
+	}
+	if (rc == 2) {
+		ch->flags |= MC_CHANGE_NEW_UNREADABLE;
 		return 0;
 	}
 	return rc;
@@ -684,7 +719,8 @@ static int collect(mc_changeset *c, mc_repo *r, git_diff *diff,
 		if (!error && np) {
 			if (o->mode == MC_CHANGES_WORKDIR)
 				error = side_read(ch, MC_CHANGE_NEW_TOO_LARGE,
-				                  read_disk(&ch->new_data, &ch->new_len, workdir, np));
+				                  read_disk(&ch->new_data, &ch->new_len,
+				                            &ch->new_why, workdir, np));
 			else
 				error = side_read(ch, MC_CHANGE_NEW_TOO_LARGE,
 				                  mc_git__blob_read_capped(&ch->new_data, &ch->new_len,
@@ -720,8 +756,9 @@ static size_t change_lower_bound(const mc_vec *changes, const char *path)
 /* The changed files' contents into the folder listings: the changes are
  * sorted by path, so each file is a binary search, not a scan of every
  * change (a commit adding 10,000 migrations has 20,000 of each). A file
- * over the size cap becomes an unreadable entry, as in a folder read from
- * disk (src/migration/files.c), so discovery reports it as malformed. */
+ * over the size cap, or one of the work tree that cannot be read, becomes
+ * an unreadable entry, as in a folder read from disk
+ * (src/migration/files.c), so discovery reports it as malformed. */
 static int fill_after(mc_changeset *c)
 {
 	for (size_t i = 0; i < c->after.len; i++) {
@@ -735,8 +772,11 @@ static int fill_after(mc_changeset *c)
 				char *copy;
 				if (!ch->new_path || strcmp(ch->new_path, f->path))
 					continue;
-				if (ch->flags & MC_CHANGE_NEW_TOO_LARGE) {
-					int error = mc_file_set_too_large(f, ch->new_len);
+				if (ch->flags & (MC_CHANGE_NEW_TOO_LARGE |
+				                 MC_CHANGE_NEW_UNREADABLE)) {
+					int error = ch->flags & MC_CHANGE_NEW_TOO_LARGE
+					                    ? mc_file_set_too_large(f, ch->new_len)
+					                    : mc_file_set_unreadable(f, ch->new_why);
 					if (error < 0)
 						return error;
 					break;
@@ -753,6 +793,146 @@ static int fill_after(mc_changeset *c)
 		}
 	}
 	return 0;
+}
+
+/* The work tree's migrations folders (mc_changeset.after), before the
+ * diff: list_disk marks the files that cannot be read. */
+static int list_dirs(mc_changeset *c, mc_repo *r, const mc_changes_opts *o)
+{
+	for (size_t i = 0; i < o->dirs->len; i++) {
+		mc_dir_state *s = NULL;
+		int error = list_disk(&s, git_repository_workdir(r->repo), o->dirs->items[i]);
+		if (error < 0 || (error = mc_vec_push(&c->after, s)) < 0) {
+			mc_git__dir_state_free(s);
+			return error;
+		}
+	}
+	return 0;
+}
+
+/* Can path be a pathspec that libgit2 compares as it is? Its parser
+ * trims blanks and cuts lines, takes backslashes as escapes and a leading
+ * '!' or '#' as syntax, and a glob character could match other files. */
+static int literal_pathspec(const char *path)
+{
+	size_t n = strlen(path);
+	return n && !strpbrk(path, "*?[]\\\n\r") && path[0] != '!' && path[0] != '#' &&
+	       path[0] != ' ' && path[0] != '\t' && path[n - 1] != ' ' &&
+	       path[n - 1] != '\t' && path[n - 1] != '/';
+}
+
+/*
+ * "!<path>" for each work tree file that cannot be read (list_dirs), so
+ * that libgit2 never opens it: it hashes a tracked file whose stat data
+ * changed (chmod 000) and reads untracked files to find renames, and stops
+ * the whole diff when it cannot ("failed open ... Permission denied").
+ * add_unreadable puts them back as changes. A path libgit2 would not take
+ * literally is not excluded (a glob character could exclude other files).
+ * @param[out] out_specs a new array of out_n new strings (none: NULL)
+ */
+static int unreadable_specs(size_t *out_n, char ***out_specs, const mc_changeset *c)
+{
+	char **specs = NULL;
+	size_t n = 0, cap = 0;
+
+	*out_n = 0;
+	*out_specs = NULL;
+	for (size_t i = 0; i < c->after.len; i++) {
+		const mc_dir_state *s = c->after.items[i];
+		for (size_t k = 0; k < s->files->files.len; k++) {
+			const mc_file *f = s->files->files.items[k];
+			char **more;
+			if (!f->error || !literal_pathspec(f->path))
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 4;
+				if ((more = mc_realloc(specs, cap * sizeof(*specs))) == NULL)
+					goto oom;
+				specs = more;
+			}
+			if ((specs[n] = mc_asprintf("!%s", f->path)) == NULL)
+				goto oom;
+			n++;
+		}
+	}
+	*out_n = n;
+	*out_specs = specs;
+	return 0;
+oom:
+	for (size_t i = 0; i < n; i++)
+		mc_free(specs[i]);
+	mc_free(specs);
+	return mc_error_set_oom();
+}
+
+/* Is there a change whose new side is path among the first n (sorted)? */
+static int has_new_path(const mc_changeset *c, size_t n, const char *path)
+{
+	mc_vec sorted = c->changes;
+
+	sorted.len = n;
+	for (size_t j = change_lower_bound(&sorted, path);
+	     j < n && !strcmp(change_key(c->changes.items[j]), path); j++) {
+		const mc_change *ch = c->changes.items[j];
+		if (ch->new_path && !strcmp(ch->new_path, path))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Each work tree file that cannot be read and that the diff did not hold
+ * (it was kept from libgit2, or git never lists it: a FIFO, a directory)
+ * as a change: modified when HEAD has a file there (its old side read from
+ * HEAD), else added; its new side unreadable, with why. A file that cannot
+ * be read is a finding in every folder, as list reports it.
+ */
+static int add_unreadable(mc_changeset *c, git_repository *repo, git_tree *head,
+                          const mc_changes_opts *o)
+{
+	size_t before = c->changes.len;
+	int error = 0;
+
+	for (size_t i = 0; i < c->after.len && !error; i++) {
+		const mc_dir_state *s = c->after.items[i];
+		for (size_t k = 0; k < s->files->files.len && !error; k++) {
+			const mc_file *f = s->files->files.items[k];
+			git_tree_entry *te = NULL;
+			mc_change *ch;
+
+			if (!f->error || has_new_path(c, before, f->path))
+				continue;
+			if ((ch = mc_calloc(1, sizeof(*ch))) == NULL ||
+			    (ch->new_path = mc_strdup(f->path)) == NULL ||
+			    (ch->new_why = mc_strdup(f->data)) == NULL) {
+				change_free(ch);
+				error = mc_error_set_oom();
+				break;
+			}
+			ch->status = MC_CHANGE_ADDED;
+			ch->flags = MC_CHANGE_NEW_UNREADABLE;
+			ch->in_dir = 1;
+			ch->is_model = is_model(f->path, o->model_paths);
+			if (head && git_tree_entry_bypath(&te, head, f->path) == 0 &&
+			    git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
+				ch->status = MC_CHANGE_MODIFIED;
+				if ((ch->old_path = mc_strdup(f->path)) == NULL)
+					error = mc_error_set_oom();
+				else
+					error = side_read(ch, MC_CHANGE_OLD_TOO_LARGE,
+					                  mc_git__blob_read_capped(
+					                          &ch->old_data, &ch->old_len, repo,
+					                          git_tree_entry_id(te), f->path));
+			}
+			git_tree_entry_free(te);
+			git_error_clear();
+			if (error || (error = mc_vec_push(&c->changes, ch)) < 0)
+				change_free(ch);
+		}
+	}
+	if (c->changes.len != before)
+		mc_vec_sort(&c->changes, change_cmp);
+	return error;
 }
 
 /* --- --staged without loading the whole index ------------------------------- */
@@ -1185,8 +1365,8 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 	git_diff *diff = NULL;
 	git_diff_options dopts;
 	git_diff_find_options fopts;
-	char **specs = NULL;
-	size_t nspecs = 0;
+	char **specs = NULL, **more;
+	size_t nspecs = 0, nneg = 0;
 	int error, whole = 0;
 
 	MC_ASSERT_ARG(out && r && o && o->dirs);
@@ -1253,26 +1433,48 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 		break;
 	}
 
+	/* the work tree's folders first: the files that cannot be read are
+	 * kept from libgit2 (see unreadable_specs) */
+	if (o->mode == MC_CHANGES_WORKDIR &&
+	    (error = list_dirs(c, r, o)) < 0)
+		goto done;
 	/* restrict the diff to the folders and model globs */
-	nspecs = o->dirs->len + (o->model_paths ? o->model_paths->len : 0);
-	if ((specs = mc_calloc(nspecs + 1, sizeof(*specs))) == NULL) {
+	if ((error = unreadable_specs(&nneg, &specs, c)) < 0)
+		goto done;
+	nspecs = nneg + o->dirs->len + (o->model_paths ? o->model_paths->len : 0);
+	if ((more = mc_realloc(specs, (nspecs + 2) * sizeof(*specs))) == NULL) {
 		error = mc_error_set_oom();
 		goto done;
 	}
+	specs = more;
+	memset(specs + nneg, 0, (nspecs + 2 - nneg) * sizeof(*specs));
 	for (size_t i = 0; i < o->dirs->len; i++) {
 		const char *dir = o->dirs->items[i];
 		size_t n = safe_prefix(dir);
 		if (n == 0 && *dir)
 			whole = 1;
-		if ((specs[i] = mc_strndup(dir, n)) == NULL) {
+		if ((specs[nneg + i] = mc_strndup(dir, n)) == NULL) {
 			error = mc_error_set_oom();
 			goto done;
 		}
 	}
-	for (size_t i = o->dirs->len; i < nspecs; i++)
-		specs[i] = o->model_paths->items[i - o->dirs->len];
+	for (size_t i = nneg + o->dirs->len; i < nspecs; i++)
+		if ((specs[i] = mc_strdup(o->model_paths->items[i - nneg - o->dirs->len])) ==
+		    NULL) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+	if (whole && nneg) {
+		/* every path but the excluded ones (a lone negative pathspec
+		 * matches nothing) */
+		mc_free(specs[nneg]);
+		if ((specs[nneg] = mc_strdup("*")) == NULL) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+	}
 	dopts.pathspec.strings = specs;
-	dopts.pathspec.count = whole ? 0 : nspecs;
+	dopts.pathspec.count = whole ? (nneg ? nneg + 1 : 0) : nspecs;
 	dopts.flags |= GIT_DIFF_SKIP_BINARY_CHECK;
 	if (o->mode == MC_CHANGES_WORKDIR)
 		dopts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
@@ -1302,14 +1504,20 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 	}
 	if ((error = collect(c, r, diff, o)) < 0)
 		goto done;
+	if (o->mode == MC_CHANGES_WORKDIR) {
+		if ((error = add_unreadable(c, r->repo, old_tree, o)) < 0 ||
+		    (error = fill_after(c)) < 0)
+			goto done;
+		*out = c;
+		c = NULL;
+		goto done;
+	}
 
 	for (size_t i = 0; i < o->dirs->len; i++) {
 		const char *dir = o->dirs->items[i];
 		mc_dir_state *s = NULL;
 		if (o->mode == MC_CHANGES_STAGED)
 			error = list_index(&s, c->src->index, dir);
-		else if (o->mode == MC_CHANGES_WORKDIR)
-			error = list_disk(&s, git_repository_workdir(r->repo), dir);
 		else
 			error = mc_git__list_tree(&s, r->repo, c->src->after_tree, dir);
 		if (error < 0 || (error = mc_vec_push(&c->after, s)) < 0) {
@@ -1330,7 +1538,7 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 	*out = c;
 	c = NULL;
 done:
-	for (size_t i = 0; specs && i < o->dirs->len; i++)
+	for (size_t i = 0; specs && i < nspecs; i++)
 		mc_free(specs[i]);
 	mc_free(specs);
 	git_diff_free(diff);
@@ -1367,11 +1575,18 @@ int mc_changeset_read_after(mc_buf *out, mc_changeset *c, const char *path)
 	int error;
 
 	switch (s->mode) {
-	case MC_CHANGES_WORKDIR:
-		error = read_disk(&data, &len, git_repository_workdir(s->repo->repo), path);
+	case MC_CHANGES_WORKDIR: {
+		char *why = NULL;
+		error = read_disk(&data, &len, &why, git_repository_workdir(s->repo->repo),
+		                  path);
 		if (error == 1)
 			error = too_large(path, len);
+		else if (error == 2)
+			error = mc_error_set(MC_ERROR_INPUT, "cannot read migration '%s': %s",
+			                     path, why);
+		mc_free(why);
 		break;
+	}
 	case MC_CHANGES_STAGED: {
 		const git_index_entry *e;
 		if (s->fast) {

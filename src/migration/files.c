@@ -9,9 +9,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "migcheck/alloc.h"
 #include "migcheck/buf.h"
@@ -87,13 +89,26 @@ static char *too_large_why(unsigned long long size)
 int mc_file_set_too_large(mc_file *f, unsigned long long size)
 {
 	char *why;
+	int error;
 
 	MC_ASSERT_ARG(f);
 	if ((why = too_large_why(size)) == NULL)
 		return mc_error_set_oom();
+	error = mc_file_set_unreadable(f, why);
+	mc_free(why);
+	return error;
+}
+
+int mc_file_set_unreadable(mc_file *f, const char *why)
+{
+	char *copy;
+
+	MC_ASSERT_ARG(f && why);
+	if ((copy = mc_strdup(why)) == NULL)
+		return mc_error_set_oom();
 	mc_free(f->data);
-	f->data = why;
-	f->len = strlen(why);
+	f->data = copy;
+	f->len = strlen(copy);
 	f->error = 1;
 	return 0;
 }
@@ -125,14 +140,43 @@ static int looks_like_migration(const char *name)
 	return 0;
 }
 
-static int
-read_entry(mc_file_list *l, const char *full, const char *rel, const char *name)
+/* why an open file descriptor cannot be read whole, or NULL with the
+ * content in out (capped) */
+static int read_fd(mc_buf *out, char **out_why, int fd)
 {
-	mc_buf data = MC_BUF_INIT;
+	char chunk[65536];
+	ssize_t n;
+	int error;
+
+	mc_buf_clear(out);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*out_why = mc_asprintf("%s", strerror(errno));
+			return *out_why ? 1 : mc_error_set_oom();
+		}
+		if (out->size + (size_t)n > MC_MAX_MIGRATION_SIZE) {
+			/* it grew since fstat() */
+			*out_why = too_large_why((unsigned long long)out->size +
+			                         (unsigned long long)n);
+			return *out_why ? 1 : mc_error_set_oom();
+		}
+		if ((error = mc_buf_put(out, chunk, (size_t)n)) < 0)
+			return error;
+	}
+	return out->ptr ? 0 : mc_buf_put(out, "", 0);
+}
+
+int mc_file_read_one(mc_buf *out, char **out_why, const char *full,
+                     const char *name, int probe)
+{
 	struct stat st;
 	char *why = NULL;
-	int error = 0;
+	int fd = -1, error = 0;
 
+	MC_ASSERT_ARG(out && out_why && full && name);
+	*out_why = NULL;
 	if (stat(full, &st) < 0) {
 		if (errno == ELOOP)
 			why = mc_asprintf("symbolic link loop");
@@ -142,36 +186,59 @@ read_entry(mc_file_list *l, const char *full, const char *rel, const char *name)
 			why = mc_asprintf("%s", strerror(errno));
 	} else if (S_ISDIR(st.st_mode)) {
 		if (!looks_like_migration(name))
-			return 0; /* sub-folders are not ours to read */
+			return 2; /* sub-folders are not ours to read */
 		why = mc_asprintf("is a directory, not a file");
 	} else if (!S_ISREG(st.st_mode)) {
 		why = mc_asprintf("not a regular file");
+	} else if (!probe &&
+	           (unsigned long long)st.st_size > MC_MAX_MIGRATION_SIZE) {
+		why = too_large_why((unsigned long long)st.st_size);
+	} else if ((fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	                                    O_NONBLOCK)) < 0) {
+		/* O_NONBLOCK: replaced by a FIFO since stat(), the open must
+		 * not wait for a writer */
+		why = mc_asprintf("%s", strerror(errno));
+	} else if (fstat(fd, &st) < 0) {
+		why = mc_asprintf("%s", strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		why = mc_asprintf("not a regular file");
+	} else if (probe) {
+		goto done;
 	} else if ((unsigned long long)st.st_size > MC_MAX_MIGRATION_SIZE) {
 		why = too_large_why((unsigned long long)st.st_size);
-	} else if ((error = mc_buf_read_file(&data, full,
-	                                     MC_MAX_MIGRATION_SIZE)) < 0) {
-		const mc_error *e = mc_error_last();
-		if (error == MC_ENOMEM)
-			goto done;
-		/* mc_buf_read_file says "cannot open '<path>': <why>"; keep the
-		 * why */
-		why = mc_asprintf("%s",
-		                  e && e->message && strstr(e->message, "': ")
-		                          ? strstr(e->message, "': ") + 3
-		                          : (e ? e->message : "cannot read"));
-		mc_error_clear();
-		error = 0;
 	} else {
+		error = read_fd(out, &why, fd);
+		goto done;
+	}
+	if (!why)
+		error = mc_error_set_oom();
+	else
+		error = 1;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (error == 1)
+		*out_why = why;
+	else
+		mc_free(why);
+	return error;
+}
+
+static int
+read_entry(mc_file_list *l, const char *full, const char *rel, const char *name)
+{
+	mc_buf data = MC_BUF_INIT;
+	char *why = NULL;
+	int error;
+
+	error = mc_file_read_one(&data, &why, full, name, 0);
+	if (error == 0)
 		error = mc_file_list_add(l, rel, data.ptr ? data.ptr : "",
 		                         data.size);
-		goto done;
-	}
-	if (!why) {
-		error = mc_error_set_oom();
-		goto done;
-	}
-	error = mc_file_list_add_error(l, rel, why);
-done:
+	else if (error == 1)
+		error = mc_file_list_add_error(l, rel, why);
+	else if (error == 2)
+		error = 0;
 	mc_free(why);
 	mc_buf_dispose(&data);
 	return error;

@@ -5,6 +5,10 @@
  * flagged and never read, its folder entry is unreadable (so discovery
  * reports it as malformed), and deleting it is an ordinary deletion.
  * The work tree and index modes, and the peak memory, are t7305's.
+ * In a work tree, a migration that cannot be read (a FIFO, a dangling
+ * link, a directory named like one, no permission) is a change flagged
+ * MC_CHANGE_NEW_UNREADABLE with the folder listing's words (t7308 runs
+ * the commands).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,9 +16,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "git/git_internal.h"
 #include "migcheck/alloc.h"
@@ -303,6 +310,173 @@ static void deployed__read_too_large(void **state)
 	mc_buf_dispose(&data);
 }
 
+/* path under dir, written with data (NULL: made by the caller) */
+static void put(const char *dir, const char *name, const char *data)
+{
+	char path[400];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/db/migrations/%s", dir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(data, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static const mc_change *change_at(const mc_changeset *cs, const char *path)
+{
+	for (size_t i = 0; i < cs->changes.len; i++) {
+		const mc_change *ch = cs->changes.items[i];
+		if (ch->new_path && !strcmp(ch->new_path, path))
+			return ch;
+	}
+	fail_msg("no change for '%s'", path);
+	return NULL;
+}
+
+static void expect_unreadable(const mc_changeset *cs, const char *path,
+                              mc_change_status st, const char *why)
+{
+	const mc_change *ch = change_at(cs, path);
+	const mc_file *file = after_file(cs, path);
+
+	assert_int_equal(ch->status, st);
+	assert_int_equal(ch->flags, MC_CHANGE_NEW_UNREADABLE);
+	assert_null(ch->new_data);
+	assert_string_equal(ch->new_why, why);
+	assert_int_equal(file->error, 1);
+	assert_string_equal(file->data, why);
+}
+
+/*
+ * A work tree (HEAD: 001_t.up.sql, 002_u.up.sql) where 001 became a FIFO,
+ * 002 cannot be opened (chmod 000, when not root) and untracked 003 is a
+ * dangling link, 004 a loop, 005 a directory: each is a change, flagged,
+ * with the words list uses, and nothing hangs or stops the diff.
+ */
+static void changes__workdir_unreadable_is_flagged(void **state)
+{
+	struct fx *bare = *state;
+	struct fx f;
+	mc_changeset *cs;
+	git_index *index = NULL;
+	git_tree *t = NULL;
+	git_reference *ref = NULL;
+	const char *names[2] = { "001_t.up.sql", "002_u.up.sql" };
+	git_oid ids[2], top, c1;
+	char dir[300], path[400];
+	mc_buf data = MC_BUF_INIT;
+	int denied;
+
+	(void)bare;
+	memset(&f, 0, sizeof(f));
+	snprintf(dir, sizeof(dir), "%s/w%d", root, seq++);
+	assert_int_equal(mc_repo_init(&f.r, dir, 0), 0);
+	ids[0] = blob(&f, "CREATE TABLE t (id int);\n", 25);
+	ids[1] = blob(&f, "CREATE TABLE u (id int);\n", 25);
+	top = tree(&f, 2, names, ids);
+	c1 = commit(&f, &top, NULL);
+	assert_int_equal(git_reference_create(&ref, f.r->repo, "refs/heads/main",
+	                                      &c1, 1, NULL),
+	                 0);
+	git_reference_free(ref);
+	assert_int_equal(git_repository_set_head(f.r->repo, "refs/heads/main"), 0);
+	assert_int_equal(git_tree_lookup(&t, f.r->repo, &top), 0);
+	assert_int_equal(git_repository_index(&index, f.r->repo), 0);
+	assert_int_equal(git_index_read_tree(index, t), 0);
+	assert_int_equal(git_index_write(index), 0);
+	git_index_free(index);
+	git_tree_free(t);
+
+	snprintf(path, sizeof(path), "%s/db", dir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	snprintf(path, sizeof(path), "%s/db/migrations", dir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	snprintf(path, sizeof(path), "%s/db/migrations/001_t.up.sql", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	put(dir, "002_u.up.sql", "CREATE TABLE u (id int);\n");
+	snprintf(path, sizeof(path), "%s/db/migrations/002_u.up.sql", dir);
+	assert_int_equal(chmod(path, 0), 0);
+	/* root reads it anyway: then it is an ordinary file (t7308 runs the
+	 * commands as another user) */
+	denied = access(path, R_OK) != 0;
+	snprintf(path, sizeof(path), "%s/db/migrations/003_v.up.sql", dir);
+	assert_int_equal(symlink("nowhere.sql", path), 0);
+	snprintf(path, sizeof(path), "%s/db/migrations/004_w.up.sql", dir);
+	assert_int_equal(symlink("004_w.up.sql", path), 0);
+	snprintf(path, sizeof(path), "%s/db/migrations/005_x.up.sql", dir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	snprintf(path, sizeof(path), "%s/db/migrations/not-a-migration", dir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	put(dir, "006_y.up.sql", "CREATE TABLE y (id int);\n");
+	assert_int_equal(mc_vec_push(&f.dirs, (void *)"db/migrations"), 0);
+
+	cs = load(&f, MC_CHANGES_WORKDIR, NULL);
+	expect_unreadable(cs, "db/migrations/001_t.up.sql", MC_CHANGE_MODIFIED,
+	                  "not a regular file");
+	/* the old side still comes from HEAD */
+	assert_string_equal(change_at(cs, "db/migrations/001_t.up.sql")->old_data,
+	                    "CREATE TABLE t (id int);\n");
+	expect_unreadable(cs, "db/migrations/003_v.up.sql", MC_CHANGE_ADDED,
+	                  "dangling symbolic link");
+	expect_unreadable(cs, "db/migrations/004_w.up.sql", MC_CHANGE_ADDED,
+	                  "symbolic link loop");
+	expect_unreadable(cs, "db/migrations/005_x.up.sql", MC_CHANGE_ADDED,
+	                  "is a directory, not a file");
+	if (denied) {
+		expect_unreadable(cs, "db/migrations/002_u.up.sql",
+		                  MC_CHANGE_MODIFIED, strerror(EACCES));
+		assert_int_equal(cs->changes.len, 6);
+	} else {
+		assert_int_equal(after_file(cs, "db/migrations/002_u.up.sql")->error, 0);
+		assert_int_equal(cs->changes.len, 5);
+	}
+	/* the readable file is an ordinary change; a sub-folder not named
+	 * like a migration is not listed */
+	assert_int_equal(change_at(cs, "db/migrations/006_y.up.sql")->flags, 0);
+	assert_int_equal(((const mc_dir_state *)cs->after.items[0])->files->files.len, 6);
+	/* reading it on purpose says why */
+	assert_int_equal(mc_changeset_read_after(&data, cs, "db/migrations/001_t.up.sql"),
+	                 MC_ERROR);
+	assert_string_equal(mc_error_last()->message,
+	                    "cannot read migration 'db/migrations/001_t.up.sql': not a regular file");
+	mc_error_clear();
+	mc_buf_dispose(&data);
+	mc_changeset_free(cs);
+	mc_vec_dispose(&f.dirs);
+	mc_repo_free(f.r);
+}
+
+/* mc_file_read_one, the folder listing's reader: a FIFO is refused at
+ * once, probing opens without reading, 2 for a plain sub-folder */
+static void files__read_one_never_waits(void **state)
+{
+	mc_buf data = MC_BUF_INIT;
+	char dir[300], path[400], *why = NULL;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/f%d", root, seq++);
+	assert_int_equal(mkdir(dir, 0777), 0);
+	snprintf(path, sizeof(path), "%s/001_a.up.sql", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	assert_int_equal(mc_file_read_one(&data, &why, path, "001_a.up.sql", 0), 1);
+	assert_string_equal(why, "not a regular file");
+	mc_free(why);
+	why = NULL;
+	assert_int_equal(mc_file_read_one(&data, &why, dir, "f", 0), 2);
+	assert_null(why);
+	assert_int_equal(mc_file_read_one(&data, &why, dir, "f.sql", 1), 1);
+	assert_string_equal(why, "is a directory, not a file");
+	mc_free(why);
+	why = NULL;
+	snprintf(path, sizeof(path), "%s/002_b.up.sql", dir);
+	assert_int_equal(symlink("../missing/002_b.up.sql", path), 0);
+	assert_int_equal(mc_file_read_one(&data, &why, path, "002_b.up.sql", 1), 1);
+	assert_string_equal(why, "dangling symbolic link");
+	mc_free(why);
+	why = NULL;
+	mc_buf_dispose(&data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +484,8 @@ int main(void)
 		cmocka_unit_test(changes__deleted_too_large_is_flagged),
 		cmocka_unit_test(changes__modified_too_large_both_sides),
 		cmocka_unit_test(deployed__read_too_large),
+		cmocka_unit_test(changes__workdir_unreadable_is_flagged),
+		cmocka_unit_test(files__read_one_never_waits),
 	};
 	char cmd[300];
 	const char *tmp = getenv("TMPDIR");
