@@ -66,8 +66,10 @@ int mc_repo_added_since(mc_vec *out, mc_repo *r, const char *rev,
 	git_tree *tree = NULL;
 	git_diff *diff = NULL;
 	mc_buf spec = MC_BUF_INIT;
-	char *specs[1];
-	size_t i, n, start;
+	mc_vec states = MC_VEC_INIT;
+	mc_dir_state *ds = NULL;
+	char **specs = NULL, **more, *folder = NULL;
+	size_t i, n, start, nneg = 0;
 	int error;
 
 	MC_ASSERT_ARG(out && r && rev);
@@ -87,9 +89,27 @@ int mc_repo_added_since(mc_vec *out, mc_repo *r, const char *rev,
 			goto done;
 		}
 		opts.flags &= ~(uint32_t)GIT_DIFF_DISABLE_PATHSPEC_MATCH;
-		specs[0] = spec.ptr;
+		/* the folder's files that cannot be read are kept from libgit2,
+		 * which stops the diff when it cannot hash one (chmod 000 after
+		 * git add), and put back below */
+		if (git_repository_workdir(r->repo) &&
+		    ((folder = mc_strndup(dir, len)) == NULL ||
+		     (error = mc_git__list_disk(&ds, git_repository_workdir(r->repo),
+		                                folder)) < 0 ||
+		     (error = mc_vec_push(&states, ds)) < 0 ||
+		     (error = mc_git__unreadable_specs(&nneg, &specs, &states)) < 0)) {
+			if (!folder)
+				error = mc_error_set_oom();
+			goto done;
+		}
+		if ((more = mc_realloc(specs, (nneg + 1) * sizeof(*specs))) == NULL) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		specs = more;
+		specs[nneg] = spec.ptr;
 		opts.pathspec.strings = specs;
-		opts.pathspec.count = 1;
+		opts.pathspec.count = nneg + 1;
 	}
 	if (git_diff_tree_to_workdir_with_index(&diff, r->repo, tree, &opts) < 0) {
 		error = mc_git__error("cannot compare the revision with the work tree");
@@ -108,6 +128,21 @@ int mc_repo_added_since(mc_vec *out, mc_repo *r, const char *rev,
 			goto done;
 		}
 	}
+	/* the files kept from the diff: added when the base lacks them */
+	for (i = 0; i < nneg; i++) {
+		git_tree_entry *te = NULL;
+		char *p;
+		if (git_tree_entry_bypath(&te, tree, specs[i] + 1) == 0) {
+			git_tree_entry_free(te);
+			continue;
+		}
+		git_error_clear();
+		if ((p = mc_strdup(specs[i] + 1)) == NULL || mc_vec_push(out, p) < 0) {
+			mc_free(p);
+			error = mc_error_set_oom();
+			goto done;
+		}
+	}
 	if (out->len > start)
 		qsort(out->items + start, out->len - start, sizeof(void *),
 		      path_cmp);
@@ -119,5 +154,11 @@ done:
 	git_diff_free(diff);
 	git_tree_free(tree);
 	mc_buf_dispose(&spec);
+	for (i = 0; i < nneg; i++)
+		mc_free(specs[i]);
+	mc_free(specs);
+	mc_vec_dispose(&states);
+	mc_git__dir_state_free(ds);
+	mc_free(folder);
 	return error;
 }

@@ -332,7 +332,7 @@ done:
 	return 0;
 }
 
-static int list_disk(mc_dir_state **out, const char *workdir, const char *dir)
+int mc_git__list_disk(mc_dir_state **out, const char *workdir, const char *dir)
 {
 	mc_dir_state *s = NULL;
 	mc_buf full = MC_BUF_INIT, p = MC_BUF_INIT, data = MC_BUF_INIT;
@@ -801,7 +801,8 @@ static int list_dirs(mc_changeset *c, mc_repo *r, const mc_changes_opts *o)
 {
 	for (size_t i = 0; i < o->dirs->len; i++) {
 		mc_dir_state *s = NULL;
-		int error = list_disk(&s, git_repository_workdir(r->repo), o->dirs->items[i]);
+		int error = mc_git__list_disk(&s, git_repository_workdir(r->repo),
+		                              o->dirs->items[i]);
 		if (error < 0 || (error = mc_vec_push(&c->after, s)) < 0) {
 			mc_git__dir_state_free(s);
 			return error;
@@ -822,23 +823,24 @@ static int literal_pathspec(const char *path)
 }
 
 /*
- * "!<path>" for each work tree file that cannot be read (list_dirs), so
- * that libgit2 never opens it: it hashes a tracked file whose stat data
+ * "!<path>" for each work tree file that cannot be read (list_dirs,
+ * mc_git__list_disk), so that libgit2 never opens it: it hashes a tracked file whose stat data
  * changed (chmod 000) and reads untracked files to find renames, and stops
  * the whole diff when it cannot ("failed open ... Permission denied").
- * add_unreadable puts them back as changes. A path libgit2 would not take
- * literally is not excluded (a glob character could exclude other files).
+ * add_unreadable puts them back as changes (added.c as added files). A
+ * path libgit2 would not take literally is not excluded (a glob character
+ * could exclude other files).
  * @param[out] out_specs a new array of out_n new strings (none: NULL)
  */
-static int unreadable_specs(size_t *out_n, char ***out_specs, const mc_changeset *c)
+int mc_git__unreadable_specs(size_t *out_n, char ***out_specs, const mc_vec *states)
 {
 	char **specs = NULL;
 	size_t n = 0, cap = 0;
 
 	*out_n = 0;
 	*out_specs = NULL;
-	for (size_t i = 0; i < c->after.len; i++) {
-		const mc_dir_state *s = c->after.items[i];
+	for (size_t i = 0; i < states->len; i++) {
+		const mc_dir_state *s = states->items[i];
 		for (size_t k = 0; k < s->files->files.len; k++) {
 			const mc_file *f = s->files->files.items[k];
 			char **more;
@@ -1439,7 +1441,7 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 	    (error = list_dirs(c, r, o)) < 0)
 		goto done;
 	/* restrict the diff to the folders and model globs */
-	if ((error = unreadable_specs(&nneg, &specs, c)) < 0)
+	if ((error = mc_git__unreadable_specs(&nneg, &specs, &c->after)) < 0)
 		goto done;
 	nspecs = nneg + o->dirs->len + (o->model_paths ? o->model_paths->len : 0);
 	if ((more = mc_realloc(specs, (nspecs + 2) * sizeof(*specs))) == NULL) {

@@ -44,6 +44,23 @@ int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
 int mc_git__list_tree(mc_dir_state **out, git_repository *repo, git_tree *root,
                       const char *dir);
 void mc_git__dir_state_free(void *p);
+/**
+ * List dir of the work tree (names only, sorted; dot files skipped), as
+ * the folder listing reads it: a file that cannot be read (no permission,
+ * a FIFO or directory named like a migration, a dangling link or a loop)
+ * is an unreadable entry with why (mc_file_read_one); it is opened to
+ * see, never read. A missing folder is empty.
+ */
+int mc_git__list_disk(mc_dir_state **out, const char *workdir, const char *dir);
+/**
+ * The pathspecs "!<path>" that keep libgit2 from opening the unreadable
+ * entries of states (mc_dir_state*, from mc_git__list_disk): it stops a
+ * whole work tree diff on a file it cannot open. Paths libgit2 would not
+ * take literally are left out.
+ * @param[out] out_specs a new array of *out_n new strings, for mc_free
+ * @return 0, MC_ENOMEM
+ */
+int mc_git__unreadable_specs(size_t *out_n, char ***out_specs, const mc_vec *states);
 /** Resolve a revision to a commit; unknown ones are MC_ERROR_GIT with a fetch hint. */
 int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec);
 /**
