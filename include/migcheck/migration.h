@@ -122,8 +122,10 @@ MC_NODISCARD int mc_file_set_unreadable(mc_file *f, const char *why);
  * @return 0, 1 unreadable, 2 not an entry (a sub-folder not named like a
  *   migration), MC_ENOMEM
  */
-MC_NODISCARD int mc_file_read_one(mc_buf *out, char **out_why,
-                                  const char *full, const char *name,
+MC_NODISCARD int mc_file_read_one(mc_buf *out,
+                                  char **out_why,
+                                  const char *full,
+                                  const char *name,
                                   int probe);
 void mc_file_list_free(mc_file_list *l);
 

@@ -740,7 +740,8 @@ static int check_models(struct ctx *c)
 			continue;
 		/* a side over the size cap, or one that cannot be read, cannot
 		 * be searched for the pattern: the model counts as changed */
-		if (have_re && !(ch->flags & (MC_CHANGE_OLD_TOO_LARGE | MC_CHANGE_NEW_TOO_LARGE |
+		if (have_re && !(ch->flags & (MC_CHANGE_OLD_TOO_LARGE |
+		                              MC_CHANGE_NEW_TOO_LARGE |
 		                              MC_CHANGE_NEW_UNREADABLE))) {
 			struct model_match mm = { &re, 0 };
 			error = mc_diff_lines(ch->old_data ? ch->old_data : "", ch->old_len,

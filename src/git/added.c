@@ -94,15 +94,18 @@ int mc_repo_added_since(mc_vec *out, mc_repo *r, const char *rev,
 		 * git add), and put back below */
 		if (git_repository_workdir(r->repo) &&
 		    ((folder = mc_strndup(dir, len)) == NULL ||
-		     (error = mc_git__list_disk(&ds, git_repository_workdir(r->repo),
+		     (error = mc_git__list_disk(&ds,
+		                                git_repository_workdir(r->repo),
 		                                folder)) < 0 ||
 		     (error = mc_vec_push(&states, ds)) < 0 ||
-		     (error = mc_git__unreadable_specs(&nneg, &specs, &states)) < 0)) {
+		     (error = mc_git__unreadable_specs(&nneg, &specs,
+		                                       &states)) < 0)) {
 			if (!folder)
 				error = mc_error_set_oom();
 			goto done;
 		}
-		if ((more = mc_realloc(specs, (nneg + 1) * sizeof(*specs))) == NULL) {
+		if ((more = mc_realloc(specs, (nneg + 1) * sizeof(*specs))) ==
+		    NULL) {
 			error = mc_error_set_oom();
 			goto done;
 		}
@@ -137,7 +140,8 @@ int mc_repo_added_since(mc_vec *out, mc_repo *r, const char *rev,
 			continue;
 		}
 		git_error_clear();
-		if ((p = mc_strdup(specs[i] + 1)) == NULL || mc_vec_push(out, p) < 0) {
+		if ((p = mc_strdup(specs[i] + 1)) == NULL ||
+		    mc_vec_push(out, p) < 0) {
 			mc_free(p);
 			error = mc_error_set_oom();
 			goto done;

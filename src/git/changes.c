@@ -182,8 +182,11 @@ int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
  * reads it (mc_file_read_one): a FIFO never blocks. @return 0, 1 too large
  * (*out NULL, *out_len the size), 2 cannot be read (*out NULL, *out_why
  * says why, as the folder listing would), < 0 error */
-static int read_disk(char **out, size_t *out_len, char **out_why,
-                     const char *workdir, const char *path)
+static int read_disk(char **out,
+                     size_t *out_len,
+                     char **out_why,
+                     const char *workdir,
+                     const char *path)
 {
 	mc_buf full = MC_BUF_INIT, data = MC_BUF_INIT;
 	const char *name = strrchr(path, '/');
@@ -253,6 +256,12 @@ static int add_name(mc_file_list *l, const char *dir, const char *name)
 		error = mc_file_list_add(l, p.ptr, "", 0);
 	mc_buf_dispose(&p);
 	return error;
+}
+
+/* the entry add_name just added */
+static mc_file *last_file(mc_file_list *l)
+{
+	return l->files.items[l->files.len - 1];
 }
 
 static int file_cmp(const void *a, const void *b)
@@ -358,14 +367,15 @@ int mc_git__list_disk(mc_dir_state **out, const char *workdir, const char *dir)
 		/* as the folder listing: a file that cannot be read is an
 		 * unreadable entry (opened to see, never read, never waited
 		 * on), a sub-folder not named like a migration no entry */
-		switch ((error = mc_file_read_one(&data, &why, p.ptr, de->d_name, 1))) {
+		switch ((error = mc_file_read_one(&data, &why, p.ptr,
+		                                  de->d_name, 1))) {
 		case 0:
 			error = add_name(s->files, dir, de->d_name);
 			break;
 		case 1:
 			if ((error = add_name(s->files, dir, de->d_name)) == 0)
 				error = mc_file_set_unreadable(
-				        s->files->files.items[s->files->files.len - 1], why);
+				        last_file(s->files), why);
 			break;
 		case 2:
 			error = 0;
@@ -718,9 +728,10 @@ static int collect(mc_changeset *c, mc_repo *r, git_diff *diff,
 			                                           r->repo, &d->old_file.id, op));
 		if (!error && np) {
 			if (o->mode == MC_CHANGES_WORKDIR)
-				error = side_read(ch, MC_CHANGE_NEW_TOO_LARGE,
-				                  read_disk(&ch->new_data, &ch->new_len,
-				                            &ch->new_why, workdir, np));
+				error = side_read(
+				        ch, MC_CHANGE_NEW_TOO_LARGE,
+				        read_disk(&ch->new_data, &ch->new_len,
+				                  &ch->new_why, workdir, np));
 			else
 				error = side_read(ch, MC_CHANGE_NEW_TOO_LARGE,
 				                  mc_git__blob_read_capped(&ch->new_data, &ch->new_len,
@@ -774,9 +785,13 @@ static int fill_after(mc_changeset *c)
 					continue;
 				if (ch->flags & (MC_CHANGE_NEW_TOO_LARGE |
 				                 MC_CHANGE_NEW_UNREADABLE)) {
-					int error = ch->flags & MC_CHANGE_NEW_TOO_LARGE
-					                    ? mc_file_set_too_large(f, ch->new_len)
-					                    : mc_file_set_unreadable(f, ch->new_why);
+					int error;
+					if (ch->flags & MC_CHANGE_NEW_TOO_LARGE)
+						error = mc_file_set_too_large(
+						        f, ch->new_len);
+					else
+						error = mc_file_set_unreadable(
+						        f, ch->new_why);
 					if (error < 0)
 						return error;
 					break;
@@ -801,8 +816,8 @@ static int list_dirs(mc_changeset *c, mc_repo *r, const mc_changes_opts *o)
 {
 	for (size_t i = 0; i < o->dirs->len; i++) {
 		mc_dir_state *s = NULL;
-		int error = mc_git__list_disk(&s, git_repository_workdir(r->repo),
-		                              o->dirs->items[i]);
+		int error = mc_git__list_disk(
+		        &s, git_repository_workdir(r->repo), o->dirs->items[i]);
 		if (error < 0 || (error = mc_vec_push(&c->after, s)) < 0) {
 			mc_git__dir_state_free(s);
 			return error;
@@ -817,22 +832,24 @@ static int list_dirs(mc_changeset *c, mc_repo *r, const mc_changes_opts *o)
 static int literal_pathspec(const char *path)
 {
 	size_t n = strlen(path);
-	return n && !strpbrk(path, "*?[]\\\n\r") && path[0] != '!' && path[0] != '#' &&
-	       path[0] != ' ' && path[0] != '\t' && path[n - 1] != ' ' &&
-	       path[n - 1] != '\t' && path[n - 1] != '/';
+	return n && !strpbrk(path, "*?[]\\\n\r") && path[0] != '!' &&
+	       path[0] != '#' && path[0] != ' ' && path[0] != '\t' &&
+	       path[n - 1] != ' ' && path[n - 1] != '\t' && path[n - 1] != '/';
 }
 
 /*
  * "!<path>" for each work tree file that cannot be read (list_dirs,
- * mc_git__list_disk), so that libgit2 never opens it: it hashes a tracked file whose stat data
- * changed (chmod 000) and reads untracked files to find renames, and stops
- * the whole diff when it cannot ("failed open ... Permission denied").
- * add_unreadable puts them back as changes (added.c as added files). A
- * path libgit2 would not take literally is not excluded (a glob character
+ * mc_git__list_disk), so that libgit2 never opens it: it hashes a tracked file
+ * whose stat data changed (chmod 000) and reads untracked files to find
+ * renames, and stops the whole diff when it cannot ("failed open ... Permission
+ * denied"). add_unreadable puts them back as changes (added.c as added files).
+ * A path libgit2 would not take literally is not excluded (a glob character
  * could exclude other files).
  * @param[out] out_specs a new array of out_n new strings (none: NULL)
  */
-int mc_git__unreadable_specs(size_t *out_n, char ***out_specs, const mc_vec *states)
+int mc_git__unreadable_specs(size_t *out_n,
+                             char ***out_specs,
+                             const mc_vec *states)
 {
 	char **specs = NULL;
 	size_t n = 0, cap = 0;
@@ -848,7 +865,9 @@ int mc_git__unreadable_specs(size_t *out_n, char ***out_specs, const mc_vec *sta
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 4;
-				if ((more = mc_realloc(specs, cap * sizeof(*specs))) == NULL)
+				if ((more = mc_realloc(specs,
+				                       cap * sizeof(*specs))) ==
+				    NULL)
 					goto oom;
 				specs = more;
 			}
@@ -889,7 +908,9 @@ static int has_new_path(const mc_changeset *c, size_t n, const char *path)
  * HEAD), else added; its new side unreadable, with why. A file that cannot
  * be read is a finding in every folder, as list reports it.
  */
-static int add_unreadable(mc_changeset *c, git_repository *repo, git_tree *head,
+static int add_unreadable(mc_changeset *c,
+                          git_repository *repo,
+                          git_tree *head,
                           const mc_changes_opts *o)
 {
 	size_t before = c->changes.len;
@@ -915,16 +936,20 @@ static int add_unreadable(mc_changeset *c, git_repository *repo, git_tree *head,
 			ch->flags = MC_CHANGE_NEW_UNREADABLE;
 			ch->in_dir = 1;
 			ch->is_model = is_model(f->path, o->model_paths);
-			if (head && git_tree_entry_bypath(&te, head, f->path) == 0 &&
+			if (head &&
+			    git_tree_entry_bypath(&te, head, f->path) == 0 &&
 			    git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
 				ch->status = MC_CHANGE_MODIFIED;
 				if ((ch->old_path = mc_strdup(f->path)) == NULL)
 					error = mc_error_set_oom();
 				else
-					error = side_read(ch, MC_CHANGE_OLD_TOO_LARGE,
-					                  mc_git__blob_read_capped(
-					                          &ch->old_data, &ch->old_len, repo,
-					                          git_tree_entry_id(te), f->path));
+					error = side_read(
+					        ch, MC_CHANGE_OLD_TOO_LARGE,
+					        mc_git__blob_read_capped(
+					                &ch->old_data,
+					                &ch->old_len, repo,
+					                git_tree_entry_id(te),
+					                f->path));
 			}
 			git_tree_entry_free(te);
 			git_error_clear();
@@ -1437,13 +1462,13 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 
 	/* the work tree's folders first: the files that cannot be read are
 	 * kept from libgit2 (see unreadable_specs) */
-	if (o->mode == MC_CHANGES_WORKDIR &&
-	    (error = list_dirs(c, r, o)) < 0)
+	if (o->mode == MC_CHANGES_WORKDIR && (error = list_dirs(c, r, o)) < 0)
 		goto done;
 	/* restrict the diff to the folders and model globs */
 	if ((error = mc_git__unreadable_specs(&nneg, &specs, &c->after)) < 0)
 		goto done;
-	nspecs = nneg + o->dirs->len + (o->model_paths ? o->model_paths->len : 0);
+	nspecs = nneg + o->dirs->len +
+	         (o->model_paths ? o->model_paths->len : 0);
 	if ((more = mc_realloc(specs, (nspecs + 2) * sizeof(*specs))) == NULL) {
 		error = mc_error_set_oom();
 		goto done;
@@ -1461,7 +1486,8 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 		}
 	}
 	for (size_t i = nneg + o->dirs->len; i < nspecs; i++)
-		if ((specs[i] = mc_strdup(o->model_paths->items[i - nneg - o->dirs->len])) ==
+		if ((specs[i] = mc_strdup(
+		             o->model_paths->items[i - nneg - o->dirs->len])) ==
 		    NULL) {
 			error = mc_error_set_oom();
 			goto done;
@@ -1579,12 +1605,13 @@ int mc_changeset_read_after(mc_buf *out, mc_changeset *c, const char *path)
 	switch (s->mode) {
 	case MC_CHANGES_WORKDIR: {
 		char *why = NULL;
-		error = read_disk(&data, &len, &why, git_repository_workdir(s->repo->repo),
-		                  path);
+		error = read_disk(&data, &len, &why,
+		                  git_repository_workdir(s->repo->repo), path);
 		if (error == 1)
 			error = too_large(path, len);
 		else if (error == 2)
-			error = mc_error_set(MC_ERROR_INPUT, "cannot read migration '%s': %s",
+			error = mc_error_set(MC_ERROR_INPUT,
+			                     "cannot read migration '%s': %s",
 			                     path, why);
 		mc_free(why);
 		break;

@@ -60,7 +60,9 @@ int mc_git__list_disk(mc_dir_state **out, const char *workdir, const char *dir);
  * @param[out] out_specs a new array of *out_n new strings, for mc_free
  * @return 0, MC_ENOMEM
  */
-int mc_git__unreadable_specs(size_t *out_n, char ***out_specs, const mc_vec *states);
+int mc_git__unreadable_specs(size_t *out_n,
+                             char ***out_specs,
+                             const mc_vec *states);
 /** Resolve a revision to a commit; unknown ones are MC_ERROR_GIT with a fetch hint. */
 int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec);
 /**

@@ -168,8 +168,11 @@ static int read_fd(mc_buf *out, char **out_why, int fd)
 	return out->ptr ? 0 : mc_buf_put(out, "", 0);
 }
 
-int mc_file_read_one(mc_buf *out, char **out_why, const char *full,
-                     const char *name, int probe)
+int mc_file_read_one(mc_buf *out,
+                     char **out_why,
+                     const char *full,
+                     const char *name,
+                     int probe)
 {
 	struct stat st;
 	char *why = NULL;

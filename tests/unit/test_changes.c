@@ -333,8 +333,10 @@ static const mc_change *change_at(const mc_changeset *cs, const char *path)
 	return NULL;
 }
 
-static void expect_unreadable(const mc_changeset *cs, const char *path,
-                              mc_change_status st, const char *why)
+static void expect_unreadable(const mc_changeset *cs,
+                              const char *path,
+                              mc_change_status st,
+                              const char *why)
 {
 	const mc_change *ch = change_at(cs, path);
 	const mc_file *file = after_file(cs, path);
@@ -375,11 +377,12 @@ static void changes__workdir_unreadable_is_flagged(void **state)
 	ids[1] = blob(&f, "CREATE TABLE u (id int);\n", 25);
 	top = tree(&f, 2, names, ids);
 	c1 = commit(&f, &top, NULL);
-	assert_int_equal(git_reference_create(&ref, f.r->repo, "refs/heads/main",
-	                                      &c1, 1, NULL),
+	assert_int_equal(git_reference_create(&ref, f.r->repo,
+	                                      "refs/heads/main", &c1, 1, NULL),
 	                 0);
 	git_reference_free(ref);
-	assert_int_equal(git_repository_set_head(f.r->repo, "refs/heads/main"), 0);
+	assert_int_equal(git_repository_set_head(f.r->repo, "refs/heads/main"),
+	                 0);
 	assert_int_equal(git_tree_lookup(&t, f.r->repo, &top), 0);
 	assert_int_equal(git_repository_index(&index, f.r->repo), 0);
 	assert_int_equal(git_index_read_tree(index, t), 0);
@@ -414,8 +417,9 @@ static void changes__workdir_unreadable_is_flagged(void **state)
 	expect_unreadable(cs, "db/migrations/001_t.up.sql", MC_CHANGE_MODIFIED,
 	                  "not a regular file");
 	/* the old side still comes from HEAD */
-	assert_string_equal(change_at(cs, "db/migrations/001_t.up.sql")->old_data,
-	                    "CREATE TABLE t (id int);\n");
+	assert_string_equal(
+	        change_at(cs, "db/migrations/001_t.up.sql")->old_data,
+	        "CREATE TABLE t (id int);\n");
 	expect_unreadable(cs, "db/migrations/003_v.up.sql", MC_CHANGE_ADDED,
 	                  "dangling symbolic link");
 	expect_unreadable(cs, "db/migrations/004_w.up.sql", MC_CHANGE_ADDED,
@@ -427,18 +431,23 @@ static void changes__workdir_unreadable_is_flagged(void **state)
 		                  MC_CHANGE_MODIFIED, strerror(EACCES));
 		assert_int_equal(cs->changes.len, 6);
 	} else {
-		assert_int_equal(after_file(cs, "db/migrations/002_u.up.sql")->error, 0);
+		assert_int_equal(
+		        after_file(cs, "db/migrations/002_u.up.sql")->error, 0);
 		assert_int_equal(cs->changes.len, 5);
 	}
 	/* the readable file is an ordinary change; a sub-folder not named
 	 * like a migration is not listed */
 	assert_int_equal(change_at(cs, "db/migrations/006_y.up.sql")->flags, 0);
-	assert_int_equal(((const mc_dir_state *)cs->after.items[0])->files->files.len, 6);
+	assert_int_equal(
+	        ((const mc_dir_state *)cs->after.items[0])->files->files.len,
+	        6);
 	/* reading it on purpose says why */
-	assert_int_equal(mc_changeset_read_after(&data, cs, "db/migrations/001_t.up.sql"),
+	assert_int_equal(mc_changeset_read_after(&data, cs,
+	                                         "db/migrations/001_t.up.sql"),
 	                 MC_ERROR);
-	assert_string_equal(mc_error_last()->message,
-	                    "cannot read migration 'db/migrations/001_t.up.sql': not a regular file");
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "cannot read migration 'db/migrations/001_t.up.sql': not a regular file");
 	mc_error_clear();
 	mc_buf_dispose(&data);
 	mc_changeset_free(cs);
@@ -458,7 +467,8 @@ static void files__read_one_never_waits(void **state)
 	assert_int_equal(mkdir(dir, 0777), 0);
 	snprintf(path, sizeof(path), "%s/001_a.up.sql", dir);
 	assert_int_equal(mkfifo(path, 0644), 0);
-	assert_int_equal(mc_file_read_one(&data, &why, path, "001_a.up.sql", 0), 1);
+	assert_int_equal(mc_file_read_one(&data, &why, path, "001_a.up.sql", 0),
+	                 1);
 	assert_string_equal(why, "not a regular file");
 	mc_free(why);
 	why = NULL;
@@ -470,7 +480,8 @@ static void files__read_one_never_waits(void **state)
 	why = NULL;
 	snprintf(path, sizeof(path), "%s/002_b.up.sql", dir);
 	assert_int_equal(symlink("../missing/002_b.up.sql", path), 0);
-	assert_int_equal(mc_file_read_one(&data, &why, path, "002_b.up.sql", 1), 1);
+	assert_int_equal(mc_file_read_one(&data, &why, path, "002_b.up.sql", 1),
+	                 1);
 	assert_string_equal(why, "dangling symbolic link");
 	mc_free(why);
 	why = NULL;
