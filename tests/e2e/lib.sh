@@ -100,6 +100,30 @@ expect_code () {
 	return 0
 }
 
+# spawn CMD...: run CMD in the background with SIGINT at its default (a
+# non-interactive shell starts background jobs with SIGINT ignored);
+# $spawned is its pid.
+spawn () {
+	python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' "$@" &
+	spawned=$!
+}
+
+# wait_for_file GLOB: up to 30 s for a path matching GLOB to exist.
+wait_for_file () {
+	_n=0
+	while [ $_n -lt 300 ]; do
+		for _f in $1; do
+			[ -e "$_f" ] && return 0
+		done
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	echo "# timed out waiting for $1" >&2
+	return 1
+}
+
 # expect_grep PATTERN FILE: fail showing FILE when PATTERN is absent.
 expect_grep () {
 	if ! grep -q -e "$1" "$2"; then

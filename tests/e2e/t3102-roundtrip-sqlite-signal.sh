@@ -2,29 +2,6 @@
 # roundtrip interrupted with SIGINT / SIGTERM leaves no temp dir behind.
 . "$(dirname "$0")/lib.sh"
 
-# Run a command in the background with SIGINT at its default: a
-# non-interactive shell would start it with SIGINT ignored.
-spawn () {
-	python3 -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])' "$@" &
-	spawned=$!
-}
-
-# wait_for_file GLOB: up to 30 s for a path matching GLOB to exist.
-wait_for_file () {
-	_n=0
-	while [ $_n -lt 300 ]; do
-		for _f in $1; do
-			[ -e "$_f" ] && return 0
-		done
-		sleep 0.1
-		_n=$((_n + 1))
-	done
-	echo "# timed out waiting for $1" >&2
-	return 1
-}
-
 slow_migrations () {
 	init_repo &&
 	git config -f .migcheck migrations.dir db/migrations &&

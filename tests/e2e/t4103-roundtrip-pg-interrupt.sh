@@ -5,16 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 require_pg
 
-# spawn CMD...: run in the background with SIGINT at its default (a
-# non-interactive shell starts background jobs with SIGINT ignored);
-# $spawned is its pid.
-spawn () {
-	python3 -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])' "$@" &
-	spawned=$!
-}
-
 # scratch_dbs PID [CONNINFO]: the scratch databases of process PID.
 scratch_dbs () {
 	psql "${2:-$MIGCHECK_TEST_PG}" -XAtc "SELECT datname FROM pg_database WHERE datname LIKE 'migcheck\\_scratch\\_$1\\_%'"

@@ -32,14 +32,6 @@ server_start () {
 		start >/dev/null)
 }
 
-# spawn CMD...: in the background with SIGINT at its default; $spawned
-spawn () {
-	python3 -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])' "$@" &
-	spawned=$!
-}
-
 scratch_dbs () {
 	psql "$OWN" -XAtc "SELECT datname FROM pg_database WHERE datname LIKE 'migcheck\\_scratch\\_$1\\_%'"
 }

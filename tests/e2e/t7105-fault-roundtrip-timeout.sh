@@ -8,15 +8,6 @@
 # them. PostgreSQL's side (pg_sleep) is in t7103.
 . "$(dirname "$0")/lib.sh"
 
-# Run a command in the background with SIGINT at its default: a
-# non-interactive shell would start it with SIGINT ignored.
-spawn () {
-	python3 -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])' "$@" &
-	spawned=$!
-}
-
 expect_empty_dir () {
 	ls -A "$1" >listing
 	if [ -s listing ]; then
@@ -101,20 +92,6 @@ gate_passes_it_on () {
 	expect_empty_dir tmp
 }
 run_test 'gate --statement-timeout reaches its roundtrip step' gate_passes_it_on
-
-# wait_for_file GLOB: up to 30 s for a path matching GLOB to exist.
-wait_for_file () {
-	_n=0
-	while [ $_n -lt 300 ]; do
-		for _f in $1; do
-			[ -e "$_f" ] && return 0
-		done
-		sleep 0.1
-		_n=$((_n + 1))
-	done
-	echo "# timed out waiting for $1" >&2
-	return 1
-}
 
 no_limit_then_ctrl_c () {
 	loop_repo up &&
