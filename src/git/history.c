@@ -400,33 +400,25 @@ static int rel_tree_cmp(const void *a, const void *b)
 	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
-/* The release tree (id, folder d) not marked yet, or NULL. */
+/* The release tree (id, folder d) not marked yet, or NULL; it is marked. */
 static struct rel_tree *rel_tree_take(struct release_set *rs, const git_oid *id, size_t d)
 {
-	struct rel_tree key, *t;
-
-	if (!rs || !rs->ntrees)
-		return NULL;
-	memset(&key, 0, sizeof(key));
-	git_oid_cpy(&key.id, id);
-	key.d = d;
-	key.rank = 0; /* one per (id, d): the rank never decides */
-	for (size_t lo = 0, hi = rs->ntrees; lo < hi;) {
+	for (size_t lo = 0, hi = rs ? rs->ntrees : 0; lo < hi;) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = git_oid_cmp(&key.id, &rs->trees[mid].id);
+		struct rel_tree *t = &rs->trees[mid];
+		int c = git_oid_cmp(id, &t->id);
 		if (!c)
-			c = key.d < rs->trees[mid].d ? -1 : key.d > rs->trees[mid].d;
-		if (!c) {
-			t = &rs->trees[mid];
+			c = d < t->d ? -1 : d > t->d;
+		if (c < 0) {
+			hi = mid;
+		} else if (c > 0) {
+			lo = mid + 1;
+		} else {
 			if (t->seen)
 				return NULL;
 			t->seen = 1;
 			return t;
 		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
 	}
 	return NULL;
 }
