@@ -32,7 +32,8 @@ typedef enum {
 	MC_TRACKER_SEQUELIZE, /* "SequelizeMeta"(name): file names */
 	MC_TRACKER_FLYWAY,    /* flyway_schema_history(..., success) */
 	MC_TRACKER_KNEX,      /* knex_migrations(name, batch) */
-	MC_TRACKER_ALEMBIC    /* alembic_version(version_num) */
+	MC_TRACKER_ALEMBIC,   /* alembic_version(version_num) */
+	MC_TRACKER_SQL_MIGRATE /* gorp_migrations(id, applied_at): file names */
 } mc_tracker;
 
 /** @return "golang-migrate", "dbmate", ...; static storage. */
@@ -68,7 +69,7 @@ typedef int (*mc_drift_query_fn)(mc_drift_rows *out,
 /** One row of a tracking table, already interpreted. */
 typedef struct {
 	char *id;     /* version, or file name (by_name) */
-	int by_name;  /* sequelize, knex: id is a migration file name */
+	int by_name;  /* sequelize, knex, sql-migrate: id is a file name */
 	int dirty;    /* golang-migrate dirty, flyway success = false */
 	int baseline; /* flyway BASELINE: every version up to it counts as
 	                 applied */

@@ -19,6 +19,7 @@
 static const char *const known_tables[] = {
 	"schema_migrations",     "goose_db_version", "SequelizeMeta",
 	"flyway_schema_history", "knex_migrations",  "alembic_version",
+	"gorp_migrations",
 };
 
 const char *mc_tracker_name(mc_tracker t)
@@ -38,6 +39,8 @@ const char *mc_tracker_name(mc_tracker t)
 		return "knex";
 	case MC_TRACKER_ALEMBIC:
 		return "alembic";
+	case MC_TRACKER_SQL_MIGRATE:
+		return "sql-migrate";
 	default:
 		return "unknown";
 	}
@@ -286,6 +289,9 @@ static mc_tracker tracker_from_columns(const mc_drift_rows *cols)
 		return MC_TRACKER_FLYWAY;
 	if (has_col(cols, "version_id") && has_col(cols, "is_applied"))
 		return MC_TRACKER_GOOSE;
+	/* sql-migrate (gorp): id = the file name, applied_at */
+	if (has_col(cols, "id") && has_col(cols, "applied_at"))
+		return MC_TRACKER_SQL_MIGRATE;
 	if (has_col(cols, "version_num"))
 		return MC_TRACKER_ALEMBIC;
 	if (has_col(cols, "version") && has_col(cols, "dirty"))
@@ -318,6 +324,8 @@ static const char *select_for(mc_tracker t)
 		return "SELECT CAST(name AS TEXT) FROM ";
 	case MC_TRACKER_ALEMBIC:
 		return "SELECT CAST(version_num AS TEXT) FROM ";
+	case MC_TRACKER_SQL_MIGRATE:
+		return "SELECT CAST(id AS TEXT) FROM ";
 	default:
 		return NULL;
 	}
@@ -418,7 +426,8 @@ static int interpret_flyway(mc_drift_history *h, const mc_drift_rows *rows)
 static int interpret(mc_drift_history *h, const mc_drift_rows *rows)
 {
 	int by_name = h->tracker == MC_TRACKER_SEQUELIZE ||
-	              h->tracker == MC_TRACKER_KNEX;
+	              h->tracker == MC_TRACKER_KNEX ||
+	              h->tracker == MC_TRACKER_SQL_MIGRATE;
 
 	if (h->tracker == MC_TRACKER_GOOSE)
 		return interpret_goose(h, rows);
@@ -512,7 +521,7 @@ int mc_drift_history_read(mc_drift_history **out,
 			        "no migration tracking table found in the database "
 			        "(looked for schema_migrations, goose_db_version, "
 			        "SequelizeMeta, flyway_schema_history, knex_migrations, "
-			        "alembic_version); set migrations.table if it has another name");
+			        "alembic_version, gorp_migrations); set migrations.table if it has another name");
 		if (error == MC_ERROR)
 			error = MC_ENOTFOUND;
 		goto done;

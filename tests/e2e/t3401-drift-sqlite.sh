@@ -58,6 +58,53 @@ pending 2'
 }
 run_test 'SQLite: a dirty row and a pending migration' sqlite_dirty_and_pending
 
+# sql-migrate records each migration by its whole file name in
+# gorp_migrations (id, applied_at), or in a table of another name
+sql_migrate_repo () {
+	init_repo &&
+	printf '[migrations]\n\tdir = db/migrations\n\tformat = sql-migrate\n\tdialect = sqlite\n' >.migcheck &&
+	write_migration 20230222172540-uid-1.sql '-- +migrate Up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+-- +migrate Down
+DROP TABLE users;' &&
+	write_migration 20230222172540-uid-2.sql '-- +migrate Up
+CREATE TABLE teams (id INTEGER PRIMARY KEY);
+-- +migrate Down
+DROP TABLE teams;' &&
+	write_migration 20230301000000-posts.sql '-- +migrate Up
+CREATE TABLE posts (id INTEGER PRIMARY KEY);
+-- +migrate Down
+DROP TABLE posts;' &&
+	commit_all sql-migrate &&
+	sqlite3 staging.db "CREATE TABLE ${1:-gorp_migrations} (id TEXT NOT NULL PRIMARY KEY, applied_at DATETIME);
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+CREATE TABLE teams (id INTEGER PRIMARY KEY);
+INSERT INTO ${1:-gorp_migrations} VALUES ('20230222172540-uid-1.sql', '2023-03-01'), ('20230222172540-uid-2.sql', '2023-03-01');"
+}
+
+sqlite_sql_migrate () {
+	sql_migrate_repo &&
+	expect_code 0 "$MIGCHECK" drift --db staging.db >out &&
+	expect_equal out "db/migrations/20230301000000-posts.sql: warning: migration '20230301000000' is not applied to the database [pending]
+note: tracking table gorp_migrations (sql-migrate): 2 applied migration(s) replayed on a scratch database
+drift: 0 errors, 1 warning" &&
+	sqlite3 staging.db "INSERT INTO gorp_migrations VALUES ('20220101000000-gone.sql', '2022-01-01');" &&
+	expect_code 1 "$MIGCHECK" drift --history-only --db staging.db --format json >out.json &&
+	jq -r '.findings[] | "\(.code) \(.migration)"' out.json >codes &&
+	expect_equal codes 'unknown-applied 20220101000000-gone.sql
+pending 20230301000000'
+}
+run_test 'SQLite: sql-migrate drift reads gorp_migrations by file name' sqlite_sql_migrate
+
+sqlite_sql_migrate_named () {
+	sql_migrate_repo migration_info &&
+	git config -f .migcheck migrations.table migration_info &&
+	expect_code 0 "$MIGCHECK" drift --history-only --db staging.db --format json >out.json &&
+	jq -r '.findings[] | "\(.code) \(.migration)"' out.json >codes &&
+	expect_equal codes 'pending 20230301000000'
+}
+run_test 'SQLite: sql-migrate tracking table under another name (migrations.table)' sqlite_sql_migrate_named
+
 sqlite_missing_file () {
 	sqlite_repo &&
 	expect_code 3 "$MIGCHECK" drift --db "sqlite://$PWD/nope.db" >out 2>err &&

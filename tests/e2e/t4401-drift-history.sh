@@ -105,7 +105,7 @@ missing_tracking_table () {
 	db=$(pg_new_db empty) &&
 	expect_code 3 "$MIGCHECK" drift --db "$db" >out 2>err &&
 	test ! -s out &&
-	expect_equal err "migcheck: no migration tracking table found in the database (looked for schema_migrations, goose_db_version, SequelizeMeta, flyway_schema_history, knex_migrations, alembic_version); set migrations.table if it has another name" &&
+	expect_equal err "migcheck: no migration tracking table found in the database (looked for schema_migrations, goose_db_version, SequelizeMeta, flyway_schema_history, knex_migrations, alembic_version, gorp_migrations); set migrations.table if it has another name" &&
 	expect_code 3 "$MIGCHECK" drift --db "$db" --table ops.versions >out 2>err &&
 	expect_equal err "migcheck: tracking table 'ops.versions' not found in the database (migrations.table)"
 }

@@ -400,6 +400,38 @@ static void drift__knex_and_alembic_detected(void **state MC_UNUSED)
 	mc_drift_history_free(h);
 }
 
+static void drift__sql_migrate_detected(void **state MC_UNUSED)
+{
+	static const char *const cols[] = { "id", "applied_at", NULL };
+	static const char *const rows[] = { "20230222172540-uid-1.sql",
+		                            "20230222172540-uid-2.sql" };
+	struct fake f = { "gorp_migrations", "public", cols, rows, 1, 2, 0, 0,
+		          "" };
+	struct fake named = { "migration_info", "public", cols, rows, 1, 2,
+		              0,                0,        "" };
+	mc_drift_history *h;
+
+	assert_int_equal(mc_drift_history_read(&h, fake_query, &f,
+	                                       MC_DIALECT_POSTGRES, NULL),
+	                 0);
+	assert_int_equal(h->tracker, MC_TRACKER_SQL_MIGRATE);
+	assert_string_equal(mc_tracker_name(h->tracker), "sql-migrate");
+	assert_false(h->head_only);
+	assert_int_equal(h->applied.len, 2);
+	assert_true(((mc_drift_applied *)h->applied.items[0])->by_name);
+	assert_string_equal(((mc_drift_applied *)h->applied.items[1])->id,
+	                    "20230222172540-uid-2.sql");
+	mc_drift_history_free(h);
+	/* under another name (sql-migrate's 'table' setting) */
+	assert_int_equal(mc_drift_history_read(&h, fake_query, &named,
+	                                       MC_DIALECT_POSTGRES,
+	                                       "migration_info"),
+	                 0);
+	assert_int_equal(h->tracker, MC_TRACKER_SQL_MIGRATE);
+	assert_string_equal(h->table, "public.migration_info");
+	mc_drift_history_free(h);
+}
+
 static void drift__configured_table_with_schema(void **state MC_UNUSED)
 {
 	static const char *const cols[] = { "version", "dirty", NULL };
@@ -428,7 +460,7 @@ static void drift__missing_table_is_enotfound(void **state MC_UNUSED)
 	assert_int_equal(mc_error_last()->klass, MC_ERROR_DB);
 	assert_string_equal(
 	        mc_error_last()->message,
-	        "no migration tracking table found in the database (looked for schema_migrations, goose_db_version, SequelizeMeta, flyway_schema_history, knex_migrations, alembic_version); set migrations.table if it has another name");
+	        "no migration tracking table found in the database (looked for schema_migrations, goose_db_version, SequelizeMeta, flyway_schema_history, knex_migrations, alembic_version, gorp_migrations); set migrations.table if it has another name");
 	assert_int_equal(mc_drift_history_read(&h, fake_query, &f,
 	                                       MC_DIALECT_SQLITE, "mine"),
 	                 MC_ENOTFOUND);
@@ -598,6 +630,7 @@ int main(void)
 		cmocka_unit_test(drift__flyway_baseline_covers_older_versions),
 		cmocka_unit_test(drift__sequelize_names_are_files),
 		cmocka_unit_test(drift__knex_and_alembic_detected),
+		cmocka_unit_test(drift__sql_migrate_detected),
 		cmocka_unit_test(drift__configured_table_with_schema),
 		cmocka_unit_test(drift__missing_table_is_enotfound),
 		cmocka_unit_test(drift__query_failure_passes_through),
