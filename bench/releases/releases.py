@@ -1,0 +1,390 @@
+#!/usr/bin/env python3
+"""bench/releases/releases.py: recall and precision of migcheck's
+"edited after release" findings on the release history of real repositories.
+
+Not a test: a measurement. See bench/README.md ("releases") and run.sh.
+
+For each repository: a fresh clone, `migcheck init` (no flags) at the
+default branch, then for each pair of consecutive release tags vA, vB (one
+tag family, semver order, pre-releases left out):
+
+  truth      every migration file in vA's tree that vB modifies, deletes or
+             renames: `git diff --name-status -M vA vB -- <migrations.dir>...`
+             (M, D, T, R*: the old path), a migration file being one whose
+             name starts with a version (digits, or V/U/R/B and digits) and
+             ends in .sql, .fizz, .go, .js, .ts, .cjs or .mjs, directly in
+             one of the folders init wrote;
+  predicted  the files migcheck names with an edited-after-release code in
+             `--format json`: `check --range vA..vB`, and, with vB checked
+             out, `gate --since vA --skip roundtrip --skip drift` (only the
+             check step runs).
+
+Counted per file per pair. A renamed-deployed finding on the new path of a
+rename git found counts for the old path.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+EDIT_CODES = {
+    "modified-deployed", "modified-deployed-down", "deleted-deployed",
+    "renamed-deployed", "whitespace-only-change", "comment-only-change",
+}
+MIGRATION_EXT = (".sql", ".fizz", ".go", ".js", ".ts", ".cjs", ".mjs")
+MIGRATION_NAME = re.compile(r"^(?:[VvUuRrBb])?(\d+(?:[._]\d+)*)")
+TAG = re.compile(r"^(?P<fam>.*?)(?P<maj>\d+)\.(?P<min>\d+)(?:\.(?P<pat>\d+))?"
+                 r"(?P<pre>-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def git(repo, *args, check=True, input=None):
+    p = subprocess.run(["git", "-C", repo] + list(args), input=input,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, errors="surrogateescape")
+    if check and p.returncode != 0:
+        raise RuntimeError("git %s: %s" % (" ".join(args), p.stderr.strip()))
+    return p
+
+
+# --- tags -----------------------------------------------------------------
+
+def release_tags(repo, family, prereleases):
+    """(family, [tag, ...]) in semver order, one tag per version."""
+    fams = {}
+    for t in git(repo, "tag", "--list").stdout.split():
+        m = TAG.match(t)
+        if not m or (m.group("pre") and not prereleases):
+            continue
+        pre = m.group("pre") or ""
+        # a release sorts after its pre-releases; pre-releases by their parts
+        prekey = (1,) if not pre else (0,) + tuple(
+            (0, int(x), "") if x.isdigit() else (1, 0, x)
+            for x in re.split(r"[.-]", pre[1:]))
+        key = (int(m.group("maj")), int(m.group("min")),
+               int(m.group("pat") or 0), prekey)
+        fams.setdefault(m.group("fam"), {}).setdefault(key, t)
+    if not fams:
+        return None, []
+    if family is None:
+        family = max(fams, key=lambda f: (len(fams[f]), f == "v"))
+    byver = fams.get(family, {})
+    return family, [byver[k] for k in sorted(byver)]
+
+
+# --- the work tree ----------------------------------------------------------
+
+def checkout(clone, rev):
+    """Check rev out; paths whose blobs the clone lacks (a partial mirror)
+    are left out with non-cone sparse-checkout patterns. Returns how many
+    paths were left out this time."""
+    if git(clone, "checkout", "-q", "-f", "--detach", rev,
+           check=False).returncode == 0:
+        return 0
+    tree = git(clone, "ls-tree", "-r", "--format=%(objectname) %(path)",
+               rev).stdout.splitlines()
+    oids = "\n".join(line.split(" ", 1)[0] for line in tree) + "\n"
+    out = git(clone, "cat-file", "--batch-check", input=oids).stdout
+    missing = {line.split()[0] for line in out.splitlines()
+               if line.endswith(" missing")}
+    paths = [line.split(" ", 1)[1] for line in tree
+             if line.split(" ", 1)[0] in missing]
+    if not paths:
+        raise RuntimeError("git checkout %s failed" % rev)
+    sc = os.path.join(git(clone, "rev-parse", "--git-dir").stdout.strip(),
+                      "info", "sparse-checkout")
+    pats = ["/*"]
+    if os.path.exists(sc):
+        with open(sc) as f:
+            pats = f.read().splitlines() or ["/*"]
+    pats += ["!/" + re.sub(r"([*?\[\\!#])", r"\\\1", p) for p in paths]
+    git(clone, "sparse-checkout", "set", "--no-cone", "--stdin",
+        input="\n".join(pats) + "\n", check=False)
+    git(clone, "checkout", "-q", "-f", "--detach", rev)
+    return len(paths)
+
+
+# --- truth ----------------------------------------------------------------
+
+def is_migration(path, dirs):
+    d, base = os.path.split(path)
+    return (d in dirs and base.endswith(MIGRATION_EXT)
+            and MIGRATION_NAME.match(base) is not None)
+
+
+def version_of(path):
+    m = MIGRATION_NAME.match(os.path.basename(path))
+    return tuple(int(x) for x in re.split(r"[._]", m.group(1)))
+
+
+def diff(clone, a, b, dirs):
+    """truth {old path: status}, renames {new: old}, added [path]"""
+    out = git(clone, "diff", "--name-status", "-M", a, b, "--", *dirs).stdout
+    truth, renames, added = {}, {}, []
+    for line in out.splitlines():
+        f = line.split("\t")
+        st = f[0]
+        if st[0] in "MDT" and is_migration(f[1], dirs):
+            truth[f[1]] = st[0]
+        elif st[0] == "R":
+            if is_migration(f[1], dirs):
+                truth[f[1]] = "R"
+                renames[f[2]] = f[1]
+            elif is_migration(f[2], dirs):
+                added.append(f[2])
+        elif st[0] in "AC" and is_migration(f[-1], dirs):
+            added.append(f[-1])
+    return truth, renames, added
+
+
+def max_versions(clone, rev, dirs):
+    out = git(clone, "ls-tree", "--name-only", rev, "--", *[d + "/" for d in dirs],
+              check=False).stdout
+    best = {}
+    for p in out.splitlines():
+        if is_migration(p, dirs):
+            d = os.path.dirname(p)
+            v = version_of(p)
+            if d not in best or v > best[d]:
+                best[d] = v
+    return best
+
+
+# --- migcheck ---------------------------------------------------------------
+
+def findings(doc):
+    """One (code, file, message) per file: a grouped finding's items are
+    expanded (current machine formats may group)."""
+    for f in (doc or {}).get("findings", []):
+        items = f.get("items") or []
+        if items:
+            for it in items:
+                yield f.get("code"), it.get("file"), f.get("message")
+        else:
+            yield f.get("code"), f.get("file"), f.get("message")
+
+
+def run_migcheck(migcheck, clone, args):
+    t0 = time.perf_counter()
+    p = subprocess.run([migcheck, "--format", "json", "--color", "never"] + args,
+                       cwd=clone, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, errors="surrogateescape")
+    dt = time.perf_counter() - t0
+    try:
+        doc = json.loads(p.stdout) if p.stdout.strip() else None
+    except ValueError:
+        doc = None
+    return p.returncode, doc, dt, p.stderr.strip()
+
+
+def score(doc, truth, renames, added, maxv, dirs):
+    pred, other, ooo_false = {}, {}, []
+    for code, f, msg in findings(doc):
+        if f is None:
+            continue
+        if code in EDIT_CODES:
+            key = renames.get(f, f) if code == "renamed-deployed" and f not in truth else f
+            pred.setdefault(key, []).append((code, msg, f))
+        else:
+            other.setdefault(f, []).append((code, msg))
+        if code == "out-of-order" and f in added:
+            d = os.path.dirname(f)
+            if d not in maxv or version_of(f) > maxv[d]:
+                ooo_false.append((f, msg))
+    tp = set(pred) & set(truth)
+    return tp, pred, other, ooo_false
+
+
+# --- one repository ---------------------------------------------------------
+
+def bench_repo(src, name, opts, details):
+    clone = os.path.join(opts.bench_dir, name)
+    if os.path.exists(clone):
+        shutil.rmtree(clone)
+    log("%s: cloning %s" % (name, src))
+    git(".", "clone", "-q", "--no-checkout", src, clone)
+    left_out = checkout(clone, "HEAD")
+    if left_out:
+        log("%s: %d paths left out of the work tree (blobs missing from the clone)"
+            % (name, left_out))
+    p = subprocess.run([opts.migcheck, "init"], cwd=clone, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    init_said = p.stderr.strip()
+    for line in init_said.splitlines():
+        log("%s: %s" % (name, line))
+    if p.returncode != 0:
+        return {"repo": name, "error": "init exit %d" % p.returncode}
+    cfg = os.path.join(clone, ".migcheck")
+    dirs = git(".", "config", "-f", cfg, "--get-all", "migrations.dir",
+               check=False).stdout.split()
+    refs = git(".", "config", "-f", cfg, "--get-all", "deploy.ref",
+               check=False).stdout.split()
+    family, tags = release_tags(clone, opts.family, opts.prereleases)
+    pairs = list(zip(tags, tags[1:]))
+    if opts.max_pairs is not None:
+        pairs = pairs[-opts.max_pairs:] if opts.max_pairs > 0 else []
+    log("%s: dirs %s, deploy.ref %s, %d '%s' releases, %d pairs"
+        % (name, " ".join(dirs), " ".join(refs), len(tags), family, len(pairs)))
+
+    r = {"repo": name, "family": family, "dirs": dirs, "deploy_refs": refs,
+         "pairs": len(pairs), "truth": 0, "time": 0.0,
+         "check": {"tp": 0, "pred": 0, "ooo_false": 0, "errors": 0, "time": 0.0,
+                   "max_time": 0.0},
+         "gate": {"tp": 0, "pred": 0, "ooo_false": 0, "errors": 0, "time": 0.0,
+                  "max_time": 0.0}}
+    t_repo = time.perf_counter()
+    for i, (a, b) in enumerate(pairs):
+        truth, renames, added = diff(clone, a, b, dirs)
+        maxv = max_versions(clone, a, dirs)
+        checkout(clone, b)
+        r["truth"] += len(truth)
+        runs = {
+            "check": ["check", "--range", "%s..%s" % (a, b)],
+            "gate": ["gate", "--since", a, "--skip", "roundtrip", "--skip", "drift"],
+        }
+        for mode, args in runs.items():
+            rc, doc, dt, err = run_migcheck(opts.migcheck, clone, args)
+            m = r[mode]
+            m["time"] += dt
+            m["max_time"] = max(m["max_time"], dt)
+            if rc >= 2 or doc is None:
+                m["errors"] += 1
+                details.append((name, "%s..%s" % (a, b), mode, "exit %d" % rc, "",
+                                "", err.splitlines()[-1] if err else ""))
+            tp, pred, other, ooo_false = score(doc, truth, renames, added, maxv, dirs)
+            m["tp"] += len(tp)
+            m["pred"] += len(pred)
+            m["ooo_false"] += len(ooo_false)
+            pair = "%s..%s" % (a, b)
+            for f in sorted(set(truth) - tp):
+                said = "; ".join("%s: %s" % c for c in other.get(f, [])) or "nothing"
+                details.append((name, pair, mode, "FN", f, "git " + truth[f], said))
+            for f in sorted(set(pred) - tp):
+                said = "; ".join("%s (%s): %s" % (c, pf, msg) for c, msg, pf in pred[f])
+                gs = "added in range" if f in added else "unchanged"
+                details.append((name, pair, mode, "FP", f, "git " + gs, said))
+            for f, msg in ooo_false:
+                details.append((name, pair, mode, "false-ooo", f,
+                                "git added, version above all at %s" % a,
+                                "out-of-order: %s" % msg))
+        if opts.progress and (i + 1) % opts.progress == 0:
+            log("%s: %d/%d pairs" % (name, i + 1, len(pairs)))
+    r["time"] = time.perf_counter() - t_repo
+    return r
+
+
+# --- output -----------------------------------------------------------------
+
+def pct(n, d):
+    return "-" if d == 0 else "%.1f%%" % (100.0 * n / d)
+
+
+def table(results):
+    head = ("| repo | family | pairs | truth | check recall | check precision "
+            "| gate recall | gate precision | false ooo (check/gate) "
+            "| exit ≥2 (check/gate) | check s/pair (max) | time |")
+    lines = [head, "|" + "---|" * 12]
+    tot = {"pairs": 0, "truth": 0, "time": 0.0}
+    tm = {m: {"tp": 0, "pred": 0, "ooo_false": 0, "errors": 0, "time": 0.0,
+              "max_time": 0.0} for m in ("check", "gate")}
+    for r in results:
+        if "error" in r:
+            lines.append("| %s | %s |%s" % (r["repo"], r["error"], " |" * 10))
+            continue
+        for k in tot:
+            tot[k] += r[k]
+        for m in tm:
+            for k in tm[m]:
+                tm[m][k] = max(tm[m][k], r[m][k]) if k == "max_time" else tm[m][k] + r[m][k]
+        lines.append(row(r["repo"], r["family"], r, r["check"], r["gate"]))
+    lines.append(row("**overall**", "", tot, tm["check"], tm["gate"]))
+    return "\n".join(lines)
+
+
+def row(name, fam, r, c, g):
+    c_s = c["time"] / r["pairs"] if r["pairs"] else 0.0
+    return ("| %s | %s | %d | %d | %s (%d) | %s (%d/%d) | %s (%d) | %s (%d/%d) "
+            "| %d/%d | %d/%d | %.3f (%.2f) | %.0f s |" % (
+                name, "`%s`" % fam if fam else ("" if name.startswith("**") else "`(none)`"),
+                r["pairs"], r["truth"],
+                pct(c["tp"], r["truth"]), c["tp"], pct(c["tp"], c["pred"]), c["tp"], c["pred"],
+                pct(g["tp"], r["truth"]), g["tp"], pct(g["tp"], g["pred"]), g["tp"], g["pred"],
+                c["ooo_false"], g["ooo_false"], c["errors"], g["errors"],
+                c_s, c["max_time"], r["time"]))
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        prog="bench/releases/run.sh",
+        description="recall and precision of migcheck's edited-after-release "
+                    "findings over consecutive releases")
+    ap.add_argument("repos", nargs="+", metavar="repo",
+                    help="URL or path of a git repository (bare or not), "
+                         "optionally NAME=SOURCE; cloned afresh")
+    ap.add_argument("--max-pairs", type=int, metavar="N",
+                    help="only the newest N pairs of each repository")
+    ap.add_argument("--family", metavar="PREFIX",
+                    help="tag family: the text before the version (default: "
+                         "the family with the most releases, e.g. 'v')")
+    ap.add_argument("--prereleases", action="store_true",
+                    help="count tags such as v1.2.0-rc.1 as releases")
+    ap.add_argument("--details", metavar="FILE",
+                    help="write every mismatch as TSV (default BENCH_DIR/mismatches.tsv)")
+    ap.add_argument("--progress", type=int, default=50, metavar="N",
+                    help="report progress every N pairs (0: never)")
+    opts = ap.parse_args()
+    opts.migcheck = os.path.abspath(os.environ.get("MIGCHECK") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "migcheck"))
+    opts.bench_dir = os.path.abspath(os.environ.get("BENCH_DIR",
+                                                    "/tmp/migcheck-bench-releases"))
+    if not os.access(opts.migcheck, os.X_OK):
+        log("run.sh: no migcheck binary at '%s' (build first, or set MIGCHECK)"
+            % opts.migcheck)
+        return 3
+    os.makedirs(opts.bench_dir, exist_ok=True)
+    for v in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "MIGCHECK_DATABASE_URL",
+              "MIGCHECK_SCRATCH_URL"):
+        os.environ.pop(v, None)
+    os.environ["LC_ALL"] = "C"
+    log("migcheck: %s (%s)" % (opts.migcheck, subprocess.run(
+        [opts.migcheck, "--version"], stdout=subprocess.PIPE, text=True).stdout.strip()))
+
+    results, details = [], []
+    for spec in opts.repos:
+        if "=" in spec and not spec.startswith(("/", ".")) and "://" not in spec.split("=")[0]:
+            name, src = spec.split("=", 1)
+        else:
+            src = spec
+            base = os.path.basename(spec.rstrip("/"))
+            if base in ("repo", ".git"):
+                base = os.path.basename(os.path.dirname(spec.rstrip("/")))
+            name = re.sub(r"\.git$", "", base).split("+")[-1]
+        try:
+            results.append(bench_repo(src, name, opts, details))
+        except RuntimeError as e:
+            log("%s: %s" % (name, e))
+            results.append({"repo": name, "error": str(e)})
+
+    path = opts.details or os.path.join(opts.bench_dir, "mismatches.tsv")
+    with open(path, "w") as f:
+        f.write("repo\tpair\tmode\tkind\tfile\tgit\tmigcheck\n")
+        for d in details:
+            f.write("\t".join(str(x).replace("\t", " ").replace("\n", " ")
+                              for x in d) + "\n")
+    with open(os.path.join(opts.bench_dir, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    print(table(results))
+    print("\nmismatches: %s (%d rows)" % (path, len(details)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
