@@ -62,4 +62,30 @@ MC_NODISCARD int mc_repo_init(mc_repo **out, const char *path, int bare);
 MC_NODISCARD int mc_repo_default_deploy_ref(mc_buf *out, const char **how,
                                             mc_repo *r);
 
+/** How the repository marks releases (mc_repo_release_refs). */
+typedef struct mc_release_refs {
+	mc_vec refs;    /* char*: deploy.ref globs covering the release tags */
+	mc_vec reasons; /* char*: why refs[i], "142 release tags like v1.2.3; newest v2.10.0" */
+	mc_vec notes;   /* char*: what was left out and why, "release tags: ..." */
+} mc_release_refs;
+#define MC_RELEASE_REFS_INIT { MC_VEC_INIT, MC_VEC_INIT, MC_VEC_INIT }
+void mc_release_refs_dispose(mc_release_refs *rr);
+
+/**
+ * Detect the release tags: tags (lightweight or annotated, naming a
+ * commit) named like a version, v1.2.3, 1.2.3, release-1.2, backend/v1.2.3,
+ * grouped into families by what precedes the version. A family is left out
+ * when its newest tag holds none of dirs; of several families, those named
+ * after a component of a migrations folder (backend/v* for
+ * backend/db/migrations) are kept with the unnamed ones, else all are.
+ * Tags not named like a version, or named docs-, nightly-, latest-..., are
+ * not releases. Each family becomes a glob, refs/tags/v* (refs/tags/v[0-9]*
+ * when v* would also match a tag of another shape, refs/tags/[0-9]* for
+ * bare versions).
+ * @param[out] out appended with the globs, their reasons and notes
+ * @param dirs char*: the migrations folders, repo-relative (may be empty)
+ * @return 0, MC_ERROR (MC_ERROR_GIT), MC_ENOMEM
+ */
+MC_NODISCARD int mc_repo_release_refs(mc_release_refs *out, mc_repo *r, const mc_vec *dirs);
+
 #endif

@@ -1,13 +1,14 @@
 /*
  * cmd_init.c: 'migcheck init': look at the work tree, guess the migrations
- * folder(s), their format and dialect, the deploy ref and the model files,
+ * folder(s), their format and dialect, the deploy refs and the model files,
  * and write .migcheck (git-config syntax, a comment above every key).
  *
  * Folders come from mc_migration_find_dirs, as 'list' finds them without
  * configuration, and are read and parsed by the migration module (format,
  * downs, SQL for dialect hints); one more walk of the work tree (depth <= 6,
  * skipping dot and dependency/build folders) finds model files and SQLite
- * databases. Git refs come from src/git (mc_repo_default_deploy_ref). The text
+ * databases. Git refs come from src/git (mc_repo_default_deploy_ref, and
+ * mc_repo_release_refs for the release tags). The text
  * written is loaded back through the config loader before it replaces anything,
  * so init never writes a .migcheck that migcheck itself would refuse.
  */
@@ -39,8 +40,9 @@ static const char usage[] =
         "usage: migcheck init [--force] [--dry-run] [--dir <dir>]... [--dialect <d>] [--migration-format <f>]\n";
 
 static const char help[] =
-        "Detect the migrations folder(s), format, dialect, deploy ref and model paths,\n"
-        "and write them to .migcheck at the repository root (printed on stdout).\n"
+        "Detect the migrations folder(s), format, dialect, deploy refs (origin's default\n"
+        "branch and the release tags) and model paths, and write them to .migcheck at\n"
+        "the repository root (printed on stdout).\n"
         "      --force           overwrite an existing .migcheck\n"
         "  -n, --dry-run         print what would be written; write nothing\n"
         "      --dir <dir>       migrations folder (repeatable); skips folder detection\n"
@@ -517,6 +519,7 @@ struct plan {
 	int require_down;
 	const char *deploy_ref;
 	int deploy_ref_found;
+	const mc_vec *release_refs; /* char*: more deploy refs, the release tags */
 	mc_vec models; /* char*, borrowed */
 };
 
@@ -558,6 +561,9 @@ static int compose(mc_buf *b, const struct plan *p)
 	            : "a migration whose file is in this ref's tree is deployed and must not change;\n"
 	              "\t# may repeat, globs allowed (refs/tags/v*). NOT FOUND in this clone yet: check the name",
 	    "ref", p->deploy_ref);
+	for (size_t i = 0; p->release_refs && i < p->release_refs->len; i++)
+		KEY(i == 0 ? "the release tags: a migration released in one is deployed too" : NULL,
+		    "ref", p->release_refs->items[i]);
 	PUT("\n[models]\n");
 	if (p->models.len == 0)
 		PUT("\t# globs of ORM model files: a change to them with no new migration is a finding\n"
@@ -714,6 +720,7 @@ int cmd_init(int argc, char **argv)
 	mc_config *opt = NULL; /* options, validated like .migcheck */
 	mc_buf target = MC_BUF_INIT, text = MC_BUF_INIT, ref = MC_BUF_INIT,
 	       why = MC_BUF_INIT;
+	mc_release_refs rel = MC_RELEASE_REFS_INIT;
 	const char *how = NULL;
 	int force = 0, dry_run = 0, dialect_set = 0, format_set = 0, existed;
 	int ch, rc = MC_EXIT_OK, error;
@@ -962,6 +969,17 @@ int cmd_init(int argc, char **argv)
 		rc = cli_error_last();
 		goto out;
 	}
+	/* the release tags (src/git/releases.c) */
+	if (mc_repo_release_refs(&rel, mc_cli.repo, &p.dirs) < 0) {
+		rc = cli_error_last();
+		goto out;
+	}
+	for (size_t i = 0; i < rel.refs.len; i++)
+		note("deploy ref: %s (%s)", (const char *)rel.refs.items[i],
+		     (const char *)rel.reasons.items[i]);
+	for (size_t i = 0; i < rel.notes.len; i++)
+		note("%s", (const char *)rel.notes.items[i]);
+	p.release_refs = &rel.refs;
 
 	/* model paths: folders named models/, then file-name patterns */
 	mc_vec_sort(&d.model_dirs, cmp_str);
@@ -1032,5 +1050,6 @@ out:
 	mc_buf_dispose(&text);
 	mc_buf_dispose(&ref);
 	mc_buf_dispose(&why);
+	mc_release_refs_dispose(&rel);
 	return rc;
 }

@@ -160,4 +160,17 @@ int mc_git__merge_bases(mc_git__mbase *out, git_repository *repo,
                         const git_oid *a, const git_oid *b, int want_only_b);
 void mc_git__mbase_dispose(mc_git__mbase *m);
 
+/**
+ * Whether tag name (without refs/tags/) is named like a release: a
+ * version of 2 to 4 numbers after nothing, a separator (/ - _ @) or a 'v'
+ * after one, then nothing or a suffix (-rc.1, +build); not after docs,
+ * nightly, latest, test... (releases.c).
+ * @param[out] prefix_len the length of what precedes the version ("v": 1)
+ * @param[out] parts up to 4 numbers, *nparts of them
+ * @param[out] pre 1 for a pre-release suffix ("-rc1")
+ * @return 1 a release, 0 not
+ */
+int mc_git__release_tag_parse(size_t *prefix_len, unsigned *parts, size_t *nparts,
+                              int *pre, const char *name);
+
 #endif
