@@ -9,17 +9,18 @@
 # root (PostgreSQL refuses to run as root).
 set -eu
 
+# the distribution's folder first (Debian, Ubuntu: not on PATH), then PATH
 pg_bindir () {
-	if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
-		dirname "$(command -v initdb)"
-		return
-	fi
 	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
-		if [ -x "$d/initdb" ]; then
+		if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then
 			echo "$d"
 			return
 		fi
 	done
+	if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+		dirname "$(command -v initdb)"
+		return
+	fi
 	echo "pgserver.sh: initdb not found: install the Debian package 'postgresql'" >&2
 	exit 3
 }

@@ -237,6 +237,38 @@ MC_NODISCARD int mc_url_redact(mc_buf *out, const char *url);
  */
 int mc_url_next_secret(const char *url, size_t *pos, size_t *from, size_t *to);
 
+/* ---- the database as other programs read it ---- */
+
+/**
+ * What [runner] and models.command programs are told about a database:
+ * {url} and DATABASE_URL carry url; PostgreSQL's parts also go into
+ * PGHOST, PGPORT, PGUSER, PGDATABASE and PGPASSWORD (src/runner).
+ * Owned strings; NULL when the URL does not give that part.
+ */
+typedef struct {
+	/* a URI that node-postgres, sequelize, knex, dbmate and psql read:
+	 * postgresql://user[:password]@host:port/dbname?key=value, a socket
+	 * directory as localhost + ?host=/dir; SQLite URLs as given */
+	char *url;
+	char *host; /* hostaddr when given, else host: a name, an address
+	             * or a socket directory */
+	char *port;
+	char *user;
+	char *dbname;
+	char *password;
+	int postgres; /* a PostgreSQL URL libpq reads */
+	int socket;   /* PostgreSQL through a unix socket (a directory or
+	               * no host at all): no TCP host for a client to use */
+} mc_db_client;
+
+/**
+ * Read url (a URI or a conninfo) as other programs need it.
+ * @param[out] out dispose with mc_db_client_dispose
+ * @return 0 or MC_ENOMEM
+ */
+MC_NODISCARD int mc_db_client_init(mc_db_client *out, const char *url);
+void mc_db_client_dispose(mc_db_client *c);
+
 /* ---- signals ---- */
 
 /**
@@ -284,6 +316,11 @@ MC_NODISCARD int mc_scratch_create(mc_scratch **out,
 /** @return URL of the scratch database, with password (for connecting and
  *  DATABASE_URL); borrowed. PostgreSQL: a postgresql:// URI. */
 const char *mc_scratch_url(const mc_scratch *s);
+/** @return the URL for [runner] and models.command programs; borrowed.
+ *  The throw-away cluster's is postgresql://postgres:PW@127.0.0.1:PORT/db
+ *  (TCP with a password of its own; migcheck itself uses the socket);
+ *  otherwise mc_scratch_url. Read it with mc_db_client_init. */
+const char *mc_scratch_runner_url(const mc_scratch *s);
 /** @return the same URL with the password masked; borrowed. */
 const char *mc_scratch_display_url(const mc_scratch *s);
 mc_dialect mc_scratch_engine(const mc_scratch *s);

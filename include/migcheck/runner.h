@@ -8,7 +8,8 @@
  * character. Then {file}, {name}, {version} and {url} are substituted
  * inside each word, so a file name with spaces or quotes stays one
  * argument. The program is found on PATH and run with an argument vector,
- * with DATABASE_URL set to the scratch database.
+ * with the scratch database in {url}, DATABASE_URL and PGHOST, PGPORT,
+ * PGUSER, PGDATABASE (PGPASSWORD when it has one): see mc_db_client.
  */
 #ifndef MIGCHECK_RUNNER_H
 #define MIGCHECK_RUNNER_H
@@ -23,7 +24,11 @@ typedef struct {
 	const char *file;    /* {file}: the migration file, repo-relative */
 	const char *name;    /* {name} */
 	const char *version; /* {version} */
-	const char *url;     /* {url}: the scratch database URL */
+	const char *url;     /* the scratch database (mc_scratch_runner_url):
+	                      * any URL libpq reads; {url} and DATABASE_URL
+	                      * get it as mc_db_client_init writes it
+	                      * (mc_runner_run; mc_runner_argv takes it as
+	                      * it is) */
 } mc_runner_vars;
 
 /** What a command did. */
@@ -63,9 +68,21 @@ MC_NODISCARD int mc_runner_argv(char ***out, const char *cmd,
 void mc_runner_argv_free(char **argv);
 
 /**
+ * Whether the command can reach the database at url. sequelize-cli reads
+ * only a host and a port from a URL (--url {url}, or use_env_variable in
+ * its JSON config), so a scratch server reached through a unix socket
+ * would fail at the first migration, blamed on that migration.
+ * @param what names the command in the message: "runner.up"
+ * @return 0; MC_ERROR with MC_ERROR_RUNNER (exit 3) naming the command,
+ *   the tool and what to pass instead; MC_ENOMEM
+ */
+MC_NODISCARD int mc_runner_check_url(const char *what, const char *cmd,
+                                     const char *url, const char *cwd);
+
+/**
  * Run cmd with vars substituted, in directory cwd (NULL: current), with
- * DATABASE_URL=vars->url in its environment (when url is set) and stdin
- * from /dev/null. stdout and stderr are captured into out.
+ * the database vars->url in its environment (when url is set: see the
+ * top of this file) and stdin from /dev/null. stdout and stderr are captured into out.
  * A command that runs and exits non-zero is not an error: see out->status.
  * @param[out] out filled on 0; dispose with mc_runner_result_dispose
  *   (also after an error)

@@ -5,10 +5,18 @@
  *   SQLite       a file in a private mkdtemp directory
  *   PG server    CREATE DATABASE migcheck_scratch_<pid>_<host>_<random> on
  *                a configured server, DROP ... WITH (FORCE) afterwards
- *   PG cluster   initdb + postgres in a temp dir, unix socket only, fsync
- *                off, run as the 'postgres' user when we are root; the
- *                postmaster gets its own session (a terminal's Ctrl-C does
- *                not reach it) and SIGQUIT when we die (PR_SET_PDEATHSIG)
+ *   PG cluster   initdb + postgres in a temp dir, fsync off, run as the
+ *                'postgres' user when we are root; the postmaster gets its
+ *                own session (a terminal's Ctrl-C does not reach it) and
+ *                SIGQUIT when we die (PR_SET_PDEATHSIG). It listens on a
+ *                unix socket in the temp dir (trust: only we can reach
+ *                it; migcheck's own connections) and on 127.0.0.1 at a
+ *                free port it picks, with a random password for user
+ *                postgres (for runners: sequelize and others read only a
+ *                host and port). The programs are started by absolute
+ *                path with an absolute argv[0]: initdb finds postgres
+ *                next to its argv[0], and on Debian their folder,
+ *                /usr/lib/postgresql/<major>/bin, is not on PATH.
  *
  * Every live scratch is on a registry that mc_scratch_cleanup_all walks:
  * from atexit, and from the caller after an interrupted call returned
@@ -32,7 +40,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <limits.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -52,6 +64,7 @@ enum { KIND_SQLITE, KIND_PG_SERVER, KIND_PG_CLUSTER };
 struct mc_scratch {
 	int kind;
 	char *url;         /* with password */
+	char *runner_url;  /* for runners: the cluster's TCP URL, or NULL */
 	char *display_url; /* redacted */
 	char *dir;         /* temp dir (sqlite, cluster), or NULL */
 	char *sqlite_path;
@@ -381,66 +394,100 @@ done:
 
 /* ---- the throw-away cluster ---- */
 
+/*
+ * The folder of the initdb that dir holds, resolved to an absolute path
+ * without links (a link on PATH to /usr/lib/postgresql/15/bin/initdb
+ * gives that folder), when postgres is there too; NULL otherwise.
+ */
+static int real_bindir(char **out, const char *dir, size_t len)
+{
+	char *cand = mc_asprintf("%.*s/initdb", (int)len, dir);
+	char *real, *slash, *pg;
+	int ok;
+
+	*out = NULL;
+	if (!cand)
+		return mc_error_set_oom();
+	real = access(cand, X_OK) == 0 ? realpath(cand, NULL) : NULL;
+	mc_free(cand);
+	if (!real)
+		return 0;
+	slash = strrchr(real, '/');
+	*slash = '\0';
+	pg = mc_asprintf("%s/postgres", real);
+	ok = pg && access(pg, X_OK) == 0;
+	mc_free(pg);
+	if (ok && *real && !(*out = mc_strdup(real))) {
+		free(real); /* realpath's */
+		return mc_error_set_oom();
+	}
+	free(real);
+	return 0;
+}
+
+/*
+ * Where initdb and postgres are: MIGCHECK_PG_BINDIR alone when set, else
+ * the first PATH entry that has both, else the newest
+ * /usr/lib/postgresql/<major>/bin (Debian, Ubuntu: not on PATH), then
+ * /usr/pgsql-<major>/bin (PGDG RPMs) and /usr/local/pgsql/bin (source).
+ */
 static int find_bindir(char **out)
 {
+	static const char *const globs[] = { "/usr/lib/postgresql/*/bin",
+		                             "/usr/pgsql-*/bin",
+		                             "/usr/local/pgsql/bin" };
 	const char *path;
-	glob_t g;
+	int error;
+
 	*out = NULL;
 	/* an explicit choice (tests, unusual installs) is the only one */
 	if ((path = getenv("MIGCHECK_PG_BINDIR")) != NULL && *path) {
-		char *cand = mc_asprintf("%s/initdb", path);
-		int ok = cand && access(cand, X_OK) == 0;
-		mc_free(cand);
-		if (ok && !(*out = mc_strdup(path)))
-			return mc_error_set_oom();
-		return ok ? 0 : MC_ENOTFOUND;
+		if ((error = real_bindir(out, path, strlen(path))) < 0)
+			return error;
+		return *out ? 0 : MC_ENOTFOUND;
 	}
 	path = getenv("PATH");
-	if (path) {
-		const char *p = path;
-		while (*p) {
-			const char *e = strchr(p, ':');
-			size_t n = e ? (size_t)(e - p) : strlen(p);
-			char *cand = mc_asprintf("%.*s/initdb", (int)n, p);
-			if (!cand)
-				return mc_error_set_oom();
-			if (n && access(cand, X_OK) == 0) {
-				char *pg =
-				        mc_asprintf("%.*s/postgres", (int)n, p);
-				int ok = pg && access(pg, X_OK) == 0;
-				mc_free(pg);
-				if (ok) {
-					cand[strlen(cand) - 7] = '\0';
-					*out = cand;
-					return 0;
-				}
-			}
-			mc_free(cand);
-			p += n;
-			if (*p == ':')
-				p++;
-		}
+	for (const char *p = path ? path : ""; *p;) {
+		size_t n = strcspn(p, ":");
+		if (n && (error = real_bindir(out, p, n)) < 0)
+			return error;
+		if (*out)
+			return 0;
+		p += n;
+		if (*p == ':')
+			p++;
 	}
-	if (glob("/usr/lib/postgresql/*/bin/initdb", 0, NULL, &g) == 0) {
-		/* the highest major version: compare numerically */
+	for (size_t k = 0; k < MC_ARRAY_SIZE(globs); k++) {
+		glob_t g;
 		const char *best = NULL;
 		long bestv = -1;
+		if (glob(globs[k], 0, NULL, &g) != 0)
+			continue;
+		/* the highest major version: compare numerically */
 		for (size_t i = 0; i < g.gl_pathc; i++) {
-			long v = strtol(g.gl_pathv[i] +
-			                        strlen("/usr/lib/postgresql/"),
-			                NULL, 10);
-			if (v > bestv && access(g.gl_pathv[i], X_OK) == 0) {
-				bestv = v;
-				best = g.gl_pathv[i];
+			const char *v = g.gl_pathv[i];
+			long num;
+			while (*v && !isdigit((unsigned char)*v))
+				v++;
+			num = strtol(v, NULL, 10);
+			if (num > bestv) {
+				char *found = NULL;
+				if ((error = real_bindir(&found, g.gl_pathv[i],
+				                         strlen(g.gl_pathv[i]))) <
+				    0) {
+					globfree(&g);
+					return error;
+				}
+				if (found) {
+					mc_free(*out);
+					*out = found;
+					bestv = num;
+					best = g.gl_pathv[i];
+				}
 			}
 		}
-		if (best &&
-		    (*out = mc_strndup(best, strlen(best) - 7)) == NULL) {
-			globfree(&g);
-			return mc_error_set_oom();
-		}
 		globfree(&g);
-		if (*out)
+		if (best)
 			return 0;
 	}
 	return MC_ENOTFOUND;
@@ -500,19 +547,43 @@ static int log_tail(mc_buf *out, const char *log)
 	return error;
 }
 
-static int run_initdb(const char *bindir, const char *dir, const run_as *ra)
+/* the password of user postgres for TCP connections, in a file initdb
+ * reads (--pwfile) and we remove after */
+static int write_pwfile(const char *path, const char *password,
+                        const run_as *ra)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	size_t len = strlen(password);
+	int ok = fd >= 0 && write(fd, password, len) == (ssize_t)len &&
+	         write(fd, "\n", 1) == 1 &&
+	         (!ra->as_user || fchown(fd, ra->uid, ra->gid) == 0);
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		return mc_error_set(MC_ERROR_OS, "cannot write '%s': %s", path,
+		                    strerror(e));
+	return 0;
+}
+
+static int run_initdb(const char *bindir, const char *dir, const run_as *ra,
+                      const char *password)
 {
 	char *initdb = mc_asprintf("%s/initdb", bindir);
 	char *data = mc_asprintf("%s/data", dir);
 	char *log = mc_asprintf("%s/initdb.log", dir);
+	char *pwfile = mc_asprintf("%s/pwfile", dir);
+	char *pwopt = pwfile ? mc_asprintf("--pwfile=%s", pwfile) : NULL;
 	mc_buf why = MC_BUF_INIT;
 	pid_t pid;
 	int status = 0, error = 0;
 
-	if (!initdb || !data || !log) {
+	if (!initdb || !data || !log || !pwfile || !pwopt) {
 		error = mc_error_set_oom();
 		goto done;
 	}
+	if ((error = write_pwfile(pwfile, password, ra)) < 0)
+		goto done;
 	if ((pid = fork()) < 0) {
 		error = mc_error_set(MC_ERROR_OS, "cannot start initdb: %s",
 		                     strerror(errno));
@@ -520,9 +591,10 @@ static int run_initdb(const char *bindir, const char *dir, const run_as *ra)
 	}
 	if (pid == 0) {
 		child_setup(ra, dir, log);
-		execl(initdb, "initdb", "-D", data, "-U", "postgres", "-A",
-		      "trust", "--no-sync", "-E", "UTF8", "--locale=C",
-		      (char *)NULL);
+		/* argv[0] absolute: initdb looks for postgres next to it */
+		execl(initdb, initdb, "-D", data, "-U", "postgres",
+		      "--auth-local=trust", "--auth-host=scram-sha-256", pwopt,
+		      "--no-sync", "-E", "UTF8", "--locale=C", (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0) {
@@ -543,30 +615,67 @@ static int run_initdb(const char *bindir, const char *dir, const run_as *ra)
 		        mc_buf_cstr(&why));
 	}
 done:
+	if (pwfile)
+		(void)unlink(pwfile);
 	mc_buf_dispose(&why);
 	mc_free(initdb);
 	mc_free(data);
 	mc_free(log);
+	mc_free(pwfile);
+	mc_free(pwopt);
 	return error;
 }
 
-static int start_postmaster(mc_scratch *s, const char *bindir, const run_as *ra)
+/* a TCP port on 127.0.0.1 that nobody listens on now; 0 when none */
+static int free_port(void)
 {
-	char *postgres = mc_asprintf("%s/postgres", bindir);
-	char *data = mc_asprintf("%s/data", s->dir);
-	char *log = mc_asprintf("%s/server.log", s->dir);
-	char *ping = NULL;
-	mc_buf why = MC_BUF_INIT;
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = 0;
+
+	if (fd < 0)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+/* did the log's last lines say that the port was taken meanwhile? */
+static int port_was_taken(const char *log)
+{
+	mc_buf all = MC_BUF_INIT;
+	int taken;
+	if (mc_buf_read_file(&all, log, 1 << 20) < 0) {
+		mc_error_clear();
+		mc_buf_dispose(&all);
+		return 0;
+	}
+	taken = strstr(mc_buf_cstr(&all), "could not bind IPv4 address") !=
+	        NULL;
+	mc_buf_dispose(&all);
+	return taken;
+}
+
+/* 1: the postmaster on port is ready; 0: it exited (why in the log);
+ * < 0: interrupted or not ready in time */
+static int start_on_port(mc_scratch *s, const char *postgres,
+                         const char *data, const char *log, int port,
+                         const run_as *ra)
+{
+	char portopt[16], *ping;
 	pid_t pid;
 	int error = 0;
 
-	if (!postgres || !data || !log ||
-	    !(ping = mc_asprintf(
-	              "host=%s port=5432 user=postgres dbname=postgres connect_timeout=5",
-	              s->dir))) {
-		error = mc_error_set_oom();
-		goto done;
-	}
+	snprintf(portopt, sizeof(portopt), "%d", port);
+	if (!(ping = mc_asprintf(
+	              "host=%s port=%d user=postgres dbname=postgres connect_timeout=5",
+	              s->dir, port)))
+		return mc_error_set_oom();
 	if ((pid = fork()) < 0) {
 		error = mc_error_set(MC_ERROR_OS, "cannot start postgres: %s",
 		                     strerror(errno));
@@ -577,12 +686,14 @@ static int start_postmaster(mc_scratch *s, const char *bindir, const run_as *ra)
 		child_setup(ra, s->dir, log);
 		/* after the uid change, which clears it */
 		prctl(PR_SET_PDEATHSIG, SIGQUIT);
-		execl(postgres, "postgres", "-D", data, "-k", s->dir, "-c",
-		      "listen_addresses=", "-c", "fsync=off", "-c",
-		      "full_page_writes=off", "-c", "synchronous_commit=off",
-		      "-c", "max_connections=50", "-c", "shared_buffers=32MB",
-		      "-c", "max_wal_senders=0", "-c", "wal_level=minimal",
-		      "-c", "logging_collector=off", (char *)NULL);
+		/* argv[0] absolute, as for initdb */
+		execl(postgres, postgres, "-D", data, "-k", s->dir, "-p",
+		      portopt, "-c", "listen_addresses=127.0.0.1", "-c",
+		      "fsync=off", "-c", "full_page_writes=off", "-c",
+		      "synchronous_commit=off", "-c", "max_connections=50",
+		      "-c", "shared_buffers=32MB", "-c", "max_wal_senders=0",
+		      "-c", "wal_level=minimal", "-c", "logging_collector=off",
+		      (char *)NULL);
 		_exit(127);
 	}
 	s->postmaster = pid;
@@ -593,16 +704,13 @@ static int start_postmaster(mc_scratch *s, const char *bindir, const run_as *ra)
 			error = interrupted();
 			goto done;
 		}
-		if (PQping(ping) == PQPING_OK)
+		if (PQping(ping) == PQPING_OK) {
+			error = 1;
 			goto done;
+		}
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			s->postmaster = 0;
-			log_tail(&why, log);
-			error = mc_error_set(
-			        MC_ERROR_DB,
-			        "cannot start a throw-away PostgreSQL server: %s",
-			        mc_buf_cstr(&why));
-			goto done;
+			goto done; /* 0 */
 		}
 		sleep_ms(50);
 	}
@@ -611,11 +719,53 @@ static int start_postmaster(mc_scratch *s, const char *bindir, const run_as *ra)
 	        "cannot start a throw-away PostgreSQL server: not ready after 60 seconds (log: %s)",
 	        log);
 done:
+	mc_free(ping);
+	return error;
+}
+
+/* @param[out] port where it listens on 127.0.0.1 (and names its socket) */
+static int start_postmaster(mc_scratch *s, const char *bindir,
+                            const run_as *ra, int *port)
+{
+	char *postgres = mc_asprintf("%s/postgres", bindir);
+	char *data = mc_asprintf("%s/data", s->dir);
+	char *log = mc_asprintf("%s/server.log", s->dir);
+	mc_buf why = MC_BUF_INIT;
+	int error = 0;
+
+	if (!postgres || !data || !log) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	/* another program may take the free port before postgres binds it:
+	 * then another one */
+	for (int attempt = 0;; attempt++) {
+		if (!(*port = free_port())) {
+			error = mc_error_set(
+			        MC_ERROR_OS,
+			        "cannot start a throw-away PostgreSQL server: no free TCP port on 127.0.0.1: %s",
+			        strerror(errno));
+			goto done;
+		}
+		if ((error = start_on_port(s, postgres, data, log, *port,
+		                           ra)) != 0)
+			break;
+		if (attempt == 4 || !port_was_taken(log)) {
+			log_tail(&why, log);
+			error = mc_error_set(
+			        MC_ERROR_DB,
+			        "cannot start a throw-away PostgreSQL server: %s",
+			        mc_buf_cstr(&why));
+			goto done;
+		}
+	}
+	if (error > 0)
+		error = 0;
+done:
 	mc_buf_dispose(&why);
 	mc_free(postgres);
 	mc_free(data);
 	mc_free(log);
-	mc_free(ping);
 	return error;
 }
 
@@ -644,9 +794,10 @@ static void stop_postmaster(mc_scratch *s)
 static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 {
 	char *bindir = NULL;
+	char password[33];
 	run_as ra = { 0, 0, 0 };
 	mc_buf url = MC_BUF_INIT;
-	int error;
+	int error, port = 0;
 
 	if ((error = find_bindir(&bindir)) < 0) {
 		if (error == MC_ENOTFOUND)
@@ -670,6 +821,8 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 		ra.uid = pw->pw_uid;
 		ra.gid = pw->pw_gid;
 	}
+	snprintf(password, sizeof(password), "%016llx%016llx", random_bits(),
+	         random_bits());
 	if ((error = make_tmpdir(&s->dir, tmp_parent(opts), "pg")) < 0)
 		goto done;
 	if (ra.as_user && chown(s->dir, ra.uid, ra.gid) < 0) {
@@ -679,15 +832,16 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 		        strerror(errno));
 		goto done;
 	}
-	if ((error = run_initdb(bindir, s->dir, &ra)) < 0 ||
-	    (error = start_postmaster(s, bindir, &ra)) < 0)
+	if ((error = run_initdb(bindir, s->dir, &ra, password)) < 0 ||
+	    (error = start_postmaster(s, bindir, &ra, &port)) < 0)
 		goto done;
-	/* "localhost" keeps the URI valid for WHATWG parsers (node's pg);
-	 * the host parameter, a socket directory, overrides it */
+	/* ours through the socket (the port names it); "localhost" keeps
+	 * the URI valid for WHATWG parsers, the host parameter overrides it */
 	if ((error = mc_buf_puts(
 	             &url, "postgresql://postgres@localhost/postgres?host=")) <
 	            0 ||
-	    (error = put_uri_value(&url, s->dir)) < 0)
+	    (error = put_uri_value(&url, s->dir)) < 0 ||
+	    (error = mc_buf_printf(&url, "&port=%d", port)) < 0)
 		goto done;
 	s->admin_url = mc_buf_detach(&url);
 	if (!(s->dbname = mc_strdup("migcheck_scratch"))) {
@@ -698,11 +852,20 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 	             &url,
 	             "postgresql://postgres@localhost/migcheck_scratch?host=")) <
 	            0 ||
-	    (error = put_uri_value(&url, s->dir)) < 0)
+	    (error = put_uri_value(&url, s->dir)) < 0 ||
+	    (error = mc_buf_printf(&url, "&port=%d", port)) < 0)
 		goto done;
 	s->url = mc_buf_detach(&url);
+	/* the runners' over TCP, which every client reads */
+	if (!(s->runner_url = mc_asprintf(
+	              "postgresql://postgres:%s@127.0.0.1:%d/migcheck_scratch",
+	              password, port))) {
+		error = mc_error_set_oom();
+		goto done;
+	}
 	error = create_database(s);
 done:
+	memset(password, 0, sizeof(password));
 	mc_buf_dispose(&url);
 	mc_free(bindir);
 	return error;
@@ -758,6 +921,7 @@ void mc_scratch_free(mc_scratch *s)
 		mc_error_clear();
 	registry_remove(s);
 	mc_free(s->url);
+	mc_free(s->runner_url);
 	mc_free(s->display_url);
 	mc_free(s->dir);
 	mc_free(s->sqlite_path);
@@ -862,6 +1026,11 @@ done : {
 const char *mc_scratch_url(const mc_scratch *s)
 {
 	return s && s->url ? s->url : "";
+}
+
+const char *mc_scratch_runner_url(const mc_scratch *s)
+{
+	return s && s->runner_url ? s->runner_url : mc_scratch_url(s);
 }
 
 const char *mc_scratch_display_url(const mc_scratch *s)

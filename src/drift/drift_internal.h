@@ -73,13 +73,4 @@ MC_NODISCARD int mc_drift__suggest(mc_buf *out,
                                    const mc_snapshot *actual,
                                    mc_dialect engine);
 
-/**
- * The URL to hand a command in DATABASE_URL / {url}: ORMs read URIs only,
- * so a libpq conninfo ("host=/run/pg port=5432 dbname=x") becomes
- * postgresql://user@/x?host=%2Frun%2Fpg&port=5432; URIs and SQLite URLs
- * are copied.
- * @param[out] out free with mc_free
- */
-MC_NODISCARD int mc_drift__url_for_command(char **out, const char *url);
-
 #endif

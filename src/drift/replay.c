@@ -21,17 +21,16 @@ static int replay_runner(mc_report *report,
 {
 	mc_runner_result res = MC_RUNNER_RESULT_INIT;
 	mc_runner_vars vars;
-	char *url = NULL;
 	int error;
 
 	memset(&vars, 0, sizeof(vars));
 	vars.file = m->up->path;
 	vars.name = m->name;
 	vars.version = m->version;
-	if ((error = mc_drift__url_for_command(&url, mc_scratch_url(scratch))) <
-	    0)
+	vars.url = mc_scratch_runner_url(scratch);
+	if ((error = mc_runner_check_url("runner.up", config->runner_up,
+	                                 vars.url, workdir)) < 0)
 		goto done;
-	vars.url = url;
 	if ((error = mc_runner_run(&res, config->runner_up, &vars, workdir)) <
 	    0)
 		goto done;
@@ -51,7 +50,6 @@ static int replay_runner(mc_report *report,
 	}
 done:
 	mc_runner_result_dispose(&res);
-	mc_free(url);
 	return error;
 }
 

@@ -38,7 +38,6 @@ build_models(mc_scratch *scratch, mc_db **db, const mc_models_opts *o)
 	const mc_config *c = o->config;
 	mc_buf path = MC_BUF_INIT, text = MC_BUF_INIT;
 	mc_runner_result res = MC_RUNNER_RESULT_INIT;
-	char *url = NULL;
 	int error;
 
 	if (c->models_schema) {
@@ -68,10 +67,11 @@ build_models(mc_scratch *scratch, mc_db **db, const mc_models_opts *o)
 	} else {
 		mc_runner_vars vars;
 		memset(&vars, 0, sizeof(vars));
-		if ((error = mc_drift__url_for_command(
-		             &url, mc_scratch_url(scratch))) < 0)
+		vars.url = mc_scratch_runner_url(scratch);
+		if ((error = mc_runner_check_url("models.command",
+		                                 c->models_command, vars.url,
+		                                 o->workdir)) < 0)
 			goto done;
-		vars.url = url;
 		/* the command connects itself: let go of ours meanwhile */
 		mc_db_close(*db);
 		*db = NULL;
@@ -116,7 +116,6 @@ done:
 	mc_runner_result_dispose(&res);
 	mc_buf_dispose(&path);
 	mc_buf_dispose(&text);
-	mc_free(url);
 	return error;
 }
 

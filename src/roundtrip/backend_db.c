@@ -2,8 +2,8 @@
  * backend_db.c: the roundtrip engine's backend on a real scratch
  * database. SQL scripts run through mc_db_exec_script (one transaction
  * per script unless the script says otherwise); migrations that are not
- * SQL run through the [runner] commands with DATABASE_URL set to the
- * scratch database. Snapshots and their diff come from schema.h.
+ * SQL run through the [runner] commands, told the scratch database by
+ * mc_runner_run (mc_scratch_runner_url). Snapshots and their diff come from schema.h.
  */
 #include "migcheck/roundtrip.h"
 #include "roundtrip_internal.h"
@@ -28,7 +28,7 @@ struct mc_roundtrip_db {
 	char *workdir;
 	char *runner_up;
 	char *runner_down;
-	char *runner_url;         /* scratch URL as a URI, for the runner */
+	int runner_checked;       /* mc_runner_check_url said yes */
 };
 
 static int connect_db(mc_roundtrip_db *r)
@@ -137,7 +137,15 @@ static int apply_runner(mc_roundtrip_db *r, const mc_migration *m,
 	vars.file = s ? s->path : NULL;
 	vars.name = m->name;
 	vars.version = m->version;
-	vars.url = r->runner_url;
+	vars.url = mc_scratch_runner_url(r->scratch);
+	if (!r->runner_checked) {
+		if ((error = mc_runner_check_url("runner.up", r->runner_up,
+		                                 vars.url, r->workdir)) < 0 ||
+		    (error = mc_runner_check_url("runner.down", r->runner_down,
+		                                 vars.url, r->workdir)) < 0)
+			return error;
+		r->runner_checked = 1;
+	}
 	r->dirty = 1;
 	if ((error = mc_runner_run_timeout(&res, cmd, &vars, r->workdir,
 	                                   r->statement_timeout_ms)) < 0)
@@ -302,8 +310,6 @@ int mc_roundtrip_db_new(mc_roundtrip_db **out, const mc_roundtrip_db_opts *opts)
 	    (error = dup_opt(&r->runner_up, opts->runner_up)) < 0 ||
 	    (error = dup_opt(&r->runner_down, opts->runner_down)) < 0 ||
 	    (error = mc_scratch_create(&r->scratch, opts->engine, &sopts)) < 0 ||
-	    (error = mc_roundtrip__runner_url(&r->runner_url,
-	                                      mc_scratch_url(r->scratch))) < 0 ||
 	    (error = connect_db(r)) < 0)
 		goto done;
 	*out = r;
@@ -322,6 +328,5 @@ void mc_roundtrip_db_free(mc_roundtrip_db *rdb)
 	mc_free(rdb->workdir);
 	mc_free(rdb->runner_up);
 	mc_free(rdb->runner_down);
-	mc_free(rdb->runner_url);
 	mc_free(rdb);
 }

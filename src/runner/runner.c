@@ -14,6 +14,7 @@
 #include "migcheck/runner.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -213,25 +214,191 @@ void mc_runner_result_dispose(mc_runner_result *r)
 	r->status = 0;
 }
 
-/* Environment of the child: ours without DATABASE_URL, plus the new one. */
-static int build_env(char ***out, const char *url)
-{
-	size_t n = 0, j = 0;
-	char **env;
+/*
+ * The child's environment: ours, with the database the command is for
+ * (mc_db_client): DATABASE_URL, and PGHOST, PGPORT, PGUSER, PGDATABASE,
+ * PGPASSWORD for each part the URL gives (a part it does not give stays
+ * as inherited, as libpq read it for migcheck too). A host replaces an
+ * inherited PGHOSTADDR, which would win over it. This is the one place
+ * where a runner's database settings are made.
+ */
+#define ENV_OWNED 7
 
+struct child_env {
+	char **env;               /* borrowed from environ, or owned below */
+	char *owned[ENV_OWNED];
+};
+
+static void child_env_dispose(struct child_env *ce)
+{
+	for (size_t i = 0; i < ENV_OWNED; i++)
+		mc_free(ce->owned[i]);
+	mc_free(ce->env);
+	memset(ce, 0, sizeof(*ce));
+}
+
+static int replaced(const char *entry, const mc_db_client *c)
+{
+	static const struct {
+		const char *prefix;
+		size_t off;
+	} pg[] = {
+		{ "PGHOST=", offsetof(mc_db_client, host) },
+		{ "PGHOSTADDR=", offsetof(mc_db_client, host) },
+		{ "PGPORT=", offsetof(mc_db_client, port) },
+		{ "PGUSER=", offsetof(mc_db_client, user) },
+		{ "PGDATABASE=", offsetof(mc_db_client, dbname) },
+		{ "PGPASSWORD=", offsetof(mc_db_client, password) },
+	};
+	if (!strncmp(entry, "DATABASE_URL=", 13))
+		return 1;
+	for (size_t i = 0; i < MC_ARRAY_SIZE(pg); i++)
+		if (!strncmp(entry, pg[i].prefix, strlen(pg[i].prefix)) &&
+		    *(char *const *)((const char *)c + pg[i].off))
+			return 1;
+	return 0;
+}
+
+static int build_env(struct child_env *ce, const mc_db_client *c)
+{
+	const struct {
+		const char *name;
+		const char *value;
+	} set[] = {
+		{ "DATABASE_URL", c ? c->url : NULL },
+		{ "PGHOST", c ? c->host : NULL },
+		{ "PGPORT", c ? c->port : NULL },
+		{ "PGUSER", c ? c->user : NULL },
+		{ "PGDATABASE", c ? c->dbname : NULL },
+		{ "PGPASSWORD", c ? c->password : NULL },
+	};
+	size_t n = 0, j = 0, k = 0;
+
+	memset(ce, 0, sizeof(*ce));
 	for (char **e = environ; e && *e; e++)
 		n++;
-	if ((env = mc_calloc(n + 2, sizeof(*env))) == NULL)
+	if ((ce->env = mc_calloc(n + MC_ARRAY_SIZE(set) + 1,
+	                         sizeof(*ce->env))) == NULL)
 		return mc_error_set_oom();
 	for (char **e = environ; e && *e; e++)
-		if (!url || strncmp(*e, "DATABASE_URL=", 13))
-			env[j++] = *e;
-	if (url && (env[j] = mc_asprintf("DATABASE_URL=%s", url)) == NULL) {
-		mc_free(env);
-		return mc_error_set_oom();
+		if (!c || !replaced(*e, c))
+			ce->env[j++] = *e;
+	for (size_t i = 0; i < MC_ARRAY_SIZE(set); i++) {
+		if (!set[i].value)
+			continue;
+		if (!(ce->owned[k] = mc_asprintf("%s=%s", set[i].name,
+		                                 set[i].value))) {
+			child_env_dispose(ce);
+			return mc_error_set_oom();
+		}
+		ce->env[j++] = ce->owned[k++];
 	}
-	*out = env;
 	return 0;
+}
+
+/* the word that names sequelize(-cli) in a command, or NULL */
+static const char *sequelize_word(const mc_vec *words, size_t *at)
+{
+	for (size_t i = 0; i < words->len; i++) {
+		const char *w = words->items[i];
+		const char *base = strrchr(w, '/');
+		base = base ? base + 1 : w;
+		if (!strncmp(base, "sequelize", 9) &&
+		    (!base[9] || base[9] == '-' || base[9] == '@')) {
+			*at = i;
+			return base;
+		}
+	}
+	return NULL;
+}
+
+/* does sequelize-cli read the database from a URL here: --url, or a
+ * JSON config (--config, else config/config.json unless a .sequelizerc
+ * says otherwise) with use_env_variable? */
+static int sequelize_reads_url(const mc_vec *words, size_t at,
+                               const char *cwd)
+{
+	const char *config = NULL;
+	char *path;
+	mc_buf text = MC_BUF_INIT;
+	int reads;
+
+	for (size_t i = at + 1; i < words->len; i++) {
+		const char *w = words->items[i];
+		if (strstr(w, "{url}"))
+			return 1;
+		if (!strcmp(w, "--config") && i + 1 < words->len)
+			config = words->items[i + 1];
+		else if (!strncmp(w, "--config=", 9))
+			config = w + 9;
+	}
+	if (!config) {
+		char *rc = mc_asprintf("%s/.sequelizerc", cwd ? cwd : ".");
+		int has_rc = !rc || access(rc, F_OK) == 0;
+		mc_free(rc);
+		if (has_rc)
+			return 0; /* JavaScript: cannot tell */
+		config = "config/config.json";
+	}
+	if (strlen(config) < 5 || strcmp(config + strlen(config) - 5, ".json"))
+		return 0;
+	path = config[0] == '/' ? mc_strdup(config)
+	                        : mc_asprintf("%s/%s", cwd ? cwd : ".", config);
+	if (!path || mc_buf_read_file(&text, path, 1 << 20) < 0) {
+		mc_error_clear();
+		reads = 0;
+	} else {
+		reads = strstr(mc_buf_cstr(&text), "\"use_env_variable\"") != NULL;
+	}
+	mc_free(path);
+	mc_buf_dispose(&text);
+	return reads;
+}
+
+int mc_runner_check_url(const char *what, const char *cmd, const char *url,
+                        const char *cwd)
+{
+	mc_vec words = MC_VEC_INIT;
+	mc_db_client c;
+	const char *tool;
+	size_t at = 0;
+	int error;
+
+	MC_ASSERT_ARG(what);
+	if (!cmd || !url)
+		return 0;
+	if ((error = mc_db_client_init(&c, url)) < 0)
+		return error;
+	if (!c.postgres || !c.socket)
+		goto done;
+	if ((error = mc_runner_split(&words, cmd)) < 0) {
+		/* the run itself reports a bad command */
+		mc_error_clear();
+		error = 0;
+		goto done;
+	}
+	tool = sequelize_word(&words, &at);
+	if (tool && sequelize_reads_url(&words, at, cwd)) {
+		char *socket =
+		        c.host ? mc_asprintf("the unix socket in '%s'", c.host)
+		               : mc_strdup("libpq's default unix socket");
+		if (!socket) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		error = mc_error_set(
+		        MC_ERROR_RUNNER,
+		        "%s runs %.*s, which reads only a host and port from the database URL "
+		        "and cannot reach the scratch server through %s: pass a scratch server "
+		        "with a TCP host (--scratch postgresql://USER:PASSWORD@HOST:PORT/postgres), "
+		        "or none to let migcheck start its own",
+		        what, (int)strcspn(tool, "@"), tool, socket);
+		mc_free(socket);
+	}
+done:
+	mc_vec_dispose_deep(&words, mc_free);
+	mc_db_client_dispose(&c);
+	return error;
 }
 
 /* Keep the last MC_RUNNER_CAPTURE_MAX bytes of a stream. */
@@ -342,7 +509,10 @@ int mc_runner_run_timeout(mc_runner_result *out, const char *cmd,
                           const mc_runner_vars *vars, const char *cwd,
                           unsigned timeout_ms)
 {
-	char **argv = NULL, **env = NULL;
+	char **argv = NULL;
+	struct child_env ce = { NULL, { NULL } };
+	mc_db_client client;
+	mc_runner_vars v;
 	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, xpipe[2] = { -1, -1 };
 	pid_t pid = -1;
 	int error, wstatus, child_errno = 0, reaped = 0;
@@ -353,8 +523,16 @@ int mc_runner_run_timeout(mc_runner_result *out, const char *cmd,
 
 	MC_ASSERT_ARG(out && cmd);
 	memset(&st, 0, sizeof(st));
-	if ((error = mc_runner_argv(&argv, cmd, vars)) < 0 ||
-	    (error = build_env(&env, vars ? vars->url : NULL)) < 0)
+	memset(&client, 0, sizeof(client));
+	memset(&v, 0, sizeof(v));
+	if (vars)
+		v = *vars;
+	/* {url} and DATABASE_URL: the URL as every client reads it */
+	if (v.url && (error = mc_db_client_init(&client, v.url)) < 0)
+		goto done;
+	v.url = client.url;
+	if ((error = mc_runner_argv(&argv, cmd, &v)) < 0 ||
+	    (error = build_env(&ce, v.url ? &client : NULL)) < 0)
 		goto done;
 	if (cloexec_pipe(opipe) < 0 || cloexec_pipe(epipe) < 0 ||
 	    cloexec_pipe(xpipe) < 0) {
@@ -383,7 +561,7 @@ int mc_runner_run_timeout(mc_runner_result *out, const char *cmd,
 			_exit(127);
 		}
 		signal(SIGPIPE, SIG_DFL);
-		environ = env;
+		environ = ce.env;
 		execvp(argv[0], argv);
 		e = errno;
 		(void)!write(xpipe[1], &e, sizeof(e));
@@ -501,12 +679,8 @@ done:
 	close_fd(&epipe[1]);
 	close_fd(&xpipe[0]);
 	close_fd(&xpipe[1]);
-	if (env) {
-		for (char **e = env; *e; e++)
-			if (!strncmp(*e, "DATABASE_URL=", 13) && vars && vars->url)
-				mc_free(*e);
-		mc_free(env);
-	}
+	child_env_dispose(&ce);
+	mc_db_client_dispose(&client);
 	mc_runner_argv_free(argv);
 	return error;
 }

@@ -568,22 +568,56 @@ static void pg__scratch_stale_cleanup(void **state)
 	mc_db_close(admin);
 }
 
+/* the throw-away cluster's folder: its URL's ?host=, up to &port= */
+static void cluster_dir(char *dir, size_t n, const mc_scratch *s)
+{
+	const char *h = strstr(mc_scratch_url(s), "?host=");
+	assert_non_null(h);
+	h += 6;
+	snprintf(dir, n, "%.*s", (int)strcspn(h, "&"), h);
+}
+
 static void pg__throwaway_cluster(void **state)
 {
 	mc_scratch *s = NULL;
-	mc_db *db = NULL;
-	char dir[512];
-	const char *h;
+	mc_db *db = NULL, *tcp = NULL;
+	char dir[512], *nopw, pw[64];
+	const char *ru;
 	struct stat st;
-	char *v;
+	char *v, *path = mc_strdup(getenv("PATH") ? getenv("PATH") : "");
+	unsigned port = 0;
+	int end = 0;
 	(void)state;
 
 	server();
+	/* as on Debian: initdb and postgres are not on PATH */
+	setenv("PATH", "/usr/bin:/bin", 1);
 	assert_int_equal(mc_scratch_create(&s, MC_DIALECT_POSTGRES, NULL), 0);
-	h = strstr(mc_scratch_url(s), "?host=");
-	assert_non_null(h);
-	snprintf(dir, sizeof(dir), "%s", h + 6);
+	setenv("PATH", path, 1);
+	mc_free(path);
+	cluster_dir(dir, sizeof(dir), s);
 	assert_int_equal(stat(dir, &st), 0);
+	/* runners get TCP on 127.0.0.1, a free port and a password */
+	ru = mc_scratch_runner_url(s);
+	assert_int_equal(sscanf(ru, "postgresql://postgres:%32[0-9a-f]@127.0.0.1:%u/migcheck_scratch%n",
+	                        pw, &port, &end),
+	                 2);
+	assert_int_equal(strlen(pw), 32);
+	assert_int_equal((size_t)end, strlen(ru));
+	assert_true(port > 0 && port < 65536);
+	assert_string_not_equal(mc_scratch_display_url(s), "");
+	assert_null(strstr(mc_scratch_display_url(s), pw));
+	assert_int_equal(mc_db_open(&tcp, ru), 0);
+	v = one(tcp, "SHOW listen_addresses");
+	assert_string_equal(v, "127.0.0.1");
+	mc_free(v);
+	mc_db_close(tcp);
+	/* without the password TCP is refused: other users of the machine
+	 * cannot reach the cluster */
+	nopw = mc_asprintf("host=127.0.0.1 port=%u user=postgres dbname=postgres password=wrong",
+	                   port);
+	assert_int_equal(mc_db_open(&tcp, nopw), MC_ERROR);
+	mc_free(nopw);
 	assert_int_equal(mc_scratch_connect(&db, s), 0);
 	assert_int_equal(mc_db_exec(db, "CREATE TABLE t (id int)"), 0);
 	v = one(db, "SHOW fsync");
@@ -643,7 +677,10 @@ static void interrupt_child(int cluster, char *left, size_t n)
 		    mc_scratch_connect(&db, s) < 0)
 			_exit(1);
 		if (cluster) {
-			what = strstr(mc_scratch_url(s), "?host=") + 6;
+			char dir[512];
+			cluster_dir(dir, sizeof(dir), s);
+			name = mc_strdup(dir);
+			what = name;
 		} else {
 			name = one(db, "SELECT current_database()");
 			what = name;
@@ -695,6 +732,7 @@ static void pg__sigint_removes_cluster(void **state)
 	server();
 	interrupt_child(1, dir, sizeof(dir));
 	assert_true(!strncmp(strrchr(dir, '/'), "/migcheck-pg-", 13));
+	assert_null(strchr(dir, '&'));
 	assert_int_equal(stat(dir, &st), -1);
 }
 

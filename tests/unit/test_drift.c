@@ -572,36 +572,6 @@ static void drift__url_insecure(void **state MC_UNUSED)
 	unsetenv("PGSSLMODE");
 }
 
-static void drift__conninfo_becomes_uri_for_commands(void **state MC_UNUSED)
-{
-	char *u = NULL;
-	assert_int_equal(
-	        mc_drift__url_for_command(
-	                &u,
-	                "host=/tmp/pg port=5433 user=postgres dbname=postgres dbname=migcheck_scratch_1"),
-	        0);
-	assert_string_equal(
-	        u,
-	        "postgresql://postgres@/migcheck_scratch_1?host=%2Ftmp%2Fpg&port=5433");
-	mc_free(u);
-	assert_int_equal(
-	        mc_drift__url_for_command(
-	                &u,
-	                "host=db.example.com port=5432 user=app password='p@ss w\\'x' dbname=x sslmode=verify-full"),
-	        0);
-	assert_string_equal(
-	        u,
-	        "postgresql://app:p%40ss%20w%27x@db.example.com:5432/x?sslmode=verify-full");
-	mc_free(u);
-	assert_int_equal(mc_drift__url_for_command(&u, "postgres://a@h/db"), 0);
-	assert_string_equal(u, "postgres://a@h/db");
-	mc_free(u);
-	assert_int_equal(mc_drift__url_for_command(&u, "sqlite:///tmp/x.db"),
-	                 0);
-	assert_string_equal(u, "sqlite:///tmp/x.db");
-	mc_free(u);
-}
-
 static void drift__ignore_globs(void **state MC_UNUSED)
 {
 	assert_true(mc_drift_ignore_match("table:public.spatial_ref_sys",
@@ -637,7 +607,6 @@ int main(void)
 		cmocka_unit_test(drift__sqlite_reads_without_schema),
 		cmocka_unit_test(drift__no_leak_when_allocations_fail),
 		cmocka_unit_test(drift__url_insecure),
-		cmocka_unit_test(drift__conninfo_becomes_uri_for_commands),
 		cmocka_unit_test(drift__ignore_globs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "migcheck/alloc.h"
@@ -96,6 +98,117 @@ static void runner__run_captures_and_sets_url(void **state MC_UNUSED)
 	assert_string_equal(mc_buf_cstr(&r.out), "out sqlite:///tmp/x\n");
 	assert_string_equal(mc_buf_cstr(&r.err), "err f\n");
 	mc_runner_result_dispose(&r);
+}
+
+/* {url}, DATABASE_URL and PG* name one database; a conninfo becomes a
+ * URI; parts the URL does not give stay as inherited; the password only
+ * in PGPASSWORD and the URL */
+static void runner__run_sets_pg_variables(void **state MC_UNUSED)
+{
+	mc_runner_result r = MC_RUNNER_RESULT_INIT;
+	mc_runner_vars vars = { NULL, NULL, NULL,
+		                "host=127.0.0.1 port=6543 user=app password=s3cret dbname=scratch_1" };
+	const char *show =
+	        "sh -c 'echo \"$1|$DATABASE_URL|$PGHOST|$PGPORT|$PGUSER|$PGDATABASE|$PGPASSWORD|${PGHOSTADDR-unset}|$PGSSLMODE\"' sh {url}";
+	setenv("PGHOSTADDR", "10.9.9.9", 1);
+	setenv("PGSSLMODE", "disable", 1);
+	setenv("PGPASSWORD", "inherited", 1);
+	assert_int_equal(mc_runner_run(&r, show, &vars, NULL), 0);
+	assert_string_equal(mc_buf_cstr(&r.out),
+	                    "postgresql://app:s3cret@127.0.0.1:6543/scratch_1|"
+	                    "postgresql://app:s3cret@127.0.0.1:6543/scratch_1|"
+	                    "127.0.0.1|6543|app|scratch_1|s3cret|unset|disable\n");
+	mc_runner_result_dispose(&r);
+	/* no password in the URL: PGPASSWORD as inherited (libpq used it) */
+	vars.url = "postgresql://postgres@localhost:5432/db?host=/tmp/pg%20x";
+	assert_int_equal(mc_runner_run(&r, show, &vars, NULL), 0);
+	assert_string_equal(mc_buf_cstr(&r.out),
+	                    "postgresql://postgres@localhost:5432/db?host=/tmp/pg%20x|"
+	                    "postgresql://postgres@localhost:5432/db?host=/tmp/pg%20x|"
+	                    "/tmp/pg x|5432|postgres|db|inherited|unset|disable\n");
+	mc_runner_result_dispose(&r);
+	unsetenv("PGHOSTADDR");
+	unsetenv("PGSSLMODE");
+	unsetenv("PGPASSWORD");
+}
+
+static void url_check_is(const char *cmd, const char *url, const char *cwd,
+                         const char *msg)
+{
+	int rc = mc_runner_check_url("runner.up", cmd, url, cwd);
+	if (!msg) {
+		assert_int_equal(rc, 0);
+		return;
+	}
+	assert_int_equal(rc, MC_ERROR);
+	assert_int_equal(mc_error_last()->klass, MC_ERROR_RUNNER);
+	assert_string_equal(mc_error_last()->message, msg);
+}
+
+/* sequelize reads only host and port from a URL: a socket is an error
+ * before the first migration, not an up-failed on it */
+static void runner__check_url_sequelize_needs_tcp(void **state MC_UNUSED)
+{
+	const char *sock = "host=/run/pg port=5432 user=postgres dbname=x";
+	char dir[] = "/tmp/migcheck-test-XXXXXX", *p;
+	FILE *f;
+
+	url_check_is("npx sequelize-cli db:migrate --url {url}", sock, NULL,
+	             "runner.up runs sequelize-cli, which reads only a host and port from the database URL "
+	             "and cannot reach the scratch server through the unix socket in '/run/pg': "
+	             "pass a scratch server with a TCP host (--scratch postgresql://USER:PASSWORD@HOST:PORT/postgres), "
+	             "or none to let migcheck start its own");
+	url_check_is("node_modules/.bin/sequelize db:migrate --url={url}",
+	             "postgresql:///x", NULL,
+	             "runner.up runs sequelize, which reads only a host and port from the database URL "
+	             "and cannot reach the scratch server through libpq's default unix socket: "
+	             "pass a scratch server with a TCP host (--scratch postgresql://USER:PASSWORD@HOST:PORT/postgres), "
+	             "or none to let migcheck start its own");
+	/* TCP, SQLite, other programs, no command: fine */
+	url_check_is("npx sequelize-cli db:migrate --url {url}",
+	             "postgresql://u@127.0.0.1:5432/x", NULL, NULL);
+	url_check_is("npx sequelize-cli db:migrate --url {url}",
+	             "sqlite:///tmp/x.db", NULL, NULL);
+	url_check_is("node migrate.js {url}", sock, NULL, NULL);
+	url_check_is(NULL, sock, NULL, NULL);
+	/* a config that reads DATABASE_URL through use_env_variable */
+	assert_non_null(mkdtemp(dir));
+	url_check_is("npx sequelize-cli db:migrate", sock, dir, NULL);
+	p = mc_asprintf("%s/config", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	mc_free(p);
+	p = mc_asprintf("%s/config/config.json", dir);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("{\"development\": {\"use_env_variable\": \"DATABASE_URL\", \"dialect\": \"postgres\"}}\n", f);
+	fclose(f);
+	url_check_is("npx sequelize-cli db:migrate", sock, dir,
+	             "runner.up runs sequelize-cli, which reads only a host and port from the database URL "
+	             "and cannot reach the scratch server through the unix socket in '/run/pg': "
+	             "pass a scratch server with a TCP host (--scratch postgresql://USER:PASSWORD@HOST:PORT/postgres), "
+	             "or none to let migcheck start its own");
+	/* a .sequelizerc (JavaScript) may point elsewhere: not judged */
+	{
+		char *rc = mc_asprintf("%s/.sequelizerc", dir);
+		f = fopen(rc, "w");
+		assert_non_null(f);
+		fclose(f);
+		url_check_is("npx sequelize-cli db:migrate", sock, dir, NULL);
+		url_check_is("npx sequelize-cli db:migrate --config config/config.json",
+		             sock, dir,
+		             "runner.up runs sequelize-cli, which reads only a host and port from the database URL "
+		             "and cannot reach the scratch server through the unix socket in '/run/pg': "
+		             "pass a scratch server with a TCP host (--scratch postgresql://USER:PASSWORD@HOST:PORT/postgres), "
+		             "or none to let migcheck start its own");
+		unlink(rc);
+		mc_free(rc);
+	}
+	unlink(p);
+	mc_free(p);
+	p = mc_asprintf("%s/config", dir);
+	rmdir(p);
+	mc_free(p);
+	rmdir(dir);
 }
 
 static void runner__run_in_cwd(void **state MC_UNUSED)
@@ -224,6 +337,8 @@ int main(void)
 		cmocka_unit_test(runner__split_errors),
 		cmocka_unit_test(runner__argv_substitutes_per_word),
 		cmocka_unit_test(runner__run_captures_and_sets_url),
+		cmocka_unit_test(runner__run_sets_pg_variables),
+		cmocka_unit_test(runner__check_url_sequelize_needs_tcp),
 		cmocka_unit_test(runner__run_in_cwd),
 		cmocka_unit_test(runner__run_not_found),
 		cmocka_unit_test(runner__run_keeps_tail_of_big_output),
