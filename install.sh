@@ -1,7 +1,8 @@
 #!/bin/sh
 # install.sh: set up migcheck on Debian/Ubuntu.
 #
-#   ./install.sh            install build deps (apt), build, install migcheck + hooks
+#   ./install.sh            install build deps and PostgreSQL's server programs
+#                           (apt; no system cluster), build, install migcheck + hooks
 #   ./install.sh --test     same, then build and run the whole test suite
 #
 # Idempotent; works as root or through sudo.
@@ -9,15 +10,25 @@ set -eu
 
 usage () {
 	cat <<USAGE
-usage: ./install.sh [--prefix DIR] [--test] [--no-deps] [-h]
+usage: ./install.sh [--prefix DIR] [--test] [--no-postgres] [--no-deps] [-h]
 Install migcheck's build dependencies with apt-get, build a Release binary
 and install it with its git hooks and man page.
+
+PostgreSQL's server programs (the distribution's 'postgresql' package) are
+installed too, so that migcheck can start a throw-away PostgreSQL server
+for roundtrip and drift without any set-up. No system cluster is created
+or started for it (create_main_cluster = false in
+/etc/postgresql-common/createcluster.conf during the install, restored
+after); an existing PostgreSQL set-up is left as it is.
 
   --prefix DIR   install under DIR (default /usr/local)
   --test         also install the test dependencies, start a throw-away
                  PostgreSQL server, build and run the whole test suite
                  (unit and end-to-end, PostgreSQL included) and exit with
                  its status
+  --no-postgres  do not install PostgreSQL's server programs (then pass
+                 --scratch URL or set scratch.postgres for PostgreSQL
+                 projects); not with --test
   --no-deps      do not run apt-get (dependencies already installed)
   -h, --help     show this help
 
@@ -29,6 +40,7 @@ USAGE
 prefix=/usr/local
 run_tests=0
 deps=1
+postgres=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }
@@ -36,10 +48,16 @@ while [ $# -gt 0 ]; do
 	--prefix=*) prefix=${1#--prefix=}; shift ;;
 	--test) run_tests=1; shift ;;
 	--no-deps) deps=0; shift ;;
+	--no-postgres) postgres=0; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "install.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
 done
+
+if [ "$run_tests" = 1 ] && [ "$postgres" = 0 ]; then
+	echo "install.sh: --test needs PostgreSQL's server programs: drop --no-postgres" >&2
+	exit 2
+fi
 
 src=$(cd "$(dirname "$0")" && pwd)
 say () { printf 'install.sh: %s\n' "$*"; }
@@ -62,7 +80,7 @@ else
 fi
 
 build_pkgs="build-essential cmake pkg-config git ca-certificates libgit2-dev libpq-dev libsqlite3-dev sqlite3 libpg-query-dev libprotobuf-c-dev libjansson-dev libcmocka-dev zlib1g-dev"
-test_pkgs="postgresql util-linux procps python3 jq libxml2-utils groff-base hyperfine time clang valgrind"
+test_pkgs="util-linux procps python3 jq libxml2-utils groff-base hyperfine time clang valgrind"
 # the libFuzzer runtime (tests/fuzz/): its own package on Debian 12 and
 # Ubuntu 23.04+, part of clang's libclang-common-*-dev on Ubuntu 22.04
 case "${ID:-} ${VERSION_ID:-}" in
@@ -76,6 +94,46 @@ missing () {
 	done
 }
 
+# PostgreSQL's server programs (initdb, postgres) for migcheck's
+# throw-away servers, without a system cluster: Debian's postgresql-common
+# creates and starts one ("main") when a server package is installed,
+# unless createcluster.conf says create_main_cluster = false. That is set
+# for the install and the file restored after, so a later install the user
+# makes behaves as before. Present server programs (any set-up) are left
+# alone.
+pg_server_installed () {
+	for d in /usr/lib/postgresql/*/bin; do
+		[ -x "$d/initdb" ] && [ -x "$d/postgres" ] && return 0
+	done
+	return 1
+}
+
+install_postgres () {
+	if pg_server_installed; then
+		say "PostgreSQL server programs already installed: $(ls -d /usr/lib/postgresql/*/bin | tr '\n' ' ')"
+		return 0
+	fi
+	conf=/etc/postgresql-common/createcluster.conf
+	[ "$updated" = 1 ] || $SUDO apt-get update -qq || die "apt-get update failed"
+	updated=1
+	$SUDO apt-get install -y -qq --no-install-recommends postgresql-common >/dev/null ||
+		die "apt-get install failed for: postgresql-common"
+	[ -f "$conf" ] || die "$conf not found after installing postgresql-common"
+	saved=$(mktemp /tmp/migcheck-createcluster.XXXXXX)
+	cp -p "$conf" "$saved"
+	trap '$SUDO cp -p "$saved" "$conf"; rm -f "$saved"' EXIT INT TERM
+	{ grep -v '^[[:space:]]*#*[[:space:]]*create_main_cluster[[:space:]]*=' "$saved"
+	  echo "create_main_cluster = false"; } | $SUDO tee "$conf" >/dev/null
+	say "installing PostgreSQL's server programs (package postgresql, no system cluster)"
+	$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null ||
+		die "apt-get install failed for: postgresql"
+	$SUDO cp -p "$saved" "$conf"
+	rm -f "$saved"
+	trap - EXIT INT TERM
+	pg_server_installed || die "initdb not found in /usr/lib/postgresql/*/bin after installing postgresql"
+	say "PostgreSQL server programs in $(ls -d /usr/lib/postgresql/*/bin | tr '\n' ' ')(not on PATH; migcheck finds them)"
+}
+
 if [ "$deps" = 1 ]; then
 	pkgs=$build_pkgs
 	[ "$run_tests" = 1 ] && pkgs="$pkgs $test_pkgs"
@@ -87,16 +145,19 @@ if [ "$deps" = 1 ]; then
 		command -v node >/dev/null 2>&1 || need="$need nodejs"
 		command -v npm >/dev/null 2>&1 || need="$need npm"
 	fi
+	export DEBIAN_FRONTEND=noninteractive
+	updated=0
 	if [ -n "$need" ]; then
 		say "installing packages: $need"
-		export DEBIAN_FRONTEND=noninteractive
 		$SUDO apt-get update -qq || die "apt-get update failed"
+		updated=1
 		# shellcheck disable=SC2086
 		$SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null ||
 			die "apt-get install failed for: $need"
 	else
 		say "build dependencies already installed"
 	fi
+	[ "$postgres" = 0 ] || install_postgres
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -122,6 +183,9 @@ trap '"$src/tests/pgserver.sh" stop "$pgdir"' EXIT INT TERM
 eval "$("$src/tests/pgserver.sh" start "$pgdir")" || die "cannot start the test PostgreSQL server"
 export MIGCHECK_REQUIRE_PG=1 CMOCKA_MESSAGE_OUTPUT=${CMOCKA_MESSAGE_OUTPUT:-TAP}
 say "test PostgreSQL server: $MIGCHECK_TEST_PG"
+# the suite runs with no initdb, postgres or pg_ctl on PATH, as on a
+# stock Debian (tests/pg-free-path.sh): links to them cannot hide a bug
+pg_free_path=$("$src/tests/pg-free-path.sh" "$pgdir/path") || die "cannot build a PATH without PostgreSQL's server programs"
 status=0
-(cd "$src/build-test" && ctest --output-on-failure -j "$jobs") || status=1
+(cd "$src/build-test" && PATH=$pg_free_path ctest --output-on-failure -j "$jobs") || status=1
 exit $status

@@ -220,10 +220,10 @@ run_test 'the man page formats without groff warnings' man_page_formats_cleanly
 
 readme_starts_with_setup () {
 	sed -n '/^    \.\/install\.sh/p' "$README" | head -2 >first &&
-	expect_equal first '    ./install.sh            # installs build deps (apt), builds, installs migcheck + hooks
+	expect_equal first '    ./install.sh            # installs build deps and PostgreSQL (apt), builds, installs migcheck + hooks
     ./install.sh --test     # same set-up, then builds and runs the whole test suite' &&
 	first_code=$(grep -n '^    ' "$README" | head -1 | cut -d: -f2-) &&
-	[ "$first_code" = '    ./install.sh            # installs build deps (apt), builds, installs migcheck + hooks' ]
+	[ "$first_code" = '    ./install.sh            # installs build deps and PostgreSQL (apt), builds, installs migcheck + hooks' ]
 }
 run_test 'README.md starts with the two set-up commands' readme_starts_with_setup
 
