@@ -229,6 +229,53 @@ mc_format mc_format_detect(const mc_file_list *files);
 /** Compare versions numerically: "2" < "10", "1.2" < "1.10", "001" == "1". */
 int mc_version_cmp(const char *a, const char *b);
 
+/**
+ * What a format's tool records of an applied migration (identity.c; the
+ * table in README "Identity"): what makes a rename harmless or a new
+ * migration, and whether two files may share a version.
+ */
+typedef enum {
+	/* golang-migrate, goose, dbmate, popx: the version */
+	MC_IDENTITY_VERSION = 1,
+	/* Flyway: the version, the description and a checksum */
+	MC_IDENTITY_VERSION_DESCRIPTION,
+	/* sql-migrate, Sequelize: the whole file name */
+	MC_IDENTITY_FILE_NAME,
+	/* plain: both the version and the file name, the stricter reading */
+	MC_IDENTITY_VERSION_AND_FILE_NAME
+} mc_identity;
+
+mc_identity mc_format_identity(mc_format f);
+/** 1 when the tool refuses, skips or fails a second migration of one
+ * version (all but sql-migrate and Sequelize, whose key is the file name). */
+int mc_format_unique_versions(mc_format f);
+/** 1 when a and b are one version to the tool: numbers for golang-migrate,
+ * goose, sql-migrate and plain (001 is 1), 1 is 1.0 for Flyway, the digits
+ * as written for dbmate and popx. */
+int mc_format_same_version(mc_format f, const char *a, const char *b);
+/**
+ * Does renaming old_path to new_path keep what the tool records, so that
+ * the migration is the same one to a database that ran it? Both names must
+ * fit the format with the same part (up, down), kind, language, dialect
+ * and options; then the version (golang-migrate, goose, dbmate, popx), the
+ * version and the description (Flyway) or the whole file name (sql-migrate,
+ * Sequelize, plain) must be the same.
+ * @param[out] out 1 when it does
+ * @return 0, MC_ENOMEM
+ */
+MC_NODISCARD int mc_format_rename_keeps_identity(int *out,
+                                                 mc_format f,
+                                                 const char *old_path,
+                                                 const char *new_path);
+/** The tool's order of two migrations, by version and file (path or base
+ * name): sql-migrate puts numbered files first, by number, then by file
+ * name; the others compare versions (mc_version_cmp). */
+int mc_format_order_cmp(mc_format f,
+                        const char *va,
+                        const char *path_a,
+                        const char *vb,
+                        const char *path_b);
+
 void mc_migration_free(mc_migration *m);
 void mc_script_free(mc_script *s);
 

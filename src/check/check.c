@@ -32,6 +32,8 @@ struct ctx {
 	mc_check_group group;
 	mc_vec touched; /* char*: borrowed new paths of added/modified/renamed files */
 	mc_vec fresh;   /* char*: borrowed new paths that are not deployed */
+	mc_vec twins;   /* mc_change*: pairs (deleted deployed, added) the tool
+	                 * reads as one migration (identity_twins) */
 };
 
 /* v is sorted (path_sort): a folder of 10,000 added migrations asks this
@@ -134,6 +136,78 @@ static const char *mig_label(const mc_migration *m)
 {
 	const char *f = mig_file(m);
 	return f ? f : m->name ? m->name : m->version ? m->version : "?";
+}
+
+/* --- identity: what the tool sees of a rename -------------------------------- */
+
+/* Past this many deleted x added pairs, a delete and an add are not
+ * compared for identity (as git's rename limit). */
+#define TWIN_PAIRS_MAX 10000
+
+/*
+ * A deployed file deleted and another added that the tool reads as the
+ * same migration (goose, golang-migrate, dbmate, popx: the same version;
+ * git saw no rename as the content changed too): pairs in c->twins, the
+ * added path no longer fresh. It is that migration, edited or not.
+ */
+static int identity_twins(struct ctx *c, mc_format fmt, const char *dir)
+{
+	size_t dels = 0, adds = 0;
+	int error = 0;
+
+	c->twins.len = 0;
+	if (mc_format_identity(fmt) != MC_IDENTITY_VERSION)
+		return 0;
+	for (size_t i = 0; i < c->cs->changes.len; i++) {
+		const mc_change *ch = c->cs->changes.items[i];
+		dels += ch->status == MC_CHANGE_DELETED && path_in_dir(ch->old_path, dir);
+		adds += ch->status == MC_CHANGE_ADDED && path_in_dir(ch->new_path, dir);
+	}
+	if (!dels || !adds || dels * adds > TWIN_PAIRS_MAX)
+		return 0;
+	for (size_t i = 0; i < c->cs->changes.len && !error; i++) {
+		mc_change *d = c->cs->changes.items[i];
+		if (d->status != MC_CHANGE_DELETED || !path_in_dir(d->old_path, dir) ||
+		    !mc_deployed_ref(c->dep, d->old_path))
+			continue;
+		for (size_t k = 0; k < c->cs->changes.len && !error; k++) {
+			mc_change *a = c->cs->changes.items[k];
+			int same = 0, taken = 0;
+			if (a->status != MC_CHANGE_ADDED || !path_in_dir(a->new_path, dir) ||
+			    mc_deployed_ref(c->dep, a->new_path))
+				continue;
+			for (size_t t = 1; t < c->twins.len; t += 2)
+				taken |= c->twins.items[t] == a;
+			if (taken || (error = mc_format_rename_keeps_identity(&same, fmt, d->old_path,
+			                                                      a->new_path)) < 0 ||
+			    !same)
+				continue;
+			if ((error = mc_vec_push(&c->twins, d)) < 0 ||
+			    (error = mc_vec_push(&c->twins, a)) < 0)
+				break;
+			for (size_t f = 0, w = 0; f <= c->fresh.len; f++) {
+				if (f == c->fresh.len) {
+					c->fresh.len = w;
+				} else if (strcmp(c->fresh.items[f], a->new_path) != 0) {
+					c->fresh.items[w++] = c->fresh.items[f];
+				}
+			}
+			break;
+		}
+	}
+	return error;
+}
+
+/* The other side of ch in c->twins, or NULL. */
+static const mc_change *twin_of(const struct ctx *c, const mc_change *ch)
+{
+	for (size_t i = 0; i + 1 < c->twins.len; i += 2) {
+		if (c->twins.items[i] == ch)
+			return c->twins.items[i + 1];
+		if (c->twins.items[i + 1] == ch)
+			return c->twins.items[i];
+	}
+	return NULL;
 }
 
 /* --- format detection and parsing ------------------------------------------ */
@@ -297,11 +371,13 @@ static int compare_part(struct part *out, const mc_script *a, const mc_script *b
 	return 0;
 }
 
+/* dep_path: where the deployed side is, the new path or, for a rename the
+ * tool does not see (mc_format_rename_keeps_identity), the old one */
 static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
-                          const mc_change *ch)
+                          const mc_change *ch, const char *dep_path)
 {
 	const char *path = ch->new_path;
-	const char *ref = mc_deployed_ref(c->dep, path);
+	const char *ref = mc_deployed_ref(c->dep, dep_path);
 	mc_buf dep = MC_BUF_INIT;
 	mc_migration_list *lo = NULL, *ln = NULL;
 	const mc_migration *mo = NULL, *mn = NULL;
@@ -316,7 +392,7 @@ static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
 	 * malformed finding (copy_findings), which fails the change */
 	if (ch->flags & MC_CHANGE_NEW_UNREADABLE)
 		return 0;
-	if ((error = mc_deployed_read(&dep, &dep_size, c->dep, path)) < 0)
+	if ((error = mc_deployed_read(&dep, &dep_size, c->dep, dep_path)) < 0)
 		goto done;
 	dep_big = error == 1;
 	if (!dep_big && !new_big && dep.size == ch->new_len &&
@@ -473,11 +549,14 @@ static int is_fresh(struct ctx *c, const mc_migration *m)
 	       (m->down && has_path(&c->fresh, m->down->path));
 }
 
-static int check_new(struct ctx *c, const mc_migration_list *after,
+static int check_new(struct ctx *c, mc_format fmt, const mc_migration_list *after,
                      const mc_migration_list *deployed, const mc_migration_list *target,
                      mc_vec *dup_files)
 {
 	const char *maxdep = max_version(deployed, NULL);
+	/* sql-migrate, Sequelize: a shared prefix is two migrations, ordered
+	 * by file name after it, so only a lower prefix is out of order */
+	int unique = mc_format_unique_versions(fmt), below = unique ? 0 : -1;
 	int error = 0;
 
 	/* deployed migrations still in the folder are in 'after' */
@@ -498,24 +577,25 @@ static int check_new(struct ctx *c, const mc_migration_list *after,
 
 		if (!is_fresh(c, m) || m->kind != MC_MIGRATION_VERSIONED || !m->version)
 			continue;
-		if ((d = same_version(deployed, m)) != NULL || (d = same_version(after, m)) != NULL) {
+		if (unique &&
+		    ((d = same_version(deployed, m)) != NULL || (d = same_version(after, m)) != NULL)) {
 			error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, NULL,
 			                      "version %s of '%s' is already used by '%s'", m->version,
 			                      file, mig_label(d));
 			if (!error)
 				error = mc_vec_push(dup_files, (void *)file);
-		} else if (target && (d = same_version(target, m)) != NULL) {
+		} else if (unique && target && (d = same_version(target, m)) != NULL) {
 			error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, NULL,
 			                      "version %s of '%s' is also used by '%s' on %s", m->version,
 			                      file, mig_label(d), c->cs->target_name);
 			if (!error)
 				error = mc_vec_push(dup_files, (void *)file);
-		} else if (maxdep && mc_version_cmp(m->version, maxdep) <= 0) {
+		} else if (maxdep && mc_version_cmp(m->version, maxdep) <= below) {
 			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
 			                      "new migration %s sorts before the highest deployed version %s",
 			                      m->version, maxdep);
 		} else if (target && (tmax = max_version(target, m)) != NULL &&
-		           mc_version_cmp(m->version, tmax) <= 0 && !find_by_path(target, file)) {
+		           mc_version_cmp(m->version, tmax) <= below && !find_by_path(target, file)) {
 			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
 			                      "new migration %s sorts before %s, already on %s: after the merge it would run out of order",
 			                      m->version, tmax, c->cs->target_name);
@@ -602,9 +682,12 @@ static int check_dir(struct ctx *c, size_t idx)
 		mc_change *ch = c->cs->changes.items[i];
 		if (!path_in_dir(ch->new_path, after->dir) && !path_in_dir(ch->old_path, after->dir))
 			continue;
+		/* a deployed file under a new name is that migration
+		 * (renamed-deployed, or the same one to the tool), not a new one */
 		if (ch->new_path && path_in_dir(ch->new_path, after->dir) &&
 		    ((error = mc_vec_push(&c->touched, ch->new_path)) < 0 ||
 		     (!mc_deployed_ref(c->dep, ch->new_path) &&
+		      !(ch->status == MC_CHANGE_RENAMED && mc_deployed_ref(c->dep, ch->old_path)) &&
 		      (error = mc_vec_push(&c->fresh, ch->new_path)) < 0)))
 			return error;
 	}
@@ -613,6 +696,7 @@ static int check_dir(struct ctx *c, size_t idx)
 	mc_vec_sort(&c->touched, str_cmp);
 	mc_vec_sort(&c->fresh, str_cmp);
 	if ((error = detect_format(&fmt, c, after)) < 0 ||
+	    (error = identity_twins(c, fmt, after->dir)) < 0 ||
 	    (error = mc_report_new(&scratch, "check")) < 0 ||
 	    (error = mc_migration_list_parse(&aml, after->files, after->dir, fmt, c->dialect,
 	                                     scratch)) < 0)
@@ -646,8 +730,8 @@ static int check_dir(struct ctx *c, size_t idx)
 			continue;
 		switch (ch->status) {
 		case MC_CHANGE_DELETED:
-			if (!oref)
-				break;
+			if (!oref || twin_of(c, ch))
+				break; /* not deployed, or checked with its twin */
 			m = path_ix_find(dix, ndix, ch->old_path);
 			if (m && m->kind == MC_MIGRATION_REPEATABLE)
 				break;
@@ -658,6 +742,16 @@ static int check_dir(struct ctx *c, size_t idx)
 			break;
 		case MC_CHANGE_RENAMED:
 			if (oref) {
+				int same = 0;
+				/* the tool records what the rename keeps (goose's
+				 * version): the same migration, checked for edits */
+				if ((error = mc_format_rename_keeps_identity(&same, fmt, ch->old_path,
+				                                             ch->new_path)) < 0)
+					break;
+				if (same) {
+					error = check_modified(c, after->dir, fmt, ch, ch->old_path);
+					break;
+				}
 				m = path_ix_find(dix, ndix, ch->old_path);
 				if ((error = mc_buf_printf(&msg, "deployed migration '%s' was renamed to '%s' (deployed in %s)",
 				                           ch->old_path, ch->new_path, oref)) == 0)
@@ -669,15 +763,19 @@ static int check_dir(struct ctx *c, size_t idx)
 			/* fall through */
 		case MC_CHANGE_ADDED:
 		case MC_CHANGE_MODIFIED:
+			if (twin_of(c, ch)) {
+				error = check_modified(c, after->dir, fmt, ch, twin_of(c, ch)->old_path);
+				break;
+			}
 			if (ch->new_path && mc_deployed_ref(c->dep, ch->new_path) &&
 			    path_in_dir(ch->new_path, after->dir))
-				error = check_modified(c, after->dir, fmt, ch);
+				error = check_modified(c, after->dir, fmt, ch, ch->new_path);
 			break;
 		}
 		mc_buf_dispose(&msg);
 	}
 	if (!error)
-		error = check_new(c, aml, dml, tml, &dup_files);
+		error = check_new(c, fmt, aml, dml, tml, &dup_files);
 	if (!error)
 		error = copy_findings(c, scratch, &dup_files);
 done:
@@ -843,6 +941,7 @@ done:
 	mc_check_group_dispose(&c.group);
 	mc_vec_dispose(&c.touched);
 	mc_vec_dispose(&c.fresh);
+	mc_vec_dispose(&c.twins);
 	mc_changeset_free(c.cs);
 	mc_deployed_free(c.dep);
 	return error;

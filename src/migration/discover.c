@@ -77,9 +77,7 @@ int mc_format_parse(mc_format *out, const char *name)
 	return MC_ENOTFOUND;
 }
 
-typedef int (*matcher)(struct mc_name_info *out, const char *base);
-
-static matcher matcher_for(mc_format f)
+mc_fmt__matcher mc_format__matcher(mc_format f)
 {
 	switch (f) {
 	case MC_FORMAT_GOLANG_MIGRATE:
@@ -154,7 +152,7 @@ static size_t bom_len(const mc_file *f)
 }
 
 /* 1 when a matcher accepts base; name info disposed. <0 on OOM. */
-static int name_fits(matcher m, const char *base)
+static int name_fits(mc_fmt__matcher m, const char *base)
 {
 	struct mc_name_info ni;
 	int rc = m(&ni, base);
@@ -759,11 +757,20 @@ static int same_key(const struct rec *x, const struct rec *y)
 	       x->ni.part != MC_PART_BOTH;
 }
 
+static const char *any_path(const mc_migration *m)
+{
+	return m->up ? m->up->path : m->down ? m->down->path : NULL;
+}
+
 static int migration_cmp(const void *a, const void *b)
 {
 	const mc_migration *x = *(const mc_migration *const *)a;
 	const mc_migration *y = *(const mc_migration *const *)b;
 	int c;
+	if (x->format == MC_FORMAT_SQL_MIGRATE &&
+	    y->format == MC_FORMAT_SQL_MIGRATE)
+		return mc_format_order_cmp(x->format, x->version, any_path(x),
+		                           y->version, any_path(y));
 	/* flyway repeatables run after all versioned migrations, by name */
 	if ((x->kind == MC_MIGRATION_REPEATABLE) !=
 	    (y->kind == MC_MIGRATION_REPEATABLE))
@@ -775,11 +782,6 @@ static int migration_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static const char *any_path(const mc_migration *m)
-{
-	return m->up ? m->up->path : m->down ? m->down->path : NULL;
-}
-
 /*
  * Group the records (sorted) into migrations. popx: per part, the file
  * for the configured dialect wins over the generic one; files for other
@@ -787,9 +789,17 @@ static const char *any_path(const mc_migration *m)
  */
 /*
  * Flyway pairs an undo with its migration by version alone (U1__x undoes
- * V1__y): give each lone U file's down to the V of the same version.
+ * V1__y), and so do golang-migrate (1_x.up.sql and 1_y.down.sql are one
+ * migration) and popx: give each lone down to the up of the same version
+ * (mc_format_same_version), so renaming one file of a pair keeps the pair.
  */
-static void pair_flyway_undo(mc_migration_list *l)
+static int pairs_by_version(mc_format f)
+{
+	return f == MC_FORMAT_FLYWAY || f == MC_FORMAT_GOLANG_MIGRATE ||
+	       f == MC_FORMAT_POPX;
+}
+
+static void pair_by_version(mc_migration_list *l)
 {
 	size_t w = 0;
 
@@ -797,14 +807,15 @@ static void pair_flyway_undo(mc_migration_list *l)
 	 * compacted only afterwards, so the search never meets a freed one */
 	for (size_t i = 0; i < l->items.len; i++) {
 		mc_migration *u = l->items.items[i];
-		if (u->format != MC_FORMAT_FLYWAY || u->up || !u->down)
+		if (!pairs_by_version(u->format) || u->up || !u->down)
 			continue;
 		for (size_t k = 0; k < l->items.len; k++) {
 			mc_migration *v = l->items.items[k];
-			if (v && v != u && v->format == MC_FORMAT_FLYWAY &&
+			if (v && v != u && v->format == u->format &&
 			    v->kind == MC_MIGRATION_VERSIONED && v->up &&
 			    !v->down &&
-			    !mc_version_cmp(v->version, u->version)) {
+			    mc_format_same_version(u->format, v->version,
+			                           u->version)) {
 				v->down = u->down;
 				u->down = NULL;
 				mc_migration_free(u);
@@ -991,12 +1002,17 @@ static int check_list(struct ctx *cx)
 		size_t j = i + 1;
 		mc_finding *f = NULL;
 
-		if (m->kind == MC_MIGRATION_VERSIONED) {
+		/* only where the tool keys on the version (not sql-migrate,
+		 * Sequelize: two files of one prefix are two migrations) */
+		if (m->kind == MC_MIGRATION_VERSIONED &&
+		    mc_format_unique_versions(m->format)) {
 			while (j < l->items.len) {
 				const mc_migration *n = l->items.items[j];
 				if (n->kind != MC_MIGRATION_BASELINE &&
 				    (n->kind != MC_MIGRATION_VERSIONED ||
-				     mc_version_cmp(m->version, n->version)))
+				     !mc_format_same_version(m->format,
+				                             m->version,
+				                             n->version)))
 					break;
 				j++;
 			}
@@ -1088,7 +1104,7 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 		const mc_file *f = files->files.items[i];
 		const char *base = base_name(f->path);
 		struct rec *r;
-		matcher m = matcher_for(fmt);
+		mc_fmt__matcher m = mc_format__matcher(fmt);
 		int rc, ok;
 
 		if (ignored_name(base))
@@ -1178,7 +1194,7 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 	}
 	if ((error = group(&cx, &recs)) < 0)
 		goto done;
-	pair_flyway_undo(l);
+	pair_by_version(l);
 	mc_vec_sort(&l->items, migration_cmp);
 	if ((error = check_list(&cx)) < 0)
 		goto done;

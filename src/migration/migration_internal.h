@@ -45,6 +45,10 @@ int mc_fmt_flyway__match(struct mc_name_info *out, const char *base);
 int mc_fmt_plain__match(struct mc_name_info *out, const char *base);
 int mc_fmt_sequelize__match(struct mc_name_info *out, const char *base);
 
+/* The matcher of a format; NULL for MC_FORMAT_AUTO. */
+typedef int (*mc_fmt__matcher)(struct mc_name_info *out, const char *base);
+mc_fmt__matcher mc_format__matcher(mc_format f);
+
 /* popx: 1 when name is a dialect popx knows (postgres, cockroach, mysql,
  * sqlite3, sqlite). */
 int mc_fmt_popx__is_dialect(const char *s, size_t len);

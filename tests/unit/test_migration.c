@@ -979,6 +979,143 @@ static void migration__dbmate_alloc_failures(void **state MC_UNUSED)
 	assert_true(done);
 }
 
+/* ---- identity (identity.c) ---- */
+
+static int keeps(mc_format f, const char *a, const char *b)
+{
+	int same = -1;
+	assert_int_equal(mc_format_rename_keeps_identity(&same, f, a, b), 0);
+	return same;
+}
+
+static void identity__kinds(void **state MC_UNUSED)
+{
+	assert_int_equal(mc_format_identity(MC_FORMAT_GOOSE),
+	                 MC_IDENTITY_VERSION);
+	assert_int_equal(mc_format_identity(MC_FORMAT_GOLANG_MIGRATE),
+	                 MC_IDENTITY_VERSION);
+	assert_int_equal(mc_format_identity(MC_FORMAT_DBMATE),
+	                 MC_IDENTITY_VERSION);
+	assert_int_equal(mc_format_identity(MC_FORMAT_POPX),
+	                 MC_IDENTITY_VERSION);
+	assert_int_equal(mc_format_identity(MC_FORMAT_FLYWAY),
+	                 MC_IDENTITY_VERSION_DESCRIPTION);
+	assert_int_equal(mc_format_identity(MC_FORMAT_SQL_MIGRATE),
+	                 MC_IDENTITY_FILE_NAME);
+	assert_int_equal(mc_format_identity(MC_FORMAT_SEQUELIZE),
+	                 MC_IDENTITY_FILE_NAME);
+	assert_int_equal(mc_format_identity(MC_FORMAT_PLAIN),
+	                 MC_IDENTITY_VERSION_AND_FILE_NAME);
+	assert_false(mc_format_unique_versions(MC_FORMAT_SQL_MIGRATE));
+	assert_false(mc_format_unique_versions(MC_FORMAT_SEQUELIZE));
+	assert_true(mc_format_unique_versions(MC_FORMAT_GOOSE));
+	assert_true(mc_format_unique_versions(MC_FORMAT_PLAIN));
+	/* numbers for goose and golang-migrate, digits as written for dbmate
+	 * and popx, 1 is 1.0 for Flyway */
+	assert_true(mc_format_same_version(MC_FORMAT_GOOSE, "001", "1"));
+	assert_true(
+	        mc_format_same_version(MC_FORMAT_GOLANG_MIGRATE, "001", "1"));
+	assert_false(mc_format_same_version(MC_FORMAT_DBMATE, "001", "1"));
+	assert_false(mc_format_same_version(MC_FORMAT_POPX, "001", "1"));
+	assert_true(mc_format_same_version(MC_FORMAT_FLYWAY, "1", "1.0"));
+	assert_false(mc_format_same_version(MC_FORMAT_FLYWAY, "1", "1.1"));
+}
+
+static void identity__renames(void **state MC_UNUSED)
+{
+	/* golang-migrate: the version and the part */
+	assert_true(keeps(MC_FORMAT_GOLANG_MIGRATE, "d/002_a.up.sql",
+	                  "d/002_b.up.sql"));
+	assert_true(keeps(MC_FORMAT_GOLANG_MIGRATE, "d/002_a.up.sql",
+	                  "d/2_a.up.sql"));
+	assert_true(keeps(MC_FORMAT_GOLANG_MIGRATE, "d/002_a.up.sql",
+	                  "d/002_a..up.sql"));
+	assert_false(keeps(MC_FORMAT_GOLANG_MIGRATE, "d/002_a.up.sql",
+	                   "d/003_a.up.sql"));
+	assert_false(keeps(MC_FORMAT_GOLANG_MIGRATE, "d/002_a.up.sql",
+	                   "d/002_a.down.sql"));
+	assert_false(keeps(MC_FORMAT_GOLANG_MIGRATE, "d/002_a.up.sql",
+	                   "d/notes.sql"));
+	/* goose: the version; SQL to Go is not the same file */
+	assert_true(keeps(MC_FORMAT_GOOSE, "20240101_a.sql", "20240101_b.sql"));
+	assert_false(keeps(MC_FORMAT_GOOSE, "20240101_a.sql", "20240101_a.go"));
+	assert_false(
+	        keeps(MC_FORMAT_GOOSE, "20240101_a.sql", "20240102_a.sql"));
+	/* dbmate: the digits as written */
+	assert_true(keeps(MC_FORMAT_DBMATE, "001_a.sql", "001_b.sql"));
+	assert_false(keeps(MC_FORMAT_DBMATE, "001_a.sql", "1_a.sql"));
+	/* popx: version, dialect, autocommit */
+	assert_true(keeps(MC_FORMAT_POPX, "1_a.postgres.up.sql",
+	                  "1_b.postgres.up.sql"));
+	assert_false(
+	        keeps(MC_FORMAT_POPX, "1_a.postgres.up.sql", "1_a.up.sql"));
+	assert_false(
+	        keeps(MC_FORMAT_POPX, "1_a.up.sql", "1_a.autocommit.up.sql"));
+	/* Flyway: version and description, '_' read as ' ' */
+	assert_true(keeps(MC_FORMAT_FLYWAY, "V1__add_users.sql",
+	                  "V1__add users.sql"));
+	assert_true(keeps(MC_FORMAT_FLYWAY, "V1__a.sql", "V1.0__a.sql"));
+	assert_false(keeps(MC_FORMAT_FLYWAY, "V1__a.sql", "V1__b.sql"));
+	assert_false(keeps(MC_FORMAT_FLYWAY, "V1__a.sql", "U1__a.sql"));
+	/* sql-migrate, Sequelize, plain: the file name */
+	assert_false(keeps(MC_FORMAT_SQL_MIGRATE, "1-a.sql", "1-b.sql"));
+	assert_false(keeps(MC_FORMAT_SQL_MIGRATE, "1_t.sql", "1_T.sql"));
+	assert_true(keeps(MC_FORMAT_SQL_MIGRATE, "a/1-a.sql", "b/1-a.sql"));
+	assert_false(keeps(MC_FORMAT_SEQUELIZE, "1-a.js", "1-b.js"));
+	assert_false(keeps(MC_FORMAT_PLAIN, "001_a.sql", "001_b.sql"));
+	assert_false(keeps(MC_FORMAT_AUTO, "001_a.sql", "001_a.sql"));
+}
+
+static void identity__order(void **state MC_UNUSED)
+{
+	/* sql-migrate: numbered first, by number, then by file name */
+	assert_true(mc_format_order_cmp(MC_FORMAT_SQL_MIGRATE, "2", "m/2-b.sql",
+	                                "10", "m/10-a.sql") < 0);
+	assert_true(mc_format_order_cmp(MC_FORMAT_SQL_MIGRATE, "1", "m/1-b.sql",
+	                                "01", "m/01-a.sql") > 0);
+	assert_true(mc_format_order_cmp(MC_FORMAT_SQL_MIGRATE, "init",
+	                                "m/init.sql", "9", "m/9-a.sql") > 0);
+	assert_true(mc_format_order_cmp(MC_FORMAT_SQL_MIGRATE, "5",
+	                                "m/5-uid-1.sql", "5",
+	                                "m/5-uid-2.sql") < 0);
+	assert_int_equal(
+	        mc_format_order_cmp(MC_FORMAT_GOOSE, "001", "a", "1", "b"), 0);
+}
+
+static void identity__discovery(void **state MC_UNUSED)
+{
+	struct parsed p;
+	mc_discover_opts o = MC_DISCOVER_OPTS_INIT;
+
+	/* sql-migrate: one prefix, two migrations, no finding */
+	parse(&p, FILES("5-uid-2.sql", "-- +migrate Up\nSELECT 2;\n",
+	                "5-uid-1.sql", "-- +migrate Up\nSELECT 1;\n"));
+	assert_int_equal(mc_migration_list_count(p.list), 2);
+	assert_string_equal(mig(&p, 0)->name, "uid-1");
+	assert_string_equal(mig(&p, 1)->name, "uid-2");
+	assert_int_equal(mc_report_count(p.report), 0);
+	parsed_free(&p);
+
+	/* golang-migrate: up and down of one version meet whatever the name */
+	o.require_down = 1;
+	parse_opts(&p,
+	           FILES("002_users.up.sql", "SELECT 1;", "002_more.down.sql",
+	                 "SELECT 2;"),
+	           &o);
+	assert_int_equal(mc_migration_list_count(p.list), 1);
+	assert_non_null(mig(&p, 0)->up);
+	assert_non_null(mig(&p, 0)->down);
+	assert_int_equal(mc_report_count(p.report), 0);
+	parsed_free(&p);
+
+	/* dbmate: 001 and 1 are two versions */
+	parse(&p, FILES("001_a.sql", "-- migrate:up\nSELECT 1;\n", "1_b.sql",
+	                "-- migrate:up\nSELECT 1;\n"));
+	assert_int_equal(mc_migration_list_count(p.list), 2);
+	assert_int_equal(mc_report_count(p.report), 0);
+	parsed_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -999,6 +1136,10 @@ int main(void)
 		cmocka_unit_test(migration__popx),
 		cmocka_unit_test(migration__plain),
 		cmocka_unit_test(migration__sequelize),
+		cmocka_unit_test(identity__kinds),
+		cmocka_unit_test(identity__renames),
+		cmocka_unit_test(identity__order),
+		cmocka_unit_test(identity__discovery),
 		cmocka_unit_test(migration__detect),
 		cmocka_unit_test(migration__mixed_and_duplicates),
 		cmocka_unit_test(migration__bad_bytes),
