@@ -107,34 +107,83 @@ MC_NODISCARD int mc_changeset_read_after(mc_buf *out, mc_changeset *c,
 MC_NODISCARD int mc_changeset_read_target(mc_buf *out, mc_changeset *c,
                                           const char *path);
 
-/** The deployed set: paths inside the migrations folders of deploy refs. */
+/**
+ * The deploy points (SPEC §6): every commit a deploy ref names, globs
+ * expanded. A path is released when some deploy point's tree holds it.
+ */
 typedef struct mc_deployed mc_deployed;
 
 /**
- * Read the trees of every deploy ref (globs such as refs/tags/v* are
- * expanded) restricted to the migrations folders. No history is walked.
+ * Expand the deploy refs (refs/tags/v* gives every matching tag) and read
+ * nothing else: no object is read until mc_deployed_prepare.
  * @param patterns char*: deploy.ref values
+ * @param dirs char*: the migrations folders (copied)
  * @param[out] out free with mc_deployed_free; it borrows repo
  * @return 0, or MC_ERROR (class MC_ERROR_GIT) when a deploy ref is missing,
  *   naming the exact 'git fetch' command that brings it
  */
+MC_NODISCARD int mc_deployed_open(mc_deployed **out, mc_repo *repo,
+                                  const mc_vec *patterns, const mc_vec *dirs);
+/**
+ * Read the folders of every deploy point: each ref is peeled, and each
+ * distinct folder tree is read once. Does nothing the second time.
+ * @return 0, MC_ERROR (an object that cannot be read, class MC_ERROR_GIT)
+ */
+MC_NODISCARD int mc_deployed_prepare(mc_deployed *d);
+/** mc_deployed_open and mc_deployed_prepare. */
 MC_NODISCARD int mc_deployed_load(mc_deployed **out, mc_repo *repo,
                                   const mc_vec *patterns, const mc_vec *dirs);
 void mc_deployed_free(mc_deployed *d);
-/** @return the first deploy ref whose tree holds path, or NULL; borrowed. */
-const char *mc_deployed_ref(const mc_deployed *d, const char *path);
 /**
- * Read the deployed content of path (from the first ref holding it).
- * @param[out] out the content; emptied, and nothing read, when the file is
- *   over MC_MAX_MIGRATION_SIZE (the size comes from the object's header)
- * @param[out] out_size the file's size, also when it is too large
- * @return 0, 1 when it is too large, MC_ERROR (not deployed; an object that
- *   cannot be read, class MC_ERROR_GIT)
+ * @return the newest deploy point (by the committer date of the commit it
+ *   names; the same commit: the first in deploy.ref order) whose tree holds
+ *   path, or NULL (none does, or not prepared); borrowed
  */
-MC_NODISCARD int mc_deployed_read(mc_buf *out, size_t *out_size,
-                                  mc_deployed *d, const char *path);
-/** @return the deployed files of dir (data ""), or NULL; borrowed. */
-const mc_file_list *mc_deployed_files(const mc_deployed *d, const char *dir);
+const char *mc_deployed_ref(const mc_deployed *d, const char *path);
+
+/**
+ * The deploy point a message names for a released path the change edits,
+ * deletes or renames: the newest (by committer date; the same commit: the
+ * first in deploy.ref order) that holds old, the content at the base (the
+ * release that shipped what the change replaces); else the newest holding
+ * the path that does not contain the change's target; else the newest
+ * holding it. Prepares d.
+ * @param old the content at the base, or NULL (not read: too large)
+ * @param[out] out borrowed from d; NULL when no point holds path
+ * @return 0, MC_ERROR (the history cannot be read), MC_ENOMEM
+ */
+MC_NODISCARD int mc_deployed_name(const char **out, mc_deployed *d, const mc_changeset *cs,
+                                  const char *path, const char *old, size_t old_len);
+
+/**
+ * Whether a change of path from old to data puts the released file back:
+ * data is exactly what the point mc_deployed_name names holds, that point
+ * does not contain the change, and no deploy point ever held old (an
+ * unreleased edit undone is the fix, not an edit). Prepares d.
+ * @param[out] out 1 or 0
+ * @return 0, MC_ERROR, MC_ENOMEM
+ */
+MC_NODISCARD int mc_deployed_put_back(int *out, mc_deployed *d, const mc_changeset *cs,
+                                      const char *path, const char *old, size_t old_len,
+                                      const char *data, size_t len);
+
+/** One distinct folder tree of the deploy points. */
+typedef struct {
+	const mc_file_list *files; /* its files (data ""), sorted by path */
+	const char *ref;           /* the newest such point that counts */
+} mc_deployed_tree;
+
+/**
+ * The folder trees of dir at the deploy points that do not already
+ * contain the change's target commit (RANGE: B; COMMIT: the commit; the
+ * index and the work tree are in no deploy point), each once: what the
+ * order of the change's new migrations is judged against. Prepares d.
+ * @param[out] out emptied, then mc_deployed_tree* borrowed from d (valid
+ *   until the next call)
+ * @return 0, MC_ERROR (the history cannot be read), MC_ENOMEM
+ */
+MC_NODISCARD int mc_deployed_order_trees(mc_vec *out, mc_deployed *d,
+                                         const mc_changeset *cs, const char *dir);
 /** @return how many refs were read (after glob expansion). */
 size_t mc_deployed_ref_count(const mc_deployed *d);
 /** @return the i-th ref name read; borrowed. */

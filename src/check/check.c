@@ -31,9 +31,11 @@ struct ctx {
 	mc_dialect dialect;
 	mc_check_group group;
 	mc_vec touched; /* char*: borrowed new paths of added/modified/renamed files */
-	mc_vec fresh;   /* char*: borrowed new paths that are not deployed */
+	mc_vec fresh;   /* char*: borrowed new paths the change adds */
 	mc_vec twins;   /* mc_change*: pairs (deleted deployed, added) the tool
 	                 * reads as one migration (identity_twins) */
+	mc_vec order;   /* mc_deployed_tree*: of the folder being checked */
+	mc_vec order_ml;/* mc_migration_list*: each of order, parsed */
 };
 
 /* v is sorted (path_sort): a folder of 10,000 added migrations asks this
@@ -78,52 +80,6 @@ static const mc_migration *find_by_path(const mc_migration_list *l, const char *
 			return m;
 	}
 	return NULL;
-}
-
-/* Up and down paths of a list, sorted: deleting a folder of 10,000
- * deployed migrations looks each one up. */
-struct path_ix {
-	const char *path;
-	const mc_migration *m;
-};
-
-static int ix_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct path_ix *)a)->path, ((const struct path_ix *)b)->path);
-}
-
-static int path_ix_build(struct path_ix **out, size_t *out_n, const mc_migration_list *l)
-{
-	size_t n = 0, cap = 2 * mc_migration_list_count(l);
-
-	*out = NULL;
-	*out_n = 0;
-	if (!cap)
-		return 0;
-	if ((*out = mc_calloc(cap, sizeof(**out))) == NULL)
-		return mc_error_set_oom();
-	for (size_t i = 0; i < mc_migration_list_count(l); i++) {
-		const mc_migration *m = mc_migration_list_get(l, i);
-		if (m->up && m->up->path)
-			(*out)[n].path = m->up->path, (*out)[n++].m = m;
-		if (m->down && m->down->path)
-			(*out)[n].path = m->down->path, (*out)[n++].m = m;
-	}
-	/* stable on ties is not needed: find_by_path took the first in list
-	 * order, and a path belongs to one migration */
-	qsort(*out, n, sizeof(**out), ix_cmp);
-	*out_n = n;
-	return 0;
-}
-
-static const mc_migration *path_ix_find(const struct path_ix *ix, size_t n, const char *path)
-{
-	struct path_ix key = { path, NULL };
-	const struct path_ix *hit;
-	if (!path || !n)
-		return NULL;
-	hit = bsearch(&key, ix, n, sizeof(*ix), ix_cmp);
-	return hit ? hit->m : NULL;
 }
 
 static const char *mig_file(const mc_migration *m)
@@ -173,8 +129,7 @@ static int identity_twins(struct ctx *c, mc_format fmt, const char *dir)
 		for (size_t k = 0; k < c->cs->changes.len && !error; k++) {
 			mc_change *a = c->cs->changes.items[k];
 			int same = 0, taken = 0;
-			if (a->status != MC_CHANGE_ADDED || !path_in_dir(a->new_path, dir) ||
-			    mc_deployed_ref(c->dep, a->new_path))
+			if (a->status != MC_CHANGE_ADDED || !path_in_dir(a->new_path, dir))
 				continue;
 			for (size_t t = 1; t < c->twins.len; t += 2)
 				taken |= c->twins.items[t] == a;
@@ -371,36 +326,41 @@ static int compare_part(struct part *out, const mc_script *a, const mc_script *b
 	return 0;
 }
 
-/* dep_path: where the deployed side is, the new path or, for a rename the
- * tool does not see (mc_format_rename_keeps_identity), the old one */
+/* os: the change that holds the base side, ch itself or, for a rename the
+ * tool does not see (mc_format_rename_keeps_identity), the deleted twin */
 static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
-                          const mc_change *ch, const char *dep_path)
+                          const mc_change *ch, const mc_change *os)
 {
 	const char *path = ch->new_path;
-	const char *ref = mc_deployed_ref(c->dep, dep_path);
-	mc_buf dep = MC_BUF_INIT;
+	const char *ref = NULL;
+	const char *old = os->old_data ? os->old_data : "";
 	mc_migration_list *lo = NULL, *ln = NULL;
 	const mc_migration *mo = NULL, *mn = NULL;
 	struct part up, down, *pick;
 	const char *code, *version;
 	mc_buf msg = MC_BUF_INIT;
-	size_t dep_size = 0;
-	int sql, error, dep_big, new_big = (ch->flags & MC_CHANGE_NEW_TOO_LARGE) != 0;
+	int sql, error = 0, new_big = (ch->flags & MC_CHANGE_NEW_TOO_LARGE) != 0;
+	int dep_big = (os->flags & MC_CHANGE_OLD_TOO_LARGE) != 0;
 
 	/* a work tree file that cannot be read (no permission, a FIFO, a
 	 * dangling link): whether it was edited is not known; it is a
 	 * malformed finding (copy_findings), which fails the change */
 	if (ch->flags & MC_CHANGE_NEW_UNREADABLE)
 		return 0;
-	if ((error = mc_deployed_read(&dep, &dep_size, c->dep, dep_path)) < 0)
-		goto done;
-	dep_big = error == 1;
-	if (!dep_big && !new_big && dep.size == ch->new_len &&
-	    (dep.size == 0 || !memcmp(dep.ptr, ch->new_data, dep.size))) {
-		error = 0;
-		goto done; /* same as deployed (e.g. a revert) */
+	/* the change's base X against its target Y (SPEC §6), not against
+	 * a deploy point: an edit already on a newer main is still an edit */
+	if (!dep_big && !new_big && os->old_len == ch->new_len &&
+	    (os->old_len == 0 || !memcmp(old, ch->new_data, os->old_len)))
+		goto done; /* same bytes (a mode change) */
+	/* the released file put back, byte for byte, is the fix, not an edit */
+	if (!new_big && !dep_big) {
+		int back = 0;
+		if ((error = mc_deployed_put_back(&back, c->dep, c->cs, os->old_path, old, os->old_len,
+		                                  ch->new_data ? ch->new_data : "", ch->new_len)) < 0 ||
+		    back)
+			goto done;
 	}
-	if ((error = parse_one(&lo, path, dep_big ? NULL : mc_buf_cstr(&dep), dep.size, dir, fmt,
+	if ((error = parse_one(&lo, path, dep_big ? NULL : old, os->old_len, dir, fmt,
 	                       c->dialect)) < 0 ||
 	    (error = parse_one(&ln, path,
 	                       new_big ? NULL : ch->new_data ? ch->new_data : "", ch->new_len,
@@ -422,7 +382,7 @@ static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
 		 */
 		memset(&up, 0, sizeof(up));
 		memset(&down, 0, sizeof(down));
-		if (dep_big && new_big && dep_size == ch->new_len)
+		if (dep_big && new_big && os->old_len == ch->new_len)
 			goto done;
 		up.kind = REAL;
 	} else if (mo && mn && (mo->up || mo->down || mn->up || mn->down)) {
@@ -432,8 +392,8 @@ static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
 		if (up.kind == SAME && down.kind == SAME) {
 			/* outside the sections only (e.g. a header): treat as the whole file */
 			mc_script a = { 0 }, b = { 0 };
-			a.sql = dep.ptr ? dep.ptr : (char *)"";
-			a.len = dep.size;
+			a.sql = (char *)old;
+			a.len = os->old_len;
 			a.line = 1;
 			b.sql = ch->new_data ? ch->new_data : (char *)"";
 			b.len = ch->new_len;
@@ -443,8 +403,8 @@ static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
 		}
 	} else {
 		mc_script a = { 0 }, b = { 0 };
-		a.sql = dep.ptr ? dep.ptr : (char *)"";
-		a.len = dep.size;
+		a.sql = (char *)old;
+		a.len = os->old_len;
 		a.line = 1;
 		b.sql = ch->new_data ? ch->new_data : (char *)"";
 		b.len = ch->new_len;
@@ -454,6 +414,9 @@ static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
 			goto done;
 	}
 	version = mn ? mn->version : mo ? mo->version : NULL;
+	if ((error = mc_deployed_name(&ref, c->dep, c->cs, os->old_path, dep_big ? NULL : old,
+	                              os->old_len)) < 0)
+		goto done;
 	if (up.kind == REAL) {
 		pick = &up;
 		code = "modified-deployed";
@@ -478,7 +441,6 @@ static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
 done:
 	mc_migration_list_free(lo);
 	mc_migration_list_free(ln);
-	mc_buf_dispose(&dep);
 	mc_buf_dispose(&msg);
 	return error;
 }
@@ -540,45 +502,117 @@ static const mc_migration *same_version(const mc_migration_list *l, const mc_mig
 	return NULL;
 }
 
+static void ml_free(void *p)
+{
+	mc_migration_list_free(p);
+}
+
+/* added by the change (a file renamed from a released one is not) */
 static int is_fresh(struct ctx *c, const mc_migration *m)
 {
-	if ((m->up && mc_deployed_ref(c->dep, m->up->path)) ||
-	    (m->down && mc_deployed_ref(c->dep, m->down->path)))
-		return 0;
 	return (m->up && has_path(&c->fresh, m->up->path)) ||
 	       (m->down && has_path(&c->fresh, m->down->path));
 }
 
-static int check_new(struct ctx *c, mc_format fmt, const mc_migration_list *after,
-                     const mc_migration_list *deployed, const mc_migration_list *target,
+static int list_holds(const mc_file_list *l, const char *path)
+{
+	size_t lo = 0, hi = l->files.len;
+	while (path && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(((const mc_file *)l->files.items[mid])->path, path);
+		if (cmp == 0)
+			return 1;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* The folder trees of the deploy points that judge the order of new
+ * migrations (not containing the change's target), parsed once per folder. */
+static int load_order(struct ctx *c, const char *dir, mc_format fmt)
+{
+	int error;
+
+	mc_vec_dispose_deep(&c->order_ml, ml_free);
+	if ((error = mc_deployed_order_trees(&c->order, c->dep, c->cs, dir)) < 0)
+		return error;
+	for (size_t i = 0; i < c->order.len; i++) {
+		const mc_deployed_tree *t = c->order.items[i];
+		mc_migration_list *l = NULL;
+		if ((error = mc_migration_list_parse(&l, t->files, dir, fmt, c->dialect, NULL)) < 0)
+			return error;
+		if ((error = mc_vec_push(&c->order_ml, l)) < 0) {
+			mc_migration_list_free(l);
+			return error;
+		}
+	}
+	return 0;
+}
+
+/* a deploy point that holds m itself (released there) does not judge it */
+static int tree_holds(const mc_deployed_tree *t, const mc_migration *m)
+{
+	return (m->up && list_holds(t->files, m->up->path)) ||
+	       (m->down && list_holds(t->files, m->down->path));
+}
+
+/*
+ * The migrations the change adds (SPEC §6): a version already used, or
+ * one not above the highest at the base X (the folder's other
+ * migrations) or at a deploy point that does not already contain the
+ * change, is a finding.
+ */
+static int check_new(struct ctx *c, const char *dir, mc_format fmt,
+                     const mc_migration_list *after, const mc_migration_list *target,
                      mc_vec *dup_files)
 {
-	const char *maxdep = max_version(deployed, NULL);
+	const char *maxx = NULL;
 	/* sql-migrate, Sequelize: a shared prefix is two migrations, ordered
 	 * by file name after it, so only a lower prefix is out of order */
 	int unique = mc_format_unique_versions(fmt), below = unique ? 0 : -1;
-	int error = 0;
+	int error = 0, any = 0;
 
-	/* deployed migrations still in the folder are in 'after' */
 	for (size_t i = 0; i < mc_migration_list_count(after); i++) {
 		const mc_migration *m = mc_migration_list_get(after, i);
-		if (m->kind != MC_MIGRATION_VERSIONED || !m->version ||
-		    !((m->up && mc_deployed_ref(c->dep, m->up->path)) ||
-		      (m->down && mc_deployed_ref(c->dep, m->down->path))))
+		if (m->kind != MC_MIGRATION_VERSIONED || !m->version)
 			continue;
-		if (!maxdep || mc_version_cmp(m->version, maxdep) > 0)
-			maxdep = m->version;
+		if (is_fresh(c, m)) {
+			any = 1;
+			continue;
+		}
+		if (!maxx || mc_version_cmp(m->version, maxx) > 0)
+			maxx = m->version;
 	}
+	if (!any)
+		return 0;
+	if ((error = load_order(c, dir, fmt)) < 0)
+		return error;
 
 	for (size_t i = 0; i < mc_migration_list_count(after) && !error; i++) {
 		const mc_migration *m = mc_migration_list_get(after, i);
-		const mc_migration *d;
-		const char *file = mig_file(m), *tmax;
+		const mc_migration *d = NULL, *dd = NULL;
+		const mc_deployed_tree *dt = NULL;
+		const char *file = mig_file(m), *tmax, *dmax = NULL;
 
 		if (!is_fresh(c, m) || m->kind != MC_MIGRATION_VERSIONED || !m->version)
 			continue;
-		if (unique &&
-		    ((d = same_version(deployed, m)) != NULL || (d = same_version(after, m)) != NULL)) {
+		for (size_t k = 0; k < c->order.len; k++) {
+			const mc_deployed_tree *t = c->order.items[k];
+			const mc_migration_list *l = c->order_ml.items[k];
+			const char *v;
+			if (tree_holds(t, m))
+				continue;
+			if (!dd)
+				dd = same_version(l, m);
+			if ((v = max_version(l, m)) != NULL && (!dmax || mc_version_cmp(v, dmax) > 0)) {
+				dmax = v;
+				dt = t;
+			}
+		}
+		if (unique && ((d = same_version(after, m)) != NULL || (d = dd) != NULL)) {
 			error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, NULL,
 			                      "version %s of '%s' is already used by '%s'", m->version,
 			                      file, mig_label(d));
@@ -590,10 +624,14 @@ static int check_new(struct ctx *c, mc_format fmt, const mc_migration_list *afte
 			                      file, mig_label(d), c->cs->target_name);
 			if (!error)
 				error = mc_vec_push(dup_files, (void *)file);
-		} else if (maxdep && mc_version_cmp(m->version, maxdep) <= below) {
+		} else if (maxx && mc_version_cmp(m->version, maxx) <= below) {
 			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
 			                      "new migration %s sorts before the highest deployed version %s",
-			                      m->version, maxdep);
+			                      m->version, maxx);
+		} else if (dmax && mc_version_cmp(m->version, dmax) <= below) {
+			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
+			                      "new migration %s sorts before the highest deployed version %s (deployed in %s)",
+			                      m->version, dmax, dt->ref);
 		} else if (target && (tmax = max_version(target, m)) != NULL &&
 		           mc_version_cmp(m->version, tmax) <= below && !find_by_path(target, file)) {
 			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
@@ -635,46 +673,27 @@ static int copy_findings(struct ctx *c, const mc_report *scratch, const mc_vec *
 	return error;
 }
 
-/* The deployed files that are not in the folder's listing (both sorted). */
-static int deployed_remainder(mc_file_list **out, const mc_file_list *dep,
-                              const mc_file_list *after)
+/* The version and kind of the file a change removes, from its name and
+ * its content at the base (NULL when too large: the name alone). */
+static int old_migration(mc_migration_list **out, struct ctx *c, const char *dir,
+                         mc_format fmt, const mc_change *ch)
 {
-	size_t i = 0, k = 0;
-	int error;
-
-	if ((error = mc_file_list_new(out)) < 0)
-		return error;
-	while (i < dep->files.len && !error) {
-		const mc_file *d = dep->files.items[i];
-		int cmp = k < after->files.len
-		                  ? strcmp(d->path, ((const mc_file *)after->files.items[k])->path)
-		                  : -1;
-		if (cmp == 0) {
-			i++;
-			k++;
-		} else if (cmp < 0) {
-			error = mc_file_list_add(*out, d->path, "", 0);
-			i++;
-		} else {
-			k++;
-		}
-	}
-	return error;
+	return parse_one(out, ch->old_path,
+	                 (ch->flags & MC_CHANGE_OLD_TOO_LARGE) ? NULL
+	                 : ch->old_data                        ? ch->old_data
+	                                                       : "",
+	                 ch->old_len, dir, fmt, c->dialect);
 }
 
 static int check_dir(struct ctx *c, size_t idx)
 {
 	const mc_dir_state *after = c->cs->after.items[idx];
 	const mc_dir_state *target = idx < c->cs->target.len ? c->cs->target.items[idx] : NULL;
-	const mc_file_list *depfiles = mc_deployed_files(c->dep, after->dir);
-	mc_migration_list *aml = NULL, *dml = NULL, *tml = NULL;
-	struct path_ix *dix = NULL;
-	size_t ndix = 0;
-	mc_file_list *rest = NULL;
+	mc_migration_list *aml = NULL, *tml = NULL;
 	mc_report *scratch = NULL;
 	mc_vec dup_files = MC_VEC_INIT;
 	mc_format fmt;
-	int error, whole = 0;
+	int error, any = 0;
 
 	c->touched.len = 0;
 	c->fresh.len = 0;
@@ -682,16 +701,22 @@ static int check_dir(struct ctx *c, size_t idx)
 		mc_change *ch = c->cs->changes.items[i];
 		if (!path_in_dir(ch->new_path, after->dir) && !path_in_dir(ch->old_path, after->dir))
 			continue;
-		/* a deployed file under a new name is that migration
-		 * (renamed-deployed, or the same one to the tool), not a new one */
-		if (ch->new_path && path_in_dir(ch->new_path, after->dir) &&
-		    ((error = mc_vec_push(&c->touched, ch->new_path)) < 0 ||
-		     (!mc_deployed_ref(c->dep, ch->new_path) &&
-		      !(ch->status == MC_CHANGE_RENAMED && mc_deployed_ref(c->dep, ch->old_path)) &&
-		      (error = mc_vec_push(&c->fresh, ch->new_path)) < 0)))
+		/* the deploy points are read only when a migration is touched */
+		if (!any && (error = mc_deployed_prepare(c->dep)) < 0)
+			return error;
+		any = 1;
+		if (!ch->new_path || !path_in_dir(ch->new_path, after->dir))
+			continue;
+		if ((error = mc_vec_push(&c->touched, ch->new_path)) < 0)
+			return error;
+		/* added by the change: new, or renamed from a file no deploy
+		 * point holds (a released one renamed is renamed-deployed) */
+		if ((ch->status == MC_CHANGE_ADDED ||
+		     (ch->status == MC_CHANGE_RENAMED && !mc_deployed_ref(c->dep, ch->old_path))) &&
+		    (error = mc_vec_push(&c->fresh, ch->new_path)) < 0)
 			return error;
 	}
-	if (c->cs->changes.len == 0)
+	if (!any)
 		return 0;
 	mc_vec_sort(&c->touched, str_cmp);
 	mc_vec_sort(&c->fresh, str_cmp);
@@ -701,90 +726,81 @@ static int check_dir(struct ctx *c, size_t idx)
 	    (error = mc_migration_list_parse(&aml, after->files, after->dir, fmt, c->dialect,
 	                                     scratch)) < 0)
 		goto done;
-	/* deployed files still in the folder are parsed once, with the folder;
-	 * only the deployed ones gone from it (deleted, renamed) are parsed here */
-	for (size_t i = 0; i < mc_migration_list_count(aml); i++) {
-		const mc_migration *m = mc_migration_list_get(aml, i);
-		if (!m->up && !m->down)
-			whole = 1; /* sections format: unchanged files are names only, no paths */
-	}
-	if (depfiles && whole)
-		error = mc_migration_list_parse(&dml, depfiles, after->dir, fmt, c->dialect, NULL);
-	else if (depfiles && (error = deployed_remainder(&rest, depfiles, after->files)) == 0)
-		error = mc_migration_list_parse(&dml, rest, after->dir, fmt, c->dialect, NULL);
-	if (error < 0)
-		goto done;
 	if (target &&
 	    (error = mc_migration_list_parse(&tml, target->files, after->dir, fmt, c->dialect, NULL)) < 0)
 		goto done;
-	if ((error = path_ix_build(&dix, &ndix, dml)) < 0)
-		goto done;
 
+	/*
+	 * Edited after release (SPEC §6): the file is at the base X (the
+	 * change modifies, deletes or renames it), and some deploy point
+	 * holds its path. A file the change adds is never edited.
+	 */
 	for (size_t i = 0; i < c->cs->changes.len && !error; i++) {
 		mc_change *ch = c->cs->changes.items[i];
-		const char *oref = mc_deployed_ref(c->dep, ch->old_path);
-		const mc_migration *m;
+		const char *oref = NULL;
+		mc_migration_list *ol = NULL;
+		const mc_migration *m = NULL;
 		mc_buf msg = MC_BUF_INIT;
 
-		if (!path_in_dir(ch->new_path, after->dir) && !path_in_dir(ch->old_path, after->dir))
+		if (!mc_deployed_ref(c->dep, ch->old_path) || !path_in_dir(ch->old_path, after->dir))
 			continue;
+		if (ch->status != MC_CHANGE_MODIFIED &&
+		    (error = mc_deployed_name(&oref, c->dep, c->cs, ch->old_path,
+		                              (ch->flags & MC_CHANGE_OLD_TOO_LARGE) ? NULL
+		                              : ch->old_data ? ch->old_data : "",
+		                              ch->old_len)) < 0)
+			break;
+		if (ch->status != MC_CHANGE_MODIFIED) {
+			if ((error = old_migration(&ol, c, after->dir, fmt, ch)) < 0)
+				break;
+			m = mc_migration_list_count(ol) ? mc_migration_list_get(ol, 0) : NULL;
+		}
 		switch (ch->status) {
 		case MC_CHANGE_DELETED:
-			if (!oref || twin_of(c, ch))
-				break; /* not deployed, or checked with its twin */
-			m = path_ix_find(dix, ndix, ch->old_path);
-			if (m && m->kind == MC_MIGRATION_REPEATABLE)
-				break;
+			if (twin_of(c, ch) || (m && m->kind == MC_MIGRATION_REPEATABLE))
+				break; /* checked with its twin, or meant to change */
 			if ((error = mc_buf_printf(&msg, "deployed migration '%s' was deleted (deployed in %s)",
 			                           ch->old_path, oref)) == 0)
 				error = mc_check_group_add(&c->group, "deleted-deployed", ch->old_path, 0,
 				                           m ? m->version : NULL, msg.ptr);
 			break;
-		case MC_CHANGE_RENAMED:
-			if (oref) {
-				int same = 0;
-				/* the tool records what the rename keeps (goose's
-				 * version): the same migration, checked for edits */
-				if ((error = mc_format_rename_keeps_identity(&same, fmt, ch->old_path,
-				                                             ch->new_path)) < 0)
-					break;
-				if (same) {
-					error = check_modified(c, after->dir, fmt, ch, ch->old_path);
-					break;
-				}
-				m = path_ix_find(dix, ndix, ch->old_path);
-				if ((error = mc_buf_printf(&msg, "deployed migration '%s' was renamed to '%s' (deployed in %s)",
-				                           ch->old_path, ch->new_path, oref)) == 0)
-					error = mc_check_group_add(&c->group, "renamed-deployed", ch->new_path, 0,
-					                           m ? m->version : NULL, msg.ptr);
+		case MC_CHANGE_RENAMED: {
+			int same = 0;
+			/* the tool records what the rename keeps (goose's
+			 * version): the same migration, checked for edits */
+			if ((error = mc_format_rename_keeps_identity(&same, fmt, ch->old_path,
+			                                             ch->new_path)) < 0)
+				break;
+			if (same) {
+				error = check_modified(c, after->dir, fmt, ch, ch);
 				break;
 			}
-			/* a pending file under a new name */
-			/* fall through */
-		case MC_CHANGE_ADDED:
-		case MC_CHANGE_MODIFIED:
-			if (twin_of(c, ch)) {
-				error = check_modified(c, after->dir, fmt, ch, twin_of(c, ch)->old_path);
-				break;
-			}
-			if (ch->new_path && mc_deployed_ref(c->dep, ch->new_path) &&
-			    path_in_dir(ch->new_path, after->dir))
-				error = check_modified(c, after->dir, fmt, ch, ch->new_path);
+			if ((error = mc_buf_printf(&msg, "deployed migration '%s' was renamed to '%s' (deployed in %s)",
+			                           ch->old_path, ch->new_path, oref)) == 0)
+				error = mc_check_group_add(&c->group, "renamed-deployed", ch->new_path, 0,
+				                           m ? m->version : NULL, msg.ptr);
 			break;
 		}
+		case MC_CHANGE_MODIFIED:
+			error = check_modified(c, after->dir, fmt, ch, ch);
+			break;
+		case MC_CHANGE_ADDED:
+			break;
+		}
+		mc_migration_list_free(ol);
 		mc_buf_dispose(&msg);
 	}
+	/* an added file the tool reads as a deleted released one: that one, edited or not */
+	for (size_t i = 1; i < c->twins.len && !error; i += 2)
+		error = check_modified(c, after->dir, fmt, c->twins.items[i], c->twins.items[i - 1]);
 	if (!error)
-		error = check_new(c, fmt, aml, dml, tml, &dup_files);
+		error = check_new(c, after->dir, fmt, aml, tml, &dup_files);
 	if (!error)
 		error = copy_findings(c, scratch, &dup_files);
 done:
 	mc_vec_dispose(&dup_files);
 	mc_migration_list_free(aml);
-	mc_free(dix);
-	mc_migration_list_free(dml);
 	mc_migration_list_free(tml);
-	mc_file_list_free(rest);
 	mc_report_free(scratch);
 	return error;
 }
@@ -830,6 +846,9 @@ static int check_models(struct ctx *c)
 	}
 	for (size_t i = 0; i < c->cs->changes.len && !error; i++) {
 		mc_change *ch = c->cs->changes.items[i];
+		if (ch->in_dir && ch->status == MC_CHANGE_RENAMED &&
+		    (error = mc_deployed_prepare(c->dep)) < 0)
+			break;
 		if (ch->in_dir && ch->new_path &&
 		    (ch->status == MC_CHANGE_ADDED ||
 		     (ch->status == MC_CHANGE_RENAMED && !mc_deployed_ref(c->dep, ch->old_path))))
@@ -924,7 +943,7 @@ int mc_check_run(mc_report *r, mc_repo *repo, const mc_check_opts *o)
 	co.model_paths = &c.cfg->model_paths;
 
 	if ((error = mc_changeset_load(&c.cs, repo, &co)) < 0 ||
-	    (error = mc_deployed_load(&c.dep, repo, &c.cfg->deploy_refs, &c.cfg->dirs)) < 0)
+	    (error = mc_deployed_open(&c.dep, repo, &c.cfg->deploy_refs, &c.cfg->dirs)) < 0)
 		goto done;
 	if (c.cs->base_note)
 		error = mc_report_note(r, "%s: %s", c.cs->describe, c.cs->base_note);
@@ -942,6 +961,8 @@ done:
 	mc_vec_dispose(&c.touched);
 	mc_vec_dispose(&c.fresh);
 	mc_vec_dispose(&c.twins);
+	mc_vec_dispose(&c.order);
+	mc_vec_dispose_deep(&c.order_ml, ml_free);
 	mc_changeset_free(c.cs);
 	mc_deployed_free(c.dep);
 	return error;

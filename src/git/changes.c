@@ -29,7 +29,17 @@ struct mc_changes_src {
 	mc_vec trees;           /* git_tree*: kept alive for the fast path */
 	git_tree *after_tree;   /* RANGE, COMMIT */
 	git_tree *target_tree;  /* RANGE */
+	git_oid after_commit;   /* RANGE: B; COMMIT: the commit */
+	int has_after_commit;
 };
+
+int mc_git__changeset_target(git_oid *out, const mc_changeset *c)
+{
+	if (!c->src || !c->src->has_after_commit)
+		return 0;
+	git_oid_cpy(out, &c->src->after_commit);
+	return 1;
+}
 
 static void change_free(void *p)
 {
@@ -587,6 +597,8 @@ static int setup_range(mc_changeset *c, mc_repo *r, const char *spec,
 		error = shallow_error(r, "cannot read the range's trees", error);
 		goto done;
 	}
+	git_oid_cpy(&c->src->after_commit, git_commit_id(cb));
+	c->src->has_after_commit = 1;
 	if ((error = range_messages(c, r, &m)) < 0)
 		goto done;
 	if ((c->describe = mc_strdup(spec)) == NULL ||
@@ -615,6 +627,8 @@ static int setup_commit(mc_changeset *c, mc_repo *r, const char *spec,
 		error = shallow_error(r, "cannot read the commit's tree", error);
 		goto done;
 	}
+	git_oid_cpy(&c->src->after_commit, git_commit_id(commit));
+	c->src->has_after_commit = 1;
 	if (git_commit_parentcount(commit) > 0) {
 		if ((error = git_commit_parent(&parent, commit, 0)) < 0) {
 			error = shallow_error(r, "cannot read the parent of the commit", error);

@@ -1,11 +1,25 @@
 /*
- * deployed.c: the deployed set. A migration is deployed when its path is in
- * the tree of a deploy ref; only those trees are read, never history, so a
- * shallow clone works as soon as the deploy refs are fetched. When one is
- * missing we say which 'git fetch' brings it.
+ * deployed.c: the deploy points (SPEC §6, "Released"). A deploy point is a
+ * commit a deploy ref names, globs expanded: every matching ref counts,
+ * and none is picked by its name. A path is released when some deploy
+ * point's tree holds it, whether or not that point is an ancestor of the
+ * change being checked; messages name the newest point (commit date of
+ * the commit it names) that holds it.
+ *
+ * Cost: a repository may have 1,200 release tags. Opening the set reads
+ * ref names only, so a change that touches no migration reads no tag.
+ * The first question about a folder (mc_deployed_prepare) peels every ref,
+ * walks each distinct root tree down to the folder raw (rawtree.c) and
+ * reads each distinct folder tree once: the releases that did not change
+ * the folder share one. Only the order of new migrations needs history:
+ * which points already contain the change's target, from one walk of the
+ * commits newer than the target (mc_deployed_order_trees). A shallow clone
+ * works once the deploy refs are fetched; a missing one is an error that
+ * names the 'git fetch' that brings it.
  */
 #include "migcheck/changes.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,41 +28,73 @@
 #include "migcheck/errors.h"
 #include "util/banned.h"
 
-struct dentry {
-	char *path;
-	size_t ref;    /* index into refs */
-	git_oid id;    /* the blob in that ref's tree */
+/* commits older than the target by more than this are not walked for
+ * "contains the target" (clock skew between a commit and its parent) */
+#define SKEW_SECONDS (24 * 60 * 60)
+
+struct point {
+	char *name;
+	git_oid commit;  /* has_commit: the commit; else the tree it names */
+	int has_commit;
+	git_time_t time; /* the commit's committer date; 0 for a tree */
+	git_oid root;    /* its tree */
+	int contains;    /* the change's target is commit or an ancestor of it */
+};
+
+struct ftree {
+	size_t dir;
+	git_oid id;
+	mc_file_list *files; /* the blobs directly inside, sorted, data "" */
+	git_oid *ids;        /* their blob ids, parallel to files */
+	size_t newest;       /* the newest point with this folder tree */
+	size_t open;         /* order_trees: the newest not containing the target */
+	mc_deployed_tree pub;
+};
+
+struct uentry {
+	const char *path; /* borrowed from an ftree's files */
+	size_t point;     /* the newest point holding it */
 };
 
 struct mc_deployed {
 	mc_repo *repo;
-	mc_vec refs;    /* char* */
-	mc_vec trees;   /* git_tree*, parallel to refs */
-	mc_vec dirs;    /* mc_dir_state*: union over refs */
-	mc_vec entries; /* struct dentry*, sorted by path, unique */
+	mc_vec dirs;     /* char*, copies */
+	mc_vec points;   /* struct point* */
+	int prepared;
+	size_t *tree_of; /* [point * dirs.len + dir]: index into trees, SIZE_MAX none */
+	mc_vec trees;    /* struct ftree* */
+	struct uentry *entries;
+	size_t nentries;
+	int targeted;    /* contains is known */
 };
 
-static void dentry_free(void *p)
+static void point_free(void *p)
 {
-	struct dentry *e = p;
-	if (e)
-		mc_free(e->path);
-	mc_free(e);
+	struct point *pt = p;
+	if (pt)
+		mc_free(pt->name);
+	mc_free(pt);
 }
 
-static void tree_free(void *p)
+static void ftree_free(void *p)
 {
-	git_tree_free(p);
+	struct ftree *t = p;
+	if (t) {
+		mc_file_list_free(t->files);
+		mc_free(t->ids);
+	}
+	mc_free(t);
 }
 
 void mc_deployed_free(mc_deployed *d)
 {
 	if (!d)
 		return;
-	mc_vec_dispose_deep(&d->refs, mc_free);
-	mc_vec_dispose_deep(&d->trees, tree_free);
-	mc_vec_dispose_deep(&d->dirs, mc_git__dir_state_free);
-	mc_vec_dispose_deep(&d->entries, dentry_free);
+	mc_vec_dispose_deep(&d->dirs, mc_free);
+	mc_vec_dispose_deep(&d->points, point_free);
+	mc_vec_dispose_deep(&d->trees, ftree_free);
+	mc_free(d->tree_of);
+	mc_free(d->entries);
 	mc_free(d);
 }
 
@@ -220,80 +266,12 @@ int mc_git__expand_refs(mc_vec *out, mc_repo *r, const mc_vec *patterns)
 	return error;
 }
 
-static int entry_cmp(const void *a, const void *b)
-{
-	const struct dentry *x = *(struct dentry *const *)a, *y = *(struct dentry *const *)b;
-	int c = strcmp(x->path, y->path);
-	if (c)
-		return c;
-	return x->ref < y->ref ? -1 : x->ref > y->ref;
-}
 
-static int file_cmp(const void *a, const void *b)
-{
-	const mc_file *x = *(mc_file *const *)a, *y = *(mc_file *const *)b;
-	return strcmp(x->path, y->path);
-}
-
-/*
- * The blobs directly inside dir of one ref's tree, with their ids: reading
- * a deployed file later is then one blob lookup, not a walk down the path
- * that inflates the folder's tree again (a folder of 10,000 migrations is a
- * ~1 MB tree, and a commit adding them all reads each one).
- */
-static int add_dir(mc_deployed *d, git_tree *root, size_t ref, const char *dir)
-{
-	git_tree_entry *te = NULL;
-	git_tree *sub = NULL;
-	const git_tree *t = root;
-	mc_buf path = MC_BUF_INIT;
-	int error = 0;
-
-	if (*dir) {
-		error = git_tree_entry_bypath(&te, root, dir);
-		if (error == GIT_ENOTFOUND ||
-		    (error == 0 && git_tree_entry_type(te) != GIT_OBJECT_TREE)) {
-			git_error_clear();
-			git_tree_entry_free(te);
-			return 0;
-		}
-		if (error < 0 || git_tree_lookup(&sub, d->repo->repo, git_tree_entry_id(te)) < 0) {
-			error = mc_git__error("cannot read a tree");
-			goto done;
-		}
-		t = sub;
-	}
-	for (size_t i = 0, n = git_tree_entrycount(t); i < n && !error; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(t, i);
-		struct dentry *de;
-		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
-			continue;
-		mc_buf_clear(&path);
-		if ((error = *dir ? mc_buf_joinpath(&path, dir, git_tree_entry_name(e))
-		                  : mc_buf_puts(&path, git_tree_entry_name(e))) < 0)
-			break;
-		if ((de = mc_calloc(1, sizeof(*de))) == NULL ||
-		    (de->path = mc_buf_detach(&path)) == NULL) {
-			mc_free(de);
-			error = mc_error_set_oom();
-			break;
-		}
-		de->ref = ref;
-		git_oid_cpy(&de->id, git_tree_entry_id(e));
-		if ((error = mc_vec_push(&d->entries, de)) < 0)
-			dentry_free(de);
-	}
-done:
-	mc_buf_dispose(&path);
-	git_tree_entry_free(te);
-	git_tree_free(sub);
-	return error;
-}
-
-int mc_deployed_load(mc_deployed **out, mc_repo *r, const mc_vec *patterns,
+int mc_deployed_open(mc_deployed **out, mc_repo *r, const mc_vec *patterns,
                      const mc_vec *dirs)
 {
 	mc_deployed *d;
+	mc_vec names = MC_VEC_INIT;
 	int error;
 
 	MC_ASSERT_ARG(out && r && patterns && dirs);
@@ -301,60 +279,28 @@ int mc_deployed_load(mc_deployed **out, mc_repo *r, const mc_vec *patterns,
 	if ((d = mc_calloc(1, sizeof(*d))) == NULL)
 		return mc_error_set_oom();
 	d->repo = r;
-	if ((error = mc_git__expand_refs(&d->refs, r, patterns)) < 0)
-		goto done;
-	for (size_t i = 0; i < d->refs.len && !error; i++) {
-		const char *name = d->refs.items[i];
-		git_object *tree = NULL;
-		if (mc_git__peel_ref(&tree, r->repo, name, GIT_OBJECT_TREE) < 0) {
-			char *what = mc_asprintf("cannot read the tree of deploy ref '%s'", name);
-			error = what ? mc_git__error(what) : mc_error_set_oom();
-			mc_free(what);
-			goto done;
-		}
-		if ((error = mc_vec_push(&d->trees, tree)) < 0) {
-			git_object_free(tree);
+	for (size_t i = 0; i < dirs->len; i++) {
+		char *s = mc_strdup(dirs->items[i]);
+		if (!s || mc_vec_push(&d->dirs, s) < 0) {
+			mc_free(s);
+			error = mc_error_set_oom();
 			goto done;
 		}
 	}
-	for (size_t k = 0; k < dirs->len && !error; k++)
-		for (size_t i = 0; i < d->refs.len && !error; i++)
-			error = add_dir(d, d->trees.items[i], i, dirs->items[k]);
-	if (error)
+	if ((error = mc_git__expand_refs(&names, r, patterns)) < 0)
 		goto done;
-	/* sort, keep the first ref for each path */
-	mc_vec_sort(&d->entries, entry_cmp);
-	{
-		size_t w = 0;
-		for (size_t i = 0; i < d->entries.len; i++) {
-			struct dentry *e = d->entries.items[i];
-			if (w > 0 && !strcmp(((struct dentry *)d->entries.items[w - 1])->path, e->path))
-				dentry_free(e);
-			else
-				d->entries.items[w++] = e;
+	for (size_t i = 0; i < names.len && !error; i++) {
+		struct point *p = mc_calloc(1, sizeof(*p));
+		if (!p || mc_vec_push(&d->points, p) < 0) {
+			mc_free(p);
+			error = mc_error_set_oom();
+			break;
 		}
-		d->entries.len = w;
-	}
-	/* one file list per folder, names only */
-	for (size_t k = 0; k < dirs->len && !error; k++) {
-		mc_dir_state *s = mc_calloc(1, sizeof(*s));
-		if (!s || (s->dir = mc_strdup(dirs->items[k])) == NULL ||
-		    (error = mc_file_list_new(&s->files)) < 0) {
-			if (!error)
-				error = mc_error_set_oom();
-			mc_git__dir_state_free(s);
-			goto done;
-		}
-		for (size_t i = 0; i < d->entries.len && !error; i++) {
-			struct dentry *e = d->entries.items[i];
-			if (mc_git__path_in_dir(e->path, s->dir))
-				error = mc_file_list_add(s->files, e->path, "", 0);
-		}
-		mc_vec_sort(&s->files->files, file_cmp);
-		if (error || (error = mc_vec_push(&d->dirs, s)) < 0)
-			mc_git__dir_state_free(s);
+		p->name = names.items[i];
+		names.items[i] = NULL;
 	}
 done:
+	mc_vec_dispose_deep(&names, mc_free);
 	if (error < 0) {
 		mc_deployed_free(d);
 		return error;
@@ -363,66 +309,554 @@ done:
 	return 0;
 }
 
-static const struct dentry *find(const mc_deployed *d, const char *path)
+/* a is newer than b: a later commit date; at the same date, the first in
+ * deploy.ref order (the same commit under two refs) */
+static int newer(const mc_deployed *d, size_t a, size_t b)
 {
-	size_t lo = 0, hi = d->entries.len;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct dentry *e = d->entries.items[mid];
-		int c = strcmp(path, e->path);
-		if (c == 0)
-			return e;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	const struct point *x = d->points.items[a], *y = d->points.items[b];
+	if (x->time != y->time)
+		return x->time > y->time;
+	return a < b;
+}
+
+static int peel_point(mc_deployed *d, struct point *p)
+{
+	git_object *obj = NULL;
+	int error = mc_git__peel_ref(&obj, d->repo->repo, p->name, GIT_OBJECT_COMMIT);
+
+	if (error == GIT_EPEEL) {
+		git_error_clear();
+		error = mc_git__peel_ref(&obj, d->repo->repo, p->name, GIT_OBJECT_TREE);
+		if (error == 0) {
+			git_oid_cpy(&p->root, git_object_id(obj));
+			git_object_free(obj);
+			return 0;
+		}
 	}
-	return NULL;
+	if (error < 0) {
+		char *what = mc_asprintf("cannot read the tree of deploy ref '%s'", p->name);
+		error = what ? mc_git__error(what) : mc_error_set_oom();
+		mc_free(what);
+		return error;
+	}
+	p->has_commit = 1;
+	git_oid_cpy(&p->commit, git_object_id(obj));
+	p->time = git_commit_time((git_commit *)obj);
+	git_oid_cpy(&p->root, git_commit_tree_id((git_commit *)obj));
+	git_object_free(obj);
+	return 0;
+}
+
+/* The id of the tree at dir below root; zero when there is none. */
+static int folder_id(git_oid *out, git_odb *odb, const git_oid *root, const char *dir)
+{
+	git_oid cur;
+	const char *p = dir;
+	int error = 0;
+
+	git_oid_cpy(&cur, root);
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		mc_git__raw_tree t;
+		mc_git__raw_entry e;
+		int found = 0;
+
+		if ((error = mc_git__raw_open(&t, odb, &cur)) < 0)
+			return error;
+		while (mc_git__raw_next(&e, &t))
+			if (e.len == n && !memcmp(e.name, p, n) && e.mode == GIT_FILEMODE_TREE) {
+				git_oid_fromraw(&cur, e.id);
+				found = 1;
+				break;
+			}
+		mc_git__raw_close(&t);
+		if (!found) {
+			memset(out, 0, sizeof(*out));
+			return 0;
+		}
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	git_oid_cpy(out, &cur);
+	return 0;
+}
+
+struct slot {
+	size_t dir, point;
+	git_oid id;
+};
+
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+	int c;
+	if (x->dir != y->dir)
+		return x->dir < y->dir ? -1 : 1;
+	if ((c = git_oid_cmp(&x->id, &y->id)) != 0)
+		return c;
+	return x->point < y->point ? -1 : x->point > y->point;
+}
+
+struct rawfile {
+	char *path;
+	git_oid id;
+};
+
+static int rawfile_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct rawfile *)a)->path, ((const struct rawfile *)b)->path);
+}
+
+/* The blobs directly inside folder tree id, sorted by path, with their ids. */
+static int read_folder(struct ftree *ft, git_odb *odb, const char *dir)
+{
+	mc_git__raw_tree t;
+	mc_git__raw_entry e;
+	mc_buf path = MC_BUF_INIT;
+	struct rawfile *v = NULL;
+	size_t n = 0, cap = 0;
+	int error;
+
+	if ((error = mc_file_list_new(&ft->files)) < 0)
+		return error;
+	if ((error = mc_git__raw_open(&t, odb, &ft->id)) < 0)
+		return error;
+	while (!error && mc_git__raw_next(&e, &t)) {
+		if (e.mode != GIT_FILEMODE_BLOB && e.mode != GIT_FILEMODE_BLOB_EXECUTABLE &&
+		    e.mode != GIT_FILEMODE_LINK)
+			continue;
+		if (n == cap) {
+			size_t c = cap ? 2 * cap : 64;
+			struct rawfile *nv = mc_realloc(v, c * sizeof(*nv));
+			if (!nv) {
+				error = mc_error_set_oom();
+				break;
+			}
+			v = nv;
+			cap = c;
+		}
+		mc_buf_clear(&path);
+		if ((*dir && (error = mc_buf_printf(&path, "%s/", dir)) < 0) ||
+		    (error = mc_buf_put(&path, e.name, e.len)) < 0)
+			break;
+		if ((v[n].path = mc_buf_detach(&path)) == NULL) {
+			error = mc_error_set_oom();
+			break;
+		}
+		git_oid_fromraw(&v[n++].id, e.id);
+	}
+	mc_git__raw_close(&t);
+	mc_buf_dispose(&path);
+	if (!error && n) {
+		qsort(v, n, sizeof(*v), rawfile_cmp);
+		if ((ft->ids = mc_calloc(n, sizeof(*ft->ids))) == NULL)
+			error = mc_error_set_oom();
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!error && (error = mc_file_list_add(ft->files, v[i].path, "", 0)) == 0)
+			git_oid_cpy(&ft->ids[i], &v[i].id);
+		mc_free(v[i].path);
+	}
+	mc_free(v);
+	return error;
+}
+
+static int uentry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct uentry *)a)->path, ((const struct uentry *)b)->path);
+}
+
+int mc_deployed_prepare(mc_deployed *d)
+{
+	git_odb *odb = NULL;
+	struct slot *slots = NULL;
+	size_t nslots = 0, np = d->points.len, nd = d->dirs.len, total = 0;
+	int error = 0;
+
+	MC_ASSERT_ARG(d);
+	if (d->prepared)
+		return 0;
+	if (git_repository_odb(&odb, d->repo->repo) < 0)
+		return mc_git__error("cannot open the object database");
+	if ((np && nd && (slots = mc_calloc(np * nd, sizeof(*slots))) == NULL) ||
+	    (np && nd && (d->tree_of = mc_malloc(np * nd * sizeof(*d->tree_of))) == NULL)) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < np && !error; i++) {
+		struct point *p = d->points.items[i];
+		if ((error = peel_point(d, p)) < 0)
+			break;
+		for (size_t j = 0; j < nd && !error; j++) {
+			git_oid id;
+			d->tree_of[i * nd + j] = SIZE_MAX;
+			if ((error = folder_id(&id, odb, &p->root, d->dirs.items[j])) < 0)
+				break;
+			if (git_oid_is_zero(&id))
+				continue;
+			slots[nslots].dir = j;
+			slots[nslots].point = i;
+			git_oid_cpy(&slots[nslots].id, &id);
+			nslots++;
+		}
+	}
+	if (error)
+		goto done;
+	qsort(slots, nslots, sizeof(*slots), slot_cmp);
+	for (size_t i = 0; i < nslots && !error;) {
+		struct ftree *t = mc_calloc(1, sizeof(*t));
+		size_t k = i;
+		if (!t || mc_vec_push(&d->trees, t) < 0) {
+			mc_free(t);
+			error = mc_error_set_oom();
+			break;
+		}
+		t->dir = slots[i].dir;
+		git_oid_cpy(&t->id, &slots[i].id);
+		t->newest = slots[i].point;
+		for (; k < nslots && slots[k].dir == t->dir && git_oid_equal(&slots[k].id, &t->id); k++) {
+			d->tree_of[slots[k].point * nd + t->dir] = d->trees.len - 1;
+			if (newer(d, slots[k].point, t->newest))
+				t->newest = slots[k].point;
+		}
+		i = k;
+		if ((error = read_folder(t, odb, d->dirs.items[t->dir])) < 0)
+			break;
+		total += t->files->files.len;
+	}
+	if (error)
+		goto done;
+	/* every path any point holds, with the newest point holding it */
+	if (total && (d->entries = mc_calloc(total, sizeof(*d->entries))) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < d->trees.len; i++) {
+		const struct ftree *t = d->trees.items[i];
+		for (size_t k = 0; k < t->files->files.len; k++) {
+			d->entries[d->nentries].path = ((mc_file *)t->files->files.items[k])->path;
+			d->entries[d->nentries++].point = t->newest;
+		}
+	}
+	qsort(d->entries, d->nentries, sizeof(*d->entries), uentry_cmp);
+	{
+		size_t w = 0;
+		for (size_t i = 0; i < d->nentries; i++) {
+			if (w && !strcmp(d->entries[w - 1].path, d->entries[i].path)) {
+				if (newer(d, d->entries[i].point, d->entries[w - 1].point))
+					d->entries[w - 1].point = d->entries[i].point;
+				continue;
+			}
+			d->entries[w++] = d->entries[i];
+		}
+		d->nentries = w;
+	}
+	d->prepared = 1;
+done:
+	mc_free(slots);
+	git_odb_free(odb);
+	return error;
+}
+
+int mc_deployed_load(mc_deployed **out, mc_repo *r, const mc_vec *patterns,
+                     const mc_vec *dirs)
+{
+	int error = mc_deployed_open(out, r, patterns, dirs);
+
+	if (error == 0 && (error = mc_deployed_prepare(*out)) < 0) {
+		mc_deployed_free(*out);
+		*out = NULL;
+	}
+	return error;
 }
 
 const char *mc_deployed_ref(const mc_deployed *d, const char *path)
 {
-	const struct dentry *e = path ? find(d, path) : NULL;
-	return e ? d->refs.items[e->ref] : NULL;
+	struct uentry key, *hit;
+
+	if (!d || !path || !d->prepared || !d->nentries)
+		return NULL;
+	key.path = path;
+	hit = bsearch(&key, d->entries, d->nentries, sizeof(key), uentry_cmp);
+	return hit ? ((const struct point *)d->points.items[hit->point])->name : NULL;
 }
 
-int mc_deployed_read(mc_buf *out, size_t *out_size, mc_deployed *d,
-                     const char *path)
-{
-	const struct dentry *e = find(d, path);
-	char *data = NULL;
-	size_t len = 0;
-	int error;
+/* --- which points contain the target ----------------------------------------- */
 
-	if (!e)
-		return mc_error_set(MC_ERROR_GIT, "'%s' is not deployed", path);
-	error = mc_git__blob_read_capped(&data, &len, d->repo->repo, &e->id, path);
-	if (error >= 0) {
-		mc_buf_clear(out);
-		*out_size = len;
+enum { W_DONE = 1, W_REACH = 2 };
+
+struct frame {
+	git_oid id;
+	git_commit *c; /* expanded: its parents are pushed */
+};
+
+static int frame_push(struct frame **st, size_t *n, size_t *cap, const git_oid *id)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 64;
+		struct frame *ns = mc_realloc(*st, c * sizeof(*ns));
+		if (!ns)
+			return mc_error_set_oom();
+		*st = ns;
+		*cap = c;
 	}
-	if (error == 0)
-		error = mc_buf_put(out, data, len);
-	mc_free(data);
+	git_oid_cpy(&(*st)[*n].id, id);
+	(*st)[(*n)++].c = NULL;
+	return 0;
+}
+
+/*
+ * Mark the points whose commit is target or descends from it: a
+ * depth-first walk from the points over the commits not older than the
+ * target (less SKEW_SECONDS), each commit once. A parent the clone does
+ * not have (a shallow clone's boundary) reaches nothing.
+ */
+static int mark_contains(mc_deployed *d, const git_oid *target)
+{
+	git_repository *repo = d->repo->repo;
+	git_commit *tc = NULL;
+	git_time_t floor;
+	mc_git__oidset fl = MC_GIT_OIDSET_INIT;
+	struct frame *st = NULL;
+	size_t n = 0, cap = 0;
+	int error = 0;
+
+	if (git_commit_lookup(&tc, repo, target) < 0)
+		return mc_git__error("cannot read the change's commit");
+	floor = git_commit_time(tc) - SKEW_SECONDS;
+	git_commit_free(tc);
+	if (mc_git__oidset_or(&fl, target, W_DONE | W_REACH) < 0)
+		return mc_error_set_oom();
+	for (size_t i = 0; i < d->points.len && !error; i++) {
+		const struct point *p = d->points.items[i];
+		if (p->has_commit && p->time >= floor)
+			error = frame_push(&st, &n, &cap, &p->commit);
+	}
+	while (n && !error) {
+		struct frame *f = &st[n - 1];
+		git_commit *c;
+		unsigned reach = 0;
+
+		if (mc_git__oidset_flags(&fl, &f->id) & W_DONE) {
+			git_commit_free(f->c);
+			n--;
+			continue;
+		}
+		if (!f->c) {
+			if (git_commit_lookup(&f->c, repo, &f->id) < 0 ||
+			    git_commit_time(f->c) < floor) {
+				git_error_clear();
+				git_commit_free(f->c);
+				f->c = NULL;
+				n--;
+				if (mc_git__oidset_or(&fl, &st[n].id, W_DONE) < 0)
+					error = mc_error_set_oom();
+				continue;
+			}
+			c = f->c; /* st may move as parents are pushed */
+			for (unsigned k = 0; k < git_commit_parentcount(c) && !error; k++) {
+				const git_oid *pid = git_commit_parent_id(c, k);
+				if (!(mc_git__oidset_flags(&fl, pid) & W_DONE))
+					error = frame_push(&st, &n, &cap, pid);
+			}
+			continue;
+		}
+		c = f->c;
+		for (unsigned k = 0; k < git_commit_parentcount(c); k++)
+			if (mc_git__oidset_flags(&fl, git_commit_parent_id(c, k)) & W_REACH)
+				reach = W_REACH;
+		if (mc_git__oidset_or(&fl, &f->id, W_DONE | reach) < 0)
+			error = mc_error_set_oom();
+		git_commit_free(c);
+		n--;
+	}
+	for (size_t i = 0; i < n; i++)
+		git_commit_free(st[i].c);
+	for (size_t i = 0; i < d->points.len && !error; i++) {
+		struct point *p = d->points.items[i];
+		p->contains = p->has_commit &&
+		              (mc_git__oidset_flags(&fl, &p->commit) & W_REACH) != 0;
+	}
+	mc_free(st);
+	mc_git__oidset_dispose(&fl);
 	return error;
 }
 
-const mc_file_list *mc_deployed_files(const mc_deployed *d, const char *dir)
+static int ensure_targeted(mc_deployed *d, const mc_changeset *cs)
 {
-	for (size_t i = 0; i < d->dirs.len; i++) {
-		const mc_dir_state *s = d->dirs.items[i];
-		if (!strcmp(s->dir, dir))
-			return s->files;
+	git_oid target;
+	int error;
+
+	if ((error = mc_deployed_prepare(d)) < 0)
+		return error;
+	if (!d->targeted) {
+		if (mc_git__changeset_target(&target, cs) && (error = mark_contains(d, &target)) < 0)
+			return error;
+		d->targeted = 1;
 	}
-	return NULL;
+	return 0;
+}
+
+/* where in tree t path is, or SIZE_MAX */
+static size_t tree_find(const struct ftree *t, const char *path)
+{
+	size_t lo = 0, hi = t->files->files.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(((const mc_file *)t->files->files.items[mid])->path, path);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SIZE_MAX;
+}
+
+/* the newest point holding path that does not contain the target
+ * (*out_open), and the newest of all (*out_any); SIZE_MAX none. *out_tree,
+ * *out_pos: where path is in *out_open's folder tree. With as, *out_as:
+ * the newest holding path as blob as. */
+static void newest_holders(const mc_deployed *d, const char *path, const git_oid *as,
+                           size_t *out_open, size_t *out_any, size_t *out_tree,
+                           size_t *out_pos, size_t *out_as)
+{
+	size_t nd = d->dirs.len;
+
+	*out_open = *out_any = *out_tree = *out_pos = *out_as = SIZE_MAX;
+	for (size_t j = 0; j < nd; j++) {
+		if (!mc_git__path_in_dir(path, d->dirs.items[j]))
+			continue;
+		for (size_t i = 0; i < d->points.len; i++) {
+			const struct point *p = d->points.items[i];
+			size_t t = d->tree_of[i * nd + j], pos;
+			const struct ftree *ft;
+			if (t == SIZE_MAX || (pos = tree_find(ft = d->trees.items[t], path)) == SIZE_MAX)
+				continue;
+			if (*out_any == SIZE_MAX || newer(d, i, *out_any))
+				*out_any = i;
+			if (as && git_oid_equal(&ft->ids[pos], as) &&
+			    (*out_as == SIZE_MAX || newer(d, i, *out_as)))
+				*out_as = i;
+			if (!p->contains && (*out_open == SIZE_MAX || newer(d, i, *out_open))) {
+				*out_open = i;
+				*out_tree = t;
+				*out_pos = pos;
+			}
+		}
+	}
+}
+
+int mc_deployed_name(const char **out, mc_deployed *d, const mc_changeset *cs,
+                     const char *path, const char *old, size_t old_len)
+{
+	size_t open, any, t, pos, as;
+	git_oid id;
+	int error;
+
+	MC_ASSERT_ARG(out && d && cs && path);
+	*out = NULL;
+	if ((error = ensure_targeted(d, cs)) < 0)
+		return error;
+	if (old && git_odb_hash(&id, old, old_len, GIT_OBJECT_BLOB) < 0)
+		return mc_git__error("cannot hash a migration");
+	newest_holders(d, path, old ? &id : NULL, &open, &any, &t, &pos, &as);
+	if (as != SIZE_MAX)
+		open = as;
+	else if (open == SIZE_MAX)
+		open = any;
+	if (open != SIZE_MAX)
+		*out = ((const struct point *)d->points.items[open])->name;
+	return 0;
+}
+
+/* 1 when some point holds path as blob id */
+static int held_as(const mc_deployed *d, const char *path, const git_oid *id)
+{
+	for (size_t i = 0; i < d->trees.len; i++) {
+		const struct ftree *t = d->trees.items[i];
+		size_t pos;
+		if (mc_git__path_in_dir(path, d->dirs.items[t->dir]) &&
+		    (pos = tree_find(t, path)) != SIZE_MAX && git_oid_equal(&t->ids[pos], id))
+			return 1;
+	}
+	return 0;
+}
+
+int mc_deployed_put_back(int *out, mc_deployed *d, const mc_changeset *cs, const char *path,
+                         const char *old, size_t old_len, const char *data, size_t len)
+{
+	size_t open, any, t, pos, as;
+	git_oid id;
+	int error;
+
+	MC_ASSERT_ARG(out && d && cs && path && old && data);
+	*out = 0;
+	if ((error = ensure_targeted(d, cs)) < 0)
+		return error;
+	newest_holders(d, path, NULL, &open, &any, &t, &pos, &as);
+	if (open == SIZE_MAX)
+		return 0;
+	if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0)
+		return mc_git__error("cannot hash a migration");
+	if (!git_oid_equal(&((const struct ftree *)d->trees.items[t])->ids[pos], &id))
+		return 0;
+	/* what the change replaces was never released */
+	if (git_odb_hash(&id, old, old_len, GIT_OBJECT_BLOB) < 0)
+		return mc_git__error("cannot hash a migration");
+	*out = !held_as(d, path, &id);
+	return 0;
+}
+
+int mc_deployed_order_trees(mc_vec *out, mc_deployed *d, const mc_changeset *cs,
+                            const char *dir)
+{
+	size_t nd, j;
+	int error;
+
+	MC_ASSERT_ARG(out && d && cs && dir);
+	out->len = 0;
+	if ((error = ensure_targeted(d, cs)) < 0)
+		return error;
+	nd = d->dirs.len;
+	for (j = 0; j < nd && strcmp(d->dirs.items[j], dir); j++)
+		;
+	if (j == nd)
+		return 0;
+	for (size_t i = 0; i < d->trees.len; i++)
+		((struct ftree *)d->trees.items[i])->pub.ref = NULL;
+	for (size_t i = 0; i < d->points.len; i++) {
+		const struct point *p = d->points.items[i];
+		size_t t = d->tree_of[i * nd + j];
+		struct ftree *ft;
+		if (p->contains || t == SIZE_MAX)
+			continue;
+		ft = d->trees.items[t];
+		if (!ft->pub.ref || newer(d, i, ft->open)) {
+			ft->pub.ref = p->name;
+			ft->open = i;
+		}
+	}
+	for (size_t i = 0; i < d->trees.len && !error; i++) {
+		struct ftree *ft = d->trees.items[i];
+		if (ft->dir != j || !ft->pub.ref)
+			continue;
+		ft->pub.files = ft->files;
+		error = mc_vec_push(out, &ft->pub);
+	}
+	return error;
 }
 
 size_t mc_deployed_ref_count(const mc_deployed *d)
 {
-	return d->refs.len;
+	return d->points.len;
 }
 
 const char *mc_deployed_ref_name(const mc_deployed *d, size_t i)
 {
-	return mc_vec_get(&d->refs, i);
+	const struct point *p = mc_vec_get(&d->points, i);
+	return p ? p->name : NULL;
 }

@@ -101,6 +101,10 @@ int mc_git__raw_open(mc_git__raw_tree *t, git_odb *odb, const git_oid *id);
 int mc_git__raw_next(mc_git__raw_entry *e, mc_git__raw_tree *t);
 void mc_git__raw_close(mc_git__raw_tree *t);
 
+/** The change's target commit (RANGE: B, COMMIT: the commit): 1 and *out;
+ * 0 when the target is the index or the work tree. */
+int mc_git__changeset_target(git_oid *out, const mc_changeset *c);
+
 /** Expand deploy.ref values (globs) into ref names; missing ones are errors. */
 int mc_git__expand_refs(mc_vec *out, mc_repo *r, const mc_vec *patterns);
 

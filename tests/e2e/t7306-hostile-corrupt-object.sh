@@ -89,8 +89,12 @@ truncated_commit () {
 	expect_equal err "migcheck: cannot read the parent of the commit: $why" &&
 	measure 3 $RSS_MAX 'check --range' "$MIGCHECK" check --range HEAD~1..HEAD &&
 	expect_equal err "migcheck: cannot resolve 'HEAD~1': $why" &&
+	# no migration touched: the deploy points are not read
+	measure 0 $RSS_MAX 'check, nothing touched' "$MIGCHECK" check &&
+	write_migration db/002_u.up.sql 'CREATE TABLE u (id int);' &&
 	measure 3 $RSS_MAX check "$MIGCHECK" check &&
 	expect_equal err "migcheck: cannot read the tree of deploy ref 'refs/remotes/origin/main': $why" &&
+	rm db/002_u.up.sql &&
 	measure 0 $RSS_MAX list "$MIGCHECK" list &&
 	expect_grep "^note: cannot read the tree of deploy ref 'refs/remotes/origin/main': $why; deployed state unknown\$" err &&
 	measure 3 $RSS_MAX log "$MIGCHECK" log &&

@@ -276,14 +276,12 @@ static void changes__modified_too_large_both_sides(void **state)
 	mc_changeset_free(cs);
 }
 
-static void deployed__read_too_large(void **state)
+static void deployed__holds_too_large(void **state)
 {
 	struct fx *f = *state;
 	git_reference *ref = NULL;
 	mc_deployed *d = NULL;
 	mc_vec refs = MC_VEC_INIT;
-	mc_buf data = MC_BUF_INIT;
-	size_t size = 0;
 
 	assert_int_equal(git_reference_create(&ref, f->r->repo,
 	                                      "refs/heads/prod", &f->c[1], 1,
@@ -291,23 +289,18 @@ static void deployed__read_too_large(void **state)
 	                 0);
 	git_reference_free(ref);
 	assert_int_equal(mc_vec_push(&refs, (void *)"refs/heads/prod"), 0);
-	assert_int_equal(mc_deployed_load(&d, f->r, &refs, &f->dirs), 0);
-	assert_int_equal(mc_buf_puts(&data, "stale"), 0);
-	assert_int_equal(mc_deployed_read(&data, &size, d, BIG_PATH), 1);
-	assert_int_equal(size, BIG);
-	assert_int_equal(data.size, 0);
-	assert_int_equal(
-	        mc_deployed_read(&data, &size, d, "db/migrations/001_t.up.sql"),
-	        0);
-	assert_int_equal(size, 25);
-	assert_string_equal(mc_buf_cstr(&data), "CREATE TABLE t (id int);\n");
-	assert_int_equal(mc_deployed_read(&data, &size, d,
-	                                  "db/migrations/009_no.up.sql"),
-	                 MC_ERROR);
-	mc_error_clear();
+	assert_int_equal(mc_deployed_open(&d, f->r, &refs, &f->dirs), 0);
+	/* nothing is read before prepare */
+	assert_null(mc_deployed_ref(d, "db/migrations/001_t.up.sql"));
+	assert_int_equal(mc_deployed_prepare(d), 0);
+	assert_int_equal(mc_deployed_prepare(d), 0);
+	/* a file over the size cap is held by its name; its blob is not read */
+	assert_string_equal(mc_deployed_ref(d, BIG_PATH), "refs/heads/prod");
+	assert_string_equal(mc_deployed_ref(d, "db/migrations/001_t.up.sql"),
+	                    "refs/heads/prod");
+	assert_null(mc_deployed_ref(d, "db/migrations/009_no.up.sql"));
 	mc_deployed_free(d);
 	mc_vec_dispose(&refs);
-	mc_buf_dispose(&data);
 }
 
 /* path under dir, written with data (NULL: made by the caller) */
@@ -494,7 +487,7 @@ int main(void)
 		cmocka_unit_test(changes__added_too_large_is_flagged),
 		cmocka_unit_test(changes__deleted_too_large_is_flagged),
 		cmocka_unit_test(changes__modified_too_large_both_sides),
-		cmocka_unit_test(deployed__read_too_large),
+		cmocka_unit_test(deployed__holds_too_large),
 		cmocka_unit_test(changes__workdir_unreadable_is_flagged),
 		cmocka_unit_test(files__read_one_never_waits),
 	};
