@@ -202,6 +202,15 @@ static int classify(unsigned *strong, unsigned *compat, const mc_file *f)
 			*strong = *compat |= BIT(MC_FORMAT_PLAIN);
 		return 0;
 	}
+	if ((rc = name_fits(mc_fmt_golang_migrate__match, base)) != 0) {
+		/* not popx's: a dot in the name ("1_a.b.up.sql") */
+		if (rc < 0)
+			return rc;
+		*strong = *compat = BIT(MC_FORMAT_GOLANG_MIGRATE);
+		if (mc_name__ends_with(base, ".down.sql"))
+			*strong = *compat |= BIT(MC_FORMAT_PLAIN);
+		return 0;
+	}
 	if (mc_name__ends_with(base, ".go")) {
 		if ((rc = name_fits(mc_fmt_goose__match, base)) < 0)
 			return rc;
@@ -1120,6 +1129,16 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 				goto done;
 			continue;
 		}
+		if (fmt == MC_FORMAT_POPX && !f->error &&
+		    mc_fmt_popx__skipped(base)) {
+			/* popx's shape, but a dot in the name: popx skips it */
+			if ((error = finding(
+			             &cx, "unknown-file", f->path, 0, NULL,
+			             "popx never runs this file: its name holds a dot (popx reads '.{dialect}' there and skips a dialect it does not know)")) <
+			    0)
+				goto done;
+			continue;
+		}
 		if (!(compat[i] & BIT(fmt)) && !strong[i]) {
 			/* e.g. "notes.sql" in a goose folder: no evidence of
 			 * any format */
@@ -1164,6 +1183,14 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 			goto done;
 		}
 		if ((error = rec_content_ok(&cx, f, &r->content_ok)) < 0)
+			goto done;
+		/* Flyway reads '_' as '.' and refuses an empty part: it
+		 * migrates nothing while such a file is there */
+		if (fmt == MC_FORMAT_FLYWAY && strstr(r->ni.version, "..") &&
+		    (error = finding(
+		             &cx, "malformed", f->path, 0, r->ni.version,
+		             "Flyway refuses version '%s' (an empty part between dots)",
+		             r->ni.version)) < 0)
 			goto done;
 	}
 	if (others.len && report) {

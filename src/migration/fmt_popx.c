@@ -3,7 +3,8 @@
  *   {version}_{name}[.{dialect}][.autocommit].(up|down).sql
  * A file without a dialect serves every dialect; one with the configured
  * dialect wins over it (discover.c picks). ".autocommit" runs the file
- * outside a transaction.
+ * outside a transaction. The name holds no dot, as in popx's pattern:
+ * popx skips "1_a.b.up.sql" ('b' is no dialect it knows) and never runs it.
  */
 #include <string.h>
 
@@ -78,9 +79,30 @@ int mc_fmt_popx__match(struct mc_name_info *out, const char *base)
 			return mc_error_set_oom();
 		rest -= plen + 1;
 	}
+	/* popx's pattern, {version}_{name without dots}[.{dialect}]: a name
+	 * with a dot (or a second dotted part) is no file popx runs */
+	if (!rest || memchr(name, '.', rest)) {
+		mc_name_info__dispose(out);
+		return 0;
+	}
 	if (mc_name_info__set(out, base, d, name, rest) < 0) {
 		mc_name_info__dispose(out);
 		return -1;
 	}
 	return 1;
+}
+
+int mc_fmt_popx__skipped(const char *base)
+{
+	struct mc_name_info ni;
+	size_t d = mc_version__digits(base);
+	int rc;
+
+	if (!d || base[d] != '_' ||
+	    (!mc_name__ends_with(base, ".up.sql") &&
+	     !mc_name__ends_with(base, ".down.sql")))
+		return 0;
+	if ((rc = mc_fmt_popx__match(&ni, base)) > 0)
+		mc_name_info__dispose(&ni);
+	return rc == 0;
 }

@@ -52,6 +52,9 @@ mc_fmt__matcher mc_format__matcher(mc_format f);
 /* popx: 1 when name is a dialect popx knows (postgres, cockroach, mysql,
  * sqlite3, sqlite). */
 int mc_fmt_popx__is_dialect(const char *s, size_t len);
+/* popx: 1 when base has popx's shape ({version}_..., .up.sql or .down.sql)
+ * but not its pattern (a dot in the name), so popx skips the file. */
+int mc_fmt_popx__skipped(const char *base);
 /* popx: 1 when a file's dialect serves the configured one. */
 int mc_fmt_popx__dialect_serves(const char *file_dialect, mc_dialect want);
 

@@ -164,6 +164,20 @@ check: 1 error, 0 warnings"
 }
 run_test 'popx: renaming an up that keeps version and dialect is nothing to popx; dropping the dialect is renamed-deployed' popx_rename
 
+popx_double_dot () {
+	repo popx &&
+	write_migration 20240101000000000000_users.up.sql 'CREATE TABLE u (id int);' &&
+	write_migration 20240101000000000000_users.down.sql 'DROP TABLE u;' &&
+	write_migration 20240102000000000000_user.roles.up.sql 'CREATE TABLE r (id int);' &&
+	write_migration 20240102000000000000_user.roles.down.sql 'DROP TABLE r;' &&
+	list_err 0 &&
+	expect_equal err "db/migrations/20240102000000000000_user.roles.down.sql: warning: popx never runs this file: its name holds a dot (popx reads '.{dialect}' there and skips a dialect it does not know) [unknown-file]
+db/migrations/20240102000000000000_user.roles.up.sql: warning: popx never runs this file: its name holds a dot (popx reads '.{dialect}' there and skips a dialect it does not know) [unknown-file]
+list: 0 errors, 2 warnings" &&
+	expect_no_grep 'roles' out
+}
+run_test 'popx: a dot in the name is a dialect to popx, which skips the file: unknown-file, not a migration' popx_double_dot
+
 # --- Flyway: version and description -----------------------------------------
 
 flyway_rename () {
@@ -193,6 +207,19 @@ flyway_duplicate () {
 list: 1 error, 0 warnings'
 }
 run_test 'flyway: V1 and V1.0 are one version (Flyway refuses them): duplicate-version' flyway_duplicate
+
+flyway_double_dot () {
+	repo flyway &&
+	git config -f .migcheck migrations.dir sql &&
+	write_migration sql/V1__a.sql 'CREATE TABLE a (id int);' &&
+	write_migration sql/V1..2__b.sql 'CREATE TABLE b (id int);' &&
+	write_migration 'sql/V2__c..sql' 'CREATE TABLE c (id int);' &&
+	list_err 1 &&
+	expect_equal err "sql/V1..2__b.sql: error: Flyway refuses version '1..2' (an empty part between dots) [malformed]
+list: 1 error, 0 warnings" &&
+	expect_grep '^  2        c\.    yes ' out
+}
+run_test 'flyway: a double dot in the version is malformed (Flyway refuses it), in the description it is part of it' flyway_double_dot
 
 # --- sql-migrate: the whole file name ------------------------------------------
 

@@ -166,12 +166,21 @@ static void migration__names(void **state MC_UNUSED)
 	assert_int_equal(
 	        mc_fmt_popx__match(
 	                &ni,
-	                "20210101000000000000_a.b.sqlite3.autocommit.up.sql"),
+	                "20210101000000000000_a.sqlite3.autocommit.up.sql"),
 	        1);
-	assert_string_equal(ni.name, "a.b");
+	assert_string_equal(ni.name, "a");
 	assert_string_equal(ni.dialect, "sqlite3");
 	assert_int_equal(ni.autocommit, 1);
 	mc_name_info__dispose(&ni);
+	/* popx runs no name holding a dot, nor an unknown dialect */
+	assert_int_equal(mc_fmt_popx__match(&ni, "1_a.b.sqlite3.up.sql"), 0);
+	assert_int_equal(mc_fmt_popx__match(&ni, "1_a.b.up.sql"), 0);
+	assert_int_equal(mc_fmt_popx__match(&ni, "1_a..up.sql"), 0);
+	assert_int_equal(mc_fmt_popx__match(&ni, "1_.up.sql"), 0);
+	assert_true(mc_fmt_popx__skipped("1_a.b.up.sql"));
+	assert_true(mc_fmt_popx__skipped("1_a..down.sql"));
+	assert_false(mc_fmt_popx__skipped("1_a.postgres.up.sql"));
+	assert_false(mc_fmt_popx__skipped("1_a.sql"));
 	assert_int_equal(mc_fmt_popx__match(&ni, "1_a.down.sql"), 1);
 	assert_null(ni.dialect);
 	assert_int_equal(ni.autocommit, 0);
