@@ -185,3 +185,29 @@ finish () {
 	echo "# $((test_count - test_failed)) passed, $test_failed failed"
 	[ "$test_failed" -eq 0 ]
 }
+
+# sequelize_packages: sequelize-cli, sequelize and pg from npm, as
+# tests/fixtures/sequelize's lock file pins them, installed with 'npm ci'
+# once into a cache in the build tree (next to $MIGCHECK); sets
+# $sequelize_modules to its node_modules. No network is a failure, not a
+# skip.
+sequelize_packages () {
+	_sp_fixture=$MIGCHECK_SRC/tests/fixtures/sequelize
+	_sp_cache=$(cd "$(dirname "${MIGCHECK_WRAPPED:-$MIGCHECK}")" && pwd)/npm-sequelize
+	sequelize_modules=$_sp_cache/node_modules
+	mkdir -p "$_sp_cache" &&
+	(
+		flock 9 &&
+		if [ -x "$_sp_cache/node_modules/.bin/sequelize-cli" ] &&
+		   cmp -s "$_sp_fixture/package-lock.json" "$_sp_cache/package-lock.json"; then
+			exit 0
+		fi &&
+		cp "$_sp_fixture/package.json" "$_sp_fixture/package-lock.json" "$_sp_cache/" &&
+		cd "$_sp_cache" &&
+		npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1 || {
+			echo "# npm ci failed in $_sp_cache:" >&2
+			sed 's/^/# /' npm.log >&2
+			exit 1
+		}
+	) 9>"$_sp_cache.lock"
+}

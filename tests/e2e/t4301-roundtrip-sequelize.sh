@@ -7,30 +7,11 @@
 require_pg
 
 fixture=$MIGCHECK_SRC/tests/fixtures/sequelize
-cache=$(cd "$(dirname "$MIGCHECK")" && pwd)/npm-sequelize
-
-install_packages () {
-	mkdir -p "$cache" &&
-	(
-		flock 9 &&
-		if [ -x "$cache/node_modules/.bin/sequelize-cli" ] &&
-		   cmp -s "$fixture/package-lock.json" "$cache/package-lock.json"; then
-			exit 0
-		fi &&
-		cp "$fixture/package.json" "$fixture/package-lock.json" "$cache/" &&
-		cd "$cache" &&
-		npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1 || {
-			echo "# npm ci failed in $cache:" >&2
-			sed 's/^/# /' npm.log >&2
-			exit 1
-		}
-	) 9>"$cache.lock"
-}
 
 setup () {
-	install_packages &&
+	sequelize_packages &&
 	init_repo &&
-	ln -s "$cache/node_modules" node_modules &&
+	ln -s "$sequelize_modules" node_modules &&
 	mkdir config && cp "$fixture/config/config.js" config/ &&
 	git config -f .migcheck migrations.dir db/migrations &&
 	git config -f .migcheck migrations.format sequelize &&
