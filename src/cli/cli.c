@@ -117,6 +117,11 @@ int cli_bad_option(const char *cmd, const char *usage, const char *shortopts,
 			                       optopt);
 		return cli_usage_error(cmd, usage, "unknown option '-%c'", optopt);
 	}
+	/* getopt sets optopt both for a missing value and for one given
+	 * to an option that takes none (--strict=yes) */
+	if (optopt && is_long && strchr(opt, '='))
+		return cli_usage_error(cmd, usage, "option '%.*s' takes no value",
+		                       (int)(strchr(opt, '=') - opt), opt);
 	if (optopt)
 		return cli_usage_error(cmd, usage, "option '%s' requires an argument",
 		                       opt);
