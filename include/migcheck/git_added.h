@@ -28,15 +28,21 @@ MC_NODISCARD int mc_repo_added_since(mc_vec *out, mc_repo *repo,
 
 /**
  * The last release: of the deploy refs (patterns: deploy.ref values,
- * globs allowed), those HEAD contains first, then the newest by the date of
- * the commit each points at, on a tie the greater name. This is what 'gate'
- * checks against without --since.
+ * globs allowed), those not at HEAD itself first (origin/main = HEAD would
+ * leave nothing to judge), then those HEAD contains, then the newest by the
+ * date of the commit each points at, on a tie the greater name. This is
+ * what 'gate' checks against without --since.
  * @param[out] out replaced with a name that resolves to it ("v1.2.0" for
  *   refs/tags/v1.2.0 when unambiguous, else the full ref name)
+ * @param[out] how optional: a static phrase saying which rule chose it,
+ *   "the newest deploy ref HEAD contains", "the newest deploy ref; HEAD
+ *   contains none" or "the newest deploy ref, HEAD itself: nothing to
+ *   gate; pass --since <rev>"
  * @return 0; MC_ERROR (MC_ERROR_USAGE) when patterns is empty or no ref
  *   points at a commit; a missing ref is MC_ERROR_GIT with a fetch hint
  */
-MC_NODISCARD int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *repo,
+MC_NODISCARD int mc_repo_latest_deploy_ref(mc_buf *out, const char **how,
+                                           mc_repo *repo,
                                            const mc_vec *patterns);
 
 /**
@@ -46,5 +52,19 @@ MC_NODISCARD int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *repo,
  *   what is missing, or MC_ERROR_USAGE when since is not a commit
  */
 MC_NODISCARD int mc_repo_require_since(mc_repo *repo, const char *since);
+
+/**
+ * Which of paths were released at rev and are the same now: each is a file
+ * in rev's tree and the work tree holds the same content (as 'git add'
+ * would store it). A path that rev lacks, that is gone or cannot be read
+ * now, or a symbolic link, is not. This is what 'gate' calls existing.
+ * @param[out] out n flags: 1 unchanged since rev, else 0
+ * @param paths repo-relative paths (an entry may be NULL: 0)
+ * @return 0; MC_ERROR (MC_ERROR_GIT, MC_ERROR_USAGE) when rev does not
+ *   resolve to a commit, MC_ENOMEM
+ */
+MC_NODISCARD int mc_repo_unchanged_since(unsigned char *out, mc_repo *repo,
+                                         const char *rev,
+                                         const char *const *paths, size_t n);
 
 #endif

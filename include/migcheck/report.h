@@ -60,6 +60,8 @@ typedef struct {
 	char *section;                /* step of a gate ("check", ...) or NULL */
 	mc_finding_item *items;       /* grouped findings: per-file detail */
 	size_t nitems;
+	int existing;                 /* gate: about migrations released before
+	                               * --since (mc_report_mark_existing) */
 } mc_finding;
 
 typedef struct mc_report mc_report;
@@ -89,6 +91,14 @@ MC_NODISCARD int mc_report_add(mc_report *r, mc_finding **out_finding,
 MC_NODISCARD int mc_finding_add_item(mc_finding *f, const char *file,
                                      unsigned line, const char *migration,
                                      const char *detail);
+
+/**
+ * Mark the i-th finding existing: it is about migrations released before
+ * since and unchanged since. Its message gains "(existing: released before
+ * <since>)" and an error becomes a warning, so it does not fail the run.
+ */
+MC_NODISCARD int mc_report_mark_existing(mc_report *r, size_t i,
+                                         const char *since);
 
 size_t mc_report_count(const mc_report *r);
 /** @return the i-th finding, borrowed. */

@@ -27,7 +27,7 @@
 #include "util/banned.h"
 
 static const char usage[] =
-	"usage: migcheck gate [--since <rev>] [--db <url>] [--scratch <url>] [--skip <step>]...\n"
+	"usage: migcheck gate [--since <rev>] [--strict] [--db <url>] [--scratch <url>] [--skip <step>]...\n"
 	"                     [--mode step|chain] [--engine sqlite|postgres] [--deploy-ref <ref>]\n"
 	"                     [--statement-timeout <ms>]\n";
 
@@ -35,8 +35,12 @@ static const char help[] =
 	"The release gate: check the change since <rev> (check --range <rev>..HEAD),\n"
 	"round-trip every migration added since <rev> on a scratch database, and,\n"
 	"given --db, compare that database with the migrations (drift). One report,\n"
-	"a section per step, one exit status. A step that cannot run fails the gate.\n\n"
-	"      --since <rev>        the last release (default: the newest deploy ref)\n"
+	"a section per step, one exit status. A step that cannot run fails the gate.\n"
+	"Findings about migrations released before <rev> and unchanged since are\n"
+	"shown as existing (warnings) and do not fail the gate.\n\n"
+	"      --since <rev>        the last release (default: the newest deploy ref\n"
+	"                           HEAD contains, other than HEAD itself)\n"
+	"      --strict             every finding counts, existing ones too\n"
 	"      --db <url>           also run drift against this database\n"
 	"                           (default $MIGCHECK_DATABASE_URL; without one drift is not run)\n"
 	"      --scratch <url>      PostgreSQL server for scratch databases\n"
@@ -61,7 +65,8 @@ enum {
 	OPT_MODE,
 	OPT_ENGINE,
 	OPT_DEPLOY_REF,
-	OPT_STATEMENT_TIMEOUT
+	OPT_STATEMENT_TIMEOUT,
+	OPT_STRICT
 };
 
 enum { STEP_CHECK, STEP_ROUNDTRIP, STEP_DRIFT, NSTEPS };
@@ -75,7 +80,9 @@ struct gate {
 	mc_dialect engine;
 	unsigned statement_timeout_ms; /* roundtrip's */
 	int skip[NSTEPS];
+	int strict;      /* --strict: existing findings count too */
 	int unavailable; /* a step could not run */
+	size_t existing; /* findings marked existing */
 };
 
 /* The errors of section so far. */
@@ -129,6 +136,67 @@ static int finish_step(mc_report *r, struct gate *g, int step, int error)
 		rc = mc_report_add_step(r, name, MC_STEP_UNAVAILABLE, reason);
 	mc_free(reason);
 	return rc;
+}
+
+/*
+ * The findings of this step from index from on that are about migrations
+ * released before g->since and unchanged since: every file a finding names
+ * (its own and its items') is in since's tree and the same now. They are
+ * marked existing (warnings). A roundtrip up-failed of such a migration
+ * that kept added ones from being round-tripped (stats->skipped) still
+ * fails: missing evidence is never a pass.
+ */
+static int mark_existing(mc_report *r, struct gate *g, size_t from,
+                         const mc_roundtrip_stats *stats)
+{
+	size_t n = mc_report_count(r), npaths = 0, k = 0;
+	const char **paths = NULL;
+	unsigned char *same = NULL;
+	int error = 0, kept = 0;
+
+	if (g->strict || from >= n)
+		return 0;
+	for (size_t i = from; i < n; i++) {
+		const mc_finding *f = mc_report_get(r, i);
+		npaths += 1 + f->nitems;
+	}
+	if ((paths = mc_calloc(npaths, sizeof(*paths))) == NULL ||
+	    (same = mc_calloc(npaths, 1)) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	for (size_t i = from; i < n; i++) {
+		const mc_finding *f = mc_report_get(r, i);
+		paths[k++] = f->file;
+		for (size_t j = 0; j < f->nitems; j++)
+			paths[k++] = f->items[j].file;
+	}
+	if ((error = mc_repo_unchanged_since(same, mc_cli.repo, g->since, paths, npaths)) < 0)
+		goto done;
+	k = 0;
+	for (size_t i = from; i < n && !error; i++) {
+		const mc_finding *f = mc_report_get(r, i);
+		int old = 1, any = 0;
+		for (size_t j = 0; j <= f->nitems; j++, k++)
+			if (paths[k]) {
+				old = old && same[k];
+				any = 1;
+			}
+		if (!old || !any)
+			continue;
+		if (stats && stats->skipped && !strcmp(f->code, "up-failed")) {
+			if (!kept++)
+				error = mc_report_note(r, "%s was released before %s, but its up failing kept later migrations from being round-tripped: it fails the gate",
+				                       f->file ? f->file : f->items[0].file, g->since);
+			continue;
+		}
+		if ((error = mc_report_mark_existing(r, i, g->since)) == 0)
+			g->existing++;
+	}
+done:
+	mc_free(paths);
+	mc_free(same);
+	return error;
 }
 
 /* The migrations added since g->since, as the report's subjects. */
@@ -193,7 +261,7 @@ static int run_check(mc_report *r, struct gate *g)
 	return error;
 }
 
-static int run_roundtrip(mc_report *r, struct gate *g)
+static int run_roundtrip(mc_report *r, struct gate *g, mc_roundtrip_stats *stats)
 {
 	mc_roundtrip_repo_opts ro;
 
@@ -203,7 +271,7 @@ static int run_roundtrip(mc_report *r, struct gate *g)
 	ro.server_url = g->scratch_url;
 	ro.since = g->since;
 	ro.statement_timeout_ms = g->statement_timeout_ms;
-	return mc_roundtrip_repo(r, mc_cli.repo, mc_cli.config, &ro, NULL);
+	return mc_roundtrip_repo(r, mc_cli.repo, mc_cli.config, &ro, stats);
 }
 
 static int run_drift(mc_report *r, struct gate *g)
@@ -257,6 +325,7 @@ int cmd_gate(int argc, char **argv)
 		{ "engine", required_argument, NULL, OPT_ENGINE },
 		{ "deploy-ref", required_argument, NULL, OPT_DEPLOY_REF },
 		{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
+		{ "strict", no_argument, NULL, OPT_STRICT },
 		MC_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -265,6 +334,7 @@ int cmd_gate(int argc, char **argv)
 	mc_buf since = MC_BUF_INIT;
 	mc_report *r = NULL;
 	size_t nrelease = 0;
+	const char *how = NULL;
 	int c, rc = MC_EXIT_OK, error = 0, picked = 0;
 
 	memset(&g, 0, sizeof(g));
@@ -287,6 +357,9 @@ int cmd_gate(int argc, char **argv)
 			break;
 		case OPT_DB:
 			g.db_url = optarg;
+			break;
+		case OPT_STRICT:
+			g.strict = 1;
 			break;
 		case OPT_SCRATCH:
 			g.scratch_url = optarg;
@@ -365,7 +438,7 @@ int cmd_gate(int argc, char **argv)
 	if (g.db_url && !*g.db_url)
 		g.db_url = NULL;
 	if (!g.since) {
-		if (mc_repo_latest_deploy_ref(&since, mc_cli.repo,
+		if (mc_repo_latest_deploy_ref(&since, &how, mc_cli.repo,
 		                              &mc_cli.config->deploy_refs) < 0) {
 			rc = cli_error_last();
 			goto out;
@@ -373,8 +446,8 @@ int cmd_gate(int argc, char **argv)
 		g.since = mc_buf_cstr(&since);
 		picked = 1;
 		if (!mc_cli.quiet)
-			fprintf(stderr, "migcheck: gating the changes since %s (the newest deploy ref)\n",
-			        g.since);
+			fprintf(stderr, "migcheck: gating the changes since %s (%s)\n",
+			        g.since, how);
 	}
 
 	if (mc_report_new(&r, "gate") < 0 ||
@@ -386,15 +459,17 @@ int cmd_gate(int argc, char **argv)
 	/* --since must be judgeable before any step runs; then the release */
 	if (mc_repo_require_since(mc_cli.repo, g.since) < 0 ||
 	    add_release(r, &g, &nrelease) < 0 ||
-	    mc_report_note(r, "release: %zu migration%s added since %s%s", nrelease,
-	                   nrelease == 1 ? "" : "s", g.since,
-	                   picked ? " (the newest deploy ref)" : "") < 0) {
+	    mc_report_note(r, "release: %zu migration%s added since %s%s%s%s", nrelease,
+	                   nrelease == 1 ? "" : "s", g.since, picked ? " (" : "",
+	                   picked ? how : "", picked ? ")" : "") < 0) {
 		rc = cli_error_last();
 		goto out;
 	}
 	mc_db_signals_install();
 	for (int step = 0; step < NSTEPS; step++) {
 		const char *name = step_names[step];
+		mc_roundtrip_stats stats;
+		size_t from;
 		if (g.skip[step]) {
 			if (mc_report_add_step(r, name, MC_STEP_SKIPPED, "--skip") < 0 ||
 			    mc_report_note(r, "%s was skipped (--skip %s)", name, name) < 0) {
@@ -414,11 +489,19 @@ int cmd_gate(int argc, char **argv)
 			rc = cli_error_last();
 			goto out;
 		}
+		from = mc_report_count(r);
+		memset(&stats, 0, sizeof(stats));
 		error = step == STEP_CHECK ? run_check(r, &g)
-		        : step == STEP_ROUNDTRIP ? run_roundtrip(r, &g)
+		        : step == STEP_ROUNDTRIP ? run_roundtrip(r, &g, &stats)
 		                                 : run_drift(r, &g);
 		if (mc_db_interrupted() || error == MC_EINTR) {
 			rc = interrupted_exit();
+			goto out;
+		}
+		/* the check and roundtrip findings about released migrations */
+		if (error >= 0 && step != STEP_DRIFT &&
+		    mark_existing(r, &g, from, step == STEP_ROUNDTRIP ? &stats : NULL) < 0) {
+			rc = cli_error_last();
 			goto out;
 		}
 		if (finish_step(r, &g, step, error) < 0) {
@@ -426,7 +509,11 @@ int cmd_gate(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (mc_report_set_section(r, NULL) < 0) {
+	if (mc_report_set_section(r, NULL) < 0 ||
+	    (g.existing &&
+	     mc_report_note(r, "%zu finding%s about migrations released before %s %s existing: %s not fail the gate (--strict: every finding counts)",
+	                    g.existing, g.existing == 1 ? "" : "s", g.since,
+	                    g.existing == 1 ? "is" : "are", g.existing == 1 ? "it does" : "they do") < 0)) {
 		rc = cli_error_last();
 		goto out;
 	}

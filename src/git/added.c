@@ -166,3 +166,54 @@ done:
 	mc_free(folder);
 	return error;
 }
+
+int mc_repo_unchanged_since(unsigned char *out, mc_repo *r, const char *rev,
+                            const char *const *paths, size_t n)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	int error;
+
+	MC_ASSERT_ARG(out && r && rev && (paths || !n));
+	memset(out, 0, n);
+	if ((error = mc_git__resolve_commit(&commit, r, rev)) < 0)
+		return error;
+	if (git_commit_tree(&tree, commit) < 0) {
+		error = mc_git__error("cannot read the tree of the revision");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		git_tree_entry *te = NULL;
+		git_oid now;
+		char *full;
+
+		if (!paths[i] || !git_repository_workdir(r->repo))
+			continue;
+		if (git_tree_entry_bypath(&te, tree, paths[i]) < 0) {
+			git_error_clear(); /* not there: added since */
+			continue;
+		}
+		if (git_tree_entry_type(te) == GIT_OBJECT_BLOB &&
+		    git_tree_entry_filemode(te) != GIT_FILEMODE_LINK) {
+			if ((full = mc_asprintf("%s%s", git_repository_workdir(r->repo),
+			                        paths[i])) == NULL) {
+				git_tree_entry_free(te);
+				error = mc_error_set_oom();
+				goto done;
+			}
+			/* as git add would store it (filters by path); a file
+			 * that cannot be read counts as changed */
+			if (git_repository_hashfile(&now, r->repo, full, GIT_OBJECT_BLOB,
+			                            paths[i]) == 0)
+				out[i] = git_oid_equal(&now, git_tree_entry_id(te));
+			else
+				git_error_clear();
+			mc_free(full);
+		}
+		git_tree_entry_free(te);
+	}
+done:
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return error;
+}

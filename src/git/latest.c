@@ -17,6 +17,7 @@ struct cand {
 	git_oid id;
 	git_time_t time;
 	int reach; /* HEAD contains it */
+	int head;  /* it is HEAD itself: nothing to judge since */
 };
 
 /* Short display name: "v1.2.0" for refs/tags/v1.2.0, "main" for
@@ -41,7 +42,7 @@ static const char *short_name(const char *ref)
  * @return 0, or -1 out of memory
  */
 static int mark_reachable(git_repository *repo, const git_oid *head,
-                          struct cand *c, size_t n)
+                          git_time_t head_time, struct cand *c, size_t n)
 {
 	mc_git__walk w = MC_GIT_WALK_INIT;
 	size_t found = 0;
@@ -52,6 +53,10 @@ static int mark_reachable(git_repository *repo, const git_oid *head,
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || c[i].time < oldest)
 			oldest = c[i].time;
+	/* a HEAD dated before the releases it builds on (a rebase, a skewed
+	 * clock) is walked from its own date */
+	if (head_time < oldest)
+		oldest = head_time;
 	if (mc_git__walk_push(&w, head) < 0)
 		goto done;
 	while (found < n && mc_git__walk_pop(&w, &id)) {
@@ -80,7 +85,8 @@ done:
 	return error;
 }
 
-int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *r, const mc_vec *patterns)
+int mc_repo_latest_deploy_ref(mc_buf *out, const char **how, mc_repo *r,
+                              const mc_vec *patterns)
 {
 	mc_vec refs = MC_VEC_INIT;
 	struct cand *c = NULL, *best = NULL;
@@ -89,6 +95,8 @@ int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *r, const mc_vec *patterns)
 	int error;
 
 	MC_ASSERT_ARG(out && r && patterns);
+	if (how)
+		*how = NULL;
 	if (!patterns->len)
 		return mc_error_set(MC_ERROR_USAGE,
 		                    "no deploy ref to gate against: pass --since <rev> or set deploy.ref in .migcheck");
@@ -116,20 +124,35 @@ int mc_repo_latest_deploy_ref(mc_buf *out, mc_repo *r, const mc_vec *patterns)
 		git_commit_free(commit);
 		git_object_free(obj);
 	}
-	if (n && git_reference_name_to_id(&head, r->repo, "HEAD") == 0 &&
-	    mark_reachable(r->repo, &head, c, n) < 0) {
-		error = mc_error_set_oom();
-		goto done;
+	if (n && git_reference_name_to_id(&head, r->repo, "HEAD") == 0) {
+		for (size_t i = 0; i < n; i++)
+			c[i].head = git_oid_equal(&c[i].id, &head);
+		git_commit *hc = NULL;
+		git_time_t ht = 0;
+		if (git_commit_lookup(&hc, r->repo, &head) == 0)
+			ht = git_commit_time(hc);
+		git_commit_free(hc);
+		if (mark_reachable(r->repo, &head, ht, c, n) < 0) {
+			error = mc_error_set_oom();
+			goto done;
+		}
 	}
 	git_error_clear();
-	/* a release HEAD builds on beats one on another line (a hotfix tag
+	/* HEAD itself is never the last release (the range would be empty);
+	 * a release HEAD builds on beats one on another line (a hotfix tag
 	 * made later on an old branch); then the newest; then the greater name */
 	for (size_t i = 0; i < n; i++)
-		if (!best || c[i].reach > best->reach ||
-		    (c[i].reach == best->reach &&
-		     (c[i].time > best->time ||
-		      (c[i].time == best->time && strcmp(c[i].name, best->name) > 0))))
+		if (!best || c[i].head < best->head ||
+		    (c[i].head == best->head &&
+		     (c[i].reach > best->reach ||
+		      (c[i].reach == best->reach &&
+		       (c[i].time > best->time ||
+		        (c[i].time == best->time && strcmp(c[i].name, best->name) > 0))))))
 			best = &c[i];
+	if (best && how)
+		*how = best->head    ? "the newest deploy ref, HEAD itself: nothing to gate; pass --since <rev>"
+		       : best->reach ? "the newest deploy ref HEAD contains"
+		                     : "the newest deploy ref; HEAD contains none";
 	if (!best) {
 		if (!refs.len)
 			error = mc_error_set(MC_ERROR_USAGE,

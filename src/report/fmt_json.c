@@ -43,6 +43,8 @@ static json_t *finding_json(const mc_finding *f)
 	json_object_set_new(o, "detail", str_or_null(f->detail));
 	if (f->section)
 		json_object_set_new(o, "section", str_or_null(f->section));
+	if (f->existing)
+		json_object_set_new(o, "existing", json_true());
 	if (f->severity != f->default_severity)
 		json_object_set_new(o, "default_severity",
 		                    json_string(mc_severity_name(f->default_severity)));

@@ -454,7 +454,7 @@ static int put_finding(mc_buf *out, const mc_finding *f)
 	if ((error = mc_buf_puts(out, ": ")) < 0 ||
 	    (error = put_text(out, f->message)) < 0)
 		return error;
-	if (f->severity != f->default_severity &&
+	if (f->severity != f->default_severity && !f->existing &&
 	    (error = mc_buf_puts(out, " (severity set by config)")) < 0)
 		return error;
 	if ((error = mc_buf_putc(out, '\n')) < 0)

@@ -157,6 +157,8 @@ static json_t *result(struct sb *b, const mc_finding *f)
 	if (index >= 0)
 		set(b, res, "ruleIndex", chk(b, json_integer(index)));
 	set(b, res, "level", str(b, level(f->severity)));
+	if (f->existing)
+		set(b, res, "baselineState", str(b, "unchanged"));
 	if (mc_buf_puts(&text, f->message) < 0 ||
 	    (f->detail && mc_buf_printf(&text, "\n%s", f->detail) < 0))
 		b->oom = 1;

@@ -96,7 +96,7 @@ int mc_report__render_text(mc_buf *out, const mc_report *r,
 		    (error = mc_buf_puts(out, " [")) < 0 ||
 		    (error = put_text(out, f->code)) < 0 ||
 		    (error = mc_buf_printf(out, "%s]\n",
-		                           f->severity != f->default_severity
+		                           f->severity != f->default_severity && !f->existing
 		                                   ? ", severity set by config"
 		                                   : "")) < 0)
 			break;

@@ -29,7 +29,7 @@ int mc_report__put_plain(mc_buf *out, const mc_finding *f)
 	if ((error = mc_buf_printf(out, "%s: %s [%s%s]\n",
 	                           mc_severity_name(f->severity), f->message,
 	                           f->code,
-	                           f->severity != f->default_severity
+	                           f->severity != f->default_severity && !f->existing
 	                                   ? ", severity set by config"
 	                                   : "")) < 0)
 		return error;

@@ -199,6 +199,26 @@ int mc_report_add(mc_report *r, mc_finding **out_finding, const char *code,
 	return 0;
 }
 
+int mc_report_mark_existing(mc_report *r, size_t i, const char *since)
+{
+	mc_finding *f;
+	char *msg;
+
+	MC_ASSERT_ARG(r && since && i < r->findings.len);
+	f = r->findings.items[i];
+	if (f->existing)
+		return 0;
+	if ((msg = mc_asprintf("%s (existing: released before %s)", f->message,
+	                       since)) == NULL)
+		return mc_error_set_oom();
+	mc_free(f->message);
+	f->message = msg;
+	f->existing = 1;
+	if (f->severity == MC_SEV_ERROR)
+		f->severity = MC_SEV_WARNING;
+	return 0;
+}
+
 int mc_finding_add_item(mc_finding *f, const char *file, unsigned line,
                         const char *migration, const char *detail)
 {

@@ -14,7 +14,7 @@ shop () {
 planted_text () {
 	shop &&
 	expect_code 1 "$MIGCHECK" gate >../out 2>../err &&
-	expect_equal ../err 'migcheck: gating the changes since v1.0.0 (the newest deploy ref)' &&
+	expect_equal ../err 'migcheck: gating the changes since v1.0.0 (the newest deploy ref HEAD contains)' &&
 	expect_equal ../out "== check ==
 db/migrations/20240110090000_create_products.up.sql:6: error: deployed migration 'db/migrations/20240110090000_create_products.up.sql' was edited (deployed in refs/tags/v1.0.0) [modified-deployed]
 == roundtrip ==
@@ -22,7 +22,7 @@ db/migrations/20240315090000_add_user_phone.down.sql:1: error: down does not res
     table main.users: column phone: unexpected
 db/migrations/20240315090000_add_user_phone.up.sql:1: error: up fails after down: duplicate column name: phone [up-not-repeatable]
     ALTER TABLE users ADD COLUMN phone VARCHAR(32);
-note: release: 2 migrations added since v1.0.0 (the newest deploy ref)
+note: release: 2 migrations added since v1.0.0 (the newest deploy ref HEAD contains)
 note: 2 migrations round-tripped on a scratch sqlite database (step mode)
 steps: check failed, roundtrip failed, drift not run (no --db)
 gate: 3 errors, 0 warnings" &&
@@ -170,7 +170,7 @@ fixed_release_passes () {
 		>db/migrations/20240315090000_add_user_phone.down.sql &&
 	commit_all 'fix the release' &&
 	expect_code 0 "$MIGCHECK" gate >out 2>/dev/null &&
-	expect_equal out 'note: release: 3 migrations added since v1.0.0 (the newest deploy ref)
+	expect_equal out 'note: release: 3 migrations added since v1.0.0 (the newest deploy ref HEAD contains)
 note: 3 migrations round-tripped on a scratch sqlite database (step mode)
 steps: check passed, roundtrip passed, drift not run (no --db)
 gate: 0 errors, 0 warnings' &&
@@ -185,7 +185,7 @@ skip_steps () {
 	expect_code 1 "$MIGCHECK" gate --skip roundtrip >out 2>/dev/null &&
 	expect_equal out "== check ==
 db/migrations/20240110090000_create_products.up.sql:6: error: deployed migration 'db/migrations/20240110090000_create_products.up.sql' was edited (deployed in refs/tags/v1.0.0) [modified-deployed]
-note: release: 2 migrations added since v1.0.0 (the newest deploy ref)
+note: release: 2 migrations added since v1.0.0 (the newest deploy ref HEAD contains)
 note: roundtrip was skipped (--skip roundtrip)
 steps: check failed, roundtrip skipped (--skip), drift not run (no --db)
 gate: 1 error, 0 warnings" ||
@@ -196,7 +196,7 @@ run_test '--skip roundtrip: the report says it was skipped' skip_steps
 skip_all () {
 	shop &&
 	expect_code 0 "$MIGCHECK" gate --skip check --skip roundtrip --skip drift --db staging.db >out 2>/dev/null &&
-	expect_equal out 'note: release: 2 migrations added since v1.0.0 (the newest deploy ref)
+	expect_equal out 'note: release: 2 migrations added since v1.0.0 (the newest deploy ref HEAD contains)
 note: check was skipped (--skip check)
 note: roundtrip was skipped (--skip roundtrip)
 note: drift was skipped (--skip drift)

@@ -3,7 +3,7 @@
 # message and its exit status; which release --since defaults to.
 . "$(dirname "$0")/lib.sh"
 
-USAGE='usage: migcheck gate [--since <rev>] [--db <url>] [--scratch <url>] [--skip <step>]...
+USAGE='usage: migcheck gate [--since <rev>] [--strict] [--db <url>] [--scratch <url>] [--skip <step>]...
                      [--mode step|chain] [--engine sqlite|postgres] [--deploy-ref <ref>]
                      [--statement-timeout <ms>]'
 
@@ -72,14 +72,14 @@ picks_last_release () {
 	git tag v1.9.1 &&
 	git checkout -q main &&
 	expect_code 0 "$MIGCHECK" gate --skip roundtrip --format json >out.json 2>err &&
-	expect_equal err 'migcheck: gating the changes since v1.10 (the newest deploy ref)' &&
+	expect_equal err 'migcheck: gating the changes since v1.10 (the newest deploy ref HEAD contains)' &&
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["since"], [m["version"] for m in d["migrations"]])' out.json >got &&
 	expect_equal got "{'rev': 'v1.10', 'default': True} ['3']" &&
 	expect_code 0 "$MIGCHECK" gate --deploy-ref v1.9 --skip roundtrip -q >out 2>err &&
 	test ! -s err &&
 	expect_code 0 "$MIGCHECK" gate --deploy-ref v1.9 --skip roundtrip >out 2>err &&
-	expect_equal err 'migcheck: gating the changes since v1.9 (the newest deploy ref)' &&
-	expect_grep '^note: release: 2 migrations added since v1.9 (the newest deploy ref)$' out
+	expect_equal err 'migcheck: gating the changes since v1.9 (the newest deploy ref HEAD contains)' &&
+	expect_grep '^note: release: 2 migrations added since v1.9 (the newest deploy ref HEAD contains)$' out
 }
 run_test '--since defaults to the newest release HEAD builds on, and says so' picks_last_release
 
@@ -109,7 +109,7 @@ shallow_clone () {
 	git fetch -q --depth=1 origin tag v1 &&
 	# HEAD's parent is v1, now in the clone: the merge base is there
 	expect_code 0 "$MIGCHECK" gate >out 2>/dev/null &&
-	expect_equal out 'note: release: 1 migration added since v1 (the newest deploy ref)
+	expect_equal out 'note: release: 1 migration added since v1 (the newest deploy ref HEAD contains)
 note: 1 migration round-tripped on a scratch sqlite database (step mode)
 steps: check passed, roundtrip passed, drift not run (no --db)
 gate: 0 errors, 0 warnings'

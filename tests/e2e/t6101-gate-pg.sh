@@ -54,7 +54,7 @@ db/migrations/20240315090000_add_user_phone.down.sql:1: error: down does not res
     table public.users: column phone: unexpected
 db/migrations/20240315090000_add_user_phone.up.sql:1: error: up fails after down: column \"phone\" of relation \"users\" already exists [up-not-repeatable]
     ALTER TABLE users ADD COLUMN phone VARCHAR(32);
-note: release: 2 migrations added since v1.0.0 (the newest deploy ref)
+note: release: 2 migrations added since v1.0.0 (the newest deploy ref HEAD contains)
 note: 2 migrations round-tripped on a scratch postgres database (step mode)
 steps: check failed, roundtrip failed, drift not run (no --db)
 gate: 3 errors, 0 warnings" &&
@@ -102,7 +102,7 @@ release_gate_recipe () {
 		"$MIGCHECK_SRC/docs/recipes/release-gate.md" Gate >../gate.sh &&
 	MIGCHECK_SCRATCH_URL=$MIGCHECK_TEST_PG MIGCHECK_DATABASE_URL=$(pg_db shop_recipe) \
 		GITHUB_STEP_SUMMARY=$PWD/../summary.md expect_code 1 sh -e ../gate.sh 2>../err &&
-	expect_equal ../err 'migcheck: gating the changes since v1.0.0 (the newest deploy ref)' &&
+	expect_equal ../err 'migcheck: gating the changes since v1.0.0 (the newest deploy ref HEAD contains)' &&
 	expect_grep '^### ❌ migcheck gate: 5 errors, 2 warnings$' ../summary.md &&
 	expect_grep '^| `20240315090000` `db/migrations/20240315090000_add_user_phone.up.sql` | ✅ | ❌ `down-not-inverse` `up-not-repeatable` | ⚠️ `pending` |$' ../summary.md &&
 	expect_grep '^| drift | ❌ failed (2 errors, 2 warnings) |$' ../summary.md

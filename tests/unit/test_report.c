@@ -159,6 +159,31 @@ static void report__counts_and_override(void **state MC_UNUSED)
 	mc_report_free(r);
 }
 
+static void report__mark_existing(void **state MC_UNUSED)
+{
+	mc_report *r = sample_report(0);
+	const mc_finding *f;
+	char *s;
+
+	assert_int_equal(mc_report_mark_existing(r, 0, "v1.0.0"), 0);
+	assert_int_equal(mc_report_mark_existing(r, 0, "v1.0.0"), 0); /* once */
+	f = mc_report_get(r, 0);
+	assert_true(f->existing);
+	assert_int_equal(f->severity, MC_SEV_WARNING);
+	assert_int_equal(f->default_severity, MC_SEV_ERROR);
+	assert_string_equal(f->message, "deployed migration 'db/migrations/20240101_add_users.up.sql' was edited (existing: released before v1.0.0)");
+	assert_int_equal(mc_report_errors(r), 3);
+	assert_int_equal(mc_report_warnings(r), 2);
+	s = render(r, MC_OUTPUT_TEXT);
+	assert_non_null(strstr(s, "warning: deployed migration 'db/migrations/20240101_add_users.up.sql' was edited (existing: released before v1.0.0) [modified-deployed]\n"));
+	mc_free(s);
+	s = render(r, MC_OUTPUT_JSON);
+	assert_non_null(strstr(s, "\"existing\": true"));
+	mc_free(s);
+	assert_int_equal(mc_report_mark_existing(r, 99, "v1.0.0"), MC_ERROR);
+	mc_report_free(r);
+}
+
 static void report__text(void **state MC_UNUSED)
 {
 	mc_report *r = sample_report(0);
@@ -647,6 +672,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(report__counts_and_override),
+		cmocka_unit_test(report__mark_existing),
 		cmocka_unit_test(report__text),
 		cmocka_unit_test(report__json),
 		cmocka_unit_test(report__github),
