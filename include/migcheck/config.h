@@ -14,6 +14,30 @@ typedef struct {
 	mc_severity severity;
 } mc_severity_override;
 
+/** A migration a folder's settings declare: skip or irreversible. */
+typedef struct {
+	char *target; /* a file name in the folder, or a version */
+	char *reason; /* why, as written */
+} mc_declaration;
+
+/**
+ * [migrations "<dir>"]: the settings of one migrations folder. Each field
+ * not set there takes the top-level (default) value.
+ */
+typedef struct {
+	char *dir;            /* repo-relative, normalised */
+	mc_format format;     /* when format_set */
+	int format_set;
+	mc_dialect dialect;   /* when dialect_set (UNKNOWN: detect) */
+	int dialect_set;
+	int require_down;     /* -1: the default */
+	char *table;          /* NULL: the default */
+	char *runner_up;      /* NULL: the default */
+	char *runner_down;    /* NULL: the default */
+	mc_vec skip;          /* mc_declaration*: skip = <file|version> <reason> */
+	mc_vec irreversible;  /* mc_declaration*: irreversible = ... */
+} mc_dir_config;
+
 typedef struct {
 	mc_vec dirs;           /* char*: migrations.dir, repo-relative */
 	mc_format format;      /* migrations.format (AUTO) */
@@ -30,6 +54,7 @@ typedef struct {
 	char *scratch_postgres;/* scratch.postgres or NULL */
 	mc_vec drift_ignore;   /* char*: drift.ignore globs */
 	mc_vec severities;     /* mc_severity_override*: [severity] code = sev */
+	mc_vec folders;        /* mc_dir_config*: [migrations "<dir>"] sections */
 	char *source;          /* path of the .migcheck read, or NULL */
 } mc_config;
 
@@ -50,7 +75,9 @@ MC_NODISCARD int mc_config_apply_severities(const mc_config *c, mc_report *r);
 
 /*
  * Keys are "section.key" as in .migcheck ("migrations.dir", "deploy.ref",
- * "severity.missing-down"), case-insensitive. The repository's git config
+ * "severity.missing-down"), case-insensitive; a folder's own settings are
+ * "migrations.<dir>.<key>" ([migrations "<dir>"] <key>; the dir keeps its
+ * case). The repository's git config
  * carries the same keys under a "migcheck" section with the .migcheck
  * section as subsection: `git config migcheck.migrations.dir db/sql` is
  * [migcheck "migrations"] dir = db/sql. Values set there replace those of
@@ -81,6 +108,34 @@ MC_NODISCARD int mc_config_add(mc_config *c, const char *key, const char *value)
  */
 MC_NODISCARD int mc_config_load_file(mc_config **out, const char *path,
                                      const char *display);
+
+/**
+ * One folder's effective settings: its [migrations "<dir>"] values over
+ * the top-level ones. Pointers borrow from the config.
+ */
+typedef struct {
+	const char *dir;
+	mc_format format;
+	mc_dialect dialect;       /* UNKNOWN: detect */
+	int require_down;
+	const char *table;        /* NULL: detected */
+	const char *runner_up;    /* NULL: none */
+	const char *runner_down;  /* NULL: none */
+	const mc_vec *skip;       /* mc_declaration*, never NULL */
+	const mc_vec *irreversible;
+} mc_dir_settings;
+
+/** Fill out with the settings of folder dir (repo-relative). */
+void mc_config_dir_settings(mc_dir_settings *out, const mc_config *c,
+                            const char *dir);
+/** The [migrations "<dir>"] section of dir, or NULL. */
+const mc_dir_config *mc_config_dir_find(const mc_config *c, const char *dir);
+/**
+ * Discovery options for folder dir: format, dialect, requireDown and
+ * whether a runner is configured, from mc_config_dir_settings.
+ */
+void mc_config_discover_opts(mc_discover_opts *out, const mc_config *c,
+                             const char *dir);
 
 /** @return 1 when key names a known configuration key, else 0. */
 int mc_config_key_known(const char *key);

@@ -28,7 +28,9 @@ struct ctx {
 	const mc_config *cfg;
 	mc_changeset *cs;
 	mc_deployed *dep;
-	mc_dialect dialect;
+	mc_dialect dialect;   /* the folder being checked's (check_dir) */
+	mc_format format;     /* its migrations.format, AUTO to detect */
+	int require_down;     /* its requireDown */
 	mc_check_group group;
 	mc_vec touched; /* char*: borrowed new paths of added/modified/renamed files */
 	mc_vec fresh;   /* char*: borrowed new paths the change adds */
@@ -174,7 +176,7 @@ static int detect_format(mc_format *out, struct ctx *c, const mc_dir_state *afte
 	size_t n = after->files->files.len, taken = 0;
 	int error;
 
-	*out = c->cfg->format;
+	*out = c->format;
 	if (*out != MC_FORMAT_AUTO || n == 0)
 		return 0;
 	if ((error = mc_file_list_new(&sample)) < 0)
@@ -638,7 +640,7 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 			                      "new migration %s sorts before %s, already on %s: after the merge it would run out of order",
 			                      m->version, tmax, c->cs->target_name);
 		}
-		if (!error && c->cfg->require_down && !m->language &&
+		if (!error && c->require_down && !m->language &&
 		    (!m->down || ((m->down->flags & MC_SCRIPT_BLANK) &&
 		                  !(m->down->flags & MC_SCRIPT_IRREVERSIBLE) &&
 		                  /* unchanged files are known by name only */
@@ -693,8 +695,14 @@ static int check_dir(struct ctx *c, size_t idx)
 	mc_report *scratch = NULL;
 	mc_vec dup_files = MC_VEC_INIT;
 	mc_format fmt;
+	mc_dir_settings ds;
 	int error, any = 0;
 
+	/* the folder's own settings ([migrations "<dir>"]) over the defaults */
+	mc_config_dir_settings(&ds, c->cfg, after->dir);
+	c->dialect = ds.dialect == MC_DIALECT_UNKNOWN ? MC_DIALECT_POSTGRES : ds.dialect;
+	c->format = ds.format;
+	c->require_down = ds.require_down;
 	c->touched.len = 0;
 	c->fresh.len = 0;
 	for (size_t i = 0; i < c->cs->changes.len; i++) {

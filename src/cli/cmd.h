@@ -83,6 +83,24 @@ int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
  */
 int cli_parse_ms(unsigned *out, const char *cmd, const char *usage,
                  const char *flag, const char *arg, unsigned flags);
+/**
+ * Make the folders of --dir (args: char*, as typed, relative to the
+ * current directory) the migrations folders: each becomes relative to the
+ * repository root and replaces migrations.dir through mc_config_set; then
+ * mc_repo_check_dirs. A folder missing from the work tree is an error
+ * when must_exist, else taken as written, relative to the root (check
+ * and log read history). Nothing is done when args is empty.
+ * @return 0, or the exit status after printing the error
+ */
+int cli_dirs_apply(const mc_vec *args, int must_exist);
+/**
+ * One --dir as getopt returns it, as cli_dirs_apply does: the first
+ * (*count == 0) replaces migrations.dir, later ones add to it; *count
+ * counts them. Then cli_dirs_done(count) checks the folders.
+ * @return 0, or the exit status after printing the error
+ */
+int cli_dir_opt(const char *arg, int *count, int must_exist);
+int cli_dirs_done(int count);
 /** Print mc_error_last() and map its class to an exit status. */
 int cli_error_last(void);
 /** Map an error class to an exit status. */

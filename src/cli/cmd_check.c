@@ -49,27 +49,6 @@ static int push_str(mc_vec *v, const char *s)
 	return 0;
 }
 
-static int push_dir(mc_vec *v, const char *s)
-{
-	char *d;
-	size_t n;
-
-	while (s[0] == '.' && s[1] == '/')
-		s += 2;
-	if (!strcmp(s, "."))
-		s = "";
-	if ((d = mc_strdup(s)) == NULL)
-		return -1;
-	n = strlen(d);
-	while (n > 0 && d[n - 1] == '/')
-		d[--n] = '\0';
-	if (mc_vec_push(v, d) < 0) {
-		mc_free(d);
-		return -1;
-	}
-	return 0;
-}
-
 static int is_zero_sha(const char *s)
 {
 	if (!*s)
@@ -130,7 +109,7 @@ int cmd_check(int argc, char **argv)
 	mc_buf message = MC_BUF_INIT;
 	const char *message_file = NULL;
 	mc_report *r = NULL;
-	int ch, rc = MC_EXIT_OK, modes = 0, pre_push = 0, overridden = 0;
+	int ch, rc = MC_EXIT_OK, modes = 0, pre_push = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.mode = MC_CHANGES_WORKDIR;
@@ -163,7 +142,7 @@ int cmd_check(int argc, char **argv)
 			message_file = optarg;
 			break;
 		case OPT_DIR:
-			if (push_dir(&dirs, optarg) < 0) {
+			if (mc_vec_push(&dirs, optarg) < 0) {
 				rc = cli_error(MC_EXIT_ENV, "out of memory");
 				goto out;
 			}
@@ -211,12 +190,8 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	/* options override config */
-	overridden = dirs.len > 0;
-	if (dirs.len) {
-		mc_vec_dispose_deep(&mc_cli.config->dirs, mc_free);
-		mc_cli.config->dirs = dirs;
-		memset(&dirs, 0, sizeof(dirs));
-	}
+	if ((rc = cli_dirs_apply(&dirs, 0)) != 0)
+		goto out;
 	if (refs.len) {
 		mc_vec_dispose_deep(&mc_cli.config->deploy_refs, mc_free);
 		mc_cli.config->deploy_refs = refs;
@@ -225,11 +200,6 @@ int cmd_check(int argc, char **argv)
 	if (mc_cli.config->dirs.len == 0) {
 		rc = cli_error(MC_EXIT_USAGE,
 		               "no migrations folder configured: set migrations.dir in .migcheck or pass --dir <dir>");
-		goto out;
-	}
-	/* main checked the configured folders; --dir ones are new */
-	if (overridden && mc_repo_check_dirs(mc_cli.repo, &mc_cli.config->dirs) < 0) {
-		rc = cli_error_last();
 		goto out;
 	}
 	o.config = mc_cli.config;
@@ -247,7 +217,7 @@ int cmd_check(int argc, char **argv)
 out:
 	mc_report_free(r);
 	mc_buf_dispose(&message);
-	mc_vec_dispose_deep(&dirs, mc_free);
+	mc_vec_dispose(&dirs);
 	mc_vec_dispose_deep(&refs, mc_free);
 	return rc;
 }

@@ -15,7 +15,7 @@
 #include "util/banned.h"
 
 static const char usage_short[] =
-        "usage: migcheck drift [--db <url>] [--scratch <url>] [--schema <name>]...\n"
+        "usage: migcheck drift [--db <url>] [--dir <dir>]... [--scratch <url>] [--schema <name>]...\n"
         "                      [--require-applied] [--with-privileges] [--history-only] [--sql]\n"
         "                      [--statement-timeout <ms>] [--lock-timeout <ms>] [--table <name>]\n"
         "                      [--print-snapshot]\n";
@@ -26,6 +26,7 @@ static const char usage_long[] =
         "database is only read, in a READ ONLY transaction.\n"
         "      --db <url>        the database (postgres:// URL, conninfo, sqlite:///path or\n"
         "                        a path); default $MIGCHECK_DATABASE_URL\n"
+        "      --dir <dir>       migrations folder (repeatable; overrides migrations.dir)\n"
         "      --scratch <url>   server for the scratch database (default scratch.postgres,\n"
         "                        $MIGCHECK_SCRATCH_URL, else a throw-away local cluster)\n"
         "      --schema <name>   compare only this schema (repeatable)\n"
@@ -54,7 +55,8 @@ enum {
 	OPT_SQL,
 	OPT_STATEMENT_TIMEOUT,
 	OPT_LOCK_TIMEOUT,
-	OPT_PRINT_SNAPSHOT
+	OPT_PRINT_SNAPSHOT,
+	OPT_DIR
 };
 
 static const struct option longopts[] = {
@@ -70,6 +72,7 @@ static const struct option longopts[] = {
 	{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 	{ "print-snapshot", no_argument, NULL, OPT_PRINT_SNAPSHOT },
+	{ "dir", required_argument, NULL, OPT_DIR },
 	MC_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -93,7 +96,7 @@ int cmd_drift(int argc, char **argv)
 	mc_buf sql = MC_BUF_INIT;
 	mc_vec schemas = MC_VEC_INIT;
 	const char *table = NULL;
-	int c, rc = MC_EXIT_OK, error;
+	int c, rc = MC_EXIT_OK, error, ndirs = 0;
 
 	memset(&opts, 0, sizeof(opts));
 	cli_getopt_reset();
@@ -107,6 +110,10 @@ int cmd_drift(int argc, char **argv)
 			goto done;
 		case OPT_DB:
 			opts.url = optarg;
+			break;
+		case OPT_DIR:
+			if ((rc = cli_dir_opt(optarg, &ndirs, 1)) != 0)
+				goto done;
 			break;
 		case OPT_SCRATCH:
 			opts.scratch_url = optarg;
@@ -166,6 +173,8 @@ int cmd_drift(int argc, char **argv)
 		                     "unexpected argument '%s'", argv[optind]);
 		goto done;
 	}
+	if ((rc = cli_dirs_done(ndirs)) != 0)
+		goto done;
 	if (!opts.url || !*opts.url)
 		opts.url = getenv("MIGCHECK_DATABASE_URL");
 	if (!opts.url || !*opts.url) {

@@ -29,7 +29,7 @@
 static const char usage[] =
 	"usage: migcheck gate [--since <rev>] [--strict] [--db <url>] [--scratch <url>] [--skip <step>]...\n"
 	"                     [--mode step|chain] [--engine sqlite|postgres] [--deploy-ref <ref>]\n"
-	"                     [--statement-timeout <ms>]\n";
+	"                     [--statement-timeout <ms>] [--dir <dir>]...\n";
 
 static const char help[] =
 	"The release gate: check the change since <rev> (check --range <rev>..HEAD),\n"
@@ -38,6 +38,7 @@ static const char help[] =
 	"a section per step, one exit status. A step that cannot run fails the gate.\n"
 	"Findings about migrations released before <rev> and unchanged since are\n"
 	"shown as existing (warnings) and do not fail the gate.\n\n"
+	"      --dir <dir>          migrations folder (repeatable; overrides migrations.dir)\n"
 	"      --since <rev>        the last release (default: the newest deploy ref\n"
 	"                           HEAD contains, other than HEAD itself)\n"
 	"      --strict             every finding counts, existing ones too\n"
@@ -66,7 +67,8 @@ enum {
 	OPT_ENGINE,
 	OPT_DEPLOY_REF,
 	OPT_STATEMENT_TIMEOUT,
-	OPT_STRICT
+	OPT_STRICT,
+	OPT_DIR
 };
 
 enum { STEP_CHECK, STEP_ROUNDTRIP, STEP_DRIFT, NSTEPS };
@@ -212,9 +214,8 @@ static int add_release(mc_report *r, const struct gate *g, size_t *count)
 		mc_migration_list *list = NULL;
 		mc_vec added = MC_VEC_INIT;
 
-		dopts.format = cfg->format;
-		dopts.dialect = cfg->dialect;
-		dopts.have_runner = cfg->runner_up != NULL;
+		mc_config_discover_opts(&dopts, cfg, cfg->dirs.items[d]);
+		dopts.require_down = 0; /* subjects only, no findings */
 		if ((error = mc_repo_added_since(&added, mc_cli.repo, g->since,
 		                                 cfg->dirs.items[d])) < 0)
 			break;
@@ -326,6 +327,7 @@ int cmd_gate(int argc, char **argv)
 		{ "deploy-ref", required_argument, NULL, OPT_DEPLOY_REF },
 		{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "dir", required_argument, NULL, OPT_DIR },
 		MC_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -335,7 +337,7 @@ int cmd_gate(int argc, char **argv)
 	mc_report *r = NULL;
 	size_t nrelease = 0;
 	const char *how = NULL;
-	int c, rc = MC_EXIT_OK, error = 0, picked = 0;
+	int c, rc = MC_EXIT_OK, error = 0, picked = 0, ndirs = 0;
 
 	memset(&g, 0, sizeof(g));
 	g.statement_timeout_ms = MC_DB_STATEMENT_TIMEOUT_MS;
@@ -360,6 +362,10 @@ int cmd_gate(int argc, char **argv)
 			break;
 		case OPT_STRICT:
 			g.strict = 1;
+			break;
+		case OPT_DIR:
+			if ((rc = cli_dir_opt(optarg, &ndirs, 1)) != 0)
+				goto out;
 			break;
 		case OPT_SCRATCH:
 			g.scratch_url = optarg;
@@ -423,6 +429,8 @@ int cmd_gate(int argc, char **argv)
 		               "'gate' needs a work tree; this repository is bare");
 		goto out;
 	}
+	if ((rc = cli_dirs_done(ndirs)) != 0)
+		goto out;
 	if (refs.len) {
 		mc_vec_dispose_deep(&mc_cli.config->deploy_refs, mc_free);
 		mc_cli.config->deploy_refs = refs;

@@ -263,91 +263,6 @@ static void print_table(mc_vec *lists)
 	mc_buf_dispose(&line);
 }
 
-/*
- * realpath of dir's parent, then dir's last component as written: a
- * symbolic link given as --dir stays a link, so that mc_repo_check_dirs
- * refuses it as it refuses one in migrations.dir. @return out, or NULL
- * with errno set (ENOENT when dir does not exist).
- */
-static char *real_parent(char *out, const char *dir)
-{
-	char parent[PATH_MAX];
-	char *slash;
-	const char *base, *p;
-	size_t n = strlen(dir), olen, blen;
-	struct stat st;
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (n >= PATH_MAX) {
-		errno = ENAMETOOLONG;
-		return NULL;
-	}
-	memcpy(parent, dir, n);
-	parent[n] = '\0';
-	if (lstat(parent, &st) < 0)
-		return NULL;
-	if (!S_ISLNK(st.st_mode))
-		return realpath(parent, out);
-	slash = strrchr(parent, '/');
-	base = slash ? slash + 1 : parent;
-	if (!slash) {
-		p = ".";
-	} else if (slash == parent) {
-		p = "/";
-	} else {
-		*slash = '\0';
-		p = parent;
-	}
-	if (!realpath(p, out))
-		return NULL;
-	olen = strlen(out);
-	blen = strlen(base);
-	if (olen + 1 + blen >= PATH_MAX) {
-		errno = ENAMETOOLONG;
-		return NULL;
-	}
-	if (olen > 1)
-		out[olen++] = '/';
-	memcpy(out + olen, base, blen + 1);
-	return out;
-}
-
-/*
- * Turn a folder given on the command line (relative to the current
- * directory) into a path relative to the repository root.
- */
-static int repo_relative(char **out, const char *workdir, const char *dir)
-{
-	char rw[PATH_MAX], rd[PATH_MAX];
-	size_t n;
-
-	*out = NULL;
-	if (!realpath(workdir, rw))
-		return cli_error(MC_EXIT_ENV, "cannot resolve '%s': %s",
-		                 workdir, strerror(errno));
-	if (!real_parent(rd, dir)) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return cli_error(
-			        MC_EXIT_USAGE,
-			        "migrations folder '%s' does not exist", dir);
-		return cli_error(MC_EXIT_USAGE,
-		                 "cannot read migrations folder '%s': %s", dir,
-		                 strerror(errno));
-	}
-	n = strlen(rw);
-	while (n > 1 && rw[n - 1] == '/')
-		rw[--n] = '\0';
-	if (strncmp(rd, rw, n) || (rd[n] != '/' && rd[n] != '\0'))
-		return cli_error(
-		        MC_EXIT_USAGE,
-		        "migrations folder '%s' is outside the repository",
-		        dir);
-	if ((*out = mc_strdup(rd[n] ? rd + n + 1 : ".")) == NULL)
-		return cli_error(MC_EXIT_ENV, "out of memory");
-	return 0;
-}
-
 static void list_free_v(void *p)
 {
 	mc_migration_list_free(p);
@@ -417,27 +332,8 @@ int cmd_list(int argc, char **argv)
 		goto done;
 	}
 	workdir = mc_repo_workdir(mc_cli.repo);
-	for (size_t i = 0; i < raw_dirs.len; i++) {
-		char *rel;
-		if ((rc = repo_relative(&rel, workdir, raw_dirs.items[i])) != 0)
-			goto done;
-		if (mc_vec_push(&dirs, rel) < 0) {
-			mc_free(rel);
-			rc = cli_error(MC_EXIT_ENV, "out of memory");
-			goto done;
-		}
-	}
-	/* main checked the configured folders; --dir ones are new */
-	if (dirs.len && mc_repo_check_dirs(mc_cli.repo, &dirs) < 0) {
-		rc = cli_error_last();
+	if ((rc = cli_dirs_apply(&raw_dirs, 1)) != 0)
 		goto done;
-	}
-	if (!dialect_set)
-		dopts.dialect = mc_cli.config->dialect;
-	if (!format_set)
-		dopts.format = mc_cli.config->format;
-	dopts.require_down = mc_cli.config->require_down;
-	dopts.have_runner = mc_cli.config->runner_up != NULL;
 
 	if (!dirs.len) {
 		for (size_t i = 0; i < mc_cli.config->dirs.len; i++) {
@@ -486,8 +382,17 @@ int cmd_list(int argc, char **argv)
 	}
 	for (size_t i = 0; i < dirs.len; i++) {
 		mc_migration_list *l = NULL;
-		int error = mc_migration_list_read_dir(
-		        &l, workdir, dirs.items[i], &dopts, report);
+		mc_discover_opts fo;
+		int error;
+
+		/* the folder's own settings; --dialect and --format win */
+		mc_config_discover_opts(&fo, mc_cli.config, dirs.items[i]);
+		if (dialect_set)
+			fo.dialect = dopts.dialect;
+		if (format_set)
+			fo.format = dopts.format;
+		error = mc_migration_list_read_dir(&l, workdir, dirs.items[i],
+		                                   &fo, report);
 		if (error < 0) {
 			rc = cli_error_last();
 			goto done;

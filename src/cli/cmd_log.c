@@ -187,7 +187,8 @@ int cmd_log(int argc, char **argv)
 			goto out;
 		case OPT_DIR:
 		case OPT_DEPLOY_REF:
-			if (push_opt(ch == OPT_DIR ? &dirs : &refs, optarg) < 0) {
+			if (ch == OPT_DIR ? mc_vec_push(&dirs, optarg) < 0
+			                  : push_opt(&refs, optarg) < 0) {
 				rc = cli_error(MC_EXIT_ENV, "out of memory");
 				goto out;
 			}
@@ -210,17 +211,14 @@ int cmd_log(int argc, char **argv)
 		rc = cli_usage_error("log", usage, "log prints text or json only");
 		goto out;
 	}
-	if (!dirs.len && !mc_cli.config->dirs.len) {
+	if ((rc = cli_dirs_apply(&dirs, 0)) != 0)
+		goto out;
+	if (!mc_cli.config->dirs.len) {
 		rc = cli_error(MC_EXIT_USAGE,
 		               "no migrations folder configured: set migrations.dir in .migcheck or pass --dir <dir>");
 		goto out;
 	}
-	/* main checked the configured folders; --dir ones are new */
-	if (dirs.len && mc_repo_check_dirs(mc_cli.repo, &dirs) < 0) {
-		rc = cli_error_last();
-		goto out;
-	}
-	if (mc_history_load(&h, mc_cli.repo, rev, dirs.len ? &dirs : &mc_cli.config->dirs,
+	if (mc_history_load(&h, mc_cli.repo, rev, &mc_cli.config->dirs,
 	                    refs.len ? &refs : &mc_cli.config->deploy_refs) < 0) {
 		rc = cli_error_last();
 		goto out;
@@ -231,7 +229,7 @@ int cmd_log(int argc, char **argv)
 		print_text(h);
 out:
 	mc_history_free(h);
-	mc_vec_dispose_deep(&dirs, mc_free);
+	mc_vec_dispose(&dirs);
 	mc_vec_dispose_deep(&refs, mc_free);
 	return rc;
 }

@@ -14,12 +14,13 @@
 #include "util/banned.h"
 
 static const char usage_short[] =
-        "usage: migcheck models [--scratch <url>] [--engine sqlite|postgres]\n";
+        "usage: migcheck models [--dir <dir>]... [--scratch <url>] [--engine sqlite|postgres]\n";
 
 static const char usage_long[] =
         "Compare the schema the ORM models describe (models.schema, a SQL file, or\n"
         "models.command, run with DATABASE_URL set to a scratch database) with the\n"
         "schema the migrations build: tables and columns (type, nullability, default).\n"
+        "      --dir <dir>       migrations folder (repeatable; overrides migrations.dir)\n"
         "      --scratch <url>   server for the scratch databases (default scratch.postgres,\n"
         "                        $MIGCHECK_SCRATCH_URL, else a throw-away local cluster)\n"
         "      --engine <name>   sqlite or postgres (default migrations.dialect)\n" MC_COMMON_HELP
@@ -27,11 +28,12 @@ static const char usage_long[] =
         "migration creates or differs, 2 usage or configuration error, 3 a\n"
         "database or models.command failed to run.\n";
 
-enum { OPT_SCRATCH = 2000, OPT_ENGINE };
+enum { OPT_SCRATCH = 2000, OPT_ENGINE, OPT_DIR };
 
 static const struct option longopts[] = {
 	{ "scratch", required_argument, NULL, OPT_SCRATCH },
 	{ "engine", required_argument, NULL, OPT_ENGINE },
+	{ "dir", required_argument, NULL, OPT_DIR },
 	MC_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -41,7 +43,7 @@ int cmd_models(int argc, char **argv)
 	mc_models_opts opts;
 	mc_drift_migrations migs = MC_DRIFT_MIGRATIONS_INIT;
 	mc_report *report = NULL;
-	int c, rc = MC_EXIT_OK;
+	int c, rc = MC_EXIT_OK, ndirs = 0;
 
 	memset(&opts, 0, sizeof(opts));
 	cli_getopt_reset();
@@ -52,6 +54,10 @@ int cmd_models(int argc, char **argv)
 			fputs(usage_short, stdout);
 			fputs(usage_long, stdout);
 			goto done;
+		case OPT_DIR:
+			if ((rc = cli_dir_opt(optarg, &ndirs, 1)) != 0)
+				goto done;
+			break;
 		case OPT_SCRATCH:
 			opts.scratch_url = optarg;
 			break;
@@ -78,6 +84,8 @@ int cmd_models(int argc, char **argv)
 		                     "unexpected argument '%s'", argv[optind]);
 		goto done;
 	}
+	if ((rc = cli_dirs_done(ndirs)) != 0)
+		goto done;
 	/* scratch.postgres, with MIGCHECK_SCRATCH_URL (validated) already
 	 * put over it by the config loader */
 	if (!opts.scratch_url && mc_cli.config)

@@ -17,12 +17,14 @@
 #include "util/banned.h"
 
 static const char usage[] =
-	"usage: migcheck roundtrip [--since <rev>] [--mode step|chain] [--engine sqlite|postgres]\n"
+	"usage: migcheck roundtrip [--dir <dir>]... [--since <rev>] [--mode step|chain]\n"
+	"                          [--engine sqlite|postgres]\n"
 	"                          [--scratch <url>] [--cleanup] [--strict-column-order]\n"
 	"                          [--statement-timeout <ms>] [<version>...]\n";
 
 static const char help[] =
 	"Up, down and up again of each migration on a scratch database.\n"
+	"      --dir <dir>            migrations folder (repeatable; overrides migrations.dir)\n"
 	"      --since <rev>          only the migrations added since <rev>\n"
 	"      --mode <mode>          step (default): each migration on its own;\n"
 	"                             chain: all ups, all downs in reverse, all ups\n"
@@ -42,7 +44,8 @@ enum {
 	OPT_SCRATCH,
 	OPT_CLEANUP,
 	OPT_STRICT,
-	OPT_STATEMENT_TIMEOUT
+	OPT_STATEMENT_TIMEOUT,
+	OPT_DIR
 };
 
 static int progress_on;
@@ -77,13 +80,14 @@ int cmd_roundtrip(int argc, char **argv)
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "strict-column-order", no_argument, NULL, OPT_STRICT },
 		{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
+		{ "dir", required_argument, NULL, OPT_DIR },
 		MC_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	mc_roundtrip_repo_opts ro;
 	mc_report *report = NULL;
 	const char **versions = NULL;
-	int c, rc, cleanup = 0, error, sig;
+	int c, rc, cleanup = 0, error, sig, ndirs = 0;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.statement_timeout_ms = MC_DB_STATEMENT_TIMEOUT_MS;
@@ -96,6 +100,10 @@ int cmd_roundtrip(int argc, char **argv)
 			return MC_EXIT_OK;
 		case OPT_SINCE:
 			ro.since = optarg;
+			break;
+		case OPT_DIR:
+			if ((rc = cli_dir_opt(optarg, &ndirs, 1)) != 0)
+				return rc;
 			break;
 		case OPT_MODE:
 			if (mc_roundtrip_mode_parse(&ro.mode, optarg) < 0)
@@ -130,6 +138,8 @@ int cmd_roundtrip(int argc, char **argv)
 				return rc;
 		}
 	}
+	if ((rc = cli_dirs_done(ndirs)) != 0)
+		return rc;
 	if (optind < argc) {
 		if ((versions = mc_calloc((size_t)(argc - optind) + 1,
 		                          sizeof(*versions))) == NULL)

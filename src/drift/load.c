@@ -47,9 +47,10 @@ static int load_dir(mc_drift_migrations *out,
 	mc_migration_list *l = NULL;
 	int error;
 
-	dopts.format = config ? config->format : MC_FORMAT_AUTO;
-	dopts.dialect = config ? config->dialect : MC_DIALECT_UNKNOWN;
-	dopts.have_runner = config && config->runner_up;
+	if (config) {
+		mc_config_discover_opts(&dopts, config, dir);
+		dopts.require_down = 0; /* drift reports no missing-down */
+	}
 	if ((error = mc_migration_list_read_dir(&l, workdir, dir, &dopts,
 	                                        NULL)) < 0) {
 		if (error == MC_ENOTFOUND)

@@ -12,6 +12,24 @@
 #include "migcheck/runner.h"
 #include "util/banned.h"
 
+/* runner.up for m: its folder's ([migrations "<dir>"] runnerUp) or the
+ * default; NULL when none */
+static const char *runner_up_for(const mc_config *config, const mc_migration *m)
+{
+	const char *path = m->up ? m->up->path : NULL;
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	mc_dir_settings ds;
+	char *dir;
+
+	if (!config)
+		return NULL;
+	if (!slash || (dir = mc_strndup(path, (size_t)(slash - path))) == NULL)
+		return config->runner_up;
+	mc_config_dir_settings(&ds, config, dir);
+	mc_free(dir);
+	return ds.runner_up;
+}
+
 static int replay_runner(mc_report *report,
                          int *failed,
                          const mc_migration *m,
@@ -28,11 +46,11 @@ static int replay_runner(mc_report *report,
 	vars.name = m->name;
 	vars.version = m->version;
 	vars.url = mc_scratch_runner_url(scratch);
-	if ((error = mc_runner_check_url("runner.up", config->runner_up,
+	if ((error = mc_runner_check_url("runner.up", runner_up_for(config, m),
 	                                 vars.url, workdir)) < 0)
 		goto done;
-	if ((error = mc_runner_run(&res, config->runner_up, &vars, workdir)) <
-	    0)
+	if ((error = mc_runner_run(&res, runner_up_for(config, m), &vars,
+	                           workdir)) < 0)
 		goto done;
 	if (res.status != 0 && mc_db_interrupted()) {
 		mc_error_set(MC_ERROR_OS, "interrupted by signal %d",
@@ -73,7 +91,7 @@ int mc_drift__replay(mc_report *report,
 		if (!m->up)
 			continue;
 		if (m->language) {
-			if (!config || !config->runner_up) {
+			if (!runner_up_for(config, m)) {
 				*failed = 1;
 				return mc_report_note(
 				        report,

@@ -50,7 +50,16 @@ enum key_id {
 	K_RUNNER_DOWN,
 	K_SCRATCH_POSTGRES,
 	K_DRIFT_IGNORE,
-	K_SEVERITY /* severity.<code>: not in the table, matched by prefix */
+	K_SEVERITY, /* severity.<code>: not in the table, matched by prefix */
+	/* [migrations "<dir>"] <key>: a folder's own settings */
+	K_DIR_FORMAT,
+	K_DIR_DIALECT,
+	K_DIR_REQUIRE_DOWN,
+	K_DIR_TABLE,
+	K_DIR_RUNNER_UP,
+	K_DIR_RUNNER_DOWN,
+	K_DIR_SKIP,
+	K_DIR_IRREVERSIBLE
 };
 
 struct key_def {
@@ -78,6 +87,18 @@ static const struct key_def keys[] = {
 
 static const struct key_def severity_key = { "severity", K_SEVERITY, 0 };
 
+/* The keys of a [migrations "<dir>"] section, by their key part. */
+static const struct key_def dir_keys[] = {
+	{ "format", K_DIR_FORMAT, 0 },
+	{ "dialect", K_DIR_DIALECT, 0 },
+	{ "requireDown", K_DIR_REQUIRE_DOWN, 0 },
+	{ "table", K_DIR_TABLE, 0 },
+	{ "runnerUp", K_DIR_RUNNER_UP, 0 },
+	{ "runnerDown", K_DIR_RUNNER_DOWN, 0 },
+	{ "skip", K_DIR_SKIP, 1 },
+	{ "irreversible", K_DIR_IRREVERSIBLE, 1 },
+};
+
 enum { MODE_REPLACE, MODE_APPEND };
 
 int mc_config_new(mc_config **out)
@@ -102,10 +123,76 @@ static void override_free(void *p)
 	mc_free(o);
 }
 
+static void declaration_free(void *p)
+{
+	mc_declaration *d = p;
+	if (d) {
+		mc_free(d->target);
+		mc_free(d->reason);
+	}
+	mc_free(d);
+}
+
+static void dir_config_free(void *p)
+{
+	mc_dir_config *d = p;
+	if (!d)
+		return;
+	mc_free(d->dir);
+	mc_free(d->table);
+	mc_free(d->runner_up);
+	mc_free(d->runner_down);
+	mc_vec_dispose_deep(&d->skip, declaration_free);
+	mc_vec_dispose_deep(&d->irreversible, declaration_free);
+	mc_free(d);
+}
+
+const mc_dir_config *mc_config_dir_find(const mc_config *c, const char *dir)
+{
+	for (size_t i = 0; c && dir && i < c->folders.len; i++) {
+		const mc_dir_config *d = c->folders.items[i];
+		if (!strcmp(d->dir, dir))
+			return d;
+	}
+	return NULL;
+}
+
+void mc_config_dir_settings(mc_dir_settings *out, const mc_config *c,
+                            const char *dir)
+{
+	static const mc_vec none = MC_VEC_INIT;
+	const mc_dir_config *d = mc_config_dir_find(c, dir);
+
+	out->dir = dir;
+	out->format = d && d->format_set ? d->format : c->format;
+	out->dialect = d && d->dialect_set ? d->dialect : c->dialect;
+	out->require_down = d && d->require_down >= 0 ? d->require_down
+	                                              : c->require_down;
+	out->table = d && d->table ? d->table : c->table;
+	out->runner_up = d && d->runner_up ? d->runner_up : c->runner_up;
+	out->runner_down = d && d->runner_down ? d->runner_down
+	                                       : c->runner_down;
+	out->skip = d ? &d->skip : &none;
+	out->irreversible = d ? &d->irreversible : &none;
+}
+
+void mc_config_discover_opts(mc_discover_opts *out, const mc_config *c,
+                             const char *dir)
+{
+	mc_dir_settings s;
+
+	mc_config_dir_settings(&s, c, dir);
+	out->format = s.format;
+	out->dialect = s.dialect;
+	out->require_down = s.require_down;
+	out->have_runner = s.runner_up != NULL;
+}
+
 void mc_config_free(mc_config *c)
 {
 	if (!c)
 		return;
+	mc_vec_dispose_deep(&c->folders, dir_config_free);
 	mc_vec_dispose_deep(&c->dirs, mc_free);
 	mc_vec_dispose_deep(&c->deploy_refs, mc_free);
 	mc_vec_dispose_deep(&c->model_paths, mc_free);
@@ -145,6 +232,20 @@ mc_severity mc_config_severity(const mc_config *c, const char *code)
 	return info ? info->severity : MC_SEV_ERROR;
 }
 
+/* "migrations.<dir>.<key>": the key of a folder's section, or NULL. */
+static const struct key_def *find_dir_key(const char *name)
+{
+	const char *last = strrchr(name, '.');
+
+	if (strncasecmp(name, "migrations.", 11) || !last ||
+	    last < name + 12) /* a subsection of at least one character */
+		return NULL;
+	for (size_t i = 0; i < MC_ARRAY_SIZE(dir_keys); i++)
+		if (!strcasecmp(dir_keys[i].name, last + 1))
+			return &dir_keys[i];
+	return NULL;
+}
+
 /* "severity.<code>" or a table key; NULL when unknown. */
 static const struct key_def *find_key(const char *name)
 {
@@ -153,6 +254,8 @@ static const struct key_def *find_key(const char *name)
 	for (size_t i = 0; i < MC_ARRAY_SIZE(keys); i++)
 		if (!strcasecmp(keys[i].name, name))
 			return &keys[i];
+	if ((dot = strchr(name, '.')) != NULL && strchr(dot + 1, '.'))
+		return find_dir_key(name);
 	if (!strncasecmp(name, "severity.", 9) && name[9] &&
 	    (dot = strchr(name + 9, '.')) == NULL)
 		return &severity_key;
@@ -416,6 +519,172 @@ static int set_severity(mc_config *c, const char *code, mc_severity sev)
 	return 0;
 }
 
+/* The section of folder dir (normalised), created when absent. */
+static int dir_config_get(mc_dir_config **out, mc_config *c, char *dir)
+{
+	mc_dir_config *d;
+
+	for (size_t i = 0; i < c->folders.len; i++) {
+		d = c->folders.items[i];
+		if (!strcmp(d->dir, dir)) {
+			mc_free(dir);
+			*out = d;
+			return 0;
+		}
+	}
+	if ((d = mc_calloc(1, sizeof(*d))) == NULL) {
+		mc_free(dir);
+		return mc_error_set_oom();
+	}
+	d->dir = dir;
+	d->require_down = -1;
+	if (mc_vec_push(&c->folders, d) < 0) {
+		dir_config_free(d);
+		return mc_error_set_oom();
+	}
+	*out = d;
+	return 0;
+}
+
+/* "<file or version> <reason>": both parts, the target without a '/'. */
+static int set_declaration(mc_vec *v, const char *value, int mode)
+{
+	const char *end = value + strcspn(value, " \t"), *r = end;
+	mc_declaration *d;
+	size_t rlen;
+
+	while (*r == ' ' || *r == '\t')
+		r++;
+	rlen = strlen(r);
+	while (rlen && (r[rlen - 1] == ' ' || r[rlen - 1] == '\t'))
+		rlen--;
+	if (end == value || !rlen || memchr(value, '/', (size_t)(end - value)))
+		return MC_EPARSE;
+	if (mode == MODE_REPLACE)
+		mc_vec_dispose_deep(v, declaration_free);
+	if ((d = mc_calloc(1, sizeof(*d))) == NULL ||
+	    (d->target = mc_strndup(value, (size_t)(end - value))) == NULL ||
+	    (d->reason = mc_strndup(r, rlen)) == NULL ||
+	    mc_vec_push(v, d) < 0) {
+		declaration_free(d);
+		return mc_error_set_oom();
+	}
+	return 0;
+}
+
+/*
+ * A key of a [migrations "<dir>"] section: name is "migrations.<dir>.<key>".
+ * Same return values as apply.
+ */
+static int apply_dir(mc_config *c,
+                     const struct key_def *k,
+                     const char *name,
+                     const char *value,
+                     int mode,
+                     const char *prefix,
+                     mc_buf *msg)
+{
+	const char *sub = name + 11, *last = strrchr(name, '.');
+	mc_dir_config *d = NULL;
+	char *raw, *dir, *kname;
+	int error, bad, b;
+
+	if ((raw = mc_strndup(sub, (size_t)(last - sub))) == NULL)
+		return mc_error_set_oom();
+	dir = normalise_relpath(raw, &bad);
+	if (!dir && !bad) {
+		mc_free(raw);
+		return mc_error_set_oom();
+	}
+	if (!dir) {
+		error = mc_buf_puts(msg, "bad folder '");
+		if (!error)
+			error = put_value(msg, raw);
+		if (!error)
+			error = mc_buf_puts(
+			        msg,
+			        "' in [migrations \"<dir>\"]: expected a path relative to the repository root");
+		mc_free(raw);
+		return error < 0 ? error : MC_EPARSE;
+	}
+	mc_free(raw);
+	if ((kname = mc_asprintf("migrations.%s.%s", dir, k->name)) == NULL) {
+		mc_free(dir);
+		return mc_error_set_oom();
+	}
+	if ((value == NULL && k->id != K_DIR_REQUIRE_DOWN) ||
+	    (value && !*value && k->id != K_DIR_REQUIRE_DOWN)) {
+		error = mc_buf_printf(msg, "%s value for '%s%s'",
+		                      value ? "empty" : "missing", prefix, kname);
+		error = error < 0 ? error : MC_EPARSE;
+		mc_free(dir);
+		goto done;
+	}
+	if ((error = dir_config_get(&d, c, dir)) < 0)
+		goto done;
+	switch (k->id) {
+	case K_DIR_FORMAT:
+		if (!strcmp(value, "auto"))
+			d->format = MC_FORMAT_AUTO;
+		else if (mc_format_parse(&d->format, value) < 0) {
+			error = bad_value(
+			        msg, prefix, k, kname, value,
+			        "expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize");
+			break;
+		}
+		d->format_set = 1;
+		break;
+	case K_DIR_DIALECT:
+		if (!strcmp(value, "auto"))
+			d->dialect = MC_DIALECT_UNKNOWN;
+		else if (mc_dialect_parse(&d->dialect, value) < 0) {
+			error = bad_value(msg, prefix, k, kname, value,
+			                  "expected postgres or sqlite");
+			break;
+		}
+		d->dialect_set = 1;
+		break;
+	case K_DIR_REQUIRE_DOWN:
+		if (parse_bool(&b, value) < 0)
+			error = bad_value(msg, prefix, k, kname, value,
+			                  "expected true or false");
+		else
+			d->require_down = b;
+		break;
+	case K_DIR_TABLE:
+		if (!valid_table(value))
+			error = bad_value(
+			        msg, prefix, k, kname, value,
+			        "expected a table name such as 'schema_migrations' or 'public.schema_migrations'");
+		else
+			error = set_string(&d->table, value);
+		break;
+	case K_DIR_RUNNER_UP:
+	case K_DIR_RUNNER_DOWN:
+		if ((error = check_command(msg, prefix, k, kname, value, 1)) == 0)
+			error = set_string(k->id == K_DIR_RUNNER_UP
+			                           ? &d->runner_up
+			                           : &d->runner_down,
+			                   value);
+		break;
+	case K_DIR_SKIP:
+	case K_DIR_IRREVERSIBLE:
+		error = set_declaration(k->id == K_DIR_SKIP ? &d->skip
+		                                            : &d->irreversible,
+		                        value, mode);
+		if (error == MC_EPARSE)
+			error = bad_value(
+			        msg, prefix, k, kname, value,
+			        "expected '<file or version> <reason>', e.g. '0042_add_index.up.sql applied by hand in 2023'");
+		break;
+	default:
+		break;
+	}
+done:
+	mc_free(kname);
+	return error;
+}
+
 /*
  * Validate and store one key. name is as given ("migrations.dir", any case);
  * prefix is put before it in messages ("" or "migcheck.").
@@ -439,6 +708,8 @@ static int apply(mc_config *c,
 			return error;
 		return MC_EPARSE;
 	}
+	if (k->id >= K_DIR_FORMAT)
+		return apply_dir(c, k, name, value, mode, prefix, msg);
 	kname = k->id == K_SEVERITY ? name : k->name;
 	if (value == NULL && k->id != K_REQUIRE_DOWN) {
 		if ((error = mc_buf_printf(msg, "missing value for '%s%s'",
@@ -558,6 +829,8 @@ static int apply(mc_config *c,
 			                 "expected error, warning or off");
 		return set_severity(c, code, sev);
 	}
+	default: /* the folder keys, handled by apply_dir */
+		break;
 	}
 	return error;
 }
@@ -784,19 +1057,28 @@ static int count_seen(unsigned *out, mc_vec *seen, const char *name)
 	return 0;
 }
 
-/* A multi-valued key's first value in a layer replaces older layers'. */
-static int layer_mode(unsigned long *touched, const char *name)
+/*
+ * A multi-valued key's first value in a layer replaces older layers'.
+ * touched holds the names already set in this layer.
+ */
+static int layer_mode(int *mode, mc_vec *touched, const char *name)
 {
 	const struct key_def *k = find_key(name);
-	unsigned long bit;
+	char *low;
 
+	*mode = MODE_REPLACE;
 	if (!k || !k->multi)
-		return MODE_REPLACE;
-	bit = 1UL << k->id;
-	if (*touched & bit)
-		return MODE_APPEND;
-	*touched |= bit;
-	return MODE_REPLACE;
+		return 0;
+	for (size_t i = 0; i < touched->len; i++)
+		if (!strcasecmp(touched->items[i], name)) {
+			*mode = MODE_APPEND;
+			return 0;
+		}
+	if ((low = mc_strdup(name)) == NULL || mc_vec_push(touched, low) < 0) {
+		mc_free(low);
+		return mc_error_set_oom();
+	}
+	return 0;
 }
 
 static int read_text(mc_buf *out, const char *path, const char *display)
@@ -834,10 +1116,9 @@ static int load_ondisk(mc_config *c, const char *path, const char *display)
 	git_config_iterator *it = NULL;
 	git_config_entry *e;
 	mc_buf text = MC_BUF_INIT, msg = MC_BUF_INIT;
-	mc_vec seen = MC_VEC_INIT;
-	unsigned long touched = 0;
+	mc_vec seen = MC_VEC_INIT, touched = MC_VEC_INIT;
 	unsigned nth = 0, line;
-	int error;
+	int error, mode;
 
 	if ((error = read_text(&text, path, display)) < 0)
 		goto done;
@@ -857,10 +1138,10 @@ static int load_ondisk(mc_config *c, const char *path, const char *display)
 		goto done;
 	}
 	while ((error = git_config_next(&e, it)) == 0) {
-		if ((error = count_seen(&nth, &seen, e->name)) < 0)
+		if ((error = count_seen(&nth, &seen, e->name)) < 0 ||
+		    (error = layer_mode(&mode, &touched, e->name)) < 0)
 			goto done;
-		error = apply(c, e->name, e->value,
-		              layer_mode(&touched, e->name), "", &msg);
+		error = apply(c, e->name, e->value, mode, "", &msg);
 		if (error == MC_EPARSE) {
 			line = e->include_depth ? 0
 			                        : line_of(&text, e->name, nth);
@@ -886,6 +1167,7 @@ done:
 	git_config_iterator_free(it);
 	git_config_free(cfg);
 	mc_vec_dispose_deep(&seen, mc_free);
+	mc_vec_dispose_deep(&touched, mc_free);
 	mc_buf_dispose(&text);
 	mc_buf_dispose(&msg);
 	return error;
@@ -1060,11 +1342,10 @@ static int load_git_overlay(mc_config *c, mc_repo *repo)
 	git_config_iterator *it = NULL;
 	git_config_entry *e;
 	mc_buf msg = MC_BUF_INIT;
-	mc_vec seen = MC_VEC_INIT;
-	unsigned long touched = 0;
+	mc_vec seen = MC_VEC_INIT, touched = MC_VEC_INIT;
 	char *inner = NULL, *tag = NULL;
 	unsigned nth = 0;
-	int error;
+	int error, mode;
 
 	if (git_repository_config_snapshot(&cfg, repo->repo) < 0) {
 		const git_error *ge = git_error_last();
@@ -1095,7 +1376,10 @@ static int load_git_overlay(mc_config *c, mc_repo *repo)
 			error = mc_error_set_oom();
 			goto done;
 		}
-		for (char *p = inner; *p; p++)
+		/* the section and the key; a folder's name keeps its case */
+		for (char *p = inner; *p && *p != '.'; p++)
+			*p = (char)tolower((unsigned char)*p);
+		for (char *p = strrchr(inner, '.'); p && *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		if ((error = count_seen(&nth, &seen, tag)) < 0)
 			goto done;
@@ -1105,9 +1389,8 @@ static int load_git_overlay(mc_config *c, mc_repo *repo)
 			                      e->name) < 0
 			                ? MC_ENOMEM
 			                : MC_EPARSE;
-		else
-			error = apply(c, inner, e->value,
-			              layer_mode(&touched, inner), "migcheck.",
+		else if ((error = layer_mode(&mode, &touched, inner)) == 0)
+			error = apply(c, inner, e->value, mode, "migcheck.",
 			              &msg);
 		if (error == MC_EPARSE)
 			error = git_entry_error(repo, e, nth, &msg);
@@ -1123,6 +1406,7 @@ done:
 	git_config_iterator_free(it);
 	git_config_free(cfg);
 	mc_vec_dispose_deep(&seen, mc_free);
+	mc_vec_dispose_deep(&touched, mc_free);
 	mc_buf_dispose(&msg);
 	return error;
 }

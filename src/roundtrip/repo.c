@@ -16,6 +16,8 @@
 
 struct folder {
 	char *dir;
+	mc_dir_settings set; /* its settings, borrowed from the config */
+	mc_dialect engine;   /* the scratch engine it runs on */
 	mc_migration_list *list;
 	unsigned char *sel;
 	size_t nsel;
@@ -37,6 +39,11 @@ static mc_dialect pick_engine(const mc_config *cfg,
 	if (cfg->dialect != MC_DIALECT_UNKNOWN)
 		return cfg->dialect;
 	return server && *server ? MC_DIALECT_POSTGRES : MC_DIALECT_SQLITE;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
 }
 
 static int path_in(const mc_vec *paths, const char *path)
@@ -95,18 +102,22 @@ static int select_versions(struct folder *folders, size_t nfolders,
 }
 
 static int discover(struct folder *f, const char *workdir, const char *dir,
-                    const mc_config *cfg, mc_dialect engine,
+                    const mc_config *cfg, mc_dialect engine, int engine_forced,
                     mc_report *report)
 {
 	mc_discover_opts dopts = MC_DISCOVER_OPTS_INIT;
 	size_t n;
 
-	dopts.format = cfg->format;
-	dopts.dialect = cfg->dialect != MC_DIALECT_UNKNOWN ? cfg->dialect : engine;
-	dopts.require_down = 0; /* the engine reports missing-down itself */
-	dopts.have_runner = cfg->runner_up != NULL;
 	if ((f->dir = mc_strdup(dir)) == NULL)
 		return mc_error_set_oom();
+	/* a folder's own dialect picks its engine unless --engine is given */
+	mc_config_dir_settings(&f->set, cfg, f->dir);
+	f->engine = !engine_forced && f->set.dialect != MC_DIALECT_UNKNOWN
+	                    ? f->set.dialect
+	                    : engine;
+	mc_config_discover_opts(&dopts, cfg, f->dir);
+	dopts.dialect = f->set.dialect != MC_DIALECT_UNKNOWN ? f->set.dialect : engine;
+	dopts.require_down = 0; /* the engine reports missing-down itself */
 	if (mc_migration_list_read_dir(&f->list, workdir, dir, &dopts, report) < 0)
 		return MC_ERROR;
 	n = mc_migration_list_count(f->list);
@@ -150,7 +161,7 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	const char *workdir, *server;
 	mc_dialect engine;
 	char *json = NULL;
-	int error;
+	int error, mixed = 0;
 
 	MC_ASSERT_ARG(report && repo && cfg && opts);
 	memset(&sum, 0, sizeof(sum));
@@ -178,7 +189,8 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	for (d = 0; d < dirs->len; d++) {
 		nfolders++;
 		if ((error = discover(&folders[d], workdir, dirs->items[d], cfg,
-		                      engine, report)) < 0)
+		                      engine, opts->engine != MC_DIALECT_UNKNOWN,
+		                      report)) < 0)
 			goto done;
 		if (opts->since &&
 		    (error = select_since(&folders[d], repo, opts->since)) < 0)
@@ -194,13 +206,20 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 			folders[d].nsel = n;
 		}
 
+	/* the engine the folders run on; both when their dialects differ */
+	for (d = 0; d < nfolders; d++) {
+		if (d == 0)
+			engine = folders[d].engine;
+		else if (folders[d].engine != engine)
+			mixed = 1;
+	}
 	if ((json = mc_asprintf("\"%s\"", mc_roundtrip_mode_name(opts->mode))) == NULL ||
 	    (error = mc_report_set_extra(report, "mode", json)) < 0) {
 		error = json ? error : mc_error_set_oom();
 		goto done;
 	}
 	mc_free(json);
-	if ((json = mc_asprintf("\"%s\"", mc_dialect_name(engine))) == NULL ||
+	if ((json = mc_asprintf("\"%s\"", mixed ? "mixed" : mc_dialect_name(engine))) == NULL ||
 	    (error = mc_report_set_extra(report, "engine", json)) < 0) {
 		error = json ? error : mc_error_set_oom();
 		goto done;
@@ -210,8 +229,6 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	dbo.engine = engine;
 	dbo.server_url = server;
 	dbo.workdir = workdir;
-	dbo.runner_up = cfg->runner_up;
-	dbo.runner_down = cfg->runner_down;
 	dbo.strict_column_order = opts->strict_column_order;
 	dbo.statement_timeout_ms = opts->statement_timeout_ms;
 	for (d = 0; d < nfolders; d++) {
@@ -221,6 +238,17 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 		total += folders[d].nsel;
 		if (!folders[d].nsel)
 			continue;
+		/* a folder with another engine or runner gets a scratch
+		 * database of its own */
+		if (rdb && (dbo.engine != folders[d].engine ||
+		            !same_str(dbo.runner_up, folders[d].set.runner_up) ||
+		            !same_str(dbo.runner_down, folders[d].set.runner_down))) {
+			mc_roundtrip_db_free(rdb);
+			rdb = NULL;
+		}
+		dbo.engine = folders[d].engine;
+		dbo.runner_up = folders[d].set.runner_up;
+		dbo.runner_down = folders[d].set.runner_down;
 		if (!rdb && (error = mc_roundtrip_db_new(&rdb, &dbo)) < 0)
 			goto done;
 		mc_roundtrip_db_backend(&be, rdb);
@@ -240,6 +268,11 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	if (!total && opts->since)
 		error = mc_report_note(report, "no migrations added since '%s'",
 		                       opts->since);
+	else if (mixed)
+		error = mc_report_note(report,
+		                       "%zu migration%s round-tripped on scratch postgres and sqlite databases, per folder (%s mode)",
+		                       sum.tested, sum.tested == 1 ? "" : "s",
+		                       mc_roundtrip_mode_name(opts->mode));
 	else
 		error = mc_report_note(report,
 		                       "%zu migration%s round-tripped on a scratch %s database (%s mode)",

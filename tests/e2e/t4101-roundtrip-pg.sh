@@ -279,4 +279,25 @@ roundtrip: 0 errors, 0 warnings'
 }
 run_test '--scratch and MIGCHECK_SCRATCH_URL pick the server' scratch_option
 
+# [migrations "<dir>"] dialect: each folder on its own engine, unless --engine
+folder_engines () {
+	init_repo &&
+	printf '[migrations]\n\tdir = pg\n\tdir = lite\n[migrations "pg"]\n\tdialect = postgres\n[migrations "lite"]\n\tdialect = sqlite\n[scratch]\n\tpostgres = %s\n' "$MIGCHECK_TEST_PG" >.migcheck &&
+	write_migration pg/001_a.up.sql 'CREATE TABLE a (id serial PRIMARY KEY, doc jsonb);
+ALTER TABLE a ADD CONSTRAINT a_doc CHECK (doc IS NOT NULL);' &&
+	write_migration pg/001_a.down.sql 'DROP TABLE a;' &&
+	write_migration lite/001_a.up.sql 'PRAGMA foreign_keys = ON;
+CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT);' &&
+	write_migration lite/001_a.down.sql 'DROP TABLE a;' &&
+	"$MIGCHECK" roundtrip >out &&
+	expect_equal out 'note: 2 migrations round-tripped on scratch postgres and sqlite databases, per folder (step mode)
+roundtrip: 0 errors, 0 warnings' &&
+	"$MIGCHECK" roundtrip --dir pg >out &&
+	expect_equal out 'note: 1 migration round-tripped on a scratch postgres database (step mode)
+roundtrip: 0 errors, 0 warnings' &&
+	expect_code 1 "$MIGCHECK" roundtrip --engine postgres >out 2>err &&
+	expect_grep 'lite/001_a.up.sql.*up-failed' out
+}
+run_test 'each folder round-trips on its own dialect; --engine forces one' folder_engines
+
 finish

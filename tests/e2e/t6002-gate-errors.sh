@@ -5,7 +5,7 @@
 
 USAGE='usage: migcheck gate [--since <rev>] [--strict] [--db <url>] [--scratch <url>] [--skip <step>]...
                      [--mode step|chain] [--engine sqlite|postgres] [--deploy-ref <ref>]
-                     [--statement-timeout <ms>]'
+                     [--statement-timeout <ms>] [--dir <dir>]...'
 
 setup () {
 	init_repo &&

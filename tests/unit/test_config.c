@@ -656,6 +656,78 @@ static void config__oom_never_leaks(void **state)
 	mc_config_free(c);
 }
 
+/* [migrations "<dir>"]: a folder's own settings over the top-level ones. */
+static void config__folder_settings(void **state)
+{
+	mc_config *c = load_ok(
+	        *state,
+	        "[migrations]\n"
+	        "\tdir = backend/pg\n\tdir = backend/sqlite\n"
+	        "\tdialect = sqlite\n\trequireDown = false\n"
+	        "[migrations \"./backend/pg/\"]\n"
+	        "\tdialect = postgres\n\tformat = goose\n\trequireDown\n"
+	        "\ttable = public.goose_db_version\n"
+	        "\trunnerUp = node up.js {file}\n"
+	        "\tskip = 0001_init.sql applied by hand in 2023\n"
+	        "\tskip = 0002 \t  superseded by 0003  \n"
+	        "\tirreversible = 0004_drop.sql the data is gone\n"
+	        "[runner]\n\tdown = node down.js {file}\n");
+	mc_dir_settings s;
+	mc_discover_opts o;
+	const mc_declaration *d;
+
+	assert_int_equal(c->folders.len, 1);
+	mc_config_dir_settings(&s, c, "backend/pg");
+	assert_int_equal(s.dialect, MC_DIALECT_POSTGRES);
+	assert_int_equal(s.format, MC_FORMAT_GOOSE);
+	assert_int_equal(s.require_down, 1);
+	assert_string_equal(s.table, "public.goose_db_version");
+	assert_string_equal(s.runner_up, "node up.js {file}");
+	assert_string_equal(s.runner_down, "node down.js {file}");
+	assert_int_equal(s.skip->len, 2);
+	d = s.skip->items[0];
+	assert_string_equal(d->target, "0001_init.sql");
+	assert_string_equal(d->reason, "applied by hand in 2023");
+	d = s.skip->items[1];
+	assert_string_equal(d->target, "0002");
+	assert_string_equal(d->reason, "superseded by 0003");
+	assert_int_equal(s.irreversible->len, 1);
+	/* the other folder has the defaults */
+	mc_config_dir_settings(&s, c, "backend/sqlite");
+	assert_int_equal(s.dialect, MC_DIALECT_SQLITE);
+	assert_int_equal(s.format, MC_FORMAT_AUTO);
+	assert_int_equal(s.require_down, 0);
+	assert_null(s.table);
+	assert_null(s.runner_up);
+	assert_int_equal(s.skip->len, 0);
+	mc_config_discover_opts(&o, c, "backend/pg");
+	assert_int_equal(o.dialect, MC_DIALECT_POSTGRES);
+	assert_int_equal(o.have_runner, 1);
+	mc_config_discover_opts(&o, c, "backend/sqlite");
+	assert_int_equal(o.have_runner, 0);
+	mc_config_free(c);
+}
+
+static void config__folder_settings_bad(void **state)
+{
+	load_fails(*state, "[migrations \"db\"]\n\tdialect = mysql\n",
+	           ".migcheck:2: bad value 'mysql' for 'migrations.db.dialect': expected postgres or sqlite");
+	load_fails(*state, "[migrations \"db\"]\n\tskip = 0001_init.sql\n",
+	           ".migcheck:2: bad value '0001_init.sql' for 'migrations.db.skip': expected '<file or version> <reason>', e.g. '0042_add_index.up.sql applied by hand in 2023'");
+	load_fails(*state, "[migrations \"db\"]\n\tirreversible = db/0001.sql gone\n",
+	           ".migcheck:2: bad value 'db/0001.sql gone' for 'migrations.db.irreversible': expected '<file or version> <reason>', e.g. '0042_add_index.up.sql applied by hand in 2023'");
+	load_fails(*state, "[migrations \"../db\"]\n\tdialect = postgres\n",
+	           ".migcheck:2: bad folder '../db' in [migrations \"<dir>\"]: expected a path relative to the repository root");
+	load_fails(*state, "[migrations \"db\"]\n\ttable = 1x\n",
+	           ".migcheck:2: bad value '1x' for 'migrations.db.table': expected a table name such as 'schema_migrations' or 'public.schema_migrations'");
+	load_fails(*state, "[migrations \"db\"]\n\trunnerUp = node {nope}\n",
+	           ".migcheck:2: bad value 'node {nope}' for 'migrations.db.runnerUp': unknown placeholder '{nope}': use {file}, {name}, {version} or {url}");
+	load_fails(*state, "[migrations \"db\"]\n\tdialect\n",
+	           ".migcheck:2: missing value for 'migrations.db.dialect'");
+	load_fails(*state, "[migrations \"db\"]\n\n\tdir = x\n",
+	           ".migcheck:3: unknown key 'migrations.db.dir'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +764,8 @@ int main(void)
 		T(config__file_error_in_repo),
 		T(config__env_scratch_url),
 		T(config__oom_never_leaks),
+		T(config__folder_settings),
+		T(config__folder_settings_bad),
 #undef T
 	};
 	char cmd[300];

@@ -1,0 +1,142 @@
+/*
+ * dirs.c: the --dir option of every command, normalised one way. A folder
+ * given on the command line is relative to the current directory; it
+ * becomes a path relative to the repository root and replaces
+ * migrations.dir through mc_config_set, which validates it as the file
+ * loader does. Commands that read history (check, log) also take a folder
+ * that is not in the work tree, as written, relative to the root.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "migcheck/alloc.h"
+#include "migcheck/errors.h"
+#include "util/banned.h"
+
+/*
+ * realpath of dir's parent, then dir's last component as written: a
+ * symbolic link given as --dir stays a link, so that mc_repo_check_dirs
+ * refuses it as it refuses one in migrations.dir. @return out, or NULL
+ * with errno set (ENOENT when dir does not exist).
+ */
+static char *real_parent(char *out, const char *dir)
+{
+	char parent[PATH_MAX];
+	char *slash;
+	const char *base, *p;
+	size_t n = strlen(dir), olen, blen;
+	struct stat st;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	memcpy(parent, dir, n);
+	parent[n] = '\0';
+	if (lstat(parent, &st) < 0)
+		return NULL;
+	if (!S_ISLNK(st.st_mode))
+		return realpath(parent, out);
+	slash = strrchr(parent, '/');
+	base = slash ? slash + 1 : parent;
+	if (!slash) {
+		p = ".";
+	} else if (slash == parent) {
+		p = "/";
+	} else {
+		*slash = '\0';
+		p = parent;
+	}
+	if (!realpath(p, out))
+		return NULL;
+	olen = strlen(out);
+	blen = strlen(base);
+	if (olen + 1 + blen >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if (olen > 1)
+		out[olen++] = '/';
+	memcpy(out + olen, base, blen + 1);
+	return out;
+}
+
+/*
+ * Turn a folder given on the command line (relative to the current
+ * directory) into a path relative to the repository root.
+ */
+static int repo_relative(char **out, const char *workdir, const char *dir,
+                         int must_exist)
+{
+	char rw[PATH_MAX], rd[PATH_MAX];
+	size_t n;
+
+	*out = NULL;
+	if (!realpath(workdir, rw))
+		return cli_error(MC_EXIT_ENV, "cannot resolve '%s': %s",
+		                 workdir, strerror(errno));
+	if (!real_parent(rd, dir)) {
+		if ((errno == ENOENT || errno == ENOTDIR) && !must_exist)
+			return 1; /* taken as written, relative to the root */
+		if (errno == ENOENT || errno == ENOTDIR)
+			return cli_error(
+			        MC_EXIT_USAGE,
+			        "migrations folder '%s' does not exist", dir);
+		return cli_error(MC_EXIT_USAGE,
+		                 "cannot read migrations folder '%s': %s", dir,
+		                 strerror(errno));
+	}
+	n = strlen(rw);
+	while (n > 1 && rw[n - 1] == '/')
+		rw[--n] = '\0';
+	if (strncmp(rd, rw, n) || (rd[n] != '/' && rd[n] != '\0'))
+		return cli_error(
+		        MC_EXIT_USAGE,
+		        "migrations folder '%s' is outside the repository",
+		        dir);
+	if ((*out = mc_strdup(rd[n] ? rd + n + 1 : ".")) == NULL)
+		return cli_error(MC_EXIT_ENV, "out of memory");
+	return 0;
+}
+
+int cli_dir_opt(const char *arg, int *count, int must_exist)
+{
+	const char *workdir = mc_repo_workdir(mc_cli.repo);
+	char *rel = NULL;
+	int rc = 0, error;
+
+	if (workdir && (rc = repo_relative(&rel, workdir, arg, must_exist)) > 1)
+		return rc;
+	error = *count == 0 ? mc_config_set(mc_cli.config, "migrations.dir",
+	                                    rel ? rel : arg)
+	                    : mc_config_add(mc_cli.config, "migrations.dir",
+	                                    rel ? rel : arg);
+	mc_free(rel);
+	if (error < 0)
+		return cli_error_last();
+	(*count)++;
+	return 0;
+}
+
+int cli_dirs_done(int count)
+{
+	/* main checked the configured folders; --dir ones are new */
+	if (count && mc_repo_check_dirs(mc_cli.repo, &mc_cli.config->dirs) < 0)
+		return cli_error_last();
+	return 0;
+}
+
+int cli_dirs_apply(const mc_vec *args, int must_exist)
+{
+	int count = 0, rc = 0;
+
+	for (size_t i = 0; i < args->len && !rc; i++)
+		rc = cli_dir_opt(args->items[i], &count, must_exist);
+	return rc ? rc : cli_dirs_done(count);
+}
