@@ -77,7 +77,9 @@ void mc_release_refs_dispose(mc_release_refs *rr);
  * grouped into families by what precedes the version. A family is left out
  * when its newest tag holds none of dirs; of several families, those named
  * after a component of a migrations folder (backend/v* for
- * backend/db/migrations) are kept with the unnamed ones, else all are.
+ * backend/db/migrations) are kept with the unnamed ones (v*, release-*),
+ * and a named family beside either is left out (py/1.4.0 beside v1.2.3);
+ * when neither exists, all are kept.
  * Tags not named like a version, or named docs-, nightly-, latest-..., are
  * not releases. Each family becomes a glob, refs/tags/v* (refs/tags/v[0-9]*
  * when v* would also match a tag of another shape, refs/tags/[0-9]* for

@@ -231,13 +231,31 @@ holds_dirs(git_repository *repo, const git_oid *commit, const mc_vec *dirs)
 	return found;
 }
 
+/* The component a family names ("backend" for backend/v*), as
+ * prefix_name, but none for words that only say "release" (release-1.2). */
+static void component(const struct family *f, size_t *start, size_t *len)
+{
+	static const char *const generic[] = { "release", "releases", "rel", "version", "ver", "tag", "stable" };
+
+	prefix_name(f->prefix, strlen(f->prefix), start, len);
+	for (size_t k = 0; k < MC_ARRAY_SIZE(generic); k++)
+		if (*len == strlen(generic[k]) && !strncasecmp(f->prefix + *start, generic[k], *len))
+			*len = 0;
+}
+
+/* "v*", "backend/v*", "[0-9]*": the family as a short glob, for notes */
+static const char *label_pre(const struct family *f)
+{
+	return *f->prefix ? f->prefix : "[0-9]";
+}
+
 /* 1 when a folder of dirs has a component named like family f ("backend"
  * for backend/v*); case-insensitive */
 static int named_in_dirs(const struct family *f, const mc_vec *dirs)
 {
 	size_t s, n;
 
-	prefix_name(f->prefix, strlen(f->prefix), &s, &n);
+	component(f, &s, &n);
 	if (!n)
 		return 0;
 	for (size_t d = 0; d < dirs->len; d++) {
@@ -268,7 +286,7 @@ int mc_repo_release_refs(mc_release_refs *out, mc_repo *r, const mc_vec *dirs)
 	struct tag_list tags = { MC_VEC_INIT };
 	mc_vec fams = MC_VEC_INIT, others = MC_VEC_INIT, left = MC_VEC_INIT;
 	mc_buf b = MC_BUF_INIT;
-	size_t nkeep = 0, nnamed = 0, named_kept = 0, ntags = 0;
+	size_t nkeep = 0, nnamed = 0, named_kept = 0, ntags = 0, dropped = 0;
 	int error = 0;
 
 	MC_ASSERT_ARG(out && r && dirs);
@@ -348,7 +366,9 @@ int mc_repo_release_refs(mc_release_refs *out, mc_repo *r, const mc_vec *dirs)
 	mc_vec_sort(&fams, cmp_family);
 
 	/* which families: those whose newest tag holds the migrations; of
-	 * several, those named after the migrations folder (and the unnamed) */
+	 * several, those named after the migrations folder and the unnamed
+	 * (v*, release-*); a component's (py/..., cli/v...) beside the unnamed
+	 * ones is left out: its tags would be taken for the last release */
 	for (size_t k = 0; k < fams.len; k++) {
 		struct family *f = fams.items[k];
 		size_t s, n;
@@ -359,7 +379,7 @@ int mc_repo_release_refs(mc_release_refs *out, mc_repo *r, const mc_vec *dirs)
 			if (mc_buf_printf(
 			            &b,
 			            "release tags: %s* (%zu tag%s) left out: the newest, %s, holds no migrations folder",
-			            f->prefix, f->count,
+			            label_pre(f), f->count,
 			            f->count == 1 ? "" : "s", f->newest) < 0 ||
 			    push_note(&left, &b) < 0) {
 				error = mc_error_set_oom();
@@ -369,25 +389,28 @@ int mc_repo_release_refs(mc_release_refs *out, mc_repo *r, const mc_vec *dirs)
 		}
 		nkeep++;
 		nnamed += named_in_dirs(f, dirs);
-		prefix_name(f->prefix, strlen(f->prefix), &s, &n);
+		component(f, &s, &n);
 		named_kept += n > 0;
 	}
-	if (nkeep > 1 && nnamed) {
+	if (nkeep > 1 && (nnamed || named_kept < nkeep)) {
+		int unnamed = named_kept < nkeep;
 		for (size_t k = 0; k < fams.len; k++) {
 			struct family *f = fams.items[k];
 			size_t s, n;
-			prefix_name(f->prefix, strlen(f->prefix), &s, &n);
+			component(f, &s, &n);
 			if (!f->keep || !n || named_in_dirs(f, dirs))
 				continue;
 			f->keep = 0;
 			nkeep--;
+			dropped++;
 			mc_buf_clear(&b);
 			if (mc_buf_printf(
 			            &b,
-			            "release tags: %s* (%zu tag%s) left out: '%.*s' is not a folder in the migrations' path",
+			            "release tags: %s* (%zu tag%s) left out: '%.*s' is not a folder in the migrations' path%s",
 			            f->prefix, f->count,
 			            f->count == 1 ? "" : "s", (int)n,
-			            f->prefix + s) < 0 ||
+			            f->prefix + s,
+			            !nnamed && unnamed ? ", and the tags named for no component are the repository's releases" : "") < 0 ||
 			    push_note(&left, &b) < 0) {
 				error = mc_error_set_oom();
 				goto done;
@@ -468,7 +491,7 @@ int mc_repo_release_refs(mc_release_refs *out, mc_repo *r, const mc_vec *dirs)
 		if ((error = mc_vec_push(&out->notes, left.items[k])) == 0)
 			left.items[k] = NULL;
 	}
-	if (!error && nkeep > 1 && !nnamed) {
+	if (!error && nkeep > 1 && !nnamed && !dropped) {
 		mc_buf_clear(&b);
 		error = mc_buf_printf(
 		        &b,

@@ -118,6 +118,19 @@ migcheck: release tags: 2 tag families, none named after a folder of the migrati
 }
 run_test 'monorepo: no family named after the migrations folder: all are covered, said so' monorepo_all
 
+components_beside_releases () {
+	repo &&
+	git tag v1.0.0 && git tag py/1.4.0 && git tag vscode/v0.1.0 && git tag release-2024.1 &&
+	more db/migrations 2 && git tag v1.1.0 && git tag py/1.5.0 &&
+	"$MIGCHECK" init >/dev/null 2>err && said &&
+	expect_equal said "migcheck: deploy ref: refs/heads/main, the local main branch (no remote 'origin' branch found)
+migcheck: deploy ref: refs/tags/v[0-9]* (2 release tags like v1.2.3; newest v1.1.0)
+migcheck: deploy ref: refs/tags/release-* (1 release tag like release-1.2; newest release-2024.1)
+migcheck: release tags: py/* (2 tags) left out: 'py' is not a folder in the migrations' path, and the tags named for no component are the repository's releases
+migcheck: release tags: vscode/v* (1 tag) left out: 'vscode' is not a folder in the migrations' path, and the tags named for no component are the repository's releases"
+}
+run_test "a component's tags (py/1.4.0, vscode/v0.1.0) beside the repository's (v1.0.0, release-2024.1) are left out" components_beside_releases
+
 family_without_migrations () {
 	init_repo && : >README && commit_all readme &&
 	git tag tools/v0.1.0 &&
