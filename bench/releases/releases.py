@@ -228,14 +228,26 @@ def bench_repo(src, name, opts, details):
     refs = git(".", "config", "-f", cfg, "--get-all", "deploy.ref",
                check=False).stdout.split()
     family, tags = release_tags(clone, opts.family, opts.prereleases)
-    pairs = list(zip(tags, tags[1:]))
+    pairs, backwards, forked = [], [], 0
+    for a, b in zip(tags, tags[1:]):
+        if git(clone, "merge-base", "--is-ancestor", b, a, check=False).returncode == 0:
+            backwards.append("%s..%s" % (a, b))   # vA was tagged on top of vB
+            continue
+        if git(clone, "merge-base", "--is-ancestor", a, b, check=False).returncode != 0:
+            forked += 1                            # e.g. a maintenance branch
+        pairs.append((a, b))
+    if backwards:
+        log("%s: left out %d pair(s) whose vB is an ancestor of vA: %s"
+            % (name, len(backwards), " ".join(backwards)))
     if opts.max_pairs is not None:
         pairs = pairs[-opts.max_pairs:] if opts.max_pairs > 0 else []
-    log("%s: dirs %s, deploy.ref %s, %d '%s' releases, %d pairs"
-        % (name, " ".join(dirs), " ".join(refs), len(tags), family, len(pairs)))
+    log("%s: dirs %s, deploy.ref %s, %d '%s' releases, %d pairs (%d with vA not an "
+        "ancestor of vB)" % (name, " ".join(dirs), " ".join(refs), len(tags), family,
+                             len(pairs), forked))
 
     r = {"repo": name, "family": family, "dirs": dirs, "deploy_refs": refs,
-         "pairs": len(pairs), "truth": 0, "time": 0.0,
+         "pairs": len(pairs), "backwards": backwards, "forked": forked,
+         "truth": 0, "time": 0.0,
          "check": {"tp": 0, "pred": 0, "ooo_false": 0, "errors": 0, "time": 0.0,
                    "max_time": 0.0},
          "gate": {"tp": 0, "pred": 0, "ooo_false": 0, "errors": 0, "time": 0.0,
@@ -269,7 +281,9 @@ def bench_repo(src, name, opts, details):
                 details.append((name, pair, mode, "FN", f, "git " + truth[f], said))
             for f in sorted(set(pred) - tp):
                 said = "; ".join("%s (%s): %s" % (c, pf, msg) for c, msg, pf in pred[f])
-                gs = "added in range" if f in added else "unchanged"
+                olds = [o for n, o in renames.items() if n == f]
+                gs = ("added in range" if f in added else
+                      "new path of rename from %s" % olds[0] if olds else "unchanged")
                 details.append((name, pair, mode, "FP", f, "git " + gs, said))
             for f, msg in ooo_false:
                 details.append((name, pair, mode, "false-ooo", f,
