@@ -33,6 +33,27 @@ typedef enum {
 const char *mc_format_name(mc_format f);
 int mc_format_parse(mc_format *out, const char *name);
 
+/** @return the tracking table the format's tool creates by default
+ *  ("schema_migrations", "goose_db_version", ...), or NULL (plain, popx,
+ *  Sequelize: its runner creates its own); static. */
+const char *mc_format_tracking_table(mc_format f);
+/**
+ * The CREATE TABLE IF NOT EXISTS statement of the tracking table that the
+ * format's tool creates before its first migration, with the tool's own
+ * columns, for a replay that runs as the tool does.
+ * @param table migrations.table (PostgreSQL: schema.name allowed, and the
+ *   schema is created first if missing), or NULL for the tool's default
+ * @param[out] out the statement, free with mc_free; NULL when the tool
+ *   creates none that migcheck knows (see mc_format_tracking_table) or the
+ *   dialect is neither postgres nor sqlite
+ * @return 0; MC_ERROR (MC_ERROR_INPUT) when the dialect cannot spell table;
+ *   MC_ENOMEM
+ */
+MC_NODISCARD int mc_format_tracking_ddl(char **out,
+                                        mc_format f,
+                                        mc_dialect dialect,
+                                        const char *table);
+
 typedef enum {
 	MC_MIGRATION_VERSIONED = 0,
 	MC_MIGRATION_REPEATABLE, /* flyway R__: meant to change */

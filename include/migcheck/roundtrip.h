@@ -129,6 +129,14 @@ typedef struct {
  */
 MC_NODISCARD int mc_roundtrip_db_new(mc_roundtrip_db **out,
                                      const mc_roundtrip_db_opts *opts);
+/**
+ * SQL run on the scratch database after each reset, before any migration
+ * (the tracking table the folder's tool creates first, from
+ * mc_format_tracking_ddl); NULL for none. Copied; a change takes effect at
+ * the next reset. A failure of it is an MC_ERROR_DB error, never a finding.
+ */
+MC_NODISCARD int mc_roundtrip_db_set_prelude(mc_roundtrip_db *rdb,
+                                             const char *sql);
 /** Fill be with the functions of rdb (progress left NULL). */
 void mc_roundtrip_db_backend(mc_roundtrip_backend *be, mc_roundtrip_db *rdb);
 /** @return the scratch database's URL, password masked; borrowed. */

@@ -228,14 +228,36 @@ static int check_versions(mc_report *report, mc_db *target, mc_db *scratch)
 	        tv / 10000, sv / 10000);
 }
 
+/* The replay runs as the tool does: its tracking table (under the name the
+ * target uses) exists before the first migration. */
+static int create_tracking(char **sql, mc_db *sdb, mc_format format,
+                           const char *table)
+{
+	int error;
+
+	if ((error = mc_format_tracking_ddl(sql, format, mc_db_engine(sdb),
+	                                    table)) < 0 ||
+	    !*sql)
+		return error;
+	if ((error = mc_db_exec(sdb, *sql)) == MC_DB_ESTATEMENT)
+		error = mc_error_set(
+		        MC_ERROR_DB,
+		        "cannot create the migration tool's tracking table on the scratch database (%s): %s",
+		        *sql, mc_error_last() ? mc_error_last()->message : "failed");
+	return error;
+}
+
 static int schema_drift(mc_report *report,
                         mc_buf *sql_out,
                         mc_db *target,
                         mc_snapshot *live,
                         const mc_vec *replay,
+                        mc_format format,
+                        const char *table,
                         const mc_drift_opts *opts)
 {
 	mc_scratch_opts sopts;
+	char *tracking = NULL;
 	mc_scratch *scratch = NULL;
 	mc_db *sdb = NULL;
 	mc_snapshot *built = NULL, *expected = NULL, *actual = NULL;
@@ -250,6 +272,7 @@ static int schema_drift(mc_report *report,
 	                               &sopts)) < 0 ||
 	    (error = mc_scratch_connect(&sdb, scratch)) < 0 ||
 	    (error = check_versions(report, target, sdb)) < 0 ||
+	    (error = create_tracking(&tracking, sdb, format, table)) < 0 ||
 	    (error = mc_drift__replay(
 	             report, &failed, sdb, scratch,
 	             (const mc_migration *const *)replay->items, replay->len,
@@ -261,7 +284,16 @@ static int schema_drift(mc_report *report,
 		        "schema not compared: the applied migrations could not be replayed");
 		goto done;
 	}
-	if ((error = mc_db_snapshot(&built, sdb, NULL)) < 0) {
+	{
+		/* the tracking table created above, under the target's name */
+		const char *dot = strrchr(table, '.');
+		const char *extra[2] = { dot ? dot + 1 : table, NULL };
+		mc_snapshot_opts bopts;
+		memset(&bopts, 0, sizeof(bopts));
+		bopts.extra_excludes = extra;
+		error = mc_db_snapshot(&built, sdb, &bopts);
+	}
+	if (error < 0) {
 		error = scratch_error(error);
 		goto done;
 	}
@@ -288,6 +320,7 @@ done:
 	mc_snapshot_free(actual);
 	mc_snapshot_free(built);
 	mc_db_close(sdb);
+	mc_free(tracking);
 	{
 		/* removing the scratch may fail too (its server died): keep
 		 * the error that ended the run */
@@ -378,7 +411,7 @@ rollback:
 		goto done;
 	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY))
 		error = schema_drift(report, sql_out, target, live, &replay,
-		                     opts);
+		                     migrations->all.format, hist->table, opts);
 done:
 	if (error < 0 && error != MC_ENOMEM && mc_error_last() &&
 	    mc_error_last()->klass == MC_ERROR_NONE)

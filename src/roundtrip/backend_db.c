@@ -29,7 +29,20 @@ struct mc_roundtrip_db {
 	char *runner_up;
 	char *runner_down;
 	int runner_checked;       /* mc_runner_check_url said yes */
+	char *prelude;            /* the tool's tracking table, or NULL */
 };
+
+/* The tracking table is the tool's, not a migration's: a failure to
+ * create it is the scratch database's (exit 3), never blamed on one. */
+static int prelude_error(int error, const char *sql)
+{
+	if (error == MC_DB_ESTATEMENT)
+		return mc_error_set(
+		        MC_ERROR_DB,
+		        "cannot create the migration tool's tracking table on the scratch database (%s): %s",
+		        sql, mc_error_last() ? mc_error_last()->message : "failed");
+	return error;
+}
 
 static int connect_db(mc_roundtrip_db *r)
 {
@@ -37,13 +50,31 @@ static int connect_db(mc_roundtrip_db *r)
 	if ((error = mc_scratch_connect(&r->db, r->scratch)) < 0)
 		return error;
 	/* 0 leaves PostgreSQL's own statement_timeout (PGOPTIONS, URL) */
-	if (r->statement_timeout_ms &&
-	    (error = mc_db_set_statement_timeout(r->db,
-	                                         r->statement_timeout_ms)) < 0) {
+	if ((r->statement_timeout_ms &&
+	     (error = mc_db_set_statement_timeout(r->db,
+	                                          r->statement_timeout_ms)) < 0) ||
+	    (r->prelude && (error = prelude_error(mc_db_exec(r->db, r->prelude),
+	                                          r->prelude)) < 0)) {
 		mc_db_close(r->db);
 		r->db = NULL;
 	}
 	return error;
+}
+
+int mc_roundtrip_db_set_prelude(mc_roundtrip_db *r, const char *sql)
+{
+	char *copy = NULL;
+
+	MC_ASSERT_ARG(r);
+	if ((r->prelude == NULL && sql == NULL) ||
+	    (r->prelude && sql && !strcmp(r->prelude, sql)))
+		return 0;
+	if (sql && !(copy = mc_strdup(sql)))
+		return mc_error_set_oom();
+	mc_free(r->prelude);
+	r->prelude = copy;
+	r->dirty = 1; /* the next reset starts from the new prelude */
+	return 0;
 }
 
 static int be_reset(void *ctx)
@@ -328,5 +359,6 @@ void mc_roundtrip_db_free(mc_roundtrip_db *rdb)
 	mc_free(rdb->workdir);
 	mc_free(rdb->runner_up);
 	mc_free(rdb->runner_down);
+	mc_free(rdb->prelude);
 	mc_free(rdb);
 }

@@ -101,6 +101,21 @@ static int select_versions(struct folder *folders, size_t nfolders,
 	return 0;
 }
 
+/* The folder's tool creates its tracking table before its first migration;
+ * so does the replay (migrations that grant on it or read it). */
+static int set_prelude(mc_roundtrip_db *rdb, const struct folder *f)
+{
+	char *sql = NULL;
+	int error;
+
+	if ((error = mc_format_tracking_ddl(&sql, f->list->format, f->engine,
+	                                    f->set.table)) < 0)
+		return error;
+	error = mc_roundtrip_db_set_prelude(rdb, sql);
+	mc_free(sql);
+	return error;
+}
+
 static int discover(struct folder *f, const char *workdir, const char *dir,
                     const mc_config *cfg, mc_dialect engine, int engine_forced,
                     mc_report *report)
@@ -250,6 +265,8 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 		dbo.runner_up = folders[d].set.runner_up;
 		dbo.runner_down = folders[d].set.runner_down;
 		if (!rdb && (error = mc_roundtrip_db_new(&rdb, &dbo)) < 0)
+			goto done;
+		if ((error = set_prelude(rdb, &folders[d])) < 0)
 			goto done;
 		mc_roundtrip_db_backend(&be, rdb);
 		be.progress = opts->progress;

@@ -105,6 +105,31 @@ sqlite_sql_migrate_named () {
 }
 run_test 'SQLite: sql-migrate tracking table under another name (migrations.table)' sqlite_sql_migrate_named
 
+# dbmate makes schema_migrations before the first migration: a replay
+# that did not would fail at a migration that uses it (a trigger on it)
+sqlite_dbmate_table_first () {
+	init_repo &&
+	printf '[migrations]\n\tdir = db/migrations\n\tformat = dbmate\n\tdialect = sqlite\n' >.migcheck &&
+	write_migration 20230101000000_audit.sql '-- migrate:up
+CREATE TABLE audit (version TEXT);
+CREATE TRIGGER audit_versions AFTER INSERT ON schema_migrations BEGIN INSERT INTO audit VALUES (NEW.version); END;
+-- migrate:down
+DROP TRIGGER audit_versions;
+DROP TABLE audit;' &&
+	commit_all dbmate &&
+	sqlite3 staging.db "CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY);
+CREATE TABLE audit (version TEXT);
+CREATE TRIGGER audit_versions AFTER INSERT ON schema_migrations BEGIN INSERT INTO audit VALUES (NEW.version); END;
+INSERT INTO schema_migrations VALUES ('20230101000000');" &&
+	expect_code 0 "$MIGCHECK" drift --db staging.db >out &&
+	expect_equal out 'note: tracking table schema_migrations (dbmate): 1 applied migration(s) replayed on a scratch database
+drift: 0 errors, 0 warnings' &&
+	expect_code 0 "$MIGCHECK" roundtrip >out &&
+	expect_equal out 'note: 1 migration round-tripped on a scratch sqlite database (step mode)
+roundtrip: 0 errors, 0 warnings'
+}
+run_test "SQLite: dbmate's schema_migrations exists before the replay" sqlite_dbmate_table_first
+
 sqlite_missing_file () {
 	sqlite_repo &&
 	expect_code 3 "$MIGCHECK" drift --db "sqlite://$PWD/nope.db" >out 2>err &&

@@ -102,10 +102,11 @@ custom_tracking_table () {
 	pg_sql "$db" 'CREATE SCHEMA ops' \
 		'CREATE TABLE ops.versions (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)' \
 		"INSERT INTO ops.versions VALUES (3, false)" &&
-	expect_code 1 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
+	# the replay creates the tool's table (and the schema it lives in)
+	# before the first migration, as golang-migrate needs them
+	expect_code 0 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" --format json >out.json &&
 	jq -r '(.findings[] | "\(.code) \(.message)"), .notes[]' out.json >codes &&
-	expect_equal codes 'drift-unexpected schema ops is in the database but no applied migration creates it
-tracking table ops.versions (golang-migrate): 3 applied migration(s) replayed on a scratch database'
+	expect_equal codes 'tracking table ops.versions (golang-migrate): 3 applied migration(s) replayed on a scratch database'
 }
 run_test 'a tracking table under its own name (migrations.table) is not drift' custom_tracking_table
 

@@ -1125,6 +1125,42 @@ static void identity__discovery(void **state MC_UNUSED)
 	parsed_free(&p);
 }
 
+static void migration__tracking_ddl(void **state MC_UNUSED)
+{
+	char *sql = NULL;
+
+	assert_int_equal(mc_format_tracking_ddl(&sql, MC_FORMAT_DBMATE,
+	                                        MC_DIALECT_POSTGRES, NULL),
+	                 0);
+	assert_string_equal(sql, "CREATE TABLE IF NOT EXISTS schema_migrations (version varchar(128) PRIMARY KEY)");
+	mc_free(sql);
+	assert_int_equal(mc_format_tracking_ddl(&sql, MC_FORMAT_GOLANG_MIGRATE,
+	                                        MC_DIALECT_POSTGRES,
+	                                        "ops.Versions"),
+	                 0);
+	assert_string_equal(sql, "CREATE SCHEMA IF NOT EXISTS ops; CREATE TABLE IF NOT EXISTS ops.\"Versions\" (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
+	mc_free(sql);
+	/* SQLite has no schemas: the dot is part of the name */
+	assert_int_equal(mc_format_tracking_ddl(&sql, MC_FORMAT_SQL_MIGRATE,
+	                                        MC_DIALECT_SQLITE, "a.b"),
+	                 0);
+	assert_string_equal(sql, "CREATE TABLE IF NOT EXISTS \"a.b\" (id varchar(255) NOT NULL PRIMARY KEY, applied_at datetime)");
+	mc_free(sql);
+	assert_string_equal(mc_format_tracking_table(MC_FORMAT_GOOSE),
+	                    "goose_db_version");
+	/* the runner's tool makes its own; plain has none */
+	assert_null(mc_format_tracking_table(MC_FORMAT_SEQUELIZE));
+	assert_int_equal(mc_format_tracking_ddl(&sql, MC_FORMAT_PLAIN,
+	                                        MC_DIALECT_POSTGRES, NULL),
+	                 0);
+	assert_null(sql);
+	/* a name SQLite cannot spell is an input error */
+	assert_true(mc_format_tracking_ddl(&sql, MC_FORMAT_DBMATE,
+	                                   MC_DIALECT_SQLITE, "a\001b") < 0);
+	assert_null(sql);
+	assert_int_equal(mc_error_last()->klass, MC_ERROR_INPUT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1160,6 +1196,7 @@ int main(void)
 		cmocka_unit_test(migration__set_too_large),
 		cmocka_unit_test(migration__alloc_failures),
 		cmocka_unit_test(migration__dbmate_alloc_failures),
+		cmocka_unit_test(migration__tracking_ddl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
