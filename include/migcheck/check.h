@@ -9,8 +9,8 @@
 #include "config.h"
 #include "report.h"
 
-/* More findings than this of one code in one change are reported as one
- * grouped finding with the per-file detail as items. */
+/* More findings than this of one code in one change are one group in text
+ * (report.h): a headline and a line per file. */
 #define MC_CHECK_GROUP_THRESHOLD 5
 
 typedef struct {
@@ -42,10 +42,18 @@ MC_NODISCARD int mc_check_group_add(mc_check_group *g, const char *code,
                                     const char *file, unsigned line,
                                     const char *migration,
                                     const char *message);
+/** The same with a detail (e.g. how to fix it), may be NULL. */
+MC_NODISCARD int mc_check_group_add_detail(mc_check_group *g,
+                                           const char *code,
+                                           const char *file,
+                                           unsigned line,
+                                           const char *migration,
+                                           const char *message,
+                                           const char *detail);
 /**
- * Add the queued findings to r: a code queued more than threshold times
- * becomes one finding "<n> files: ..." whose items carry each file, line
- * and message; the others are added one by one. Empties g.
+ * Add the queued findings to r, one per file; those of a code queued more
+ * than threshold times are one group with the headline "<n> files: ...".
+ * Empties g.
  * @param context names the change ("commit abc1234"), may be NULL
  */
 MC_NODISCARD int mc_check_group_flush(mc_check_group *g, mc_report *r,

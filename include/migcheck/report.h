@@ -40,14 +40,6 @@ const mc_code_info *mc_code_lookup(const char *code);
 /** @return the registry, terminated by an entry whose code is NULL. */
 const mc_code_info *mc_code_all(void);
 
-/** A related location inside a grouped finding (e.g. one of many files). */
-typedef struct {
-	char *file;
-	unsigned line;
-	char *migration;
-	char *detail;
-} mc_finding_item;
-
 typedef struct {
 	char *code;
 	mc_severity severity;         /* effective severity */
@@ -58,8 +50,7 @@ typedef struct {
 	char *message;                /* one line */
 	char *detail;                 /* may span lines, or NULL */
 	char *section;                /* step of a gate ("check", ...) or NULL */
-	mc_finding_item *items;       /* grouped findings: per-file detail */
-	size_t nitems;
+	size_t group;                 /* 0, or its group (text only) */
 	int existing;                 /* gate: about migrations released before
 	                               * --since (mc_report_mark_existing) */
 } mc_finding;
@@ -87,10 +78,29 @@ MC_NODISCARD int mc_report_add(mc_report *r, mc_finding **out_finding,
                                unsigned line, const char *migration,
                                const char *detail, const char *fmt, ...)
 	MC_PRINTF(8, 9);
-/** Append a per-file item to a grouped finding; strings are copied. */
-MC_NODISCARD int mc_finding_add_item(mc_finding *f, const char *file,
-                                     unsigned line, const char *migration,
-                                     const char *detail);
+
+/*
+ * Groups are how text shows many findings of one kind (a commit that
+ * rewrites 300 released files): one headline, then each member's location
+ * and message as an item. They are presentation only: every member is a
+ * finding of its own with its own file, line and message, and every other
+ * format (JSON, SARIF, GitHub, JUnit, Markdown) and every count (summary,
+ * exit status) sees the members and ignores the group.
+ */
+/**
+ * Findings added from now until mc_report_group_end are one group, shown
+ * in text as "file: severity: headline [code]" (file may be NULL) with an
+ * item per member; a group of one member is shown as that finding.
+ * Members should share one code. Groups do not nest.
+ */
+MC_NODISCARD int
+mc_report_group_begin(mc_report *r, const char *file, const char *fmt, ...)
+        MC_PRINTF(3, 4);
+void mc_report_group_end(mc_report *r);
+/** The headline of group g (a finding's group), *file may be NULL;
+ * borrowed; NULL when g is no group. */
+const char *
+mc_report_group_get(const mc_report *r, size_t g, const char **file);
 
 /**
  * Mark the i-th finding existing: it is about migrations released before
@@ -103,6 +113,8 @@ MC_NODISCARD int mc_report_mark_existing(mc_report *r, size_t i,
 size_t mc_report_count(const mc_report *r);
 /** @return the i-th finding, borrowed. */
 const mc_finding *mc_report_get(const mc_report *r, size_t i);
+/* Counts are of findings, so of the members of a group, the same in every
+ * format: 37 files in one group are 37 errors. */
 size_t mc_report_errors(const mc_report *r);
 size_t mc_report_warnings(const mc_report *r);
 const char *mc_report_command(const mc_report *r);

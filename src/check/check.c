@@ -659,18 +659,15 @@ static int copy_findings(struct ctx *c, const mc_report *scratch, const mc_vec *
 
 	for (size_t i = 0; i < mc_report_count(scratch) && !error; i++) {
 		const mc_finding *f = mc_report_get(scratch, i);
-		mc_finding *nf = NULL;
 		if (!f->file || !has_path(&c->touched, f->file))
 			continue;
 		if (!strcmp(f->code, "missing-down") || !strcmp(f->code, "out-of-order"))
 			continue; /* decided by check_new */
 		if (!strcmp(f->code, "duplicate-version"))
 			continue; /* decided by check_new, with the deployed and target sides */
-		error = mc_report_add(c->r, &nf, f->code, f->file, f->line, f->migration, f->detail,
-		                      "%s", f->message);
-		for (size_t k = 0; nf && k < f->nitems && !error; k++)
-			error = mc_finding_add_item(nf, f->items[k].file, f->items[k].line,
-			                            f->items[k].migration, f->items[k].detail);
+		error = mc_report_add(c->r, NULL, f->code, f->file, f->line,
+		                      f->migration, f->detail, "%s",
+		                      f->message);
 	}
 	return error;
 }

@@ -1,7 +1,8 @@
 /*
  * group.c: one commit that rewrites hundreds of released files (a licence
- * header, a generator upgrade) is one finding with per-file items, not
- * hundreds of lines.
+ * header, a generator upgrade) is one group in text, a headline with a line
+ * per file, not hundreds of findings with their details; every other
+ * format has each file's finding (report.h, groups).
  */
 #include "migcheck/check.h"
 
@@ -12,7 +13,7 @@
 #include "util/banned.h"
 
 struct pending {
-	char *code, *file, *migration, *message;
+	char *code, *file, *migration, *message, *detail;
 	unsigned line;
 	int done;
 };
@@ -26,6 +27,7 @@ static void pending_free(void *p)
 	mc_free(x->file);
 	mc_free(x->migration);
 	mc_free(x->message);
+	mc_free(x->detail);
 	mc_free(x);
 }
 
@@ -37,6 +39,18 @@ static int dup_opt(char **dst, const char *src)
 int mc_check_group_add(mc_check_group *g, const char *code, const char *file,
                        unsigned line, const char *migration, const char *message)
 {
+	return mc_check_group_add_detail(g, code, file, line, migration,
+	                                 message, NULL);
+}
+
+int mc_check_group_add_detail(mc_check_group *g,
+                              const char *code,
+                              const char *file,
+                              unsigned line,
+                              const char *migration,
+                              const char *message,
+                              const char *detail)
+{
 	struct pending *p;
 	int error;
 
@@ -44,7 +58,9 @@ int mc_check_group_add(mc_check_group *g, const char *code, const char *file,
 		return mc_error_set_oom();
 	p->line = line;
 	if (dup_opt(&p->code, code) < 0 || dup_opt(&p->file, file) < 0 ||
-	    dup_opt(&p->migration, migration) < 0 || dup_opt(&p->message, message) < 0) {
+	    dup_opt(&p->migration, migration) < 0 ||
+	    dup_opt(&p->message, message) < 0 ||
+	    dup_opt(&p->detail, detail) < 0) {
 		pending_free(p);
 		return mc_error_set_oom();
 	}
@@ -63,34 +79,27 @@ static int flush_code(mc_check_group *g, mc_report *r, size_t first,
 {
 	struct pending *p0 = g->pending.items[first];
 	const mc_code_info *info = mc_code_lookup(p0->code);
-	mc_finding *f = NULL;
 	size_t n = 0;
 	int error = 0;
 
 	for (size_t i = first; i < g->pending.len; i++)
 		if (!strcmp(((struct pending *)g->pending.items[i])->code, p0->code))
 			n++;
-	if (n > threshold) {
-		error = mc_report_add(r, &f, p0->code, NULL, 0, NULL, NULL,
-		                      "%zu files: %s%s%s%s", n,
-		                      info ? info->summary : p0->code,
-		                      context ? " (" : "", context ? context : "",
-		                      context ? ")" : "");
-	}
+	if (n > threshold)
+		error = mc_report_group_begin(
+		        r, NULL, "%zu files: %s%s%s%s", n,
+		        info ? info->summary : p0->code, context ? " (" : "",
+		        context ? context : "", context ? ")" : "");
 	for (size_t i = first; i < g->pending.len && !error; i++) {
 		struct pending *p = g->pending.items[i];
 		if (strcmp(p->code, p0->code))
 			continue;
 		p->done = 1;
-		if (n > threshold) {
-			if (f)
-				error = mc_finding_add_item(f, p->file, p->line, p->migration,
-				                            p->message);
-		} else {
-			error = mc_report_add(r, NULL, p->code, p->file, p->line, p->migration,
-			                      NULL, "%s", p->message);
-		}
+		error = mc_report_add(r, NULL, p->code, p->file, p->line,
+		                      p->migration, p->detail, "%s",
+		                      p->message);
 	}
+	mc_report_group_end(r);
 	return error;
 }
 

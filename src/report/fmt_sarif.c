@@ -6,10 +6,9 @@
  * its default level. Each finding is a result with ruleId, ruleIndex,
  * level, message.text (message, then detail) and, when it names a file,
  * one physicalLocation (repo-relative URI against %SRCROOT%, region.
- * startLine when the line is known); a grouped finding without a file is
- * placed at its first item's file. Items of a grouped finding become
- * relatedLocations. Findings with no file at all (e.g. drift on database
- * objects) have no location. Notes become toolExecutionNotifications.
+ * startLine when the line is known): one result per file and line, the
+ * groups text shows are not here. Findings with no file (e.g. drift on
+ * database objects) have no location. Notes become toolExecutionNotifications.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -168,34 +167,8 @@ static json_t *result(struct sb *b, const mc_finding *f)
 		json_t *locs = chk(b, json_array());
 		push(b, locs, location(b, f->file, f->line, NULL));
 		set(b, res, "locations", locs);
-	} else {
-		/* code scanning shows only results with a location: a grouped
-		 * finding without a file of its own is shown at its first file */
-		for (size_t k = 0; k < f->nitems; k++) {
-			if (f->items[k].file) {
-				json_t *locs = chk(b, json_array());
-				push(b, locs, location(b, f->items[k].file,
-				                       f->items[k].line, NULL));
-				set(b, res, "locations", locs);
-				break;
-			}
-		}
 	}
-	if (f->nitems) {
-		json_t *rel = chk(b, json_array());
-		for (size_t k = 0; k < f->nitems; k++) {
-			const mc_finding_item *it = &f->items[k];
-			json_t *loc;
-			if (!it->file)
-				continue;
-			loc = location(b, it->file, it->line, it->detail);
-			set(b, loc, "id", chk(b, json_integer((json_int_t)k)));
-			push(b, rel, loc);
-		}
-		set(b, res, "relatedLocations", rel);
-	}
-	if (f->migration || f->section || f->severity != f->default_severity ||
-	    f->nitems) {
+	if (f->migration || f->section || f->severity != f->default_severity) {
 		props = chk(b, json_object());
 		if (f->migration)
 			set(b, props, "migration", str(b, f->migration));
@@ -203,19 +176,6 @@ static json_t *result(struct sb *b, const mc_finding *f)
 			set(b, props, "section", str(b, f->section));
 		if (f->severity != f->default_severity)
 			set(b, props, "defaultLevel", str(b, level(f->default_severity)));
-		if (f->nitems) {
-			json_t *items = chk(b, json_array());
-			for (size_t k = 0; k < f->nitems; k++) {
-				const mc_finding_item *it = &f->items[k];
-				json_t *o = chk(b, json_object());
-				set(b, o, "file", it->file ? str(b, it->file) : json_null());
-				set(b, o, "line", it->line ? chk(b, json_integer(it->line)) : json_null());
-				set(b, o, "migration", it->migration ? str(b, it->migration) : json_null());
-				set(b, o, "detail", it->detail ? str(b, it->detail) : json_null());
-				push(b, items, o);
-			}
-			set(b, props, "items", items);
-		}
 		set(b, res, "properties", props);
 	}
 	return res;

@@ -35,16 +35,5 @@ int mc_report__put_plain(mc_buf *out, const mc_finding *f)
 		return error;
 	if (f->detail && (error = mc_buf_printf(out, "%s\n", f->detail)) < 0)
 		return error;
-	for (size_t i = 0; i < f->nitems; i++) {
-		const mc_finding_item *it = &f->items[i];
-		if ((error = mc_buf_puts(out, "- ")) < 0)
-			return error;
-		if (it->file && (error = it->line
-		                         ? mc_buf_printf(out, "%s:%u: ", it->file, it->line)
-		                         : mc_buf_printf(out, "%s: ", it->file)) < 0)
-			return error;
-		if ((error = mc_buf_printf(out, "%s\n", it->detail ? it->detail : "")) < 0)
-			return error;
-	}
 	return 0;
 }

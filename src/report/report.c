@@ -25,13 +25,17 @@ static void finding_free(void *p)
 	mc_free(f->message);
 	mc_free(f->detail);
 	mc_free(f->section);
-	for (size_t i = 0; i < f->nitems; i++) {
-		mc_free(f->items[i].file);
-		mc_free(f->items[i].migration);
-		mc_free(f->items[i].detail);
-	}
-	mc_free(f->items);
 	mc_free(f);
+}
+
+static void group_free(void *p)
+{
+	struct mc_report_group *g = p;
+	if (g) {
+		mc_free(g->file);
+		mc_free(g->headline);
+	}
+	mc_free(g);
 }
 
 static void override_free(void *p)
@@ -96,6 +100,7 @@ void mc_report_free(mc_report *r)
 	mc_vec_dispose_deep(&r->extras, extra_free);
 	mc_vec_dispose_deep(&r->steps, step_free);
 	mc_vec_dispose_deep(&r->subjects, subject_free);
+	mc_vec_dispose_deep(&r->groups, group_free);
 	mc_free(r->command);
 	mc_free(r->section);
 	mc_free(r);
@@ -190,6 +195,7 @@ int mc_report_add(mc_report *r, mc_finding **out_finding, const char *code,
 		finding_free(f);
 		return mc_error_set_oom();
 	}
+	f->group = r->open_group;
 	if ((error = mc_vec_push(&r->findings, f)) < 0) {
 		finding_free(f);
 		return error;
@@ -219,28 +225,46 @@ int mc_report_mark_existing(mc_report *r, size_t i, const char *since)
 	return 0;
 }
 
-int mc_finding_add_item(mc_finding *f, const char *file, unsigned line,
-                        const char *migration, const char *detail)
+int mc_report_group_begin(mc_report *r, const char *file, const char *fmt, ...)
 {
-	mc_finding_item *items, *it;
+	struct mc_report_group *g;
+	mc_buf msg = MC_BUF_INIT;
+	va_list ap;
+	int error;
 
-	items = mc_realloc(f->items, (f->nitems + 1) * sizeof(*items));
-	if (!items)
-		return mc_error_set_oom();
-	f->items = items;
-	it = &items[f->nitems];
-	memset(it, 0, sizeof(*it));
-	it->line = line;
-	if (dup_opt(&it->file, file) < 0 ||
-	    dup_opt(&it->migration, migration) < 0 ||
-	    dup_opt(&it->detail, detail) < 0) {
-		mc_free(it->file);
-		mc_free(it->migration);
-		mc_free(it->detail);
+	va_start(ap, fmt);
+	error = mc_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (error < 0)
+		return error;
+	if ((g = mc_calloc(1, sizeof(*g))) == NULL ||
+	    (g->headline = mc_buf_detach(&msg)) == NULL ||
+	    dup_opt(&g->file, file) < 0) {
+		mc_buf_dispose(&msg);
+		group_free(g);
 		return mc_error_set_oom();
 	}
-	f->nitems++;
+	if ((error = mc_vec_push(&r->groups, g)) < 0) {
+		group_free(g);
+		return error;
+	}
+	r->open_group = r->groups.len; /* 1-based: 0 is no group */
 	return 0;
+}
+
+void mc_report_group_end(mc_report *r)
+{
+	r->open_group = 0;
+}
+
+const char *mc_report_group_get(const mc_report *r, size_t g, const char **file)
+{
+	const struct mc_report_group *gr =
+	        g ? mc_vec_get(&r->groups, g - 1) : NULL;
+
+	if (file)
+		*file = gr ? gr->file : NULL;
+	return gr ? gr->headline : NULL;
 }
 
 size_t mc_report_count(const mc_report *r)

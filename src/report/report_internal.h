@@ -28,6 +28,11 @@ struct mc_report_subject {
 	char *file;
 };
 
+struct mc_report_group {
+	char *file;     /* the headline's location, or NULL */
+	char *headline; /* "37 files: ..." */
+};
+
 struct mc_report {
 	char *command;
 	char *section;
@@ -37,6 +42,8 @@ struct mc_report {
 	mc_vec extras;    /* struct mc_report_extra* */
 	mc_vec steps;     /* struct mc_report_step* */
 	mc_vec subjects;  /* struct mc_report_subject* */
+	mc_vec groups;    /* struct mc_report_group*: group g is [g - 1] */
+	size_t open_group; /* findings added now join this group (0: none) */
 };
 
 int mc_report__render_text(mc_buf *out, const mc_report *r,
@@ -51,7 +58,7 @@ int mc_report__render_markdown(mc_buf *out, const mc_report *r);
 #define MC_REPORT_REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD, UTF-8 */
 /** What a finding is about: its migration, else its file, else NULL. */
 const char *mc_report__subject(const mc_finding *f);
-/** A finding as plain text lines (location, message, detail, items). */
+/** A finding as plain text lines (location, message, detail). */
 int mc_report__put_plain(mc_buf *out, const mc_finding *f);
 
 #endif

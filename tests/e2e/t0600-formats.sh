@@ -1,10 +1,11 @@
 #!/bin/sh
 # Output formats end to end on 'list', whose discovery findings (a
-# duplicate version grouping two files, a missing down, malformed SQL in a
+# version shared by two files, a missing down, malformed SQL in a
 # file whose name holds quotes, <, &, | and non-ASCII) go through every
 # renderer. JSON is parsed with python3's json module, JUnit validated with
 # xmllint against tests/fixtures/schemas/junit.xsd, SARIF with
 # validate_sarif.py against tests/fixtures/schemas/sarif-2.1.0.json.
+# Machine formats carry one finding per file: the duplicate is two.
 . "$(dirname "$0")/lib.sh"
 
 SCHEMAS=$MIGCHECK_SRC/tests/fixtures/schemas
@@ -46,8 +47,10 @@ clean_repo () {
 json_format () {
 	findings_repo &&
 	expect_code 1 "$MIGCHECK" --format json list >out.json &&
-	[ "$(json_get out.json 'j["command"], j["ok"], j["summary"]')" = "('list', False, {'errors': 3, 'warnings': 0})" ] &&
-	[ "$(json_get out.json 'sorted(f["code"] for f in j["findings"])')" = "['duplicate-version', 'malformed', 'missing-down']" ] &&
+	[ "$(json_get out.json 'j["command"], j["ok"], j["summary"]')" = "('list', False, {'errors': 4, 'warnings': 0})" ] &&
+	[ "$(json_get out.json 'sorted(f["code"] for f in j["findings"])')" = "['duplicate-version', 'duplicate-version', 'malformed', 'missing-down']" ] &&
+	[ "$(json_get out.json '[(f["file"], f["migration"], f["message"]) for f in j["findings"] if f["code"] == "duplicate-version"]')" = "[('db/migrations/001_a.up.sql', '001', \"version 001 is used by 2 migrations, also by 'db/migrations/001_b.up.sql'\"), ('db/migrations/001_b.up.sql', '001', \"version 001 is used by 2 migrations, also by 'db/migrations/001_a.up.sql'\")]" ] &&
+	[ "$(json_get out.json 'sorted(set(k for f in j["findings"] for k in f))')" = "['code', 'detail', 'file', 'line', 'message', 'migration', 'severity']" ] &&
 	[ "$(json_get out.json '[(f["file"], f["line"]) for f in j["findings"] if f["code"] == "malformed"]')" = "[('db/migrations/003_say \"hi\" <b>&ü|x.up.sql', 2)]" ]
 }
 run_test 'json: parsed by a JSON library, hostile file name intact (exit 1)' json_format
@@ -58,7 +61,7 @@ junit_format () {
 	valid_junit out.xml &&
 	expect_grep '<testsuites name="migcheck list" tests="3" failures="3" errors="0" skipped="0">' out.xml &&
 	expect_grep '<testcase name="001: duplicate-version" classname="migcheck.list" file="db/migrations/001_a.up.sql">' out.xml &&
-	expect_grep '^- db/migrations/001_b.up.sql: b$' out.xml &&
+	expect_grep "^db/migrations/001_b.up.sql: error: version 001 is used by 2 migrations, also by 'db/migrations/001_a.up.sql' \\[duplicate-version\\]$" out.xml &&
 	expect_grep '<testcase name="002: missing-down" classname="migcheck.list" file="db/migrations/002_c.up.sql">' out.xml &&
 	expect_grep 'file="db/migrations/003_say &quot;hi&quot; &lt;b&gt;&amp;ü|x.up.sql"' out.xml &&
 	expect_grep 'type="malformed">db/migrations/003_say "hi" &lt;b&gt;&amp;ü|x.up.sql:2: error: ' out.xml
@@ -70,14 +73,16 @@ sarif_format () {
 	expect_code 1 "$MIGCHECK" --format sarif list >out.sarif &&
 	valid_sarif out.sarif &&
 	[ "$(json_get out.sarif '[(r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in j["runs"][0]["results"] if r["ruleId"] == "malformed"]')" = "[('error', 'db/migrations/003_say%20%22hi%22%20%3Cb%3E%26%C3%BC%7Cx.up.sql', 2)]" ] &&
-	[ "$(json_get out.sarif '[len(r["relatedLocations"]) for r in j["runs"][0]["results"] if r["ruleId"] == "duplicate-version"]')" = "[2]" ]
+	[ "$(json_get out.sarif '[(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "relatedLocations" in r) for r in j["runs"][0]["results"] if r["ruleId"] == "duplicate-version"]')" = "[('db/migrations/001_a.up.sql', False), ('db/migrations/001_b.up.sql', False)]" ]
 }
-run_test 'sarif: valid SARIF 2.1.0, percent-encoded URIs, grouped files as related locations' sarif_format
+run_test 'sarif: valid SARIF 2.1.0, percent-encoded URIs, a result per file' sarif_format
 
 github_format () {
 	findings_repo &&
 	expect_code 1 "$MIGCHECK" --format github list >out &&
 	expect_grep '^::error file=db/migrations/002_c.up.sql,title=missing-down::no down script$' out &&
+	expect_grep "^::error file=db/migrations/001_a.up.sql,title=duplicate-version::version 001 is used by 2 migrations, also by 'db/migrations/001_b.up.sql'$" out &&
+	expect_grep "^::error file=db/migrations/001_b.up.sql,title=duplicate-version::version 001 is used by 2 migrations, also by 'db/migrations/001_a.up.sql'$" out &&
 	expect_grep '^::error file=db/migrations/003_say "hi" <b>&ü|x.up.sql,line=2,title=malformed::' out
 }
 run_test 'github: one workflow command per finding' github_format
@@ -85,8 +90,9 @@ run_test 'github: one workflow command per finding' github_format
 markdown_format () {
 	findings_repo &&
 	expect_code 1 "$MIGCHECK" --format markdown list >out.md &&
-	expect_grep '^### .* migcheck list: 3 errors, 0 warnings$' out.md &&
-	expect_grep '^| `001` | .* 1 error, 0 warnings | `duplicate-version` |$' out.md &&
+	expect_grep '^### .* migcheck list: 4 errors, 0 warnings$' out.md &&
+	expect_grep '^| `001` | .* 2 errors, 0 warnings | `duplicate-version` |$' out.md &&
+	expect_grep '^- .* \*\*error\*\* `duplicate-version` at `db/migrations/001_b.up.sql` (migration `001`): ' out.md &&
 	expect_grep '^| `003` | .* 1 error, 0 warnings | `malformed` |$' out.md &&
 	expect_grep '^- .* \*\*error\*\* `malformed` at `db/migrations/003_say "hi" <b>&ü|x.up.sql:2` (migration `003`): invalid SQL: syntax error at or near "TABEL"$' out.md &&
 	expect_no_grep '^<' out.md

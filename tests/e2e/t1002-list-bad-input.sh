@@ -123,10 +123,9 @@ run_test 'SQL syntax error: malformed at its line' syntax_error
 duplicate () {
 	init_repo && pair 001_a 'SELECT 1;' && pair 1_b 'SELECT 1;' &&
 	list_err 1 &&
-	expect_equal err 'db/migrations/001_a.up.sql: error: version 001 is used by 2 migrations [duplicate-version]
-    - db/migrations/001_a.up.sql: a
-    - db/migrations/1_b.up.sql: b
-list: 1 error, 0 warnings'
+	expect_equal err "db/migrations/001_a.up.sql: error: version 001 is used by 2 migrations, also by 'db/migrations/1_b.up.sql' [duplicate-version]
+db/migrations/1_b.up.sql: error: version 1 is used by 2 migrations, also by 'db/migrations/001_a.up.sql' [duplicate-version]
+list: 2 errors, 0 warnings"
 }
 run_test 'duplicate version (001 and 1) names both files' duplicate
 
@@ -135,11 +134,22 @@ mixed () {
 	write_migration 003_c.sql '-- +goose Up
 SELECT 1;' &&
 	list_err 1 &&
-	expect_equal err "error: migrations folder 'db/migrations' is golang-migrate but 1 file of another format is left out [mixed-formats]
-    - db/migrations/003_c.sql: goose
-list: 1 error, 0 warnings"
+	expect_equal err "db/migrations/003_c.sql: error: goose file left out: migrations folder 'db/migrations' is golang-migrate [mixed-formats]
+list: 1 error, 0 warnings" &&
+	write_migration 004_d.sql '-- +goose Up
+SELECT 1;' && write_migration 005_e.sql '-- migrate:up
+SELECT 1;' &&
+	list_err 1 &&
+	expect_equal err "error: migrations folder 'db/migrations' is golang-migrate but 3 files of another format are left out [mixed-formats]
+    - db/migrations/003_c.sql: goose file left out: migrations folder 'db/migrations' is golang-migrate
+    - db/migrations/004_d.sql: goose file left out: migrations folder 'db/migrations' is golang-migrate
+    - db/migrations/005_e.sql: dbmate file left out: migrations folder 'db/migrations' is golang-migrate
+list: 3 errors, 0 warnings" &&
+	expect_code 1 "$MIGCHECK" --format json list --dir db/migrations >out.json &&
+	[ "$(jq -c '[.findings[] | [.code, .file, .line]]' out.json)" = '[["mixed-formats","db/migrations/003_c.sql",null],["mixed-formats","db/migrations/004_d.sql",null],["mixed-formats","db/migrations/005_e.sql",null]]' ] &&
+	[ "$(jq -c .summary out.json)" = '{"errors":3,"warnings":0}' ]
 }
-run_test 'mixed formats: the odd file named' mixed
+run_test 'mixed formats: the odd file named; three are a group in text, three findings in JSON' mixed
 
 unknown_file () {
 	init_repo && pair 001_a 'SELECT 1;' &&

@@ -147,12 +147,30 @@ grouped () {
 	"$MIGCHECK" check --commit HEAD >out &&
 	expect_grep '^warning: 10 files: a deployed migration changed only in comments (commit [0-9a-f]*) \[comment-only-change\]$' out &&
 	[ "$(grep -c 'comment-only-change' out)" = 1 ] &&
+	expect_grep "^    - db/migrations/013_m.up.sql:1: deployed migration 'db/migrations/013_m.up.sql' changed only in comments$" out &&
+	expect_grep '^    \.\.\. and 5 more (-v or --format json lists them)$' out &&
+	expect_grep '^check: 0 errors, 10 warnings$' out &&
+	# every machine format: one finding per file and line, its own message
 	"$MIGCHECK" --format json check --commit HEAD >out.json &&
-	[ "$(jq '.findings | length' out.json)" = 1 ] &&
-	[ "$(jq '.findings[0].items | length' out.json)" = 10 ] &&
-	[ "$(jq -r '.findings[0].items[0].file' out.json)" = db/migrations/010_m.up.sql ]
+	[ "$(jq '.findings | length' out.json)" = 10 ] &&
+	[ "$(jq -c '.summary' out.json)" = '{"errors":0,"warnings":10}' ] &&
+	[ "$(jq -r '[.findings[] | .file] | unique | length' out.json)" = 10 ] &&
+	[ "$(jq -c '.findings[3] | [.code, .file, .line, .migration, .message]' out.json)" = "[\"comment-only-change\",\"db/migrations/013_m.up.sql\",1,\"013\",\"deployed migration 'db/migrations/013_m.up.sql' changed only in comments\"]" ] &&
+	[ "$(jq '[.findings[] | select(has("items"))] | length' out.json)" = 0 ] &&
+	"$MIGCHECK" --format sarif check --commit HEAD >out.sarif &&
+	[ "$(jq '.runs[0].results | length' out.sarif)" = 10 ] &&
+	[ "$(jq -r '.runs[0].results[9].locations[0].physicalLocation.artifactLocation.uri' out.sarif)" = db/migrations/019_m.up.sql ] &&
+	[ "$(jq -r '.runs[0].results[9].message.text' out.sarif)" = "deployed migration 'db/migrations/019_m.up.sql' changed only in comments" ] &&
+	"$MIGCHECK" --format github check --commit HEAD >out.gh &&
+	[ "$(grep -c '^::warning file=db/migrations/01[0-9]_m.up.sql,line=1,title=comment-only-change::deployed migration' out.gh)" = 10 ] &&
+	expect_grep "^::warning file=db/migrations/015_m.up.sql,line=1,title=comment-only-change::deployed migration 'db/migrations/015_m.up.sql' changed only in comments$" out.gh &&
+	"$MIGCHECK" --format junit check --commit HEAD >out.xml &&
+	[ "$(grep -c '<testcase name="01[0-9]: comment-only-change" classname="migcheck.check" file="db/migrations/01[0-9]_m.up.sql">' out.xml)" = 10 ] &&
+	"$MIGCHECK" --format markdown check --commit HEAD >out.md &&
+	[ "$(grep -c '^- .* \*\*warning\*\* `comment-only-change` at `db/migrations/01[0-9]_m.up.sql:1` (migration `01[0-9]`): ' out.md)" = 10 ] &&
+	[ "$(grep -c '^| `01[0-9]` | .* 0 errors, 1 warning | `comment-only-change` |$' out.md)" = 10 ]
 }
-run_test 'many files of one class in one change are one grouped finding' grouped
+run_test 'many files of one class: one group in text, a finding per file in every machine format' grouped
 
 few_not_grouped () {
 	deployed_repo &&

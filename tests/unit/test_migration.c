@@ -571,11 +571,15 @@ static void migration__flyway_two_undos_one_version(void **state MC_UNUSED)
 	assert_string_equal(mig(&p, 1)->name, "t");
 	assert_string_equal(mig(&p, 1)->down->path, "m/U1___.sql");
 	/* both U files are version 1: the lone one counts as a duplicate */
-	assert_int_equal(mc_report_count(p.report), 2);
+	assert_int_equal(mc_report_count(p.report), 3);
 	expect_finding(&p, 0, "malformed", "U1__e.sql", 0,
 	               "down script without an up script");
-	expect_finding(&p, 1, "duplicate-version", "U1__e.sql", 0,
-	               "version 1 is used by 2 migrations");
+	expect_finding(
+	        &p, 1, "duplicate-version", "U1__e.sql", 0,
+	        "version 1 is used by 2 migrations, also by 'm/V1__t.sql'");
+	expect_finding(
+	        &p, 2, "duplicate-version", "V1__t.sql", 0,
+	        "version 1 is used by 2 migrations, also by 'm/U1__e.sql'");
 	parsed_free(&p);
 }
 
@@ -692,19 +696,25 @@ static void migration__mixed_and_duplicates(void **state MC_UNUSED)
 	                "2_c.up.sql", "SELECT 1;", "3_d.sql",
 	                "-- +goose Up\nSELECT 1;", "x.yaml", "", ".keep", ""));
 	assert_int_equal(mc_migration_list_count(p.list), 3);
-	assert_int_equal(mc_report_count(p.report), 3);
+	/* one finding per file: two duplicates naming each other, the
+	 * odd-format file (a group of one in text) */
+	assert_int_equal(mc_report_count(p.report), 4);
 	mc_report_sort(p.report);
-	f = mc_report_get(p.report, 0);
-	assert_string_equal(f->code, "mixed-formats");
-	assert_int_equal(f->nitems, 1);
-	assert_string_equal(f->items[0].file, "m/3_d.sql");
-	assert_string_equal(f->items[0].detail, "goose");
-	f = mc_report_get(p.report, 1);
-	assert_string_equal(f->code, "duplicate-version");
-	assert_int_equal(f->nitems, 2);
-	assert_string_equal(f->items[0].file, "m/1_a.up.sql");
-	assert_string_equal(f->items[1].file, "m/01_b.up.sql");
-	expect_finding(&p, 2, "unknown-file", "x.yaml", 0, NULL);
+	expect_finding(
+	        &p, 0, "duplicate-version", "01_b.up.sql", 0,
+	        "version 01 is used by 2 migrations, also by 'm/1_a.up.sql'");
+	expect_finding(
+	        &p, 1, "duplicate-version", "1_a.up.sql", 0,
+	        "version 1 is used by 2 migrations, also by 'm/01_b.up.sql'");
+	expect_finding(
+	        &p, 2, "mixed-formats", "3_d.sql", 0,
+	        "goose file left out: migrations folder 'm' is golang-migrate");
+	f = mc_report_get(p.report, 2);
+	assert_int_not_equal(f->group, 0);
+	assert_string_equal(
+	        mc_report_group_get(p.report, f->group, NULL),
+	        "migrations folder 'm' is golang-migrate but 1 file of another format is left out");
+	expect_finding(&p, 3, "unknown-file", "x.yaml", 0, NULL);
 	parsed_free(&p);
 }
 

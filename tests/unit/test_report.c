@@ -1,6 +1,6 @@
 /*
  * test_report.c: the finding model and every renderer (text, json, github,
- * junit, sarif, markdown) on a report with grouped findings, an overridden
+ * junit, sarif, markdown) on a report with a group of findings, an overridden
  * severity, notes and hostile strings; the JUnit output is validated with
  * xmllint against tests/fixtures/schemas/junit.xsd and the SARIF output
  * with tests/fixtures/schemas/validate_sarif.py against sarif-2.1.0.json.
@@ -51,20 +51,40 @@ static mc_report *sample_report(int hostile)
 	assert_int_equal(mc_report_add(r, NULL, "malformed",
 	                               "db/migrations/20240102_x.up.sql", 5,
 	                               "20240102", NULL, "unknown directive"), 0);
-	/* a grouped finding without file or migration */
-	assert_int_equal(mc_report_add(r, &f, "mixed-formats", NULL, 0, NULL, NULL,
-	                               "db/migrations mixes goose and dbmate files"), 0);
-	assert_non_null(f);
-	assert_int_equal(mc_finding_add_item(f, "db/migrations/1_a.sql", 1, "1", "goose"), 0);
-	assert_int_equal(mc_finding_add_item(f, "db/migrations/2_b.sql", 1, "2", "dbmate"), 0);
+	/* a group of three files without a migration: text shows one
+	 * headline, every other format three findings */
+	assert_int_equal(
+	        mc_report_group_begin(
+	                r, NULL, "db/migrations mixes goose and dbmate files"),
+	        0);
+	assert_int_equal(mc_report_add(r, NULL, "mixed-formats",
+	                               "db/migrations/1_a.sql", 1, NULL, NULL,
+	                               "goose file left out"),
+	                 0);
+	assert_int_equal(mc_report_add(r, NULL, "mixed-formats",
+	                               "db/migrations/2_b.sql", 1, NULL, NULL,
+	                               "dbmate file left out"),
+	                 0);
+	assert_int_equal(mc_report_add(r, NULL, "mixed-formats",
+	                               "db/migrations/3_c.sql", 2, NULL, NULL,
+	                               "goose file left out"),
+	                 0);
+	mc_report_group_end(r);
 	/* an "off" code is dropped */
 	assert_int_equal(mc_report_set_severity(r, "pending", MC_SEV_OFF), 0);
 	assert_int_equal(mc_report_add(r, &f, "pending", NULL, 0, NULL, NULL, "x"), 0);
 	assert_null(f);
 	if (hostile) {
+		assert_int_equal(
+		        mc_report_group_begin(r, HOSTILE_FILE, "%s", HOSTILE),
+		        0);
 		assert_int_equal(mc_report_add(r, &f, "comment-only-change", HOSTILE_FILE, 7,
 		                               HOSTILE, HOSTILE, "%s", HOSTILE), 0);
-		assert_int_equal(mc_finding_add_item(f, HOSTILE_FILE, 9, HOSTILE, HOSTILE), 0);
+		assert_int_equal(mc_report_add(r, &f, "comment-only-change",
+		                               HOSTILE_FILE, 9, HOSTILE,
+		                               HOSTILE, "%s", HOSTILE),
+		                 0);
+		mc_report_group_end(r);
 		assert_int_equal(mc_report_add(r, NULL, "up-failed", HOSTILE_FILE, 1,
 		                               "3", HOSTILE, "%s", HOSTILE), 0);
 	}
@@ -146,9 +166,19 @@ static void report__counts_and_override(void **state MC_UNUSED)
 	mc_report *r = sample_report(0);
 	const mc_finding *f;
 
-	assert_int_equal(mc_report_count(r), 5);
-	assert_int_equal(mc_report_errors(r), 4);
+	/* a group's members are findings and counted one by one */
+	assert_int_equal(mc_report_count(r), 7);
+	assert_int_equal(mc_report_errors(r), 6);
 	assert_int_equal(mc_report_warnings(r), 1);
+	assert_int_equal(mc_report_get(r, 3)->group, 0);
+	assert_int_not_equal(mc_report_get(r, 4)->group, 0);
+	assert_int_equal(mc_report_get(r, 6)->group,
+	                 mc_report_get(r, 4)->group);
+	assert_string_equal(
+	        mc_report_group_get(r, mc_report_get(r, 4)->group, NULL),
+	        "db/migrations mixes goose and dbmate files");
+	assert_null(mc_report_group_get(r, 0, NULL));
+	assert_null(mc_report_group_get(r, 99, NULL));
 	f = mc_report_get(r, 1);
 	assert_string_equal(f->code, "missing-down");
 	assert_int_equal(f->severity, MC_SEV_WARNING);
@@ -172,7 +202,7 @@ static void report__mark_existing(void **state MC_UNUSED)
 	assert_int_equal(f->severity, MC_SEV_WARNING);
 	assert_int_equal(f->default_severity, MC_SEV_ERROR);
 	assert_string_equal(f->message, "deployed migration 'db/migrations/20240101_add_users.up.sql' was edited (existing: released before v1.0.0)");
-	assert_int_equal(mc_report_errors(r), 3);
+	assert_int_equal(mc_report_errors(r), 5);
 	assert_int_equal(mc_report_warnings(r), 2);
 	s = render(r, MC_OUTPUT_TEXT);
 	assert_non_null(strstr(s, "warning: deployed migration 'db/migrations/20240101_add_users.up.sql' was edited (existing: released before v1.0.0) [modified-deployed]\n"));
@@ -193,9 +223,17 @@ static void report__text(void **state MC_UNUSED)
 	                          "    - CREATE TABLE users (id int);\n"
 	                          "    + CREATE TABLE users (id bigint);\n"));
 	assert_non_null(strstr(s, "warning: no down script [missing-down, severity set by config]"));
-	assert_non_null(strstr(s, "    - db/migrations/1_a.sql:1: goose\n"));
+	/* text is the one format that groups */
+	assert_non_null(strstr(
+	        s,
+	        "error: db/migrations mixes goose and dbmate files [mixed-formats]\n"
+	        "    - db/migrations/1_a.sql:1: goose file left out\n"
+	        "    - db/migrations/2_b.sql:1: dbmate file left out\n"
+	        "    - db/migrations/3_c.sql:2: goose file left out\n"
+	        "note: "));
+	assert_null(strstr(s, "db/migrations/1_a.sql:1: error"));
 	assert_non_null(strstr(s, "note: deploy ref 'refs/remotes/origin/main' is at abc123\n"));
-	assert_non_null(strstr(s, "check: 4 errors, 1 warning\n"));
+	assert_non_null(strstr(s, "check: 6 errors, 1 warning\n"));
 	mc_free(s);
 	mc_report_free(r);
 }
@@ -210,16 +248,38 @@ static void report__json(void **state MC_UNUSED)
 	assert_non_null(root);
 	assert_string_equal(json_string_value(json_object_get(root, "command")), "check");
 	assert_true(json_is_false(json_object_get(root, "ok")));
-	assert_int_equal(json_array_size(json_object_get(root, "findings")), 5);
+	assert_int_equal(json_array_size(json_object_get(root, "findings")), 7);
 	f = json_array_get(json_object_get(root, "findings"), 0);
 	assert_string_equal(json_string_value(json_object_get(f, "code")), "modified-deployed");
 	assert_int_equal(json_integer_value(json_object_get(f, "line")), 3);
 	assert_string_equal(json_string_value(json_object_get(f, "migration")), "20240101");
 	f = json_array_get(json_object_get(root, "findings"), 1);
 	assert_string_equal(json_string_value(json_object_get(f, "default_severity")), "error");
-	f = json_array_get(json_object_get(root, "findings"), 4);
-	assert_int_equal(json_array_size(json_object_get(f, "items")), 2);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "summary"), "errors")), 4);
+	/* the group: a finding per file, each with its own message, no items */
+	for (size_t i = 4; i < 7; i++) {
+		static const char *const files[] = { "db/migrations/1_a.sql",
+			                             "db/migrations/2_b.sql",
+			                             "db/migrations/3_c.sql" };
+		f = json_array_get(json_object_get(root, "findings"), i);
+		assert_string_equal(
+		        json_string_value(json_object_get(f, "code")),
+		        "mixed-formats");
+		assert_string_equal(
+		        json_string_value(json_object_get(f, "file")),
+		        files[i - 4]);
+		assert_true(json_is_integer(json_object_get(f, "line")));
+		assert_true(json_is_null(json_object_get(f, "migration")));
+		assert_true(json_is_null(json_object_get(f, "detail")));
+		assert_string_equal(
+		        json_string_value(json_object_get(f, "message")),
+		        i == 5 ? "dbmate file left out"
+		               : "goose file left out");
+		assert_null(json_object_get(f, "items"));
+		assert_int_equal(json_object_size(f), 7);
+	}
+	assert_int_equal(json_integer_value(json_object_get(
+	                         json_object_get(root, "summary"), "errors")),
+	                 6);
 	assert_int_equal(json_array_size(json_object_get(root, "notes")), 1);
 	json_decref(root);
 	mc_free(s);
@@ -235,7 +295,14 @@ static void report__github(void **state MC_UNUSED)
 	assert_non_null(strstr(s, "::warning file=db/migrations/2024 01_<a>&\"b\"|c.sql,line=7,title=comment-only-change::say"));
 	/* a newline in a message never starts a new workflow command */
 	assert_non_null(strstr(s, "``` %0Asecond line"));
-	assert_non_null(strstr(s, "check: 5 errors, 2 warnings\n"));
+	/* one annotation per file and line, also in a group */
+	assert_non_null(strstr(
+	        s,
+	        "::error file=db/migrations/1_a.sql,line=1,title=mixed-formats::goose file left out\n"
+	        "::error file=db/migrations/2_b.sql,line=1,title=mixed-formats::dbmate file left out\n"
+	        "::error file=db/migrations/3_c.sql,line=2,title=mixed-formats::goose file left out\n"));
+	assert_non_null(strstr(s, "line=9,title=comment-only-change::say"));
+	assert_non_null(strstr(s, "check: 7 errors, 3 warnings\n"));
 	mc_free(s);
 	mc_report_free(r);
 }
@@ -245,9 +312,11 @@ static void report__junit_cases(void **state MC_UNUSED)
 	mc_report *r = sample_report(0);
 	char *s = render(r, MC_OUTPUT_JUNIT);
 
-	assert_true(starts_with(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	                           "<testsuites name=\"migcheck check\" tests=\"4\" failures=\"3\" errors=\"0\" skipped=\"0\">\n"
-	                           "  <testsuite name=\"check\" tests=\"4\" failures=\"3\" errors=\"0\" skipped=\"0\">\n"));
+	assert_true(starts_with(
+	        s,
+	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	        "<testsuites name=\"migcheck check\" tests=\"6\" failures=\"5\" errors=\"0\" skipped=\"0\">\n"
+	        "  <testsuite name=\"check\" tests=\"6\" failures=\"5\" errors=\"0\" skipped=\"0\">\n"));
 	assert_non_null(strstr(s, "    <testcase name=\"20240101: modified-deployed\" classname=\"migcheck.check\" file=\"db/migrations/20240101_add_users.up.sql\">\n"
 	                          "      <failure message=\"deployed migration &apos;db/migrations/20240101_add_users.up.sql&apos; was edited\" type=\"modified-deployed\">"
 	                          "db/migrations/20240101_add_users.up.sql:3: error: deployed migration 'db/migrations/20240101_add_users.up.sql' was edited [modified-deployed]\n"
@@ -260,8 +329,19 @@ static void report__junit_cases(void **state MC_UNUSED)
 	assert_non_null(strstr(s, "<failure message=\"2 findings: syntax error at &apos;TABEL&apos;\" type=\"malformed\">"
 	                          "db/migrations/20240102_x.up.sql:2: error: syntax error at 'TABEL' [malformed]\n"
 	                          "db/migrations/20240102_x.up.sql:5: error: unknown directive [malformed]\n</failure>"));
-	assert_non_null(strstr(s, "<testcase name=\"mixed-formats\" classname=\"migcheck.check\">"));
-	assert_non_null(strstr(s, "- db/migrations/2_b.sql:1: dbmate\n"));
+	/* the group: a testcase per file */
+	assert_non_null(strstr(
+	        s,
+	        "<testcase name=\"db/migrations/1_a.sql: mixed-formats\" classname=\"migcheck.check\" file=\"db/migrations/1_a.sql\">"));
+	assert_non_null(strstr(
+	        s,
+	        "<testcase name=\"db/migrations/2_b.sql: mixed-formats\" classname=\"migcheck.check\" file=\"db/migrations/2_b.sql\">"));
+	assert_non_null(strstr(
+	        s,
+	        "<testcase name=\"db/migrations/3_c.sql: mixed-formats\" classname=\"migcheck.check\" file=\"db/migrations/3_c.sql\">"));
+	assert_non_null(strstr(
+	        s,
+	        "db/migrations/2_b.sql:1: error: dbmate file left out [mixed-formats]\n"));
 	assert_non_null(strstr(s, "<system-out>note: deploy ref 'refs/remotes/origin/main' is at abc123\n</system-out>"));
 	mc_free(s);
 	mc_report_free(r);
@@ -373,12 +453,32 @@ static void report__sarif_rules_and_results(void **state MC_UNUSED)
 	/* no line: no region */
 	loc = json_object_get(json_array_get(json_object_get(res, "locations"), 0), "physicalLocation");
 	assert_null(json_object_get(loc, "region"));
-	/* grouped, no file: at its first item's file, items as relatedLocations */
-	res = json_array_get(json_object_get(run, "results"), 4);
-	loc = json_object_get(json_array_get(json_object_get(res, "locations"), 0), "physicalLocation");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(loc, "artifactLocation"), "uri")),
-	                    "db/migrations/1_a.sql");
-	assert_int_equal(json_array_size(json_object_get(res, "relatedLocations")), 2);
+	/* the group: a result per file and line with its own message */
+	assert_int_equal(json_array_size(json_object_get(run, "results")), 7);
+	for (size_t i = 4; i < 7; i++) {
+		static const char *const uris[] = { "db/migrations/1_a.sql",
+			                            "db/migrations/2_b.sql",
+			                            "db/migrations/3_c.sql" };
+		res = json_array_get(json_object_get(run, "results"), i);
+		loc = json_object_get(
+		        json_array_get(json_object_get(res, "locations"), 0),
+		        "physicalLocation");
+		assert_string_equal(
+		        json_string_value(json_object_get(
+		                json_object_get(loc, "artifactLocation"),
+		                "uri")),
+		        uris[i - 4]);
+		assert_int_equal(
+		        json_integer_value(json_object_get(
+		                json_object_get(loc, "region"), "startLine")),
+		        i == 6 ? 2 : 1);
+		assert_string_equal(
+		        json_string_value(json_object_get(
+		                json_object_get(res, "message"), "text")),
+		        i == 5 ? "dbmate file left out"
+		               : "goose file left out");
+		assert_null(json_object_get(res, "relatedLocations"));
+	}
 	assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(run, "invocations"), 0),
 	                                                 "toolExecutionNotifications")), 1);
 	json_decref(root);
@@ -394,7 +494,11 @@ static void report__sarif_escapes_hostile_strings(void **state MC_UNUSED)
 
 	assert_non_null(root);
 	assert_true(valid_utf8(s));
-	res = json_array_get(json_object_get(json_array_get(json_object_get(root, "runs"), 0), "results"), 5);
+	res = json_array_get(
+	        json_object_get(
+	                json_array_get(json_object_get(root, "runs"), 0),
+	                "results"),
+	        7);
 	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(res, "message"), "text")),
 	                       "say \"hi\" <script>alert('x')</script> & a|b `tick` ``` \nsecond line \xC3\xBCnic\xC3\xB6" "de \xF0\x9F\x90\x98 bad\xEF\xBF\xBD ctl\x01"));
 	art = json_object_get(json_object_get(json_array_get(json_object_get(res, "locations"), 0),
@@ -449,16 +553,22 @@ static void report__markdown(void **state MC_UNUSED)
 	mc_report *r = sample_report(0);
 	char *s = render(r, MC_OUTPUT_MARKDOWN);
 
-	assert_true(starts_with(s, "### \xE2\x9D\x8C migcheck check: 4 errors, 1 warning\n\n"
-	                        "| Migration | Result | Findings |\n|---|---|---|\n"
-	                        "| `20240101` | \xE2\x9D\x8C 1 error, 1 warning | `modified-deployed` `missing-down` |\n"
-	                        "| `20240102` | \xE2\x9D\x8C 2 errors, 0 warnings | `malformed` |\n"
-	                        "| (repository) | \xE2\x9D\x8C 1 error, 0 warnings | `mixed-formats` |\n\n"
-	                        "#### Findings\n\n"
-	                        "- \xE2\x9D\x8C **error** `modified-deployed` at `db/migrations/20240101_add_users.up.sql:3` (migration `20240101`): deployed migration 'db/migrations/20240101\\_add\\_users.up.sql' was edited\n"
-	                        "  ```\n  - CREATE TABLE users (id int);\n  + CREATE TABLE users (id bigint);\n  ```\n"));
+	assert_true(starts_with(
+	        s,
+	        "### \xE2\x9D\x8C migcheck check: 6 errors, 1 warning\n\n"
+	        "| Migration | Result | Findings |\n|---|---|---|\n"
+	        "| `20240101` | \xE2\x9D\x8C 1 error, 1 warning | `modified-deployed` `missing-down` |\n"
+	        "| `20240102` | \xE2\x9D\x8C 2 errors, 0 warnings | `malformed` |\n"
+	        "| `db/migrations/1_a.sql` | \xE2\x9D\x8C 1 error, 0 warnings | `mixed-formats` |\n"
+	        "| `db/migrations/2_b.sql` | \xE2\x9D\x8C 1 error, 0 warnings | `mixed-formats` |\n"
+	        "| `db/migrations/3_c.sql` | \xE2\x9D\x8C 1 error, 0 warnings | `mixed-formats` |\n\n"
+	        "#### Findings\n\n"
+	        "- \xE2\x9D\x8C **error** `modified-deployed` at `db/migrations/20240101_add_users.up.sql:3` (migration `20240101`): deployed migration 'db/migrations/20240101\\_add\\_users.up.sql' was edited\n"
+	        "  ```\n  - CREATE TABLE users (id int);\n  + CREATE TABLE users (id bigint);\n  ```\n"));
 	assert_non_null(strstr(s, "**warning** `missing-down` at `db/migrations/20240101_add_users.up.sql` (migration `20240101`): no down script (severity set by config)\n"));
-	assert_non_null(strstr(s, "  - `db/migrations/1_a.sql:1` goose\n"));
+	assert_non_null(strstr(
+	        s,
+	        "**error** `mixed-formats` at `db/migrations/3_c.sql:2`: goose file left out\n"));
 	assert_non_null(strstr(s, "> **Note:** deploy ref 'refs/remotes/origin/main' is at abc123\n"));
 	mc_free(s);
 	mc_report_free(r);
