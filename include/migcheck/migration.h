@@ -288,9 +288,13 @@ MC_NODISCARD int mc_format_rename_keeps_identity(int *out,
                                                  mc_format f,
                                                  const char *old_path,
                                                  const char *new_path);
+/** Compare versions as the tool orders them: dbmate and popx compare the
+ * digits as strings ("1" after "001", as dbmate sorts file names), the
+ * others as mc_version_cmp. */
+int mc_format_version_cmp(mc_format f, const char *a, const char *b);
 /** The tool's order of two migrations, by version and file (path or base
  * name): sql-migrate puts numbered files first, by number, then by file
- * name; the others compare versions (mc_version_cmp). */
+ * name; the others compare versions (mc_format_version_cmp). */
 int mc_format_order_cmp(mc_format f,
                         const char *va,
                         const char *path_a,

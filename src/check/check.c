@@ -471,7 +471,7 @@ static const char *max_version(const mc_migration_list *l, const mc_migration *s
 		const mc_migration *m = mc_migration_list_get(l, i);
 		if (skipped(m, skip_like))
 			continue;
-		if (best && mc_version_cmp(m->version, best->version) != 0)
+		if (best && mc_format_version_cmp(m->format, m->version, best->version) != 0)
 			break;
 		best = m;
 	}
@@ -485,21 +485,21 @@ static const mc_migration *same_version(const mc_migration_list *l, const mc_mig
 	while (lo < hi) { /* the first one not below m's version */
 		size_t mid = lo + (hi - lo) / 2;
 		const mc_migration *x = mc_migration_list_get(l, mid);
-		if (x->kind != MC_MIGRATION_REPEATABLE && mc_version_cmp(x->version, m->version) < 0)
+		if (x->kind != MC_MIGRATION_REPEATABLE && mc_format_version_cmp(m->format, x->version, m->version) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	for (size_t i = lo; l && i < mc_migration_list_count(l); i++) {
 		const mc_migration *x = mc_migration_list_get(l, i);
-		if (x->kind == MC_MIGRATION_REPEATABLE || mc_version_cmp(x->version, m->version) != 0)
+		if (x->kind == MC_MIGRATION_REPEATABLE || mc_format_version_cmp(m->format, x->version, m->version) != 0)
 			break;
 		if (x == m || x->kind != MC_MIGRATION_VERSIONED || !x->version)
 			continue;
 		if (mig_file(x) && mig_file(m) && !strcmp(mig_file(x), mig_file(m)))
 			continue; /* the same file on both sides */
-		if (!mc_version_cmp(x->version, m->version))
-			return x;
+		if (mc_format_same_version(m->format, x->version, m->version))
+			return x; /* as the tool reads it: dbmate's 001 is not 1 */
 	}
 	return NULL;
 }
@@ -585,7 +585,7 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 			any = 1;
 			continue;
 		}
-		if (!maxx || mc_version_cmp(m->version, maxx) > 0)
+		if (!maxx || mc_format_version_cmp(m->format, m->version, maxx) > 0)
 			maxx = m->version;
 	}
 	if (!any)
@@ -609,7 +609,7 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 				continue;
 			if (!dd)
 				dd = same_version(l, m);
-			if ((v = max_version(l, m)) != NULL && (!dmax || mc_version_cmp(v, dmax) > 0)) {
+			if ((v = max_version(l, m)) != NULL && (!dmax || mc_format_version_cmp(m->format, v, dmax) > 0)) {
 				dmax = v;
 				dt = t;
 			}
@@ -626,16 +626,16 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 			                      file, mig_label(d), c->cs->target_name);
 			if (!error)
 				error = mc_vec_push(dup_files, (void *)file);
-		} else if (maxx && mc_version_cmp(m->version, maxx) <= below) {
+		} else if (maxx && mc_format_version_cmp(m->format, m->version, maxx) <= below) {
 			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
 			                      "new migration %s sorts before the highest deployed version %s",
 			                      m->version, maxx);
-		} else if (dmax && mc_version_cmp(m->version, dmax) <= below) {
+		} else if (dmax && mc_format_version_cmp(m->format, m->version, dmax) <= below) {
 			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
 			                      "new migration %s sorts before the highest deployed version %s (deployed in %s)",
 			                      m->version, dmax, dt->ref);
 		} else if (target && (tmax = max_version(target, m)) != NULL &&
-		           mc_version_cmp(m->version, tmax) <= below && !find_by_path(target, file)) {
+		           mc_format_version_cmp(m->format, m->version, tmax) <= below && !find_by_path(target, file)) {
 			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
 			                      "new migration %s sorts before %s, already on %s: after the merge it would run out of order",
 			                      m->version, tmax, c->cs->target_name);

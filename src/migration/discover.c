@@ -784,7 +784,10 @@ static int migration_cmp(const void *a, const void *b)
 	if ((x->kind == MC_MIGRATION_REPEATABLE) !=
 	    (y->kind == MC_MIGRATION_REPEATABLE))
 		return x->kind == MC_MIGRATION_REPEATABLE ? 1 : -1;
-	if ((c = mc_version_cmp(x->version, y->version)) != 0)
+	if ((c = x->format == y->format
+	                 ? mc_format_version_cmp(x->format, x->version,
+	                                         y->version)
+	                 : mc_version_cmp(x->version, y->version)) != 0)
 		return c;
 	if (x->kind != y->kind)
 		return x->kind == MC_MIGRATION_BASELINE ? -1 : 1;

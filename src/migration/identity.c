@@ -126,6 +126,18 @@ int mc_format_rename_keeps_identity(int *out,
 	return 0;
 }
 
+int mc_format_version_cmp(mc_format f, const char *a, const char *b)
+{
+	int c;
+
+	/* dbmate and popx sort their version strings as strings */
+	if ((f == MC_FORMAT_DBMATE || f == MC_FORMAT_POPX) && a && b) {
+		c = strcmp(a, b);
+		return c < 0 ? -1 : c > 0;
+	}
+	return mc_version_cmp(a, b);
+}
+
 int mc_format_order_cmp(mc_format f,
                         const char *va,
                         const char *path_a,
@@ -148,5 +160,5 @@ int mc_format_order_cmp(mc_format f,
 		c = strcmp(a, b);
 		return c < 0 ? -1 : c > 0;
 	}
-	return mc_version_cmp(va, vb);
+	return mc_format_version_cmp(f, va, vb);
 }

@@ -143,7 +143,22 @@ dbmate_digits () {
     - db/migrations/002_d.sql: d
 list: 1 error, 0 warnings'
 }
+dbmate_digits_check () {
+	repo dbmate &&
+	write_migration 001_a.sql "$(dbmate a)" &&
+	deploy &&
+	write_migration 1_b.sql "$(dbmate b)" && git add -A &&
+	clean_check &&
+	"$MIGCHECK" list >out 2>/dev/null &&
+	expect_grep '^  001      a ' out && expect_grep '^  1        b ' out &&
+	[ "$(grep -n '  a ' out | cut -d: -f1)" -lt "$(grep -n '  b ' out | cut -d: -f1)" ] &&
+	write_migration 0009_c.sql "$(dbmate c)" && git add -A &&
+	expect_code 1 "$MIGCHECK" check --staged >out &&
+	expect_equal out "db/migrations/0009_c.sql:1: error: new migration 0009 sorts before the highest deployed version 001 [out-of-order]
+check: 1 error, 0 warnings"
+}
 run_test 'dbmate: 001 and 1 are two versions to dbmate (it keeps the digits), 002 twice is duplicate-version' dbmate_digits
+run_test 'dbmate: a new 1 beside a deployed 001 is a later migration (dbmate sorts the digits as text); 0009 sorts before 001' dbmate_digits_check
 
 # --- popx: the version, per dialect ------------------------------------------
 

@@ -1038,6 +1038,12 @@ static void identity__kinds(void **state MC_UNUSED)
 	assert_false(mc_format_same_version(MC_FORMAT_POPX, "001", "1"));
 	assert_true(mc_format_same_version(MC_FORMAT_FLYWAY, "1", "1.0"));
 	assert_false(mc_format_same_version(MC_FORMAT_FLYWAY, "1", "1.1"));
+	/* order: dbmate and popx as text (dbmate sorts file names) */
+	assert_true(mc_format_version_cmp(MC_FORMAT_DBMATE, "1", "001") > 0);
+	assert_true(mc_format_version_cmp(MC_FORMAT_DBMATE, "9", "10") > 0);
+	assert_true(mc_format_version_cmp(MC_FORMAT_POPX, "9", "10") > 0);
+	assert_true(mc_format_version_cmp(MC_FORMAT_GOOSE, "9", "10") < 0);
+	assert_int_equal(mc_format_version_cmp(MC_FORMAT_GOOSE, "1", "001"), 0);
 }
 
 static void identity__renames(void **state MC_UNUSED)
