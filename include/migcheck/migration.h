@@ -239,6 +239,38 @@ MC_NODISCARD int mc_migration_list_read_dir(mc_migration_list **out,
  */
 MC_NODISCARD int mc_migration_find_dirs(mc_vec *out_dirs, const char *workdir);
 
+/**
+ * What a project says about folder dir's dialect, for 'init': the folder's
+ * name or a parent's (postgres, postgresql, pg, sqlite, sqlite3, mysql,
+ * mariadb); else, from dir up to the root, nearest first, the tools'
+ * settings (.sequelizerc's config file, config/config.json|js and
+ * config/database.json|js `dialect`, dbconfig.yml `dialect`, flyway.conf
+ * and flyway.toml `url` (jdbc:postgresql:, jdbc:sqlite:), .env
+ * DATABASE_URL's scheme); else package.json and go.mod dependencies
+ * (pg, sqlite3, better-sqlite3, mysql2, mariadb; lib/pq, pgx, go-sqlite3).
+ * @param[out] out the dialect; MC_DIALECT_UNKNOWN when what was found
+ *   cannot be used (MySQL, or two dialects at one place: why says)
+ * @param[out] strong 1 for a name or a tool's setting, 0 for a dependency
+ * @param why replaced with the reason, e.g. "server/config/config.js sets
+ *   dialect 'sqlite'"
+ * @return 0, MC_ENOTFOUND (nothing says; why untouched), MC_ENOMEM
+ */
+MC_NODISCARD int mc_migration_detect_dialect(mc_dialect *out, int *strong,
+                                             mc_buf *why,
+                                             const char *workdir,
+                                             const char *dir);
+/**
+ * Whether a source file defines ORM models: Sequelize (sequelize.define,
+ * Model.init, sequelize-typescript @Table), TypeORM (@Entity,
+ * EntitySchema), Django (models.Model), SQLAlchemy (declarative_base,
+ * DeclarativeBase, __tablename__), Prisma (schema.prisma with a model).
+ * @param name the file's base name; text its content (NUL-terminated)
+ * @param[out] kind what was found, e.g. "Django models.Model", when 1
+ * @return 1 or 0
+ */
+int mc_migration_defines_models(const char *name, const char *text,
+                                const char **kind);
+
 void mc_migration_list_free(mc_migration_list *l);
 size_t mc_migration_list_count(const mc_migration_list *l);
 const mc_migration *mc_migration_list_get(const mc_migration_list *l,

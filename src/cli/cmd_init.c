@@ -60,6 +60,8 @@ struct folder {
 	unsigned downs;     /* of which have a down (code: assumed) */
 	unsigned sqlite_hits, pg_hits;
 	int keep;
+	mc_dialect dialect; /* its own, or UNKNOWN: the project's */
+	mc_buf why;         /* on what grounds */
 };
 
 struct detect {
@@ -74,8 +76,10 @@ struct detect {
 static void folder_free(void *p)
 {
 	struct folder *f = p;
-	if (f)
+	if (f) {
 		mc_free(f->rel);
+		mc_buf_dispose(&f->why);
+	}
 	mc_free(f);
 }
 
@@ -521,7 +525,22 @@ struct plan {
 	int deploy_ref_found;
 	const mc_vec *release_refs; /* char*: more deploy refs, the release tags */
 	mc_vec models; /* char*, borrowed */
+	const mc_vec *folders; /* struct folder*: a section each when per_folder */
+	int per_folder;        /* the folders' dialects differ */
 };
+
+/* A [migrations "<dir>"] header: '"' and '\' escaped as git reads them. */
+static int put_section(mc_buf *b, const char *dir)
+{
+	int error = mc_buf_puts(b, "\n[migrations \"");
+	for (const char *c = dir; *c && !error; c++) {
+		if (*c == '"' || *c == '\\')
+			error = mc_buf_putc(b, '\\');
+		if (!error)
+			error = mc_buf_putc(b, *c);
+	}
+	return error ? error : mc_buf_puts(b, "\"]\n");
+}
 
 static int compose(mc_buf *b, const struct plan *p)
 {
@@ -554,6 +573,18 @@ static int compose(mc_buf *b, const struct plan *p)
 	            ? "a migration without a down script is a finding"
 	            : "a migration without a down script is a finding (no down scripts were found, so off)",
 	    "requireDown", p->require_down ? "true" : "false");
+	for (size_t i = 0; p->per_folder && i < p->folders->len; i++) {
+		const struct folder *f = p->folders->items[i];
+		char *c = mc_asprintf("this folder's own settings; dialect: %s",
+		                      mc_buf_cstr(&f->why));
+		if (!c)
+			return mc_error_set_oom();
+		if ((error = put_section(b, f->rel)) == 0)
+			error = put_key(b, c, "dialect", mc_dialect_name(f->dialect));
+		mc_free(c);
+		if (error < 0)
+			return error;
+	}
 	PUT("\n[deploy]\n");
 	KEY(p->deploy_ref_found
 	            ? "a migration whose file is in this ref's tree is deployed and must not change;\n"
@@ -699,6 +730,80 @@ static void note(const char *fmt, ...)
 	mc_error_clear();
 	mc_buf_dispose(&msg);
 	mc_buf_dispose(&line);
+}
+
+/*
+ * Each folder's dialect: its name or its tool's settings
+ * (mc_migration_detect_dialect), else its own SQL, else a dependency
+ * near it, else the project's guess. When they differ, each folder gets
+ * a section of its own. @return 0, or the exit status (printed)
+ */
+static int folder_dialects(struct detect *d, struct plan *p, mc_buf *why)
+{
+	size_t npg = 0, nsq = 0;
+	int guessed = 0;
+
+	for (size_t i = 0; i < d->folders.len; i++) {
+		struct folder *f = d->folders.items[i];
+		mc_dialect fd = MC_DIALECT_UNKNOWN;
+		int strong = 0, rc;
+
+		rc = mc_migration_detect_dialect(&fd, &strong, &f->why, d->wd,
+		                                 f->rel);
+		if (rc < 0 && rc != MC_ENOTFOUND)
+			return cli_error_last();
+		if (rc == 0 && fd == MC_DIALECT_UNKNOWN) {
+			note("dialect: '%s': %s; not used", f->rel,
+			     mc_buf_cstr(&f->why));
+			rc = MC_ENOTFOUND;
+		}
+		mc_error_clear();
+		if (rc == 0 && strong) {
+			f->dialect = fd;
+		} else if (f->sqlite_hits != f->pg_hits) {
+			f->dialect = f->sqlite_hits > f->pg_hits ? MC_DIALECT_SQLITE
+			                                          : MC_DIALECT_POSTGRES;
+			mc_buf_clear(&f->why);
+			if (mc_buf_puts(&f->why,
+			                f->dialect == MC_DIALECT_SQLITE
+			                        ? "the migrations use SQLite-only SQL such as AUTOINCREMENT or PRAGMA"
+			                        : "the migrations use PostgreSQL-only SQL such as SERIAL, JSONB or $$") < 0)
+				return cli_error_last();
+		} else if (rc == 0) {
+			f->dialect = fd;
+		} else {
+			/* the project's guess, made once */
+			if (!guessed) {
+				p->dialect = guess_dialect(d, why);
+				guessed = 1;
+			}
+			f->dialect = p->dialect;
+			mc_buf_clear(&f->why);
+			if (mc_buf_puts(&f->why, mc_buf_cstr(why)) < 0)
+				return cli_error_last();
+		}
+		if (f->dialect == MC_DIALECT_SQLITE)
+			nsq++;
+		else
+			npg++;
+	}
+	p->folders = &d->folders;
+	p->per_folder = npg && nsq;
+	if (!p->per_folder) {
+		const struct folder *f = d->folders.items[0];
+		p->dialect = f->dialect;
+		note("dialect: %s (%s)", mc_dialect_name(p->dialect),
+		     mc_buf_cstr(&f->why));
+		return 0;
+	}
+	/* the default for what is not a folder's: the most folders' */
+	p->dialect = nsq > npg ? MC_DIALECT_SQLITE : MC_DIALECT_POSTGRES;
+	for (size_t i = 0; i < d->folders.len; i++) {
+		const struct folder *f = d->folders.items[i];
+		note("dialect: '%s': %s (%s)", f->rel,
+		     mc_dialect_name(f->dialect), mc_buf_cstr(&f->why));
+	}
+	return 0;
 }
 
 int cmd_init(int argc, char **argv)
@@ -945,14 +1050,12 @@ int cmd_init(int argc, char **argv)
 		                                  : "");
 	}
 
-	/* dialect */
+	/* dialect: each folder's own, else the project's */
 	if (dialect_set && opt->dialect != MC_DIALECT_UNKNOWN) {
 		p.dialect = opt->dialect;
 		note("dialect: %s (--dialect)", mc_dialect_name(p.dialect));
-	} else {
-		p.dialect = guess_dialect(&d, &why);
-		note("dialect: %s (%s)", mc_dialect_name(p.dialect),
-		     mc_buf_cstr(&why));
+	} else if ((rc = folder_dialects(&d, &p, &why)) != 0) {
+		goto out;
 	}
 
 	/* deploy ref */

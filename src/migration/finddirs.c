@@ -17,6 +17,16 @@
 #include "util/banned.h"
 
 #define MAX_DEPTH 6
+/* below a Java classpath root (src/main/resources), where Flyway's
+ * db/migration sits under a package folder: a few levels more */
+#define MAX_DEPTH_RESOURCES 10
+
+static int under_resources(const char *rel)
+{
+	const char *p = strstr(rel, "src/main/resources");
+	return p && (p == rel || p[-1] == '/') &&
+	       (p[18] == '\0' || p[18] == '/');
+}
 
 static const char *const common_dirs[] = { "db/migrations",
 	                                   "migrations",
@@ -148,7 +158,7 @@ walk(mc_vec *out, size_t from, const char *root, const char *rel, int depth)
 		if (found)
 			return push_dup(out, rel);
 	}
-	if (depth >= MAX_DEPTH)
+	if (depth >= (under_resources(rel) ? MAX_DEPTH_RESOURCES : MAX_DEPTH))
 		return 0;
 	if ((error = mc_buf_joinpath(&path, root, rel)) < 0)
 		goto done;

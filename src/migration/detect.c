@@ -1,0 +1,414 @@
+/*
+ * detect.c: what a project says about one migrations folder, for 'init':
+ * its dialect, from the folder's own name and, from the folder up to the
+ * repository root, the files of the tools that run it (Sequelize's
+ * .sequelizerc and config/config.json|js, Flyway's flyway.conf and
+ * flyway.toml, dbmate's DATABASE_URL in .env, goose and sql-migrate's
+ * dbconfig.yml, package.json and go.mod dependencies); and whether a
+ * source file defines ORM models. Each answer comes with its reason.
+ */
+#include "migcheck/migration.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
+#include <strings.h>
+
+#include "migcheck/alloc.h"
+#include "migcheck/buf.h"
+#include "migcheck/errors.h"
+#include "util/banned.h"
+
+#define MAX_PROJECT_FILE ((size_t)256 * 1024)
+
+enum { D_NONE = 0, D_PG, D_SQLITE, D_MYSQL, D_MIXED };
+
+static int word_dialect(const char *w, size_t n)
+{
+	static const struct {
+		const char *name;
+		int d;
+	} names[] = {
+		{ "postgres", D_PG },   { "postgresql", D_PG },
+		{ "pg", D_PG },         { "psql", D_PG },
+		{ "pgsql", D_PG },      { "sqlite", D_SQLITE },
+		{ "sqlite3", D_SQLITE }, { "mysql", D_MYSQL },
+		{ "mariadb", D_MYSQL },
+	};
+	for (size_t i = 0; i < MC_ARRAY_SIZE(names); i++)
+		if (strlen(names[i].name) == n && !strncasecmp(w, names[i].name, n))
+			return names[i].d;
+	return D_NONE;
+}
+
+static void merge(int *acc, int d)
+{
+	if (d == D_NONE)
+		return;
+	*acc = *acc == D_NONE || *acc == d ? d : D_MIXED;
+}
+
+/* Read root/rel/name; 0 when absent or unreadable (nothing to learn). */
+static int read_at(mc_buf *out, const char *root, const char *rel, const char *name)
+{
+	char *path = mc_asprintf("%s%s%s%s", root, *rel ? rel : "", *rel ? "/" : "", name);
+	int ok;
+
+	mc_buf_clear(out);
+	ok = path && mc_buf_read_file(out, path, MAX_PROJECT_FILE) == 0;
+	mc_error_clear();
+	mc_free(path);
+	return ok;
+}
+
+/* Every `dialect: 'x'` / "dialect": "x" / dialect = x in text. */
+static int scan_dialect_key(const char *text)
+{
+	int acc = D_NONE;
+
+	for (const char *p = text; (p = strstr(p, "dialect")) != NULL; p += 7) {
+		const char *q = p + 7, *w;
+		if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			continue;
+		while (*q == '"' || *q == '\'' || *q == ' ' || *q == '\t')
+			q++;
+		if (*q != ':' && *q != '=')
+			continue;
+		for (q++; *q == ' ' || *q == '\t' || *q == '"' || *q == '\''; q++)
+			;
+		for (w = q; isalnum((unsigned char)*q); q++)
+			;
+		merge(&acc, word_dialect(w, (size_t)(q - w)));
+	}
+	return acc;
+}
+
+/* URL schemes and JDBC prefixes: postgres://, jdbc:sqlite:, ... */
+static int scan_urls(const char *text, const char *key)
+{
+	int acc = D_NONE;
+
+	for (const char *p = text; (p = strstr(p, key)) != NULL; p += strlen(key)) {
+		const char *q = p + strlen(key), *w;
+		while (*q == ' ' || *q == '\t' || *q == '=' || *q == ':' || *q == '"' || *q == '\'')
+			q++;
+		if (!strncmp(q, "jdbc:", 5))
+			q += 5;
+		for (w = q; isalnum((unsigned char)*q); q++)
+			;
+		if (*q == ':')
+			merge(&acc, word_dialect(w, (size_t)(q - w)));
+	}
+	return acc;
+}
+
+/* package.json dependencies (the quoted name followed by ':'). */
+static int scan_package(const char *text, const char **which)
+{
+	static const struct {
+		const char *dep;
+		int d;
+	} deps[] = {
+		{ "\"pg\"", D_PG },           { "\"pg-promise\"", D_PG },
+		{ "\"postgres\"", D_PG },     { "\"sqlite3\"", D_SQLITE },
+		{ "\"better-sqlite3\"", D_SQLITE }, { "\"@libsql/client\"", D_SQLITE },
+		{ "\"mysql2\"", D_MYSQL },    { "\"mysql\"", D_MYSQL },
+		{ "\"mariadb\"", D_MYSQL },
+	};
+	int acc = D_NONE;
+
+	for (size_t i = 0; i < MC_ARRAY_SIZE(deps); i++) {
+		const char *p = strstr(text, deps[i].dep);
+		if (!p)
+			continue;
+		for (p += strlen(deps[i].dep); *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p != ':')
+			continue;
+		if (acc == D_NONE)
+			*which = deps[i].dep;
+		merge(&acc, deps[i].d);
+	}
+	return acc;
+}
+
+static int scan_gomod(const char *text, const char **which)
+{
+	static const struct {
+		const char *mod;
+		int d;
+	} mods[] = {
+		{ "github.com/lib/pq", D_PG },
+		{ "github.com/jackc/pgx", D_PG },
+		{ "github.com/mattn/go-sqlite3", D_SQLITE },
+		{ "modernc.org/sqlite", D_SQLITE },
+		{ "github.com/go-sql-driver/mysql", D_MYSQL },
+	};
+	int acc = D_NONE;
+
+	for (size_t i = 0; i < MC_ARRAY_SIZE(mods); i++)
+		if (strstr(text, mods[i].mod)) {
+			if (acc == D_NONE)
+				*which = mods[i].mod;
+			merge(&acc, mods[i].d);
+		}
+	return acc;
+}
+
+/*
+ * .sequelizerc's config path: the quoted parts of the line that sets
+ * `config`, joined ("path.resolve('server', 'config', 'config.js')").
+ */
+static int sequelizerc_config(mc_buf *out, const char *text)
+{
+	const char *p = strstr(text, "config");
+	const char *end;
+
+	mc_buf_clear(out);
+	while (p && (p[6] != ':' && p[6] != '\'' && p[6] != '"' && p[6] != ' '))
+		p = strstr(p + 6, "config");
+	if (!p)
+		return 0;
+	end = strchr(p, '\n');
+	if (!end)
+		end = p + strlen(p);
+	for (p += 7; p < end; p++) {
+		const char *q;
+		if (*p != '\'' && *p != '"')
+			continue;
+		if ((q = memchr(p + 1, *p, (size_t)(end - p - 1))) == NULL)
+			break;
+		if (out->size && mc_buf_putc(out, '/') < 0)
+			return -1;
+		if (mc_buf_put(out, p + 1, (size_t)(q - p - 1)) < 0)
+			return -1;
+		p = q;
+	}
+	return out->size > 0;
+}
+
+static const char *dialect_word(int d)
+{
+	return d == D_PG ? "postgres" : d == D_SQLITE ? "sqlite" : "mysql";
+}
+
+static int say(mc_buf *why, const char *fmt, ...) MC_PRINTF(2, 3);
+static int say(mc_buf *why, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	mc_buf_clear(why);
+	va_start(ap, fmt);
+	error = mc_buf_vprintf(why, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+/* The tools' own settings at one level of the tree: strong answers. */
+static int level_configs(int *out, mc_buf *why, const char *root, const char *rel)
+{
+	static const char *const seq_files[] = { "config/config.json", "config/config.js",
+		                                 "config/database.json", "config/database.js" };
+	mc_buf text = MC_BUF_INIT, path = MC_BUF_INIT;
+	int d = D_NONE, error = 0;
+	char *where = NULL;
+
+	*out = D_NONE;
+	/* .sequelizerc names the config file; else the default places */
+	if (read_at(&text, root, rel, ".sequelizerc") && sequelizerc_config(&path, text.ptr) > 0 &&
+	    read_at(&text, root, rel, path.ptr) && (d = scan_dialect_key(text.ptr)) != D_NONE) {
+		where = mc_asprintf("%s%s%s", *rel ? rel : "", *rel ? "/" : "", path.ptr);
+		goto found;
+	}
+	for (size_t i = 0; i < MC_ARRAY_SIZE(seq_files); i++)
+		if (read_at(&text, root, rel, seq_files[i]) &&
+		    (d = scan_dialect_key(text.ptr)) != D_NONE) {
+			where = mc_asprintf("%s%s%s", *rel ? rel : "", *rel ? "/" : "", seq_files[i]);
+			goto found;
+		}
+	if (read_at(&text, root, rel, "dbconfig.yml") && (d = scan_dialect_key(text.ptr)) != D_NONE) {
+		where = mc_asprintf("%s%sdbconfig.yml", *rel ? rel : "", *rel ? "/" : "");
+		goto found;
+	}
+	if ((read_at(&text, root, rel, "flyway.conf") && (d = scan_urls(text.ptr, "url")) != D_NONE &&
+	     (where = mc_asprintf("%s%sflyway.conf", *rel ? rel : "", *rel ? "/" : "")) != NULL) ||
+	    (read_at(&text, root, rel, "flyway.toml") && (d = scan_urls(text.ptr, "url")) != D_NONE &&
+	     (where = mc_asprintf("%s%sflyway.toml", *rel ? rel : "", *rel ? "/" : "")) != NULL)) {
+		error = d == D_MIXED ? say(why, "%s names more than one database", where)
+		                     : say(why, "%s connects to %s (jdbc:%s:)", where, dialect_word(d),
+		                           d == D_PG ? "postgresql" : dialect_word(d));
+		goto done;
+	}
+	if (read_at(&text, root, rel, ".env") && (d = scan_urls(text.ptr, "DATABASE_URL")) != D_NONE) {
+		where = mc_asprintf("%s%s.env", *rel ? rel : "", *rel ? "/" : "");
+		error = d == D_MIXED ? say(why, "%s names more than one database", where)
+		                     : say(why, "%s sets DATABASE_URL to a %s URL", where,
+		                           dialect_word(d));
+		goto done;
+	}
+	d = D_NONE;
+	goto done;
+found:
+	error = !where ? mc_error_set_oom()
+	        : d == D_MIXED
+	                ? say(why, "%s sets more than one dialect", where)
+	                : say(why, "%s sets dialect '%s'", where, dialect_word(d));
+done:
+	if (!error && d != D_NONE && !where)
+		error = mc_error_set_oom();
+	*out = d;
+	mc_free(where);
+	mc_buf_dispose(&text);
+	mc_buf_dispose(&path);
+	return error < 0 ? error : 0;
+}
+
+/* Dependencies at one level: weak answers. */
+static int level_deps(int *out, mc_buf *why, const char *root, const char *rel)
+{
+	mc_buf text = MC_BUF_INIT;
+	const char *which = NULL;
+	int d = D_NONE, error = 0;
+
+	if (read_at(&text, root, rel, "package.json") && (d = scan_package(text.ptr, &which)) != D_NONE)
+		error = d == D_MIXED ? say(why, "%s%spackage.json depends on more than one database driver",
+		                           *rel ? rel : "", *rel ? "/" : "")
+		                     : say(why, "%s%spackage.json depends on %s", *rel ? rel : "",
+		                           *rel ? "/" : "", which);
+	else if (read_at(&text, root, rel, "go.mod") && (d = scan_gomod(text.ptr, &which)) != D_NONE)
+		error = d == D_MIXED ? say(why, "%s%sgo.mod requires more than one database driver",
+		                           *rel ? rel : "", *rel ? "/" : "")
+		                     : say(why, "%s%sgo.mod requires %s", *rel ? rel : "",
+		                           *rel ? "/" : "", which);
+	*out = d;
+	mc_buf_dispose(&text);
+	return error < 0 ? error : 0;
+}
+
+int mc_migration_detect_dialect(mc_dialect *out, int *strong, mc_buf *why, const char *workdir,
+                                const char *dir)
+{
+	char *rel = NULL;
+	int d = D_NONE, error = 0;
+
+	MC_ASSERT_ARG(out && strong && why && workdir && dir);
+	*strong = 0;
+	/* the folder's own name, or its parent's: .../migrations/postgres */
+	for (const char *p = dir; *p;) {
+		size_t n = strcspn(p, "/");
+		int w = word_dialect(p, n);
+		if (w != D_NONE) {
+			char *name = mc_strndup(p, n);
+			if (!name)
+				return mc_error_set_oom();
+			d = w;
+			error = say(why, "the folder is named '%s'", name);
+			mc_free(name);
+			*strong = 1;
+		}
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	if (error < 0)
+		return error;
+	if (d == D_NONE) {
+		/* the tools' settings, nearest level first, then dependencies */
+		for (int pass = 0; pass < 2 && d == D_NONE && !error; pass++) {
+			mc_free(rel);
+			if ((rel = mc_strdup(strcmp(dir, ".") ? dir : "")) == NULL)
+				return mc_error_set_oom();
+			for (;;) {
+				char *slash;
+				error = pass == 0 ? level_configs(&d, why, workdir, rel)
+				                  : level_deps(&d, why, workdir, rel);
+				if (error < 0 || d != D_NONE || !*rel)
+					break;
+				slash = strrchr(rel, '/');
+				if (slash)
+					*slash = '\0';
+				else
+					rel[0] = '\0';
+			}
+			*strong = pass == 0;
+		}
+	}
+	mc_free(rel);
+	if (error < 0)
+		return error;
+	if (d == D_NONE)
+		return MC_ENOTFOUND;
+	if (d == D_MYSQL)
+		error = mc_buf_puts(why, ": MySQL, which migcheck cannot parse or replay");
+	*out = d == D_PG ? MC_DIALECT_POSTGRES : d == D_SQLITE ? MC_DIALECT_SQLITE : MC_DIALECT_UNKNOWN;
+	return error < 0 ? error : 0;
+	return 0;
+}
+
+/* --- ORM models ------------------------------------------------------------ */
+
+static int has_word_before(const char *text, const char *p, const char *word)
+{
+	size_t n = strlen(word);
+	return (size_t)(p - text) >= n && !strncmp(p - n, word, n);
+}
+
+int mc_migration_defines_models(const char *name, const char *text, const char **kind)
+{
+	static const struct {
+		const char *needle;
+		const char *kind;
+	} js[] = {
+		{ ".define(", "Sequelize define()" },
+		{ "Model.init(", "Sequelize Model.init()" },
+		{ "@Table", "sequelize-typescript @Table" },
+		{ "@Entity(", "TypeORM @Entity" },
+		{ "@Entity\n", "TypeORM @Entity" },
+		{ "new EntitySchema", "TypeORM EntitySchema" },
+		{ "extends Model {", "Sequelize Model class" },
+	};
+	static const struct {
+		const char *needle;
+		const char *kind;
+	} py[] = {
+		{ "(models.Model)", "Django models.Model" },
+		{ "(models.Model,", "Django models.Model" },
+		{ "declarative_base(", "SQLAlchemy declarative_base" },
+		{ "(DeclarativeBase)", "SQLAlchemy DeclarativeBase" },
+		{ "__tablename__", "SQLAlchemy __tablename__" },
+	};
+	size_t n = strlen(name);
+
+	if (!strcmp(name, "schema.prisma")) {
+		if (strstr(text, "\nmodel ") || !strncmp(text, "model ", 6)) {
+			*kind = "Prisma models";
+			return 1;
+		}
+		return 0;
+	}
+	if ((n > 3 && (!strcmp(name + n - 3, ".js") || !strcmp(name + n - 3, ".ts"))) ||
+	    (n > 4 && (!strcmp(name + n - 4, ".cjs") || !strcmp(name + n - 4, ".mjs")))) {
+		for (size_t i = 0; i < MC_ARRAY_SIZE(js); i++) {
+			const char *p = strstr(text, js[i].needle);
+			/* sequelize.define( / db.define(, not any .define( */
+			if (!p)
+				continue;
+			if (i == 0 && !(has_word_before(text, p, "sequelize") ||
+			                has_word_before(text, p, "Sequelize") ||
+			                strstr(text, "DataTypes")))
+				continue;
+			*kind = js[i].kind;
+			return 1;
+		}
+		return 0;
+	}
+	if (n > 3 && !strcmp(name + n - 3, ".py")) {
+		for (size_t i = 0; i < MC_ARRAY_SIZE(py); i++)
+			if (strstr(text, py[i].needle)) {
+				*kind = py[i].kind;
+				return 1;
+			}
+	}
+	return 0;
+}
