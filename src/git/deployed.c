@@ -504,7 +504,8 @@ int mc_deployed_prepare(mc_deployed *d)
 	}
 	if (error)
 		goto done;
-	qsort(slots, nslots, sizeof(*slots), slot_cmp);
+	if (nslots) /* qsort(NULL, 0) is undefined */
+		qsort(slots, nslots, sizeof(*slots), slot_cmp);
 	for (size_t i = 0; i < nslots && !error;) {
 		struct ftree *t = mc_calloc(1, sizeof(*t));
 		size_t k = i;
@@ -540,7 +541,8 @@ int mc_deployed_prepare(mc_deployed *d)
 			d->entries[d->nentries++].point = t->newest;
 		}
 	}
-	qsort(d->entries, d->nentries, sizeof(*d->entries), uentry_cmp);
+	if (d->nentries)
+		qsort(d->entries, d->nentries, sizeof(*d->entries), uentry_cmp);
 	{
 		size_t w = 0;
 		for (size_t i = 0; i < d->nentries; i++) {
