@@ -51,6 +51,8 @@ typedef struct {
 	char *models_command;  /* models.command or NULL */
 	char *runner_up;       /* runner.up or NULL */
 	char *runner_down;     /* runner.down or NULL */
+	char *runner_tool;     /* runner.tool ("sequelize", "command") or NULL */
+	mc_vec runner_env;     /* char*: runner.env NAME=VALUE, placeholders kept */
 	char *scratch_postgres;/* scratch.postgres or NULL */
 	mc_vec drift_ignore;   /* char*: drift.ignore globs */
 	mc_vec severities;     /* mc_severity_override*: [severity] code = sev */
@@ -121,6 +123,8 @@ typedef struct {
 	const char *table;        /* NULL: detected */
 	const char *runner_up;    /* NULL: none */
 	const char *runner_down;  /* NULL: none */
+	const char *runner_tool;  /* runner.tool, NULL: none */
+	const mc_vec *runner_env; /* char*: runner.env NAME=VALUE, never NULL */
 	const mc_vec *skip;       /* mc_declaration*, never NULL */
 	const mc_vec *irreversible;
 } mc_dir_settings;
@@ -136,6 +140,15 @@ const mc_dir_config *mc_config_dir_find(const mc_config *c, const char *dir);
  */
 void mc_config_discover_opts(mc_discover_opts *out, const mc_config *c,
                              const char *dir);
+/** @return 1 when code migrations can run: runner.up is set, or
+ *  runner.tool = sequelize (migcheck's resident runner); c may be NULL */
+int mc_config_has_runner(const mc_config *c);
+/** @return 1 for runner.tool = sequelize; c may be NULL */
+int mc_config_resident_sequelize(const mc_config *c);
+/** As mc_config_has_runner, for one folder's settings (its runnerUp). */
+int mc_dir_settings_has_runner(const mc_dir_settings *s);
+/** As mc_config_resident_sequelize, for one folder's settings. */
+int mc_dir_settings_resident_sequelize(const mc_dir_settings *s);
 
 /** @return 1 when key names a known configuration key, else 0. */
 int mc_config_key_known(const char *key);

@@ -72,6 +72,12 @@ typedef struct {
 	                 const char *what);
 	/** Optional: 1 when m (not SQL) can be reverted (runner.down set). */
 	int (*can_revert)(void *ctx, const mc_migration *m);
+	/**
+	 * Optional: 1 when the last up of a migration that is not SQL changed
+	 * a migration tool's tracking table (which snapshots leave out). An
+	 * up that changed neither the schema nor that is up-no-effect.
+	 */
+	int (*tracking_changed)(void *ctx);
 } mc_roundtrip_backend;
 
 typedef struct {
@@ -115,6 +121,10 @@ typedef struct {
 	const char *workdir;      /* runner commands run here (repo root) */
 	const char *runner_up;    /* [runner] up, or NULL */
 	const char *runner_down;  /* [runner] down, or NULL */
+	/* runner.tool = sequelize: the folder (repo-relative, "" the root)
+	 * that migcheck's resident Sequelize runner runs in; NULL: commands */
+	const char *resident_appdir;
+	const mc_vec *runner_env; /* char*: runner.env NAME=VALUE, or NULL */
 	int strict_column_order;  /* compare column order too */
 	/* each statement's limit, and each runner command's as a whole
 	 * (its process group is killed); 0: none of ours */

@@ -8,8 +8,9 @@
  * character. Then {file}, {name}, {version} and {url} are substituted
  * inside each word, so a file name with spaces or quotes stays one
  * argument. The program is found on PATH and run with an argument vector,
- * with the scratch database in {url}, DATABASE_URL and PGHOST, PGPORT,
- * PGUSER, PGDATABASE (PGPASSWORD when it has one): see mc_db_client.
+ * with the scratch database in {url} and the environment of mc_runner_env
+ * (DATABASE_URL and PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD when it
+ * has one: see mc_db_client; MIGCHECK_SQLITE_PATH; runner.env).
  */
 #ifndef MIGCHECK_RUNNER_H
 #define MIGCHECK_RUNNER_H
@@ -28,7 +29,10 @@ typedef struct {
 	                      * any URL libpq reads; {url} and DATABASE_URL
 	                      * get it as mc_db_client_init writes it
 	                      * (mc_runner_run; mc_runner_argv takes it as
-	                      * it is) */
+	                      * it is); a sqlite:// URL's file is {path} */
+	/* runner.env entries NAME=VALUE (placeholders in VALUE substituted),
+	 * NULL-terminated; may be NULL */
+	const char *const *env;
 } mc_runner_vars;
 
 /** What a command did. */
@@ -56,6 +60,27 @@ typedef struct {
  *   quote, a trailing backslash or an empty command; MC_ENOMEM
  */
 MC_NODISCARD int mc_runner_split(mc_vec *out, const char *cmd);
+
+/**
+ * Substitute {file}, {name}, {version}, {url} and {path} in word.
+ * @param[out] out mc_malloc'd
+ * @return 0 or MC_ENOMEM
+ */
+MC_NODISCARD int mc_runner_substitute(char **out, const char *word,
+                                      const mc_runner_vars *vars);
+
+/**
+ * The environment of a runner: ours, with DATABASE_URL and
+ * MIGCHECK_DATABASE_URL = vars->url as mc_db_client_init writes it, the PG*
+ * variables of its parts, for a sqlite:// URL MIGCHECK_SQLITE_PATH=<file>,
+ * then vars->env (placeholders substituted; a later entry replaces an
+ * earlier one of the same name). The one place a runner's environment is
+ * made (mc_runner_run and the resident runner).
+ * @param[out] out NULL-terminated, free with mc_runner_env_free
+ * @return 0 or MC_ENOMEM
+ */
+MC_NODISCARD int mc_runner_env(char ***out, const mc_runner_vars *vars);
+void mc_runner_env_free(char **env);
 
 /**
  * Split cmd and substitute vars in each word.

@@ -197,6 +197,9 @@ static void print_table(mc_vec *lists)
 				cols[0].width = strlen(v);
 			if (name && strlen(name) > cols[1].width)
 				cols[1].width = strlen(name);
+			if (m->language && m->down &&
+			    (m->down->flags & MC_SCRIPT_BLANK))
+				cols[3].width = 5; /* "empty" */
 			mc_free(v);
 			mc_free(name);
 		}
@@ -244,7 +247,11 @@ static void print_table(mc_vec *lists)
 			            (int)cols[0].width, v, (int)cols[1].width,
 			            (int)cols[1].width, name,
 			            (int)cols[2].width, m->up ? "yes" : "-",
-			            (int)cols[3].width, m->down ? "yes" : "-",
+			            (int)cols[3].width,
+			            !m->down ? "-"
+			            : m->language && (m->down->flags & MC_SCRIPT_BLANK)
+			                    ? "empty"
+			                    : "yes",
 			            (int)cols[4].width, stmts,
 			            (int)cols[5].width, state_name(m),
 			            mc_buf_cstr(&flags)) < 0) {

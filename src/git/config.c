@@ -48,6 +48,8 @@ enum key_id {
 	K_MODELS_COMMAND,
 	K_RUNNER_UP,
 	K_RUNNER_DOWN,
+	K_RUNNER_TOOL,
+	K_RUNNER_ENV,
 	K_SCRATCH_POSTGRES,
 	K_DRIFT_IGNORE,
 	K_SEVERITY, /* severity.<code>: not in the table, matched by prefix */
@@ -81,6 +83,8 @@ static const struct key_def keys[] = {
 	{ "models.command", K_MODELS_COMMAND, 0 },
 	{ "runner.up", K_RUNNER_UP, 0 },
 	{ "runner.down", K_RUNNER_DOWN, 0 },
+	{ "runner.tool", K_RUNNER_TOOL, 0 },
+	{ "runner.env", K_RUNNER_ENV, 1 },
 	{ "scratch.postgres", K_SCRATCH_POSTGRES, 0 },
 	{ "drift.ignore", K_DRIFT_IGNORE, 1 },
 };
@@ -172,6 +176,8 @@ void mc_config_dir_settings(mc_dir_settings *out, const mc_config *c,
 	out->runner_up = d && d->runner_up ? d->runner_up : c->runner_up;
 	out->runner_down = d && d->runner_down ? d->runner_down
 	                                       : c->runner_down;
+	out->runner_tool = c->runner_tool;
+	out->runner_env = &c->runner_env;
 	out->skip = d ? &d->skip : &none;
 	out->irreversible = d ? &d->irreversible : &none;
 }
@@ -185,7 +191,7 @@ void mc_config_discover_opts(mc_discover_opts *out, const mc_config *c,
 	out->format = s.format;
 	out->dialect = s.dialect;
 	out->require_down = s.require_down;
-	out->have_runner = s.runner_up != NULL;
+	out->have_runner = mc_dir_settings_has_runner(&s);
 }
 
 void mc_config_free(mc_config *c)
@@ -197,6 +203,7 @@ void mc_config_free(mc_config *c)
 	mc_vec_dispose_deep(&c->deploy_refs, mc_free);
 	mc_vec_dispose_deep(&c->model_paths, mc_free);
 	mc_vec_dispose_deep(&c->drift_ignore, mc_free);
+	mc_vec_dispose_deep(&c->runner_env, mc_free);
 	mc_vec_dispose_deep(&c->severities, override_free);
 	mc_free(c->table);
 	mc_free(c->models_pattern);
@@ -204,9 +211,30 @@ void mc_config_free(mc_config *c)
 	mc_free(c->models_command);
 	mc_free(c->runner_up);
 	mc_free(c->runner_down);
+	mc_free(c->runner_tool);
 	mc_free(c->scratch_postgres);
 	mc_free(c->source);
 	mc_free(c);
+}
+
+int mc_config_resident_sequelize(const mc_config *c)
+{
+	return c && c->runner_tool && !strcmp(c->runner_tool, "sequelize");
+}
+
+int mc_config_has_runner(const mc_config *c)
+{
+	return c && (c->runner_up || mc_config_resident_sequelize(c));
+}
+
+int mc_dir_settings_resident_sequelize(const mc_dir_settings *s)
+{
+	return s && s->runner_tool && !strcmp(s->runner_tool, "sequelize");
+}
+
+int mc_dir_settings_has_runner(const mc_dir_settings *s)
+{
+	return s && (s->runner_up || mc_dir_settings_resident_sequelize(s));
 }
 
 int mc_config_apply_severities(const mc_config *c, mc_report *r)
@@ -412,6 +440,39 @@ static int valid_pg_url(const char *v)
 	return strchr(v, '=') != NULL && isalpha((unsigned char)v[0]);
 }
 
+/* {file}, {name}, {version}, {url} and {path} are the placeholders */
+static int check_placeholders(mc_buf *msg,
+                              const char *prefix,
+                              const struct key_def *k,
+                              const char *kname,
+                              const char *value)
+{
+	static const char *const known[] = { "file", "name", "version", "url",
+		                             "path" };
+	char detail[128];
+
+	for (const char *p = value;
+	     (p = strchr(p, '{')) != NULL; p++) {
+		size_t n = 0, i;
+		while (islower((unsigned char)p[1 + n]) || p[1 + n] == '_')
+			n++;
+		if (n == 0 || p[1 + n] != '}')
+			continue;
+		for (i = 0; i < MC_ARRAY_SIZE(known); i++)
+			if (strlen(known[i]) == n &&
+			    !strncmp(p + 1, known[i], n))
+				break;
+		if (i == MC_ARRAY_SIZE(known)) {
+			snprintf(
+			        detail, sizeof(detail),
+			        "unknown placeholder '{%.*s}': use {file}, {name}, {version}, {url} or {path}",
+			        (int)(n > 40 ? 40 : n), p + 1);
+			return bad_value(msg, prefix, k, kname, value, detail);
+		}
+	}
+	return 0;
+}
+
 /*
  * A command is split into words by the runner at run time; split it now so
  * a broken quote is reported with its file:line, and check placeholders.
@@ -423,10 +484,8 @@ static int check_command(mc_buf *msg,
                          const char *value,
                          int placeholders)
 {
-	static const char *const known[] = { "file", "name", "version", "url" };
 	mc_vec words = MC_VEC_INIT;
 	const char *why = NULL;
-	char detail[128];
 	int rc;
 
 	rc = mc_runner_split(&words, value);
@@ -442,26 +501,8 @@ static int check_command(mc_buf *msg,
 		mc_error_clear();
 		return bad_value(msg, prefix, k, kname, value, why);
 	}
-	for (const char *p = value;
-	     placeholders && (p = strchr(p, '{')) != NULL; p++) {
-		size_t n = 0, i;
-		while (islower((unsigned char)p[1 + n]) || p[1 + n] == '_')
-			n++;
-		if (n == 0 || p[1 + n] != '}')
-			continue;
-		for (i = 0; i < MC_ARRAY_SIZE(known); i++)
-			if (strlen(known[i]) == n &&
-			    !strncmp(p + 1, known[i], n))
-				break;
-		if (i == MC_ARRAY_SIZE(known)) {
-			snprintf(
-			        detail, sizeof(detail),
-			        "unknown placeholder '{%.*s}': use {file}, {name}, {version} or {url}",
-			        (int)(n > 40 ? 40 : n), p + 1);
-			return bad_value(msg, prefix, k, kname, value, detail);
-		}
-	}
-	return 0;
+	return placeholders ? check_placeholders(msg, prefix, k, kname, value)
+	                    : 0;
 }
 
 static int set_string(char **field, const char *v)
@@ -806,6 +847,27 @@ static int apply(mc_config *c,
 		                  : k->id == K_RUNNER_UP    ? &c->runner_up
 		                                            : &c->runner_down,
 		                  value);
+	case K_RUNNER_TOOL:
+		if (strcmp(value, "sequelize") && strcmp(value, "command"))
+			return bad_value(msg, prefix, k, kname, value,
+			                 "expected sequelize (migcheck's own Sequelize runner) or command (runner.up and runner.down)");
+		return set_string(&c->runner_tool, value);
+	case K_RUNNER_ENV: {
+		const char *eq = strchr(value, '=');
+		const char *p = value;
+		if (isalpha((unsigned char)*p) || *p == '_')
+			for (p++; isalnum((unsigned char)*p) || *p == '_'; p++)
+				;
+		if (!eq || p != eq || eq == value)
+			return bad_value(msg, prefix, k, kname, value,
+			                 "expected NAME=VALUE with a variable name of letters, digits and '_'");
+		/* a value is one word, never split: only placeholders count */
+		if ((error = check_placeholders(msg, prefix, k, kname, eq + 1)) != 0)
+			return error;
+		if ((norm = mc_strdup(value)) == NULL)
+			return mc_error_set_oom();
+		return set_list(&c->runner_env, norm, mode);
+	}
 	case K_SCRATCH_POSTGRES:
 		if (!valid_pg_url(value))
 			return bad_value(

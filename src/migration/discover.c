@@ -654,9 +654,17 @@ static int parse_both(struct ctx *cx, mc_migration *m, const struct rec *r)
 		                         len, 1, 0, 0, 1)) < 0)
 			return error;
 		if (r->ni.format == MC_FORMAT_SEQUELIZE &&
-		    mentions_down(data, len))
-			return make_script(&m->down, cx, f->path, m->version,
-			                   data, len, 1, 1, 0, 1);
+		    mentions_down(data, len)) {
+			unsigned dl = 1;
+			int empty = mc_fmt_sequelize__empty_down(data, len, &dl);
+			if ((error = make_script(&m->down, cx, f->path,
+			                         m->version, data, len, empty ? dl : 1,
+			                         1, 0, 1)) < 0)
+				return error;
+			/* an empty function: listed so, and a warning */
+			if (empty)
+				m->down->flags |= MC_SCRIPT_BLANK;
+		}
 		return 0;
 	}
 	if ((error = mc_sections_parse(&secs, data, len, syn)) < 0)
@@ -990,6 +998,11 @@ static int check_list(struct ctx *cx)
 			continue;
 		}
 		if (!sql) {
+			if (m->down && (m->down->flags & MC_SCRIPT_BLANK) &&
+			    (error = finding(cx, "empty-down", m->down->path,
+			                     m->down->line, m->version,
+			                     "down is an empty function: the migration cannot be reverted")) < 0)
+				break;
 			if (!strcmp(m->language, "js") ||
 			    !strcmp(m->language, "ts")) {
 				if (!cx->opts->have_runner) {

@@ -44,6 +44,8 @@ int mc_fmt_sql_migrate__match(struct mc_name_info *out, const char *base);
 int mc_fmt_flyway__match(struct mc_name_info *out, const char *base);
 int mc_fmt_plain__match(struct mc_name_info *out, const char *base);
 int mc_fmt_sequelize__match(struct mc_name_info *out, const char *base);
+/** 1 when the file's down is an empty function (*line: where), else 0. */
+int mc_fmt_sequelize__empty_down(const char *s, size_t len, unsigned *line);
 
 /* The matcher of a format; NULL for MC_FORMAT_AUTO. */
 typedef int (*mc_fmt__matcher)(struct mc_name_info *out, const char *base);

@@ -71,6 +71,12 @@ static const mc_code_info codes[] = {
 	{ "irreversible", MC_SEV_WARNING,
 	  "a migration is annotated irreversible and was not round-tripped",
 	  "nothing to do if the reason holds" },
+	{ "up-no-effect", MC_SEV_WARNING,
+	  "a runner's up changed neither the schema nor the tracking table",
+	  "check that runner.up runs the migration it is given ({file}, {name}, {version})" },
+	{ "empty-down", MC_SEV_WARNING,
+	  "a Sequelize migration's down is an empty function",
+	  "write the down, or throw in it to say the migration cannot be reverted" },
 	/* drift */
 	{ "pending", MC_SEV_WARNING,
 	  "a migration in the repository is not applied to the database",

@@ -15,6 +15,7 @@
 #include "migcheck/alloc.h"
 #include "migcheck/db.h"
 #include "migcheck/errors.h"
+#include "migcheck/resident.h"
 #include "migcheck/runner.h"
 #include "migcheck/schema.h"
 #include "util/banned.h"
@@ -30,6 +31,11 @@ struct mc_roundtrip_db {
 	char *runner_down;
 	int runner_checked;       /* mc_runner_check_url said yes */
 	char *prelude;            /* the tool's tracking table, or NULL */
+	char **runner_env;        /* runner.env, NULL-terminated, or NULL */
+	char *appdir;             /* resident runner: its folder (repo-relative) */
+	mc_resident *resident;    /* started at the first migration */
+	char *last_tracking;      /* tracking rows before the last runner up */
+	int tracking_changed;     /* the last runner up changed them */
 };
 
 /* The tracking table is the tool's, not a migration's: a failure to
@@ -84,6 +90,14 @@ static int be_reset(void *ctx)
 
 	if (!r->dirty && r->db)
 		return 0;
+	if (r->resident) {
+		/* its connection must go before the database does */
+		mc_resident_reply rep = MC_RESIDENT_REPLY_INIT;
+		error = mc_resident_call(r->resident, "close", NULL, NULL, &rep);
+		mc_resident_reply_dispose(&rep);
+		if (error < 0)
+			return error;
+	}
 	mc_db_close(r->db);
 	r->db = NULL;
 	if ((error = mc_scratch_reset(r->scratch)) < 0 ||
@@ -151,6 +165,126 @@ static char *trimmed(const mc_buf *b)
 	return len ? mc_strndup(p, len) : NULL;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static int start_resident(mc_roundtrip_db *r)
+{
+	mc_resident_opts ro;
+	mc_runner_vars vars;
+	char **env = NULL, *dir = NULL;
+	int error;
+
+	memset(&vars, 0, sizeof(vars));
+	vars.url = mc_scratch_runner_url(r->scratch);
+	vars.env = (const char *const *)r->runner_env;
+	if ((error = mc_runner_env(&env, &vars)) < 0)
+		return error;
+	if ((dir = *r->appdir ? mc_asprintf("%s/%s", r->workdir, r->appdir)
+	                      : mc_strdup(r->workdir)) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.tool = "sequelize";
+	ro.appdir = dir;
+	ro.appdir_show = r->appdir;
+	ro.env = env;
+	ro.timeout_ms = r->statement_timeout_ms;
+	error = mc_resident_start(&r->resident, &ro);
+done:
+	mc_free(dir);
+	mc_runner_env_free(env);
+	return error;
+}
+
+/* The migration through migcheck's resident runner. */
+static int apply_resident(mc_roundtrip_db *r, const mc_migration *m,
+                          mc_roundtrip_dir dir, mc_roundtrip_failure *fail)
+{
+	const mc_script *s = m->up ? m->up : m->down;
+	mc_resident_reply rep = MC_RESIDENT_REPLY_INIT;
+	char *file = NULL;
+	int error;
+
+	if (!s)
+		return mc_error_set(MC_ERROR_USAGE, "migration '%s' has no file",
+		                    m->version);
+	if (!r->resident && (error = start_resident(r)) < 0)
+		return error;
+	if ((file = mc_asprintf("%s/%s", r->workdir, s->path)) == NULL)
+		return mc_error_set_oom();
+	r->dirty = 1;
+	error = mc_resident_call(r->resident,
+	                         dir == MC_ROUNDTRIP_UP ? "up" : "down", file,
+	                         base_name(s->path), &rep);
+	if (error < 0)
+		goto done;
+	/* its own tracking row is written with every up */
+	r->tracking_changed = 1;
+	if (!rep.ok) {
+		fail->message = rep.error ? rep.error : mc_strdup("failed");
+		rep.error = NULL;
+		fail->file = mc_strdup(s->path);
+		fail->line = 0;
+		fail->statement = rep.detail ? rep.detail : trimmed(&rep.err);
+		rep.detail = NULL;
+		if (!fail->message || !fail->file) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		error = MC_ROUNDTRIP_FAILED;
+	}
+done:
+	mc_free(file);
+	mc_resident_reply_dispose(&rep);
+	return error;
+}
+
+/* The tracking tables' rows as text, "table:count;..." (snapshots leave
+ * them out), to tell whether a runner's up did anything. */
+static int tracking_rows(mc_roundtrip_db *r, char **out)
+{
+	const char *const *t = mc_snapshot_default_excludes();
+	mc_buf b = MC_BUF_INIT;
+	int error = 0;
+
+	*out = NULL;
+	for (; *t && error >= 0; t++) {
+		mc_db_result *res = NULL;
+		char *q;
+		int exists = 0;
+		if ((error = mc_db_table_exists(&exists, r->db, NULL, *t)) < 0)
+			break;
+		if (!exists)
+			continue;
+		if ((q = mc_asprintf("SELECT count(*) FROM \"%s\"", *t)) == NULL) {
+			error = mc_error_set_oom();
+			break;
+		}
+		error = mc_db_query(&res, r->db, q);
+		mc_free(q);
+		if (error < 0)
+			break;
+		error = mc_buf_printf(&b, "%s:%s;", *t,
+		                      mc_db_result_get(res, 0, 0)
+		                              ? mc_db_result_get(res, 0, 0)
+		                              : "");
+		mc_db_result_free(res);
+	}
+	if (error < 0) {
+		mc_buf_dispose(&b);
+		return error;
+	}
+	*out = mc_buf_detach(&b);
+	if (!*out && !(*out = mc_strdup("")))
+		return mc_error_set_oom();
+	return 0;
+}
+
 static int apply_runner(mc_roundtrip_db *r, const mc_migration *m,
                         mc_roundtrip_dir dir, mc_roundtrip_failure *fail)
 {
@@ -177,10 +311,23 @@ static int apply_runner(mc_roundtrip_db *r, const mc_migration *m,
 			return error;
 		r->runner_checked = 1;
 	}
+	vars.env = (const char *const *)r->runner_env;
 	r->dirty = 1;
+	mc_free(r->last_tracking);
+	r->last_tracking = NULL;
+	if (dir == MC_ROUNDTRIP_UP &&
+	    (error = tracking_rows(r, &r->last_tracking)) < 0)
+		goto done;
 	if ((error = mc_runner_run_timeout(&res, cmd, &vars, r->workdir,
 	                                   r->statement_timeout_ms)) < 0)
 		goto done;
+	if (dir == MC_ROUNDTRIP_UP && res.status == 0 && !res.timed_out) {
+		char *now = NULL;
+		if ((error = tracking_rows(r, &now)) < 0)
+			goto done;
+		r->tracking_changed = strcmp(now, r->last_tracking) != 0;
+		mc_free(now);
+	}
 	if (res.status != 0 || res.timed_out) {
 		const mc_buf *b = res.err.size ? &res.err : &res.out;
 		fail->message = res.timed_out
@@ -209,6 +356,9 @@ static int be_apply(void *ctx, const mc_migration *m, mc_roundtrip_dir dir,
 	const mc_script *s = dir == MC_ROUNDTRIP_UP ? m->up : m->down;
 	int error;
 
+	r->tracking_changed = 0;
+	if (m->language && r->appdir)
+		return apply_resident(r, m, dir, fail);
 	if (m->language)
 		return apply_runner(r, m, dir, fail);
 	if (!s)
@@ -295,7 +445,13 @@ static int be_interrupted(void *ctx MC_UNUSED)
 static int be_can_revert(void *ctx, const mc_migration *m MC_UNUSED)
 {
 	mc_roundtrip_db *r = ctx;
-	return r->runner_down != NULL;
+	return r->runner_down != NULL || r->appdir != NULL;
+}
+
+static int be_tracking_changed(void *ctx)
+{
+	mc_roundtrip_db *r = ctx;
+	return r->tracking_changed;
 }
 
 void mc_roundtrip_db_backend(mc_roundtrip_backend *be, mc_roundtrip_db *rdb)
@@ -309,6 +465,7 @@ void mc_roundtrip_db_backend(mc_roundtrip_backend *be, mc_roundtrip_db *rdb)
 	be->compare = be_compare;
 	be->interrupted = be_interrupted;
 	be->can_revert = be_can_revert;
+	be->tracking_changed = be_tracking_changed;
 }
 
 const char *mc_roundtrip_db_display_url(const mc_roundtrip_db *rdb)
@@ -321,6 +478,18 @@ static int dup_opt(char **out, const char *s)
 	if (!s)
 		return 0;
 	return (*out = mc_strdup(s)) ? 0 : mc_error_set_oom();
+}
+
+static int dup_env(char ***out, const mc_vec *env)
+{
+	if (!env || !env->len)
+		return 0;
+	if ((*out = mc_calloc(env->len + 1, sizeof(**out))) == NULL)
+		return mc_error_set_oom();
+	for (size_t i = 0; i < env->len; i++)
+		if (((*out)[i] = mc_strdup(env->items[i])) == NULL)
+			return mc_error_set_oom();
+	return 0;
 }
 
 int mc_roundtrip_db_new(mc_roundtrip_db **out, const mc_roundtrip_db_opts *opts)
@@ -340,6 +509,8 @@ int mc_roundtrip_db_new(mc_roundtrip_db **out, const mc_roundtrip_db_opts *opts)
 	if ((error = dup_opt(&r->workdir, opts->workdir)) < 0 ||
 	    (error = dup_opt(&r->runner_up, opts->runner_up)) < 0 ||
 	    (error = dup_opt(&r->runner_down, opts->runner_down)) < 0 ||
+	    (error = dup_opt(&r->appdir, opts->resident_appdir)) < 0 ||
+	    (error = dup_env(&r->runner_env, opts->runner_env)) < 0 ||
 	    (error = mc_scratch_create(&r->scratch, opts->engine, &sopts)) < 0 ||
 	    (error = connect_db(r)) < 0)
 		goto done;
@@ -354,11 +525,15 @@ void mc_roundtrip_db_free(mc_roundtrip_db *rdb)
 {
 	if (!rdb)
 		return;
+	mc_resident_free(rdb->resident);
 	mc_db_close(rdb->db);
 	mc_scratch_free(rdb->scratch);
 	mc_free(rdb->workdir);
 	mc_free(rdb->runner_up);
 	mc_free(rdb->runner_down);
 	mc_free(rdb->prelude);
+	mc_runner_env_free(rdb->runner_env);
+	mc_free(rdb->appdir);
+	mc_free(rdb->last_tracking);
 	mc_free(rdb);
 }

@@ -293,6 +293,18 @@ static int run_step(struct run *run)
 		}
 		if ((rc = run->be->snapshot(run->be->ctx, &s1)) < 0)
 			goto done;
+		/* a runner that did nothing must not pass everything */
+		if (m->language && run->be->tracking_changed &&
+		    !run->be->tracking_changed(run->be->ctx)) {
+			if ((rc = diff_of(run, &equal, &diff, s0, s1)) < 0)
+				goto done;
+			if (equal &&
+			    (rc = mc_report_add(run->report, NULL, "up-no-effect",
+			                        script_path(m, MC_ROUNDTRIP_UP), 0,
+			                        m->version, NULL,
+			                        "up changed neither the schema nor the tracking table: does the runner run this migration?")) < 0)
+				goto done;
+		}
 
 		/* down */
 		state = down_state(run, m);

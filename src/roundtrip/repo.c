@@ -12,6 +12,7 @@
 #include "migcheck/errors.h"
 #include "migcheck/git_added.h"
 #include "migcheck/repo.h"
+#include "migcheck/resident.h"
 #include "util/banned.h"
 
 struct folder {
@@ -175,7 +176,7 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	mc_roundtrip_stats sum, one;
 	const char *workdir, *server;
 	mc_dialect engine;
-	char *json = NULL;
+	char *json = NULL, *appdir = NULL, *fapp = NULL;
 	int error, mixed = 0;
 
 	MC_ASSERT_ARG(report && repo && cfg && opts);
@@ -253,17 +254,33 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 		total += folders[d].nsel;
 		if (!folders[d].nsel)
 			continue;
+		/* runner.tool = sequelize: migcheck's resident runner, in the
+		 * folder above the migrations that holds node_modules/sequelize */
+		if (mc_dir_settings_resident_sequelize(&folders[d].set) &&
+		    (error = mc_resident_find_appdir(&fapp, workdir,
+		                                     folders[d].dir)) < 0)
+			goto done;
 		/* a folder with another engine or runner gets a scratch
 		 * database of its own */
 		if (rdb && (dbo.engine != folders[d].engine ||
 		            !same_str(dbo.runner_up, folders[d].set.runner_up) ||
-		            !same_str(dbo.runner_down, folders[d].set.runner_down))) {
+		            !same_str(dbo.runner_down, folders[d].set.runner_down) ||
+		            !same_str(dbo.resident_appdir, fapp))) {
 			mc_roundtrip_db_free(rdb);
 			rdb = NULL;
 		}
+		if (!rdb) {
+			mc_free(appdir);
+			appdir = fapp;
+			fapp = NULL;
+		}
+		mc_free(fapp);
+		fapp = NULL;
 		dbo.engine = folders[d].engine;
 		dbo.runner_up = folders[d].set.runner_up;
 		dbo.runner_down = folders[d].set.runner_down;
+		dbo.runner_env = folders[d].set.runner_env;
+		dbo.resident_appdir = appdir;
 		if (!rdb && (error = mc_roundtrip_db_new(&rdb, &dbo)) < 0)
 			goto done;
 		if ((error = set_prelude(rdb, &folders[d])) < 0)
@@ -304,6 +321,8 @@ done:
 		folder_dispose(&folders[d]);
 	mc_free(folders);
 	mc_free(json);
+	mc_free(appdir);
+	mc_free(fapp);
 	mc_vec_dispose_deep(&found, mc_free);
 	return error;
 }

@@ -130,11 +130,18 @@ int mc_runner_split(mc_vec *out, const char *cmd)
 	return error;
 }
 
-static int substitute(char **out, const char *word, const mc_runner_vars *vars)
+/* the SQLite file of a sqlite:// URL, or NULL */
+static const char *sqlite_path_of(const char *url)
+{
+	return url && !strncmp(url, "sqlite://", 9) ? url + 9 : NULL;
+}
+
+int mc_runner_substitute(char **out, const char *word,
+                         const mc_runner_vars *vars)
 {
 	static const char *const keys[] = { "{file}", "{name}", "{version}",
-	                                    "{url}" };
-	const char *vals[4];
+	                                    "{url}", "{path}" };
+	const char *vals[5];
 	mc_buf b = MC_BUF_INIT;
 	const char *p = word;
 	int error = 0;
@@ -143,6 +150,7 @@ static int substitute(char **out, const char *word, const mc_runner_vars *vars)
 	vals[1] = vars ? vars->name : NULL;
 	vals[2] = vars ? vars->version : NULL;
 	vals[3] = vars ? vars->url : NULL;
+	vals[4] = vars ? sqlite_path_of(vars->url) : NULL;
 	if ((error = mc_buf_puts(&b, "")) < 0)
 		goto done;
 	while (*p && !error) {
@@ -195,7 +203,7 @@ int mc_runner_argv(char ***out, const char *cmd, const mc_runner_vars *vars)
 		goto done;
 	}
 	for (i = 0; i < words.len; i++)
-		if ((error = substitute(&argv[i], words.items[i], vars)) < 0)
+		if ((error = mc_runner_substitute(&argv[i], words.items[i], vars)) < 0)
 			goto done;
 	*out = argv;
 	argv = NULL;
@@ -216,27 +224,35 @@ void mc_runner_result_dispose(mc_runner_result *r)
 
 /*
  * The child's environment: ours, with the database the command is for
- * (mc_db_client): DATABASE_URL, and PGHOST, PGPORT, PGUSER, PGDATABASE,
- * PGPASSWORD for each part the URL gives (a part it does not give stays
- * as inherited, as libpq read it for migcheck too). A host replaces an
- * inherited PGHOSTADDR, which would win over it. This is the one place
- * where a runner's database settings are made.
+ * (mc_db_client): DATABASE_URL (and MIGCHECK_DATABASE_URL), and PGHOST,
+ * PGPORT, PGUSER, PGDATABASE, PGPASSWORD for each part the URL gives (a
+ * part it does not give stays as inherited, as libpq read it for migcheck
+ * too). A host replaces an inherited PGHOSTADDR, which would win over it.
+ * For a sqlite:// URL MIGCHECK_SQLITE_PATH is its file. Then runner.env
+ * (vars->env), placeholders substituted, a later entry replacing an
+ * earlier one of the same name. This is the one place where a runner's
+ * database settings are made.
  */
-#define ENV_OWNED 7
 
-struct child_env {
-	char **env;               /* borrowed from environ, or owned below */
-	char *owned[ENV_OWNED];
-};
-
-static void child_env_dispose(struct child_env *ce)
+/* the length of the name of an environment entry NAME=VALUE */
+static size_t env_name_len(const char *e)
 {
-	for (size_t i = 0; i < ENV_OWNED; i++)
-		mc_free(ce->owned[i]);
-	mc_free(ce->env);
-	memset(ce, 0, sizeof(*ce));
+	const char *eq = strchr(e, '=');
+	return eq ? (size_t)(eq - e) : strlen(e);
 }
 
+/* 1 when entry e sets one of the variables of set[0..n) */
+static int env_in(const char *e, char *const *set, size_t n)
+{
+	size_t len = env_name_len(e);
+	for (size_t i = 0; i < n; i++)
+		if (set[i] && env_name_len(set[i]) == len &&
+		    !strncmp(set[i], e, len))
+			return 1;
+	return 0;
+}
+
+/* an inherited entry our database settings replace */
 static int replaced(const char *entry, const mc_db_client *c)
 {
 	static const struct {
@@ -250,8 +266,6 @@ static int replaced(const char *entry, const mc_db_client *c)
 		{ "PGDATABASE=", offsetof(mc_db_client, dbname) },
 		{ "PGPASSWORD=", offsetof(mc_db_client, password) },
 	};
-	if (!strncmp(entry, "DATABASE_URL=", 13))
-		return 1;
 	for (size_t i = 0; i < MC_ARRAY_SIZE(pg); i++)
 		if (!strncmp(entry, pg[i].prefix, strlen(pg[i].prefix)) &&
 		    *(char *const *)((const char *)c + pg[i].off))
@@ -259,41 +273,107 @@ static int replaced(const char *entry, const mc_db_client *c)
 	return 0;
 }
 
-static int build_env(struct child_env *ce, const mc_db_client *c)
+static int env_add(mc_vec *add, const char *name, const char *value)
 {
-	const struct {
-		const char *name;
-		const char *value;
-	} set[] = {
-		{ "DATABASE_URL", c ? c->url : NULL },
-		{ "PGHOST", c ? c->host : NULL },
-		{ "PGPORT", c ? c->port : NULL },
-		{ "PGUSER", c ? c->user : NULL },
-		{ "PGDATABASE", c ? c->dbname : NULL },
-		{ "PGPASSWORD", c ? c->password : NULL },
-	};
-	size_t n = 0, j = 0, k = 0;
+	char *s;
 
-	memset(ce, 0, sizeof(*ce));
-	for (char **e = environ; e && *e; e++)
-		n++;
-	if ((ce->env = mc_calloc(n + MC_ARRAY_SIZE(set) + 1,
-	                         sizeof(*ce->env))) == NULL)
+	if (!value)
+		return 0;
+	if ((s = mc_asprintf("%s=%s", name, value)) == NULL ||
+	    mc_vec_push(add, s) < 0) {
+		mc_free(s);
 		return mc_error_set_oom();
-	for (char **e = environ; e && *e; e++)
-		if (!c || !replaced(*e, c))
-			ce->env[j++] = *e;
-	for (size_t i = 0; i < MC_ARRAY_SIZE(set); i++) {
-		if (!set[i].value)
-			continue;
-		if (!(ce->owned[k] = mc_asprintf("%s=%s", set[i].name,
-		                                 set[i].value))) {
-			child_env_dispose(ce);
-			return mc_error_set_oom();
-		}
-		ce->env[j++] = ce->owned[k++];
 	}
 	return 0;
+}
+
+void mc_runner_env_free(char **env)
+{
+	mc_runner_argv_free(env);
+}
+
+int mc_runner_env(char ***out, const mc_runner_vars *vars)
+{
+	mc_vec add = MC_VEC_INIT;
+	mc_db_client client;
+	mc_runner_vars v;
+	const char *path;
+	size_t n = 0, j = 0;
+	char **env = NULL, *s = NULL;
+	int error = 0, have_client = 0;
+
+	MC_ASSERT_ARG(out);
+	*out = NULL;
+	memset(&client, 0, sizeof(client));
+	memset(&v, 0, sizeof(v));
+	if (vars)
+		v = *vars;
+	/* DATABASE_URL: the URL as every client reads it */
+	if (v.url) {
+		if ((error = mc_db_client_init(&client, v.url)) < 0)
+			goto done;
+		have_client = 1;
+		v.url = client.url;
+	}
+	path = sqlite_path_of(v.url);
+	/* ours first, so that runner.env may replace them */
+	if ((error = env_add(&add, "DATABASE_URL", v.url)) < 0 ||
+	    (error = env_add(&add, "MIGCHECK_DATABASE_URL", v.url)) < 0 ||
+	    (error = env_add(&add, "PGHOST", client.host)) < 0 ||
+	    (error = env_add(&add, "PGPORT", client.port)) < 0 ||
+	    (error = env_add(&add, "PGUSER", client.user)) < 0 ||
+	    (error = env_add(&add, "PGDATABASE", client.dbname)) < 0 ||
+	    (error = env_add(&add, "PGPASSWORD", client.password)) < 0 ||
+	    (error = env_add(&add, "MIGCHECK_SQLITE_PATH", path)) < 0)
+		goto done;
+	for (const char *const *e = v.env; e && *e; e++) {
+		size_t len = env_name_len(*e);
+		char *value = NULL;
+		if ((error = mc_runner_substitute(
+		             &value, (*e)[len] ? *e + len + 1 : "", &v)) < 0)
+			goto done;
+		s = mc_asprintf("%.*s=%s", (int)len, *e, value);
+		mc_free(value);
+		if (!s)
+			goto oom;
+		/* a later entry for the same name wins */
+		for (size_t i = 0; i < add.len; i++)
+			if (add.items[i] && env_in(add.items[i], &s, 1)) {
+				mc_free(add.items[i]);
+				add.items[i] = NULL;
+			}
+		if (mc_vec_push(&add, s) < 0)
+			goto oom;
+		s = NULL;
+	}
+	for (char **e = environ; e && *e; e++)
+		n++;
+	if ((env = mc_calloc(n + add.len + 1, sizeof(*env))) == NULL)
+		goto oom;
+	for (char **e = environ; e && *e; e++)
+		if (!env_in(*e, (char *const *)add.items, add.len) &&
+		    !(have_client && replaced(*e, &client)) &&
+		    (env[j++] = mc_strdup(*e)) == NULL)
+			goto oom;
+	for (size_t i = 0; i < add.len; i++)
+		if (add.items[i]) {
+			env[j++] = add.items[i];
+			add.items[i] = NULL;
+		}
+	*out = env;
+	env = NULL;
+	goto done;
+oom:
+	error = mc_error_set_oom();
+done:
+	mc_free(s);
+	mc_runner_env_free(env);
+	for (size_t i = 0; i < add.len; i++)
+		mc_free(add.items[i]);
+	mc_vec_dispose(&add);
+	if (have_client)
+		mc_db_client_dispose(&client);
+	return error;
 }
 
 /* the word that names sequelize(-cli) in a command, or NULL */
@@ -509,8 +589,7 @@ int mc_runner_run_timeout(mc_runner_result *out, const char *cmd,
                           const mc_runner_vars *vars, const char *cwd,
                           unsigned timeout_ms)
 {
-	char **argv = NULL;
-	struct child_env ce = { NULL, { NULL } };
+	char **argv = NULL, **env = NULL;
 	mc_db_client client;
 	mc_runner_vars v;
 	int opipe[2] = { -1, -1 }, epipe[2] = { -1, -1 }, xpipe[2] = { -1, -1 };
@@ -527,12 +606,12 @@ int mc_runner_run_timeout(mc_runner_result *out, const char *cmd,
 	memset(&v, 0, sizeof(v));
 	if (vars)
 		v = *vars;
-	/* {url} and DATABASE_URL: the URL as every client reads it */
+	/* {url}: the URL as every client reads it (as DATABASE_URL) */
 	if (v.url && (error = mc_db_client_init(&client, v.url)) < 0)
 		goto done;
 	v.url = client.url;
 	if ((error = mc_runner_argv(&argv, cmd, &v)) < 0 ||
-	    (error = build_env(&ce, v.url ? &client : NULL)) < 0)
+	    (error = mc_runner_env(&env, vars)) < 0)
 		goto done;
 	if (cloexec_pipe(opipe) < 0 || cloexec_pipe(epipe) < 0 ||
 	    cloexec_pipe(xpipe) < 0) {
@@ -561,7 +640,7 @@ int mc_runner_run_timeout(mc_runner_result *out, const char *cmd,
 			_exit(127);
 		}
 		signal(SIGPIPE, SIG_DFL);
-		environ = ce.env;
+		environ = env;
 		execvp(argv[0], argv);
 		e = errno;
 		(void)!write(xpipe[1], &e, sizeof(e));
@@ -679,7 +758,7 @@ done:
 	close_fd(&epipe[1]);
 	close_fd(&xpipe[0]);
 	close_fd(&xpipe[1]);
-	child_env_dispose(&ce);
+	mc_runner_env_free(env);
 	mc_db_client_dispose(&client);
 	mc_runner_argv_free(argv);
 	return error;

@@ -186,15 +186,25 @@ finish () {
 	[ "$test_failed" -eq 0 ]
 }
 
-# sequelize_packages: sequelize-cli, sequelize and pg from npm, as
+# sequelize_packages: sequelize-cli, sequelize, pg and sqlite3 from npm, as
 # tests/fixtures/sequelize's lock file pins them, installed with 'npm ci'
-# once into a cache in the build tree (next to $MIGCHECK); sets
-# $sequelize_modules to its node_modules. No network is a failure, not a
+# once into a cache that every build tree of this source tree shares
+# (build-npm/<lock hash>-<node ABI>: the plain, ASan and valgrind runs
+# install once); sets $sequelize_modules to its node_modules. sqlite3's
+# addon is compiled against the headers that come with node
+# (npm_config_nodedir), never downloaded. No network is a failure, not a
 # skip.
 sequelize_packages () {
 	_sp_fixture=$MIGCHECK_SRC/tests/fixtures/sequelize
-	_sp_cache=$(cd "$(dirname "${MIGCHECK_WRAPPED:-$MIGCHECK}")" && pwd)/npm-sequelize
+	_sp_key=$(sha256sum <"$_sp_fixture/package-lock.json" | cut -c1-12)-$(node -p process.versions.modules 2>/dev/null)
+	_sp_cache=${MIGCHECK_NPM_CACHE:-$MIGCHECK_SRC/build-npm}/$_sp_key
 	sequelize_modules=$_sp_cache/node_modules
+	_sp_node=$(node -p process.execPath 2>/dev/null) &&
+	_sp_nodedir=${_sp_node%/bin/node} &&
+	if [ -f "$_sp_nodedir/include/node/node.h" ]; then
+		npm_config_nodedir=$_sp_nodedir
+		export npm_config_nodedir
+	fi
 	mkdir -p "$_sp_cache" &&
 	(
 		flock 9 &&

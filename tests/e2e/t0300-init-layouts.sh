@@ -74,7 +74,7 @@ run_test 'flyway without undo files: requireDown = false' flyway_no_undo
 sequelize_models () {
 	init_repo &&
 	printf '{"dependencies": {"pg": "^8.0.0", "sequelize": "^6.0.0"}}\n' >package.json &&
-	write_migration migrations/20240101000000-create-user.js 'module.exports = { up() {}, down() {} };' &&
+	write_migration migrations/20240101000000-create-user.js 'module.exports = { up() {}, down(q) { return q.dropTable("a"); } };' &&
 	write_migration models/index.js '// sequelize' &&
 	write_migration models/user.js '// User' &&
 	mkdir -p node_modules/x/models && : >node_modules/x/models/y.js &&
@@ -93,8 +93,8 @@ run_test 'sequelize with models/: runner commands and model path' sequelize_mode
 sequelize_nested () {
 	init_repo &&
 	printf '{"dependencies": {"pg": "^8.0.0", "sequelize-cli": "^6.0.0"}}\n' >package.json &&
-	write_migration src/lib/db/sequelize-migrations/20240101000000-create-tenants.js 'module.exports = { up() {}, down() {} };' &&
-	write_migration src/lib/db/sequelize-migrations/20240102000000-add-sso.js 'module.exports = { up() {}, down() {} };' &&
+	write_migration src/lib/db/sequelize-migrations/20240101000000-create-tenants.js 'module.exports = { up() {}, down(q) { return q.dropTable("a"); } };' &&
+	write_migration src/lib/db/sequelize-migrations/20240102000000-add-sso.js 'module.exports = { up() {}, down(q) { return q.dropTable("a"); } };' &&
 	write_migration src/lib/db/models/tenant.js '// Tenant' &&
 	write_migration api/script/storage/integrations/scm/scm-models.ts 'export {}' &&
 	"$MIGCHECK" init >out 2>err &&

@@ -84,7 +84,7 @@ run_test 'plain' plain
 
 sequelize () {
 	init_repo &&
-	write_migration migrations/20240101000000-create-a.js 'module.exports = { up() {}, down() {} };' &&
+	write_migration migrations/20240101000000-create-a.js 'module.exports = { up() {}, down(q) { return q.dropTable("a"); } };' &&
 	write_migration models/a.js '// A' &&
 	init_then_list sequelize 1 &&
 	expect_grep '^	up = npx sequelize-cli' .migcheck

@@ -181,14 +181,16 @@ sequelize () {
 	json_get '[(m["version"], m["name"], m["language"], m["replayable"], m["down"] is not None) for m in j["migrations"]]' <out >got &&
 	expect_equal got "[('20240101120000', 'create-users', 'js', False, True), ('20240102120000', 'add-email', 'js', False, False)]" &&
 	json_get '[(f["code"], f["file"], f["message"]) for f in j["findings"]]' <out >got &&
-	expect_equal got "[('not-replayable', '$d/20240101120000-create-users.js', 'sequelize migration (js) cannot be replayed without [runner] commands'), ('not-replayable', '$d/20240102120000-add-email.js', 'sequelize migration (js) cannot be replayed without [runner] commands')]" &&
+	expect_equal got "[('not-replayable', '$d/20240101120000-create-users.js', 'sequelize migration (js) cannot be replayed without [runner] commands'), ('empty-down', '$d/20240101120000-create-users.js', 'down is an empty function: the migration cannot be reverted'), ('not-replayable', '$d/20240102120000-add-email.js', 'sequelize migration (js) cannot be replayed without [runner] commands')]" &&
 	"$MIGCHECK" list --dir $d >out 2>err &&
 	expect_equal err "$d: warning: 2 sequelize migrations cannot be replayed without [runner] commands [not-replayable]
     - $d/20240101120000-create-users.js: sequelize migration (js) cannot be replayed without [runner] commands
     - $d/20240102120000-add-email.js: sequelize migration (js) cannot be replayed without [runner] commands
-list: 0 errors, 2 warnings"
+$d/20240101120000-create-users.js:1: warning: down is an empty function: the migration cannot be reverted [empty-down]
+list: 0 errors, 3 warnings" &&
+	expect_grep '^  20240101120000  create-users  yes  empty ' out
 }
-run_test 'sequelize: JS listed, not parsed, not replayable without [runner]' sequelize
+run_test 'sequelize: JS listed, not parsed, not replayable without [runner]; an empty down is empty-down' sequelize
 
 autodetect () {
 	init_repo &&

@@ -68,7 +68,7 @@ run_test 'migrations.dialect picks the popx file; --dialect overrides' config_di
 
 config_runner () {
 	init_repo &&
-	write_migration migrations/20240101000000-a.js 'module.exports = { up() {}, down() {} };' &&
+	write_migration migrations/20240101000000-a.js 'module.exports = { up() {}, down(q) { return q.dropTable("a"); } };' &&
 	printf '[runner]\n\tup = npx sequelize-cli db:migrate --to {file} --url {url}\n\tdown = npx sequelize-cli db:migrate:undo --url {url}\n' >.migcheck &&
 	"$MIGCHECK" list --format json >out &&
 	json_get '(j["findings"], [(m["language"], m["replayable"]) for m in j["migrations"]])' <out >got &&

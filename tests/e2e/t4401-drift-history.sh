@@ -132,8 +132,8 @@ run_test 'no --db and no MIGCHECK_DATABASE_URL is a usage error' no_database
 sequelize_and_knex_names () {
 	init_repo &&
 	printf '[migrations]\n\tdir = migrations\n\tformat = sequelize\n\tdialect = postgres\n' >.migcheck &&
-	write_migration migrations/20240101000000-create-users.js 'module.exports = { up: async () => {}, down: async () => {} };' &&
-	write_migration migrations/20240201000000-create-posts.js 'module.exports = { up: async () => {}, down: async () => {} };' &&
+	write_migration migrations/20240101000000-create-users.js 'module.exports = { up: async () => {}, down: async (q) => q.dropTable("a") };' &&
+	write_migration migrations/20240201000000-create-posts.js 'module.exports = { up: async () => {}, down: async (q) => q.dropTable("a") };' &&
 	commit_all sequelize &&
 	db=$(pg_new_db seqmeta) &&
 	pg_sql "$db" 'CREATE TABLE "SequelizeMeta" (name varchar(255) NOT NULL PRIMARY KEY)' \

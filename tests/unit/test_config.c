@@ -327,7 +327,7 @@ static void config__bad_values(void **state)
 		{ "[runner]\n\tdown = \"   \"\n",
 		  ".migcheck:2: bad value '   ' for 'runner.down': no command" },
 		{ "[runner]\n\tup = ./run --to {fiel}\n",
-		  ".migcheck:2: bad value './run --to {fiel}' for 'runner.up': unknown placeholder '{fiel}': use {file}, {name}, {version} or {url}" },
+		  ".migcheck:2: bad value './run --to {fiel}' for 'runner.up': unknown placeholder '{fiel}': use {file}, {name}, {version}, {url} or {path}" },
 		{ "[models]\n\tcommand = node \"x.js\n",
 		  ".migcheck:2: missing closing quote" },
 		{ "[drift]\n\tignore =\n",
@@ -721,7 +721,7 @@ static void config__folder_settings_bad(void **state)
 	load_fails(*state, "[migrations \"db\"]\n\ttable = 1x\n",
 	           ".migcheck:2: bad value '1x' for 'migrations.db.table': expected a table name such as 'schema_migrations' or 'public.schema_migrations'");
 	load_fails(*state, "[migrations \"db\"]\n\trunnerUp = node {nope}\n",
-	           ".migcheck:2: bad value 'node {nope}' for 'migrations.db.runnerUp': unknown placeholder '{nope}': use {file}, {name}, {version} or {url}");
+	           ".migcheck:2: bad value 'node {nope}' for 'migrations.db.runnerUp': unknown placeholder '{nope}': use {file}, {name}, {version}, {url} or {path}");
 	load_fails(*state, "[migrations \"db\"]\n\tdialect\n",
 	           ".migcheck:2: missing value for 'migrations.db.dialect'");
 	load_fails(*state, "[migrations \"db\"]\n\n\tdir = x\n",

@@ -645,7 +645,7 @@ static void migration__sequelize(void **state MC_UNUSED)
 	o.have_runner = 1;
 	parse_opts(&p,
 	           FILES("20240101000000-a.js",
-	                 "module.exports = { up() {}, down() {} };",
+	                 "module.exports = { up() {}, down(q) { return q.x(); } };",
 	                 "20230101000000-b.js",
 	                 "module.exports = { up() {} };"),
 	           &o);
@@ -664,6 +664,33 @@ static void migration__sequelize(void **state MC_UNUSED)
 	        &p, 0, "not-replayable", "20240101000000-a.js", 0,
 	        "sequelize migration (js) cannot be replayed without [runner] commands");
 	parsed_free(&p);
+}
+
+static void migration__sequelize_empty_down(void **state MC_UNUSED)
+{
+	static const struct {
+		const char *text;
+		int empty;
+		unsigned line;
+	} cases[] = {
+		{ "module.exports = { up() {}, down() {} };", 1, 1 },
+		{ "module.exports = {\n  async up(q) { await q.x(); },\n  async down(queryInterface, Sequelize) {\n    /**\n     * Add reverting commands here.\n     */\n  }\n};", 1, 3 },
+		{ "module.exports = {\n up: async () => {},\n down: async () => { },\n};", 1, 3 },
+		{ "module.exports = { down: function (q) { // nothing\n } };", 1, 1 },
+		{ "exports.down = async q => {};", 1, 1 },
+		{ "module.exports = { down: async (q) => q.dropTable('a') };", 0, 0 },
+		{ "module.exports = { down() { return q.dropTable('a'); } };", 0, 0 },
+		{ "// down() {}\nmodule.exports = { s: 'down() {}', down(q) { q.x(); } };", 0, 0 },
+		{ "module.exports = { up() {} };", 0, 0 },
+		{ "if (a.down == b) {}", 0, 0 },
+	};
+	for (size_t i = 0; i < MC_ARRAY_SIZE(cases); i++) {
+		unsigned line = 0;
+		int rc = mc_fmt_sequelize__empty_down(cases[i].text,
+		                                      strlen(cases[i].text), &line);
+		assert_int_equal(rc, cases[i].empty);
+		assert_int_equal(line, cases[i].line);
+	}
 }
 
 static void migration__detect(void **state MC_UNUSED)
@@ -1201,6 +1228,7 @@ int main(void)
 		cmocka_unit_test(identity__renames),
 		cmocka_unit_test(identity__order),
 		cmocka_unit_test(identity__discovery),
+		cmocka_unit_test(migration__sequelize_empty_down),
 		cmocka_unit_test(migration__detect),
 		cmocka_unit_test(migration__mixed_and_duplicates),
 		cmocka_unit_test(migration__bad_bytes),

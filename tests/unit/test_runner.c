@@ -70,7 +70,7 @@ static void runner__split_errors(void **state MC_UNUSED)
 static void runner__argv_substitutes_per_word(void **state MC_UNUSED)
 {
 	mc_runner_vars vars = { "db/m/1 x;rm -rf.js", "add users", "001",
-	                        "postgres://u@h/db" };
+	                        "postgres://u@h/db", NULL };
 	char **argv = NULL;
 	assert_int_equal(mc_runner_argv(&argv,
 	                                "tool --to {file} --url={url} {version}-{name} {other}",
@@ -89,7 +89,7 @@ static void runner__argv_substitutes_per_word(void **state MC_UNUSED)
 static void runner__run_captures_and_sets_url(void **state MC_UNUSED)
 {
 	mc_runner_result r = MC_RUNNER_RESULT_INIT;
-	mc_runner_vars vars = { "f", "n", "v", "sqlite:///tmp/x" };
+	mc_runner_vars vars = { "f", "n", "v", "sqlite:///tmp/x", NULL };
 	assert_int_equal(mc_runner_run(&r,
 	                               "sh -c 'echo \"out $DATABASE_URL\"; echo \"err $1\" >&2; exit 3' sh {file}",
 	                               &vars, NULL),
@@ -107,7 +107,7 @@ static void runner__run_sets_pg_variables(void **state MC_UNUSED)
 {
 	mc_runner_result r = MC_RUNNER_RESULT_INIT;
 	mc_runner_vars vars = { NULL, NULL, NULL,
-		                "host=127.0.0.1 port=6543 user=app password=s3cret dbname=scratch_1" };
+		                "host=127.0.0.1 port=6543 user=app password=s3cret dbname=scratch_1", NULL };
 	const char *show =
 	        "sh -c 'echo \"$1|$DATABASE_URL|$PGHOST|$PGPORT|$PGUSER|$PGDATABASE|$PGPASSWORD|${PGHOSTADDR-unset}|$PGSSLMODE\"' sh {url}";
 	setenv("PGHOSTADDR", "10.9.9.9", 1);
@@ -311,7 +311,7 @@ static void runner__timeout_not_reached(void **state MC_UNUSED)
 
 static void runner__argv_out_of_memory(void **state MC_UNUSED)
 {
-	mc_runner_vars vars = { "a", "b", "c", "d" };
+	mc_runner_vars vars = { "a", "b", "c", "d", NULL };
 	for (unsigned long n = 1;; n++) {
 		char **argv = NULL;
 		int rc;

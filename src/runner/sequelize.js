@@ -1,0 +1,281 @@
+'use strict';
+/*
+ * migcheck's resident Sequelize runner: one node process for a whole
+ * roundtrip or drift run. It runs in the folder whose node_modules holds
+ * the project's own 'sequelize' (migcheck starts it there), reads the
+ * project's sequelize-cli configuration (.sequelizerc, its config file,
+ * the environment's section) the way sequelize-cli does, connects to the
+ * scratch database migcheck names and nowhere else, and answers requests.
+ * It loads nothing but the project's packages: sequelize and what
+ * sequelize itself needs (pg, sqlite3).
+ *
+ * The protocol (docs/runner-protocol.md): one JSON object per line.
+ * Requests on stdin:
+ *   {"op":"up","file":"/abs/path/20240101-x.js","name":"20240101-x.js"}
+ *   {"op":"down","file":...,"name":...}
+ *   {"op":"meta"}     the tracking table's rows, in order
+ *   {"op":"close"}    close the connection (migcheck is about to drop and
+ *                     recreate the scratch database); the next request
+ *                     opens a new one
+ * Answers on stdout, one per request, after a first line
+ *   {"ready":true,"sequelize":"6.37.1","dialect":"postgres",
+ *    "config":"config/config.js","env":"development"}
+ * or {"ready":false,"error":"...","fix":"..."} and exit status 3 when the
+ * runner cannot start (no sequelize package, no configuration).
+ *   {"ok":true}  {"ok":true,"rows":["a.js","b.js"]}
+ *   {"ok":false,"error":"the first line of the message","detail":"stack"}
+ *   {"ok":false,"fatal":true,"error":...}: the runner itself failed (cannot
+ *     connect); migcheck stops with an environment error
+ * Whatever migrations, sequelize or models print on stdout goes to
+ * stderr, which migcheck keeps as the failing migration's output.
+ *
+ * Environment: MIGCHECK_DATABASE_URL, the scratch database (a sqlite://
+ * URL is SQLite, its file MIGCHECK_SQLITE_PATH); NODE_ENV picks the
+ * configuration's section as sequelize-cli does (default development).
+ */
+const path = require('path');
+const fs = require('fs');
+const readline = require('readline');
+
+const protoWrite = process.stdout.write.bind(process.stdout);
+/* everything else printed on stdout goes to stderr */
+process.stdout.write = function (chunk, encoding, cb) {
+	return process.stderr.write(chunk, encoding, cb);
+};
+
+function send(obj) {
+	protoWrite(JSON.stringify(obj) + '\n');
+}
+
+const appdir = process.cwd();
+
+function fail(error, fix) {
+	send({ ready: false, error: error, fix: fix });
+	process.exitCode = 3;
+	/* let stdout drain before leaving */
+	setImmediate(() => process.exit(3));
+}
+
+function requireFromApp(name) {
+	const where = require.resolve(name, { paths: [appdir] });
+	return require(where);
+}
+
+function firstLine(s) {
+	s = String(s === undefined || s === null ? '' : s);
+	const i = s.indexOf('\n');
+	return i < 0 ? s : s.slice(0, i);
+}
+
+function errorText(e) {
+	if (e && e.parent && e.parent.message && !(e.message || '').includes(e.parent.message))
+		return (e.message ? e.message + ': ' : '') + e.parent.message;
+	return e && e.message ? e.message : String(e);
+}
+
+/* the stack's frames in the project's own files (not node's, not its
+ * packages', not ours) */
+function stackOfProject(e) {
+	if (!e || !e.stack)
+		return String(e);
+	return String(e.stack).split('\n').filter((l, i) => i === 0 ||
+		(l.includes('/') && !l.includes('/node_modules/') && !l.includes(__filename) &&
+		 !l.includes('node:internal'))).join('\n');
+}
+
+function isPlainObject(o) {
+	return o && typeof o === 'object' && !Array.isArray(o);
+}
+
+async function main() {
+	let Sequelize;
+	try {
+		Sequelize = requireFromApp('sequelize');
+	} catch (e) {
+		return fail("cannot load the package 'sequelize' from " + appdir + ': ' + firstLine(e.message),
+		            "run 'npm install' in " + appdir + ' (its node_modules must hold sequelize)');
+	}
+	if (Sequelize && Sequelize.Sequelize)
+		Sequelize = Sequelize.Sequelize;
+
+	/* .sequelizerc, as sequelize-cli reads it */
+	let rc = {};
+	const rcPath = path.join(appdir, '.sequelizerc');
+	if (fs.existsSync(rcPath)) {
+		try {
+			rc = require(rcPath) || {};
+		} catch (e) {
+			return fail('cannot read ' + rcPath + ': ' + firstLine(e.message),
+			            'fix .sequelizerc so that node can load it');
+		}
+	}
+	let configPath;
+	if (rc.config) {
+		configPath = path.resolve(appdir, rc.config);
+	} else {
+		const json = path.join(appdir, 'config', 'config.json');
+		const js = path.join(appdir, 'config', 'config.js');
+		configPath = fs.existsSync(js) ? js : json;
+	}
+	if (!fs.existsSync(configPath))
+		return fail('sequelize-cli configuration not found: ' + path.relative(appdir, configPath) + ' in ' + appdir,
+		            "create it, or name it with 'config' in " + rcPath);
+	const env = process.env.NODE_ENV || 'development';
+	let config;
+	try {
+		config = require(configPath);
+		if (config && config.__esModule && config.default)
+			config = config.default;
+		if (typeof config === 'function')
+			config = await config();
+	} catch (e) {
+		return fail('cannot read ' + configPath + ': ' + firstLine(e.message),
+		            'fix the configuration so that node can load it (a variable it reads may be missing: set it with runner.env)');
+	}
+	if (isPlainObject(config) && isPlainObject(config[env]))
+		config = config[env];
+	else if (!isPlainObject(config))
+		config = {};
+
+	const url = process.env.MIGCHECK_DATABASE_URL || '';
+	const dialect = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+	/* the configuration's options, never its connection: the scratch
+	 * database is the only one we touch */
+	const options = Object.assign({}, config);
+	for (const k of ['database', 'username', 'password', 'host', 'port', 'url',
+	                 'use_env_variable', 'replication', 'storage', 'dialect',
+	                 'dialectModule', 'dialectModulePath', 'native', 'ssl'])
+		delete options[k];
+	if (isPlainObject(options.dialectOptions)) {
+		options.dialectOptions = Object.assign({}, options.dialectOptions);
+		delete options.dialectOptions.ssl;
+	} else {
+		delete options.dialectOptions;
+	}
+	options.dialect = dialect;
+	options.logging = false;
+	if (dialect === 'sqlite')
+		options.storage = process.env.MIGCHECK_SQLITE_PATH || url.replace(/^sqlite:\/\//, '');
+
+	const metaTable = config.migrationStorageTableName || 'SequelizeMeta';
+	const metaSchema = config.migrationStorageTableSchema;
+	const useMeta = !config.migrationStorage || config.migrationStorage === 'sequelize';
+
+	let sequelize = null, Meta = null;
+	async function open() {
+		if (sequelize)
+			return;
+		const s = dialect === 'sqlite'
+			? new Sequelize(options)
+			: new Sequelize(url, options);
+		try {
+			await s.authenticate();
+			if (metaSchema && metaSchema !== 'public' && dialect === 'postgres')
+				await s.createSchema(metaSchema);
+		} catch (e) {
+			const err = new Error('cannot connect to the scratch database: ' + errorText(e));
+			err.fatal = true;
+			try { await s.close(); } catch (e2) { /* already failed */ }
+			throw err;
+		}
+		sequelize = s;
+		if (useMeta)
+			Meta = sequelize.define('SequelizeMeta', {
+				name: { type: Sequelize.STRING, allowNull: false, unique: true,
+				        primaryKey: true, autoIncrement: false },
+			}, { tableName: metaTable, schema: metaSchema, timestamps: false,
+			     charset: 'utf8', collate: 'utf8_unicode_ci' });
+	}
+
+	async function run(op, file, name) {
+		await open();
+		let mod = require(file);
+		let fun = mod[op];
+		if (mod.default)
+			fun = mod.default[op] || mod[op];
+		if (typeof fun !== 'function')
+			throw new Error('Could not find migration method: ' + op);
+		const result = fun.apply(mod, [sequelize.getQueryInterface(), Sequelize]);
+		if (!result || typeof result.then !== 'function')
+			throw new Error('Migration ' + name + " (or wrapper) didn't return a promise");
+		await result;
+		if (Meta) {
+			await Meta.sync();
+			if (op === 'up')
+				await Meta.create({ name: name });
+			else
+				await Meta.destroy({ where: { name: name } });
+		}
+	}
+
+	async function handle(req) {
+		switch (req.op) {
+		case 'up':
+		case 'down':
+			await run(req.op, req.file, req.name);
+			return { ok: true };
+		case 'meta': {
+			await open();
+			if (!Meta)
+				return { ok: true, rows: [] };
+			await Meta.sync();
+			const rows = await Meta.findAll({ order: [['name', 'ASC']], raw: true });
+			return { ok: true, rows: rows.map((r) => r.name) };
+		}
+		case 'close':
+			if (sequelize) {
+				const s = sequelize;
+				sequelize = null;
+				Meta = null;
+				await s.close();
+			}
+			return { ok: true };
+		default:
+			throw new Error('unknown request ' + JSON.stringify(req.op));
+		}
+	}
+
+	const version = (() => {
+		try {
+			return requireFromApp('sequelize/package.json').version;
+		} catch (e) {
+			return Sequelize.version || 'unknown';
+		}
+	})();
+	send({ ready: true, sequelize: version, dialect: dialect,
+	       config: path.relative(appdir, configPath), env: env });
+
+	/* one request at a time, in order */
+	const lines = readline.createInterface({ input: process.stdin, terminal: false });
+	let queue = Promise.resolve();
+	lines.on('line', (line) => {
+		queue = queue.then(async () => {
+			let req;
+			try {
+				req = JSON.parse(line);
+			} catch (e) {
+				send({ ok: false, fatal: true, error: 'bad request: ' + firstLine(e.message) });
+				return;
+			}
+			try {
+				send(await handle(req));
+			} catch (e) {
+				send({ ok: false, fatal: !!e.fatal, error: firstLine(errorText(e)),
+				       detail: stackOfProject(e) });
+			}
+		});
+	});
+	lines.on('close', () => {
+		queue.then(async () => {
+			if (sequelize)
+				try { await sequelize.close(); } catch (e) { /* leaving */ }
+			process.exit(0);
+		});
+	});
+}
+
+process.on('unhandledRejection', (e) => {
+	process.stderr.write('unhandled rejection: ' + (e && e.stack ? e.stack : String(e)) + '\n');
+});
+
+main().catch((e) => fail('the runner failed: ' + firstLine(errorText(e)), 'report this to migcheck'));
