@@ -144,6 +144,11 @@ if [ "$deps" = 1 ]; then
 		command -v psql >/dev/null 2>&1 || need="$need postgresql-client"
 		command -v node >/dev/null 2>&1 || need="$need nodejs"
 		command -v npm >/dev/null 2>&1 || need="$need npm"
+		# the npm package sqlite3 (tests/fixtures/sequelize) compiles
+		# against node's headers when no prebuilt addon can be fetched;
+		# Debian's nodejs keeps them in libnode-dev
+		node_inc=$( (node -p 'process.execPath' 2>/dev/null || echo /usr/bin/node) | sed 's|/bin/node$||')/include/node/node.h
+		[ -r "$node_inc" ] || [ -r /usr/include/node/node.h ] || need="$need libnode-dev"
 	fi
 	export DEBIAN_FRONTEND=noninteractive
 	updated=0
