@@ -152,6 +152,11 @@ static void check_script(const mc_script *s)
 	}
 }
 
+static const char *any_path(const mc_migration *m)
+{
+	return m->up ? m->up->path : m->down ? m->down->path : NULL;
+}
+
 static void check_list(const mc_migration_list *l)
 {
 	size_t n = mc_migration_list_count(l);
@@ -176,8 +181,17 @@ static void check_list(const mc_migration_list *l)
 			if (i > 0) {
 				const mc_migration *p =
 				        mc_migration_list_get(l, i - 1);
-				CHECK(mc_version_cmp(p->version, m->version) <=
-				      0);
+				/* the tool's own order (identity.c): sql-migrate
+				 * by number then file name, dbmate and popx
+				 * versions as text */
+				CHECK(m->format == MC_FORMAT_SQL_MIGRATE
+				              ? mc_format_order_cmp(
+				                        m->format, p->version,
+				                        any_path(p), m->version,
+				                        any_path(m)) <= 0
+				              : mc_format_version_cmp(
+				                        m->format, p->version,
+				                        m->version) <= 0);
 			}
 		}
 	}
