@@ -53,6 +53,13 @@ MC_NODISCARD int mc_format_tracking_ddl(char **out,
                                         mc_format f,
                                         mc_dialect dialect,
                                         const char *table);
+/**
+ * The error for a tracking-table statement (from mc_format_tracking_ddl)
+ * that the scratch database refused: the database's, MC_ERROR_DB, naming
+ * the statement and the message in mc_error_last; never a migration's.
+ * @return MC_ERROR
+ */
+int mc_format_tracking_failed(const char *sql);
 
 typedef enum {
 	MC_MIGRATION_VERSIONED = 0,

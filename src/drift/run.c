@@ -240,10 +240,7 @@ static int create_tracking(char **sql, mc_db *sdb, mc_format format,
 	    !*sql)
 		return error;
 	if ((error = mc_db_exec(sdb, *sql)) == MC_DB_ESTATEMENT)
-		error = mc_error_set(
-		        MC_ERROR_DB,
-		        "cannot create the migration tool's tracking table on the scratch database (%s): %s",
-		        *sql, mc_error_last() ? mc_error_last()->message : "failed");
+		error = mc_format_tracking_failed(*sql);
 	return error;
 }
 

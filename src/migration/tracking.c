@@ -119,3 +119,12 @@ fail:
 	mc_buf_dispose(&sql);
 	return error < 0 ? error : mc_error_set_oom();
 }
+
+int mc_format_tracking_failed(const char *sql)
+{
+	const mc_error *e = mc_error_last();
+	return mc_error_set(
+	        MC_ERROR_DB,
+	        "cannot create the migration tool's tracking table on the scratch database (%s): %s",
+	        sql, e && e->message ? e->message : "failed");
+}

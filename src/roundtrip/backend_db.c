@@ -38,29 +38,20 @@ struct mc_roundtrip_db {
 	int tracking_changed;     /* the last runner up changed them */
 };
 
-/* The tracking table is the tool's, not a migration's: a failure to
- * create it is the scratch database's (exit 3), never blamed on one. */
-static int prelude_error(int error, const char *sql)
-{
-	if (error == MC_DB_ESTATEMENT)
-		return mc_error_set(
-		        MC_ERROR_DB,
-		        "cannot create the migration tool's tracking table on the scratch database (%s): %s",
-		        sql, mc_error_last() ? mc_error_last()->message : "failed");
-	return error;
-}
-
 static int connect_db(mc_roundtrip_db *r)
 {
 	int error;
 	if ((error = mc_scratch_connect(&r->db, r->scratch)) < 0)
 		return error;
 	/* 0 leaves PostgreSQL's own statement_timeout (PGOPTIONS, URL) */
-	if ((r->statement_timeout_ms &&
-	     (error = mc_db_set_statement_timeout(r->db,
-	                                          r->statement_timeout_ms)) < 0) ||
-	    (r->prelude && (error = prelude_error(mc_db_exec(r->db, r->prelude),
-	                                          r->prelude)) < 0)) {
+	if (r->statement_timeout_ms)
+		error = mc_db_set_statement_timeout(r->db,
+		                                    r->statement_timeout_ms);
+	/* the tool's table, not a migration's: exit 3, never blamed on one */
+	if (error >= 0 && r->prelude &&
+	    (error = mc_db_exec(r->db, r->prelude)) == MC_DB_ESTATEMENT)
+		error = mc_format_tracking_failed(r->prelude);
+	if (error < 0) {
 		mc_db_close(r->db);
 		r->db = NULL;
 	}

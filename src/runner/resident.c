@@ -28,6 +28,7 @@
 #include "migcheck/db.h"
 #include "migcheck/errors.h"
 #include "migcheck/runner.h"
+#include "runner_internal.h"
 #include "util/banned.h"
 
 #define START_TIMEOUT_MS 120000u
@@ -270,29 +271,6 @@ static int status_of(int wstatus)
 	return 255;
 }
 
-/* Keep the tail of a stream. */
-static int capture(mc_buf *b, const char *data, size_t len)
-{
-	int error = mc_buf_put(b, data, len);
-	if (error < 0)
-		return error;
-	if (b->size > 2 * MC_RUNNER_CAPTURE_MAX) {
-		size_t drop = b->size - MC_RUNNER_CAPTURE_MAX;
-		memmove(b->ptr, b->ptr + drop, b->size - drop);
-		mc_buf_truncate(b, b->size - drop);
-	}
-	return 0;
-}
-
-static void trim_capture(mc_buf *b)
-{
-	if (b->size > MC_RUNNER_CAPTURE_MAX) {
-		size_t drop = b->size - MC_RUNNER_CAPTURE_MAX;
-		memmove(b->ptr, b->ptr + drop, b->size - drop);
-		mc_buf_truncate(b, b->size - drop);
-	}
-}
-
 /* Read what stderr holds now, without waiting. */
 static int drain_err(mc_resident *r, mc_buf *err)
 {
@@ -309,10 +287,10 @@ static int drain_err(mc_resident *r, mc_buf *err)
 			close_fd(&r->err_fd);
 			break;
 		}
-		if (capture(err, buf, (size_t)n) < 0)
+		if (mc_runner__capture(err, buf, (size_t)n) < 0)
 			return mc_error_set_oom();
 	}
-	trim_capture(err);
+	mc_runner__capture_trim(err);
 	return 0;
 }
 
@@ -384,7 +362,7 @@ static int read_line(mc_resident *r, unsigned timeout_ms, mc_buf *line,
 				continue;
 			}
 			if (fd == &r->out_fd ? mc_buf_put(&r->pending, buf, (size_t)n) < 0
-			                     : capture(err, buf, (size_t)n) < 0)
+			                     : mc_runner__capture(err, buf, (size_t)n) < 0)
 				return mc_error_set_oom();
 		}
 	}

@@ -28,6 +28,7 @@
 #include "migcheck/alloc.h"
 #include "migcheck/db.h"
 #include "migcheck/errors.h"
+#include "runner_internal.h"
 #include "util/banned.h"
 
 extern char **environ;
@@ -481,27 +482,23 @@ done:
 	return error;
 }
 
-/* Keep the last MC_RUNNER_CAPTURE_MAX bytes of a stream. */
-static int capture(mc_buf *b, const char *data, size_t len)
-{
-	int error = mc_buf_put(b, data, len);
-	if (error < 0)
-		return error;
-	if (b->size > 2 * MC_RUNNER_CAPTURE_MAX) {
-		size_t drop = b->size - MC_RUNNER_CAPTURE_MAX;
-		memmove(b->ptr, b->ptr + drop, b->size - drop);
-		mc_buf_truncate(b, b->size - drop);
-	}
-	return 0;
-}
-
-static void trim_capture(mc_buf *b)
+void mc_runner__capture_trim(mc_buf *b)
 {
 	if (b->size > MC_RUNNER_CAPTURE_MAX) {
 		size_t drop = b->size - MC_RUNNER_CAPTURE_MAX;
 		memmove(b->ptr, b->ptr + drop, b->size - drop);
 		mc_buf_truncate(b, b->size - drop);
 	}
+}
+
+int mc_runner__capture(mc_buf *b, const char *data, size_t len)
+{
+	int error = mc_buf_put(b, data, len);
+	if (error < 0)
+		return error;
+	if (b->size > 2 * MC_RUNNER_CAPTURE_MAX)
+		mc_runner__capture_trim(b);
+	return 0;
 }
 
 static int cloexec_pipe(int fds[2])
@@ -698,12 +695,12 @@ int mc_runner_run_timeout(mc_runner_result *out, const char *cmd,
 				close_fd(fd);
 				continue;
 			}
-			if ((error = capture(b, buf, (size_t)n)) < 0)
+			if ((error = mc_runner__capture(b, buf, (size_t)n)) < 0)
 				goto done;
 		}
 	}
-	trim_capture(&out->out);
-	trim_capture(&out->err);
+	mc_runner__capture_trim(&out->out);
+	mc_runner__capture_trim(&out->err);
 
 	while ((n = read(xpipe[0], &child_errno, sizeof(child_errno))) < 0 &&
 	       errno == EINTR)
