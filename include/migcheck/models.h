@@ -13,6 +13,7 @@
 #include "config.h"
 #include "drift.h"
 #include "report.h"
+#include "schema.h"
 
 typedef struct {
 	const char *scratch_url; /* server for scratch databases, or NULL */
@@ -38,5 +39,18 @@ typedef struct {
 MC_NODISCARD int mc_models_run(mc_report *report,
                                const mc_drift_migrations *migrations,
                                const mc_models_opts *opts);
+
+/**
+ * Copy a snapshot without what two writers of the same schema say
+ * differently (exposed for the unit test): a column default that is NULL
+ * ("NULL", "NULL::text") is no default; on SQLite, the one column of a
+ * primary key declared INTEGER (the rowid) is not nullable.
+ * @param[out] out free with mc_snapshot_free
+ * @return 0 or MC_ENOMEM
+ */
+MC_NODISCARD int mc_models__canonical(mc_snapshot **out,
+                                      const mc_snapshot *in);
+/** @return 1 when a column default v says NULL (exposed for the test). */
+int mc_models__null_default(const char *v);
 
 #endif

@@ -232,6 +232,15 @@ MC_NODISCARD int mc_schema_diff_render_text(mc_buf *out,
                                             const mc_schema_diff *d);
 /** Render one entry like mc_schema_diff_render_text (may be several lines). */
 MC_NODISCARD int mc_diff_entry_render(mc_buf *out, const mc_diff_entry *e);
+/**
+ * Append one value as the text shows it: "(none)" for NULL, whitespace
+ * runs as one space, and a value longer than 72 characters as a window of
+ * 72 starting a little before its first difference from other (NULL: from
+ * the start), "..." marking what is cut.
+ * @return 0 or MC_ENOMEM
+ */
+MC_NODISCARD int mc_diff_value_render(mc_buf *out, const char *v,
+                                      const char *other);
 /** The object's subject as in the text, "table public.users: column email". */
 MC_NODISCARD int mc_diff_entry_subject(mc_buf *out, const mc_diff_entry *e);
 

@@ -8,6 +8,7 @@
 #include "migcheck/models.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "migcheck/alloc.h"
 #include "migcheck/buf.h"
@@ -119,6 +120,125 @@ done:
 	return error;
 }
 
+/* ---- what the two writers of a schema say differently for the same ---- */
+
+/* A default that is NULL ("NULL", "null", "(NULL)", "NULL::text"): no
+ * default, which is what a column without one gets. */
+int mc_models__null_default(const char *v)
+{
+	size_t len;
+
+	if (!v)
+		return 0;
+	while (*v == ' ' || *v == '(')
+		v++;
+	if (strncasecmp(v, "NULL", 4) != 0)
+		return 0;
+	v += 4;
+	len = strlen(v);
+	while (len && (v[len - 1] == ' ' || v[len - 1] == ')'))
+		len--;
+	return len == 0 || (len >= 2 && v[0] == ':' && v[1] == ':');
+}
+
+/* the single column of a table's primary key: "PRIMARY KEY (id)" */
+static char *pk_column(const char *def)
+{
+	const char *open, *close;
+
+	if (!def || strncasecmp(def, "PRIMARY KEY", 11) != 0 ||
+	    !(open = strchr(def, '(')) || !(close = strrchr(def, ')')) ||
+	    close < open || memchr(open, ',', (size_t)(close - open)))
+		return NULL;
+	open++;
+	while (*open == ' ')
+		open++;
+	while (close > open && close[-1] == ' ')
+		close--;
+	if (close - open >= 2 && (*open == '"' || *open == '`' || *open == '[')) {
+		open++;
+		close--;
+	}
+	return mc_strndup(open, (size_t)(close - open));
+}
+
+int mc_models__canonical(mc_snapshot **out, const mc_snapshot *in)
+{
+	mc_snapshot *s = NULL;
+	mc_vec pks = MC_VEC_INIT; /* char*: "<table>\t<column>" */
+	mc_dialect engine = mc_snapshot_engine(in);
+	size_t n = mc_snapshot_count(in);
+	int error;
+
+	*out = NULL;
+	if ((error = mc_snapshot_new(&s, engine)) < 0)
+		return error;
+	/* SQLite: the one column of a primary key declared INTEGER is the
+	 * rowid, never NULL, though table_info says nullable unless the DDL
+	 * wrote NOT NULL (migrations do, Sequelize's sync() does not) */
+	for (size_t i = 0; engine == MC_DIALECT_SQLITE && i < n; i++) {
+		const mc_object *o = mc_snapshot_get(in, i);
+		const char *type = mc_object_attr(o, "type");
+		char *col, *key;
+
+		if (mc_object_kind_of(o) != MC_OBJ_CONSTRAINT || !type ||
+		    strcmp(type, "primary key") != 0 || !mc_object_parent(o))
+			continue;
+		if (!(col = pk_column(mc_object_attr(o, "definition"))))
+			continue;
+		key = mc_asprintf("%s\t%s", mc_object_parent(o), col);
+		mc_free(col);
+		if (!key || mc_vec_push(&pks, key) < 0) {
+			mc_free(key);
+			error = mc_error_set_oom();
+			goto done;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const mc_object *o = mc_snapshot_get(in, i);
+		mc_object *c;
+		int is_col = mc_object_kind_of(o) == MC_OBJ_COLUMN;
+
+		if ((error = mc_snapshot_add(&c, s, mc_object_kind_of(o),
+		                             mc_object_parent(o),
+		                             mc_object_name(o))) < 0)
+			goto done;
+		mc_object_set_flags(c, mc_object_flags(o));
+		for (size_t j = 0; j < mc_object_attr_count(o); j++) {
+			const char *k, *v;
+			mc_object_attr_at(o, j, &k, &v);
+			if (is_col && !strcmp(k, "default") &&
+			    mc_models__null_default(v))
+				continue;
+			if ((error = mc_object_set_attr(c, k, v)) < 0)
+				goto done;
+		}
+		if (is_col && pks.len && mc_object_parent(o) &&
+		    mc_object_attr(o, "type") &&
+		    !strcasecmp(mc_object_attr(o, "type"), "INTEGER")) {
+			size_t pl = strlen(mc_object_parent(o));
+			for (size_t j = 0; j < pks.len; j++) {
+				const char *k = pks.items[j];
+				if (!strncmp(k, mc_object_parent(o), pl) &&
+				    k[pl] == '\t' &&
+				    !strcmp(k + pl + 1, mc_object_name(o))) {
+					error = mc_object_set_attr(c, "nullable",
+					                           "false");
+					break;
+				}
+			}
+			if (error < 0)
+				goto done;
+		}
+	}
+	*out = s;
+	s = NULL;
+done:
+	mc_vec_dispose_deep(&pks, mc_free);
+	mc_snapshot_free(s);
+	return error;
+}
+
 static const char *code_for(mc_diff_kind k)
 {
 	switch (k) {
@@ -158,17 +278,16 @@ static int report_diff(mc_report *report, const mc_schema_diff *d)
 			/* read "before -> after" as "migrations -> models" */
 			for (size_t j = 0; j < e->nchanges; j++) {
 				const mc_attr_change *c = &e->changes[j];
-				if (mc_buf_printf(
-				            &detail,
-				            "%s%s: migrations %s, models %s",
-				            j ? "\n" : "", c->key,
-				            c->expected ? c->expected
-				                        : "(none)",
-				            c->actual ? c->actual : "(none)") <
-				    0) {
-					error = mc_error_set_oom();
+				/* long values cut around their first
+				 * difference, as the text diff does */
+				if ((error = mc_buf_printf(&detail, "%s%s: migrations ",
+				                           j ? "\n" : "", c->key)) < 0 ||
+				    (error = mc_diff_value_render(&detail, c->expected,
+				                                  c->actual)) < 0 ||
+				    (error = mc_buf_puts(&detail, ", models ")) < 0 ||
+				    (error = mc_diff_value_render(&detail, c->actual,
+				                                  c->expected)) < 0)
 					goto done;
-				}
 			}
 		}
 		if ((error = mc_report_add(
@@ -191,6 +310,7 @@ int mc_models_run(mc_report *report,
 	mc_scratch *sm = NULL, *sd = NULL;
 	mc_db *dbm = NULL, *dbd = NULL;
 	mc_snapshot *rawm = NULL, *rawd = NULL, *nm = NULL, *nd = NULL;
+	mc_snapshot *cm = NULL, *cd = NULL;
 	mc_schema_diff *diff = NULL;
 	mc_drift_norm_opts nopts;
 	mc_dialect engine;
@@ -230,8 +350,10 @@ int mc_models_run(mc_report *report,
 	memset(&nopts, 0, sizeof(nopts));
 	nopts.flags = MC_NORM_TABLES_ONLY;
 	nopts.ignore = &opts->config->drift_ignore;
-	if ((error = mc_drift__normalize(&nd, rawd, NULL, &nopts)) < 0 ||
-	    (error = mc_drift__normalize(&nm, rawm, nd, &nopts)) < 0 ||
+	if ((error = mc_models__canonical(&cd, rawd)) < 0 ||
+	    (error = mc_models__canonical(&cm, rawm)) < 0 ||
+	    (error = mc_drift__normalize(&nd, cd, NULL, &nopts)) < 0 ||
+	    (error = mc_drift__normalize(&nm, cm, nd, &nopts)) < 0 ||
 	    (error = mc_snapshot_diff(&diff, nd, nm, NULL)) < 0 ||
 	    (error = report_diff(report, diff)) < 0)
 		goto done;
@@ -239,6 +361,8 @@ done:
 	mc_schema_diff_free(diff);
 	mc_snapshot_free(nm);
 	mc_snapshot_free(nd);
+	mc_snapshot_free(cm);
+	mc_snapshot_free(cd);
 	mc_snapshot_free(rawm);
 	mc_snapshot_free(rawd);
 	mc_db_close(dbm);

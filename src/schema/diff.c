@@ -306,7 +306,7 @@ static char *one_line(const char *s)
 
 /* a value as shown: "(none)" when absent, else one line, and when long
  * a window starting a little before the first difference from other */
-static int put_value(mc_buf *out, const char *v, const char *other)
+int mc_diff_value_render(mc_buf *out, const char *v, const char *other)
 {
 	char *a = NULL, *b = NULL;
 	size_t len, start = 0, diff = 0;
@@ -364,9 +364,9 @@ int mc_diff_entry_render(mc_buf *out, const mc_diff_entry *e)
 		if ((error = mc_buf_printf(out, "%s: %s ",
 		                           mc_buf_cstr(&subject), c->key)) <
 		            0 ||
-		    (error = put_value(out, c->expected, c->actual)) < 0 ||
+		    (error = mc_diff_value_render(out, c->expected, c->actual)) < 0 ||
 		    (error = mc_buf_puts(out, " -> ")) < 0 ||
-		    (error = put_value(out, c->actual, c->expected)) < 0 ||
+		    (error = mc_diff_value_render(out, c->actual, c->expected)) < 0 ||
 		    (error = mc_buf_putc(out, '\n')) < 0)
 			goto done;
 	}
