@@ -267,16 +267,48 @@ MC_NODISCARD int mc_migration_detect_dialect(mc_dialect *out, int *strong,
                                              const char *workdir,
                                              const char *dir);
 /**
- * Whether a source file defines ORM models: Sequelize (sequelize.define,
- * Model.init, sequelize-typescript @Table), TypeORM (@Entity,
- * EntitySchema), Django (models.Model), SQLAlchemy (declarative_base,
- * DeclarativeBase, __tablename__), Prisma (schema.prisma with a model).
+ * Whether a source file defines ORM models: Sequelize (sequelize.define or
+ * a .define beside DataTypes; a class extending Model with .init and
+ * sequelize; sequelize-typescript @Table), TypeORM (@Entity, EntitySchema),
+ * Django (a class of models.Model), SQLAlchemy (__tablename__,
+ * DeclarativeBase, mapped_column, declarative_base), Prisma (schema.prisma
+ * with a model block). Only .js/.ts/.cjs/.mjs, .py and schema.prisma are
+ * read; anything else is 0.
  * @param name the file's base name; text its content (NUL-terminated)
- * @param[out] kind what was found, e.g. "Django models.Model", when 1
+ * @param[out] kind what was found (static), e.g. "Django models.Model",
+ *   when 1
  * @return 1 or 0
  */
 int mc_migration_defines_models(const char *name, const char *text,
                                 const char **kind);
+
+/** What one walk of the work tree finds for 'init' (mc_migration_scan_tree). */
+typedef struct {
+	mc_vec sqlite_files; /* char*: *.db, *.sqlite, *.sqlite3, repo-relative */
+	mc_vec model_paths;  /* char*: models.path values, a folder glob or a file */
+	mc_vec model_why;    /* char*: the reason for each model path */
+	mc_vec notes;        /* char*: folders named models/ left out, and why */
+} mc_tree_scan;
+#define MC_TREE_SCAN_INIT { MC_VEC_INIT, MC_VEC_INIT, MC_VEC_INIT, MC_VEC_INIT }
+
+/**
+ * Walk the work tree (depth <= 8, skipping what mc_migration_find_dirs
+ * skips and the migrations folders) for SQLite database files and the
+ * model paths: a folder whose source files define ORM models
+ * (mc_migration_defines_models) becomes "dir/" plus "**" when it is named
+ * models/entities or most of its files (two or more) do, else each such
+ * file is one;
+ * test folders (test, tests, spec, fixtures, examples, ...) and folders
+ * named migrations or seeders are not read for models. At most 20 model
+ * paths; the rest is a note.
+ * @param[out] out filled (start from MC_TREE_SCAN_INIT); dispose with
+ *   mc_tree_scan_dispose, also after an error
+ * @param migration_dirs char*: repo-relative folders not entered, or NULL
+ * @return 0, MC_ENOMEM
+ */
+MC_NODISCARD int mc_migration_scan_tree(mc_tree_scan *out, const char *workdir,
+                                        const mc_vec *migration_dirs);
+void mc_tree_scan_dispose(mc_tree_scan *s);
 
 void mc_migration_list_free(mc_migration_list *l);
 size_t mc_migration_list_count(const mc_migration_list *l);

@@ -5,9 +5,9 @@
  *
  * Folders come from mc_migration_find_dirs, as 'list' finds them without
  * configuration, and are read and parsed by the migration module (format,
- * downs, SQL for dialect hints); one more walk of the work tree (depth <= 6,
- * skipping dot and dependency/build folders) finds model files and SQLite
- * databases. Git refs come from src/git (mc_repo_default_deploy_ref, and
+ * downs, SQL for dialect hints); one more walk of the work tree
+ * (mc_migration_scan_tree) finds SQLite databases and the files that define
+ * ORM models. Git refs come from src/git (mc_repo_default_deploy_ref, and
  * mc_repo_release_refs for the release tags). The text
  * written is loaded back through the config loader before it replaces anything,
  * so init never writes a .migcheck that migcheck itself would refuse.
@@ -32,9 +32,7 @@
 #include "util/banned.h"
 
 #define CONFIG_FILE ".migcheck"
-#define MAX_DEPTH   6
 #define MAX_HEAD    ((size_t)64 * 1024) /* bytes of a .sql file looked at */
-#define MAX_MODELS  10
 
 static const char usage[] =
         "usage: migcheck init [--force] [--dry-run] [--dir <dir>]... [--dialect <d>] [--migration-format <f>]\n";
@@ -67,10 +65,7 @@ struct folder {
 struct detect {
 	const char *wd;      /* work tree, with trailing '/' */
 	mc_vec folders;      /* struct folder*: the chosen ones */
-	mc_vec model_dirs;   /* char*: folders named models/entities */
-	mc_vec model_globs;  /* char*: "**" patterns for model file names */
-	mc_vec sqlite_files; /* char*: *.db, *.sqlite, *.sqlite3 files */
-	unsigned reads;
+	mc_tree_scan scan;   /* SQLite files and model paths */
 };
 
 static void folder_free(void *p)
@@ -86,9 +81,7 @@ static void folder_free(void *p)
 static void detect_dispose(struct detect *d)
 {
 	mc_vec_dispose_deep(&d->folders, folder_free);
-	mc_vec_dispose_deep(&d->model_dirs, mc_free);
-	mc_vec_dispose_deep(&d->model_globs, mc_free);
-	mc_vec_dispose_deep(&d->sqlite_files, mc_free);
+	mc_tree_scan_dispose(&d->scan);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -139,117 +132,6 @@ static const char *const pg_words[] = { "serial",
 	                                "plpgsql",
 	                                "bytea",
 	                                "::" };
-
-/* Note SQLite databases and model files by name, wherever they are. */
-static int classify_file(struct detect *d, const char *rel, const char *name)
-{
-	int error;
-
-	if (ends_with(name, ".db") || ends_with(name, ".sqlite") ||
-	    ends_with(name, ".sqlite3")) {
-		char *p = mc_asprintf("%s%s%s", strcmp(rel, ".") ? rel : "",
-		                      strcmp(rel, ".") ? "/" : "", name);
-		if (!p)
-			return mc_error_set_oom();
-		error = push_copy(&d->sqlite_files, p);
-		mc_free(p);
-		return error;
-	}
-	/* model files by name, wherever they are */
-	{
-		static const struct {
-			const char *suffix;
-			const char *glob;
-		} models[] = {
-			{ "-models.ts", "**/*-models.ts" },
-			{ "-models.js", "**/*-models.js" },
-			{ ".model.ts", "**/*.model.ts" },
-			{ ".model.js", "**/*.model.js" },
-			{ ".entity.ts", "**/*.entity.ts" },
-		};
-		for (size_t i = 0; i < MC_ARRAY_SIZE(models); i++)
-			if (ends_with(name, models[i].suffix))
-				return push_copy(&d->model_globs,
-				                 models[i].glob);
-		if (!strcmp(name, "models.py"))
-			return push_copy(&d->model_globs, "**/models.py");
-	}
-	return 0;
-}
-
-static int skip_dir(const char *name)
-{
-	static const char *const skip[] = { "node_modules",
-		                            "vendor",
-		                            "build",
-		                            "dist",
-		                            "target",
-		                            "__pycache__",
-		                            "bower_components",
-		                            "coverage",
-		                            "tmp" };
-	if (name[0] == '.')
-		return 1;
-	for (size_t i = 0; i < MC_ARRAY_SIZE(skip); i++)
-		if (!strcmp(name, skip[i]))
-			return 1;
-	return 0;
-}
-
-static int walk(struct detect *d, const char *rel, int depth)
-{
-	DIR *dir;
-	struct dirent *de;
-	char *path = NULL, *child = NULL, *full = NULL;
-	struct stat st;
-	int error = 0;
-
-	if ((path = mc_asprintf("%s%s", d->wd, strcmp(rel, ".") ? rel : "")) ==
-	    NULL)
-		return mc_error_set_oom();
-	if ((dir = opendir(path)) == NULL) {
-		mc_free(path);
-		return 0; /* unreadable folders are not ours to judge */
-	}
-	while (!error && (de = readdir(dir)) != NULL) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		mc_free(full);
-		mc_free(child);
-		full = mc_asprintf("%s/%s", path, de->d_name);
-		child = strcmp(rel, ".") ? mc_asprintf("%s/%s", rel, de->d_name)
-		                         : mc_strdup(de->d_name);
-		if (!full || !child) {
-			error = mc_error_set_oom();
-			break;
-		}
-		if (lstat(full, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (skip_dir(de->d_name))
-				continue;
-			if (!strcasecmp(de->d_name, "models") ||
-			    !strcmp(de->d_name, "entities")) {
-				char *glob = mc_asprintf("%s/**", child);
-				if (!glob) {
-					error = mc_error_set_oom();
-					break;
-				}
-				error = push_copy(&d->model_dirs, glob);
-				mc_free(glob);
-			}
-			if (!error && depth < MAX_DEPTH)
-				error = walk(d, child, depth + 1);
-		} else if (S_ISREG(st.st_mode)) {
-			error = classify_file(d, rel, de->d_name);
-		}
-	}
-	closedir(dir);
-	mc_free(full);
-	mc_free(child);
-	mc_free(path);
-	return error;
-}
 
 /*
  * Refuse a folder that the other commands refuse (mc_repo_check_dirs: a
@@ -365,24 +247,6 @@ static int cmp_folder(const void *a, const void *b)
 	return strcmp(x->rel, y->rel);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Is path inside (or equal to) one of the folders? */
-static int under_any(const mc_vec *dirs, const char *path)
-{
-	for (size_t i = 0; i < dirs->len; i++) {
-		const char *dir = dirs->items[i];
-		size_t n = strlen(dir);
-		if (!strncmp(path, dir, n) &&
-		    (path[n] == '/' || path[n] == '\0'))
-			return 1;
-	}
-	return 0;
-}
-
 /* Search a small text file for any of the words. */
 static int file_mentions(const char *wd,
                          const char *rel,
@@ -470,11 +334,11 @@ static mc_dialect guess_dialect(const struct detect *d, mc_buf *why)
 			rc = mc_buf_printf(why, "%s %s", deps[i].what, w);
 			goto done;
 		}
-	if (d->sqlite_files.len) {
+	if (d->scan.sqlite_files.len) {
 		result = MC_DIALECT_SQLITE;
 		rc = mc_buf_printf(why,
 		                   "SQLite database file '%s' in the work tree",
-		                   (const char *)d->sqlite_files.items[0]);
+		                   (const char *)d->scan.sqlite_files.items[0]);
 		goto done;
 	}
 	rc = mc_buf_puts(why,
@@ -893,11 +757,6 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	}
 
-	if (walk(&d, ".", 1) < 0) {
-		rc = cli_error_last();
-		goto out;
-	}
-
 	/* folders: as given, or where 'list' would look without a .migcheck */
 	if (opt->dirs.len) {
 		/* as check, list and log would refuse them */
@@ -1009,6 +868,19 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	}
 	mc_vec_sort(&d.folders, cmp_folder);
+	{
+		mc_vec dirs = MC_VEC_INIT;
+		error = 0;
+		for (size_t i = 0; i < d.folders.len && !error; i++)
+			error = mc_vec_push(&dirs, ((struct folder *)d.folders.items[i])->rel);
+		if (!error)
+			error = mc_migration_scan_tree(&d.scan, d.wd, &dirs);
+		mc_vec_dispose(&dirs);
+		if (error < 0) {
+			rc = cli_error_last();
+			goto out;
+		}
+	}
 
 	/* format, and whether any down scripts exist */
 	{
@@ -1084,45 +956,19 @@ int cmd_init(int argc, char **argv)
 		note("%s", (const char *)rel.notes.items[i]);
 	p.release_refs = &rel.refs;
 
-	/* model paths: folders named models/, then file-name patterns */
-	mc_vec_sort(&d.model_dirs, cmp_str);
-	for (size_t i = 0; i < d.model_dirs.len && p.models.len < MAX_MODELS;
-	     i++) {
-		char *m = d.model_dirs.items[i];
-		size_t n =
-		        strlen(m) - 3; /* drop the trailing slash-star-star */
-		char *dir = mc_strndup(m, n);
-		int skip = !dir || under_any(&p.dirs, dir);
-		/* models/ inside an already listed models/ */
-		for (size_t j = 0; !skip && j < p.models.len; j++) {
-			const char *prev = p.models.items[j];
-			size_t pn = strlen(prev) - 3;
-			if (!strncmp(m, prev, pn) && m[pn] == '/')
-				skip = 1;
-		}
-		mc_free(dir);
-		if (!skip && mc_vec_push(&p.models, m) < 0) {
+	/* model paths: the folders and files that define ORM models */
+	for (size_t i = 0; i < d.scan.model_paths.len; i++)
+		if (mc_vec_push(&p.models, d.scan.model_paths.items[i]) < 0) {
 			rc = cli_error_last();
 			goto out;
 		}
-	}
-	for (size_t i = 0; i < d.model_globs.len && p.models.len < MAX_MODELS;
-	     i++)
-		if (mc_vec_push(&p.models, d.model_globs.items[i]) < 0) {
-			rc = cli_error_last();
-			goto out;
-		}
-	if (p.models.len) {
-		mc_buf list = MC_BUF_INIT;
-		for (size_t i = 0; i < p.models.len; i++)
-			if (mc_buf_printf(&list, "%s%s", i ? ", " : "",
-			                  (const char *)p.models.items[i]) < 0)
-				break;
-		note("model paths: %s", mc_buf_cstr(&list));
-		mc_buf_dispose(&list);
-	} else {
+	for (size_t i = 0; i < d.scan.model_paths.len; i++)
+		note("model path: %s (%s)", (const char *)d.scan.model_paths.items[i],
+		     (const char *)d.scan.model_why.items[i]);
+	for (size_t i = 0; i < d.scan.notes.len; i++)
+		note("model paths: %s", (const char *)d.scan.notes.items[i]);
+	if (!d.scan.model_paths.len)
 		note("model paths: none found (set models.path to enable model-without-migration)");
-	}
 	if (p.format == MC_FORMAT_SEQUELIZE)
 		note("runner: sequelize-cli (npx) runs the JS migrations");
 

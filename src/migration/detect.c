@@ -354,61 +354,92 @@ static int has_word_before(const char *text, const char *p, const char *word)
 	return (size_t)(p - text) >= n && !strncmp(p - n, word, n);
 }
 
-int mc_migration_defines_models(const char *name, const char *text, const char **kind)
+/* needle followed (after blanks) by one of the characters in next */
+static const char *find_then(const char *text, const char *needle, const char *next)
 {
-	static const struct {
-		const char *needle;
-		const char *kind;
-	} js[] = {
-		{ ".define(", "Sequelize define()" },
-		{ "Model.init(", "Sequelize Model.init()" },
-		{ "@Table", "sequelize-typescript @Table" },
-		{ "@Entity(", "TypeORM @Entity" },
-		{ "@Entity\n", "TypeORM @Entity" },
-		{ "new EntitySchema", "TypeORM EntitySchema" },
-		{ "extends Model {", "Sequelize Model class" },
-	};
+	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++) {
+		const char *q = p + strlen(needle);
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q && strchr(next, *q))
+			return p;
+	}
+	return NULL;
+}
+
+static int js_models(const char *text, const char **kind)
+{
+	const char *p;
+
+	/* sequelize.define('user', ...) or db.define(...) beside DataTypes */
+	for (p = text; (p = strstr(p, ".define(")) != NULL; p++)
+		if (has_word_before(text, p, "sequelize") || has_word_before(text, p, "Sequelize") ||
+		    strstr(text, "DataTypes")) {
+			*kind = "Sequelize define()";
+			return 1;
+		}
+	/* class User extends Model {} ... User.init({...}, { sequelize }) */
+	if (strstr(text, "extends Model") && strstr(text, ".init(") &&
+	    (strstr(text, "sequelize") || strstr(text, "DataTypes"))) {
+		*kind = "Sequelize Model.init()";
+		return 1;
+	}
+	if (find_then(text, "@Table", "(\r\n") && strstr(text, "sequelize-typescript")) {
+		*kind = "sequelize-typescript @Table";
+		return 1;
+	}
+	if (find_then(text, "@Entity", "(\r\n")) {
+		*kind = "TypeORM @Entity";
+		return 1;
+	}
+	if (strstr(text, "new EntitySchema")) {
+		*kind = "TypeORM EntitySchema";
+		return 1;
+	}
+	return 0;
+}
+
+static int py_models(const char *text, const char **kind)
+{
 	static const struct {
 		const char *needle;
 		const char *kind;
 	} py[] = {
 		{ "(models.Model)", "Django models.Model" },
 		{ "(models.Model,", "Django models.Model" },
-		{ "declarative_base(", "SQLAlchemy declarative_base" },
-		{ "(DeclarativeBase)", "SQLAlchemy DeclarativeBase" },
 		{ "__tablename__", "SQLAlchemy __tablename__" },
+		{ "(DeclarativeBase)", "SQLAlchemy DeclarativeBase" },
+		{ "mapped_column(", "SQLAlchemy mapped_column()" },
+		{ "declarative_base(", "SQLAlchemy declarative_base()" },
 	};
-	size_t n = strlen(name);
-
-	if (!strcmp(name, "schema.prisma")) {
-		if (strstr(text, "\nmodel ") || !strncmp(text, "model ", 6)) {
-			*kind = "Prisma models";
+	for (size_t i = 0; i < MC_ARRAY_SIZE(py); i++)
+		if (strstr(text, py[i].needle)) {
+			*kind = py[i].kind;
 			return 1;
 		}
+	return 0;
+}
+
+int mc_migration_defines_models(const char *name, const char *text, const char **kind)
+{
+	size_t n;
+
+	if (!name || !text || !kind)
+		return 0;
+	n = strlen(name);
+	if (!strcmp(name, "schema.prisma")) {
+		/* a model block: "model User {" at the start of a line */
+		for (const char *p = text; (p = strstr(p, "model ")) != NULL; p++)
+			if (p == text || p[-1] == '\n') {
+				*kind = "Prisma model";
+				return 1;
+			}
 		return 0;
 	}
 	if ((n > 3 && (!strcmp(name + n - 3, ".js") || !strcmp(name + n - 3, ".ts"))) ||
-	    (n > 4 && (!strcmp(name + n - 4, ".cjs") || !strcmp(name + n - 4, ".mjs")))) {
-		for (size_t i = 0; i < MC_ARRAY_SIZE(js); i++) {
-			const char *p = strstr(text, js[i].needle);
-			/* sequelize.define( / db.define(, not any .define( */
-			if (!p)
-				continue;
-			if (i == 0 && !(has_word_before(text, p, "sequelize") ||
-			                has_word_before(text, p, "Sequelize") ||
-			                strstr(text, "DataTypes")))
-				continue;
-			*kind = js[i].kind;
-			return 1;
-		}
-		return 0;
-	}
-	if (n > 3 && !strcmp(name + n - 3, ".py")) {
-		for (size_t i = 0; i < MC_ARRAY_SIZE(py); i++)
-			if (strstr(text, py[i].needle)) {
-				*kind = py[i].kind;
-				return 1;
-			}
-	}
+	    (n > 4 && (!strcmp(name + n - 4, ".cjs") || !strcmp(name + n - 4, ".mjs"))))
+		return js_models(text, kind);
+	if (n > 3 && !strcmp(name + n - 3, ".py"))
+		return py_models(text, kind);
 	return 0;
 }

@@ -44,12 +44,13 @@ static const char *const common_dirs[] = { "db/migrations",
 	                                   "pkg/migrations",
 	                                   "schema/migrations" };
 
-static int skip_dir(const char *name)
+int mc_migration__skip_dir(const char *name)
 {
 	static const char *const skip[] = { "node_modules", "vendor",
 		                            "dist",         "target",
 		                            "__pycache__",  "venv",
-		                            "third_party",  "coverage" };
+		                            "third_party",  "coverage",
+		                            "bower_components", "tmp" };
 	if (name[0] == '.' || !strncmp(name, "build", 5))
 		return 1;
 	for (size_t i = 0; i < MC_ARRAY_SIZE(skip); i++)
@@ -167,7 +168,7 @@ walk(mc_vec *out, size_t from, const char *root, const char *rel, int depth)
 	while ((de = readdir(d)) != NULL) {
 		struct stat st;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    skip_dir(de->d_name))
+		    mc_migration__skip_dir(de->d_name))
 			continue;
 		if ((error = mc_buf_joinpath(&child, path.ptr, de->d_name)) < 0)
 			goto done;

@@ -60,6 +60,12 @@ int mc_fmt_popx__skipped(const char *base);
 /* popx: 1 when a file's dialect serves the configured one. */
 int mc_fmt_popx__dialect_serves(const char *file_dialect, mc_dialect want);
 
+/* Folders no walk of the work tree enters: dot folders, build output,
+ * dependencies (finddirs.c). */
+int mc_migration__skip_dir(const char *name);
+/* Folders of tests and examples, by their own name (scan.c). */
+int mc_migration__test_dir(const char *name);
+
 /* Helpers for the matchers (version.c). */
 /* Length of the run of ASCII digits at s. */
 size_t mc_version__digits(const char *s);

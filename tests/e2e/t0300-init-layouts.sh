@@ -76,8 +76,8 @@ sequelize_models () {
 	printf '{"dependencies": {"pg": "^8.0.0", "sequelize": "^6.0.0"}}\n' >package.json &&
 	write_migration migrations/20240101000000-create-user.js 'module.exports = { up() {}, down(q) { return q.dropTable("a"); } };' &&
 	write_migration models/index.js '// sequelize' &&
-	write_migration models/user.js '// User' &&
-	mkdir -p node_modules/x/models && : >node_modules/x/models/y.js &&
+	write_migration models/user.js "module.exports = (sequelize, DataTypes) => sequelize.define('user', {});" &&
+	mkdir -p node_modules/x/models && cp models/user.js node_modules/x/models/y.js &&
 	"$MIGCHECK" init >out 2>err &&
 	[ "$(key .migcheck migrations.dir)" = migrations ] &&
 	[ "$(key .migcheck migrations.format)" = sequelize ] &&
@@ -86,7 +86,7 @@ sequelize_models () {
 	[ "$(key .migcheck runner.up)" = 'npx sequelize-cli db:migrate --migrations-path migrations --to {version}-{name}.js --url {url}' ] &&
 	[ "$(key .migcheck runner.down)" = 'npx sequelize-cli db:migrate:undo --migrations-path migrations --url {url}' ] &&
 	expect_grep 'dialect: postgres (package.json depends on "pg")' err &&
-	expect_grep '^migcheck: model paths: models/\*\*$' err
+	expect_grep '^migcheck: model path: models/\*\* (models/user.js defines Sequelize define())$' err
 }
 run_test 'sequelize with models/: runner commands and model path' sequelize_models
 
@@ -95,14 +95,13 @@ sequelize_nested () {
 	printf '{"dependencies": {"pg": "^8.0.0", "sequelize-cli": "^6.0.0"}}\n' >package.json &&
 	write_migration src/lib/db/sequelize-migrations/20240101000000-create-tenants.js 'module.exports = { up() {}, down(q) { return q.dropTable("a"); } };' &&
 	write_migration src/lib/db/sequelize-migrations/20240102000000-add-sso.js 'module.exports = { up() {}, down(q) { return q.dropTable("a"); } };' &&
-	write_migration src/lib/db/models/tenant.js '// Tenant' &&
+	write_migration src/lib/db/models/tenant.js "module.exports = (sequelize, DataTypes) => sequelize.define('tenant', {});" &&
 	write_migration api/script/storage/integrations/scm/scm-models.ts 'export {}' &&
 	"$MIGCHECK" init >out 2>err &&
 	[ "$(key .migcheck migrations.dir)" = src/lib/db/sequelize-migrations ] &&
 	[ "$(key .migcheck migrations.format)" = sequelize ] &&
 	key .migcheck models.path >paths &&
-	expect_equal paths 'src/lib/db/models/**
-**/*-models.ts'
+	expect_equal paths 'src/lib/db/models/**'
 }
 run_test 'sequelize in src/lib/db/sequelize-migrations with *-models.ts' sequelize_nested
 
@@ -208,15 +207,24 @@ model_patterns () {
 	init_repo &&
 	write_migration 1_a.up.sql 'CREATE TABLE a (id int);' &&
 	write_migration app/models/user.rb 'class User; end' &&
-	write_migration src/db/billing-models.ts 'export {}' &&
-	write_migration src/user.entity.ts 'export {}' &&
+	write_migration src/db/billing-models.ts "import { Model, DataTypes } from 'sequelize';
+export class Billing extends Model {}
+Billing.init({ id: DataTypes.INTEGER }, { sequelize });" &&
+	write_migration src/user.entity.ts "import { Entity } from 'typeorm';
+@Entity()
+export class User {}" &&
+	write_migration src/main.ts 'export {}' &&
+	write_migration src/app.ts 'export {}' &&
+	write_migration src/other.entity.ts 'export {}' &&
 	"$MIGCHECK" init >out 2>err &&
-	key .migcheck models.path | sort >paths &&
-	expect_equal paths '**/*-models.ts
-**/*.entity.ts
-app/models/**'
+	key .migcheck models.path >paths &&
+	expect_equal paths 'src/user.entity.ts
+src/db/billing-models.ts' &&
+	expect_grep '^migcheck: model path: src/db/billing-models.ts (defines Sequelize Model.init())$' err &&
+	expect_grep '^migcheck: model path: src/user.entity.ts (defines TypeORM @Entity)$' err &&
+	expect_grep "^migcheck: model paths: 'app/models/\\*\\*' left out: no file in it defines ORM models$" err
 }
-run_test 'model paths: models/ folders and *-models.ts style names' model_patterns
+run_test 'model paths: only files that define models, not names' model_patterns
 
 sqlite_db_file () {
 	init_repo &&

@@ -2,7 +2,10 @@
 # init reads real projects' shapes: two folders of two dialects (as
 # pocket-id), a Sequelize app in a subfolder with its own package.json and
 # config.js (as Gladys), Flyway's db/migration under a package folder of
-# src/main/resources (as marquez).
+# src/main/resources (as marquez); model paths only where files define ORM
+# models, not folders named models/ that hold a UI crate (bionic-gpt), a
+# generated pydantic REST client (hatchet), a Python API client (marquez),
+# a vendor library's plain objects or tests (Gladys).
 . "$(dirname "$0")/lib.sh"
 
 migrations_section () {
@@ -80,5 +83,57 @@ flyway_default_folder () {
 	expect_grep '^	format = flyway$' .migcheck
 }
 run_test "Flyway's db/migration below src/main/resources/<package>" flyway_default_folder
+
+models_only_where_defined () {
+	init_repo &&
+	printf '{ "name": "server", "dependencies": { "sequelize": "^6", "sqlite3": "^5.1.2" } }\n' >server-package.json &&
+	mkdir -p server && mv server-package.json server/package.json &&
+	write_migration server/migrations/20190205064058-create-area.js "module.exports = {
+  up: (queryInterface, Sequelize) => queryInterface.createTable('t_area', { id: Sequelize.UUID }),
+  down: (queryInterface) => queryInterface.dropTable('t_area'),
+};" &&
+	write_migration server/models/area.js "module.exports = (sequelize, DataTypes) => {
+  const area = sequelize.define('t_area', { id: { type: DataTypes.UUID, primaryKey: true } });
+  return area;
+};" &&
+	write_migration server/models/user.js "const { Model } = require('sequelize');
+module.exports = (sequelize, DataTypes) => {
+  class User extends Model {}
+  User.init({ id: DataTypes.UUID }, { sequelize, modelName: 't_user' });
+  return User;
+};" &&
+	write_migration server/models/index.js "const fs = require('fs');
+module.exports = fs.readdirSync(__dirname);" &&
+	write_migration server/services/philips-hue/lib/models/color.js "const getColorLight = (light) => ({ name: light.name, model: light.modelid });
+module.exports = { getColorLight };" &&
+	write_migration server/test/models/index.test.js "const { expect } = require('chai');
+describe('models', () => it('defines', () => expect(db.sequelize.define).to.be.a('function')));" &&
+	write_migration crates/web-pages/models/page.rs 'pub fn page() -> Markup { html! {} }' &&
+	write_migration sdks/python/hatchet_sdk/clients/rest/models/workflow.py 'from pydantic import BaseModel
+class Workflow(BaseModel):
+    name: str' &&
+	write_migration clients/python/marquez_client/models.py 'from enum import Enum
+class JobId:
+    def __init__(self, namespace: str, name: str):
+        self.namespace = namespace' &&
+	commit_all fixture &&
+	"$MIGCHECK" init >out 2>err &&
+	grep '^migcheck: model' err >notes &&
+	expect_equal notes "migcheck: model path: server/models/** (2 of its 3 source files define models, as server/models/area.js: Sequelize define())
+migcheck: model paths: 'crates/web-pages/models/**' left out: no file in it defines ORM models
+migcheck: model paths: 'sdks/python/hatchet_sdk/clients/rest/models/**' left out: no file in it defines ORM models
+migcheck: model paths: 'server/services/philips-hue/lib/models/**' left out: no file in it defines ORM models
+migcheck: model paths: 'server/test/models/**' left out: test code" &&
+	sed -n '/^\[models\]/,/^\[runner\]/p' .migcheck | grep -v '^\[runner\]' >got &&
+	expect_equal got "[models]
+	# globs of ORM model files: a change to them with no new migration is a finding; may repeat
+	path = server/models/**
+	# the schema the models describe, as SQL, or a command building it in \$DATABASE_URL
+	#schema = db/schema.sql
+	#command = node scripts/sync-models.js
+" &&
+	expect_grep "^migcheck: dialect: sqlite (server/package.json depends on \"sqlite3\")$" err
+}
+run_test 'model paths: only folders whose files define ORM models' models_only_where_defined
 
 finish

@@ -923,6 +923,85 @@ static void migration__find_dirs(void **state MC_UNUSED)
 	mc_vec_dispose_deep(&dirs, mc_free);
 }
 
+/* Only files that define ORM models count, whatever their folder's name. */
+static void migration__defines_models(void **state MC_UNUSED)
+{
+	static const struct {
+		const char *name, *text, *kind; /* kind NULL: not models */
+	} cases[] = {
+		{ "area.js", "module.exports = (sequelize, DataTypes) => {\n  const area = sequelize.define('t_area', {});\n};", "Sequelize define()" },
+		{ "user.js", "const { Model } = require('sequelize');\nclass User extends Model {}\nUser.init({}, { sequelize });", "Sequelize Model.init()" },
+		{ "user.ts", "import { Table, Model } from 'sequelize-typescript';\n@Table\nexport class User extends Model {}", "sequelize-typescript @Table" },
+		{ "post.entity.ts", "import { Entity } from 'typeorm';\n@Entity()\nexport class Post {}", "TypeORM @Entity" },
+		{ "cat.js", "module.exports = new EntitySchema({ name: 'cat' });", "TypeORM EntitySchema" },
+		{ "models.py", "from django.db import models\nclass Poll(models.Model):\n    pass\n", "Django models.Model" },
+		{ "user.py", "class User(Base):\n    __tablename__ = 'users'\n", "SQLAlchemy __tablename__" },
+		{ "schema.prisma", "datasource db {}\nmodel User {\n  id Int @id\n}\n", "Prisma model" },
+		/* a pydantic REST client, a plain Python client, UI code, plain objects */
+		{ "job.py", "from pydantic import BaseModel\nclass Job(BaseModel):\n    name: str\n", NULL },
+		{ "models.py", "from enum import Enum\nclass JobId:\n    def __init__(self):\n        pass\n", NULL },
+		{ "color.js", "const getColorLight = (light) => ({ name: light.name, model: light.modelid });", NULL },
+		{ "el.js", "customElements.define('x-el', El);", NULL },
+		{ "view.ts", "class View extends Model { }\nview.init();", NULL },
+		{ "schema.prisma", "datasource db {}\n// model User\n", NULL },
+		{ "models.rs", "pub struct Model { id: i32 }", NULL },
+		{ "Table.tsx", "@Entity()", NULL },
+	};
+	for (size_t i = 0; i < MC_ARRAY_SIZE(cases); i++) {
+		const char *kind = NULL;
+		int got = mc_migration_defines_models(cases[i].name, cases[i].text, &kind);
+		assert_int_equal(got, cases[i].kind != NULL);
+		if (cases[i].kind)
+			assert_string_equal(kind, cases[i].kind);
+	}
+}
+
+/* The model paths of one walk: folders of models, single files; never a
+ * folder named models/ without any, tests, or migrations. */
+static void migration__scan_tree(void **state MC_UNUSED)
+{
+	mc_tree_scan scan = MC_TREE_SCAN_INIT;
+	mc_vec skip = MC_VEC_INIT;
+
+	mkdir_rel("server");
+	mkdir_rel("server/models");
+	write_file("server/models/area.js", "module.exports = (sequelize, DataTypes) => sequelize.define('t_area', {});");
+	write_file("server/models/user.js", "module.exports = (sequelize, DataTypes) => sequelize.define('t_user', {});");
+	write_file("server/models/index.js", "const fs = require('fs');");
+	mkdir_rel("server/models/sub");
+	write_file("server/models/sub/x.js", "module.exports = (sequelize, DataTypes) => sequelize.define('t_x', {});");
+	mkdir_rel("server/lib");
+	mkdir_rel("server/lib/models");
+	write_file("server/lib/models/color.js", "module.exports = { model: 'x' };");
+	mkdir_rel("server/test");
+	mkdir_rel("server/test/models");
+	write_file("server/test/models/user.js", "sequelize.define('t', {});");
+	mkdir_rel("server/migrations");
+	write_file("server/migrations/20240101000000-a.js", "sequelize.define('t', {});");
+	mkdir_rel("app");
+	write_file("app/models.py", "class Poll(models.Model):\n    pass\n");
+	write_file("app/views.py", "def index(): pass\n");
+	mkdir_rel("app/migrations");
+	write_file("app/migrations/0001_initial.py", "bases=(models.Model,)\n");
+	write_file("dev.sqlite3", "");
+	assert_int_equal(mc_vec_push(&skip, (char *)"server/migrations"), 0);
+
+	assert_int_equal(mc_migration_scan_tree(&scan, tmpdir, &skip), 0);
+	assert_int_equal(scan.model_paths.len, 2);
+	assert_string_equal(scan.model_paths.items[0], "app/models.py");
+	assert_string_equal(scan.model_why.items[0], "defines Django models.Model");
+	assert_string_equal(scan.model_paths.items[1], "server/models/**");
+	assert_string_equal(scan.model_why.items[1],
+	                    "2 of its 3 source files define models, as server/models/area.js: Sequelize define()");
+	assert_int_equal(scan.sqlite_files.len, 1);
+	assert_string_equal(scan.sqlite_files.items[0], "dev.sqlite3");
+	assert_int_equal(scan.notes.len, 2);
+	assert_string_equal(scan.notes.items[0], "'server/lib/models/**' left out: no file in it defines ORM models");
+	assert_string_equal(scan.notes.items[1], "'server/test/models/**' left out: test code");
+	mc_tree_scan_dispose(&scan);
+	mc_vec_dispose(&skip);
+}
+
 /* ---- allocation failures ---- */
 
 /* A file known to be over the cap from a git object's header (changes.c)
@@ -1236,6 +1315,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(migration__read_dir, make_tmp,
 		                                remove_tmp),
 		cmocka_unit_test_setup_teardown(migration__find_dirs, make_tmp,
+		                                remove_tmp),
+		cmocka_unit_test(migration__defines_models),
+		cmocka_unit_test_setup_teardown(migration__scan_tree, make_tmp,
 		                                remove_tmp),
 		cmocka_unit_test(migration__set_too_large),
 		cmocka_unit_test(migration__alloc_failures),
