@@ -85,6 +85,14 @@ typedef struct {
 	/* per item of the migration list: nonzero = round-trip it; NULL = all */
 	const unsigned char *selected;
 	int require_down; /* missing-down findings (migrations.requireDown) */
+	/*
+	 * Per item of the migration list, NULL or the reason a folder's
+	 * settings give (.migcheck): skip (never run; the later migrations
+	 * still are) and irreversible (up applied, down not tried). NULL
+	 * arrays: none declared.
+	 */
+	const char *const *skip;
+	const char *const *irreversible;
 } mc_roundtrip_opts;
 
 /** What a run did, for the report's summary and the benchmark. */
@@ -93,6 +101,9 @@ typedef struct {
 	size_t applied;  /* scripts applied, rebuilds included */
 	size_t rebuilds; /* times the scratch database was rebuilt */
 	size_t skipped;  /* selected migrations not tested (no down, failures) */
+	/* the migration that cannot be replayed where the replay stopped
+	 * (its up's path, borrowed from the list), or NULL */
+	const char *stopped_at;
 } mc_roundtrip_stats;
 
 /**

@@ -30,6 +30,35 @@ static const char *runner_up_for(const mc_config *config, const mc_migration *m)
 	return ds.runner_up;
 }
 
+/* The reason m's folder gives for "skip = <file or version> <reason>",
+ * borrowed from the config, or NULL. */
+static const char *skip_for(const mc_config *config, const mc_migration *m)
+{
+	const char *path = m->up->path, *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	const char *down = NULL, *reason = NULL;
+	mc_dir_settings ds;
+	char *dir;
+
+	if (!config)
+		return NULL;
+	if (m->down) {
+		down = strrchr(m->down->path, '/');
+		down = down ? down + 1 : m->down->path;
+	}
+	if ((dir = mc_strndup(path, slash ? (size_t)(slash - path) : 0)) == NULL)
+		return NULL; /* out of memory: as if none (the replay goes on) */
+	mc_config_dir_settings(&ds, config, dir);
+	mc_free(dir);
+	for (size_t k = 0; k < ds.skip->len && !reason; k++) {
+		const mc_declaration *d = ds.skip->items[k];
+		if (!strcmp(d->target, base) || !strcmp(d->target, m->version) ||
+		    (down && !strcmp(d->target, down)))
+			reason = d->reason;
+	}
+	return reason;
+}
+
 static int replay_runner(mc_report *report,
                          int *failed,
                          const mc_migration *m,
@@ -87,16 +116,33 @@ int mc_drift__replay(mc_report *report,
 	for (size_t i = 0; i < n && !*failed; i++) {
 		const mc_migration *m = ms[i];
 		mc_db_exec_error err = MC_DB_EXEC_ERROR_INIT;
+		const char *reason;
 
 		if (!m->up)
 			continue;
+		if ((reason = skip_for(config, m)) != NULL) {
+			/* declared: the later ones are replayed without it */
+			if ((error = mc_report_note(
+			             report, "%s: not replayed: skip in .migcheck: %s",
+			             m->up->path, reason)) < 0)
+				return error;
+			continue;
+		}
 		if (m->language) {
 			if (!runner_up_for(config, m)) {
+				/* what it did is unknown: a later migration
+				 * that fails would be blamed for it */
+				const char *base = strrchr(m->up->path, '/');
+				int code = !strcmp(m->language, "js") ||
+				           !strcmp(m->language, "ts");
 				*failed = 1;
 				return mc_report_note(
 				        report,
-				        "migration '%s' is %s: set runner.up to replay it",
-				        m->version, m->language);
+				        "replay stopped at %s: a %s migration in %s cannot be replayed without runner.up; %zu of %zu applied migration%s replayed (%sif the later ones do not need it, declare it in .migcheck: skip = %s <reason>)",
+				        m->up->path, mc_format_name(m->format),
+				        m->language, i, n, n == 1 ? "" : "s",
+				        code ? "set runner.up, or " : "",
+				        base ? base + 1 : m->up->path);
 			}
 			if ((error = replay_runner(report, failed, m, scratch,
 			                           config, workdir)) < 0)

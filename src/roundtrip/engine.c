@@ -60,7 +60,7 @@ int mc_roundtrip_mode_parse(mc_roundtrip_mode *out, const char *name)
 	return 0;
 }
 
-enum { DOWN_OK, DOWN_NONE, DOWN_BLANK, DOWN_IRREVERSIBLE };
+enum { DOWN_OK, DOWN_NONE, DOWN_BLANK, DOWN_IRREVERSIBLE, DOWN_DECLARED };
 
 struct run {
 	mc_report *report;
@@ -69,7 +69,15 @@ struct run {
 	mc_roundtrip_stats *stats;
 	const mc_migration **ms; /* the migrations that take part, in order */
 	unsigned char *sel;      /* per ms[]: selected */
+	const char **irr;        /* per ms[]: irreversible in .migcheck, or NULL */
+	const char **after_skip; /* per ms[]: the last migration .migcheck
+	                          * skips before it (its path), or NULL */
 	size_t n;
+	/* the first migration that cannot be replayed, where the run stops;
+	 * later: the selected ones from it on (it included) */
+	const mc_migration *stop;
+	size_t later;
+	int ended; /* the run stopped early and said why in a note */
 };
 
 static int interrupted(struct run *run)
@@ -81,8 +89,11 @@ static int interrupted(struct run *run)
 	return 0;
 }
 
-static int down_state(struct run *run, const mc_migration *m)
+static int down_state(struct run *run, size_t i)
 {
+	const mc_migration *m = run->ms[i];
+	if (run->irr[i])
+		return DOWN_DECLARED;
 	if (m->down && (m->down->flags & MC_SCRIPT_IRREVERSIBLE))
 		return DOWN_IRREVERSIBLE;
 	if (m->language) {
@@ -114,9 +125,14 @@ static unsigned script_line(const mc_migration *m, mc_roundtrip_dir dir)
 }
 
 /* Report a down that cannot be round-tripped; 0 or < 0. */
-static int report_no_down(struct run *run, const mc_migration *m, int state)
+static int report_no_down(struct run *run, size_t i, int state)
 {
+	const mc_migration *m = run->ms[i];
 	switch (state) {
+	case DOWN_DECLARED:
+		return mc_report_note(run->report,
+		                      "%s: down not round-tripped: irreversible in .migcheck: %s",
+		                      script_path(m, MC_ROUNDTRIP_UP), run->irr[i]);
 	case DOWN_IRREVERSIBLE:
 		return mc_report_add(run->report, NULL, "irreversible",
 		                     m->down->path, m->down->line, m->version, NULL,
@@ -158,6 +174,21 @@ static int report_failure(struct run *run, const char *code,
 	                     f->message ? f->message : "failed");
 }
 
+/* An up failed: when .migcheck skips a migration before it, say so (the
+ * skipped one may be what it needs). */
+static int report_up_failed(struct run *run, size_t i,
+                            const mc_roundtrip_failure *f)
+{
+	int rc = report_failure(run, "up-failed", run->ms[i], MC_ROUNDTRIP_UP,
+	                        f, "up failed");
+	if (rc >= 0 && run->after_skip[i])
+		rc = mc_report_note(run->report,
+		                    "%s ran without %s, which .migcheck skips: the skipped migration may be what it needs",
+		                    script_path(run->ms[i], MC_ROUNDTRIP_UP),
+		                    run->after_skip[i]);
+	return rc;
+}
+
 /* Apply one script; 0 applied, MC_ROUNDTRIP_FAILED (fail filled), < 0. */
 static int apply(struct run *run, const mc_migration *m, mc_roundtrip_dir dir,
                  mc_roundtrip_failure *fail)
@@ -185,6 +216,10 @@ static int note_skipped(struct run *run, size_t from, const char *why)
 		if (run->sel[i])
 			count++;
 	run->stats->skipped += count;
+	/* the ones from the migration that cannot be replayed on, too */
+	count += run->later;
+	run->later = 0;
+	run->ended = 1;
 	if (!count)
 		return 0;
 	return mc_report_note(run->report,
@@ -263,9 +298,7 @@ static int run_step(struct run *run)
 			if ((rc = apply(run, m, MC_ROUNDTRIP_UP, &fail)) < 0)
 				goto done;
 			if (rc == MC_ROUNDTRIP_FAILED) {
-				if ((rc = report_failure(run, "up-failed", m,
-				                         MC_ROUNDTRIP_UP, &fail,
-				                         "up failed")) < 0 ||
+				if ((rc = report_up_failed(run, i, &fail)) < 0 ||
 				    (rc = note_skipped(run, i + 1,
 				                       "an earlier migration failed")) < 0)
 					goto done;
@@ -284,8 +317,7 @@ static int run_step(struct run *run)
 			goto done;
 		if (rc == MC_ROUNDTRIP_FAILED) {
 			run->stats->skipped++;
-			if ((rc = report_failure(run, "up-failed", m, MC_ROUNDTRIP_UP,
-			                         &fail, "up failed")) < 0 ||
+			if ((rc = report_up_failed(run, i, &fail)) < 0 ||
 			    (rc = note_skipped(run, i + 1,
 			                       "they come after a migration whose up failed")) < 0)
 				goto done;
@@ -307,10 +339,10 @@ static int run_step(struct run *run)
 		}
 
 		/* down */
-		state = down_state(run, m);
+		state = down_state(run, i);
 		if (state != DOWN_OK) {
 			run->stats->skipped++;
-			if ((rc = report_no_down(run, m, state)) < 0)
+			if ((rc = report_no_down(run, i, state)) < 0)
 				goto done;
 			snap_free(run, &s0);
 			s0 = s1;
@@ -427,11 +459,11 @@ static int run_chain(struct run *run)
 	/* the chain starts after the last selected one that cannot go down */
 	start = first;
 	for (i = first; i <= last; i++) {
-		int state = down_state(run, run->ms[i]);
+		int state = down_state(run, i);
 		if (state == DOWN_OK)
 			continue;
 		if (run->sel[i]) {
-			if ((rc = report_no_down(run, run->ms[i], state)) < 0)
+			if ((rc = report_no_down(run, i, state)) < 0)
 				goto done;
 			run->stats->skipped += 1;
 		}
@@ -445,8 +477,7 @@ static int run_chain(struct run *run)
 		if ((rc = apply(run, run->ms[i], MC_ROUNDTRIP_UP, &fail)) < 0)
 			goto done;
 		if (rc == MC_ROUNDTRIP_FAILED) {
-			rc = report_failure(run, "up-failed", run->ms[i],
-			                    MC_ROUNDTRIP_UP, &fail, "up failed");
+			rc = report_up_failed(run, i, &fail);
 			if (rc >= 0)
 				rc = note_skipped(run, i + 1, "an earlier migration failed");
 			goto done;
@@ -471,8 +502,8 @@ static int run_chain(struct run *run)
 			goto done;
 		if (rc == MC_ROUNDTRIP_FAILED) {
 			run->stats->skipped += last - i + 1;
-			rc = report_failure(run, "up-failed", run->ms[i],
-			                    MC_ROUNDTRIP_UP, &fail, "up failed");
+			run->ended = 1;
+			rc = report_up_failed(run, i, &fail);
 			if (rc >= 0)
 				rc = mc_report_note(run->report,
 				                    "the chain stopped at the failed up");
@@ -493,6 +524,7 @@ static int run_chain(struct run *run)
 			goto done;
 		if (rc == MC_ROUNDTRIP_FAILED) {
 			run->stats->skipped += total;
+			run->ended = 1;
 			rc = report_failure(run, "down-failed", run->ms[i],
 			                    MC_ROUNDTRIP_DOWN, &fail, "down failed");
 			if (rc >= 0)
@@ -550,14 +582,37 @@ done:
 	return rc;
 }
 
+/*
+ * The note on the migration where the replay stopped: what it is, how many
+ * were not round-tripped because of it, and how to go on.
+ */
+static int note_stop(struct run *run)
+{
+	const mc_migration *m = run->stop;
+	const char *path = m->up->path, *base = strrchr(path, '/');
+	int code = !strcmp(m->language, "js") || !strcmp(m->language, "ts");
+
+	base = base ? base + 1 : path;
+	return mc_report_note(
+	        run->report,
+	        "replay stopped at %s: a %s migration in %s cannot be replayed%s; %zu migration%s from it on not round-tripped (%s%s%s <reason>)",
+	        path, mc_format_name(m->format), m->language,
+	        code ? " without [runner] commands" : "", run->later,
+	        run->later == 1 ? "" : "s",
+	        code ? "set runner.tool or runner.up and runner.down, or if the later ones do not need it, "
+	             : "if the later ones do not need it, ",
+	        "declare it in .migcheck: skip = ", base);
+}
+
 int mc_roundtrip_run(mc_report *report, const mc_migration_list *list,
                      const mc_roundtrip_backend *be,
                      const mc_roundtrip_opts *opts, mc_roundtrip_stats *stats)
 {
 	struct run run;
 	mc_roundtrip_stats local;
+	const char *skipped = NULL;
 	size_t i, count;
-	int error;
+	int error = 0;
 
 	MC_ASSERT_ARG(report && list && be && opts);
 	MC_ASSERT_ARG(be->reset && be->apply && be->snapshot &&
@@ -572,25 +627,59 @@ int mc_roundtrip_run(mc_report *report, const mc_migration_list *list,
 	count = list->items.len;
 	run.ms = mc_calloc(count + 1, sizeof(*run.ms));
 	run.sel = mc_calloc(count + 1, 1);
-	if (!run.ms || !run.sel) {
+	run.irr = mc_calloc(count + 1, sizeof(*run.irr));
+	run.after_skip = mc_calloc(count + 1, sizeof(*run.after_skip));
+	if (!run.ms || !run.sel || !run.irr || !run.after_skip) {
 		error = mc_error_set_oom();
 		goto done;
 	}
-	for (i = 0; i < count; i++) {
+	for (i = 0; i < count && !error; i++) {
 		const mc_migration *m = list->items.items[i];
-		/* repeatable and baseline migrations and ones we cannot run
-		 * have no place in a round trip (discovery reports them) */
-		if (m->kind != MC_MIGRATION_VERSIONED || !m->replayable || !m->up)
+		int sel = !opts->selected || opts->selected[i];
+		/* repeatable and baseline migrations have no place in a round
+		 * trip (discovery reports them) */
+		if (m->kind != MC_MIGRATION_VERSIONED || !m->up)
 			continue;
-		run.sel[run.n] = !opts->selected || opts->selected[i];
+		if (run.stop) {
+			run.later += sel;
+			continue;
+		}
+		if (opts->skip && opts->skip[i]) {
+			/* declared: not run, and the later ones run without it */
+			run.stats->skipped += sel;
+			skipped = m->up->path;
+			error = mc_report_note(report,
+			                       "%s: not run: skip in .migcheck: %s",
+			                       m->up->path, opts->skip[i]);
+			continue;
+		}
+		if (!m->replayable) {
+			/* what it does is unknown, so every later migration
+			 * would run on a schema that is not theirs */
+			run.stop = m;
+			run.later += sel;
+			continue;
+		}
+		run.irr[run.n] = opts->irreversible ? opts->irreversible[i] : NULL;
+		run.after_skip[run.n] = skipped;
+		run.sel[run.n] = sel;
 		run.ms[run.n++] = m;
 	}
+	if (error < 0)
+		goto done;
 	if (opts->mode == MC_ROUNDTRIP_CHAIN)
 		error = run_chain(&run);
 	else
 		error = run_step(&run);
+	if (error >= 0 && run.stop && run.later && !run.ended) {
+		run.stats->skipped += run.later;
+		run.stats->stopped_at = run.stop->up->path;
+		error = note_stop(&run);
+	}
 done:
 	mc_free(run.ms);
 	mc_free(run.sel);
+	mc_free(run.irr);
+	mc_free(run.after_skip);
 	return error;
 }

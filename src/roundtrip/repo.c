@@ -22,13 +22,64 @@ struct folder {
 	mc_migration_list *list;
 	unsigned char *sel;
 	size_t nsel;
+	/* per item of list: the reason of a skip or irreversible declaration
+	 * (borrowed from the config), or NULL */
+	const char **skip;
+	const char **irreversible;
 };
 
 static void folder_dispose(struct folder *f)
 {
 	mc_migration_list_free(f->list);
 	mc_free(f->sel);
+	mc_free(f->skip);
+	mc_free(f->irreversible);
 	mc_free(f->dir);
+}
+
+static int names(const mc_script *s, const char *target)
+{
+	const char *base;
+	if (!s)
+		return 0;
+	base = strrchr(s->path, '/');
+	return !strcmp(base ? base + 1 : s->path, target);
+}
+
+/*
+ * Match the folder's skip or irreversible declarations (a file name of
+ * the folder or a version) to its migrations: out[i] = the reason. One
+ * that names no migration is a note: a typo must not go unseen.
+ */
+static int declarations(const char ***out, mc_report *report,
+                        const struct folder *f, const mc_vec *decls,
+                        const char *key)
+{
+	size_t n = mc_migration_list_count(f->list);
+	int error = 0;
+
+	*out = NULL;
+	if (!decls->len)
+		return 0;
+	if ((*out = mc_calloc(n + 1, sizeof(**out))) == NULL)
+		return mc_error_set_oom();
+	for (size_t k = 0; k < decls->len && !error; k++) {
+		const mc_declaration *d = decls->items[k];
+		int found = 0;
+		for (size_t i = 0; i < n; i++) {
+			const mc_migration *m = mc_migration_list_get(f->list, i);
+			if (names(m->up, d->target) || names(m->down, d->target) ||
+			    !strcmp(m->version, d->target)) {
+				(*out)[i] = d->reason;
+				found = 1;
+			}
+		}
+		if (!found)
+			error = mc_report_note(report,
+			                       "%s = %s in .migcheck names no migration of %s",
+			                       key, d->target, f->dir);
+	}
+	return error;
 }
 
 static mc_dialect pick_engine(const mc_config *cfg,
@@ -291,6 +342,14 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 		ro.mode = opts->mode;
 		ro.selected = folders[d].sel;
 		ro.require_down = cfg->require_down;
+		if ((error = declarations(&folders[d].skip, report, &folders[d],
+		                          folders[d].set.skip, "skip")) < 0 ||
+		    (error = declarations(&folders[d].irreversible, report,
+		                          &folders[d], folders[d].set.irreversible,
+		                          "irreversible")) < 0)
+			goto done;
+		ro.skip = folders[d].skip;
+		ro.irreversible = folders[d].irreversible;
 		if ((error = mc_roundtrip_run(report, folders[d].list, &be, &ro,
 		                              &one)) < 0)
 			goto done;
@@ -298,21 +357,27 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 		sum.applied += one.applied;
 		sum.rebuilds += one.rebuilds;
 		sum.skipped += one.skipped;
+		if (!sum.stopped_at)
+			sum.stopped_at = one.stopped_at;
 	}
 	if (!total && opts->since)
 		error = mc_report_note(report, "no migrations added since '%s'",
 		                       opts->since);
 	else if (mixed)
 		error = mc_report_note(report,
-		                       "%zu migration%s round-tripped on scratch postgres and sqlite databases, per folder (%s mode)",
+		                       "%zu migration%s round-tripped on scratch postgres and sqlite databases, per folder (%s mode)%s%s",
 		                       sum.tested, sum.tested == 1 ? "" : "s",
-		                       mc_roundtrip_mode_name(opts->mode));
+		                       mc_roundtrip_mode_name(opts->mode),
+		                       sum.stopped_at ? "; the replay stopped at " : "",
+		                       sum.stopped_at ? sum.stopped_at : "");
 	else
 		error = mc_report_note(report,
-		                       "%zu migration%s round-tripped on a scratch %s database (%s mode)",
+		                       "%zu migration%s round-tripped on a scratch %s database (%s mode)%s%s",
 		                       sum.tested, sum.tested == 1 ? "" : "s",
 		                       mc_dialect_name(engine),
-		                       mc_roundtrip_mode_name(opts->mode));
+		                       mc_roundtrip_mode_name(opts->mode),
+		                       sum.stopped_at ? "; the replay stopped at " : "",
+		                       sum.stopped_at ? sum.stopped_at : "");
 	if (stats)
 		*stats = sum;
 done:

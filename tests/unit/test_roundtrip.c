@@ -551,6 +551,56 @@ static void roundtrip__out_of_memory(void **state)
 	assert_int_equal(mc_report_count(fx->report), 2);
 }
 
+/* a goose .go migration in the middle: the run stops before it */
+static void roundtrip__stops_at_a_migration_it_cannot_run(void **state)
+{
+	struct fixture *fx = *state;
+	mc_migration *go;
+	add(&fx->list, "001", "+table a", "-table a", 0, NULL);
+	add(&fx->list, "002", "+table b", "-table b", 0, NULL);
+	add(&fx->list, "003", "+index b_i", "-index b_i", 0, NULL);
+	go = fx->list.items.items[1];
+	go->replayable = 0;
+	go->language = mc_strdup("go");
+	go->format = MC_FORMAT_GOOSE;
+	assert_int_equal(run(fx), 0);
+	assert_int_equal(mc_report_count(fx->report), 0);
+	assert_int_equal(fx->stats.tested, 1);
+	assert_int_equal(fx->stats.skipped, 2);
+	assert_string_equal(fx->stats.stopped_at, "db/002_m.up.sql");
+	assert_int_equal(mc_report_note_count(fx->report), 1);
+	assert_string_equal(mc_report_note_get(fx->report, 0),
+	                    "replay stopped at db/002_m.up.sql: a goose migration in go cannot be replayed; "
+	                    "2 migrations from it on not round-tripped (if the later ones do not need it, "
+	                    "declare it in .migcheck: skip = 002_m.up.sql <reason>)");
+	mc_free(go->language);
+	go->language = NULL;
+}
+
+/* skip: not run, later ones run; irreversible: up only */
+static void roundtrip__declared_skip_and_irreversible(void **state)
+{
+	struct fixture *fx = *state;
+	const char *skip[4] = { NULL, "data only", NULL, NULL };
+	const char *irr[4] = { NULL, NULL, "keeps rows", NULL };
+	add(&fx->list, "001", "+table a", "-table a", 0, NULL);
+	add(&fx->list, "002", "+table b", "-table b", 0, NULL);
+	add(&fx->list, "003", "+table c", "-oops", 0, NULL);
+	add(&fx->list, "004", "+index b_i", "-index b_i", 0, NULL);
+	fx->opts.skip = skip;
+	fx->opts.irreversible = irr;
+	assert_int_equal(run(fx), 0);
+	assert_int_equal(mc_report_count(fx->report), 0);
+	assert_int_equal(fx->stats.tested, 2);
+	assert_int_equal(fx->stats.skipped, 2);
+	assert_null(fx->stats.stopped_at);
+	assert_int_equal(mc_report_note_count(fx->report), 2);
+	assert_string_equal(mc_report_note_get(fx->report, 0),
+	                    "db/002_m.up.sql: not run: skip in .migcheck: data only");
+	assert_string_equal(mc_report_note_get(fx->report, 1),
+	                    "db/003_m.up.sql: down not round-tripped: irreversible in .migcheck: keeps rows");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -571,6 +621,8 @@ int main(void)
 		T(roundtrip__interrupt_ends_run),
 		T(roundtrip__mode_names),
 		T(roundtrip__out_of_memory),
+		T(roundtrip__stops_at_a_migration_it_cannot_run),
+		T(roundtrip__declared_skip_and_irreversible),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
