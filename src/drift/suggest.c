@@ -152,6 +152,65 @@ static int by_ordinal(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * SQLite's index, from what its snapshot keeps (columns "a, b DESC",
+ * unique, where): CREATE [UNIQUE] INDEX main.name ON table (...) [WHERE
+ * ...]. SQLite puts the schema on the index's name, never on the table.
+ */
+static int create_sqlite_index(mc_buf *out, struct ctx *c,
+                               const mc_object *o)
+{
+	const char *parent = mc_object_parent(o);
+	const char *cols = mc_object_attr(o, "columns");
+	const char *unique = mc_object_attr(o, "unique");
+	const char *where = mc_object_attr(o, "where");
+	const char *table = strchr(parent, '.'), *p;
+	int error;
+
+	table = table ? table + 1 : parent;
+	if (!cols || !*cols || strstr(cols, "<expr>")) {
+		c->why = "it is an index on an expression, which SQLite's catalogue does not give back";
+		return MC_EPARSE;
+	}
+	if ((error = mc_buf_puts(out, unique && !strcmp(unique, "true")
+	                                      ? "CREATE UNIQUE INDEX main."
+	                                      : "CREATE INDEX main.")) < 0 ||
+	    (error = put_ident(out, c, mc_object_name(o))) < 0 ||
+	    (error = mc_buf_puts(out, " ON ")) < 0 ||
+	    (error = put_ident(out, c, table)) < 0 ||
+	    (error = mc_buf_puts(out, " (")) < 0)
+		return error;
+	/* each column: its name, then " COLLATE x" and " DESC" as written */
+	for (p = cols; *p;) {
+		const char *end = strstr(p, ", "), *col, *desc;
+		size_t n, name;
+		char *piece;
+
+		n = end ? (size_t)(end - p) : strlen(p);
+		if ((piece = mc_strndup(p, n)) == NULL)
+			return mc_error_set_oom();
+		col = strstr(piece, " COLLATE ");
+		desc = strstr(piece, " DESC");
+		name = col ? (size_t)(col - piece)
+		           : desc ? (size_t)(desc - piece) : n;
+		error = put_ident_n(out, c, piece, name);
+		if (!error && name < n)
+			error = put_sql(out, c, "", piece + name);
+		mc_free(piece);
+		if (error < 0)
+			return error;
+		p += n;
+		if (*p && (error = mc_buf_puts(out, ", ")) < 0)
+			return error;
+		if (*p)
+			p += 2;
+	}
+	if ((error = mc_buf_putc(out, ')')) < 0 ||
+	    (where && (error = put_sql(out, c, " WHERE ", where)) < 0))
+		return error;
+	return mc_buf_puts(out, ";\n");
+}
+
 static int create_table(mc_buf *out, struct ctx *c, const mc_diff_entry *e)
 {
 	const mc_snapshot *expected = c->expected;
@@ -196,12 +255,18 @@ static int create_table(mc_buf *out, struct ctx *c, const mc_diff_entry *e)
 	for (size_t i = 0; i < mc_snapshot_count(expected); i++) {
 		const mc_object *o = mc_snapshot_get(expected, i);
 		const char *def = mc_object_attr(o, "definition");
-		if (mc_object_kind_of(o) != MC_OBJ_INDEX || !def ||
+		if (mc_object_kind_of(o) != MC_OBJ_INDEX ||
+		    (!def && c->engine != MC_DIALECT_SQLITE) ||
 		    !mc_object_parent(o) ||
 		    strcmp(mc_object_parent(o), e->name) ||
 		    mc_snapshot_find(expected, MC_OBJ_CONSTRAINT, e->name,
 		                     mc_object_name(o)))
 			continue;
+		if (!def) {
+			if ((error = create_sqlite_index(out, c, o)) < 0)
+				goto done;
+			continue;
+		}
 		if ((error = put_sql(out, c, "", def)) < 0 ||
 		    (error = mc_buf_puts(out, ";\n")) < 0)
 			goto done;
@@ -318,6 +383,8 @@ static int suggest(mc_buf *out, struct ctx *c, const mc_diff_entry *e)
 				return error;
 			return mc_buf_puts(out, ";\n");
 		}
+		if (e->kind == MC_DIFF_MISSING && o && !pg && e->parent)
+			return create_sqlite_index(out, c, o);
 		if (e->kind != MC_DIFF_UNEXPECTED || !e->parent)
 			return 0;
 		if ((error = mc_buf_puts(out, "DROP INDEX ")) < 0 ||

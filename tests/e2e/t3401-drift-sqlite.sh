@@ -196,4 +196,45 @@ drift-unexpected table main.users: column \"n\\nDROP TABLE users;\" is in the da
 }
 run_test 'SQLite --sql: hostile names quoted, run for real' sqlite_suggest_hostile_names
 
+# --sql gives the CREATE INDEX of a dropped index, as on PostgreSQL: plain,
+# unique, partial, DESC and COLLATE columns, an odd name, and those of a
+# dropped table; running it leaves no drift. An expression index (which
+# SQLite's catalogue does not give back) is a comment.
+sqlite_suggest_indexes () {
+	sqlite_repo &&
+	write_migration 3_idx.up.sql 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER, title TEXT, "odd col" TEXT);
+CREATE INDEX posts_user ON posts (user_id);
+CREATE UNIQUE INDEX "posts;title" ON posts (title COLLATE NOCASE, user_id DESC) WHERE title IS NOT NULL;
+CREATE INDEX posts_odd ON posts ("odd col");
+CREATE INDEX users_lower ON users (lower(email));
+CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);
+CREATE INDEX tags_name ON tags (name DESC);' &&
+	write_migration 3_idx.down.sql 'DROP TABLE tags; DROP INDEX users_lower; DROP TABLE posts;' &&
+	commit_all indexes &&
+	build_target "$PWD/staging.db" &&
+	sqlite3 staging.db <db/migrations/3_idx.up.sql &&
+	sqlite3 staging.db 'UPDATE schema_migrations SET version = 3;
+DROP INDEX posts_user; DROP INDEX "posts;title"; DROP INDEX posts_odd; DROP INDEX users_lower; DROP TABLE tags;' &&
+	expect_code 1 "$MIGCHECK" drift --db staging.db --sql -q >out &&
+	sed -n '/^-- migcheck drift: SUGGESTED SQL/,$p' out >sql &&
+	expect_equal sql '-- migcheck drift: SUGGESTED SQL, review before running it.
+-- It would bring the database to the schema of its applied migrations;
+-- better: write a migration, or find who changed the database.
+CREATE UNIQUE INDEX main."posts;title" ON posts (title COLLATE NOCASE, user_id DESC) WHERE title IS NOT NULL;
+CREATE INDEX main.posts_odd ON posts ("odd col");
+CREATE INDEX main.posts_user ON posts (user_id);
+CREATE TABLE main.tags (
+	id INTEGER,
+	name TEXT,
+	CONSTRAINT tags_pkey PRIMARY KEY (id)
+);
+CREATE INDEX main.tags_name ON tags (name DESC);
+-- not suggested for table main.users: index users_lower: it is an index on an expression, which SQLite'"'"'s catalogue does not give back; change it by hand' &&
+	sqlite3 -bail staging.db <sql &&
+	expect_code 1 "$MIGCHECK" drift --db staging.db --format json >out.json &&
+	jq -r '.findings[] | "\(.code) \(.message)"' out.json >left &&
+	expect_equal left 'drift-missing table main.users: index users_lower is missing from the database'
+}
+run_test 'SQLite --sql: CREATE INDEX for dropped indexes, run for real' sqlite_suggest_indexes
+
 finish
