@@ -587,10 +587,13 @@ static int setup_range(mc_changeset *c, mc_repo *r, const char *spec,
 	    (error = mc_git__resolve_commit(&cb, r, *b ? b : "HEAD")) < 0 ||
 	    (error = merge_bases(&m, r, ca, cb, *a ? a : "HEAD", *b ? b : "HEAD")) < 0)
 		goto done;
-	/* several (criss-cross merges): the newest, as git diff a...b does */
-	if (m.nbases > 1 && (error = bases_note(c, &m)) < 0)
+	/* a..b: from a itself, as git diff a b (SPEC §6: X is a); a...b: from
+	 * the merge base, the newest of several (criss-cross merges), as git
+	 * diff a...b does */
+	if (ndots == 3 && m.nbases > 1 && (error = bases_note(c, &m)) < 0)
 		goto done;
-	if ((error = git_commit_lookup(&cbase, r->repo, &m.bases[0])) < 0 ||
+	if ((error = git_commit_lookup(&cbase, r->repo, ndots == 3 ? &m.bases[0]
+	                                                             : git_commit_id(ca))) < 0 ||
 	    (error = git_commit_tree(old_tree, cbase)) < 0 ||
 	    (error = git_commit_tree(&c->src->after_tree, cb)) < 0 ||
 	    (error = git_commit_tree(&c->src->target_tree, ca)) < 0) {

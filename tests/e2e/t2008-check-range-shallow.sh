@@ -45,8 +45,12 @@ deep_enough () {
 	shallow_clone --depth 4 &&
 	expect_code 1 "$MIGCHECK" check --range origin/main...HEAD >out &&
 	cmp ../full.out out &&
+	# two dots judge the change from origin/main itself, as git diff
+	# origin/main HEAD: the topic would delete what main added since
 	expect_code 1 "$MIGCHECK" check --range origin/main..HEAD >out2 &&
-	cmp ../full.out out2
+	expect_grep "002_b.up.sql:1: error: .*\[modified-deployed\]" out2 &&
+	expect_grep "^db/migrations/004_m.up.sql: error: deployed migration 'db/migrations/004_m.up.sql' was deleted (deployed in refs/remotes/origin/main) \[deleted-deployed\]" out2 &&
+	expect_grep "^check: 5 errors" out2
 }
 run_test 'shallow clone holding the merge base: --range finds what the full clone finds' deep_enough
 

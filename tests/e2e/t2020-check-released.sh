@@ -146,7 +146,15 @@ check: 1 error, 0 warnings" &&
 	# v1.6.0 ran (neither contains it); the message names the highest
 	expect_code 1 "$MIGCHECK" check --range v1.4.0..v1.4.3 >out &&
 	expect_equal out "db/migrations/003_hotfix.up.sql:1: error: new migration 003 sorts before the highest deployed version 006 (deployed in refs/tags/v1.6.0) [out-of-order]
-check: 1 error, 0 warnings"
+check: 1 error, 0 warnings" &&
+	# upgrading v1.4.3 to v1.5.0 (A..B: from A itself) loses the hotfix
+	expect_code 1 "$MIGCHECK" check --range v1.4.3..v1.5.0 >out &&
+	expect_equal out "db/migrations/003_hotfix.down.sql: error: deployed migration 'db/migrations/003_hotfix.down.sql' was deleted (deployed in refs/tags/v1.4.3) [deleted-deployed]
+db/migrations/003_hotfix.up.sql: error: deployed migration 'db/migrations/003_hotfix.up.sql' was deleted (deployed in refs/tags/v1.4.3) [deleted-deployed]
+check: 2 errors, 0 warnings" &&
+	# from the merge base (A...B), v1.5.0 deletes nothing
+	"$MIGCHECK" check --range v1.4.3...v1.5.0 >out &&
+	expect_equal out "check: 0 errors, 0 warnings"
 }
 run_test 'maintenance-branch tags: v1.4.3 after v1.5.0' maintenance_tags
 
