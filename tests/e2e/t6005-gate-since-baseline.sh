@@ -225,11 +225,16 @@ head_contains_none () {
 	git checkout -q old &&
 	mig 3 c 'CREATE TABLE c (id int);' 'DROP TABLE c;' &&
 	commit_all c &&
-	expect_code 0 "$MIGCHECK" gate --skip roundtrip >out 2>err &&
+	expect_code 1 "$MIGCHECK" gate --skip roundtrip >out 2>err &&
 	expect_equal err 'migcheck: gating the changes since v1.0.0 (the newest deploy ref; HEAD contains none)' &&
-	expect_grep '^note: release: 1 migration added since v1.0.0 (the newest deploy ref; HEAD contains none)$' out
+	expect_grep '^note: release: 1 migration added since v1.0.0 (the newest deploy ref; HEAD contains none)$' out &&
+	# X is v1.0.0 itself (as check --range v1.0.0..HEAD): HEAD lacks what
+	# v1.0.0 shipped, and releasing it would drop that migration
+	expect_grep "^db/migrations/2_b.up.sql: error: deployed migration 'db/migrations/2_b.up.sql' was deleted (deployed in refs/heads/main) \\[deleted-deployed\\]$" out &&
+	expect_grep "^db/migrations/2_b.down.sql: error: deployed migration 'db/migrations/2_b.down.sql' was deleted (deployed in refs/heads/main) \\[deleted-deployed\\]$" out &&
+	expect_grep '^gate: 2 errors, 0 warnings$' out
 }
-run_test 'HEAD on a branch from before every release: the newest release, said so' head_contains_none
+run_test 'HEAD on a branch from before every release: the newest release, judged from it (X = A): what it shipped and HEAD lacks is deleted' head_contains_none
 
 explicit_since () {
 	clone_at_origin_main &&
