@@ -34,6 +34,8 @@ typedef struct {
 	char *table;          /* NULL: the default */
 	char *runner_up;      /* NULL: the default */
 	char *runner_down;    /* NULL: the default */
+	char *runner_tool;    /* runnerTool, NULL: the default */
+	mc_vec runner_env;    /* char*: runnerEnv; empty: runner.env */
 	mc_vec skip;          /* mc_declaration*: skip = <file|version> <reason> */
 	mc_vec irreversible;  /* mc_declaration*: irreversible = ... */
 } mc_dir_config;

@@ -60,6 +60,8 @@ enum key_id {
 	K_DIR_TABLE,
 	K_DIR_RUNNER_UP,
 	K_DIR_RUNNER_DOWN,
+	K_DIR_RUNNER_TOOL,
+	K_DIR_RUNNER_ENV,
 	K_DIR_SKIP,
 	K_DIR_IRREVERSIBLE
 };
@@ -99,6 +101,8 @@ static const struct key_def dir_keys[] = {
 	{ "table", K_DIR_TABLE, 0 },
 	{ "runnerUp", K_DIR_RUNNER_UP, 0 },
 	{ "runnerDown", K_DIR_RUNNER_DOWN, 0 },
+	{ "runnerTool", K_DIR_RUNNER_TOOL, 0 },
+	{ "runnerEnv", K_DIR_RUNNER_ENV, 1 },
 	{ "skip", K_DIR_SKIP, 1 },
 	{ "irreversible", K_DIR_IRREVERSIBLE, 1 },
 };
@@ -146,6 +150,8 @@ static void dir_config_free(void *p)
 	mc_free(d->table);
 	mc_free(d->runner_up);
 	mc_free(d->runner_down);
+	mc_free(d->runner_tool);
+	mc_vec_dispose_deep(&d->runner_env, mc_free);
 	mc_vec_dispose_deep(&d->skip, declaration_free);
 	mc_vec_dispose_deep(&d->irreversible, declaration_free);
 	mc_free(d);
@@ -176,8 +182,9 @@ void mc_config_dir_settings(mc_dir_settings *out, const mc_config *c,
 	out->runner_up = d && d->runner_up ? d->runner_up : c->runner_up;
 	out->runner_down = d && d->runner_down ? d->runner_down
 	                                       : c->runner_down;
-	out->runner_tool = c->runner_tool;
-	out->runner_env = &c->runner_env;
+	out->runner_tool = d && d->runner_tool ? d->runner_tool : c->runner_tool;
+	/* a folder's runnerEnv replaces runner.env, as runnerUp runner.up */
+	out->runner_env = d && d->runner_env.len ? &d->runner_env : &c->runner_env;
 	out->skip = d ? &d->skip : &none;
 	out->irreversible = d ? &d->irreversible : &none;
 }
@@ -617,6 +624,48 @@ static int set_declaration(mc_vec *v, const char *value, int mode)
  * A key of a [migrations "<dir>"] section: name is "migrations.<dir>.<key>".
  * Same return values as apply.
  */
+/* runner.tool, or a folder's runnerTool */
+static int set_runner_tool(char **slot,
+                           mc_buf *msg,
+                           const char *prefix,
+                           const struct key_def *k,
+                           const char *kname,
+                           const char *value)
+{
+	if (strcmp(value, "sequelize") && strcmp(value, "command"))
+		return bad_value(msg, prefix, k, kname, value,
+		                 "expected sequelize (migcheck's own Sequelize runner) or command (runner.up and runner.down)");
+	return set_string(slot, value);
+}
+
+/* runner.env, or a folder's runnerEnv: NAME=VALUE */
+static int add_runner_env(mc_vec *list,
+                          mc_buf *msg,
+                          const char *prefix,
+                          const struct key_def *k,
+                          const char *kname,
+                          const char *value,
+                          int mode)
+{
+	const char *eq = strchr(value, '=');
+	const char *p = value;
+	char *norm;
+	int error;
+
+	if (isalpha((unsigned char)*p) || *p == '_')
+		for (p++; isalnum((unsigned char)*p) || *p == '_'; p++)
+			;
+	if (!eq || p != eq || eq == value)
+		return bad_value(msg, prefix, k, kname, value,
+		                 "expected NAME=VALUE with a variable name of letters, digits and '_'");
+	/* a value is one word, never split: only placeholders count */
+	if ((error = check_placeholders(msg, prefix, k, kname, eq + 1)) != 0)
+		return error;
+	if ((norm = mc_strdup(value)) == NULL)
+		return mc_error_set_oom();
+	return set_list(list, norm, mode);
+}
+
 static int apply_dir(mc_config *c,
                      const struct key_def *k,
                      const char *name,
@@ -707,6 +756,14 @@ static int apply_dir(mc_config *c,
 			                           ? &d->runner_up
 			                           : &d->runner_down,
 			                   value);
+		break;
+	case K_DIR_RUNNER_TOOL:
+		error = set_runner_tool(&d->runner_tool, msg, prefix, k, kname,
+		                        value);
+		break;
+	case K_DIR_RUNNER_ENV:
+		error = add_runner_env(&d->runner_env, msg, prefix, k, kname,
+		                       value, mode);
 		break;
 	case K_DIR_SKIP:
 	case K_DIR_IRREVERSIBLE:
@@ -848,26 +905,11 @@ static int apply(mc_config *c,
 		                                            : &c->runner_down,
 		                  value);
 	case K_RUNNER_TOOL:
-		if (strcmp(value, "sequelize") && strcmp(value, "command"))
-			return bad_value(msg, prefix, k, kname, value,
-			                 "expected sequelize (migcheck's own Sequelize runner) or command (runner.up and runner.down)");
-		return set_string(&c->runner_tool, value);
-	case K_RUNNER_ENV: {
-		const char *eq = strchr(value, '=');
-		const char *p = value;
-		if (isalpha((unsigned char)*p) || *p == '_')
-			for (p++; isalnum((unsigned char)*p) || *p == '_'; p++)
-				;
-		if (!eq || p != eq || eq == value)
-			return bad_value(msg, prefix, k, kname, value,
-			                 "expected NAME=VALUE with a variable name of letters, digits and '_'");
-		/* a value is one word, never split: only placeholders count */
-		if ((error = check_placeholders(msg, prefix, k, kname, eq + 1)) != 0)
-			return error;
-		if ((norm = mc_strdup(value)) == NULL)
-			return mc_error_set_oom();
-		return set_list(&c->runner_env, norm, mode);
-	}
+		return set_runner_tool(&c->runner_tool, msg, prefix, k, kname,
+		                       value);
+	case K_RUNNER_ENV:
+		return add_runner_env(&c->runner_env, msg, prefix, k, kname,
+		                      value, mode);
 	case K_SCRATCH_POSTGRES:
 		if (!valid_pg_url(value))
 			return bad_value(

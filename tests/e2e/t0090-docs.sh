@@ -154,6 +154,23 @@ every_config_key_documented () {
 }
 run_test 'every configuration key is in the man page and README.md' every_config_key_documented
 
+every_folder_key_documented () {
+	man_words >man.txt &&
+	sed -n '/^static const struct key_def dir_keys/,/^};/s/^[[:space:]]*{ "\([a-zA-Z]*\)", K_DIR_.*/\1/p' "$MIGCHECK_SRC/src/git/config.c" >keys &&
+	[ -s keys ] &&
+	missing=0 &&
+	while read -r key; do
+		grep -q -e "^\.B $key\b" -e "^\.BR $key\b" man.txt ||
+			{ echo "# docs/migcheck.1 CONFIGURATION does not document the folder key '$key'"; missing=1; }
+		grep -q -e "\`$key\`" "$README" ||
+			{ echo "# README.md does not document the folder key '$key'"; missing=1; }
+		grep -q -e "\`migrations.<dir>.$key\`" -e "\`\.$key\`" "$MIGCHECK_SRC/docs/config.md" ||
+			{ echo "# docs/config.md does not document the folder key '$key'"; missing=1; }
+	done <keys &&
+	[ "$missing" = 0 ]
+}
+run_test 'every [migrations "<dir>"] key is in the man page, README.md and docs/config.md' every_folder_key_documented
+
 commands_in_docs_exist () {
 	python3 "$MIGCHECK_SRC/tests/e2e/docs_commands.py" "$MIGCHECK" "$README" \
 		"$MIGCHECK_SRC"/docs/recipes/*.md "$MIGCHECK_SRC"/docs/*.md

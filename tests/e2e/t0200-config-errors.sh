@@ -27,6 +27,17 @@ bad_value () {
 }
 run_test 'bad value names the key, the value and what is expected' bad_value
 
+bad_folder_runner () {
+	init_repo &&
+	printf '[migrations]\n\tdir = server/migrations\n[migrations "server/migrations"]\n\trunnerTool = knex\n' >.migcheck &&
+	expect_code 2 "$MIGCHECK" list 2>err &&
+	expect_equal err "migcheck: .migcheck:4: bad value 'knex' for 'migrations.server/migrations.runnerTool': expected sequelize (migcheck's own Sequelize runner) or command (runner.up and runner.down)" &&
+	printf '[migrations]\n\tdir = server/migrations\n[migrations "server/migrations"]\n\trunnerTool = sequelize\n\trunnerEnv = 1DB=x\n' >.migcheck &&
+	expect_code 2 "$MIGCHECK" list 2>err &&
+	expect_equal err "migcheck: .migcheck:5: bad value '1DB=x' for 'migrations.server/migrations.runnerEnv': expected NAME=VALUE with a variable name of letters, digits and '_'"
+}
+run_test 'a folder'"'"'s runnerTool and runnerEnv are checked as runner.tool and runner.env' bad_folder_runner
+
 edited_with_git_config () {
 	init_repo &&
 	git config -f .migcheck migrations.dir db/migrations &&

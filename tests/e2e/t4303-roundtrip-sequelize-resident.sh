@@ -102,6 +102,17 @@ roundtrip: 0 errors, 0 warnings'
 }
 run_test 'postgres, app in server/: models reach the scratch database through DATABASE_URL' pg_gladys
 
+per_folder () {
+	app &&
+	# the top-level runner is another tool's; the folder's own wins
+	printf '[migrations]\n\tdir = server/migrations\n\tformat = sequelize\n\tdialect = sqlite\n[migrations "server/migrations"]\n\trunnerTool = sequelize\n\trunnerEnv = SQLITE_FILE_PATH={path}\n[runner]\n\ttool = command\n\tup = false {file}\n\tdown = false {file}\n\tenv = SQLITE_FILE_PATH=/nonexistent/db.sqlite\n' >.migcheck &&
+	commit_all 'per-folder runner' &&
+	"$MIGCHECK" roundtrip >out 2>err &&
+	expect_equal out 'note: 2 migrations round-tripped on a scratch sqlite database (step mode)
+roundtrip: 0 errors, 0 warnings'
+}
+run_test 'a folder'"'"'s runnerTool and runnerEnv replace [runner] tool and env there' per_folder
+
 does_nothing () {
 	init_repo &&
 	write_migration db/migrations/20240101000000-create-users.js "module.exports = {
