@@ -101,6 +101,9 @@ typedef struct {
 	size_t applied;  /* scripts applied, rebuilds included */
 	size_t rebuilds; /* times the scratch database was rebuilt */
 	size_t skipped;  /* selected migrations not tested (no down, failures) */
+	size_t ups_only; /* of those, selected ones whose up was applied and
+	                  * checked, their down not tried (Flyway without undo
+	                  * scripts, irreversible ones) */
 	/* the migration that cannot be replayed where the replay stopped
 	 * (its up's path, borrowed from the list), or NULL */
 	const char *stopped_at;

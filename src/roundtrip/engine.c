@@ -77,6 +77,7 @@ struct run {
 	 * later: the selected ones from it on (it included) */
 	const mc_migration *stop;
 	size_t later;
+	int no_undo; /* Flyway without any undo script: no down is expected */
 	int ended; /* the run stopped early and said why in a note */
 };
 
@@ -148,7 +149,7 @@ static int report_no_down(struct run *run, size_t i, int state)
 		                     m->down->path, m->down->line, m->version, NULL,
 		                     "down script is empty; annotate it '-- migcheck:irreversible <reason>' if that is deliberate");
 	default:
-		if (!run->opts->require_down)
+		if (!run->opts->require_down || run->no_undo)
 			return 0;
 		if (m->language)
 			return mc_report_add(run->report, NULL, "missing-down",
@@ -342,6 +343,7 @@ static int run_step(struct run *run)
 		state = down_state(run, i);
 		if (state != DOWN_OK) {
 			run->stats->skipped++;
+			run->stats->ups_only++;
 			if ((rc = report_no_down(run, i, state)) < 0)
 				goto done;
 			snap_free(run, &s0);
@@ -445,7 +447,7 @@ static int run_chain(struct run *run)
 	mc_roundtrip_failure fail = MC_ROUNDTRIP_FAILURE_INIT;
 	void *e0 = NULL, *u1 = NULL, *s = NULL;
 	mc_buf diff = MC_BUF_INIT;
-	size_t i, first = run->n, last = 0, start, total, k = 0;
+	size_t i, first = run->n, last = 0, start, total, k = 0, ups_only = 0;
 	int rc = 0, equal;
 
 	for (i = 0; i < run->n; i++)
@@ -466,6 +468,7 @@ static int run_chain(struct run *run)
 			if ((rc = report_no_down(run, i, state)) < 0)
 				goto done;
 			run->stats->skipped += 1;
+			ups_only++;
 		}
 		start = i + 1;
 	}
@@ -483,6 +486,7 @@ static int run_chain(struct run *run)
 			goto done;
 		}
 	}
+	run->stats->ups_only += ups_only;
 	if (start > last) {
 		rc = 0;
 		goto done;
@@ -667,6 +671,14 @@ int mc_roundtrip_run(mc_report *report, const mc_migration_list *list,
 	}
 	if (error < 0)
 		goto done;
+	/* Flyway Community has no undo: a folder without U files is not
+	 * missing downs (as discovery says), its ups are checked alone */
+	if (list->format == MC_FORMAT_FLYWAY) {
+		run.no_undo = 1;
+		for (i = 0; i < count; i++)
+			if (((const mc_migration *)list->items.items[i])->down)
+				run.no_undo = 0;
+	}
 	if (opts->mode == MC_ROUNDTRIP_CHAIN)
 		error = run_chain(&run);
 	else

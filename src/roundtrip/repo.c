@@ -357,12 +357,30 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 		sum.applied += one.applied;
 		sum.rebuilds += one.rebuilds;
 		sum.skipped += one.skipped;
+		sum.ups_only += one.ups_only;
+		if (folders[d].list->format == MC_FORMAT_FLYWAY && one.ups_only &&
+		    !one.tested &&
+		    (error = mc_report_note(report,
+		                            "%s: Flyway without undo scripts (U*.sql): ups applied and checked, downs not round-tripped",
+		                            folders[d].dir)) < 0)
+			goto done;
 		if (!sum.stopped_at)
 			sum.stopped_at = one.stopped_at;
 	}
 	if (!total && opts->since)
 		error = mc_report_note(report, "no migrations added since '%s'",
 		                       opts->since);
+	else if (!sum.tested && sum.ups_only)
+		error = mc_report_note(report,
+		                       "%zu up%s applied and checked on %s, no down round-tripped (%s mode)%s%s",
+		                       sum.ups_only, sum.ups_only == 1 ? "" : "s",
+		                       mixed ? "scratch postgres and sqlite databases"
+		                             : engine == MC_DIALECT_POSTGRES
+		                                       ? "a scratch postgres database"
+		                                       : "a scratch sqlite database",
+		                       mc_roundtrip_mode_name(opts->mode),
+		                       sum.stopped_at ? "; the replay stopped at " : "",
+		                       sum.stopped_at ? sum.stopped_at : "");
 	else if (mixed)
 		error = mc_report_note(report,
 		                       "%zu migration%s round-tripped on scratch postgres and sqlite databases, per folder (%s mode)%s%s",

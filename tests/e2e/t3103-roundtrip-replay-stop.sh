@@ -163,4 +163,40 @@ drift: 0 errors, 0 warnings'
 }
 run_test 'drift: skip in .migcheck replays the others and compares the schema' drift_skip
 
+flyway_setup () {
+	init_repo &&
+	git config -f .migcheck migrations.dir db/migration &&
+	git config -f .migcheck migrations.dialect sqlite &&
+	write_migration db/migration/V1__users.sql 'CREATE TABLE users (id INTEGER PRIMARY KEY);' &&
+	write_migration db/migration/V2__posts.sql 'CREATE TABLE posts (id INTEGER PRIMARY KEY);'
+}
+
+flyway_no_undo () {
+	flyway_setup &&
+	"$MIGCHECK" roundtrip >out &&
+	expect_equal out 'note: db/migration: Flyway without undo scripts (U*.sql): ups applied and checked, downs not round-tripped
+note: 2 ups applied and checked on a scratch sqlite database, no down round-tripped (step mode)
+roundtrip: 0 errors, 0 warnings' &&
+	"$MIGCHECK" roundtrip --mode chain >out &&
+	expect_grep '^note: 2 ups applied and checked on a scratch sqlite database, no down round-tripped (chain mode)$' out &&
+	write_migration db/migration/V3__bad.sql 'CREATE TABLE posts (id int);' &&
+	expect_code 1 "$MIGCHECK" roundtrip >out &&
+	expect_equal out 'db/migration/V3__bad.sql:1: error: up failed: table posts already exists [up-failed]
+    CREATE TABLE posts (id int);
+note: db/migration: Flyway without undo scripts (U*.sql): ups applied and checked, downs not round-tripped
+note: 2 ups applied and checked on a scratch sqlite database, no down round-tripped (step mode)
+roundtrip: 1 error, 0 warnings'
+}
+run_test 'Flyway without undo scripts: the ups are applied and checked, no missing-down, and the summary says so' flyway_no_undo
+
+flyway_some_undo () {
+	flyway_setup &&
+	write_migration db/migration/U1__users.sql 'DROP TABLE users;' &&
+	expect_code 1 "$MIGCHECK" roundtrip >out &&
+	expect_equal out 'db/migration/V2__posts.sql: error: no down script: the migration cannot be reverted [missing-down]
+note: 1 migration round-tripped on a scratch sqlite database (step mode)
+roundtrip: 1 error, 0 warnings'
+}
+run_test 'Flyway with undo scripts: a V without its U is still missing-down' flyway_some_undo
+
 finish
