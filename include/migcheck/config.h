@@ -4,6 +4,7 @@
 #ifndef MIGCHECK_CONFIG_H
 #define MIGCHECK_CONFIG_H
 
+#include "buf.h"
 #include "common.h"
 #include "migration.h"
 #include "report.h"
@@ -157,5 +158,50 @@ int mc_config_key_known(const char *key);
 
 /** @return the severity configured for code, or its registered default. */
 mc_severity mc_config_severity(const mc_config *c, const char *code);
+
+/*
+ * The key table (src/config/keys.c): every key migcheck reads, in the
+ * order init writes them. It validates values, writes init's commented
+ * template (mc_config_template) and feeds the docs check
+ * ('migcheck --list-config-keys', tests/e2e/t0090-docs.sh).
+ */
+typedef enum {
+	MC_CONFIG_BOOL,        /* true/false, yes/no, on/off, 1/0 */
+	MC_CONFIG_ENUM,        /* one of values */
+	MC_CONFIG_PATH,        /* relative to the repository root */
+	MC_CONFIG_GLOB,        /* a glob of paths or objects */
+	MC_CONFIG_REF,         /* a full ref name or glob */
+	MC_CONFIG_TABLE,       /* [schema.]table */
+	MC_CONFIG_REGEX,       /* POSIX extended */
+	MC_CONFIG_COMMAND,     /* a command line, split into words */
+	MC_CONFIG_TEMPLATE,    /* a command line with {file}-style placeholders */
+	MC_CONFIG_ENV,         /* NAME=VALUE, placeholders in VALUE */
+	MC_CONFIG_URL,         /* a postgres:// URL or libpq conninfo */
+	MC_CONFIG_SEVERITY,    /* error, warning or off */
+	MC_CONFIG_DECLARATION  /* <file or version> <reason> */
+} mc_config_kind;
+
+typedef struct {
+	/* "section.key" as .migcheck spells it; a folder's own key is
+	 * "migrations.<dir>.<key>", a finding's severity "severity.<code>" */
+	const char *name;
+	int multi;            /* may repeat: the values accumulate */
+	mc_config_kind kind;
+	const char *values;   /* the allowed values ("auto | postgres | sqlite"), or NULL */
+	const char *doc;      /* one line, for the docs */
+	const char *init;     /* init's comment above the key; NULL: the one above serves */
+	const char *example;  /* init's commented example when it writes no value, or NULL */
+	int id;               /* src/config's own */
+} mc_config_key;
+
+/** The i-th key of the table, or NULL past its end. */
+const mc_config_key *mc_config_key_at(size_t i);
+/**
+ * The table's entry for key ("migrations.dir", "migrations.db/pg.dialect",
+ * "severity.missing-down"; case-insensitive), or NULL when unknown.
+ */
+const mc_config_key *mc_config_key_find(const char *key);
+/** "bool", "enum", "path", ... */
+const char *mc_config_kind_name(mc_config_kind kind);
 
 #endif

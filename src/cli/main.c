@@ -94,6 +94,21 @@ int cmd_version(int argc MC_UNUSED, char **argv MC_UNUSED)
 	return MC_EXIT_OK;
 }
 
+/*
+ * Every configuration key, one a line: name, kind, "multi" or "single",
+ * the allowed values ("-" when any) and the doc, tab-separated.
+ */
+static int list_config_keys(void)
+{
+	const mc_config_key *k;
+
+	for (size_t i = 0; (k = mc_config_key_at(i)) != NULL; i++)
+		printf("%s\t%s\t%s\t%s\t%s\n", k->name,
+		       mc_config_kind_name(k->kind), k->multi ? "multi" : "single",
+		       k->values ? k->values : "-", k->doc);
+	return MC_EXIT_OK;
+}
+
 static int wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -133,6 +148,8 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		MC_COMMON_LONGOPTS,
 		{ "version", no_argument, NULL, 'V' },
+		/* hidden: the key table, for tests/e2e/t0090-docs.sh */
+		{ "list-config-keys", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct mc_cmd *c;
@@ -155,6 +172,8 @@ int main(int argc, char **argv)
 			return MC_EXIT_OK;
 		case 'V':
 			return cmd_version(0, NULL);
+		case 'K':
+			return list_config_keys();
 		case '?':
 			return cli_bad_option("", usage, "C:", argc, argv);
 		default:

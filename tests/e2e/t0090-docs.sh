@@ -140,36 +140,98 @@ planned_is_said () {
 }
 run_test 'commands that are stubs are documented as planned, and only those' planned_is_said
 
+# The configuration keys, from the key table (src/config/keys.c):
+# "section.key", a folder's "migrations.<dir>.<key>" and "severity.<code>".
+config_keys () {
+	"$MIGCHECK" --list-config-keys | cut -f1
+}
+
+# The man page's CONFIGURATION section, as plain words.
+man_configuration () {
+	man_words | sed -n '/^\.SH "\{0,1\}CONFIGURATION/,/^\.SH/p' | sed '1d;$d'
+}
+
+# The headings of CONFIGURATION's entries: each .TP's next line, one key
+# a line ("runner.up", "runner.down"; "severity.<code>").
+man_config_headings () {
+	man_configuration | sed -n '/^\.TP/{n;p;}' |
+		sed -e 's/^\.BI severity\. code$/severity.<code>/' -e 's/^\.BR* //' -e 's/"[^"]*"//g' |
+		tr ' ' '\n' | grep -e '^[a-z][a-zA-Z]*\.[a-zA-Z<>.]*$'
+}
+
+# The keys in the first column of README.md's configuration table.
+readme_config_keys () {
+	sed -n 's/^| \(`[a-z][a-zA-Z]*\.[^|]*\) |.*/\1/p' "$README" |
+		tr ',' '\n' | sed -n 's/^ *`\([^`]*\)` *$/\1/p'
+}
+
 every_config_key_documented () {
-	man_words >man.txt &&
-	sed -n 's/^[[:space:]]*{ "\([a-z]*\.[a-zA-Z]*\)", K_.*/\1/p' "$MIGCHECK_SRC/src/git/config.c" >keys &&
+	config_keys >keys &&
+	[ "$(wc -l <keys)" -ge 20 ] || { echo "# could not read the keys from 'migcheck --list-config-keys'"; return 1; }
+	man_configuration >config.txt &&
+	man_config_headings >headings &&
+	# the [migrations "<dir>"] paragraph, where a folder's keys are named
+	sed -n '/^\.B migrations\.<dir>\.<key>$/,/^\.TP/p' config.txt >folder.txt &&
+	grep '^| `migrations\.<dir>\.<key>`' "$README" >folder.md &&
 	missing=0 &&
 	while read -r key; do
-		grep -q -e "^\.B $key\b" -e "^\.BR .*$key\b" man.txt ||
-			{ echo "# docs/migcheck.1 CONFIGURATION does not document '$key'"; missing=1; }
-		grep -q -e "$key" "$README" ||
-			{ echo "# README.md does not document config key '$key'"; missing=1; }
+		case $key in
+		migrations.\<dir\>.*)
+			k=${key#migrations.<dir>.}
+			grep -q -e "^\.BR* $k\b" folder.txt ||
+				{ echo "# docs/migcheck.1 CONFIGURATION 'migrations.<dir>.<key>' does not name '$k'"; missing=1; }
+			grep -qF -e "\`$k\`" folder.md ||
+				{ echo "# README.md's 'migrations.<dir>.<key>' row does not name '$k'"; missing=1; } ;;
+		*)
+			grep -qxF -e "$key" headings ||
+				{ echo "# docs/migcheck.1 CONFIGURATION does not document '$key'"; missing=1; }
+			grep -qF -e "\`$key\`" "$README" ||
+				{ echo "# README.md does not document config key '$key'"; missing=1; } ;;
+		esac
 	done <keys &&
 	[ "$missing" = 0 ]
 }
 run_test 'every configuration key is in the man page and README.md' every_config_key_documented
 
-every_folder_key_documented () {
-	man_words >man.txt &&
-	sed -n '/^static const struct key_def dir_keys/,/^};/s/^[[:space:]]*{ "\([a-zA-Z]*\)", K_DIR_.*/\1/p' "$MIGCHECK_SRC/src/git/config.c" >keys &&
-	[ -s keys ] &&
+every_config_key_in_config_md () {
+	config_keys >keys &&
+	[ "$(wc -l <keys)" -ge 20 ] &&
 	missing=0 &&
 	while read -r key; do
-		grep -q -e "^\.B $key\b" -e "^\.BR $key\b" man.txt ||
-			{ echo "# docs/migcheck.1 CONFIGURATION does not document the folder key '$key'"; missing=1; }
-		grep -q -e "\`$key\`" "$README" ||
-			{ echo "# README.md does not document the folder key '$key'"; missing=1; }
-		grep -q -e "\`migrations.<dir>.$key\`" -e "\`\.$key\`" "$MIGCHECK_SRC/docs/config.md" ||
-			{ echo "# docs/config.md does not document the folder key '$key'"; missing=1; }
+		case $key in
+		migrations.\<dir\>.*)
+			k=${key#migrations.<dir>.}
+			grep -q -e "\`migrations.<dir>.$k\`" -e "\`\.$k\`" "$MIGCHECK_SRC/docs/config.md" ||
+				{ echo "# docs/config.md does not document the folder key '$k'"; missing=1; } ;;
+		*)
+			grep -qF -e "\`$key\`" "$MIGCHECK_SRC/docs/config.md" ||
+				{ echo "# docs/config.md does not document config key '$key'"; missing=1; } ;;
+		esac
 	done <keys &&
 	[ "$missing" = 0 ]
 }
-run_test 'every [migrations "<dir>"] key is in the man page, README.md and docs/config.md' every_folder_key_documented
+run_test 'every configuration key, [migrations "<dir>"] ones too, is in docs/config.md' every_config_key_in_config_md
+
+no_config_key_that_does_not_exist () {
+	config_keys >keys &&
+	[ "$(wc -l <keys)" -ge 20 ] &&
+	echo 'migrations.<dir>.<key>' >>keys &&
+	man_config_headings >headings &&
+	readme_config_keys >readme &&
+	[ "$(wc -l <headings)" -ge 15 ] && [ "$(wc -l <readme)" -ge 15 ] ||
+		{ echo "# could not read the documented keys"; return 1; }
+	missing=0 &&
+	while read -r key; do
+		grep -qxF -e "$key" keys ||
+			{ echo "# docs/migcheck.1 CONFIGURATION documents '$key', which is not in src/config/keys.c"; missing=1; }
+	done <headings &&
+	while read -r key; do
+		grep -qxF -e "$key" keys ||
+			{ echo "# README.md's configuration table documents '$key', which is not in src/config/keys.c"; missing=1; }
+	done <readme &&
+	[ "$missing" = 0 ]
+}
+run_test 'every documented configuration key exists' no_config_key_that_does_not_exist
 
 commands_in_docs_exist () {
 	python3 "$MIGCHECK_SRC/tests/e2e/docs_commands.py" "$MIGCHECK" "$README" \

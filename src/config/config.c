@@ -1,11 +1,9 @@
 /*
- * config.c: loading .migcheck and git config migcheck.* (see config.h).
+ * config.c: the configuration: .migcheck, git config migcheck.* and
+ * option overrides, validated against the key table (keys.c).
  *
- * libgit2 parses the files (so `git config -f .migcheck` and migcheck agree
- * on the syntax) and hands back normalised entries in file order; it does
- * not say on which line an entry was, so when an entry is rejected the file
- * text is scanned again for the n-th occurrence of that section/key to put
- * file:line in the message.
+ * src/git reads the files (mc_git_config_read_*: each entry with its file
+ * and line); this file decides what the entries mean.
  *
  * Layers, later ones win: defaults, .migcheck (work tree, or HEAD's tree in
  * a bare repository), the repository's git config ([migcheck "<section>"]
@@ -25,87 +23,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "git_internal.h"
+#include "config_internal.h"
 #include "migcheck/alloc.h"
 #include "migcheck/buf.h"
 #include "migcheck/errors.h"
+#include "migcheck/git_config.h"
+#include "migcheck/repo.h"
 #include "migcheck/runner.h"
 #include "util/banned.h"
 
 #define CONFIG_FILE     ".migcheck"
-#define MAX_CONFIG_SIZE ((size_t)1024 * 1024)
-
-enum key_id {
-	K_DIR = 0,
-	K_FORMAT,
-	K_DIALECT,
-	K_REQUIRE_DOWN,
-	K_TABLE,
-	K_DEPLOY_REF,
-	K_MODELS_PATH,
-	K_MODELS_PATTERN,
-	K_MODELS_SCHEMA,
-	K_MODELS_COMMAND,
-	K_RUNNER_UP,
-	K_RUNNER_DOWN,
-	K_RUNNER_TOOL,
-	K_RUNNER_ENV,
-	K_SCRATCH_POSTGRES,
-	K_DRIFT_IGNORE,
-	K_SEVERITY, /* severity.<code>: not in the table, matched by prefix */
-	/* [migrations "<dir>"] <key>: a folder's own settings */
-	K_DIR_FORMAT,
-	K_DIR_DIALECT,
-	K_DIR_REQUIRE_DOWN,
-	K_DIR_TABLE,
-	K_DIR_RUNNER_UP,
-	K_DIR_RUNNER_DOWN,
-	K_DIR_RUNNER_TOOL,
-	K_DIR_RUNNER_ENV,
-	K_DIR_SKIP,
-	K_DIR_IRREVERSIBLE
-};
-
-struct key_def {
-	const char *name; /* canonical spelling, used in messages */
-	enum key_id id;
-	int multi;
-};
-
-static const struct key_def keys[] = {
-	{ "migrations.dir", K_DIR, 1 },
-	{ "migrations.format", K_FORMAT, 0 },
-	{ "migrations.dialect", K_DIALECT, 0 },
-	{ "migrations.requireDown", K_REQUIRE_DOWN, 0 },
-	{ "migrations.table", K_TABLE, 0 },
-	{ "deploy.ref", K_DEPLOY_REF, 1 },
-	{ "models.path", K_MODELS_PATH, 1 },
-	{ "models.pattern", K_MODELS_PATTERN, 0 },
-	{ "models.schema", K_MODELS_SCHEMA, 0 },
-	{ "models.command", K_MODELS_COMMAND, 0 },
-	{ "runner.up", K_RUNNER_UP, 0 },
-	{ "runner.down", K_RUNNER_DOWN, 0 },
-	{ "runner.tool", K_RUNNER_TOOL, 0 },
-	{ "runner.env", K_RUNNER_ENV, 1 },
-	{ "scratch.postgres", K_SCRATCH_POSTGRES, 0 },
-	{ "drift.ignore", K_DRIFT_IGNORE, 1 },
-};
-
-static const struct key_def severity_key = { "severity", K_SEVERITY, 0 };
-
-/* The keys of a [migrations "<dir>"] section, by their key part. */
-static const struct key_def dir_keys[] = {
-	{ "format", K_DIR_FORMAT, 0 },
-	{ "dialect", K_DIR_DIALECT, 0 },
-	{ "requireDown", K_DIR_REQUIRE_DOWN, 0 },
-	{ "table", K_DIR_TABLE, 0 },
-	{ "runnerUp", K_DIR_RUNNER_UP, 0 },
-	{ "runnerDown", K_DIR_RUNNER_DOWN, 0 },
-	{ "runnerTool", K_DIR_RUNNER_TOOL, 0 },
-	{ "runnerEnv", K_DIR_RUNNER_ENV, 1 },
-	{ "skip", K_DIR_SKIP, 1 },
-	{ "irreversible", K_DIR_IRREVERSIBLE, 1 },
-};
 
 enum { MODE_REPLACE, MODE_APPEND };
 
@@ -267,39 +194,9 @@ mc_severity mc_config_severity(const mc_config *c, const char *code)
 	return info ? info->severity : MC_SEV_ERROR;
 }
 
-/* "migrations.<dir>.<key>": the key of a folder's section, or NULL. */
-static const struct key_def *find_dir_key(const char *name)
-{
-	const char *last = strrchr(name, '.');
-
-	if (strncasecmp(name, "migrations.", 11) || !last ||
-	    last < name + 12) /* a subsection of at least one character */
-		return NULL;
-	for (size_t i = 0; i < MC_ARRAY_SIZE(dir_keys); i++)
-		if (!strcasecmp(dir_keys[i].name, last + 1))
-			return &dir_keys[i];
-	return NULL;
-}
-
-/* "severity.<code>" or a table key; NULL when unknown. */
-static const struct key_def *find_key(const char *name)
-{
-	const char *dot;
-
-	for (size_t i = 0; i < MC_ARRAY_SIZE(keys); i++)
-		if (!strcasecmp(keys[i].name, name))
-			return &keys[i];
-	if ((dot = strchr(name, '.')) != NULL && strchr(dot + 1, '.'))
-		return find_dir_key(name);
-	if (!strncasecmp(name, "severity.", 9) && name[9] &&
-	    (dot = strchr(name + 9, '.')) == NULL)
-		return &severity_key;
-	return NULL;
-}
-
 int mc_config_key_known(const char *key)
 {
-	return key && find_key(key) != NULL;
+	return mc_config_key_find(key) != NULL;
 }
 
 /*
@@ -326,7 +223,7 @@ static int put_value(mc_buf *b, const char *v)
 
 static int bad_value(mc_buf *msg,
                      const char *prefix,
-                     const struct key_def *k,
+                     const mc_config_key *k,
                      const char *name,
                      const char *value,
                      const char *expected)
@@ -420,25 +317,6 @@ static int valid_table(const char *v)
 	}
 }
 
-static int valid_ref(const char *v)
-{
-	char *copy;
-	int valid = 0;
-
-	if (strncmp(v, "refs/", 5) || !v[5])
-		return 0;
-	if ((copy = mc_strdup(v)) == NULL)
-		return -1;
-	/* globs: check the rest as a ref name with the wildcards filled in */
-	for (char *p = copy; *p; p++)
-		if (*p == '*' || *p == '?' || *p == '[' || *p == ']')
-			*p = 'x';
-	if (git_reference_name_is_valid(&valid, copy) < 0)
-		valid = 0;
-	mc_free(copy);
-	return valid;
-}
-
 static int valid_pg_url(const char *v)
 {
 	if (!strncmp(v, "postgres://", 11) || !strncmp(v, "postgresql://", 13))
@@ -450,7 +328,7 @@ static int valid_pg_url(const char *v)
 /* {file}, {name}, {version}, {url} and {path} are the placeholders */
 static int check_placeholders(mc_buf *msg,
                               const char *prefix,
-                              const struct key_def *k,
+                              const mc_config_key *k,
                               const char *kname,
                               const char *value)
 {
@@ -486,7 +364,7 @@ static int check_placeholders(mc_buf *msg,
  */
 static int check_command(mc_buf *msg,
                          const char *prefix,
-                         const struct key_def *k,
+                         const mc_config_key *k,
                          const char *kname,
                          const char *value,
                          int placeholders)
@@ -628,7 +506,7 @@ static int set_declaration(mc_vec *v, const char *value, int mode)
 static int set_runner_tool(char **slot,
                            mc_buf *msg,
                            const char *prefix,
-                           const struct key_def *k,
+                           const mc_config_key *k,
                            const char *kname,
                            const char *value)
 {
@@ -642,7 +520,7 @@ static int set_runner_tool(char **slot,
 static int add_runner_env(mc_vec *list,
                           mc_buf *msg,
                           const char *prefix,
-                          const struct key_def *k,
+                          const mc_config_key *k,
                           const char *kname,
                           const char *value,
                           int mode)
@@ -667,7 +545,7 @@ static int add_runner_env(mc_vec *list,
 }
 
 static int apply_dir(mc_config *c,
-                     const struct key_def *k,
+                     const mc_config_key *k,
                      const char *name,
                      const char *value,
                      int mode,
@@ -698,7 +576,7 @@ static int apply_dir(mc_config *c,
 		return error < 0 ? error : MC_EPARSE;
 	}
 	mc_free(raw);
-	if ((kname = mc_asprintf("migrations.%s.%s", dir, k->name)) == NULL) {
+	if ((kname = mc_asprintf("migrations.%s.%s", dir, mc_config__key_part(k))) == NULL) {
 		mc_free(dir);
 		return mc_error_set_oom();
 	}
@@ -795,7 +673,7 @@ static int apply(mc_config *c,
                  const char *prefix,
                  mc_buf *msg)
 {
-	const struct key_def *k = find_key(name);
+	const mc_config_key *k = mc_config_key_find(name);
 	const char *kname;
 	char *norm = NULL;
 	int error = 0, bad, b;
@@ -806,7 +684,7 @@ static int apply(mc_config *c,
 			return error;
 		return MC_EPARSE;
 	}
-	if (k->id >= K_DIR_FORMAT)
+	if (mc_config__key_is_dir(k))
 		return apply_dir(c, k, name, value, mode, prefix, msg);
 	kname = k->id == K_SEVERITY ? name : k->name;
 	if (value == NULL && k->id != K_REQUIRE_DOWN) {
@@ -861,8 +739,8 @@ static int apply(mc_config *c,
 			        "expected a table name such as 'schema_migrations' or 'public.schema_migrations'");
 		return set_string(&c->table, value);
 	case K_DEPLOY_REF:
-		if ((b = valid_ref(value)) < 0)
-			return mc_error_set_oom();
+		if ((b = mc_git_ref_pattern_valid(value)) < 0)
+			return b;
 		if (!b)
 			return bad_value(
 			        msg, prefix, k, kname, value,
@@ -963,211 +841,12 @@ int mc_config_add(mc_config *c, const char *key, const char *value)
 }
 
 /*
- * Finding the line of an entry.
- *
- * A small scanner over git-config text, enough to locate keys: section
- * headers "[section]", "[section \"sub\"]" and the old "[section.sub]",
- * "key = value" (also right after a header on the same line), comments
- * from '#' or ';' outside quotes, and values continued by a trailing '\'.
- * Sections and keys compare case-insensitively, as git does; subsections
- * too (a lenient match only costs precision in a message).
- */
-static int header_matches(const char *sec,
-                          size_t seclen,
-                          const char *sub,
-                          size_t sublen,
-                          int has_sub,
-                          const char *want_sec,
-                          const char *want_sub)
-{
-	if (strlen(want_sec) != seclen || strncasecmp(sec, want_sec, seclen))
-		return 0;
-	if (!want_sub)
-		return !has_sub;
-	return has_sub && strlen(want_sub) == sublen &&
-	       !strncasecmp(sub, want_sub, sublen);
-}
-
-static unsigned find_line(const char *t,
-                          size_t len,
-                          const char *want_sec,
-                          const char *want_sub,
-                          const char *want_key,
-                          unsigned nth,
-                          unsigned *open_quote)
-{
-	char sub[256];
-	size_t i = 0, sublen = 0;
-	unsigned line = 1, seen = 0;
-	int match =
-	        want_sec[0] == '\0' && !want_sub; /* keys before any header */
-
-	if (open_quote)
-		*open_quote = 0;
-	if (len >= 3 && !memcmp(t, "\xef\xbb\xbf", 3)) /* UTF-8 BOM */
-		i = 3;
-	while (i < len) {
-		while (i < len && (t[i] == ' ' || t[i] == '\t'))
-			i++;
-		if (i < len && t[i] == '[') {
-			size_t s0 = ++i, slen, dot;
-			int has_sub = 0;
-			const char *subp = sub;
-
-			while (i < len && (isalnum((unsigned char)t[i]) ||
-			                   t[i] == '-' || t[i] == '.'))
-				i++;
-			slen = i - s0;
-			sublen = 0;
-			while (i < len && (t[i] == ' ' || t[i] == '\t'))
-				i++;
-			if (i < len && t[i] == '"') {
-				has_sub = 1;
-				for (i++;
-				     i < len && t[i] != '"' && t[i] != '\n';
-				     i++) {
-					if (t[i] == '\\' && i + 1 < len &&
-					    t[i + 1] != '\n')
-						i++;
-					if (sublen < sizeof(sub))
-						sub[sublen++] = t[i];
-				}
-				if (i < len && t[i] == '"')
-					i++;
-			}
-			while (i < len && t[i] != ']' && t[i] != '\n')
-				i++;
-			if (i < len && t[i] == ']')
-				i++;
-			/* old syntax: [section.subsection] */
-			for (dot = 0; dot < slen && t[s0 + dot] != '.'; dot++)
-				;
-			if (!has_sub && dot < slen) {
-				has_sub = 1;
-				subp = t + s0 + dot + 1;
-				sublen = slen - dot - 1;
-				slen = dot;
-			}
-			match = header_matches(t + s0, slen, subp, sublen,
-			                       has_sub, want_sec, want_sub);
-			while (i < len && (t[i] == ' ' || t[i] == '\t'))
-				i++;
-		}
-		if (i < len && isalnum((unsigned char)t[i])) {
-			size_t k0 = i;
-			while (i < len && (isalnum((unsigned char)t[i]) ||
-			                   t[i] == '-' || t[i] == '_'))
-				i++;
-			if (match && i - k0 == strlen(want_key) &&
-			    !strncasecmp(t + k0, want_key, i - k0) &&
-			    ++seen == nth)
-				return line;
-		}
-		/* the rest of the logical line: value, comment, continuations
-		 */
-		int in_q = 0;
-		while (i < len && t[i] != '\n') {
-			if (t[i] == '\\' && i + 1 < len) {
-				if (t[i + 1] == '\n')
-					line++;
-				i += 2;
-				continue;
-			}
-			if (t[i] == '"')
-				in_q = !in_q;
-			else if ((t[i] == '#' || t[i] == ';') && !in_q) {
-				while (i < len && t[i] != '\n')
-					i++;
-				break;
-			}
-			i++;
-		}
-		/* git rejects a quote left open at the end of a line; libgit2
-		 * does not */
-		if (in_q && open_quote && !*open_quote)
-			*open_quote = line;
-		if (i < len) {
-			i++;
-			line++;
-		}
-	}
-	return 0;
-}
-
-/* Split a normalised name "sec[.sub].key" and find its nth line; 0 if not. */
-static unsigned line_of(const mc_buf *text, const char *name, unsigned nth)
-{
-	const char *first = strchr(name, '.'), *last = strrchr(name, '.');
-	char *sec = NULL, *sub = NULL;
-	unsigned line = 0;
-
-	if (!text || !text->ptr)
-		return 0;
-	if (!first)
-		return find_line(text->ptr, text->size, "", NULL, name, nth,
-		                 NULL);
-	sec = mc_strndup(name, (size_t)(first - name));
-	if (last != first)
-		sub = mc_strndup(first + 1, (size_t)(last - first - 1));
-	if (sec && (last == first || sub))
-		line = find_line(text->ptr, text->size, sec, sub, last + 1, nth,
-		                 NULL);
-	mc_free(sec);
-	mc_free(sub);
-	return line;
-}
-
-/*
- * libgit2 says "failed to parse config file: <what> (in <path>:<line>)";
- * turn that into "<display>:<line>: <what>".
- */
-static int syntax_error(const char *display)
-{
-	const git_error *e = git_error_last();
-	const char *m = (e && e->message) ? e->message : "cannot parse";
-	static const char lead[] = "failed to parse config file: ";
-	const char *in, *colon;
-	size_t wlen;
-	unsigned long line = 0;
-
-	if (!strncmp(m, lead, sizeof(lead) - 1))
-		m += sizeof(lead) - 1;
-	wlen = strlen(m);
-	if ((in = strstr(m, " (in ")) != NULL) {
-		wlen = (size_t)(in - m);
-		if ((colon = strrchr(in, ':')) != NULL)
-			line = strtoul(colon + 1, NULL, 10);
-	}
-	if (line)
-		return mc_error_set(MC_ERROR_CONFIG, "%s:%lu: %.*s", display,
-		                    line, (int)wlen, m);
-	return mc_error_set(MC_ERROR_CONFIG, "%s: %.*s", display, (int)wlen, m);
-}
-
-/* How many names equal to name precede the end of seen (after pushing). */
-static int count_seen(unsigned *out, mc_vec *seen, const char *name)
-{
-	char *copy = mc_strdup(name);
-	unsigned n = 0;
-
-	if (!copy || mc_vec_push(seen, copy) < 0) {
-		mc_free(copy);
-		return mc_error_set_oom();
-	}
-	for (size_t i = 0; i < seen->len; i++)
-		if (!strcmp(seen->items[i], name))
-			n++;
-	*out = n;
-	return 0;
-}
-
-/*
  * A multi-valued key's first value in a layer replaces older layers'.
  * touched holds the names already set in this layer.
  */
 static int layer_mode(int *mode, mc_vec *touched, const char *name)
 {
-	const struct key_def *k = find_key(name);
+	const mc_config_key *k = mc_config_key_find(name);
 	char *low;
 
 	*mode = MODE_REPLACE;
@@ -1185,95 +864,50 @@ static int layer_mode(int *mode, mc_vec *touched, const char *name)
 	return 0;
 }
 
-static int read_text(mc_buf *out, const char *path, const char *display)
+/* An entry's error: "<file>:<line>: <msg>", as much of it as is known. */
+static int entry_error(const mc_git_config_entry *e, const mc_buf *msg)
 {
-	FILE *f;
-	char chunk[8192];
-	size_t n;
-	int error = 0;
+	if (e->file && e->line)
+		return mc_error_set(MC_ERROR_CONFIG, "%s:%u: %s", e->file,
+		                    e->line, mc_buf_cstr(msg));
+	if (e->file)
+		return mc_error_set(MC_ERROR_CONFIG, "%s: %s", e->file,
+		                    mc_buf_cstr(msg));
+	return mc_error_set(MC_ERROR_CONFIG, "git config: %s", mc_buf_cstr(msg));
+}
 
-	if ((f = fopen(path, "rb")) == NULL)
-		return mc_error_set(MC_ERROR_CONFIG, "cannot read '%s': %s",
-		                    display, strerror(errno));
-	while (!error && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (out->size + n > MAX_CONFIG_SIZE)
-			error = mc_error_set(
-			        MC_ERROR_CONFIG,
-			        "'%s' is too large (limit %zu bytes)", display,
-			        MAX_CONFIG_SIZE);
-		else
-			error = mc_buf_put(out, chunk, n);
+/* Apply the entries of a .migcheck file (mc_git_config_entry*) to c. */
+static int apply_file(mc_config *c, const mc_vec *entries, const char *display)
+{
+	mc_buf msg = MC_BUF_INIT;
+	mc_vec touched = MC_VEC_INIT;
+	int error = 0, mode;
+
+	for (size_t i = 0; i < entries->len && !error; i++) {
+		const mc_git_config_entry *e = entries->items[i];
+		mc_buf_clear(&msg);
+		if ((error = layer_mode(&mode, &touched, e->name)) < 0)
+			break;
+		error = apply(c, e->name, e->value, mode, "", &msg);
+		if (error == MC_EPARSE)
+			error = entry_error(e, &msg);
 	}
-	if (!error && ferror(f))
-		error = mc_error_set(MC_ERROR_CONFIG, "cannot read '%s': %s",
-		                     display, strerror(errno));
-	fclose(f);
-	if (!error && !out->ptr)
-		error = mc_buf_puts(out, "");
+	if (!error)
+		error = set_string(&c->source, display);
+	mc_vec_dispose_deep(&touched, mc_free);
+	mc_buf_dispose(&msg);
 	return error;
 }
 
 /* Read a .migcheck file at path into c; display names it in messages. */
 static int load_ondisk(mc_config *c, const char *path, const char *display)
 {
-	git_config *cfg = NULL;
-	git_config_iterator *it = NULL;
-	git_config_entry *e;
-	mc_buf text = MC_BUF_INIT, msg = MC_BUF_INIT;
-	mc_vec seen = MC_VEC_INIT, touched = MC_VEC_INIT;
-	unsigned nth = 0, line;
-	int error, mode;
+	mc_vec entries = MC_VEC_INIT;
+	int error = mc_git_config_read_file(&entries, path, display);
 
-	if ((error = read_text(&text, path, display)) < 0)
-		goto done;
-	if (git_config_open_ondisk(&cfg, path) < 0) {
-		error = syntax_error(display);
-		goto done;
-	}
-	find_line(text.ptr, text.size, "", NULL, "", 1, &line);
-	if (line) {
-		error = mc_error_set(MC_ERROR_CONFIG,
-		                     "%s:%u: missing closing quote", display,
-		                     line);
-		goto done;
-	}
-	if (git_config_iterator_new(&it, cfg) < 0) {
-		error = mc_git__error("cannot read the configuration");
-		goto done;
-	}
-	while ((error = git_config_next(&e, it)) == 0) {
-		if ((error = count_seen(&nth, &seen, e->name)) < 0 ||
-		    (error = layer_mode(&mode, &touched, e->name)) < 0)
-			goto done;
-		error = apply(c, e->name, e->value, mode, "", &msg);
-		if (error == MC_EPARSE) {
-			line = e->include_depth ? 0
-			                        : line_of(&text, e->name, nth);
-			if (line)
-				error = mc_error_set(MC_ERROR_CONFIG,
-				                     "%s:%u: %s", display, line,
-				                     mc_buf_cstr(&msg));
-			else
-				error = mc_error_set(MC_ERROR_CONFIG, "%s: %s",
-				                     display,
-				                     mc_buf_cstr(&msg));
-		}
-		if (error < 0)
-			goto done;
-	}
-	if (error == GIT_ITEROVER)
-		error = 0;
-	else
-		error = syntax_error(display);
 	if (!error)
-		error = set_string(&c->source, display);
-done:
-	git_config_iterator_free(it);
-	git_config_free(cfg);
-	mc_vec_dispose_deep(&seen, mc_free);
-	mc_vec_dispose_deep(&touched, mc_free);
-	mc_buf_dispose(&text);
-	mc_buf_dispose(&msg);
+		error = apply_file(c, &entries, display);
+	mc_git_config_entries_dispose(&entries);
 	return error;
 }
 
@@ -1302,191 +936,42 @@ int mc_config_load_file(mc_config **out, const char *path, const char *display)
 	return 0;
 }
 
-/*
- * A bare repository has no work tree: read .migcheck from HEAD's tree,
- * through a temporary file since libgit2 parses config files only from disk.
- */
+/* A bare repository has no work tree: .migcheck from HEAD's tree. */
 static int load_from_head(mc_config *c, mc_repo *repo)
 {
-	git_object *obj = NULL;
-	const char *tmpdir = getenv("TMPDIR");
-	char *tmp = NULL;
-	const void *data;
-	size_t len;
-	int fd = -1, error;
+	mc_vec entries = MC_VEC_INIT;
+	int error = mc_git_config_read_head(&entries, repo, CONFIG_FILE);
 
-	error = git_revparse_single(&obj, repo->repo, "HEAD:" CONFIG_FILE);
-	if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH) {
+	if (error == MC_ENOTFOUND)
 		error = 0;
-		goto done;
-	}
-	if (error < 0) {
-		error = mc_git__error("cannot read 'HEAD:" CONFIG_FILE "'");
-		goto done;
-	}
-	if (git_object_type(obj) != GIT_OBJECT_BLOB) {
-		error = mc_error_set(MC_ERROR_CONFIG,
-		                     "cannot read 'HEAD:" CONFIG_FILE
-		                     "': it is not a file");
-		goto done;
-	}
-	data = git_blob_rawcontent((git_blob *)obj);
-	len = (size_t)git_blob_rawsize((git_blob *)obj);
-	if (len > MAX_CONFIG_SIZE) {
-		error = mc_error_set(MC_ERROR_CONFIG,
-		                     "'HEAD:" CONFIG_FILE
-		                     "' is too large (limit %zu bytes)",
-		                     MAX_CONFIG_SIZE);
-		goto done;
-	}
-	if ((tmp = mc_asprintf("%s/migcheck-config.XXXXXX",
-	                       tmpdir && *tmpdir ? tmpdir : "/tmp")) == NULL) {
-		error = mc_error_set_oom();
-		goto done;
-	}
-	if ((fd = mkstemp(tmp)) < 0) {
-		error = mc_error_set(MC_ERROR_OS,
-		                     "cannot create a temporary file: %s",
-		                     strerror(errno));
-		mc_free(tmp);
-		tmp = NULL;
-		goto done;
-	}
-	if ((len && write(fd, data, len) != (ssize_t)len) || close(fd) < 0) {
-		fd = -1;
-		error = mc_error_set(MC_ERROR_OS, "cannot write '%s': %s", tmp,
-		                     strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	error = load_ondisk(c, tmp, "HEAD:" CONFIG_FILE);
-done:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		mc_free(tmp);
-	}
-	git_object_free(obj);
-	return error;
-}
-
-/* Which file a git config level reads, for file:line in messages. */
-static char *level_path(mc_repo *repo, git_config_level_t level)
-{
-	git_buf b = { NULL, 0, 0 };
-	char *path = NULL;
-	int rc;
-
-	switch (level) {
-	case GIT_CONFIG_LEVEL_LOCAL:
-		return mc_asprintf("%sconfig", mc_repo_gitdir(repo));
-	case GIT_CONFIG_LEVEL_GLOBAL:
-		rc = git_config_find_global(&b);
-		break;
-	case GIT_CONFIG_LEVEL_XDG:
-		rc = git_config_find_xdg(&b);
-		break;
-	case GIT_CONFIG_LEVEL_SYSTEM:
-		rc = git_config_find_system(&b);
-		break;
-	default:
-		return NULL;
-	}
-	if (rc == 0 && b.ptr)
-		path = mc_strdup(b.ptr);
-	git_buf_dispose(&b);
-	return path;
-}
-
-/* Path for messages: relative to the work tree when inside it. */
-static const char *display_path(mc_repo *repo, const char *path)
-{
-	const char *wd = mc_repo_workdir(repo);
-	size_t n = wd ? strlen(wd) : 0;
-
-	if (n && !strncmp(path, wd, n) && path[n])
-		return path + n;
-	return path;
-}
-
-static int git_entry_error(mc_repo *repo,
-                           const git_config_entry *e,
-                           unsigned nth,
-                           const mc_buf *msg)
-{
-	char *path = e->include_depth ? NULL : level_path(repo, e->level);
-	mc_buf text = MC_BUF_INIT;
-	unsigned line = 0;
-	int error;
-
-	mc_error_clear();
-	if (path && read_text(&text, path, path) == 0)
-		line = line_of(&text, e->name, nth);
-	if (path && line)
-		error = mc_error_set(MC_ERROR_CONFIG, "%s:%u: %s",
-		                     display_path(repo, path), line,
-		                     mc_buf_cstr(msg));
-	else if (path)
-		error = mc_error_set(MC_ERROR_CONFIG, "%s: %s",
-		                     display_path(repo, path),
-		                     mc_buf_cstr(msg));
-	else
-		error = mc_error_set(MC_ERROR_CONFIG, "git config: %s",
-		                     mc_buf_cstr(msg));
-	mc_buf_dispose(&text);
-	mc_free(path);
+	else if (!error)
+		error = apply_file(c, &entries, "HEAD:" CONFIG_FILE);
+	mc_git_config_entries_dispose(&entries);
 	return error;
 }
 
 /* The repository's git config: migcheck.<section>.<key>. */
 static int load_git_overlay(mc_config *c, mc_repo *repo)
 {
-	git_config *cfg = NULL;
-	git_config_iterator *it = NULL;
-	git_config_entry *e;
+	mc_vec entries = MC_VEC_INIT, touched = MC_VEC_INIT;
 	mc_buf msg = MC_BUF_INIT;
-	mc_vec seen = MC_VEC_INIT, touched = MC_VEC_INIT;
-	char *inner = NULL, *tag = NULL;
-	unsigned nth = 0;
+	char *inner = NULL;
 	int error, mode;
 
-	if (git_repository_config_snapshot(&cfg, repo->repo) < 0) {
-		const git_error *ge = git_error_last();
-		const char *m = ge && ge->message ? ge->message : "";
-		const char *in = strstr(m, " (in ");
-		char *path = NULL;
-		if (in && strrchr(in, ':'))
-			path = mc_strndup(
-			        in + 5, (size_t)(strrchr(in, ':') - (in + 5)));
-		error = path ? syntax_error(display_path(repo, path))
-		             : mc_git__error("cannot read the git config");
-		mc_free(path);
-		goto done;
-	}
-	/* not git_config_iterator_glob_new: its regex leaks inside pcre2 */
-	if (git_config_iterator_new(&it, cfg) < 0) {
-		error = mc_git__error("cannot read the git config");
-		goto done;
-	}
-	while ((error = git_config_next(&e, it)) == 0) {
-		if (strncmp(e->name, "migcheck.", 9))
-			continue;
+	error = mc_git_config_read_repo(&entries, repo, "migcheck.");
+	for (size_t i = 0; i < entries.len && !error; i++) {
+		const mc_git_config_entry *e = entries.items[i];
+
 		mc_free(inner);
-		mc_free(tag);
-		inner = mc_strdup(e->name + 9);
-		tag = mc_asprintf("%d:%s", (int)e->level, e->name);
-		if (!inner || !tag) {
+		if ((inner = mc_strdup(e->name + 9)) == NULL) {
 			error = mc_error_set_oom();
-			goto done;
+			break;
 		}
 		/* the section and the key; a folder's name keeps its case */
 		for (char *p = inner; *p && *p != '.'; p++)
 			*p = (char)tolower((unsigned char)*p);
 		for (char *p = strrchr(inner, '.'); p && *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-		if ((error = count_seen(&nth, &seen, tag)) < 0)
-			goto done;
 		mc_buf_clear(&msg);
 		if (!strchr(inner, '.')) /* migcheck.<key> without a section */
 			error = mc_buf_printf(&msg, "unknown key '%s'",
@@ -1497,19 +982,10 @@ static int load_git_overlay(mc_config *c, mc_repo *repo)
 			error = apply(c, inner, e->value, mode, "migcheck.",
 			              &msg);
 		if (error == MC_EPARSE)
-			error = git_entry_error(repo, e, nth, &msg);
-		if (error < 0)
-			goto done;
+			error = entry_error(e, &msg);
 	}
-	error = error == GIT_ITEROVER
-	                ? 0
-	                : mc_git__error("cannot read the git config");
-done:
 	mc_free(inner);
-	mc_free(tag);
-	git_config_iterator_free(it);
-	git_config_free(cfg);
-	mc_vec_dispose_deep(&seen, mc_free);
+	mc_git_config_entries_dispose(&entries);
 	mc_vec_dispose_deep(&touched, mc_free);
 	mc_buf_dispose(&msg);
 	return error;
