@@ -96,6 +96,22 @@ static int counts(const mc_migration *m)
 	return m->kind != MC_MIGRATION_REPEATABLE;
 }
 
+const mc_migration *mc_drift__dirty_migration(const mc_drift_history *h,
+                                              const mc_migration_list *list)
+{
+	for (size_t i = 0; h && list && i < h->applied.len; i++) {
+		const mc_drift_applied *a = h->applied.items[i];
+		if (!a->dirty)
+			continue;
+		for (size_t j = 0; j < list->items.len; j++) {
+			const mc_migration *m = list->items.items[j];
+			if (counts(m) && matches(m, a))
+				return m;
+		}
+	}
+	return NULL;
+}
+
 int mc_drift_history_compare(mc_vec *replay,
                              mc_report *report,
                              const mc_drift_history *h,

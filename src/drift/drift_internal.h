@@ -31,6 +31,13 @@ MC_NODISCARD int mc_drift__replay(mc_report *report,
                                   const mc_config *config,
                                   const char *workdir);
 
+/**
+ * The migration of list that h records as dirty (golang-migrate's dirty
+ * flag, a failed Flyway row), or NULL. Borrowed from list.
+ */
+const mc_migration *mc_drift__dirty_migration(const mc_drift_history *h,
+                                              const mc_migration_list *list);
+
 enum {
 	MC_NORM_WITH_PRIVILEGES = (1 << 0), /* keep owner / grant attributes */
 	MC_NORM_TABLES_ONLY = (1 << 1) /* tables and columns only (models) */

@@ -8,11 +8,13 @@
 #include "migcheck/drift.h"
 
 #include <stdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "migcheck/alloc.h"
 #include "migcheck/db.h"
 #include "migcheck/errors.h"
+#include "migcheck/quote.h"
 #include "migcheck/schema.h"
 #include "drift_internal.h"
 #include "util/banned.h"
@@ -100,6 +102,59 @@ static int owned_by_reported(const mc_diff_entry *e,
 	return 0;
 }
 
+/*
+ * A migration the database records as dirty: what it changes (its up
+ * replayed apart, on top of the applied ones), or why that is unknown.
+ */
+struct dirty {
+	const mc_migration *m;
+	const char *table;          /* the tracking table */
+	mc_schema_diff *diff;       /* applied -> applied + m; NULL: unknown */
+	int partial;                /* m failed on the scratch too: diff is
+	                             * the work of its statements before the
+	                             * failing one, the rest may be its too */
+};
+
+static int same_object(const mc_diff_entry *a, const mc_diff_entry *b)
+{
+	return a->object_kind == b->object_kind && !strcmp(a->name, b->name) &&
+	       (a->parent == b->parent ||
+	        (a->parent && b->parent && !strcmp(a->parent, b->parent)));
+}
+
+/* Is e (live vs applied) a change the dirty migration makes? */
+static int dirty_made(const struct dirty *dm, const mc_diff_entry *e)
+{
+	for (size_t i = 0; dm && dm->diff && i < mc_schema_diff_count(dm->diff);
+	     i++)
+		if (same_object(mc_schema_diff_get(dm->diff, i), e))
+			return 1;
+	return 0;
+}
+
+/* "-- not suggested for <subject>: <why>", one line whatever names hold */
+static int suggest_refused(mc_buf *sql, const char *subject, const char *fmt,
+                           ...) MC_PRINTF(3, 4);
+
+static int suggest_refused(mc_buf *sql, const char *subject, const char *fmt,
+                           ...)
+{
+	mc_buf line = MC_BUF_INIT;
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	if ((error = mc_buf_printf(&line, "not suggested for %s: ", subject)) == 0)
+		error = mc_buf_vprintf(&line, fmt, ap);
+	va_end(ap);
+	if (error == 0 &&
+	    (error = mc_buf_puts(sql, "-- ")) == 0 &&
+	    (error = mc_quote_text(sql, mc_buf_cstr(&line), 0)) == 0)
+		error = mc_buf_putc(sql, '\n');
+	mc_buf_dispose(&line);
+	return error;
+}
+
 /* One finding per differing object, and suggested SQL when asked. */
 static int report_diff(mc_report *report,
                        mc_buf *sql_out,
@@ -107,7 +162,8 @@ static int report_diff(mc_report *report,
                        const mc_snapshot *expected,
                        const mc_snapshot *actual,
                        mc_dialect engine,
-                       unsigned flags)
+                       unsigned flags,
+                       const struct dirty *dm)
 {
 	mc_buf subject = MC_BUF_INIT, detail = MC_BUF_INIT, sql = MC_BUF_INIT;
 	size_t nsuggest = 0;
@@ -115,6 +171,7 @@ static int report_diff(mc_report *report,
 
 	for (size_t i = 0; i < mc_schema_diff_count(d); i++) {
 		const mc_diff_entry *e = mc_schema_diff_get(d, i);
+		int dirty_work;
 		if (owned_by_reported(e, d, expected, actual))
 			continue;
 		mc_buf_clear(&subject);
@@ -125,16 +182,44 @@ static int report_diff(mc_report *report,
 		/* no trailing newline in details */
 		while (detail.size && detail.ptr[detail.size - 1] == '\n')
 			mc_buf_truncate(&detail, detail.size - 1);
-		if ((error = mc_report_add(report, NULL, drift_code(e->kind),
-		                           NULL, 0, NULL,
-		                           detail.size ? detail.ptr : NULL,
-		                           "%s %s", mc_buf_cstr(&subject),
-		                           severity_verb(e->kind))) < 0)
+		dirty_work = dirty_made(dm, e);
+		if (dirty_work)
+			error = mc_report_add(
+			        report, NULL, "drift-dirty", dm->m->up->path, 0,
+			        dm->m->version, detail.size ? detail.ptr : NULL,
+			        "%s %s: the work of migration '%s', which %s records as dirty (half-applied)",
+			        mc_buf_cstr(&subject),
+			        e->kind == MC_DIFF_MISSING      ? "is missing from the database"
+			        : e->kind == MC_DIFF_UNEXPECTED ? "is in the database"
+			                                        : "differs",
+			        dm->m->version, dm->table);
+		else
+			error = mc_report_add(report, NULL, drift_code(e->kind),
+			                      NULL, 0, NULL,
+			                      detail.size ? detail.ptr : NULL,
+			                      "%s %s", mc_buf_cstr(&subject),
+			                      severity_verb(e->kind));
+		if (error < 0)
 			goto done;
 		if ((flags & MC_DRIFT_SUGGEST_SQL) && sql_out) {
 			size_t before = sql.size;
-			if ((error = mc_drift__suggest(&sql, e, expected,
-			                               actual, engine)) < 0)
+			/* never undo a half-applied migration's work, nor drop
+			 * what may be its work */
+			if (dirty_work)
+				error = suggest_refused(
+				        &sql, mc_buf_cstr(&subject),
+				        "the dirty migration '%s' made this change; finish or revert that migration instead",
+				        dm->m->version);
+			else if (dm && (!dm->diff || dm->partial) &&
+			         e->kind == MC_DIFF_UNEXPECTED)
+				error = suggest_refused(
+				        &sql, mc_buf_cstr(&subject),
+				        "it may be the work of the dirty migration '%s', which does not replay whole on the scratch database; finish or revert that migration first",
+				        dm->m->version);
+			else
+				error = mc_drift__suggest(&sql, e, expected,
+				                          actual, engine);
+			if (error < 0)
 				goto done;
 			if (sql.size > before)
 				nsuggest++;
@@ -244,6 +329,77 @@ static int create_tracking(char **sql, mc_db *sdb, mc_format format,
 	return error;
 }
 
+/*
+ * Replay the dirty migration's up on top of the applied ones, apart: what
+ * it changes is dm->diff (left NULL, with a note, when its up fails or is
+ * not SQL). The scratch database is not used after this.
+ */
+static int replay_dirty(mc_report *report, struct dirty *dm, mc_db *sdb,
+                        const mc_snapshot *expected,
+                        const mc_snapshot_opts *bopts,
+                        const mc_drift_norm_opts *nopts,
+                        const mc_diff_opts *dopts)
+{
+	mc_db_exec_error err = MC_DB_EXEC_ERROR_INIT;
+	mc_snapshot *built = NULL, *norm = NULL;
+	int error;
+
+	if (dm->m->language || !dm->m->up)
+		return mc_report_note(
+		        report,
+		        "migration '%s' is recorded as dirty and is not SQL: its objects cannot be told from drift, so --sql suggests no DROP",
+		        dm->m->version);
+	error = mc_db_exec_script(sdb, dm->m->up, &err);
+	if (error == MC_DB_ESTATEMENT) {
+		/* as a half-applied migration: its statements one by one, up
+		 * to the one that fails */
+		const mc_sql_stmts *st = dm->m->up->stmts;
+		dm->partial = 1;
+		if ((error = mc_report_note(
+		             report,
+		             "migration '%s' is recorded as dirty and fails on the scratch database too (%s:%u: %s): what its statements before that one make is taken as its work, and --sql suggests no DROP",
+		             dm->m->version, err.path ? err.path : dm->m->up->path,
+		             err.line, err.message ? err.message : "statement failed")) < 0)
+			goto done;
+		for (size_t i = 0; i < mc_sql_stmts_count(st); i++) {
+			const mc_sql_stmt *one = mc_sql_stmts_get(st, i);
+			char *text;
+			if (one->line >= err.line && err.line)
+				break;
+			if ((text = mc_strndup(dm->m->up->sql + one->offset,
+			                       one->len)) == NULL) {
+				error = mc_error_set_oom();
+				goto done;
+			}
+			error = mc_db_exec(sdb, text);
+			mc_free(text);
+			if (error == MC_DB_ESTATEMENT)
+				break;
+			if (error < 0) {
+				error = scratch_error(error);
+				goto done;
+			}
+		}
+		error = 0;
+	}
+	if (error < 0) {
+		error = scratch_error(error);
+		goto done;
+	}
+	if ((error = mc_db_snapshot(&built, sdb, bopts)) < 0) {
+		error = scratch_error(error);
+		goto done;
+	}
+	if ((error = mc_drift__normalize(&norm, built, expected, nopts)) < 0 ||
+	    (error = mc_snapshot_diff(&dm->diff, expected, norm, dopts)) < 0)
+		goto done;
+done:
+	mc_db_exec_error_dispose(&err);
+	mc_snapshot_free(built);
+	mc_snapshot_free(norm);
+	return error;
+}
+
 static int schema_drift(mc_report *report,
                         mc_buf *sql_out,
                         mc_db *target,
@@ -251,8 +407,10 @@ static int schema_drift(mc_report *report,
                         const mc_vec *replay,
                         mc_format format,
                         const char *table,
+                        const mc_migration *dirty_m,
                         const mc_drift_opts *opts)
 {
+	struct dirty dm = { dirty_m, table, NULL, 0 };
 	mc_scratch_opts sopts;
 	char *tracking = NULL;
 	mc_scratch *scratch = NULL;
@@ -261,6 +419,8 @@ static int schema_drift(mc_report *report,
 	mc_schema_diff *diff = NULL;
 	mc_drift_norm_opts nopts;
 	mc_diff_opts dopts;
+	mc_snapshot_opts bopts;
+	const char *extra[2] = { NULL, NULL };
 	int failed = 0, error;
 
 	memset(&sopts, 0, sizeof(sopts));
@@ -281,16 +441,11 @@ static int schema_drift(mc_report *report,
 		        "schema not compared: the applied migrations could not be replayed");
 		goto done;
 	}
-	{
-		/* the tracking table created above, under the target's name */
-		const char *dot = strrchr(table, '.');
-		const char *extra[2] = { dot ? dot + 1 : table, NULL };
-		mc_snapshot_opts bopts;
-		memset(&bopts, 0, sizeof(bopts));
-		bopts.extra_excludes = extra;
-		error = mc_db_snapshot(&built, sdb, &bopts);
-	}
-	if (error < 0) {
+	/* the tracking table created above, under the target's name */
+	extra[0] = strrchr(table, '.') ? strrchr(table, '.') + 1 : table;
+	memset(&bopts, 0, sizeof(bopts));
+	bopts.extra_excludes = extra;
+	if ((error = mc_db_snapshot(&built, sdb, &bopts)) < 0) {
 		error = scratch_error(error);
 		goto done;
 	}
@@ -308,10 +463,14 @@ static int schema_drift(mc_report *report,
 	dopts.strict_column_order =
 	        !!(opts->flags & MC_DRIFT_STRICT_COLUMN_ORDER);
 	if ((error = mc_snapshot_diff(&diff, expected, actual, &dopts)) < 0 ||
+	    (dirty_m && (error = replay_dirty(report, &dm, sdb, expected,
+	                                      &bopts, &nopts, &dopts)) < 0) ||
 	    (error = report_diff(report, sql_out, diff, built, live,
-	                         mc_db_engine(target), opts->flags)) < 0)
+	                         mc_db_engine(target), opts->flags,
+	                         dirty_m ? &dm : NULL)) < 0)
 		goto done;
 done:
+	mc_schema_diff_free(dm.diff);
 	mc_schema_diff_free(diff);
 	mc_snapshot_free(expected);
 	mc_snapshot_free(actual);
@@ -408,7 +567,9 @@ rollback:
 		goto done;
 	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY))
 		error = schema_drift(report, sql_out, target, live, &replay,
-		                     migrations->all.format, hist->table, opts);
+		                     migrations->all.format, hist->table,
+		                     mc_drift__dirty_migration(hist, &migrations->all),
+		                     opts);
 done:
 	if (error < 0 && error != MC_ENOMEM && mc_error_last() &&
 	    mc_error_last()->klass == MC_ERROR_NONE)

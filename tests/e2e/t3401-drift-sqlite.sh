@@ -237,4 +237,33 @@ CREATE INDEX main.tags_name ON tags (name DESC);
 }
 run_test 'SQLite --sql: CREATE INDEX for dropped indexes, run for real' sqlite_suggest_indexes
 
+# golang-migrate dirty at 2 on SQLite: migration 2's table and column are
+# drift-dirty, named after it; --sql does not drop them, only the stray.
+sqlite_dirty_objects () {
+	sqlite_repo &&
+	write_migration 3_orders.up.sql 'CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER);
+ALTER TABLE users ADD COLUMN nick TEXT;' &&
+	write_migration 3_orders.down.sql 'DROP TABLE orders;' &&
+	commit_all orders &&
+	build_target "$PWD/staging.db" &&
+	sqlite3 staging.db <db/migrations/3_orders.up.sql &&
+	sqlite3 staging.db 'UPDATE schema_migrations SET version = 3, dirty = 1; CREATE TABLE stray (x);' &&
+	expect_code 1 "$MIGCHECK" drift --db staging.db --sql >out &&
+	expect_equal out "db/migrations/3_orders.up.sql: error: migration '3' is recorded as failed or half-applied in schema_migrations [dirty]
+db/migrations/3_orders.up.sql: warning: table main.orders is in the database: the work of migration '3', which schema_migrations records as dirty (half-applied) [drift-dirty]
+error: table main.stray is in the database but no applied migration creates it [drift-unexpected]
+    table main.stray: unexpected
+db/migrations/3_orders.up.sql: warning: table main.users: column nick is in the database: the work of migration '3', which schema_migrations records as dirty (half-applied) [drift-dirty]
+note: tracking table schema_migrations (golang-migrate): 2 applied migration(s) replayed on a scratch database
+drift: 2 errors, 2 warnings
+
+-- migcheck drift: SUGGESTED SQL, review before running it.
+-- It would bring the database to the schema of its applied migrations;
+-- better: write a migration, or find who changed the database.
+-- not suggested for table main.orders: the dirty migration '3' made this change; finish or revert that migration instead
+DROP TABLE main.stray;
+-- not suggested for table main.users: column nick: the dirty migration '3' made this change; finish or revert that migration instead"
+}
+run_test 'SQLite: a dirty migration'"'"'s objects are its own, and --sql does not drop them' sqlite_dirty_objects
+
 finish
