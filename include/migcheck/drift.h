@@ -141,6 +141,7 @@ typedef struct {
 	mc_vec lists; /* of mc_migration_list*, owned */
 	mc_migration_list
 	        all; /* items borrowed from lists, sorted by version */
+	char *table; /* the folders' migrations.table, NULL: detected */
 } mc_drift_migrations;
 
 #define MC_DRIFT_MIGRATIONS_INIT                                               \
@@ -148,20 +149,31 @@ typedef struct {
 		MC_VEC_INIT,                                                   \
 		{                                                              \
 			MC_VEC_INIT, MC_FORMAT_AUTO, NULL                      \
-		}                                                              \
+		},                                                             \
+		NULL                                                           \
 	}
 
 /**
- * Read the folders of migrations.dir (found under workdir when none is
- * configured) with the configured format and dialect. Discovery problems
- * are check's business and are not reported here.
+ * Read the project's folders (mc_project_open: migrations.dir, found under
+ * workdir when none is configured) with each folder's format and dialect,
+ * and the tracking table they name ([migrations "<dir>"] table over
+ * migrations.table). Discovery problems are check's business and are not
+ * reported here.
+ * @param config NULL for the defaults
  * @param[out] out dispose with mc_drift_migrations_dispose (also on error)
  * @return 0; MC_ENOTFOUND (MC_ERROR_CONFIG) when no folder is configured
- *   or found, or a configured one does not exist; MC_ENOMEM; MC_ERROR
+ *   or found, or a configured one does not exist; MC_ERROR
+ *   (MC_ERROR_CONFIG) when the folders name different tracking tables;
+ *   MC_ENOMEM; MC_ERROR
  */
 MC_NODISCARD int mc_drift_migrations_load(mc_drift_migrations *out,
                                           const mc_config *config,
                                           const char *workdir);
+/** The same, with table (drift --table) over the folders' own, if not NULL. */
+MC_NODISCARD int mc_drift_migrations_load_table(mc_drift_migrations *out,
+                                                const mc_config *config,
+                                                const char *workdir,
+                                                const char *table);
 void mc_drift_migrations_dispose(mc_drift_migrations *m);
 
 /* --- the whole drift run ------------------------------------------------- */

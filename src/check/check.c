@@ -17,6 +17,7 @@
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
 #include "migcheck/migration.h"
+#include "migcheck/project.h"
 #include "util/banned.h"
 
 /* How many unchanged files are read to detect a folder's format. */
@@ -26,6 +27,8 @@ struct ctx {
 	mc_report *r;
 	const mc_check_opts *o;
 	const mc_config *cfg;
+	mc_project *project; /* the folders and their settings */
+	mc_vec dirs;         /* char*: the folders, borrowed from project */
 	mc_changeset *cs;
 	mc_deployed *dep;
 	mc_dialect dialect;   /* the folder being checked's (check_dir) */
@@ -693,10 +696,17 @@ static int check_dir(struct ctx *c, size_t idx)
 	mc_vec dup_files = MC_VEC_INIT;
 	mc_format fmt;
 	mc_dir_settings ds;
+	const mc_project_folder *pf = NULL;
 	int error, any = 0;
 
 	/* the folder's own settings ([migrations "<dir>"]) over the defaults */
-	mc_config_dir_settings(&ds, c->cfg, after->dir);
+	for (size_t i = 0; i < c->project->folders.len && !pf; i++)
+		if (!strcmp(((const mc_project_folder *)c->project->folders.items[i])->dir, after->dir))
+			pf = c->project->folders.items[i];
+	if (pf)
+		ds = pf->set;
+	else
+		mc_config_dir_settings(&ds, c->cfg, after->dir);
 	c->dialect = ds.dialect == MC_DIALECT_UNKNOWN ? MC_DIALECT_POSTGRES : ds.dialect;
 	c->format = ds.format;
 	c->require_down = ds.require_down;
@@ -944,11 +954,15 @@ int mc_check_run(mc_report *r, mc_repo *repo, const mc_check_opts *o)
 	memset(&co, 0, sizeof(co));
 	co.mode = o->mode;
 	co.rev = o->rev;
-	co.dirs = &c.cfg->dirs;
 	co.model_paths = &c.cfg->model_paths;
 
+	/* the configured folders: check reads history, not the work tree */
+	if ((error = mc_project_open(&c.project, c.cfg, NULL, NULL)) < 0 ||
+	    (error = mc_project_dirs(&c.dirs, c.project)) < 0)
+		goto done;
+	co.dirs = &c.dirs;
 	if ((error = mc_changeset_load(&c.cs, repo, &co)) < 0 ||
-	    (error = mc_deployed_open(&c.dep, repo, &c.cfg->deploy_refs, &c.cfg->dirs)) < 0)
+	    (error = mc_deployed_open(&c.dep, repo, &c.cfg->deploy_refs, &c.dirs)) < 0)
 		goto done;
 	if (c.cs->base_note)
 		error = mc_report_note(r, "%s: %s", c.cs->describe, c.cs->base_note);
@@ -970,5 +984,7 @@ done:
 	mc_vec_dispose_deep(&c.order_ml, ml_free);
 	mc_changeset_free(c.cs);
 	mc_deployed_free(c.dep);
+	mc_vec_dispose(&c.dirs);
+	mc_project_free(c.project);
 	return error;
 }

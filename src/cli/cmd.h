@@ -9,6 +9,7 @@
 
 #include "migcheck/common.h"
 #include "migcheck/config.h"
+#include "migcheck/project.h"
 #include "migcheck/repo.h"
 #include "migcheck/report.h"
 #include "exit.h"

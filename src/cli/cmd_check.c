@@ -199,7 +199,7 @@ int cmd_check(int argc, char **argv)
 	}
 	if (mc_cli.config->dirs.len == 0) {
 		rc = cli_error(MC_EXIT_USAGE,
-		               "no migrations folder configured: set migrations.dir in .migcheck or pass --dir <dir>");
+		               "%s", MC_PROJECT_NO_FOLDER);
 		goto out;
 	}
 	o.config = mc_cli.config;

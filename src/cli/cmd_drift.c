@@ -30,7 +30,7 @@ static const char usage_long[] =
         "      --scratch <url>   server for the scratch database (default scratch.postgres,\n"
         "                        $MIGCHECK_SCRATCH_URL, else a throw-away local cluster)\n"
         "      --schema <name>   compare only this schema (repeatable)\n"
-        "      --table <name>    the tracking table (default migrations.table, else detected)\n"
+        "      --table <name>    the tracking table (default the folders' migrations.table, else detected)\n"
         "      --require-applied a pending migration is an error, not a warning\n"
         "      --with-privileges also compare owners and grants\n"
         "      --history-only    only read the tracking table; no scratch database\n"
@@ -187,15 +187,6 @@ int cmd_drift(int argc, char **argv)
 	 * put over it by the config loader */
 	if (!opts.scratch_url && mc_cli.config)
 		opts.scratch_url = mc_cli.config->scratch_postgres;
-	if (table && mc_cli.config) {
-		char *t = mc_strdup(table);
-		if (!t) {
-			rc = cli_error(MC_EXIT_ENV, "out of memory");
-			goto done;
-		}
-		mc_free(mc_cli.config->table);
-		mc_cli.config->table = t;
-	}
 	if (schemas.len) {
 		if (mc_vec_push(&schemas, NULL) < 0) {
 			rc = cli_error_last();
@@ -207,8 +198,8 @@ int cmd_drift(int argc, char **argv)
 	opts.workdir = mc_repo_workdir(mc_cli.repo);
 
 	if ((!(opts.flags & MC_DRIFT_PRINT_SNAPSHOT) &&
-	     (error = mc_drift_migrations_load(&migs, mc_cli.config,
-	                                       opts.workdir)) < 0) ||
+	     (error = mc_drift_migrations_load_table(&migs, mc_cli.config,
+	                                             opts.workdir, table)) < 0) ||
 	    (error = mc_report_new(&report, "drift")) < 0 ||
 	    (error = mc_config_apply_severities(mc_cli.config, report)) < 0) {
 		rc = cli_error_last();

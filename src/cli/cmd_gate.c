@@ -195,22 +195,24 @@ static int add_release(mc_report *r, const struct gate *g, size_t *count)
 {
 	const char *workdir = mc_repo_workdir(mc_cli.repo);
 	const mc_config *cfg = mc_cli.config;
+	mc_project_opts po = { 0, MC_DIALECT_UNKNOWN, MC_FORMAT_AUTO, NULL };
+	mc_project *project = NULL;
 	int error = 0;
 
 	*count = 0;
-	for (size_t d = 0; d < cfg->dirs.len && !error; d++) {
-		mc_discover_opts dopts = MC_DISCOVER_OPTS_INIT;
+	/* subjects only, no findings */
+	po.flags = MC_PROJECT_NO_REQUIRE_DOWN;
+	if ((error = mc_project_open(&project, cfg, workdir, &po)) < 0)
+		return error;
+	for (size_t d = 0; d < project->folders.len && !error; d++) {
+		const mc_project_folder *f = project->folders.items[d];
 		mc_migration_list *list = NULL;
 		mc_vec added = MC_VEC_INIT;
 
-		mc_config_discover_opts(&dopts, cfg, cfg->dirs.items[d]);
-		dopts.require_down = 0; /* subjects only, no findings */
-		if ((error = mc_repo_added_since(&added, mc_cli.repo, g->since,
-		                                 cfg->dirs.items[d])) < 0)
+		if ((error = mc_repo_added_since(&added, mc_cli.repo, g->since, f->dir)) < 0)
 			break;
 		if (added.len &&
-		    (error = mc_migration_list_read_dir(&list, workdir,
-		                                        cfg->dirs.items[d], &dopts,
+		    (error = mc_migration_list_read_dir(&list, workdir, f->dir, &f->discover,
 		                                        NULL)) < 0) {
 			mc_vec_dispose_deep(&added, mc_free);
 			break;
@@ -231,6 +233,7 @@ static int add_release(mc_report *r, const struct gate *g, size_t *count)
 		mc_migration_list_free(list);
 		mc_vec_dispose_deep(&added, mc_free);
 	}
+	mc_project_free(project);
 	return error;
 }
 
@@ -426,8 +429,7 @@ int cmd_gate(int argc, char **argv)
 		memset(&refs, 0, sizeof(refs));
 	}
 	if (mc_cli.config->dirs.len == 0) {
-		rc = cli_error(MC_EXIT_USAGE,
-		               "no migrations folder configured: set migrations.dir in .migcheck or pass --dir <dir>");
+		rc = cli_error(MC_EXIT_USAGE, "%s", MC_PROJECT_NO_FOLDER);
 		goto out;
 	}
 	if (!g.db_url || !*g.db_url)

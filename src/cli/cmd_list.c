@@ -286,6 +286,8 @@ int cmd_list(int argc, char **argv)
 	};
 	mc_discover_opts dopts = MC_DISCOVER_OPTS_INIT;
 	mc_vec dirs = MC_VEC_INIT, lists = MC_VEC_INIT, raw_dirs = MC_VEC_INIT;
+	mc_project *project = NULL;
+	mc_project_opts po;
 	mc_report *report = NULL;
 	const char *workdir = NULL;
 	json_t *arr = NULL;
@@ -342,30 +344,32 @@ int cmd_list(int argc, char **argv)
 	if ((rc = cli_dirs_apply(&raw_dirs, 1)) != 0)
 		goto done;
 
-	if (!dirs.len) {
-		for (size_t i = 0; i < mc_cli.config->dirs.len; i++) {
-			char *d = mc_strdup(mc_cli.config->dirs.items[i]);
-			if (!d || mc_vec_push(&dirs, d) < 0) {
-				mc_free(d);
-				rc = cli_error(MC_EXIT_ENV, "out of memory");
-				goto done;
-			}
-		}
-	}
-	if (!dirs.len && mc_migration_find_dirs(&dirs, workdir) < 0) {
-		rc = cli_error_last();
-		goto done;
-	}
-	if (!dirs.len) {
-		rc = cli_error(
-		        MC_EXIT_USAGE,
-		        "no migrations folder found: pass --dir <dir> or set migrations.dir (migcheck init)");
-		goto done;
-	}
 	if (mc_report_new(&report, "list") < 0 ||
 	    mc_config_apply_severities(mc_cli.config, report) < 0) {
 		rc = cli_error_last();
 		goto done;
+	}
+	/* the folders, configured or found, each read with its own settings;
+	 * --dialect and --format win */
+	memset(&po, 0, sizeof(po));
+	po.flags = MC_PROJECT_DETECT | MC_PROJECT_READ |
+	           (dialect_set ? MC_PROJECT_FORCE_DIALECT : 0) |
+	           (format_set ? MC_PROJECT_FORCE_FORMAT : 0);
+	po.dialect = dopts.dialect;
+	po.format = dopts.format;
+	po.report = report;
+	if (mc_project_open(&project, mc_cli.config, workdir, &po) < 0 ||
+	    mc_project_dirs(&dirs, project) < 0) {
+		rc = cli_error_last();
+		goto done;
+	}
+	for (size_t i = 0; i < project->folders.len; i++) {
+		mc_project_folder *f = project->folders.items[i];
+		if (mc_vec_push(&lists, f->list) < 0) {
+			rc = cli_error(MC_EXIT_ENV, "out of memory");
+			goto done;
+		}
+		f->list = NULL; /* moved */
 	}
 	/*
 	 * list is informational: without its deploy ref (a fresh clone, an
@@ -387,30 +391,6 @@ int cmd_list(int argc, char **argv)
 		}
 		deployed_set = NULL;
 	}
-	for (size_t i = 0; i < dirs.len; i++) {
-		mc_migration_list *l = NULL;
-		mc_discover_opts fo;
-		int error;
-
-		/* the folder's own settings; --dialect and --format win */
-		mc_config_discover_opts(&fo, mc_cli.config, dirs.items[i]);
-		if (dialect_set)
-			fo.dialect = dopts.dialect;
-		if (format_set)
-			fo.format = dopts.format;
-		error = mc_migration_list_read_dir(&l, workdir, dirs.items[i],
-		                                   &fo, report);
-		if (error < 0) {
-			rc = cli_error_last();
-			goto done;
-		}
-		if (mc_vec_push(&lists, l) < 0) {
-			mc_migration_list_free(l);
-			rc = cli_error(MC_EXIT_ENV, "out of memory");
-			goto done;
-		}
-	}
-
 	if (mc_cli.format == MC_OUTPUT_JSON) {
 		if ((arr = json_array()) == NULL) {
 			rc = cli_error(MC_EXIT_ENV, "out of memory");
@@ -473,7 +453,8 @@ done:
 	json_decref(arr);
 	mc_report_free(report);
 	mc_vec_dispose_deep(&lists, list_free_v);
-	mc_vec_dispose_deep(&dirs, mc_free);
+	mc_vec_dispose(&dirs);
+	mc_project_free(project);
 	mc_vec_dispose(&raw_dirs);
 	return rc;
 }

@@ -215,7 +215,7 @@ int cmd_log(int argc, char **argv)
 		goto out;
 	if (!mc_cli.config->dirs.len) {
 		rc = cli_error(MC_EXIT_USAGE,
-		               "no migrations folder configured: set migrations.dir in .migcheck or pass --dir <dir>");
+		               "%s", MC_PROJECT_NO_FOLDER);
 		goto out;
 	}
 	if (mc_history_load(&h, mc_cli.repo, rev, &mc_cli.config->dirs,

@@ -1,6 +1,7 @@
 /*
  * load.c: the repository's migrations for drift and models, every
- * configured folder merged in version order.
+ * folder of the project (mc_project_open) merged in version order, and
+ * the tracking table the folders name.
  */
 #include "migcheck/drift.h"
 
@@ -9,6 +10,7 @@
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
+#include "migcheck/project.h"
 #include "drift_internal.h"
 #include "util/banned.h"
 
@@ -36,40 +38,31 @@ void mc_drift_migrations_dispose(mc_drift_migrations *m)
 		return;
 	mc_vec_dispose_deep(&m->lists, list_free);
 	mc_vec_dispose(&m->all.items);
+	mc_free(m->table);
+	m->table = NULL;
 }
 
-static int load_dir(mc_drift_migrations *out,
-                    const mc_config *config,
-                    const char *workdir,
-                    const char *dir)
+/* The folders' tracking table: one database has one; NULL detects it. */
+static int pick_table(mc_drift_migrations *out, const mc_project *p)
 {
-	mc_discover_opts dopts = MC_DISCOVER_OPTS_INIT;
-	mc_migration_list *l = NULL;
-	int error;
+	const mc_project_folder *first = NULL;
 
-	if (config) {
-		mc_config_discover_opts(&dopts, config, dir);
-		dopts.require_down = 0; /* drift reports no missing-down */
-	}
-	if ((error = mc_migration_list_read_dir(&l, workdir, dir, &dopts,
-	                                        NULL)) < 0) {
-		if (error == MC_ENOTFOUND)
-			mc_error_set(
+	for (size_t i = 0; i < p->folders.len; i++) {
+		const mc_project_folder *f = p->folders.items[i];
+		if (!first) {
+			first = f;
+			continue;
+		}
+		if ((f->set.table == NULL) != (first->set.table == NULL) ||
+		    (f->set.table && strcmp(f->set.table, first->set.table)))
+			return mc_error_set(
 			        MC_ERROR_CONFIG,
-			        "migrations folder '%s' not found (migrations.dir)",
-			        dir);
-		return error;
+			        "migrations folders '%s' and '%s' name different tracking tables (%s, %s): pass --dir to compare one, or --table",
+			        first->dir, f->dir, first->set.table ? first->set.table : "detected",
+			        f->set.table ? f->set.table : "detected");
 	}
-	if ((error = mc_vec_push(&out->lists, l)) < 0) {
-		mc_migration_list_free(l);
-		return error;
-	}
-	if (out->all.format == MC_FORMAT_AUTO)
-		out->all.format = l->format;
-	for (size_t i = 0; i < l->items.len; i++)
-		if ((error = mc_vec_push(&out->all.items, l->items.items[i])) <
-		    0)
-			return error;
+	if (first && first->set.table && (out->table = mc_strdup(first->set.table)) == NULL)
+		return mc_error_set_oom();
 	return 0;
 }
 
@@ -77,32 +70,50 @@ int mc_drift_migrations_load(mc_drift_migrations *out,
                              const mc_config *config,
                              const char *workdir)
 {
-	mc_vec found = MC_VEC_INIT;
-	const mc_vec *dirs;
+	return mc_drift_migrations_load_table(out, config, workdir, NULL);
+}
+
+int mc_drift_migrations_load_table(mc_drift_migrations *out,
+                                   const mc_config *config,
+                                   const char *workdir,
+                                   const char *table)
+{
+	mc_project_opts po;
+	mc_project *p = NULL;
+	mc_config *none = NULL;
 	int error = 0;
 
 	MC_ASSERT_ARG(out && workdir);
 	memset(out, 0, sizeof(*out));
-	if (config && config->dirs.len) {
-		dirs = &config->dirs;
-	} else {
-		if ((error = mc_migration_find_dirs(&found, workdir)) < 0)
-			goto done;
-		if (!found.len) {
-			mc_error_set(
-			        MC_ERROR_CONFIG,
-			        "no migrations folder found: set migrations.dir in .migcheck");
-			error = MC_ENOTFOUND;
-			goto done;
-		}
-		dirs = &found;
+	memset(&po, 0, sizeof(po));
+	/* discovery problems are check's business; drift reports no
+	 * missing-down */
+	po.flags = MC_PROJECT_DETECT | MC_PROJECT_READ | MC_PROJECT_NO_REQUIRE_DOWN;
+	if (!config && (error = mc_config_new(&none)) < 0)
+		return error;
+	if ((error = mc_project_open(&p, config ? config : none, workdir, &po)) < 0)
+		goto done;
+	if (table && (out->table = mc_strdup(table)) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
 	}
-	for (size_t i = 0; i < dirs->len; i++)
-		if ((error = load_dir(out, config, workdir, dirs->items[i])) <
-		    0)
+	if (!table && (error = pick_table(out, p)) < 0)
+		goto done;
+	for (size_t i = 0; i < p->folders.len; i++) {
+		mc_project_folder *f = p->folders.items[i];
+		mc_migration_list *l = f->list;
+		if ((error = mc_vec_push(&out->lists, l)) < 0)
 			goto done;
+		f->list = NULL; /* moved */
+		if (out->all.format == MC_FORMAT_AUTO)
+			out->all.format = l->format;
+		for (size_t j = 0; j < l->items.len; j++)
+			if ((error = mc_vec_push(&out->all.items, l->items.items[j])) < 0)
+				goto done;
+	}
 	mc_vec_sort(&out->all.items, by_version);
 done:
-	mc_vec_dispose_deep(&found, mc_free);
+	mc_project_free(p);
+	mc_config_free(none);
 	return error;
 }

@@ -537,7 +537,7 @@ int mc_drift_run(mc_report *report,
 	}
 	if ((error = mc_drift_history_read(
 	             &hist, db_query, target, mc_db_engine(target),
-	             opts->config ? opts->config->table : NULL)) < 0 ||
+	             migrations->table)) < 0 ||
 	    (error = mc_drift_history_compare(
 	             &replay, report, hist, &migrations->all, opts->flags)) < 0)
 		goto rollback;

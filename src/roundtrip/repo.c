@@ -1,7 +1,8 @@
 /*
- * repo.c: 'roundtrip' as a whole, for the command and the gate: find the
- * migrations folders, discover, select (--since REV or versions), create
- * the scratch database once and run the engine on each folder.
+ * repo.c: 'roundtrip' as a whole, for the command and the gate: the
+ * project's folders and migrations (mc_project_open), select (--since REV
+ * or versions), create the scratch database once and run the engine on
+ * each folder.
  */
 #include "migcheck/roundtrip.h"
 
@@ -11,15 +12,16 @@
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
 #include "migcheck/git_added.h"
+#include "migcheck/project.h"
 #include "migcheck/repo.h"
 #include "migcheck/resident.h"
 #include "util/banned.h"
 
 struct folder {
-	char *dir;
-	mc_dir_settings set; /* its settings, borrowed from the config */
-	mc_dialect engine;   /* the scratch engine it runs on */
-	mc_migration_list *list;
+	const char *dir;              /* borrowed from the project */
+	mc_dir_settings set;          /* its settings, borrowed from the config */
+	mc_dialect engine;            /* the scratch engine it runs on */
+	const mc_migration_list *list; /* borrowed from the project */
 	unsigned char *sel;
 	size_t nsel;
 	/* per item of list: the reason of a skip or irreversible declaration
@@ -30,11 +32,9 @@ struct folder {
 
 static void folder_dispose(struct folder *f)
 {
-	mc_migration_list_free(f->list);
 	mc_free(f->sel);
 	mc_free(f->skip);
 	mc_free(f->irreversible);
-	mc_free(f->dir);
 }
 
 static int names(const mc_script *s, const char *target)
@@ -168,27 +168,17 @@ static int set_prelude(mc_roundtrip_db *rdb, const struct folder *f)
 	return error;
 }
 
-static int discover(struct folder *f, const char *workdir, const char *dir,
-                    const mc_config *cfg, mc_dialect engine, int engine_forced,
-                    mc_report *report)
+/* A project folder's engine (its own dialect unless --engine is given)
+ * and an empty selection. */
+static int folder_init(struct folder *f, const mc_project_folder *pf, mc_dialect engine,
+                       int engine_forced)
 {
-	mc_discover_opts dopts = MC_DISCOVER_OPTS_INIT;
-	size_t n;
-
-	if ((f->dir = mc_strdup(dir)) == NULL)
-		return mc_error_set_oom();
-	/* a folder's own dialect picks its engine unless --engine is given */
-	mc_config_dir_settings(&f->set, cfg, f->dir);
-	f->engine = !engine_forced && f->set.dialect != MC_DIALECT_UNKNOWN
-	                    ? f->set.dialect
-	                    : engine;
-	mc_config_discover_opts(&dopts, cfg, f->dir);
-	dopts.dialect = f->set.dialect != MC_DIALECT_UNKNOWN ? f->set.dialect : engine;
-	dopts.require_down = 0; /* the engine reports missing-down itself */
-	if (mc_migration_list_read_dir(&f->list, workdir, dir, &dopts, report) < 0)
-		return MC_ERROR;
-	n = mc_migration_list_count(f->list);
-	if ((f->sel = mc_calloc(n + 1, 1)) == NULL)
+	f->dir = pf->dir;
+	f->set = pf->set;
+	f->list = pf->list;
+	f->engine = !engine_forced && f->set.dialect != MC_DIALECT_UNKNOWN ? f->set.dialect
+	                                                                  : engine;
+	if ((f->sel = mc_calloc(mc_migration_list_count(f->list) + 1, 1)) == NULL)
 		return mc_error_set_oom();
 	return 0;
 }
@@ -218,8 +208,8 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
                       const mc_roundtrip_repo_opts *opts,
                       mc_roundtrip_stats *stats)
 {
-	mc_vec found = MC_VEC_INIT;
-	const mc_vec *dirs = &cfg->dirs;
+	mc_project *project = NULL;
+	mc_project_opts po;
 	struct folder *folders = NULL;
 	size_t nfolders = 0, d, total = 0;
 	mc_roundtrip_db *rdb = NULL;
@@ -239,25 +229,22 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	server = opts->server_url ? opts->server_url : cfg->scratch_postgres;
 	engine = pick_engine(cfg, opts, server);
 
-	if (!dirs->len) {
-		if ((error = mc_migration_find_dirs(&found, workdir)) < 0)
-			goto done;
-		dirs = &found;
-	}
-	if (!dirs->len) {
-		error = mc_error_set(MC_ERROR_CONFIG,
-		                     "no migrations folder found: set one with 'git config -f .migcheck migrations.dir <dir>'");
+	/* a folder without a dialect is read as its engine's; the engine
+	 * reports missing-down itself */
+	memset(&po, 0, sizeof(po));
+	po.flags = MC_PROJECT_DETECT | MC_PROJECT_READ | MC_PROJECT_NO_REQUIRE_DOWN;
+	po.dialect = engine;
+	po.report = report;
+	if ((error = mc_project_open(&project, cfg, workdir, &po)) < 0)
 		goto done;
-	}
-	if ((folders = mc_calloc(dirs->len, sizeof(*folders))) == NULL) {
+	if ((folders = mc_calloc(project->folders.len, sizeof(*folders))) == NULL) {
 		error = mc_error_set_oom();
 		goto done;
 	}
-	for (d = 0; d < dirs->len; d++) {
+	for (d = 0; d < project->folders.len; d++) {
 		nfolders++;
-		if ((error = discover(&folders[d], workdir, dirs->items[d], cfg,
-		                      engine, opts->engine != MC_DIALECT_UNKNOWN,
-		                      report)) < 0)
+		if ((error = folder_init(&folders[d], project->folders.items[d], engine,
+		                         opts->engine != MC_DIALECT_UNKNOWN)) < 0)
 			goto done;
 		if (opts->since &&
 		    (error = select_since(&folders[d], repo, opts->since)) < 0)
@@ -406,6 +393,6 @@ done:
 	mc_free(json);
 	mc_free(appdir);
 	mc_free(fapp);
-	mc_vec_dispose_deep(&found, mc_free);
+	mc_project_free(project);
 	return error;
 }

@@ -122,7 +122,7 @@ run_test 'unborn branch: everything staged is new' unborn
 no_dir () {
 	init_repo &&
 	expect_code 2 "$MIGCHECK" check --staged 2>err &&
-	expect_equal err "migcheck: no migrations folder configured: set migrations.dir in .migcheck or pass --dir <dir>"
+	expect_equal err "migcheck: no migrations folder found: pass --dir <dir> or set migrations.dir (migcheck init)"
 }
 run_test 'no migrations folder configured (exit 2)' no_dir
 

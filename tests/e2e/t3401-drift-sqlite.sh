@@ -105,6 +105,28 @@ sqlite_sql_migrate_named () {
 }
 run_test 'SQLite: sql-migrate tracking table under another name (migrations.table)' sqlite_sql_migrate_named
 
+# each folder's own tracking table: [migrations "<dir>"] table, and two
+# folders naming different tables are one database each (--dir)
+sqlite_sql_migrate_folder_table () {
+	sql_migrate_repo migration_info &&
+	git config -f .migcheck 'migrations.db/migrations.table' migration_info &&
+	expect_code 0 "$MIGCHECK" drift --history-only --db staging.db --format json >out.json &&
+	jq -r '.findings[] | "\(.code) \(.migration)"' out.json >codes &&
+	expect_equal codes 'pending 20230301000000' &&
+	write_migration other/20230401000000-x.sql '-- +migrate Up
+CREATE TABLE x (id INTEGER PRIMARY KEY);
+-- +migrate Down
+DROP TABLE x;' &&
+	git config -f .migcheck --add migrations.dir other &&
+	commit_all other &&
+	expect_code 2 "$MIGCHECK" drift --history-only --db staging.db 2>err &&
+	expect_equal err "migcheck: migrations folders 'db/migrations' and 'other' name different tracking tables (migration_info, detected): pass --dir to compare one, or --table" &&
+	expect_code 0 "$MIGCHECK" drift --history-only --db staging.db --dir db/migrations --format json >out.json &&
+	jq -r '.findings[] | "\(.code) \(.migration)"' out.json >codes &&
+	expect_equal codes 'pending 20230301000000'
+}
+run_test "SQLite: a folder's own tracking table ([migrations \"<dir>\"] table)" sqlite_sql_migrate_folder_table
+
 # dbmate makes schema_migrations before the first migration: a replay
 # that did not would fail at a migration that uses it (a trigger on it)
 sqlite_dbmate_table_first () {

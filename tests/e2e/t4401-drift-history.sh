@@ -164,10 +164,10 @@ run_test 'two tracking tables: exit 3 until migrations.table picks one' two_trac
 no_migrations_folder () {
 	init_repo &&
 	expect_code 2 "$MIGCHECK" drift --db "$MIGCHECK_TEST_PG" >out 2>err &&
-	expect_equal err 'migcheck: no migrations folder found: set migrations.dir in .migcheck' &&
+	expect_equal err 'migcheck: no migrations folder found: pass --dir <dir> or set migrations.dir (migcheck init)' &&
 	printf '[migrations]\n\tdir = nope\n' >.migcheck &&
 	expect_code 2 "$MIGCHECK" drift --db "$MIGCHECK_TEST_PG" >out 2>err &&
-	expect_equal err "migcheck: migrations folder 'nope' not found (migrations.dir)"
+	expect_equal err "migcheck: migrations folder 'nope' does not exist"
 }
 run_test 'no migrations folder: exit 2 naming migrations.dir' no_migrations_folder
 
