@@ -37,10 +37,13 @@ struct ctx {
 	mc_check_group group;
 	mc_vec touched; /* char*: borrowed new paths of added/modified/renamed files */
 	mc_vec fresh;   /* char*: borrowed new paths the change adds */
+	mc_vec unborn;  /* char*: borrowed new paths not at X (added, or renamed
+	                 * to), sorted: what the highest version at X leaves out */
 	mc_vec twins;   /* mc_change*: pairs (deleted deployed, added) the tool
 	                 * reads as one migration (identity_twins) */
 	mc_vec order;   /* mc_deployed_tree*: of the folder being checked */
 	mc_vec order_ml;/* mc_migration_list*: each of order, parsed */
+	mc_vec old_ml;  /* mc_migration_list*: old paths base_max kept */
 };
 
 /* v is sorted (path_sort): a folder of 10,000 added migrations asks this
@@ -564,6 +567,58 @@ static int tree_holds(const mc_deployed_tree *t, const mc_migration *m)
 	       (m->down && list_holds(t->files, m->down->path));
 }
 
+/* m is at X: one of its scripts is not a path the change adds or renames
+ * to (one without scripts, a version only, is no new file either) */
+static int at_base(const struct ctx *c, const mc_migration *m)
+{
+	return (!m->up && !m->down) || (m->up && !has_path(&c->unborn, m->up->path)) ||
+	       (m->down && !has_path(&c->unborn, m->down->path));
+}
+
+/*
+ * The highest version at the base X (SPEC §6): the folder's migrations at
+ * Y that are at X too, and what the change renamed or deleted, by its old
+ * path (a release renamed to a higher version does not move the bar
+ * above the migrations the change adds below it).
+ * @return 0 or a negative error; *maxx borrowed from Y's list or c->old_ml
+ */
+static int base_max(const char **maxx, struct ctx *c, const char *dir, mc_format fmt,
+                    const mc_migration_list *after)
+{
+	int error = 0;
+
+	*maxx = NULL;
+	mc_vec_dispose_deep(&c->old_ml, ml_free);
+	for (size_t i = 0; i < mc_migration_list_count(after); i++) {
+		const mc_migration *m = mc_migration_list_get(after, i);
+		if (m->kind != MC_MIGRATION_VERSIONED || !m->version || is_fresh(c, m) ||
+		    !at_base(c, m))
+			continue;
+		if (!*maxx || mc_format_version_cmp(m->format, m->version, *maxx) > 0)
+			*maxx = m->version;
+	}
+	for (size_t i = 0; i < c->cs->changes.len && !error; i++) {
+		const mc_change *ch = c->cs->changes.items[i];
+		mc_migration_list *ol = NULL;
+		const mc_migration *m;
+		if ((ch->status != MC_CHANGE_RENAMED && ch->status != MC_CHANGE_DELETED) ||
+		    !path_in_dir(ch->old_path, dir))
+			continue;
+		/* the version is in the name: no content needed */
+		if ((error = parse_one(&ol, ch->old_path, "", 0, dir, fmt, c->dialect)) < 0)
+			break;
+		m = mc_migration_list_count(ol) ? mc_migration_list_get(ol, 0) : NULL;
+		if (m && m->kind == MC_MIGRATION_VERSIONED && m->version &&
+		    (!*maxx || mc_format_version_cmp(m->format, m->version, *maxx) > 0)) {
+			*maxx = m->version;
+			if ((error = mc_vec_push(&c->old_ml, ol)) == 0)
+				ol = NULL;
+		}
+		mc_migration_list_free(ol);
+	}
+	return error;
+}
+
 /*
  * The migrations the change adds (SPEC §6): a version already used, or
  * one not above the highest at the base X (the folder's other
@@ -580,20 +635,14 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 	int unique = mc_format_unique_versions(fmt), below = unique ? 0 : -1;
 	int error = 0, any = 0;
 
-	for (size_t i = 0; i < mc_migration_list_count(after); i++) {
+	for (size_t i = 0; i < mc_migration_list_count(after) && !any; i++) {
 		const mc_migration *m = mc_migration_list_get(after, i);
-		if (m->kind != MC_MIGRATION_VERSIONED || !m->version)
-			continue;
-		if (is_fresh(c, m)) {
-			any = 1;
-			continue;
-		}
-		if (!maxx || mc_format_version_cmp(m->format, m->version, maxx) > 0)
-			maxx = m->version;
+		any = m->kind == MC_MIGRATION_VERSIONED && m->version && is_fresh(c, m);
 	}
 	if (!any)
 		return 0;
-	if ((error = load_order(c, dir, fmt)) < 0)
+	if ((error = base_max(&maxx, c, dir, fmt, after)) < 0 ||
+	    (error = load_order(c, dir, fmt)) < 0)
 		return error;
 
 	for (size_t i = 0; i < mc_migration_list_count(after) && !error; i++) {
@@ -712,6 +761,7 @@ static int check_dir(struct ctx *c, size_t idx)
 	c->require_down = ds.require_down;
 	c->touched.len = 0;
 	c->fresh.len = 0;
+	c->unborn.len = 0;
 	for (size_t i = 0; i < c->cs->changes.len; i++) {
 		mc_change *ch = c->cs->changes.items[i];
 		if (!path_in_dir(ch->new_path, after->dir) && !path_in_dir(ch->old_path, after->dir))
@@ -722,7 +772,9 @@ static int check_dir(struct ctx *c, size_t idx)
 		any = 1;
 		if (!ch->new_path || !path_in_dir(ch->new_path, after->dir))
 			continue;
-		if ((error = mc_vec_push(&c->touched, ch->new_path)) < 0)
+		if ((error = mc_vec_push(&c->touched, ch->new_path)) < 0 ||
+		    ((ch->status == MC_CHANGE_ADDED || ch->status == MC_CHANGE_RENAMED) &&
+		     (error = mc_vec_push(&c->unborn, ch->new_path)) < 0))
 			return error;
 		/* added by the change: new, or renamed from a file no deploy
 		 * point holds (a released one renamed is renamed-deployed) */
@@ -735,6 +787,7 @@ static int check_dir(struct ctx *c, size_t idx)
 		return 0;
 	mc_vec_sort(&c->touched, str_cmp);
 	mc_vec_sort(&c->fresh, str_cmp);
+	mc_vec_sort(&c->unborn, str_cmp);
 	if ((error = detect_format(&fmt, c, after)) < 0 ||
 	    (error = identity_twins(c, fmt, after->dir)) < 0 ||
 	    (error = mc_report_new(&scratch, "check")) < 0 ||
@@ -979,9 +1032,11 @@ done:
 	mc_check_group_dispose(&c.group);
 	mc_vec_dispose(&c.touched);
 	mc_vec_dispose(&c.fresh);
+	mc_vec_dispose(&c.unborn);
 	mc_vec_dispose(&c.twins);
 	mc_vec_dispose(&c.order);
 	mc_vec_dispose_deep(&c.order_ml, ml_free);
+	mc_vec_dispose_deep(&c.old_ml, ml_free);
 	mc_changeset_free(c.cs);
 	mc_deployed_free(c.dep);
 	mc_vec_dispose(&c.dirs);
