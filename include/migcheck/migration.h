@@ -266,6 +266,32 @@ MC_NODISCARD int mc_migration_detect_dialect(mc_dialect *out, int *strong,
                                              mc_buf *why,
                                              const char *workdir,
                                              const char *dir);
+/** What migcheck's resident Sequelize runner needs for one folder. */
+typedef struct {
+	char *app;      /* repo-relative folder of the app ("" the root) */
+	char *why;      /* e.g. "server/package.json lists sequelize" */
+	mc_vec env;     /* char*: NAME=VALUE for runner.env, e.g. SQLITE_FILE_PATH={path} */
+	mc_vec env_why; /* char*: one reason per env entry */
+} mc_sequelize_app;
+
+/**
+ * The Sequelize app of migrations folder dir, read statically: the nearest
+ * level from dir up whose node_modules holds sequelize or whose
+ * package.json lists it, as the runner looks; then its sequelize-cli
+ * config (.sequelizerc's `config`, else config/config.js, else
+ * config/config.json) for the variables it reads for the database:
+ * `storage: process.env.NAME` gives NAME={path}; `url: process.env.NAME`
+ * and `use_env_variable: 'NAME'` give NAME={url} (not DATABASE_URL, which
+ * every runner gets).
+ * @param[out] out filled; free with mc_sequelize_app_dispose (also when
+ *   MC_ENOTFOUND)
+ * @return 0, MC_ENOTFOUND (no app found), MC_ENOMEM
+ */
+MC_NODISCARD int mc_migration_detect_sequelize(mc_sequelize_app *out,
+                                               const char *workdir,
+                                               const char *dir);
+void mc_sequelize_app_dispose(mc_sequelize_app *a);
+
 /**
  * Whether a source file defines ORM models: Sequelize (sequelize.define or
  * a .define beside DataTypes; a class extending Model with .init and

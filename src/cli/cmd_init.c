@@ -60,6 +60,8 @@ struct folder {
 	int keep;
 	mc_dialect dialect; /* its own, or UNKNOWN: the project's */
 	mc_buf why;         /* on what grounds */
+	int seq_found;      /* a Sequelize folder whose app was found */
+	mc_sequelize_app seq; /* then: for the resident runner */
 };
 
 struct detect {
@@ -74,6 +76,7 @@ static void folder_free(void *p)
 	if (f) {
 		mc_free(f->rel);
 		mc_buf_dispose(&f->why);
+		mc_sequelize_app_dispose(&f->seq);
 	}
 	mc_free(f);
 }
@@ -406,6 +409,34 @@ static int put_section(mc_buf *b, const char *dir)
 	return error ? error : mc_buf_puts(b, "\"]\n");
 }
 
+/*
+ * The resident Sequelize runner for folder f: tool_key = sequelize (none
+ * when NULL: said already), then env_key = NAME=VALUE for each variable
+ * its app's config reads, each with why.
+ */
+static int put_sequelize(mc_buf *b, const struct folder *f,
+                         const char *tool_key, const char *env_key)
+{
+	int error = 0;
+
+	if (tool_key) {
+		char *c = f->seq_found
+		                  ? mc_asprintf("migcheck's resident Sequelize runner: one node process per run, in '%s' (%s)",
+		                                *f->seq.app ? f->seq.app : ".", f->seq.why)
+		                  : mc_asprintf("migcheck's resident Sequelize runner: one node process per run, in the folder above\n"
+		                                "\t# '%s' whose node_modules holds sequelize (none found: run 'npm install' there)",
+		                                f->rel);
+		if (!c)
+			return mc_error_set_oom();
+		error = put_key(b, c, tool_key, "sequelize");
+		mc_free(c);
+	}
+	for (size_t i = 0; f->seq_found && i < f->seq.env.len && !error; i++)
+		error = put_key(b, f->seq.env_why.items[i], env_key,
+		                f->seq.env.items[i]);
+	return error;
+}
+
 static int compose(mc_buf *b, const struct plan *p)
 {
 	int error = 0;
@@ -437,16 +468,27 @@ static int compose(mc_buf *b, const struct plan *p)
 	            ? "a migration without a down script is a finding"
 	            : "a migration without a down script is a finding (no down scripts were found, so off)",
 	    "requireDown", p->require_down ? "true" : "false");
-	for (size_t i = 0; p->per_folder && i < p->folders->len; i++) {
+	for (size_t i = 0; p->folders && i < p->folders->len; i++) {
 		const struct folder *f = p->folders->items[i];
-		char *c = mc_asprintf("this folder's own settings; dialect: %s",
-		                      mc_buf_cstr(&f->why));
-		if (!c)
-			return mc_error_set_oom();
-		if ((error = put_section(b, f->rel)) == 0)
+		/* a Sequelize folder among others: its own runner */
+		int own_runner = p->format != MC_FORMAT_SEQUELIZE &&
+		                 f->format == MC_FORMAT_SEQUELIZE;
+		char *c;
+		if (!p->per_folder && !own_runner)
+			continue;
+		if ((error = put_section(b, f->rel)) < 0)
+			return error;
+		if (p->per_folder) {
+			c = mc_asprintf("this folder's own settings; dialect: %s",
+			                mc_buf_cstr(&f->why));
+			if (!c)
+				return mc_error_set_oom();
 			error = put_key(b, c, "dialect", mc_dialect_name(f->dialect));
-		mc_free(c);
-		if (error < 0)
+			mc_free(c);
+			if (error < 0)
+				return error;
+		}
+		if (own_runner && (error = put_sequelize(b, f, "runnerTool", "runnerEnv")) < 0)
 			return error;
 	}
 	PUT("\n[deploy]\n");
@@ -470,32 +512,22 @@ static int compose(mc_buf *b, const struct plan *p)
 	PUT("\t# the schema the models describe, as SQL, or a command building it in $DATABASE_URL\n"
 	    "\t#schema = db/schema.sql\n"
 	    "\t#command = node scripts/sync-models.js\n");
+	PUT("\n[runner]\n");
 	if (p->format == MC_FORMAT_SEQUELIZE) {
-		PUT("\n[runner]\n");
-		/* sequelize-cli's --to takes the file's base name, and
-		 * --migrations-path the folder; --url keeps it off the
-		 * database in config/config.json */
-		const char *dir = p->dirs.len ? p->dirs.items[0] : "migrations";
-		char *up = mc_asprintf("npx sequelize-cli db:migrate --migrations-path %s --to {version}-{name}.js --url {url}", dir);
-		char *down = mc_asprintf("npx sequelize-cli db:migrate:undo --migrations-path %s --url {url}", dir);
-		if (!up || !down) {
-			mc_free(up);
-			mc_free(down);
-			return mc_error_set_oom();
-		}
-		error = put_key(b, "how to run migrations that are not SQL: {version}-{name}.js is the file's base name, {url} the scratch database",
-		                "up", up);
-		if (!error)
-			error = put_key(b, NULL, "down", down);
-		mc_free(up);
-		mc_free(down);
+		for (size_t i = 0; i < p->folders->len && !error; i++)
+			error = put_sequelize(b, p->folders->items[i],
+			                      i == 0 ? "tool" : NULL, "env");
 		if (error < 0)
 			return error;
+		PUT("\t# or commands, for another tool: {file}, {name}, {version}, {url}, {path}\n"
+		    "\t#up = npx knex migrate:up {name}.js\n"
+		    "\t#down = npx knex migrate:down {name}.js\n");
 	} else {
-		PUT("\n[runner]\n"
-		    "\t# how to run migrations that are not SQL (e.g. Sequelize JS): {file}, {url}\n"
-		    "\t#up = npx sequelize-cli db:migrate --migrations-path migrations --to {version}-{name}.js --url {url}\n"
-		    "\t#down = npx sequelize-cli db:migrate:undo --migrations-path migrations --url {url}\n");
+		PUT("\t# how to run migrations that are not SQL: migcheck's own Sequelize runner,\n"
+		    "\t#tool = sequelize\n"
+		    "\t# or commands, for another tool: {file}, {name}, {version}, {url}, {path}\n"
+		    "\t#up = npx knex migrate:up {name}.js\n"
+		    "\t#down = npx knex migrate:down {name}.js\n");
 	}
 	PUT("\n[scratch]\n"
 	    "\t# PostgreSQL server where scratch databases are created (or $MIGCHECK_SCRATCH_URL)\n"
@@ -969,8 +1001,33 @@ int cmd_init(int argc, char **argv)
 		note("model paths: %s", (const char *)d.scan.notes.items[i]);
 	if (!d.scan.model_paths.len)
 		note("model paths: none found (set models.path to enable model-without-migration)");
-	if (p.format == MC_FORMAT_SEQUELIZE)
-		note("runner: sequelize-cli (npx) runs the JS migrations");
+	p.folders = &d.folders;
+	/* Sequelize folders: migcheck's resident runner, and what their
+	 * app's config reads from the environment */
+	for (size_t i = 0; i < d.folders.len; i++) {
+		struct folder *f = d.folders.items[i];
+		if (f->format != MC_FORMAT_SEQUELIZE &&
+		    !(p.format == MC_FORMAT_SEQUELIZE && f->format == MC_FORMAT_AUTO))
+			continue;
+		f->format = MC_FORMAT_SEQUELIZE;
+		error = mc_migration_detect_sequelize(&f->seq, d.wd, f->rel);
+		if (error < 0 && error != MC_ENOTFOUND) {
+			rc = cli_error_last();
+			goto out;
+		}
+		mc_error_clear();
+		f->seq_found = error == 0;
+		if (!f->seq_found) {
+			note("runner: '%s': migcheck's Sequelize runner (no node_modules/sequelize or package.json listing sequelize from '%s' up yet: run 'npm install' where sequelize is listed)",
+			     f->rel, f->rel);
+			continue;
+		}
+		note("runner: '%s': migcheck's Sequelize runner, in '%s' (%s)",
+		     f->rel, *f->seq.app ? f->seq.app : ".", f->seq.why);
+		for (size_t j = 0; j < f->seq.env.len; j++)
+			note("runner: env %s (%s)", (const char *)f->seq.env.items[j],
+			     (const char *)f->seq.env_why.items[j]);
+	}
 
 	if (compose(&text, &p) < 0) {
 		rc = cli_error_last();

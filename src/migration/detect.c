@@ -346,6 +346,235 @@ int mc_migration_detect_dialect(mc_dialect *out, int *strong, mc_buf *why, const
 	return 0;
 }
 
+/* --- the resident Sequelize runner ----------------------------------------- */
+
+/* rel/name, or name at the root: repo-relative, for messages */
+static char *at(const char *rel, const char *name)
+{
+	return mc_asprintf("%s%s%s", *rel ? rel : "", *rel ? "/" : "", name);
+}
+
+/* Whether the package.json text lists the package "sequelize". */
+static int lists_sequelize(const char *text)
+{
+	return strstr(text, "\"sequelize\"") != NULL;
+}
+
+/* The identifier after p (NAME in process.env.NAME or process.env['NAME']). */
+static size_t env_name(const char *p, const char **name)
+{
+	size_t n = 0;
+
+	if (*p == '.') {
+		p++;
+	} else if (*p == '[') {
+		p++;
+		while (*p == ' ')
+			p++;
+		if (*p != '\'' && *p != '"')
+			return 0;
+		p++;
+	} else {
+		return 0;
+	}
+	if (!isalpha((unsigned char)*p) && *p != '_')
+		return 0;
+	while (isalnum((unsigned char)p[n]) || p[n] == '_')
+		n++;
+	*name = p;
+	return n;
+}
+
+/* Whether the value at p is key's: `key: p`, `'key': p` just before it. */
+static int key_before(const char *text, const char *p, const char *key)
+{
+	size_t n = strlen(key);
+
+	while (p > text && (p[-1] == ' ' || p[-1] == '\t'))
+		p--;
+	if (p == text || p[-1] != ':')
+		return 0;
+	p--;
+	while (p > text && (p[-1] == ' ' || p[-1] == '\t'))
+		p--;
+	if (p > text && (p[-1] == '\'' || p[-1] == '"'))
+		p--;
+	if ((size_t)(p - text) < n || strncmp(p - n, key, n))
+		return 0;
+	p -= n;
+	return p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+}
+
+/* Add NAME=value with its reason, once per NAME. */
+static int add_env(mc_vec *env, mc_vec *why, const char *name, size_t n,
+                   const char *value, const char *reason)
+{
+	char *e, *w;
+
+	for (size_t i = 0; i < env->len; i++) {
+		const char *have = env->items[i];
+		if (!strncmp(have, name, n) && have[n] == '=')
+			return 0;
+	}
+	if ((e = mc_asprintf("%.*s=%s", (int)n, name, value)) == NULL)
+		return mc_error_set_oom();
+	if ((w = mc_strdup(reason)) == NULL || mc_vec_push(env, e) < 0) {
+		mc_free(e);
+		mc_free(w);
+		return mc_error_set_oom();
+	}
+	if (mc_vec_push(why, w) < 0) {
+		mc_free(w);
+		return mc_error_set_oom();
+	}
+	return 0;
+}
+
+/*
+ * The variables a sequelize-cli config file reads for its database:
+ * `storage: process.env.NAME` (the SQLite file: {path}) and
+ * `use_env_variable: 'NAME'` or `url: process.env.NAME` (the URL: {url};
+ * DATABASE_URL the runner sets already).
+ */
+static int config_env(mc_vec *env, mc_vec *why, const char *text,
+                      const char *where)
+{
+	int error = 0;
+
+	for (const char *p = strstr(text, "process.env"); p && !error;
+	     p = strstr(p + 11, "process.env")) {
+		const char *name = NULL;
+		size_t n = env_name(p + 11, &name);
+		int storage, url;
+		char *reason;
+
+		if (!n)
+			continue;
+		/* the key it is the value of: `storage: process.env.X || ...` */
+		storage = key_before(text, p, "storage");
+		url = key_before(text, p, "url");
+		if ((!storage && !url) ||
+		    (url && n == 12 && !strncmp(name, "DATABASE_URL", 12)))
+			continue;
+		reason = mc_asprintf("%s reads its %s from process.env.%.*s",
+		                     where, storage ? "SQLite file" : "database URL",
+		                     (int)n, name);
+		error = reason ? add_env(env, why, name, n, storage ? "{path}" : "{url}",
+		                         reason)
+		               : mc_error_set_oom();
+		mc_free(reason);
+	}
+	for (const char *p = strstr(text, "use_env_variable"); p && !error;
+	     p = strstr(p + 16, "use_env_variable")) {
+		const char *q = p + 16, *e;
+		char *reason;
+
+		while (*q == ' ' || *q == '\t' || *q == '"' || *q == '\'' || *q == ':')
+			if (*q++ == ':')
+				break;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if ((*q != '\'' && *q != '"') || (e = strchr(q + 1, *q)) == NULL)
+			continue;
+		q++;
+		if (e == q || (e - q == 12 && !strncmp(q, "DATABASE_URL", 12)))
+			continue;
+		reason = mc_asprintf("%s names its database URL with use_env_variable '%.*s'",
+		                     where, (int)(e - q), q);
+		error = reason ? add_env(env, why, q, (size_t)(e - q), "{url}", reason)
+		               : mc_error_set_oom();
+		mc_free(reason);
+	}
+	return error;
+}
+
+int mc_migration_detect_sequelize(mc_sequelize_app *out, const char *workdir,
+                                  const char *dir)
+{
+	mc_buf text = MC_BUF_INIT, path = MC_BUF_INIT;
+	char *rel, *where = NULL;
+	int error = 0, found = 0;
+
+	MC_ASSERT_ARG(out && workdir && dir);
+	memset(out, 0, sizeof(*out));
+	if ((rel = mc_strdup(strcmp(dir, ".") ? dir : "")) == NULL)
+		return mc_error_set_oom();
+	/* the app: the nearest level from the folder up whose package.json
+	 * lists sequelize or whose node_modules holds it, as the runner
+	 * looks */
+	for (;;) {
+		char *slash;
+		char *pkg = at(rel, "node_modules/sequelize/package.json");
+		if (!pkg) {
+			error = mc_error_set_oom();
+			break;
+		}
+		if (read_at(&text, workdir, "", pkg)) {
+			found = 1;
+			out->why = mc_asprintf("%s holds sequelize", pkg);
+		} else if (read_at(&text, workdir, rel, "package.json") &&
+		           lists_sequelize(text.ptr)) {
+			found = 1;
+			char *pj = at(rel, "package.json");
+			out->why = pj ? mc_asprintf("%s lists sequelize, not installed yet: run 'npm install' in '%s' before a roundtrip",
+			                            pj, *rel ? rel : ".")
+			              : NULL;
+			mc_free(pj);
+		}
+		mc_free(pkg);
+		if (found || !*rel)
+			break;
+		slash = strrchr(rel, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			rel[0] = '\0';
+	}
+	if (error < 0 || !found)
+		goto done;
+	if (!out->why) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	out->app = rel;
+	rel = NULL;
+	/* its sequelize-cli config: .sequelizerc's, else the default, as the
+	 * runner reads it (config/config.js, else config/config.json) */
+	if (read_at(&text, workdir, out->app, ".sequelizerc") &&
+	    sequelizerc_config(&path, text.ptr) > 0 &&
+	    read_at(&text, workdir, out->app, path.ptr))
+		where = at(out->app, path.ptr);
+	else if (read_at(&text, workdir, out->app, "config/config.js"))
+		where = at(out->app, "config/config.js");
+	else if (read_at(&text, workdir, out->app, "config/config.json"))
+		where = at(out->app, "config/config.json");
+	else
+		goto done;
+	error = where ? config_env(&out->env, &out->env_why, text.ptr, where)
+	              : mc_error_set_oom();
+done:
+	mc_free(rel);
+	mc_free(where);
+	mc_buf_dispose(&text);
+	mc_buf_dispose(&path);
+	if (error < 0) {
+		mc_sequelize_app_dispose(out);
+		return error;
+	}
+	return found ? 0 : MC_ENOTFOUND;
+}
+
+void mc_sequelize_app_dispose(mc_sequelize_app *a)
+{
+	if (!a)
+		return;
+	mc_free(a->app);
+	mc_free(a->why);
+	mc_vec_dispose_deep(&a->env, mc_free);
+	mc_vec_dispose_deep(&a->env_why, mc_free);
+	memset(a, 0, sizeof(*a));
+}
+
 /* --- ORM models ------------------------------------------------------------ */
 
 static int has_word_before(const char *text, const char *p, const char *word)

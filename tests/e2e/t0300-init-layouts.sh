@@ -83,12 +83,13 @@ sequelize_models () {
 	[ "$(key .migcheck migrations.format)" = sequelize ] &&
 	[ "$(key .migcheck migrations.dialect)" = postgres ] &&
 	[ "$(key .migcheck models.path)" = 'models/**' ] &&
-	[ "$(key .migcheck runner.up)" = 'npx sequelize-cli db:migrate --migrations-path migrations --to {version}-{name}.js --url {url}' ] &&
-	[ "$(key .migcheck runner.down)" = 'npx sequelize-cli db:migrate:undo --migrations-path migrations --url {url}' ] &&
+	[ "$(key .migcheck runner.tool)" = sequelize ] &&
+	! key .migcheck runner.up &&
+	expect_grep "^migcheck: runner: 'migrations': migcheck's Sequelize runner, in '.' (package.json lists sequelize, not installed yet: run 'npm install' in '.' before a roundtrip)\$" err &&
 	expect_grep 'dialect: postgres (package.json depends on "pg")' err &&
 	expect_grep '^migcheck: model path: models/\*\* (models/user.js defines Sequelize define())$' err
 }
-run_test 'sequelize with models/: runner commands and model path' sequelize_models
+run_test 'sequelize with models/: the resident runner and model path' sequelize_models
 
 sequelize_nested () {
 	init_repo &&

@@ -87,7 +87,7 @@ sequelize () {
 	write_migration migrations/20240101000000-create-a.js 'module.exports = { up() {}, down(q) { return q.dropTable("a"); } };' &&
 	write_migration models/a.js '// A' &&
 	init_then_list sequelize 1 &&
-	expect_grep '^	up = npx sequelize-cli' .migcheck
+	expect_grep '^	tool = sequelize$' .migcheck
 }
 run_test 'sequelize' sequelize
 

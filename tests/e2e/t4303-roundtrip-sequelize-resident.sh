@@ -113,6 +113,25 @@ roundtrip: 0 errors, 0 warnings'
 }
 run_test 'a folder'"'"'s runnerTool and runnerEnv replace [runner] tool and env there' per_folder
 
+init_then_roundtrip () {
+	app &&
+	rm .migcheck &&
+	cat >server/config/config.js <<'JS' &&
+module.exports = {
+  development: { dialect: 'sqlite', storage: process.env.SQLITE_FILE_PATH || './app-development.db', logging: false },
+};
+JS
+	printf '/server/node_modules\n' >.gitignore &&
+	commit_all 'gladys-shaped app, no .migcheck' &&
+	"$MIGCHECK" init >init.out 2>init.err &&
+	expect_grep '^	tool = sequelize$' .migcheck &&
+	expect_grep '^	env = SQLITE_FILE_PATH={path}$' .migcheck &&
+	"$MIGCHECK" roundtrip >out 2>err &&
+	expect_equal out 'note: 2 migrations round-tripped on a scratch sqlite database (step mode)
+roundtrip: 0 errors, 0 warnings'
+}
+run_test 'plain init, then roundtrip: the runner and the SQLite path as init wrote them' init_then_roundtrip
+
 does_nothing () {
 	init_repo &&
 	write_migration db/migrations/20240101000000-create-users.js "module.exports = {
