@@ -26,14 +26,34 @@ typedef struct {
 	                          * else sqlite */
 } mc_models_opts;
 
+/** Where the models' schema comes from. */
+enum {
+	MC_MODELS_NONE = 0,
+	MC_MODELS_SCHEMA,   /* models.schema, a SQL file */
+	MC_MODELS_COMMAND,  /* models.command */
+	MC_MODELS_SEQUELIZE /* runner.tool = sequelize and models.path: sync() */
+};
+
+#define MC_MODELS_NONE_MESSAGE                                                 \
+	"no models schema configured: set models.path with runner.tool = sequelize, " \
+	"or models.schema (a SQL file) or models.command in .migcheck"
+
+/** @return MC_MODELS_*: models.schema, else models.command, else
+ *  runner.tool = sequelize (of the first migrations folder) with a
+ *  models.path, else NONE. */
+int mc_models_source(const mc_config *c);
+
 /**
  * Build the migrations' schema (every migration's up, in order) and the
- * models' schema (models.schema applied, or models.command run with
- * DATABASE_URL set to a scratch database) and compare their tables and
+ * models' schema (models.schema applied, models.command run with
+ * DATABASE_URL set to a scratch database, or migcheck's Sequelize runner
+ * loading the models of models.path and calling sync() on the scratch
+ * database, after it ran the migrations there) and compare their tables and
  * columns, adding findings to report.
  * @return 0 (findings or not); MC_ERROR with MC_ERROR_CONFIG (neither
  *   models.schema nor models.command set), MC_ERROR_INPUT (models.schema
- *   unreadable or failing), MC_ERROR_RUNNER (models.command failed),
+ *   unreadable or failing), MC_ERROR_RUNNER (models.command failed; the
+ *   Sequelize runner cannot start or cannot load the models),
  *   MC_ERROR_DB; MC_EINTR; MC_ENOMEM
  */
 MC_NODISCARD int mc_models_run(mc_report *report,
@@ -43,13 +63,17 @@ MC_NODISCARD int mc_models_run(mc_report *report,
 /**
  * Copy a snapshot without what two writers of the same schema say
  * differently (exposed for the unit test): a column default that is NULL
- * ("NULL", "NULL::text") is no default; on SQLite, the one column of a
- * primary key declared INTEGER (the rowid) is not nullable.
+ * ("NULL", "NULL::text") is no default; on SQLite, a primary key's
+ * columns are not nullable (the rowid never is; Sequelize's sync()
+ * writes no NOT NULL for a key).
  * @param[out] out free with mc_snapshot_free
  * @return 0 or MC_ENOMEM
  */
 MC_NODISCARD int mc_models__canonical(mc_snapshot **out,
                                       const mc_snapshot *in);
+/** @return 1 when two column types are the same: equal, or on SQLite of
+ *  one affinity (VARCHAR(255) and TEXT); exposed for the test. */
+int mc_models__same_type(mc_dialect engine, const char *a, const char *b);
 /** @return 1 when a column default v says NULL (exposed for the test). */
 int mc_models__null_default(const char *v);
 

@@ -8,6 +8,7 @@
  *
  *   migcheck -> runner  {"op":"up","file":"/abs/m.js","name":"m.js"}
  *                       {"op":"down",...}  {"op":"meta"}  {"op":"close"}
+ *                       {"op":"sync","paths":["/abs/models"]}
  *   runner -> migcheck  first {"ready":true,...} or {"ready":false,
  *                       "error":...,"fix":...}; then one answer a request:
  *                       {"ok":true}  {"ok":true,"rows":[...]}
@@ -98,6 +99,16 @@ MC_NODISCARD int mc_resident_start(mc_resident **out,
 MC_NODISCARD int mc_resident_call(mc_resident *r, const char *op,
                                   const char *file, const char *name,
                                   mc_resident_reply *reply);
+
+/**
+ * Send {"op":op,"paths":[...]} (the "sync" request: build the models'
+ * schema from these files and folders) and read its answer, as
+ * mc_resident_call; the answer's "rows" are what it did (the models).
+ * @param paths absolute paths
+ */
+MC_NODISCARD int mc_resident_call_paths(mc_resident *r, const char *op,
+                                        const char *const *paths, size_t n,
+                                        mc_resident_reply *reply);
 
 /** @return the first line's fields (e.g. "sequelize 6.37.1, config
  *  config/config.js, env development"); borrowed, "" before ready. */

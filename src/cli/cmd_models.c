@@ -17,8 +17,9 @@ static const char usage_short[] =
         "usage: migcheck models [--dir <dir>]... [--scratch <url>] [--engine sqlite|postgres]\n";
 
 static const char usage_long[] =
-        "Compare the schema the ORM models describe (models.schema, a SQL file, or\n"
-        "models.command, run with DATABASE_URL set to a scratch database) with the\n"
+        "Compare the schema the ORM models describe (models.schema, a SQL file;\n"
+        "models.command, run with DATABASE_URL set to a scratch database; or with\n"
+        "runner.tool = sequelize, the models of models.path and sync()) with the\n"
         "schema the migrations build: tables and columns (type, nullability, default).\n"
         "      --dir <dir>       migrations folder (repeatable; overrides migrations.dir)\n"
         "      --scratch <url>   server for the scratch databases (default scratch.postgres,\n"
@@ -26,7 +27,7 @@ static const char usage_long[] =
         "      --engine <name>   sqlite or postgres (default migrations.dialect)\n" MC_COMMON_HELP
         "Exit status: 0 models match (warnings allowed), 1 a model has what no\n"
         "migration creates or differs, 2 usage or configuration error, 3 a\n"
-        "database or models.command failed to run.\n";
+        "database, models.command or the runner failed to run.\n";
 
 enum { OPT_SCRATCH = 2000, OPT_ENGINE, OPT_DIR };
 
@@ -92,10 +93,8 @@ int cmd_models(int argc, char **argv)
 		opts.scratch_url = mc_cli.config->scratch_postgres;
 	opts.config = mc_cli.config;
 	opts.workdir = mc_repo_workdir(mc_cli.repo);
-	if (!mc_cli.config->models_schema && !mc_cli.config->models_command) {
-		rc = cli_error(
-		        MC_EXIT_USAGE,
-		        "no models schema configured: set models.schema (a SQL file) or models.command in .migcheck");
+	if (mc_models_source(mc_cli.config) == MC_MODELS_NONE) {
+		rc = cli_error(MC_EXIT_USAGE, "%s", MC_MODELS_NONE_MESSAGE);
 		goto done;
 	}
 	if (mc_drift_migrations_load(&migs, mc_cli.config, opts.workdir) < 0 ||

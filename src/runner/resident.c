@@ -687,27 +687,24 @@ static int write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
-int mc_resident_call(mc_resident *r, const char *op, const char *file,
-                     const char *name, mc_resident_reply *reply)
+/* Send req (stolen) and read its answer: mc_resident_call. */
+static int call(mc_resident *r, const char *op, json_t *req,
+                mc_resident_reply *reply)
 {
-	json_t *req;
 	char *text = NULL;
 	mc_buf line = MC_BUF_INIT;
 	int rc, ready, fatal, error = 0;
 
-	MC_ASSERT_ARG(r && op && reply);
 	reply_reset(reply);
-	if (r->pid < 0 && (error = start(r)) < 0)
-		return error;
-	if ((req = json_object()) == NULL ||
-	    json_object_set_new(req, "op", json_string(op)) < 0 ||
-	    (file && json_object_set_new(req, "file", json_string(file)) < 0) ||
-	    (name && json_object_set_new(req, "name", json_string(name)) < 0) ||
-	    (text = json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
+	if (!req || (text = json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
 		json_decref(req);
 		return mc_error_set_oom();
 	}
 	json_decref(req);
+	if (r->pid < 0 && (error = start(r)) < 0) {
+		free(text);
+		return error;
+	}
 	if (write_all(r->in_fd, text, strlen(text)) < 0 ||
 	    write_all(r->in_fd, "\n", 1) < 0)
 		rc = LINE_EOF; /* it died: say how below */
@@ -755,6 +752,46 @@ int mc_resident_call(mc_resident *r, const char *op, const char *file,
 done:
 	mc_buf_dispose(&line);
 	return error;
+}
+
+int mc_resident_call(mc_resident *r, const char *op, const char *file,
+                     const char *name, mc_resident_reply *reply)
+{
+	json_t *req;
+
+	MC_ASSERT_ARG(r && op && reply);
+	if ((req = json_object()) == NULL ||
+	    json_object_set_new(req, "op", json_string(op)) < 0 ||
+	    (file && json_object_set_new(req, "file", json_string(file)) < 0) ||
+	    (name && json_object_set_new(req, "name", json_string(name)) < 0)) {
+		json_decref(req);
+		req = NULL;
+	}
+	return call(r, op, req, reply);
+}
+
+int mc_resident_call_paths(mc_resident *r, const char *op,
+                           const char *const *paths, size_t n,
+                           mc_resident_reply *reply)
+{
+	json_t *req, *arr = NULL;
+
+	MC_ASSERT_ARG(r && op && (paths || !n) && reply);
+	if ((req = json_object()) == NULL || (arr = json_array()) == NULL ||
+	    json_object_set_new(req, "op", json_string(op)) < 0)
+		goto oom;
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append_new(arr, json_string(paths[i])) < 0)
+			goto oom;
+	if (json_object_set_new(req, "paths", arr) < 0) {
+		arr = NULL;
+		goto oom;
+	}
+	return call(r, op, req, reply);
+oom:
+	json_decref(arr);
+	json_decref(req);
+	return call(r, op, NULL, reply);
 }
 
 const char *mc_resident_banner(const mc_resident *r)

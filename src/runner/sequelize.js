@@ -17,6 +17,11 @@
  *   {"op":"close"}    close the connection (migcheck is about to drop and
  *                     recreate the scratch database); the next request
  *                     opens a new one
+ *   {"op":"sync","paths":["/abs/models", ...]}
+ *                     define the models of these files and folders on
+ *                     this connection and sync() them: the models' schema
+ *                     in the scratch database; the answer's rows are the
+ *                     models' names
  * Answers on stdout, one per request, after a first line
  *   {"ready":true,"sequelize":"6.37.1","dialect":"postgres",
  *    "config":"config/config.js","env":"development"}
@@ -208,6 +213,147 @@ async function main() {
 		}
 	}
 
+	/* ---- the models' schema ---- */
+
+	/* a file that defines Sequelize models, as migcheck's own test
+	 * (mc_migration_defines_models) reads one */
+	function definesModels(text) {
+		return /\.define\s*\(|\.init\s*\(|extends\s+(Sequelize\.)?Model\b|@Table\b/.test(text);
+	}
+
+	function modelFiles(paths) {
+		const out = [];
+		function walk(p, top) {
+			let st;
+			try {
+				st = fs.statSync(p);
+			} catch (e) {
+				return;
+			}
+			if (st.isDirectory()) {
+				const base = path.basename(p);
+				if (!top && (base === 'node_modules' || base.startsWith('.')))
+					return;
+				for (const e of fs.readdirSync(p).sort())
+					walk(path.join(p, e), false);
+			} else if (st.isFile() && /\.(c?js)$/.test(p) &&
+			           !/\.(test|spec)\.c?js$/.test(p)) {
+				out.push(p);
+			}
+		}
+		for (const p of paths)
+			walk(p, true);
+		return out;
+	}
+
+	function isModelClass(c) {
+		return typeof c === 'function' &&
+			(c.prototype instanceof Sequelize.Model ||
+			 (typeof c.getTableName === 'function' && c.rawAttributes !== undefined));
+	}
+
+	/* a model defined on another Sequelize instance (the app's own),
+	 * defined again on ours */
+	function defineAgain(m) {
+		const attrs = {};
+		const raw = typeof m.getAttributes === 'function' ? m.getAttributes() : m.rawAttributes;
+		for (const [k, a] of Object.entries(raw || {})) {
+			const c = Object.assign({}, a);
+			delete c.Model;
+			delete c.fieldName;
+			delete c._modelAttribute;
+			if (c.references && typeof c.references.model === 'function')
+				c.references = Object.assign({}, c.references,
+					{ model: c.references.model.getTableName() });
+			attrs[k] = c;
+		}
+		const o = m.options || {};
+		const opts = {};
+		for (const k of ['schema', 'timestamps', 'paranoid', 'underscored', 'createdAt',
+		                 'updatedAt', 'deletedAt', 'indexes', 'charset', 'collate', 'engine'])
+			if (o[k] !== undefined)
+				opts[k] = o[k];
+		opts.tableName = typeof m.getTableName === 'function'
+			? (m.getTableName().tableName || m.getTableName()) : m.tableName;
+		opts.freezeTableName = true;
+		return sequelize.define(m.name, attrs, opts);
+	}
+
+	async function syncModels(paths) {
+		await open();
+		const names = [];
+		const aliases = new Map();
+		const norm = (k) => String(k).toLowerCase().replace(/[^a-z0-9]/g, '');
+		for (const f of modelFiles(paths)) {
+			let text;
+			try {
+				text = fs.readFileSync(f, 'utf8');
+			} catch (e) {
+				continue;
+			}
+			if (!definesModels(text))
+				continue;
+			let exp;
+			try {
+				exp = require(f);
+			} catch (e) {
+				const err = new Error('cannot load ' + path.relative(appdir, f) + ': ' + firstLine(errorText(e)));
+				err.stack = e.stack;
+				throw err;
+			}
+			if (exp && exp.__esModule && exp.default)
+				exp = exp.default;
+			const found = [];
+			if (isModelClass(exp)) {
+				found.push(exp);
+			} else if (typeof exp === 'function') {
+				/* the sequelize-cli shape: (sequelize, DataTypes) => model */
+				let m;
+				try {
+					m = exp(sequelize, Sequelize.DataTypes || Sequelize);
+				} catch (e) {
+					const err = new Error('cannot define the models of ' + path.relative(appdir, f) + ': ' + firstLine(errorText(e)));
+					err.stack = e.stack;
+					throw err;
+				}
+				if (isModelClass(m))
+					found.push(m);
+			} else if (exp && typeof exp === 'object') {
+				for (const v of Object.values(exp))
+					if (isModelClass(v))
+						found.push(v);
+			}
+			for (const m of found) {
+				const mine = m.sequelize === sequelize ? m : defineAgain(m);
+				if (!names.includes(mine.name))
+					names.push(mine.name);
+				aliases.set(norm(mine.name), mine);
+				aliases.set(norm(path.basename(f).replace(/\.c?js$/, '')), mine);
+			}
+		}
+		if (!names.length) {
+			const err = new Error('no Sequelize models found in ' +
+				paths.map((p) => path.relative(appdir, p) || '.').join(', '));
+			throw err;
+		}
+		/* as models/index.js does: each model's associate() */
+		/* its models by their names, and by the names an index.js may
+		 * give them (models.DeviceFeature for device_feature.js's
+		 * 't_device_feature') */
+		const models = new Proxy(sequelize.models, {
+			get(target, key) {
+				if (typeof key !== 'string' || key in target)
+					return target[key];
+				return aliases.get(norm(key));
+			},
+		});
+		for (const m of Object.values(sequelize.models))
+			if (typeof m.associate === 'function')
+				m.associate(models);
+		await sequelize.sync();
+		return names;
+	}
+
 	async function handle(req) {
 		switch (req.op) {
 		case 'up':
@@ -222,6 +368,10 @@ async function main() {
 			const rows = await Meta.findAll({ order: [['name', 'ASC']], raw: true });
 			return { ok: true, rows: rows.map((r) => r.name) };
 		}
+		case 'sync':
+			if (!Array.isArray(req.paths))
+				throw new Error('sync needs paths');
+			return { ok: true, rows: await syncModels(req.paths) };
 		case 'close':
 			if (sequelize) {
 				const s = sequelize;

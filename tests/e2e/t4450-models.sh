@@ -81,7 +81,7 @@ run_test 'models.schema: new column, changed column, new table' models_schema_fi
 models_not_configured () {
 	pg_golang_repo &&
 	expect_code 2 "$MIGCHECK" models >out 2>err &&
-	expect_equal err 'migcheck: no models schema configured: set models.schema (a SQL file) or models.command in .migcheck'
+	expect_equal err 'migcheck: no models schema configured: set models.path with runner.tool = sequelize, or models.schema (a SQL file) or models.command in .migcheck'
 }
 run_test 'models without models.schema or models.command: exit 2' models_not_configured
 

@@ -124,7 +124,7 @@ static void models__not_configured(void **state)
 	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
 	assert_string_equal(
 	        mc_error_last()->message,
-	        "no models schema configured: set models.schema (a SQL file) or models.command in .migcheck");
+	        "no models schema configured: set models.path with runner.tool = sequelize, or models.schema (a SQL file) or models.command in .migcheck");
 	mc_report_free(r);
 }
 
@@ -165,12 +165,16 @@ static void models__null_default_words(void **state)
 	assert_false(mc_models__null_default("'NULL'"));
 	assert_false(mc_models__null_default("NULLIF(a, b)"));
 	assert_false(mc_models__null_default("0"));
+	assert_true(mc_models__same_type(MC_DIALECT_SQLITE, "VARCHAR(255)", "TEXT"));
+	assert_true(mc_models__same_type(MC_DIALECT_SQLITE, "BIGINT", "INTEGER"));
+	assert_false(mc_models__same_type(MC_DIALECT_SQLITE, "INTEGER", "TEXT"));
+	assert_false(mc_models__same_type(MC_DIALECT_POSTGRES, "character varying(255)", "text"));
 }
 
 /* The noise between a migration's DDL and Sequelize's sync() for the same
- * schema: a SQLite INTEGER PRIMARY KEY with and without NOT NULL, DEFAULT
- * NULL and no default; a long default cut around its first difference.
- * A TEXT primary key can hold NULL on SQLite: that one stays. */
+ * schema: SQLite primary keys (INTEGER, UUID) with and without NOT NULL,
+ * DEFAULT NULL and no default, VARCHAR(255) and TEXT on SQLite; a long
+ * default cut around its first difference. INTEGER against TEXT stays. */
 static void models__noise_is_not_a_finding(void **state)
 {
 	struct fixture *fx = *state;
@@ -185,13 +189,13 @@ static void models__noise_is_not_a_finding(void **state)
 	a[na] = '\0';
 	up = mc_asprintf(
 	        "CREATE TABLE things (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, note TEXT DEFAULT NULL, n integer DEFAULT (NULL));\n"
-	        "CREATE TABLE tags (name VARCHAR(255) NOT NULL PRIMARY KEY, icon TEXT DEFAULT 'iVBOR%sX');\n",
+	        "CREATE TABLE tags (name UUID NOT NULL PRIMARY KEY, icon TEXT DEFAULT 'iVBOR%sX', label VARCHAR(255), kind INTEGER);\n",
 	        a);
 	schema = mc_asprintf(
 	        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n"
 	        "CREATE TABLE legacy (id INTEGER);\n"
 	        "CREATE TABLE things (id INTEGER PRIMARY KEY AUTOINCREMENT, note TEXT, n integer);\n"
-	        "CREATE TABLE tags (name VARCHAR(255) PRIMARY KEY, icon TEXT DEFAULT 'iVBOR%sY');\n",
+	        "CREATE TABLE tags (name UUID PRIMARY KEY, icon TEXT DEFAULT 'iVBOR%sY', label TEXT, kind TEXT);\n",
 	        a);
 	assert_non_null(up);
 	assert_non_null(schema);
@@ -212,9 +216,9 @@ static void models__noise_is_not_a_finding(void **state)
 	assert_non_null(want);
 	assert_string_equal(mc_report_get(r, 0)->detail, want);
 	assert_string_equal(mc_report_get(r, 1)->message,
-	                    "table main.tags: column name differs between the models and the migrations");
+	                    "table main.tags: column kind differs between the models and the migrations");
 	assert_string_equal(mc_report_get(r, 1)->detail,
-	                    "nullable: migrations false, models true");
+	                    "type: migrations INTEGER, models TEXT");
 	mc_report_free(r);
 	mc_free(want);
 	mc_free(up);
