@@ -336,6 +336,21 @@ MC_NODISCARD int mc_migration_scan_tree(mc_tree_scan *out, const char *workdir,
                                         const mc_vec *migration_dirs);
 void mc_tree_scan_dispose(mc_tree_scan *s);
 
+/**
+ * Whether a change to a file under models.path can change the models'
+ * schema, read from the text alone (check needs no node and no database):
+ * for JS/TS, Python and Prisma files, only when one side defines models
+ * (mc_migration_defines_models: not an index.js that requires them, not a
+ * test or a helper) and something else than comments, whitespace and, in
+ * JS/TS, a Joi validation (lines holding "Joi.", and the ".method()" lines
+ * and closing brackets continuing one) changed. A side that is absent
+ * (NULL: added, deleted) is empty. Files of other languages always count.
+ * @param name the file's base name
+ * @return 1 or 0; MC_ENOMEM
+ */
+int mc_migration_models_changed(const char *name, const char *old_text,
+                                const char *new_text);
+
 void mc_migration_list_free(mc_migration_list *l);
 size_t mc_migration_list_count(const mc_migration_list *l);
 const mc_migration *mc_migration_list_get(const mc_migration_list *l,

@@ -923,6 +923,22 @@ static int check_models(struct ctx *c)
 			added = 1;
 		if (!ch->is_model || ch->in_dir || !ch->new_path)
 			continue;
+		/* a change that cannot change the models' schema: a file that
+		 * defines no model (an index.js requiring them, a test), or
+		 * one whose comments or Joi validation changed, and nothing
+		 * else; a side over the size cap or unreadable counts */
+		if (!(ch->flags & (MC_CHANGE_OLD_TOO_LARGE | MC_CHANGE_NEW_TOO_LARGE |
+		                   MC_CHANGE_NEW_UNREADABLE))) {
+			const char *base = strrchr(ch->new_path, '/');
+			int rc = mc_migration_models_changed(base ? base + 1 : ch->new_path,
+			                                     ch->old_data, ch->new_data);
+			if (rc < 0) {
+				error = rc;
+				break;
+			}
+			if (!rc)
+				continue;
+		}
 		/* a side over the size cap, or one that cannot be read, cannot
 		 * be searched for the pattern: the model counts as changed */
 		if (have_re && !(ch->flags & (MC_CHANGE_OLD_TOO_LARGE |

@@ -672,3 +672,139 @@ int mc_migration_defines_models(const char *name, const char *text, const char *
 		return py_models(text, kind);
 	return 0;
 }
+
+/* --- whether a change to a model file can change the schema ---------------- */
+
+enum { LANG_OTHER, LANG_JS, LANG_PY, LANG_PRISMA };
+
+static int model_lang(const char *name)
+{
+	size_t n = strlen(name);
+	if (!strcmp(name, "schema.prisma"))
+		return LANG_PRISMA;
+	if ((n > 3 && (!strcmp(name + n - 3, ".js") || !strcmp(name + n - 3, ".ts"))) ||
+	    (n > 4 && (!strcmp(name + n - 4, ".cjs") || !strcmp(name + n - 4, ".mjs"))))
+		return LANG_JS;
+	if (n > 3 && !strcmp(name + n - 3, ".py"))
+		return LANG_PY;
+	return LANG_OTHER;
+}
+
+/*
+ * The lines of text that can say something about the schema: comments
+ * gone (JS // and slash-star, Python and Prisma #, string literals kept),
+ * whitespace runs one space, blank lines gone; in JS, the lines of a Joi
+ * validation (holding "Joi.", and the ".method()" lines and closing
+ * brackets continuing one).
+ * Each line ends in '\n'.
+ */
+static int schema_lines(mc_buf *out, const char *t, int lang)
+{
+	mc_buf line = MC_BUF_INIT;
+	int in_block = 0, validation = 0, error = 0;
+	char quote = 0;
+
+	for (const char *p = t;; p++) {
+		if (*p == '\0' || *p == '\n') {
+			const char *l = mc_buf_cstr(&line);
+			size_t len = line.size;
+			while (len && l[len - 1] == ' ')
+				len--;
+			if (len) {
+				int drop = 0;
+				if (lang == LANG_JS) {
+					if (strstr(l, "Joi."))
+						drop = validation = 1;
+					else if (validation &&
+					         (l[0] == '.' ||
+					          strspn(l, ")]};, ") == len))
+						drop = 1;
+					else
+						validation = 0;
+				}
+				if (!drop && ((error = mc_buf_put(out, l, len)) < 0 ||
+				              (error = mc_buf_putc(out, '\n')) < 0))
+					break;
+			}
+			mc_buf_clear(&line);
+			if (lang != LANG_JS)
+				quote = 0;
+			if (*p == '\0')
+				break;
+			continue;
+		}
+		if (in_block) {
+			if (p[0] == '*' && p[1] == '/') {
+				in_block = 0;
+				p++;
+			}
+			continue;
+		}
+		if (quote) {
+			if (*p == '\\' && p[1] && p[1] != '\n') {
+				if ((error = mc_buf_put(&line, p, 2)) < 0)
+					break;
+				p++;
+				continue;
+			}
+			if (*p == quote)
+				quote = 0;
+			if ((error = mc_buf_putc(&line, *p)) < 0)
+				break;
+			continue;
+		}
+		if (lang == LANG_JS && p[0] == '/' && p[1] == '*') {
+			in_block = 1;
+			p++;
+			continue;
+		}
+		if ((lang == LANG_JS && p[0] == '/' && p[1] == '/') ||
+		    (lang != LANG_JS && *p == '#')) {
+			while (p[1] && p[1] != '\n')
+				p++;
+			continue;
+		}
+		if (*p == '\'' || *p == '"' || (lang == LANG_JS && *p == '`'))
+			quote = *p;
+		if (*p == ' ' || *p == '\t' || *p == '\r') {
+			if (line.size && mc_buf_cstr(&line)[line.size - 1] != ' ' &&
+			    (error = mc_buf_putc(&line, ' ')) < 0)
+				break;
+			continue;
+		}
+		if ((error = mc_buf_putc(&line, *p)) < 0)
+			break;
+	}
+	mc_buf_dispose(&line);
+	return error < 0 ? mc_error_set_oom() : 0;
+}
+
+int mc_migration_models_changed(const char *name, const char *old_text,
+                                const char *new_text)
+{
+	const char *kind;
+	int lang = model_lang(name), error;
+	mc_buf a = MC_BUF_INIT, b = MC_BUF_INIT;
+
+	/* a language the model test does not read: any change counts */
+	if (lang == LANG_OTHER)
+		return 1;
+	/* added or deleted: the side that is there decides */
+	if (!old_text)
+		old_text = "";
+	if (!new_text)
+		new_text = "";
+	if (!mc_migration_defines_models(name, old_text, &kind) &&
+	    !mc_migration_defines_models(name, new_text, &kind))
+		return 0;
+	if ((error = schema_lines(&a, old_text, lang)) < 0 ||
+	    (error = schema_lines(&b, new_text, lang)) < 0) {
+		mc_buf_dispose(&a);
+		mc_buf_dispose(&b);
+		return error;
+	}
+	error = a.size != b.size || memcmp(mc_buf_cstr(&a), mc_buf_cstr(&b), a.size) != 0;
+	mc_buf_dispose(&a);
+	mc_buf_dispose(&b);
+	return error;
+}

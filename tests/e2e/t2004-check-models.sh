@@ -112,4 +112,54 @@ bad_pattern () {
 }
 run_test 'an invalid models.pattern is a config error (exit 2)' bad_pattern
 
+
+# Changes under models.path that cannot change the models' schema: a
+# comment, a Joi validation of a JSON column, an index.js that requires the
+# models, a test file. None is model-without-migration; a column still is.
+not_schema_changes () {
+	init_repo &&
+	git config -f .migcheck migrations.dir db/migrations &&
+	git config -f .migcheck deploy.ref refs/remotes/origin/main &&
+	git config -f .migcheck models.path 'server/models/**' &&
+	write_migration 001_init.up.sql 'CREATE TABLE t_scene (id int);' &&
+	write_migration 001_init.down.sql 'DROP TABLE t_scene;' &&
+	write_migration server/models/index.js "const Sequelize = require('sequelize');
+const sequelize = new Sequelize({ dialect: 'sqlite' });
+module.exports = { Scene: require('./scene')(sequelize, Sequelize) };" &&
+	write_migration server/models/scene.js "const Joi = require('joi');
+
+const actionSchema = Joi.object().keys({
+  type: Joi.string(),
+});
+
+module.exports = (sequelize, DataTypes) => {
+  // the scene
+  const scene = sequelize.define('t_scene', {
+    id: { type: DataTypes.UUID, primaryKey: true },
+    actions: { type: DataTypes.JSON, validate: { isEven(v) { Joi.assert(v, actionSchema); } } },
+  });
+  return scene;
+};" &&
+	write_migration server/models/scene.test.js "describe('scene', () => { it('works', () => {}); });" &&
+	commit_all init &&
+	git update-ref refs/remotes/origin/main HEAD &&
+	sed -i 's|// the scene|// the scene, with its actions (see docs)|' server/models/scene.js &&
+	sed -i "s|  type: Joi.string(),|&\\
+  duration: Joi.number()\\
+    .integer()\\
+    .allow(null),|" server/models/scene.js &&
+	printf '// loads every model\n' >>server/models/index.js &&
+	printf "describe('more', () => {});\n" >>server/models/scene.test.js &&
+	commit_all 'comments, validation, index, test' &&
+	"$MIGCHECK" check --commit HEAD >out &&
+	expect_no_grep 'model-without-migration' out &&
+	sed -i "s|    id: { type: DataTypes.UUID, primaryKey: true },|&\\
+    name: { type: DataTypes.STRING },|" server/models/scene.js &&
+	commit_all 'a column' &&
+	expect_code 1 "$MIGCHECK" check --commit HEAD >out &&
+	expect_equal out "server/models/scene.js: error: model 'server/models/scene.js' changed and no migration was added [model-without-migration]
+check: 1 error, 0 warnings"
+}
+run_test 'comments, Joi validation, index.js, tests: not a model change; a column is' not_schema_changes
+
 finish

@@ -10,7 +10,7 @@ repo_with_deployed () {
 	git config -f .migcheck models.path 'models/*' &&
 	write_migration 001_init.up.sql 'CREATE TABLE t (id int);' &&
 	write_migration 001_init.down.sql 'DROP TABLE t;' &&
-	write_migration models/t.js 'id: DataTypes.INTEGER' &&
+	write_migration models/t.js "module.exports = (s, DataTypes) => s.define('T', { id: DataTypes.INTEGER });" &&
 	commit_all init &&
 	git update-ref refs/remotes/origin/main HEAD
 }
@@ -92,7 +92,7 @@ run_test 'the pre-commit hook blocks a commit editing a deployed migration' bloc
 commit_msg_hook () {
 	repo_with_deployed &&
 	"$MIGCHECK" hooks install >/dev/null &&
-	write_migration models/t.js 'id: DataTypes.BIGINT' && git add . &&
+	write_migration models/t.js "module.exports = (s, DataTypes) => s.define('T', { id: DataTypes.BIGINT });" && git add . &&
 	expect_code 1 git commit -q -m 'widen id' 2>err &&
 	expect_grep 'model-without-migration' err &&
 	test_tick && git commit -q -m 'widen id

@@ -956,6 +956,70 @@ static void migration__defines_models(void **state MC_UNUSED)
 	}
 }
 
+/* Which changes to a model file can change the schema (check's
+ * model-without-migration): not comments, whitespace, Joi validation, nor
+ * a file defining no model; a column, another language, a new model do. */
+static void migration__models_changed(void **state MC_UNUSED)
+{
+	static const char model[] =
+	        "const Joi = require('joi');\n"
+	        "const schema = Joi.object({ type: Joi.string() });\n"
+	        "module.exports = (sequelize, DataTypes) => sequelize.define('t', {\n"
+	        "  id: { type: DataTypes.UUID, primaryKey: true }, // the key\n"
+	        "  note: { type: DataTypes.STRING, defaultValue: '// not a comment' },\n"
+	        "});\n";
+	static const char comments[] =
+	        "const Joi = require('joi');\n"
+	        "/* validation of the actions\n   column */\n"
+	        "const schema = Joi.object({ type: Joi.string() });\n\n"
+	        "module.exports = (sequelize, DataTypes) => sequelize.define('t', {\n"
+	        "  id:   { type: DataTypes.UUID, primaryKey: true }, // its key\n"
+	        "  note: { type: DataTypes.STRING, defaultValue: '// not a comment' },\n"
+	        "});\n";
+	static const char joi[] =
+	        "const Joi = require('joi');\n"
+	        "const schema = Joi.object({ type: Joi.string(),\n"
+	        "  hours: Joi.number()\n    .integer()\n    .allow(null),\n});\n"
+	        "module.exports = (sequelize, DataTypes) => sequelize.define('t', {\n"
+	        "  id: { type: DataTypes.UUID, primaryKey: true }, // the key\n"
+	        "  note: { type: DataTypes.STRING, defaultValue: '// not a comment' },\n"
+	        "});\n";
+	static const char column[] =
+	        "const Joi = require('joi');\n"
+	        "const schema = Joi.object({ type: Joi.string() });\n"
+	        "module.exports = (sequelize, DataTypes) => sequelize.define('t', {\n"
+	        "  id: { type: DataTypes.UUID, primaryKey: true }, // the key\n"
+	        "  note: { type: DataTypes.STRING, defaultValue: '// not a comment' },\n"
+	        "  name: DataTypes.STRING,\n"
+	        "});\n";
+	static const char literal[] =
+	        "const Joi = require('joi');\n"
+	        "const schema = Joi.object({ type: Joi.string() });\n"
+	        "module.exports = (sequelize, DataTypes) => sequelize.define('t', {\n"
+	        "  id: { type: DataTypes.UUID, primaryKey: true }, // the key\n"
+	        "  note: { type: DataTypes.STRING, defaultValue: '// a comment?' },\n"
+	        "});\n";
+
+	assert_int_equal(mc_migration_models_changed("scene.js", model, comments), 0);
+	assert_int_equal(mc_migration_models_changed("scene.js", model, joi), 0);
+	assert_int_equal(mc_migration_models_changed("scene.js", model, column), 1);
+	assert_int_equal(mc_migration_models_changed("scene.js", model, literal), 1);
+	/* an index.js requiring the models, a test: no model defined */
+	assert_int_equal(mc_migration_models_changed("index.js",
+	                                             "const m = require('./scene');\n",
+	                                             "// all of them\nconst m = require('./scene');\nmodule.exports = m;\n"), 0);
+	assert_int_equal(mc_migration_models_changed("index.test.js", NULL,
+	                                             "describe('x', () => {});\n"), 0);
+	/* a new model file, a deleted one */
+	assert_int_equal(mc_migration_models_changed("scene.js", NULL, model), 1);
+	assert_int_equal(mc_migration_models_changed("scene.js", model, NULL), 1);
+	/* Python comments; a language the model test does not read */
+	assert_int_equal(mc_migration_models_changed("models.py",
+	                                             "class P(models.Model):\n    a = 1\n",
+	                                             "# polls\nclass P(models.Model):\n    a = 1  # the a\n"), 0);
+	assert_int_equal(mc_migration_models_changed("user.rb", "a", "# b\na"), 1);
+}
+
 /* The model paths of one walk: folders of models, single files; never a
  * folder named models/ without any, tests, or migrations. */
 static void migration__scan_tree(void **state MC_UNUSED)
@@ -1317,6 +1381,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(migration__find_dirs, make_tmp,
 		                                remove_tmp),
 		cmocka_unit_test(migration__defines_models),
+		cmocka_unit_test(migration__models_changed),
 		cmocka_unit_test_setup_teardown(migration__scan_tree, make_tmp,
 		                                remove_tmp),
 		cmocka_unit_test(migration__set_too_large),
