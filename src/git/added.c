@@ -7,6 +7,7 @@
 #include <git2.h>
 #include <string.h>
 
+#include "compat/compat.h"
 #include "git_internal.h"
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"

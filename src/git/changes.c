@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "compat/compat.h"
 #include "git_internal.h"
-#include "index_scan.h"
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
 #include "util/banned.h"
@@ -495,7 +495,7 @@ static int range_messages(mc_changeset *c, mc_repo *r, const mc_git__mbase *m)
 
 /*
  * The merge bases of a and b (and the range's commits) from our own walk
- * (mergebase.c); history a shallow clone lacks is the fetch error.
+ * (compat/mergebase.c); history a shallow clone lacks is the fetch error.
  */
 static int merge_bases(mc_git__mbase *m, mc_repo *r, const git_commit *ca,
                        const git_commit *cb, const char *a, const char *b)

@@ -9,7 +9,7 @@
  * Cost: a repository may have 1,200 release tags. Opening the set reads
  * ref names only, so a change that touches no migration reads no tag.
  * The first question about a folder (mc_deployed_prepare) peels every ref,
- * walks each distinct root tree down to the folder raw (rawtree.c) and
+ * walks each distinct root tree down to the folder raw (compat/rawtree.c) and
  * reads each distinct folder tree once: the releases that did not change
  * the folder share one. Only the order of new migrations needs history:
  * which points already contain the change's target, from one walk of the
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat/compat.h"
 #include "git_internal.h"
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "compat/compat.h"
 #include "git_internal.h"
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
@@ -326,7 +327,7 @@ done:
 	return error;
 }
 
-/* The next entry of a raw tree (rawtree.c) that could be a migration:
+/* The next entry of a raw tree (compat/rawtree.c) that could be a migration:
  * trees ("40000") and submodules ("160000") are skipped; 0 at the end. */
 static int raw_next(mc_git__raw_entry *e, mc_git__raw_tree *t)
 {

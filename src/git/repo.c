@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat/compat.h"
 #include "git_internal.h"
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
@@ -83,7 +84,7 @@ int mc_repo_open(mc_repo **out, const char *path)
 		return MC_ENOTFOUND;
 	if (error < 0)
 		return mc_git__error("cannot open the git repository");
-	/* a truncated loose object must not hang libgit2 (loose.c) */
+	/* a truncated loose object must not hang libgit2 (compat/loose.c) */
 	if ((error = mc_git__loose_guard(repo)) < 0) {
 		git_repository_free(repo);
 		return error;
@@ -171,7 +172,7 @@ int mc_repo_init(mc_repo **out, const char *path, int bare)
 	*out = NULL;
 	if (git_repository_init(&repo, path, bare ? 1 : 0) < 0)
 		return mc_git__error("cannot create the git repository");
-	/* a truncated loose object must not hang libgit2 (loose.c) */
+	/* a truncated loose object must not hang libgit2 (compat/loose.c) */
 	if ((error = mc_git__loose_guard(repo)) < 0) {
 		git_repository_free(repo);
 		return error;

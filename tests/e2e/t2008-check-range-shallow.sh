@@ -1,5 +1,5 @@
 #!/bin/sh
-# check --range with our own merge base (src/git/mergebase.c): shallow
+# check --range with our own merge base (src/git/compat/mergebase.c): shallow
 # clones deep enough to hold the merge base work and find what the full
 # clone finds; too shallow is exit 3 with the fetch; a criss-cross merge
 # uses the merge base git diff a...b uses.

@@ -40,7 +40,7 @@ overwritten () {
 run_test 'a corrupt loose object' overwritten
 
 # libgit2 1.5 spins for ever on a loose object whose zlib stream ends
-# early (head -c 10); src/git/loose.c checks each loose file before
+# early (head -c 10); src/git/compat/loose.c checks each loose file before
 # libgit2 reads it, so this is an error naming the object, not a hang.
 truncate_obj () {
 	head -c 10 "$obj" >"$TEST_ROOT/.obj" && cat "$TEST_ROOT/.obj" >"$obj"

@@ -1,7 +1,7 @@
 /*
- * test_git_loose.c: the loose object check (src/git/loose.c) on files
- * written here with zlib: good, truncated, wrong lengths, bad headers,
- * trailing data, the old pack-like format and a missing file.
+ * test_git_loose.c: the loose object check (src/git/compat/loose.c) on
+ * files written here with zlib: good, truncated, wrong lengths, bad
+ * headers, trailing data, the old pack-like format and a missing file.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "git/git_internal.h"
+#include "git/compat/compat.h"
 #include "util/banned.h"
 
 static char dir[] = "/tmp/migcheck-loose.XXXXXX";

@@ -1,8 +1,8 @@
 /*
- * test_git_rawtree.c: raw tree reading (src/git/rawtree.c) on trees written
- * here into an in-memory object database (libgit2's mempack backend):
- * entries in order with their modes and ids, the zero id as an empty
- * tree, a blob refused, a damaged tree ended.
+ * test_git_rawtree.c: raw tree reading (src/git/compat/rawtree.c) on trees
+ * written here into an in-memory object database (libgit2's mempack
+ * backend): entries in order with their modes and ids, the zero id as an
+ * empty tree, a blob refused, a damaged tree ended.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +18,7 @@
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
 
-#include "git/git_internal.h"
+#include "git/compat/compat.h"
 #include "migcheck/errors.h"
 #include "util/banned.h"
 

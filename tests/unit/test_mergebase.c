@@ -1,7 +1,7 @@
 /*
- * test_mergebase.c: our merge base (src/git/mergebase.c) on small repos
- * built with libgit2 in a temp dir: linear, criss-cross (git merge-base
- * --all order), unrelated, and a shallow clone's missing parent.
+ * test_mergebase.c: our merge base (src/git/compat/mergebase.c) on small
+ * repos built with libgit2 in a temp dir: linear, criss-cross (git
+ * merge-base --all order), unrelated, and a shallow clone's missing parent.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "git/git_internal.h"
+#include "git/compat/compat.h"
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
 #include "migcheck/repo.h"

@@ -5,11 +5,17 @@
  * parsing it into libgit2 tree objects (and caching them) costs more time
  * and memory than the walk; the folder check before every command reads
  * HEAD's trees this way too, so that it leaves log's heap as it was.
+ *
+ * NEEDSWORK: no released libgit2 (up to 1.9.7) has an entry iterator over
+ * a tree's raw data: git_tree_lookup allocates every entry and caches the
+ * tree. Retire this when libgit2 can walk a tree without parsing it whole.
  */
+#include "compat.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-#include "git_internal.h"
+#include "git/git_internal.h"
 #include "migcheck/errors.h"
 #include "util/banned.h"
 

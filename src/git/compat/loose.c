@@ -12,7 +12,13 @@
  * as long as the header says. A bad file is an error naming the object;
  * a good or absent one passes the read on to libgit2. Packed objects cost
  * one failed stat (open) each, the work is bounded by the header's size.
+ *
+ * NEEDSWORK: libgit2's own fix (PR #7346, merged 2026-08-15 for issue
+ * #7342) is in no release up to v1.9.7 / v1.8.7 (2026-08-13); drop this
+ * backend when the oldest libgit2 we build against has it.
  */
+#include "compat.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +30,7 @@
 
 #include <git2/sys/odb_backend.h>
 
-#include "git_internal.h"
+#include "git/git_internal.h"
 #include "migcheck/alloc.h"
 #include "migcheck/buf.h"
 #include "migcheck/errors.h"

@@ -2,10 +2,17 @@
  * oidset.c: a set of object ids for our own history walks (libgit2's
  * revwalk and graph functions leak when a shallow clone's parents are
  * missing). Open addressing, the table doubled at half full.
+ *
+ * NEEDSWORK: libgit2 has no public oid set (git_oidmap is internal). This
+ * goes when its users do: mergebase.c (see there), and the containment
+ * walks of latest.c and deployed.c, which libgit2 1.7's shallow support
+ * would let git_graph_descendant_of do, one point at a time.
  */
+#include "compat.h"
+
 #include <string.h>
 
-#include "git_internal.h"
+#include "git/git_internal.h"
 #include "migcheck/alloc.h"
 #include "util/banned.h"
 
