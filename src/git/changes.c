@@ -1021,14 +1021,6 @@ static int add_change(mc_changeset *c, git_repository *repo, mc_change_status st
 	return error;
 }
 
-struct side {
-	const char *path;
-	const git_oid *id;
-	uint64_t *lines; /* sorted line hashes for rename scoring, or NULL */
-	size_t nlines;
-	int too_large;   /* over the size cap: not read, alike to nothing */
-};
-
 static int staged_dir(mc_changeset *c, mc_repo *r, git_tree *head, const char *dir,
                       const mc_changes_opts *o, mc_vec *dels, mc_vec *adds)
 {
@@ -1083,7 +1075,7 @@ static int staged_dir(mc_changeset *c, mc_repo *r, git_tree *head, const char *d
 			}
 			cmp = !e ? 1 : !ie ? -1 : strcmp(full.ptr, ie->path);
 			if (cmp < 0) { /* deleted */
-				struct side *d = mc_calloc(1, sizeof(*d));
+				mc_git__rename_side *d = mc_calloc(1, sizeof(*d));
 				char *path = mc_strdup(full.ptr);
 				if (!d || !path) {
 					mc_free(d);
@@ -1104,7 +1096,7 @@ static int staged_dir(mc_changeset *c, mc_repo *r, git_tree *head, const char *d
 			if ((error = mc_file_list_add(s->files, ie->path, "", 0)) < 0)
 				goto done;
 			if (cmp > 0) {
-				struct side *a = mc_calloc(1, sizeof(*a));
+				mc_git__rename_side *a = mc_calloc(1, sizeof(*a));
 				if (!a) {
 					error = mc_error_set_oom();
 					goto done;
@@ -1140,111 +1132,27 @@ done:
 	return error;
 }
 
+/* A deleted side owns its path (an added one borrows its index entry's). */
 static void side_free_path(void *p)
 {
-	struct side *s = p;
-	if (s) {
-		mc_free((char *)s->path);
-		mc_free(s->lines);
-	}
-	mc_free(s);
-}
-
-static void side_free(void *p)
-{
-	struct side *s = p;
+	mc_git__rename_side *s = p;
 	if (s)
-		mc_free(s->lines);
-	mc_free(s);
+		mc_free((char *)s->path);
+	mc_git__rename_side_free(s);
 }
 
-static int u64_cmp(const void *a, const void *b)
+struct rename_ctx {
+	mc_changeset *c;
+	git_repository *repo;
+	const mc_changes_opts *o;
+};
+
+static int add_rename(mc_git__rename_side *d, mc_git__rename_side *a, void *payload)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
+	struct rename_ctx *x = payload;
+	return add_change(x->c, x->repo, MC_CHANGE_RENAMED, d->path, d->id, a->path, a->id,
+	                  x->o);
 }
-
-/* The sorted hashes of text's lines (trailing blanks ignored); mc_free. */
-static uint64_t *line_hashes(const char *text, size_t len, size_t *n)
-{
-	size_t cap = 1, k = 0;
-	uint64_t *h;
-
-	for (size_t i = 0; i < len; i++)
-		cap += text[i] == '\n';
-	if ((h = mc_malloc(cap * sizeof(*h))) == NULL)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		size_t j = i, end;
-		uint64_t v = 1469598103934665603ULL; /* FNV-1a */
-		while (j < len && text[j] != '\n')
-			j++;
-		end = j;
-		while (end > i && (text[end - 1] == ' ' || text[end - 1] == '\t' ||
-		                   text[end - 1] == '\r'))
-			end--;
-		for (size_t q = i; q < end; q++)
-			v = (v ^ (unsigned char)text[q]) * 1099511628211ULL;
-		if (end > i)
-			h[k++] = v;
-		i = j + 1;
-	}
-	qsort(h, k, sizeof(*h), u64_cmp);
-	*n = k;
-	return h;
-}
-
-/* Hash side's lines once (its blob is read only here). @return 0 or < 0 */
-static int side_lines(git_repository *repo, struct side *sd)
-{
-	char *text = NULL;
-	size_t len = 0;
-	int error;
-
-	if (sd->lines || sd->too_large)
-		return 0;
-	if ((error = mc_git__blob_read_capped(&text, &len, repo, sd->id, sd->path)) < 0)
-		return error;
-	if (error == 1) {
-		sd->too_large = 1;
-		return 0;
-	}
-	sd->lines = line_hashes(text, len, &sd->nlines);
-	mc_free(text);
-	return sd->lines ? 0 : mc_error_set_oom();
-}
-
-/*
- * How alike two blobs are, 0..100: twice the lines they share over all
- * their lines, as git's rename detection scores (its default threshold is
- * 50). @return the score, or < 0 on error
- */
-static int similarity(git_repository *repo, struct side *a, struct side *b)
-{
-	size_t common = 0;
-
-	if (side_lines(repo, a) < 0 || side_lines(repo, b) < 0)
-		return -1;
-	if (a->too_large || b->too_large)
-		return 0; /* an exact rename was found by its id already */
-	for (size_t i = 0, k = 0; i < a->nlines && k < b->nlines;) {
-		if (a->lines[i] == b->lines[k]) {
-			common++;
-			i++;
-			k++;
-		} else if (a->lines[i] < b->lines[k]) {
-			i++;
-		} else {
-			k++;
-		}
-	}
-	return a->nlines + b->nlines ? (int)(200 * common / (a->nlines + b->nlines)) : 100;
-}
-
-/* Past this many deleted x added pairs, only exact renames are found
- * (git's diff.renameLimit plays the same part). */
-#define MC_RENAME_PAIRS_MAX 10000
-#define MC_RENAME_SCORE 50
 
 /* @return 0 done, 1 the index cannot be read here (use libgit2), < 0 error */
 static int staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
@@ -1271,55 +1179,19 @@ static int staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
 	c->src->fast = 1;
 	for (size_t d = 0; d < o->dirs->len && !error; d++)
 		error = staged_dir(c, r, head, o->dirs->items[d], o, &dels, &adds);
-	/* renames: a deleted blob added again under another name, then (as
-	 * git's rename detection) a deleted file and an added one that share
-	 * at least half their lines, the most alike first */
-	for (size_t i = 0; i < dels.len && !error; i++) {
-		struct side *d = dels.items[i];
-		for (size_t k = 0; k < adds.len; k++) {
-			struct side *a = adds.items[k];
-			if (!a->path || !git_oid_equal(a->id, d->id))
-				continue;
-			error = add_change(c, r->repo, MC_CHANGE_RENAMED, d->path, d->id, a->path, a->id, o);
-			a->path = NULL;
-			d->id = NULL; /* paired */
-			break;
-		}
-	}
-	if (!error && dels.len * adds.len <= MC_RENAME_PAIRS_MAX) {
-		for (size_t i = 0; i < dels.len && !error; i++) {
-			struct side *d = dels.items[i], *best = NULL;
-			int best_score = MC_RENAME_SCORE - 1;
-			if (!d->id)
-				continue;
-			for (size_t k = 0; k < adds.len && !error; k++) {
-				struct side *a = adds.items[k];
-				int score;
-				if (!a->path)
-					continue;
-				if ((score = similarity(r->repo, d, a)) < 0)
-					error = MC_ERROR;
-				else if (score > best_score) {
-					best = a;
-					best_score = score;
-				}
-			}
-			if (best && !error) {
-				error = add_change(c, r->repo, MC_CHANGE_RENAMED, d->path, d->id,
-				                   best->path, best->id, o);
-				best->path = NULL;
-				d->id = NULL;
-			}
-		}
+	/* renames, as git's rename detection finds them */
+	if (!error) {
+		struct rename_ctx x = { c, r->repo, o };
+		error = mc_git__renames_find(r->repo, &dels, &adds, add_rename, &x);
 	}
 	for (size_t i = 0; i < dels.len && !error; i++) {
-		struct side *d = dels.items[i];
-		if (d->id)
+		mc_git__rename_side *d = dels.items[i];
+		if (!d->paired)
 			error = add_change(c, r->repo, MC_CHANGE_DELETED, d->path, d->id, NULL, NULL, o);
 	}
 	for (size_t k = 0; k < adds.len && !error; k++) {
-		struct side *a = adds.items[k];
-		if (a->path)
+		mc_git__rename_side *a = adds.items[k];
+		if (!a->paired)
 			error = add_change(c, r->repo, MC_CHANGE_ADDED, NULL, NULL, a->path, a->id, o);
 	}
 	/* model files outside the folders: added or modified against HEAD */
@@ -1339,7 +1211,7 @@ static int staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
 	}
 	mc_vec_sort(&c->changes, change_cmp);
 	mc_vec_dispose_deep(&dels, side_free_path);
-	mc_vec_dispose_deep(&adds, side_free);
+	mc_vec_dispose_deep(&adds, mc_git__rename_side_free);
 	return error;
 }
 

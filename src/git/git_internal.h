@@ -1,7 +1,7 @@
 /*
  * git_internal.h: what src/git/ files share; never included outside it.
  * What re-implements parts of git that libgit2 1.5 lacks or gets wrong
- * (the index, raw trees, loose objects, merge bases) is
+ * (the index, raw trees, loose objects, merge bases, rename scoring) is
  * behind compat/compat.h instead (see compat/README.md).
  */
 #ifndef MIGCHECK_GIT_INTERNAL_H

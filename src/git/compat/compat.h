@@ -127,4 +127,38 @@ int mc_git__merge_bases(mc_git__mbase *out, git_repository *repo,
                         const git_oid *a, const git_oid *b, int want_only_b);
 void mc_git__mbase_dispose(mc_git__mbase *m);
 
+/* --- rename.c: git's rename pairing and similarity score ------------------ */
+
+/**
+ * One side of a possible rename: a blob deleted (its old path and id) or
+ * added (its new path and id). path and id are the caller's and must
+ * outlive the side; the line hashes are the scorer's.
+ */
+typedef struct {
+	const char *path;
+	const git_oid *id;
+	int paired;      /* OUT: set when mc_git__renames_find pairs it */
+	uint64_t *lines; /* sorted line hashes, read on first use, or NULL */
+	size_t nlines;
+	int too_large;   /* over the size cap: not read, alike to nothing */
+} mc_git__rename_side;
+
+/** Free a side and its line hashes (not path or id); accepts NULL. */
+void mc_git__rename_side_free(void *p);
+
+/**
+ * Pair the deleted sides (dels, mc_git__rename_side*) with the added ones
+ * (adds) as git's rename detection does: first a deleted blob added again
+ * under another name, then, while dels x adds is at most 10,000 pairs
+ * (git's diff.renameLimit), each deleted file with the added one that
+ * shares the most lines, if at least half (git's default score of 50).
+ * found(d, a, payload) is called for each pair in that order; both sides
+ * are then marked paired.
+ * @return 0; the first < 0 from found; MC_ERROR when a blob cannot be read
+ */
+int mc_git__renames_find(git_repository *repo, mc_vec *dels, mc_vec *adds,
+                         int (*found)(mc_git__rename_side *d, mc_git__rename_side *a,
+                                      void *payload),
+                         void *payload);
+
 #endif
