@@ -204,4 +204,27 @@ const mc_config_key *mc_config_key_find(const char *key);
 /** "bool", "enum", "path", ... */
 const char *mc_config_kind_name(mc_config_kind kind);
 
+/** One value init writes into the template. */
+typedef struct {
+	const char *key;     /* a table key: "migrations.dir", "severity.<code>" as
+	                        "severity.missing-down"; a folder's key its key part,
+	                        "dialect", with dir */
+	const char *dir;     /* NULL, or the folder of a [migrations "<dir>"] key */
+	const char *value;   /* written quoted as git-config needs it */
+	const char *comment; /* NULL: the table's init comment above the key's first
+	                        value, none above the others */
+} mc_config_init_value;
+
+/**
+ * Append init's .migcheck text to out: a header, then every section of the
+ * table with its keys in table order, each key with values written as
+ * "key = value" (values in the order given) and every other key that has
+ * an example as a commented example; the [migrations "<dir>"] sections
+ * follow [migrations].
+ * @return 0, MC_ENOMEM, MC_ERROR (a key of values is not in the table)
+ */
+MC_NODISCARD int mc_config_template(mc_buf *out,
+                                    const mc_config_init_value *values,
+                                    size_t n);
+
 #endif

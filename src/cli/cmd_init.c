@@ -352,37 +352,6 @@ done:
 	return result;
 }
 
-/* A value in git-config syntax: quoted when it would not survive bare. */
-static int put_value(mc_buf *b, const char *v)
-{
-	int quote =
-	        v[0] == ' ' || v[0] == '\t' || strpbrk(v, "#;\"\\") != NULL ||
-	        (*v && (v[strlen(v) - 1] == ' ' || v[strlen(v) - 1] == '\t'));
-	int error = 0;
-
-	if (!quote)
-		return mc_buf_puts(b, v);
-	error = mc_buf_putc(b, '"');
-	for (const char *p = v; *p && !error; p++) {
-		if (*p == '"' || *p == '\\')
-			error = mc_buf_putc(b, '\\');
-		if (!error)
-			error = mc_buf_putc(b, *p);
-	}
-	return error ? error : mc_buf_putc(b, '"');
-}
-
-static int
-put_key(mc_buf *b, const char *comment, const char *key, const char *value)
-{
-	int error;
-	if ((comment && (error = mc_buf_printf(b, "\t# %s\n", comment)) < 0) ||
-	    (error = mc_buf_printf(b, "\t%s = ", key)) < 0 ||
-	    (error = put_value(b, value)) < 0)
-		return error;
-	return mc_buf_putc(b, '\n');
-}
-
 struct plan {
 	mc_vec dirs; /* char*, borrowed from detect or options */
 	mc_format format;
@@ -396,17 +365,45 @@ struct plan {
 	int per_folder;        /* the folders' dialects differ */
 };
 
-/* A [migrations "<dir>"] header: '"' and '\' escaped as git reads them. */
-static int put_section(mc_buf *b, const char *dir)
+/*
+ * The values init writes, for mc_config_template: the key table adds the
+ * sections, the comments and the commented examples. Comments made here
+ * are kept in owned (char*).
+ */
+struct values {
+	mc_config_init_value *v;
+	size_t n, cap;
+	mc_vec owned;
+};
+
+static int value_add(struct values *vs, const char *key, const char *dir,
+                     const char *value, const char *comment)
 {
-	int error = mc_buf_puts(b, "\n[migrations \"");
-	for (const char *c = dir; *c && !error; c++) {
-		if (*c == '"' || *c == '\\')
-			error = mc_buf_putc(b, '\\');
-		if (!error)
-			error = mc_buf_putc(b, *c);
+	if (vs->n == vs->cap) {
+		size_t cap = vs->cap ? vs->cap * 2 : 32;
+		mc_config_init_value *v = mc_realloc(vs->v, cap * sizeof(*v));
+		if (!v)
+			return mc_error_set_oom();
+		vs->v = v;
+		vs->cap = cap;
 	}
-	return error ? error : mc_buf_puts(b, "\"]\n");
+	vs->v[vs->n].key = key;
+	vs->v[vs->n].dir = dir;
+	vs->v[vs->n].value = value;
+	vs->v[vs->n].comment = comment;
+	vs->n++;
+	return 0;
+}
+
+/* As value_add, comment being new (NULL: out of memory); it is kept. */
+static int value_add_own(struct values *vs, const char *key, const char *dir,
+                         const char *value, char *comment)
+{
+	if (!comment || mc_vec_push(&vs->owned, comment) < 0) {
+		mc_free(comment);
+		return mc_error_set_oom();
+	}
+	return value_add(vs, key, dir, value, comment);
 }
 
 /*
@@ -414,129 +411,89 @@ static int put_section(mc_buf *b, const char *dir)
  * when NULL: said already), then env_key = NAME=VALUE for each variable
  * its app's config reads, each with why.
  */
-static int put_sequelize(mc_buf *b, const struct folder *f,
-                         const char *tool_key, const char *env_key)
+static int put_sequelize(struct values *vs, const struct folder *f,
+                         const char *dir, const char *tool_key,
+                         const char *env_key)
 {
 	int error = 0;
 
-	if (tool_key) {
-		char *c = f->seq_found
-		                  ? mc_asprintf("migcheck's resident Sequelize runner: one node process per run, in '%s' (%s)",
-		                                *f->seq.app ? f->seq.app : ".", f->seq.why)
-		                  : mc_asprintf("migcheck's resident Sequelize runner: one node process per run, in the folder above\n"
-		                                "\t# '%s' whose node_modules holds sequelize (none found: run 'npm install' there)",
-		                                f->rel);
-		if (!c)
-			return mc_error_set_oom();
-		error = put_key(b, c, tool_key, "sequelize");
-		mc_free(c);
-	}
+	if (tool_key)
+		error = value_add_own(
+		        vs, tool_key, dir, "sequelize",
+		        f->seq_found
+		                ? mc_asprintf("migcheck's resident Sequelize runner: one node process per run, in '%s' (%s)",
+		                              *f->seq.app ? f->seq.app : ".", f->seq.why)
+		                : mc_asprintf("migcheck's resident Sequelize runner: one node process per run, in the folder above\n"
+		                              "\t# '%s' whose node_modules holds sequelize (none found: run 'npm install' there)",
+		                              f->rel));
 	for (size_t i = 0; f->seq_found && i < f->seq.env.len && !error; i++)
-		error = put_key(b, f->seq.env_why.items[i], env_key,
-		                f->seq.env.items[i]);
+		error = value_add(vs, env_key, dir, f->seq.env.items[i],
+		                  f->seq.env_why.items[i]);
 	return error;
 }
 
-static int compose(mc_buf *b, const struct plan *p)
+static int compose_values(struct values *vs, const struct plan *p)
 {
 	int error = 0;
 
-#define PUT(s)                                                                 \
+#define VAL(k, d, val, c)                                                      \
 	do {                                                                   \
-		if ((error = mc_buf_puts(b, (s))) < 0)                         \
+		if ((error = value_add(vs, (k), (d), (val), (c))) < 0)         \
 			return error;                                          \
 	} while (0)
-#define KEY(c, k, v)                                                           \
-	do {                                                                   \
-		if ((error = put_key(b, (c), (k), (v))) < 0)                   \
-			return error;                                          \
-	} while (0)
-	PUT("# .migcheck: configuration of migcheck, written by 'migcheck init'.\n"
-	    "# git-config syntax: edit with 'git config -f .migcheck <section>.<key> <value>'.\n"
-	    "# Any key can be overridden per clone with\n"
-	    "# 'git config migcheck.<section>.<key> <value>' and by command-line options.\n"
-	    "\n[migrations]\n");
 	for (size_t i = 0; i < p->dirs.len; i++)
-		KEY(i == 0 ? "folder holding the migrations, relative to the repository root; may repeat"
-		           : NULL,
-		    "dir", p->dirs.items[i]);
-	KEY("golang-migrate | dbmate | goose | sql-migrate | flyway | popx | plain | sequelize | auto",
-	    "format", mc_format_name(p->format));
-	KEY("postgres | sqlite: how the SQL is parsed and which scratch database replays it",
-	    "dialect", mc_dialect_name(p->dialect));
-	KEY(p->require_down
-	            ? "a migration without a down script is a finding"
-	            : "a migration without a down script is a finding (no down scripts were found, so off)",
-	    "requireDown", p->require_down ? "true" : "false");
+		VAL("migrations.dir", NULL, p->dirs.items[i], NULL);
+	VAL("migrations.format", NULL, mc_format_name(p->format), NULL);
+	VAL("migrations.dialect", NULL, mc_dialect_name(p->dialect), NULL);
+	VAL("migrations.requireDown", NULL, p->require_down ? "true" : "false",
+	    p->require_down ? NULL
+	                    : "a migration without a down script is a finding (no down scripts were found, so off)");
 	for (size_t i = 0; p->folders && i < p->folders->len; i++) {
 		const struct folder *f = p->folders->items[i];
 		/* a Sequelize folder among others: its own runner */
 		int own_runner = p->format != MC_FORMAT_SEQUELIZE &&
 		                 f->format == MC_FORMAT_SEQUELIZE;
-		char *c;
-		if (!p->per_folder && !own_runner)
-			continue;
-		if ((error = put_section(b, f->rel)) < 0)
+		if (p->per_folder &&
+		    (error = value_add_own(
+		             vs, "dialect", f->rel, mc_dialect_name(f->dialect),
+		             mc_asprintf("this folder's own settings; dialect: %s",
+		                         mc_buf_cstr(&f->why)))) < 0)
 			return error;
-		if (p->per_folder) {
-			c = mc_asprintf("this folder's own settings; dialect: %s",
-			                mc_buf_cstr(&f->why));
-			if (!c)
-				return mc_error_set_oom();
-			error = put_key(b, c, "dialect", mc_dialect_name(f->dialect));
-			mc_free(c);
-			if (error < 0)
-				return error;
-		}
-		if (own_runner && (error = put_sequelize(b, f, "runnerTool", "runnerEnv")) < 0)
+		if (own_runner &&
+		    (error = put_sequelize(vs, f, f->rel, "runnerTool",
+		                           "runnerEnv")) < 0)
 			return error;
 	}
-	PUT("\n[deploy]\n");
-	KEY(p->deploy_ref_found
-	            ? "a migration whose file is in this ref's tree is deployed and must not change;\n"
-	              "\t# may repeat, globs allowed (refs/tags/v*)"
+	VAL("deploy.ref", NULL, p->deploy_ref,
+	    p->deploy_ref_found
+	            ? NULL
 	            : "a migration whose file is in this ref's tree is deployed and must not change;\n"
-	              "\t# may repeat, globs allowed (refs/tags/v*). NOT FOUND in this clone yet: check the name",
-	    "ref", p->deploy_ref);
+	              "\t# may repeat, globs allowed (refs/tags/v*). NOT FOUND in this clone yet: check the name");
 	for (size_t i = 0; p->release_refs && i < p->release_refs->len; i++)
-		KEY(i == 0 ? "the release tags: a migration released in one is deployed too" : NULL,
-		    "ref", p->release_refs->items[i]);
-	PUT("\n[models]\n");
-	if (p->models.len == 0)
-		PUT("\t# globs of ORM model files: a change to them with no new migration is a finding\n"
-		    "\t#path = src/models/**\n");
+		VAL("deploy.ref", NULL, p->release_refs->items[i],
+		    i == 0 ? "the release tags: a migration released in one is deployed too" : NULL);
 	for (size_t i = 0; i < p->models.len; i++)
-		KEY(i == 0 ? "globs of ORM model files: a change to them with no new migration is a finding; may repeat"
-		           : NULL,
-		    "path", p->models.items[i]);
-	PUT("\t# the schema the models describe, as SQL, or a command building it in $DATABASE_URL\n"
-	    "\t#schema = db/schema.sql\n"
-	    "\t#command = node scripts/sync-models.js\n");
-	PUT("\n[runner]\n");
-	if (p->format == MC_FORMAT_SEQUELIZE) {
-		for (size_t i = 0; i < p->folders->len && !error; i++)
-			error = put_sequelize(b, p->folders->items[i],
-			                      i == 0 ? "tool" : NULL, "env");
-		if (error < 0)
+		VAL("models.path", NULL, p->models.items[i], NULL);
+	for (size_t i = 0; p->format == MC_FORMAT_SEQUELIZE && p->folders &&
+	                   i < p->folders->len;
+	     i++)
+		if ((error = put_sequelize(vs, p->folders->items[i], NULL,
+		                           i == 0 ? "runner.tool" : NULL,
+		                           "runner.env")) < 0)
 			return error;
-		PUT("\t# or commands, for another tool: {file}, {name}, {version}, {url}, {path}\n"
-		    "\t#up = npx knex migrate:up {name}.js\n"
-		    "\t#down = npx knex migrate:down {name}.js\n");
-	} else {
-		PUT("\t# how to run migrations that are not SQL: migcheck's own Sequelize runner,\n"
-		    "\t#tool = sequelize\n"
-		    "\t# or commands, for another tool: {file}, {name}, {version}, {url}, {path}\n"
-		    "\t#up = npx knex migrate:up {name}.js\n"
-		    "\t#down = npx knex migrate:down {name}.js\n");
-	}
-	PUT("\n[scratch]\n"
-	    "\t# PostgreSQL server where scratch databases are created (or $MIGCHECK_SCRATCH_URL)\n"
-	    "\t#postgres = postgres://localhost/postgres\n"
-	    "\n[severity]\n"
-	    "\t# change a finding's severity: <code> = error | warning | off\n"
-	    "\t#modified-deployed-down = warning\n");
-#undef PUT
-#undef KEY
+#undef VAL
+	return 0;
+}
+
+static int compose(mc_buf *b, const struct plan *p)
+{
+	struct values vs = { NULL, 0, 0, MC_VEC_INIT };
+	int error = compose_values(&vs, p);
+
+	if (!error)
+		error = mc_config_template(b, vs.v, vs.n);
+	mc_free(vs.v);
+	mc_vec_dispose_deep(&vs.owned, mc_free);
 	return error;
 }
 

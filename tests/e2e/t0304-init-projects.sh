@@ -36,6 +36,8 @@ CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT UNIQUE);' &&
 	dialect = postgres
 	# a migration without a down script is a finding
 	requireDown = true
+	# the migration tool's tracking table, when auto-detection is not wanted
+	#table = schema_migrations
 
 [migrations \"$P\"]
 	# this folder's own settings; dialect: the folder is named 'postgres'
@@ -131,6 +133,8 @@ migcheck: model paths: 'server/test/models/**' left out: test code" &&
 	# the schema the models describe, as SQL, or a command building it in \$DATABASE_URL
 	#schema = db/schema.sql
 	#command = node scripts/sync-models.js
+	# a POSIX extended regex: only changed lines of model files matching it count
+	#pattern = @Column|@Entity
 " &&
 	expect_grep "^migcheck: dialect: sqlite (server/package.json depends on \"sqlite3\")$" err
 }
