@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -728,6 +729,316 @@ static void config__folder_settings_bad(void **state)
 	           ".migcheck:3: unknown key 'migrations.db.dir'");
 }
 
+/*
+ * The key table: one good and one bad value for every key, by its name in
+ * the table ("<dir>" a folder, "<code>" a finding code), with the exact
+ * message mc_config_set gives. A key added to the table without a line
+ * here fails table__every_key_validates.
+ */
+static const struct {
+	const char *key;
+	const char *good;
+	const char *bad;
+	const char *message;
+} table_cases[] = {
+	{ "migrations.dir", "./db/sql/", "/db",
+	  "bad value '/db' for 'migrations.dir': expected a path relative to the repository root" },
+	{ "migrations.format", "flyway", "liquibase",
+	  "bad value 'liquibase' for 'migrations.format': expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize" },
+	{ "migrations.dialect", "auto", "mysql",
+	  "bad value 'mysql' for 'migrations.dialect': expected postgres or sqlite" },
+	{ "migrations.requireDown", "off", "perhaps",
+	  "bad value 'perhaps' for 'migrations.requireDown': expected true or false" },
+	{ "migrations.table", "public.schema_migrations", "a.b.c",
+	  "bad value 'a.b.c' for 'migrations.table': expected a table name such as 'schema_migrations' or 'public.schema_migrations'" },
+	{ "migrations.<dir>.format", "goose", "rails",
+	  "bad value 'rails' for 'migrations.db/pg.format': expected auto, golang-migrate, dbmate, goose, sql-migrate, flyway, popx, plain or sequelize" },
+	{ "migrations.<dir>.dialect", "postgres", "oracle",
+	  "bad value 'oracle' for 'migrations.db/pg.dialect': expected postgres or sqlite" },
+	{ "migrations.<dir>.requireDown", "yes", "2",
+	  "bad value '2' for 'migrations.db/pg.requireDown': expected true or false" },
+	{ "migrations.<dir>.table", "goose_db_version", "9lives",
+	  "bad value '9lives' for 'migrations.db/pg.table': expected a table name such as 'schema_migrations' or 'public.schema_migrations'" },
+	{ "migrations.<dir>.runnerUp", "./up {file} {url}", "./up 'x",
+	  "bad value './up 'x' for 'migrations.db/pg.runnerUp': unterminated quote" },
+	{ "migrations.<dir>.runnerDown", "./down {name}", "./down {nom}",
+	  "bad value './down {nom}' for 'migrations.db/pg.runnerDown': unknown placeholder '{nom}': use {file}, {name}, {version}, {url} or {path}" },
+	{ "migrations.<dir>.runnerTool", "sequelize", "knex",
+	  "bad value 'knex' for 'migrations.db/pg.runnerTool': expected sequelize (migcheck's own Sequelize runner) or command (runner.up and runner.down)" },
+	{ "migrations.<dir>.runnerEnv", "DB={path}", "1DB=x",
+	  "bad value '1DB=x' for 'migrations.db/pg.runnerEnv': expected NAME=VALUE with a variable name of letters, digits and '_'" },
+	{ "migrations.<dir>.skip", "0042_x.up.sql ran by hand", "0042_x.up.sql",
+	  "bad value '0042_x.up.sql' for 'migrations.db/pg.skip': expected '<file or version> <reason>', e.g. '0042_add_index.up.sql applied by hand in 2023'" },
+	{ "migrations.<dir>.irreversible", "42 data is gone", "a/42 gone",
+	  "bad value 'a/42 gone' for 'migrations.db/pg.irreversible': expected '<file or version> <reason>', e.g. '0042_add_index.up.sql applied by hand in 2023'" },
+	{ "deploy.ref", "refs/tags/v*", "origin/main",
+	  "bad value 'origin/main' for 'deploy.ref': expected a full ref name or glob such as 'refs/remotes/origin/main' or 'refs/tags/v*'" },
+	{ "models.path", "src/**/*.model.ts", "/src",
+	  "bad value '/src' for 'models.path': expected a glob relative to the repository root" },
+	{ "models.schema", "db/schema.sql", "../schema.sql",
+	  "bad value '../schema.sql' for 'models.schema': expected a path relative to the repository root" },
+	{ "models.command", "node sync.js", "node \"sync.js",
+	  "bad value 'node \"sync.js' for 'models.command': unterminated quote" },
+	{ "models.pattern", "@Column|@Entity", "a{1",
+	  "bad value 'a{1' for 'models.pattern': unmatched \\{" },
+	{ "runner.tool", "command", "npx",
+	  "bad value 'npx' for 'runner.tool': expected sequelize (migcheck's own Sequelize runner) or command (runner.up and runner.down)" },
+	{ "runner.env", "SQLITE_FILE={path}", "=x",
+	  "bad value '=x' for 'runner.env': expected NAME=VALUE with a variable name of letters, digits and '_'" },
+	{ "runner.up", "./run {version}", "./run \\",
+	  "bad value './run \\' for 'runner.up': trailing backslash" },
+	{ "runner.down", "./undo {file}", " ",
+	  "bad value ' ' for 'runner.down': no command" },
+	{ "scratch.postgres", "host=/tmp dbname=postgres", "mysql://x",
+	  "bad value for 'scratch.postgres': expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'" },
+	{ "drift.ignore", "table:public.spatial_ref_sys", "",
+	  "empty value for 'drift.ignore'" },
+	{ "severity.<code>", "warning", "fatal",
+	  "bad value 'fatal' for 'severity.missing-down': expected error, warning or off" },
+};
+
+/* A table name made concrete: "<dir>" is db/pg, "<code>" missing-down. */
+static void concrete_key(char *out, size_t size, const char *name)
+{
+	const char *dir = strstr(name, "<dir>"), *code = strstr(name, "<code>");
+
+	if (dir)
+		snprintf(out, size, "%.*sdb/pg%s", (int)(dir - name), name,
+		         dir + 5);
+	else if (code)
+		snprintf(out, size, "%.*smissing-down", (int)(code - name),
+		         name);
+	else
+		snprintf(out, size, "%s", name);
+}
+
+static void table__every_key_is_found(void **state MC_UNUSED)
+{
+	const mc_config_key *k;
+	char name[128], upper[128];
+	size_t n = 0;
+
+	for (size_t i = 0; (k = mc_config_key_at(i)) != NULL; i++, n++) {
+		concrete_key(name, sizeof(name), k->name);
+		assert_ptr_equal(mc_config_key_find(name), k);
+		/* keys are case-insensitive; a folder keeps its case */
+		for (size_t j = 0; j <= strlen(name); j++)
+			upper[j] = (char)(strstr(name, "db/pg") &&
+			                          j >= (size_t)(strstr(name, "db/pg") - name) &&
+			                          j < (size_t)(strstr(name, "db/pg") - name) + 5
+			                  ? name[j]
+			                  : toupper((unsigned char)name[j]));
+		assert_ptr_equal(mc_config_key_find(upper), k);
+		assert_true(mc_config_key_known(name));
+		assert_non_null(k->doc);
+		assert_true(strlen(k->doc) > 10 && !strchr(k->doc, '\n'));
+		assert_string_not_equal(mc_config_kind_name(k->kind), "?");
+		if (k->values)
+			assert_non_null(strstr(k->values, " | "));
+	}
+	assert_true(n >= 25);
+	assert_null(mc_config_key_at(n));
+	assert_true(mc_config_key_find("migrations.dir")->multi);
+	assert_false(mc_config_key_find("migrations.dialect")->multi);
+	assert_int_equal(mc_config_key_find("migrations.requireDown")->kind,
+	                 MC_CONFIG_BOOL);
+	assert_int_equal(mc_config_key_find("runner.up")->kind,
+	                 MC_CONFIG_TEMPLATE);
+	assert_int_equal(mc_config_key_find("migrations.a.b.skip")->kind,
+	                 MC_CONFIG_DECLARATION);
+}
+
+static void table__unknown_keys(void **state MC_UNUSED)
+{
+	static const char *const unknown[] = {
+		"migrations.dirr", "migrations.db.dir", "migrations..dialect",
+		"severity.",       "severity.a.b",      "migrations",
+		"dialect",         "deploy.refs",       "runner.<dir>.up",
+		"migrations.<dir>",
+	};
+	mc_config *c = NULL;
+	char want[128];
+
+	assert_null(mc_config_key_find(NULL));
+	assert_int_equal(mc_config_new(&c), 0);
+	for (size_t i = 0; i < MC_ARRAY_SIZE(unknown); i++) {
+		assert_null(mc_config_key_find(unknown[i]));
+		assert_false(mc_config_key_known(unknown[i]));
+		assert_int_equal(mc_config_set(c, unknown[i], "x"), MC_ERROR);
+		snprintf(want, sizeof(want), "unknown key '%s'", unknown[i]);
+		assert_string_equal(mc_error_last()->message, want);
+		assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
+	}
+	mc_config_free(c);
+}
+
+static void table__every_key_validates(void **state MC_UNUSED)
+{
+	const mc_config_key *k;
+	char name[128];
+
+	for (size_t i = 0; (k = mc_config_key_at(i)) != NULL; i++) {
+		size_t t;
+		mc_config *c = NULL;
+
+		for (t = 0; t < MC_ARRAY_SIZE(table_cases); t++)
+			if (!strcmp(table_cases[t].key, k->name))
+				break;
+		if (t == MC_ARRAY_SIZE(table_cases))
+			fail_msg("no test values for key '%s'", k->name);
+		concrete_key(name, sizeof(name), k->name);
+		assert_int_equal(mc_config_new(&c), 0);
+		if (mc_config_set(c, name, table_cases[t].good) < 0)
+			fail_msg("%s = %s: %s", name, table_cases[t].good,
+			         mc_error_last()->message);
+		if (k->multi)
+			assert_int_equal(mc_config_add(c, name, table_cases[t].good), 0);
+		assert_int_equal(mc_config_set(c, name, table_cases[t].bad),
+		                 MC_ERROR);
+		assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
+		assert_string_equal(mc_error_last()->message,
+		                    table_cases[t].message);
+		mc_error_clear();
+		mc_config_free(c);
+	}
+}
+
+/* Folder keys set only their folder; the others keep the defaults. */
+static void table__folder_keys_by_set(void **state MC_UNUSED)
+{
+	mc_config *c = NULL;
+	mc_dir_settings s;
+
+	assert_int_equal(mc_config_new(&c), 0);
+	assert_int_equal(mc_config_set(c, "migrations.dialect", "sqlite"), 0);
+	assert_int_equal(mc_config_set(c, "migrations.db/pg.dialect", "postgres"), 0);
+	assert_int_equal(mc_config_set(c, "migrations.db/pg.runnerTool", "sequelize"), 0);
+	assert_int_equal(mc_config_add(c, "migrations.db/pg.skip", "1 one"), 0);
+	assert_int_equal(mc_config_add(c, "migrations.db/pg.skip", "2 two"), 0);
+	mc_config_dir_settings(&s, c, "db/pg");
+	assert_int_equal(s.dialect, MC_DIALECT_POSTGRES);
+	assert_string_equal(s.runner_tool, "sequelize");
+	assert_int_equal(s.skip->len, 2);
+	mc_config_dir_settings(&s, c, "db/lite");
+	assert_int_equal(s.dialect, MC_DIALECT_SQLITE);
+	assert_null(s.runner_tool);
+	assert_int_equal(s.skip->len, 0);
+	/* set replaces a multi-valued folder key, add appends */
+	assert_int_equal(mc_config_set(c, "migrations.db/pg.skip", "3 three"), 0);
+	mc_config_dir_settings(&s, c, "db/pg");
+	assert_int_equal(s.skip->len, 1);
+	mc_config_free(c);
+}
+
+/* Uncomment every "\t#key = value" line of text (the examples). */
+static char *uncommented(const char *text)
+{
+	char *out = strdup(text), *w = out;
+
+	assert_non_null(out);
+	for (const char *r = text; *r; r++) {
+		if (*r == '#' && r > text && r[-1] == '\t' &&
+		    (r == text + 1 || r[-2] == '\n') && r[1] != ' ')
+			continue;
+		*w++ = *r;
+	}
+	*w = '\0';
+	return out;
+}
+
+static void template__values_examples_and_sections(void **state)
+{
+	struct fixture *f = *state;
+	static const mc_config_init_value values[] = {
+		{ "migrations.dir", NULL, "db/pg", NULL },
+		{ "migrations.dir", NULL, "db/lite", NULL },
+		{ "migrations.dialect", NULL, "postgres", NULL },
+		{ "dialect", "db/lite", "sqlite", "its own; as the name says" },
+		{ "runnerEnv", "db/lite", "F={path}", NULL },
+		{ "deploy.ref", NULL, "refs/remotes/origin/main", NULL },
+		{ "deploy.ref", NULL, "refs/tags/v*", "the release tags" },
+		{ "models.path", NULL, "src/models/# odd;", NULL },
+		{ "severity.missing-down", NULL, "warning", NULL },
+	};
+	mc_buf b = MC_BUF_INIT;
+	const mc_config_key *k;
+	mc_config *c;
+	char *all;
+
+	assert_int_equal(mc_config_template(&b, values, MC_ARRAY_SIZE(values)), 0);
+	assert_non_null(strstr(mc_buf_cstr(&b),
+	        "\n[migrations]\n"
+	        "\t# folder holding the migrations, relative to the repository root; may repeat\n"
+	        "\tdir = db/pg\n"
+	        "\tdir = db/lite\n"));
+	assert_non_null(strstr(mc_buf_cstr(&b),
+	        "\t#table = schema_migrations\n"
+	        "\n[migrations \"db/lite\"]\n"
+	        "\t# its own; as the name says\n"
+	        "\tdialect = sqlite\n"
+	        "\trunnerEnv = F={path}\n"
+	        "\n[deploy]\n"));
+	assert_non_null(strstr(mc_buf_cstr(&b),
+	        "\tref = refs/remotes/origin/main\n"
+	        "\t# the release tags\n"
+	        "\tref = refs/tags/v*\n"));
+	assert_non_null(strstr(mc_buf_cstr(&b), "\tpath = \"src/models/# odd;\"\n"));
+	assert_non_null(strstr(mc_buf_cstr(&b),
+	        "\t# change a finding's severity: <code> = error | warning | off\n"
+	        "\tmissing-down = warning\n"));
+	/* every key without a value has its example; given ones do not */
+	for (size_t i = 0; (k = mc_config_key_at(i)) != NULL; i++) {
+		char line[256];
+		if (!k->example)
+			continue;
+		snprintf(line, sizeof(line), "\t#%s\n", k->example);
+		if (!strcmp(k->name, "deploy.ref") ||
+		    !strcmp(k->name, "models.path") ||
+		    !strcmp(k->name, "severity.<code>"))
+			assert_null(strstr(mc_buf_cstr(&b), line));
+		else
+			assert_non_null(strstr(mc_buf_cstr(&b), line));
+	}
+	/* it loads, with the values given */
+	c = load_ok(f, mc_buf_cstr(&b));
+	assert_int_equal(c->dirs.len, 2);
+	assert_string_equal(c->model_paths.items[0], "src/models/# odd;");
+	assert_int_equal(mc_config_dir_find(c, "db/lite")->dialect, MC_DIALECT_SQLITE);
+	assert_int_equal(mc_config_severity(c, "missing-down"), MC_SEV_WARNING);
+	mc_config_free(c);
+	/* and so do the examples, uncommented: each is a valid value */
+	all = uncommented(mc_buf_cstr(&b));
+	c = load_ok(f, all);
+	assert_string_equal(c->table, "schema_migrations");
+	assert_string_equal(c->runner_tool, "sequelize");
+	assert_string_equal(c->models_pattern, "@Column|@Entity");
+	assert_int_equal(c->drift_ignore.len, 1);
+	mc_config_free(c);
+	free(all);
+	mc_buf_dispose(&b);
+}
+
+static void template__key_not_in_table(void **state MC_UNUSED)
+{
+	static const mc_config_init_value bad[] = {
+		{ "migrations.dirs", NULL, "db", NULL },
+	};
+	static const mc_config_init_value bad_dir[] = {
+		{ "dir", "db", "x", NULL },
+	};
+	mc_buf b = MC_BUF_INIT;
+
+	assert_int_equal(mc_config_template(&b, bad, 1), MC_ERROR);
+	assert_string_equal(mc_error_last()->message,
+	                    "init writes 'migrations.dirs', which is not in the key table");
+	assert_int_equal(mc_config_template(&b, bad_dir, 1), MC_ERROR);
+	assert_int_equal(b.size, 0);
+	/* nothing to write: the header and every example */
+	assert_int_equal(mc_config_template(&b, NULL, 0), 0);
+	assert_non_null(strstr(mc_buf_cstr(&b), "\n[severity]\n"));
+	mc_buf_dispose(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -766,6 +1077,12 @@ int main(void)
 		T(config__oom_never_leaks),
 		T(config__folder_settings),
 		T(config__folder_settings_bad),
+		T(table__every_key_is_found),
+		T(table__unknown_keys),
+		T(table__every_key_validates),
+		T(table__folder_keys_by_set),
+		T(template__values_examples_and_sections),
+		T(template__key_not_in_table),
 #undef T
 	};
 	char cmd[300];
