@@ -45,6 +45,30 @@ int mc_error_set(int klass, const char *fmt, ...) MC_PRINTF(2, 3);
 int mc_error_set_oom(void);
 void mc_error_clear(void);
 
+/** An empty saved error, for mc_error_save. */
+#define MC_ERROR_INIT { NULL, MC_ERROR_NONE }
+
+/**
+ * Keep the thread's error across cleanup that may fail or clear it
+ * (closing a database whose server died, removing a scratch database):
+ *
+ *     mc_error saved = MC_ERROR_INIT;
+ *     mc_error_save(&saved);
+ *     cleanup();
+ *     mc_error_restore(&saved);
+ *
+ * mc_error_save moves the current error (if any) into *saved and leaves
+ * the thread without one; it allocates nothing, so it cannot fail.
+ * mc_error_restore makes *saved the thread's error again, replacing what
+ * the cleanup set, and empties *saved; when nothing was saved it leaves
+ * the thread's error as the cleanup left it. Saves nest: each one needs
+ * its own restore, innermost first. A saved error that is not to be
+ * restored is freed with mc_error_dispose.
+ */
+void mc_error_save(mc_error *saved);
+void mc_error_restore(mc_error *saved);
+void mc_error_dispose(mc_error *saved);
+
 #define MC_ASSERT_ARG(expr)                                              \
 	do {                                                             \
 		if (!(expr))                                             \

@@ -520,16 +520,10 @@ fail:
 	/* leave no transaction behind: ours, or one the script began */
 	if (error != MC_DB_ECONNECTION && !db->in_tx &&
 	    db->drv->in_transaction(db)) {
-		mc_error saved = { NULL, 0 };
-		const mc_error *last = mc_error_last();
-		if (last) {
-			saved.klass = last->klass;
-			saved.message = mc_strdup(last->message);
-		}
+		mc_error saved = MC_ERROR_INIT;
+		mc_error_save(&saved);
 		(void)db->drv->exec(db, "ROLLBACK");
-		if (saved.message)
-			mc_error_set(saved.klass, "%s", saved.message);
-		mc_free(saved.message);
+		mc_error_restore(&saved);
 	}
 	return error;
 }

@@ -1012,13 +1012,10 @@ int mc_scratch_create(mc_scratch **out,
 	return 0;
 done : {
 	/* keep the error that made us give up */
-	const mc_error *e = mc_error_last();
-	char *msg = e && e->message ? mc_strdup(e->message) : NULL;
-	int klass = e ? e->klass : MC_ERROR_DB;
+	mc_error saved = MC_ERROR_INIT;
+	mc_error_save(&saved);
 	mc_scratch_free(s);
-	if (msg)
-		mc_error_set(klass, "%s", msg);
-	mc_free(msg);
+	mc_error_restore(&saved);
 }
 	return error;
 }

@@ -480,13 +480,11 @@ done:
 	{
 		/* removing the scratch may fail too (its server died): keep
 		 * the error that ended the run */
-		const mc_error *e = error < 0 ? mc_error_last() : NULL;
-		char *msg = e && e->message ? mc_strdup(e->message) : NULL;
-		int klass = e ? e->klass : MC_ERROR_NONE;
+		mc_error saved = MC_ERROR_INIT;
+		if (error < 0)
+			mc_error_save(&saved);
 		mc_scratch_free(scratch);
-		if (msg)
-			mc_error_set(klass, "%s", msg);
-		mc_free(msg);
+		mc_error_restore(&saved);
 	}
 	return error;
 }

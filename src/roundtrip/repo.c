@@ -187,21 +187,14 @@ static int folder_init(struct folder *f, const mc_project_folder *pf, mc_dialect
  * (removing it may fail too, e.g. when the server died). */
 static void free_keeping_error(mc_roundtrip_db *rdb, int error)
 {
-	const mc_error *e = mc_error_last();
-	char *msg = NULL;
-	int klass = 0;
+	mc_error saved = MC_ERROR_INIT;
 
 	if (!rdb)
 		return;
-	if (error < 0 && e) {
-		msg = strdup(e->message);
-		klass = e->klass;
-	}
+	if (error < 0)
+		mc_error_save(&saved);
 	mc_roundtrip_db_free(rdb);
-	if (msg) {
-		mc_error_set(klass, "%s", msg);
-		free(msg);
-	}
+	mc_error_restore(&saved);
 }
 
 int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,

@@ -68,3 +68,33 @@ int mc_error_set(int klass, const char *fmt, ...)
 	last.klass = klass;
 	return MC_ERROR;
 }
+
+void mc_error_save(mc_error *saved)
+{
+	saved->message = last.message;
+	saved->klass = last.klass;
+	last.message = NULL;
+	last.klass = MC_ERROR_NONE;
+}
+
+void mc_error_dispose(mc_error *saved)
+{
+	if (!saved)
+		return;
+	if (saved->message != oom_message)
+		free(saved->message);
+	saved->message = NULL;
+	saved->klass = MC_ERROR_NONE;
+}
+
+void mc_error_restore(mc_error *saved)
+{
+	if (saved->klass == MC_ERROR_NONE) {
+		mc_error_dispose(saved);
+		return;
+	}
+	dispose();
+	last = *saved;
+	saved->message = NULL;
+	saved->klass = MC_ERROR_NONE;
+}
