@@ -351,6 +351,59 @@ void mc_tree_scan_dispose(mc_tree_scan *s);
 int mc_migration_models_changed(const char *name, const char *old_text,
                                 const char *new_text);
 
+/** What 'init' concludes about one migrations folder (mc_project_guess_run). */
+typedef struct {
+	char *dir;            /* repo-relative */
+	mc_format format;     /* detected, or forced */
+	unsigned files;       /* files in it */
+	unsigned versioned;   /* versioned migrations */
+	unsigned downs;       /* of which have a down (code: assumed) */
+	unsigned sqlite_hits, pg_hits; /* dialect-only words in its SQL */
+	mc_dialect dialect;   /* its own, else the project's */
+	mc_buf why;           /* on what grounds */
+	int seq_found;        /* a Sequelize folder whose app was found */
+	mc_sequelize_app seq; /* then: for the resident runner */
+} mc_guess_folder;
+
+/** What 'init' concludes about the project. */
+typedef struct {
+	mc_vec folders;      /* mc_guess_folder*: the folders kept, by name */
+	mc_vec notes;        /* char*: what was found and why, in order */
+	mc_vec runner_notes; /* char*: the Sequelize folders' runner, and why */
+	mc_tree_scan scan;   /* SQLite files and model paths */
+	mc_format format;    /* the folders' format; AUTO: they differ, or none */
+	int require_down;    /* 0 when versioned migrations exist and none has a down */
+	mc_dialect dialect;  /* the top-level dialect */
+	int per_folder;      /* the folders' dialects differ: a section each */
+} mc_project_guess;
+
+typedef struct {
+	int given;          /* the folders were named (--dir): keep them all */
+	mc_format format;   /* --migration-format, or AUTO */
+	mc_dialect dialect; /* --dialect, or UNKNOWN */
+} mc_guess_opts;
+
+/**
+ * Examine the candidate folders (mc_migration_find_dirs' or --dir's):
+ * format, downs, SQL dialect hints; leave out numbered files outside a
+ * folder named for migrations and, beside real ones, test and example
+ * folders; walk the tree for model paths (mc_migration_scan_tree); the
+ * project's format and requireDown; each folder's dialect
+ * (mc_migration_detect_dialect, its SQL, then the project's dependencies,
+ * config/config.json and SQLite files, else postgres); for each Sequelize
+ * folder its app (mc_migration_detect_sequelize). Every decision is a
+ * note ("migrations: 'db': 3 goose migrations", "dialect: ..."), the
+ * runner's in runner_notes.
+ * @param[out] out zeroed by the caller; dispose with mc_project_guess_dispose
+ * @param dirs char*: taken (emptied)
+ * @param opts NULL for none
+ * @return 0; MC_ENOTFOUND (MC_ERROR_CONFIG) when no folder is left;
+ *   MC_ENOMEM; MC_ERROR. On error out is disposed.
+ */
+MC_NODISCARD int mc_project_guess_run(mc_project_guess *out, const char *workdir, mc_vec *dirs,
+                                      const mc_guess_opts *opts);
+void mc_project_guess_dispose(mc_project_guess *g);
+
 void mc_migration_list_free(mc_migration_list *l);
 size_t mc_migration_list_count(const mc_migration_list *l);
 const mc_migration *mc_migration_list_get(const mc_migration_list *l,
