@@ -43,6 +43,30 @@ enum {
  *  models.path, else NONE. */
 int mc_models_source(const mc_config *c);
 
+/** One changed file under models.path: its two sides (NULL: absent). */
+typedef struct {
+	const char *path;     /* repo-relative */
+	const char *old_text; /* NUL-terminated, or NULL */
+	const char *new_text;
+} mc_models_change;
+
+/**
+ * Whether these changes change the models' schema, as migcheck's
+ * Sequelize runner describes the models (no database): the models of
+ * models.path with the changed files' old texts, then their new ones
+ * (other files as in the work tree), each model's table, attributes
+ * (column, type, nullability, default, key, unique, reference) and
+ * indexes compared.
+ * @param[out] changed 1 or 0 (1 also on error)
+ * @return 0; MC_ERROR with MC_ERROR_RUNNER when the runner cannot start
+ *   or load the models (the caller falls back to the file rule);
+ *   MC_ENOMEM
+ */
+MC_NODISCARD int mc_models_schema_changed(int *changed, const mc_config *c,
+                                          const char *workdir,
+                                          const mc_models_change *changes,
+                                          size_t n);
+
 /**
  * Build the migrations' schema (every migration's up, in order) and the
  * models' schema (models.schema applied, models.command run with

@@ -9,6 +9,7 @@
  *   migcheck -> runner  {"op":"up","file":"/abs/m.js","name":"m.js"}
  *                       {"op":"down",...}  {"op":"meta"}  {"op":"close"}
  *                       {"op":"sync","paths":["/abs/models"]}
+ *                       {"op":"describe","paths":[...],"files":{...}}
  *   runner -> migcheck  first {"ready":true,...} or {"ready":false,
  *                       "error":...,"fix":...}; then one answer a request:
  *                       {"ok":true}  {"ok":true,"rows":[...]}
@@ -108,6 +109,19 @@ MC_NODISCARD int mc_resident_call(mc_resident *r, const char *op,
  */
 MC_NODISCARD int mc_resident_call_paths(mc_resident *r, const char *op,
                                         const char *const *paths, size_t n,
+                                        mc_resident_reply *reply);
+
+/**
+ * As mc_resident_call_paths, with "files": {path: text} too (the
+ * "describe" request: the models as they are with these files' texts;
+ * a NULL text is a file that is not there, and so is text that is not
+ * UTF-8).
+ * @param files nfiles pairs: path (absolute), text or NULL
+ */
+MC_NODISCARD int mc_resident_call_files(mc_resident *r, const char *op,
+                                        const char *const *paths, size_t n,
+                                        const char *const *files,
+                                        size_t nfiles,
                                         mc_resident_reply *reply);
 
 /** @return the first line's fields (e.g. "sequelize 6.37.1, config

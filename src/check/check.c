@@ -17,7 +17,9 @@
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
 #include "migcheck/migration.h"
+#include "migcheck/models.h"
 #include "migcheck/project.h"
+#include "migcheck/repo.h"
 #include "util/banned.h"
 
 /* How many unchanged files are read to detect a folder's format. */
@@ -31,6 +33,7 @@ struct ctx {
 	mc_vec dirs;         /* char*: the folders, borrowed from project */
 	mc_changeset *cs;
 	mc_deployed *dep;
+	const char *workdir; /* NULL: bare */
 	mc_dialect dialect;   /* the folder being checked's (check_dir) */
 	mc_format format;     /* its migrations.format, AUTO to detect */
 	int require_down;     /* its requireDown */
@@ -893,6 +896,54 @@ static int model_line_cb(char origin, const char *line, size_t len, void *payloa
 	return m->hit ? 1 : 0;
 }
 
+/* Whether the change's model files change the models' schema, by the
+ * Sequelize runner; a runner that cannot tell is a note, and the files
+ * count. */
+static int schema_changed(struct ctx *c, int *changed)
+{
+	mc_models_change *ch = NULL;
+	size_t n = 0;
+	int error;
+
+	*changed = 1;
+	if ((ch = mc_calloc(2 * c->cs->changes.len + 1, sizeof(*ch))) == NULL)
+		return mc_error_set_oom();
+	for (size_t i = 0; i < c->cs->changes.len; i++) {
+		const mc_change *x = c->cs->changes.items[i];
+		if (!x->is_model || x->in_dir)
+			continue;
+		if (x->flags & (MC_CHANGE_OLD_TOO_LARGE | MC_CHANGE_NEW_TOO_LARGE |
+		                MC_CHANGE_NEW_UNREADABLE)) {
+			mc_free(ch);
+			return 0;
+		}
+		/* a rename: the old path goes, the new one comes */
+		if (x->old_path && x->new_path && strcmp(x->old_path, x->new_path)) {
+			ch[n].path = x->old_path;
+			ch[n].old_text = x->old_data;
+			ch[n++].new_text = NULL;
+			ch[n].path = x->new_path;
+			ch[n].old_text = NULL;
+			ch[n++].new_text = x->new_data;
+			continue;
+		}
+		ch[n].path = x->new_path ? x->new_path : x->old_path;
+		ch[n].old_text = x->old_data;
+		ch[n++].new_text = x->new_data;
+	}
+	error = mc_models_schema_changed(changed, c->cfg, c->workdir, ch, n);
+	mc_free(ch);
+	if (error == MC_ENOMEM || error == MC_EINTR)
+		return error;
+	if (error < 0) {
+		*changed = 1;
+		return mc_report_note(c->r,
+		                      "the sequelize runner cannot tell whether the models' schema changed (%s): every model file change counts",
+		                      mc_error_last() ? mc_error_last()->message : "failed");
+	}
+	return 0;
+}
+
 static int check_models(struct ctx *c)
 {
 	regex_t re;
@@ -957,6 +1008,18 @@ static int check_models(struct ctx *c)
 	}
 	if (error || added || models.len == 0)
 		goto done;
+	/* with migcheck's Sequelize runner, the models themselves say
+	 * whether their schema changed */
+	if (c->workdir && mc_models_source(c->cfg) == MC_MODELS_SEQUELIZE) {
+		int changed = 1;
+		if ((error = schema_changed(c, &changed)) < 0)
+			goto done;
+		if (!changed) {
+			error = mc_report_note(c->r,
+			                       "model files changed, the models' schema did not (the sequelize runner described them on both sides)");
+			goto done;
+		}
+	}
 	if (c->o->mode == MC_CHANGES_STAGED && !c->o->message) {
 		error = mc_report_note(c->r,
 		                       "model files changed and no migration is staged; the commit-msg hook (check --staged --message-file) decides once the message exists");
@@ -1019,6 +1082,7 @@ int mc_check_run(mc_report *r, mc_repo *repo, const mc_check_opts *o)
 	c.r = r;
 	c.o = o;
 	c.cfg = o->config;
+	c.workdir = mc_repo_workdir(repo);
 	c.dialect = c.cfg->dialect == MC_DIALECT_UNKNOWN ? MC_DIALECT_POSTGRES : c.cfg->dialect;
 	memset(&co, 0, sizeof(co));
 	co.mode = o->mode;

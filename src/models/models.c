@@ -96,6 +96,17 @@ static int model_roots(mc_vec *out, const mc_vec *globs)
 	return 0;
 }
 
+/* dir and rel joined with one '/' (dir may end in one; rel "" is dir);
+ * mc_malloc'd, NULL when out of memory */
+static char *path_join(const char *dir, const char *rel)
+{
+	size_t l = strlen(dir);
+	while (l > 1 && dir[l - 1] == '/')
+		l--;
+	return *rel ? mc_asprintf("%.*s/%s", (int)l, dir, rel)
+	            : mc_strndup(dir, l);
+}
+
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -187,7 +198,7 @@ static int seq_replay(seq_runner *s, mc_report *report, int *failed,
 			                         1, o->config, o->workdir);
 			continue;
 		}
-		if ((file = mc_asprintf("%s/%s", o->workdir, m->up->path)) == NULL)
+		if ((file = path_join(o->workdir, m->up->path)) == NULL)
 			return mc_error_set_oom();
 		error = mc_resident_call(s->r, "up", file, base_name(m->up->path),
 		                         &rep);
@@ -215,8 +226,7 @@ static int seq_sync(seq_runner *s, const mc_models_opts *o)
 
 	for (size_t i = 0; i < s->roots.len; i++) {
 		const char *r = s->roots.items[i];
-		char *p = *r ? mc_asprintf("%s/%s", o->workdir, r)
-		             : mc_strdup(o->workdir);
+		char *p = path_join(o->workdir, r);
 		if (!p || mc_vec_push(&abs, p) < 0) {
 			mc_free(p);
 			error = mc_error_set_oom();
@@ -238,6 +248,127 @@ static int seq_sync(seq_runner *s, const mc_models_opts *o)
 done:
 	mc_resident_reply_dispose(&rep);
 	mc_vec_dispose_deep(&abs, mc_free);
+	return error;
+}
+
+/* ---- whether a change changed the models' schema ---- */
+
+static int describe(mc_vec *rows, mc_resident *r, const mc_vec *abs,
+                    const mc_models_change *changes, size_t n, int old_side,
+                    const char *workdir)
+{
+	mc_resident_reply rep = MC_RESIDENT_REPLY_INIT;
+	const char **files = NULL;
+	mc_vec paths = MC_VEC_INIT;
+	int error = 0;
+
+	if (n && (files = mc_calloc(2 * n, sizeof(*files))) == NULL)
+		return mc_error_set_oom();
+	for (size_t i = 0; i < n; i++) {
+		char *p = path_join(workdir, changes[i].path);
+		if (!p || mc_vec_push(&paths, p) < 0) {
+			mc_free(p);
+			error = mc_error_set_oom();
+			goto done;
+		}
+		files[2 * i] = p;
+		files[2 * i + 1] = old_side ? changes[i].old_text : changes[i].new_text;
+	}
+	if ((error = mc_resident_call_files(r, "describe",
+	                                    (const char *const *)abs->items,
+	                                    abs->len, files, n, &rep)) < 0)
+		goto done;
+	if (!rep.ok) {
+		error = mc_error_set(MC_ERROR_RUNNER, "%s",
+		                     rep.error ? rep.error : "describe failed");
+		goto done;
+	}
+	*rows = rep.rows;
+	memset(&rep.rows, 0, sizeof(rep.rows));
+done:
+	mc_resident_reply_dispose(&rep);
+	mc_vec_dispose_deep(&paths, mc_free);
+	mc_free(files);
+	return error;
+}
+
+int mc_models_schema_changed(int *changed, const mc_config *c,
+                             const char *workdir,
+                             const mc_models_change *changes, size_t n)
+{
+	mc_vec roots = MC_VEC_INIT, abs = MC_VEC_INIT, a = MC_VEC_INIT,
+	       b = MC_VEC_INIT;
+	mc_resident_opts ro;
+	mc_resident *r = NULL;
+	mc_runner_vars vars;
+	mc_dir_settings ds;
+	char **env = NULL, *appdir = NULL, *dir = NULL;
+	const char **extra = NULL;
+	int error;
+
+	MC_ASSERT_ARG(changed && c && workdir && (changes || !n));
+	*changed = 1;
+	if ((error = model_roots(&roots, &c->model_paths)) < 0)
+		goto done;
+	if (!roots.len) {
+		error = mc_error_set(MC_ERROR_CONFIG, "models.path names no folder");
+		goto done;
+	}
+	for (size_t i = 0; i < roots.len; i++) {
+		const char *rt = roots.items[i];
+		char *p = path_join(workdir, rt);
+		if (!p || mc_vec_push(&abs, p) < 0) {
+			mc_free(p);
+			error = mc_error_set_oom();
+			goto done;
+		}
+	}
+	if ((error = mc_resident_find_appdir(&appdir, workdir, roots.items[0])) < 0)
+		goto done;
+	mc_config_dir_settings(&ds, c, c->dirs.len ? c->dirs.items[0] : "");
+	if ((extra = mc_calloc(ds.runner_env->len + 1, sizeof(*extra))) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < ds.runner_env->len; i++)
+		extra[i] = ds.runner_env->items[i];
+	memset(&vars, 0, sizeof(vars));
+	/* never opened: the dialect the models are described for */
+	vars.url = ds.dialect == MC_DIALECT_POSTGRES ||
+	                           (ds.dialect == MC_DIALECT_UNKNOWN &&
+	                            c->dialect == MC_DIALECT_POSTGRES)
+	                   ? "postgresql://127.0.0.1:1/migcheck_describe"
+	                   : "sqlite:///nonexistent/migcheck-describe.db";
+	vars.env = extra;
+	if ((error = mc_runner_env(&env, &vars)) < 0)
+		goto done;
+	if ((dir = *appdir ? mc_asprintf("%s/%s", workdir, appdir)
+	                   : mc_strdup(workdir)) == NULL) {
+		error = mc_error_set_oom();
+		goto done;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.tool = "sequelize";
+	ro.appdir = dir;
+	ro.appdir_show = appdir;
+	ro.env = env;
+	if ((error = mc_resident_start(&r, &ro)) < 0 ||
+	    (error = describe(&a, r, &abs, changes, n, 1, workdir)) < 0 ||
+	    (error = describe(&b, r, &abs, changes, n, 0, workdir)) < 0)
+		goto done;
+	*changed = a.len != b.len;
+	for (size_t i = 0; i < a.len && !*changed; i++)
+		*changed = strcmp(a.items[i], b.items[i]) != 0;
+done:
+	mc_resident_free(r);
+	mc_vec_dispose_deep(&a, mc_free);
+	mc_vec_dispose_deep(&b, mc_free);
+	mc_vec_dispose_deep(&roots, mc_free);
+	mc_vec_dispose_deep(&abs, mc_free);
+	mc_runner_env_free(env);
+	mc_free((void *)extra);
+	mc_free(appdir);
+	mc_free(dir);
 	return error;
 }
 

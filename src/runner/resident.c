@@ -770,13 +770,14 @@ int mc_resident_call(mc_resident *r, const char *op, const char *file,
 	return call(r, op, req, reply);
 }
 
-int mc_resident_call_paths(mc_resident *r, const char *op,
+int mc_resident_call_files(mc_resident *r, const char *op,
                            const char *const *paths, size_t n,
+                           const char *const *files, size_t nfiles,
                            mc_resident_reply *reply)
 {
-	json_t *req, *arr = NULL;
+	json_t *req, *arr = NULL, *obj = NULL;
 
-	MC_ASSERT_ARG(r && op && (paths || !n) && reply);
+	MC_ASSERT_ARG(r && op && (paths || !n) && (files || !nfiles) && reply);
 	if ((req = json_object()) == NULL || (arr = json_array()) == NULL ||
 	    json_object_set_new(req, "op", json_string(op)) < 0)
 		goto oom;
@@ -787,11 +788,37 @@ int mc_resident_call_paths(mc_resident *r, const char *op,
 		arr = NULL;
 		goto oom;
 	}
+	arr = NULL;
+	if (files) {
+		if ((obj = json_object()) == NULL)
+			goto oom;
+		for (size_t i = 0; i < nfiles; i++) {
+			const char *text = files[2 * i + 1];
+			/* text that is not UTF-8 cannot be sent: as absent */
+			json_t *v = text ? json_string(text) : json_null();
+			if (!v)
+				v = json_null();
+			if (json_object_set_new(obj, files[2 * i], v) < 0)
+				goto oom;
+		}
+		if (json_object_set_new(req, "files", obj) < 0) {
+			obj = NULL;
+			goto oom;
+		}
+	}
 	return call(r, op, req, reply);
 oom:
+	json_decref(obj);
 	json_decref(arr);
 	json_decref(req);
 	return call(r, op, NULL, reply);
+}
+
+int mc_resident_call_paths(mc_resident *r, const char *op,
+                           const char *const *paths, size_t n,
+                           mc_resident_reply *reply)
+{
+	return mc_resident_call_files(r, op, paths, n, NULL, 0, reply);
 }
 
 const char *mc_resident_banner(const mc_resident *r)

@@ -22,6 +22,10 @@
  *                     this connection and sync() them: the models' schema
  *                     in the scratch database; the answer's rows are the
  *                     models' names
+ *   {"op":"describe","paths":[...],"files":{"/abs/m.js":"text"|null}}
+ *                     the models' schema described, one row a model,
+ *                     with these files as they are at another revision
+ *                     (null: absent there); no database is opened
  * Answers on stdout, one per request, after a first line
  *   {"ready":true,"sequelize":"6.37.1","dialect":"postgres",
  *    "config":"config/config.js","env":"development"}
@@ -254,7 +258,7 @@ async function main() {
 
 	/* a model defined on another Sequelize instance (the app's own),
 	 * defined again on ours */
-	function defineAgain(m) {
+	function defineAgain(seq, m) {
 		const attrs = {};
 		const raw = typeof m.getAttributes === 'function' ? m.getAttributes() : m.rawAttributes;
 		for (const [k, a] of Object.entries(raw || {})) {
@@ -276,18 +280,25 @@ async function main() {
 		opts.tableName = typeof m.getTableName === 'function'
 			? (m.getTableName().tableName || m.getTableName()) : m.tableName;
 		opts.freezeTableName = true;
-		return sequelize.define(m.name, attrs, opts);
+		return seq.define(m.name, attrs, opts);
 	}
 
-	async function syncModels(paths) {
-		await open();
+	/* Define on seq the models of these files and folders; overlay maps
+	 * an absolute path to the text it has at another revision (null: it
+	 * is not there). @return the models' names */
+	function loadModels(seq, paths, overlay) {
 		const names = [];
 		const aliases = new Map();
 		const norm = (k) => String(k).toLowerCase().replace(/[^a-z0-9]/g, '');
-		for (const f of modelFiles(paths)) {
+		const files = modelFiles(paths).filter((f) => !overlay || overlay.get(f) !== null);
+		if (overlay)
+			for (const [f, t] of overlay)
+				if (t !== null && !files.includes(f) && /\.(c?js)$/.test(f))
+					files.push(f);
+		for (const f of files) {
 			let text;
 			try {
-				text = fs.readFileSync(f, 'utf8');
+				text = overlay && overlay.has(f) ? overlay.get(f) : fs.readFileSync(f, 'utf8');
 			} catch (e) {
 				continue;
 			}
@@ -310,7 +321,7 @@ async function main() {
 				/* the sequelize-cli shape: (sequelize, DataTypes) => model */
 				let m;
 				try {
-					m = exp(sequelize, Sequelize.DataTypes || Sequelize);
+					m = exp(seq, Sequelize.DataTypes || Sequelize);
 				} catch (e) {
 					const err = new Error('cannot define the models of ' + path.relative(appdir, f) + ': ' + firstLine(errorText(e)));
 					err.stack = e.stack;
@@ -324,7 +335,7 @@ async function main() {
 						found.push(v);
 			}
 			for (const m of found) {
-				const mine = m.sequelize === sequelize ? m : defineAgain(m);
+				const mine = m.sequelize === seq ? m : defineAgain(seq, m);
 				if (!names.includes(mine.name))
 					names.push(mine.name);
 				aliases.set(norm(mine.name), mine);
@@ -336,22 +347,114 @@ async function main() {
 				paths.map((p) => path.relative(appdir, p) || '.').join(', '));
 			throw err;
 		}
-		/* as models/index.js does: each model's associate() */
-		/* its models by their names, and by the names an index.js may
-		 * give them (models.DeviceFeature for device_feature.js's
+		/* as models/index.js does: each model's associate(), with its
+		 * models by their names and by the names an index.js may give
+		 * them (models.DeviceFeature for device_feature.js's
 		 * 't_device_feature') */
-		const models = new Proxy(sequelize.models, {
+		const models = new Proxy(seq.models, {
 			get(target, key) {
 				if (typeof key !== 'string' || key in target)
 					return target[key];
 				return aliases.get(norm(key));
 			},
 		});
-		for (const m of Object.values(sequelize.models))
+		for (const m of Object.values(seq.models))
 			if (typeof m.associate === 'function')
 				m.associate(models);
+		return names;
+	}
+
+	async function syncModels(paths) {
+		await open();
+		paths = paths.map((p) => path.resolve(p));
+		const names = loadModels(sequelize, paths, null);
 		await sequelize.sync();
 		return names;
+	}
+
+	/* what a model says about the schema, as one line of text */
+	function describeValue(v) {
+		if (v === undefined)
+			return undefined;
+		if (v === null || typeof v !== 'object')
+			return typeof v === 'function' ? 'function' : v;
+		const name = v.constructor && v.constructor.name;
+		if (v.key)
+			return name + ':' + v.key;
+		if (v.val !== undefined)
+			return name + ':' + String(v.val);
+		if (v.fn !== undefined)
+			return name + ':' + v.fn;
+		try {
+			return JSON.stringify(v);
+		} catch (e) {
+			return name || 'object';
+		}
+	}
+
+	function describeType(t) {
+		if (!t)
+			return '';
+		let s;
+		try {
+			s = typeof t === 'function' ? t.key : t.toString({ dialect: dialect });
+		} catch (e) {
+			s = t.key || String(t);
+		}
+		if (t.values)
+			s += '(' + t.values.join(',') + ')';
+		return s;
+	}
+
+	function describeModel(m) {
+		const raw = typeof m.getAttributes === 'function' ? m.getAttributes() : m.rawAttributes;
+		const attrs = Object.keys(raw || {}).sort().map((k) => {
+			const a = raw[k];
+			const r = a.references;
+			return [a.field || k, describeType(a.type), a.allowNull === false || !!a.primaryKey,
+			        describeValue(a.defaultValue), !!a.primaryKey, describeValue(a.unique),
+			        !!a.autoIncrement,
+			        r ? [typeof r.model === 'object' ? describeValue(r.model) : String(r.model), r.key] : null];
+		});
+		const t = m.getTableName();
+		return (typeof t === 'string' ? t : describeValue(t)) + '\t' +
+			JSON.stringify([attrs, describeValue((m.options || {}).indexes)]);
+	}
+
+	/* The models' schema, described, at the revision the overlay gives;
+	 * no database is opened. */
+	function describeModels(paths, files) {
+		const Module = require('module');
+		paths = paths.map((p) => path.resolve(p));
+		const overlay = new Map(Object.entries(files || {}).map(([k, v]) => [path.resolve(k), v]));
+		const inRoots = (f) => paths.some((p) => f === p || f.startsWith(p + path.sep));
+		const forget = () => {
+			for (const k of Object.keys(require.cache))
+				if (inRoots(k) || overlay.has(k))
+					delete require.cache[k];
+		};
+		const ext = Module._extensions['.js'];
+		Module._extensions['.js'] = function (module, filename) {
+			if (overlay.has(filename) && overlay.get(filename) !== null)
+				return module._compile(overlay.get(filename), filename);
+			return ext(module, filename);
+		};
+		forget();
+		try {
+			const o = Object.assign({}, options);
+			if (dialect === 'sqlite')
+				o.storage = ':memory:';
+			const seq = dialect === 'sqlite'
+				? new Sequelize(o)
+				: new Sequelize('postgres://127.0.0.1:1/migcheck_describe', o);
+			loadModels(seq, paths, overlay);
+			return Object.values(seq.models)
+				.filter((m) => m.name !== 'SequelizeMeta')
+				.map(describeModel).sort();
+		} finally {
+			Module._extensions['.js'] = ext;
+			forget();
+		}
 	}
 
 	async function handle(req) {
@@ -372,6 +475,10 @@ async function main() {
 			if (!Array.isArray(req.paths))
 				throw new Error('sync needs paths');
 			return { ok: true, rows: await syncModels(req.paths) };
+		case 'describe':
+			if (!Array.isArray(req.paths))
+				throw new Error('describe needs paths');
+			return { ok: true, rows: describeModels(req.paths, req.files) };
 		case 'close':
 			if (sequelize) {
 				const s = sequelize;

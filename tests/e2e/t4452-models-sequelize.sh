@@ -158,4 +158,35 @@ models_fail_to_load () {
 }
 run_test 'models that fail to load, no models found: exit 3, one message' models_fail_to_load
 
+
+# check's model-without-migration with the runner: the models, described
+# with the change's old and new files, say whether their schema changed.
+check_by_runner () {
+	app &&
+	commit_all 'app' &&
+	# an instance method: the file changes, its schema does not
+	sed -i "s|  return User;|  User.prototype.display = function () { return this.email; };\\
+&|" server/models/user.js &&
+	commit_all 'a method' &&
+	"$MIGCHECK" check --commit HEAD >out 2>err &&
+	expect_equal out "note: no deploy.ref configured: no migration counts as deployed (set deploy.ref, e.g. refs/remotes/origin/main)
+note: model files changed, the models' schema did not (the sequelize runner described them on both sides)
+check: 0 errors, 0 warnings" &&
+	add_last_seen &&
+	commit_all 'a column' &&
+	expect_code 1 "$MIGCHECK" check --commit HEAD >out 2>err &&
+	expect_equal out "server/models/user.js: error: model 'server/models/user.js' changed and no migration was added [model-without-migration]
+note: no deploy.ref configured: no migration counts as deployed (set deploy.ref, e.g. refs/remotes/origin/main)
+check: 1 error, 0 warnings" &&
+	# models that do not load: the file rule, and a note saying why
+	printf "require('left-pad-nowhere');\nmodule.exports = (sequelize, DataTypes) => sequelize.define('t_x', {});\n" >server/models/broken.js &&
+	commit_all 'a broken model' &&
+	expect_code 1 "$MIGCHECK" check --commit HEAD >out 2>err &&
+	expect_equal out "server/models/broken.js: error: model 'server/models/broken.js' changed and no migration was added [model-without-migration]
+note: no deploy.ref configured: no migration counts as deployed (set deploy.ref, e.g. refs/remotes/origin/main)
+note: the sequelize runner cannot tell whether the models' schema changed (cannot load models/broken.js: Cannot find module 'left-pad-nowhere'): every model file change counts
+check: 1 error, 0 warnings"
+}
+run_test 'check: the runner tells a method from a column; models that do not load fall back to the file rule' check_by_runner
+
 finish

@@ -26,6 +26,7 @@ static const char *const fake_ok[] = {
 	"echo '{\"ready\":true,\"sequelize\":\"6.0.0\",\"dialect\":\"sqlite\",\"env\":\"test\"}'\n"
 	"while read -r line; do\n"
 	"  case $line in\n"
+	"  *'\"op\":\"sync\"'*|*'\"op\":\"describe\"'*) printf 'chatter %s\\n' \"$line\" >&2; echo '{\"ok\":true,\"rows\":[\"t_user\"]}' ;;\n"
 	"  *'\"op\":\"up\"'*) echo \"chatter $line\" >&2; echo 'noise on stdout' >&2; echo '{\"ok\":true}' ;;\n"
 	"  *'\"op\":\"down\"'*) echo 'Error: boom' >&2; echo '{\"ok\":false,\"error\":\"relation \\\"x\\\" does not exist\",\"detail\":\"at down (m.js:3)\"}' ;;\n"
 	"  *'\"op\":\"meta\"'*) echo '{\"ok\":true,\"rows\":[\"a.js\",\"b \\u00e9.js\"]}' ;;\n"
@@ -79,6 +80,25 @@ static void resident__answers(void **state MC_UNUSED)
 	assert_int_equal(rep.rows.len, 2);
 	assert_string_equal(rep.rows.items[0], "a.js");
 	assert_string_equal(rep.rows.items[1], "b \xc3\xa9.js");
+
+	/* sync and describe: paths, and files with their texts (NULL:
+	 * absent) */
+	{
+		const char *paths[] = { "/app/models", "/app/lib/m.js" };
+		const char *files[] = { "/app/models/a.js", "x = \"1\";\n",
+			                "/app/models/b.js", NULL };
+		assert_int_equal(mc_resident_call_paths(r, "sync", paths, 2, &rep), 0);
+		assert_int_equal(rep.ok, 1);
+		assert_int_equal(rep.rows.len, 1);
+		assert_string_equal(rep.rows.items[0], "t_user");
+		assert_non_null(strstr(mc_buf_cstr(&rep.err),
+		                       "chatter {\"op\":\"sync\",\"paths\":[\"/app/models\",\"/app/lib/m.js\"]}"));
+		assert_int_equal(mc_resident_call_files(r, "describe", paths, 1, files, 2, &rep), 0);
+		assert_int_equal(rep.ok, 1);
+		assert_non_null(strstr(mc_buf_cstr(&rep.err),
+		                       "chatter {\"op\":\"describe\",\"paths\":[\"/app/models\"],"
+		                       "\"files\":{\"/app/models/a.js\":\"x = \\\"1\\\";\\n\",\"/app/models/b.js\":null}}"));
+	}
 	mc_resident_reply_dispose(&rep);
 	mc_resident_free(r);
 }
