@@ -135,19 +135,20 @@ MC_NODISCARD int mc_deployed_load(mc_deployed **out, mc_repo *repo,
                                   const mc_vec *patterns, const mc_vec *dirs);
 void mc_deployed_free(mc_deployed *d);
 /**
- * @return the newest deploy point (by the committer date of the commit it
- *   names; the same commit: the first in deploy.ref order) whose tree holds
- *   path, or NULL (none does, or not prepared); borrowed
+ * @return a deploy point whose tree holds path (which one is not defined:
+ *   for a name, mc_deployed_name), or NULL (none does, or not prepared);
+ *   borrowed
  */
 const char *mc_deployed_ref(const mc_deployed *d, const char *path);
 
 /**
  * The deploy point a message names for a released path the change edits,
- * deletes or renames: the newest (by committer date; the same commit: the
- * first in deploy.ref order) that holds old, the content at the base (the
+ * deletes or renames: the newest by the commit graph (the highest
+ * generation, so a descendant before its ancestor, never by date or name;
+ * the same: the first in deploy.ref order) that holds old, the content at the base (the
  * release that shipped what the change replaces); else the newest holding
  * the path that does not contain the change's target; else the newest
- * holding it. Prepares d.
+ * holding it. Prepares d, and walks the history below the points once.
  * @param old the content at the base, or NULL (not read: too large)
  * @param[out] out borrowed from d; NULL when no point holds path
  * @return 0, MC_ERROR (the history cannot be read), MC_ENOMEM
@@ -170,7 +171,8 @@ MC_NODISCARD int mc_deployed_put_back(int *out, mc_deployed *d, const mc_changes
 /** One distinct folder tree of the deploy points. */
 typedef struct {
 	const mc_file_list *files; /* its files (data ""), sorted by path */
-	const char *ref;           /* the newest such point that counts */
+	const char *ref;           /* one such point that counts (the newest:
+	                            * mc_deployed_tree_name) */
 } mc_deployed_tree;
 
 /**
@@ -184,6 +186,18 @@ typedef struct {
  */
 MC_NODISCARD int mc_deployed_order_trees(mc_vec *out, mc_deployed *d,
                                          const mc_changeset *cs, const char *dir);
+/**
+ * The newest point by the commit graph (the highest generation; a
+ * descendant is newer than its ancestor, dates and names never count) of
+ * those with one of the folder trees t that do not contain the change's
+ * target: what a message about them names. Walks the history below the
+ * points once.
+ * @param t n trees from mc_deployed_order_trees
+ * @param[out] out borrowed from d
+ * @return 0, MC_ENOMEM
+ */
+MC_NODISCARD int mc_deployed_tree_name(const char **out, mc_deployed *d,
+                                       const mc_deployed_tree *const *t, size_t n);
 /** @return how many refs were read (after glob expansion). */
 size_t mc_deployed_ref_count(const mc_deployed *d);
 /** @return the i-th ref name read; borrowed. */

@@ -651,7 +651,6 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 	for (size_t i = 0; i < mc_migration_list_count(after) && !error; i++) {
 		const mc_migration *m = mc_migration_list_get(after, i);
 		const mc_migration *d = NULL, *dd = NULL;
-		const mc_deployed_tree *dt = NULL;
 		const char *file = mig_file(m), *tmax, *dmax = NULL;
 
 		if (!is_fresh(c, m) || m->kind != MC_MIGRATION_VERSIONED || !m->version)
@@ -664,10 +663,8 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 				continue;
 			if (!dd)
 				dd = same_version(l, m);
-			if ((v = max_version(l, m)) != NULL && (!dmax || mc_format_version_cmp(m->format, v, dmax) > 0)) {
+			if ((v = max_version(l, m)) != NULL && (!dmax || mc_format_version_cmp(m->format, v, dmax) > 0))
 				dmax = v;
-				dt = t;
-			}
 		}
 		if (unique && ((d = same_version(after, m)) != NULL || (d = dd) != NULL)) {
 			error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, NULL,
@@ -686,9 +683,25 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 			                      "new migration %s sorts before the highest deployed version %s",
 			                      m->version, maxx);
 		} else if (dmax && mc_format_version_cmp(m->format, m->version, dmax) <= below) {
-			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
-			                      "new migration %s sorts before the highest deployed version %s (deployed in %s)",
-			                      m->version, dmax, dt->ref);
+			/* every tree whose highest is dmax: the newest point of them */
+			const char *ref = NULL;
+			mc_vec top = MC_VEC_INIT;
+			for (size_t k = 0; k < c->order.len && !error; k++) {
+				const char *v;
+				if (!tree_holds(c->order.items[k], m) &&
+				    (v = max_version(c->order_ml.items[k], m)) != NULL &&
+				    !mc_format_version_cmp(m->format, v, dmax))
+					error = mc_vec_push(&top, c->order.items[k]);
+			}
+			if (!error)
+				error = mc_deployed_tree_name(&ref, c->dep,
+				                              (const mc_deployed_tree *const *)top.items,
+				                              top.len);
+			mc_vec_dispose(&top);
+			if (!error)
+				error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
+				                      "new migration %s sorts before the highest deployed version %s (deployed in %s)",
+				                      m->version, dmax, ref);
 		} else if (target && (tmax = max_version(target, m)) != NULL &&
 		           mc_format_version_cmp(m->format, m->version, tmax) <= below && !find_by_path(target, file)) {
 			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,

@@ -3,8 +3,9 @@
  * commit a deploy ref names, globs expanded: every matching ref counts,
  * and none is picked by its name. A path is released when some deploy
  * point's tree holds it, whether or not that point is an ancestor of the
- * change being checked; messages name the newest point (commit date of
- * the commit it names) that holds it.
+ * change being checked; messages name the newest point by the commit graph
+ * (its generation: the longest line of parents below it, so a descendant
+ * is always newer than its ancestor; never its date or name) that holds it.
  *
  * Cost: a repository may have 1,200 release tags. Opening the set reads
  * ref names only, so a change that touches no migration reads no tag.
@@ -38,8 +39,12 @@ struct point {
 	git_oid commit;  /* has_commit: the commit; else the tree it names */
 	int has_commit;
 	git_time_t time; /* the commit's committer date; 0 for a tree */
+	size_t gen;      /* ranked: 1 + the highest generation of its parents
+	                  * (a root, or a shallow clone's boundary: 1); 0 a tree */
 	git_oid root;    /* its tree */
 	int contains;    /* the change's target is commit or an ancestor of it */
+	int gap;         /* !contains, but the walk met a commit the clone does
+	                  * not have (a shallow boundary): not known */
 };
 
 struct ftree {
@@ -67,6 +72,7 @@ struct mc_deployed {
 	struct uentry *entries;
 	size_t nentries;
 	int targeted;    /* contains is known */
+	int ranked;      /* gen is known */
 };
 
 static void point_free(void *p)
@@ -310,13 +316,15 @@ done:
 	return 0;
 }
 
-/* a is newer than b: a later commit date; at the same date, the first in
- * deploy.ref order (the same commit under two refs) */
+/* a is newer than b by the commit graph (ranked): a higher generation; at
+ * the same (the same commit under two refs, or lines of the same length),
+ * the first in deploy.ref order. Before ranking, the first: which point a
+ * path's entry names does not matter until a message names one. */
 static int newer(const mc_deployed *d, size_t a, size_t b)
 {
 	const struct point *x = d->points.items[a], *y = d->points.items[b];
-	if (x->time != y->time)
-		return x->time > y->time;
+	if (d->ranked && x->gen != y->gen)
+		return x->gen > y->gen;
 	return a < b;
 }
 
@@ -586,9 +594,166 @@ const char *mc_deployed_ref(const mc_deployed *d, const char *path)
 	return hit ? ((const struct point *)d->points.items[hit->point])->name : NULL;
 }
 
+/* --- the generation of each point ------------------------------------------- */
+
+/* commit id -> generation, open addressing, doubled at half full */
+struct genmap {
+	git_oid *ids;
+	size_t *gen; /* 0: a free slot */
+	size_t cap, len;
+};
+
+static size_t gen_slot(const struct genmap *m, const git_oid *id)
+{
+	size_t h;
+	memcpy(&h, id->id, sizeof(h)); /* a SHA-1 is already well mixed */
+	for (h &= m->cap - 1; m->gen[h] && !git_oid_equal(&m->ids[h], id); h = (h + 1) & (m->cap - 1))
+		;
+	return h;
+}
+
+static size_t gen_get(const struct genmap *m, const git_oid *id)
+{
+	return m->cap ? m->gen[gen_slot(m, id)] : 0;
+}
+
+static int gen_put(struct genmap *m, const git_oid *id, size_t gen)
+{
+	if (2 * (m->len + 1) > m->cap) {
+		struct genmap n = { NULL, NULL, m->cap ? 2 * m->cap : 1024, 0 };
+		if ((n.ids = mc_malloc(n.cap * sizeof(*n.ids))) == NULL ||
+		    (n.gen = mc_calloc(n.cap, sizeof(*n.gen))) == NULL) {
+			mc_free(n.ids);
+			return mc_error_set_oom();
+		}
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->gen[i]) {
+				size_t j = gen_slot(&n, &m->ids[i]);
+				git_oid_cpy(&n.ids[j], &m->ids[i]);
+				n.gen[j] = m->gen[i];
+				n.len++;
+			}
+		mc_free(m->ids);
+		mc_free(m->gen);
+		*m = n;
+	}
+	size_t i = gen_slot(m, id);
+	if (!m->gen[i])
+		m->len++;
+	git_oid_cpy(&m->ids[i], id);
+	m->gen[i] = gen;
+	return 0;
+}
+
+/*
+ * The generation of every point's commit: one depth-first walk of their
+ * history, each commit once, by parents only (no dates). A parent the
+ * clone does not have (a shallow clone's boundary) counts as none. Only a
+ * message naming a point needs this: a change without findings never walks.
+ */
+static int rank_points(mc_deployed *d)
+{
+	git_repository *repo = d->repo->repo;
+	struct genmap m = { NULL, NULL, 0, 0 };
+	struct rframe {
+		git_oid id;
+		int expanded; /* its parents were pushed */
+	} *st = NULL;
+	size_t n = 0, cap = 0;
+	int error = 0;
+
+	if (d->ranked)
+		return 0;
+	for (size_t i = 0; i <= d->points.len && !error;) {
+		const git_oid *push = NULL;
+		git_commit *c = NULL;
+
+		if (n == 0) {
+			/* the next point, once the walk below the last is done */
+			for (; i < d->points.len && !push; i++) {
+				const struct point *p = d->points.items[i];
+				if (p->has_commit && !gen_get(&m, &p->commit))
+					push = &p->commit;
+			}
+			if (!push)
+				break;
+		} else if (gen_get(&m, &st[n - 1].id) ||
+		           git_commit_lookup(&c, repo, &st[n - 1].id) < 0) {
+			/* ranked by another child, or past a shallow boundary */
+			git_error_clear();
+			n--;
+			continue;
+		} else if (!st[n - 1].expanded) {
+			size_t below = n;
+			st[n - 1].expanded = 1;
+			for (unsigned k = 0; k < git_commit_parentcount(c) && !error; k++) {
+				const git_oid *pid = git_commit_parent_id(c, k);
+				if (gen_get(&m, pid))
+					continue;
+				if (n == cap) {
+					size_t nc = cap ? 2 * cap : 64;
+					struct rframe *ns = mc_realloc(st, nc * sizeof(*ns));
+					if (!ns) {
+						error = mc_error_set_oom();
+						break;
+					}
+					st = ns;
+					cap = nc;
+				}
+				git_oid_cpy(&st[n].id, pid);
+				st[n++].expanded = 0;
+			}
+			git_commit_free(c);
+			if (error || n > below)
+				continue;
+			c = NULL;
+		}
+		if (n && !push) {
+			/* every parent ranked (a missing one is none): rank it */
+			size_t g = 0;
+			if (!c && git_commit_lookup(&c, repo, &st[n - 1].id) < 0) {
+				git_error_clear();
+				n--;
+				continue;
+			}
+			for (unsigned k = 0; k < git_commit_parentcount(c); k++) {
+				size_t pg = gen_get(&m, git_commit_parent_id(c, k));
+				if (pg > g)
+					g = pg;
+			}
+			git_commit_free(c);
+			error = gen_put(&m, &st[n - 1].id, g + 1);
+			n--;
+			continue;
+		}
+		if (n == cap) {
+			size_t nc = cap ? 2 * cap : 64;
+			struct rframe *ns = mc_realloc(st, nc * sizeof(*ns));
+			if (!ns) {
+				error = mc_error_set_oom();
+				break;
+			}
+			st = ns;
+			cap = nc;
+		}
+		git_oid_cpy(&st[n].id, push);
+		st[n++].expanded = 0;
+	}
+	for (size_t i = 0; i < d->points.len && !error; i++) {
+		struct point *p = d->points.items[i];
+		p->gen = p->has_commit ? gen_get(&m, &p->commit) : 0;
+	}
+	if (!error)
+		d->ranked = 1;
+	mc_free(st);
+	mc_free(m.ids);
+	mc_free(m.gen);
+	return error;
+}
+
 /* --- which points contain the target ----------------------------------------- */
 
-enum { W_DONE = 1, W_REACH = 2 };
+enum { W_DONE = 1, W_REACH = 2, W_GAP = 4 };
 
 struct frame {
 	git_oid id;
@@ -614,7 +779,9 @@ static int frame_push(struct frame **st, size_t *n, size_t *cap, const git_oid *
  * Mark the points whose commit is target or descends from it: a
  * depth-first walk from the points over the commits not older than the
  * target (less SKEW_SECONDS), each commit once. A parent the clone does
- * not have (a shallow clone's boundary) reaches nothing.
+ * not have (a shallow clone's boundary) is a gap: a point that reaches the
+ * target through no path but meets a gap is not known to contain it
+ * (p->gap; mc_deployed_order_trees refuses to judge by it).
  */
 static int mark_contains(mc_deployed *d, const git_oid *target)
 {
@@ -632,6 +799,36 @@ static int mark_contains(mc_deployed *d, const git_oid *target)
 	git_commit_free(tc);
 	if (mc_git__oidset_or(&fl, target, W_DONE | W_REACH) < 0)
 		return mc_error_set_oom();
+	/* the target's own ancestors (down to the floor) cannot reach it: done,
+	 * so a point's walk stops there and a shallow boundary below them is
+	 * no gap (a topic's origin/main meets the merge base first) */
+	{
+		mc_git__walk w = MC_GIT_WALK_INIT;
+		git_commit *c = NULL;
+		git_oid id;
+		int oom = 0;
+		if (git_commit_lookup(&c, repo, target) < 0)
+			c = NULL;
+		for (unsigned k = 0; c && k < git_commit_parentcount(c) && !oom; k++)
+			oom = mc_git__walk_push(&w, git_commit_parent_id(c, k)) < 0;
+		git_commit_free(c);
+		while (!oom && mc_git__walk_pop(&w, &id)) {
+			if ((oom = mc_git__oidset_or(&fl, &id, W_DONE) < 0))
+				break;
+			if (git_commit_lookup(&c, repo, &id) < 0) {
+				git_error_clear();
+				continue;
+			}
+			if (git_commit_time(c) >= floor)
+				for (unsigned k = 0; k < git_commit_parentcount(c) && !oom; k++)
+					oom = mc_git__walk_push(&w, git_commit_parent_id(c, k)) < 0;
+			git_commit_free(c);
+		}
+		mc_git__walk_dispose(&w);
+		git_error_clear();
+		if (oom)
+			return mc_error_set_oom();
+	}
 	for (size_t i = 0; i < d->points.len && !error; i++) {
 		const struct point *p = d->points.items[i];
 		if (p->has_commit && p->time >= floor)
@@ -648,13 +845,13 @@ static int mark_contains(mc_deployed *d, const git_oid *target)
 			continue;
 		}
 		if (!f->c) {
-			if (git_commit_lookup(&f->c, repo, &f->id) < 0 ||
-			    git_commit_time(f->c) < floor) {
+			int missing = git_commit_lookup(&f->c, repo, &f->id) < 0;
+			if (missing || git_commit_time(f->c) < floor) {
 				git_error_clear();
 				git_commit_free(f->c);
 				f->c = NULL;
 				n--;
-				if (mc_git__oidset_or(&fl, &st[n].id, W_DONE) < 0)
+				if (mc_git__oidset_or(&fl, &st[n].id, W_DONE | (missing ? W_GAP : 0)) < 0)
 					error = mc_error_set_oom();
 				continue;
 			}
@@ -668,8 +865,9 @@ static int mark_contains(mc_deployed *d, const git_oid *target)
 		}
 		c = f->c;
 		for (unsigned k = 0; k < git_commit_parentcount(c); k++)
-			if (mc_git__oidset_flags(&fl, git_commit_parent_id(c, k)) & W_REACH)
-				reach = W_REACH;
+			reach |= mc_git__oidset_flags(&fl, git_commit_parent_id(c, k)) & (W_REACH | W_GAP);
+		if (reach & W_REACH)
+			reach = W_REACH;
 		if (mc_git__oidset_or(&fl, &f->id, W_DONE | reach) < 0)
 			error = mc_error_set_oom();
 		git_commit_free(c);
@@ -679,8 +877,9 @@ static int mark_contains(mc_deployed *d, const git_oid *target)
 		git_commit_free(st[i].c);
 	for (size_t i = 0; i < d->points.len && !error; i++) {
 		struct point *p = d->points.items[i];
-		p->contains = p->has_commit &&
-		              (mc_git__oidset_flags(&fl, &p->commit) & W_REACH) != 0;
+		unsigned fl_p = p->has_commit ? mc_git__oidset_flags(&fl, &p->commit) : 0;
+		p->contains = (fl_p & W_REACH) != 0;
+		p->gap = !p->contains && (fl_p & W_GAP) != 0;
 	}
 	mc_free(st);
 	mc_git__oidset_dispose(&fl);
@@ -762,7 +961,7 @@ int mc_deployed_name(const char **out, mc_deployed *d, const mc_changeset *cs,
 
 	MC_ASSERT_ARG(out && d && cs && path);
 	*out = NULL;
-	if ((error = ensure_targeted(d, cs)) < 0)
+	if ((error = ensure_targeted(d, cs)) < 0 || (error = rank_points(d)) < 0)
 		return error;
 	if (old && git_odb_hash(&id, old, old_len, GIT_OBJECT_BLOB) < 0)
 		return mc_git__error("cannot hash a migration");
@@ -798,7 +997,7 @@ int mc_deployed_put_back(int *out, mc_deployed *d, const mc_changeset *cs, const
 
 	MC_ASSERT_ARG(out && d && cs && path && old && data);
 	*out = 0;
-	if ((error = ensure_targeted(d, cs)) < 0)
+	if ((error = ensure_targeted(d, cs)) < 0 || (error = rank_points(d)) < 0)
 		return error;
 	newest_holders(d, path, NULL, &open, &any, &t, &pos, &as);
 	if (open == SIZE_MAX)
@@ -837,6 +1036,21 @@ int mc_deployed_order_trees(mc_vec *out, mc_deployed *d, const mc_changeset *cs,
 		struct ftree *ft;
 		if (p->contains || t == SIZE_MAX)
 			continue;
+		if (p->gap) {
+			/* judging by a point that may hold the change already would
+			 * be a guess either way */
+			git_oid target;
+			char hex[8] = "";
+			if (mc_git__changeset_target(&target, cs))
+				git_oid_tostr(hex, sizeof(hex), &target);
+			if (git_repository_is_shallow(d->repo->repo) == 1)
+				return mc_error_set(MC_ERROR_GIT,
+				                    "cannot tell whether deploy ref '%s' contains commit %s: history is missing in this shallow clone; fetch it with 'git fetch --unshallow' (or a deeper 'git fetch --depth=<n>')",
+				                    p->name, hex);
+			return mc_error_set(MC_ERROR_GIT,
+			                    "cannot tell whether deploy ref '%s' contains commit %s: a commit of its history cannot be read",
+			                    p->name, hex);
+		}
 		ft = d->trees.items[t];
 		if (!ft->pub.ref || newer(d, i, ft->open)) {
 			ft->pub.ref = p->name;
@@ -851,6 +1065,35 @@ int mc_deployed_order_trees(mc_vec *out, mc_deployed *d, const mc_changeset *cs,
 		error = mc_vec_push(out, &ft->pub);
 	}
 	return error;
+}
+
+int mc_deployed_tree_name(const char **out, mc_deployed *d,
+                          const mc_deployed_tree *const *t, size_t n)
+{
+	size_t nd = d->dirs.len, best = SIZE_MAX;
+	int error;
+
+	MC_ASSERT_ARG(out && d && (t || !n));
+	*out = n ? t[0]->ref : NULL;
+	if ((error = rank_points(d)) < 0)
+		return error;
+	for (size_t k = 0; k < d->trees.len; k++) {
+		struct ftree *ft = d->trees.items[k];
+		int want = 0;
+		for (size_t q = 0; q < n && !want; q++)
+			want = &ft->pub == t[q];
+		if (!want)
+			continue;
+		for (size_t i = 0; i < d->points.len; i++) {
+			const struct point *p = d->points.items[i];
+			if (!p->contains && d->tree_of[i * nd + ft->dir] == k &&
+			    (best == SIZE_MAX || newer(d, i, best)))
+				best = i;
+		}
+	}
+	if (best != SIZE_MAX)
+		*out = ((const struct point *)d->points.items[best])->name;
+	return 0;
 }
 
 size_t mc_deployed_ref_count(const mc_deployed *d)

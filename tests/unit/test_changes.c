@@ -303,6 +303,48 @@ static void deployed__holds_too_large(void **state)
 	mc_vec_dispose(&refs);
 }
 
+/* Two points holding 001 as it is, at the same commit date: the one that
+ * descends from the other is the newest, though it comes second in
+ * deploy.ref order (the graph decides, never the date or the order). */
+static void deployed__names_by_graph(void **state)
+{
+	struct fx *f = *state;
+	git_reference *ref = NULL;
+	mc_deployed *d = NULL;
+	mc_vec refs = MC_VEC_INIT, trees = MC_VEC_INIT;
+	mc_changeset *cs;
+	const char *name = NULL;
+
+	assert_int_equal(git_reference_create(&ref, f->r->repo, "refs/heads/old", &f->c[0], 1, NULL), 0);
+	git_reference_free(ref);
+	assert_int_equal(git_reference_create(&ref, f->r->repo, "refs/heads/new", &f->c[2], 1, NULL), 0);
+	git_reference_free(ref);
+	assert_int_equal(mc_vec_push(&refs, (void *)"refs/heads/old"), 0);
+	assert_int_equal(mc_vec_push(&refs, (void *)"refs/heads/new"), 0);
+	assert_int_equal(mc_deployed_open(&d, f->r, &refs, &f->dirs), 0);
+	cs = load(f, MC_CHANGES_COMMIT, f->hex[3]);
+	assert_int_equal(mc_deployed_name(&name, d, cs, "db/migrations/001_t.up.sql",
+	                                  "CREATE TABLE t (id int);\n", 25), 0);
+	assert_string_equal(name, "refs/heads/new");
+	assert_int_equal(mc_deployed_order_trees(&trees, d, cs, "db/migrations"), 0);
+	assert_int_equal(trees.len, 2);
+	assert_int_equal(mc_deployed_tree_name(&name, d, (const mc_deployed_tree *const *)trees.items,
+	                                       trees.len), 0);
+	assert_string_equal(name, "refs/heads/new");
+	/* of old's tree alone: old */
+	for (size_t i = 0; i < trees.len; i++) {
+		const mc_deployed_tree *t = trees.items[i];
+		if (t->files->files.len == 1) {
+			assert_int_equal(mc_deployed_tree_name(&name, d, &t, 1), 0);
+			assert_string_equal(name, "refs/heads/old");
+		}
+	}
+	mc_changeset_free(cs);
+	mc_deployed_free(d);
+	mc_vec_dispose(&trees);
+	mc_vec_dispose(&refs);
+}
+
 /* path under dir, written with data (NULL: made by the caller) */
 static void put(const char *dir, const char *name, const char *data)
 {
@@ -488,6 +530,7 @@ int main(void)
 		cmocka_unit_test(changes__deleted_too_large_is_flagged),
 		cmocka_unit_test(changes__modified_too_large_both_sides),
 		cmocka_unit_test(deployed__holds_too_large),
+		cmocka_unit_test(deployed__names_by_graph),
 		cmocka_unit_test(changes__workdir_unreadable_is_flagged),
 		cmocka_unit_test(files__read_one_never_waits),
 	};
