@@ -69,6 +69,20 @@ typedef struct {
 MC_NODISCARD int mc_sql_split(mc_sql_stmts **out, mc_sql_error *err,
                               const char *sql, size_t len, mc_dialect dialect,
                               unsigned first_line);
+/**
+ * Split a goose section as goose sends it (src/sql/goose.c): the lines
+ * between "-- +goose StatementBegin" and "-- +goose StatementEnd" are one
+ * statement; elsewhere a statement ends only at a line whose last word
+ * (before a "--" comment) ends with ';'. Comment and empty lines before a
+ * statement are not part of it; annotation lines never are. Each
+ * statement must parse with mc_sql_split (which gives its flags); one that
+ * does not, or text left without such a ';', is MC_EPARSE with a message
+ * saying what goose does there. Same parameters and returns as
+ * mc_sql_split.
+ */
+MC_NODISCARD int mc_sql_split_goose(mc_sql_stmts **out, mc_sql_error *err,
+                                    const char *sql, size_t len,
+                                    mc_dialect dialect, unsigned first_line);
 size_t mc_sql_stmts_count(const mc_sql_stmts *s);
 /** @return the i-th statement, borrowed. */
 const mc_sql_stmt *mc_sql_stmts_get(const mc_sql_stmts *s, size_t i);

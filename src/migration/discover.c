@@ -337,6 +337,7 @@ struct ctx {
 	mc_dialect dialect;
 	mc_report *report;
 	mc_migration_list *list;
+	int goose; /* make_script splits SQL as goose sends it */
 };
 
 /* One file of the folder's format, named. */
@@ -513,7 +514,10 @@ static int make_script(mc_script **out,
 		s->flags |= MC_SCRIPT_BLANK;
 		goto done;
 	}
-	error = mc_sql_split(&s->stmts, &err, text, len, cx->dialect, line);
+	error = cx->goose ? mc_sql_split_goose(&s->stmts, &err, text, len,
+	                                       cx->dialect, line)
+	                  : mc_sql_split(&s->stmts, &err, text, len,
+	                                 cx->dialect, line);
 	if (error == MC_ENOMEM)
 		goto done;
 	if (error < 0) {
@@ -699,6 +703,7 @@ static int parse_both(struct ctx *cx, mc_migration *m, const struct rec *r)
 		             syn->display)) < 0)
 			goto done;
 	}
+	cx->goose = r->ni.format == MC_FORMAT_GOOSE;
 	if ((error = join_sections(&text, &line, &found, &notx, &secs, data,
 	                           MC_PART_UP)) < 0)
 		goto done;
@@ -729,6 +734,7 @@ static int parse_both(struct ctx *cx, mc_migration *m, const struct rec *r)
 			m->down->flags |= MC_SCRIPT_NO_TRANSACTION;
 	}
 done:
+	cx->goose = 0;
 	mc_sections_dispose(&secs);
 	mc_buf_dispose(&text);
 	return error;
@@ -1122,7 +1128,7 @@ int mc_migration_list_parse_opts(mc_migration_list **out,
 	static const mc_discover_opts defaults = MC_DISCOVER_OPTS_INIT;
 	unsigned votes[N_FORMATS] = { 0 };
 	unsigned *strong = NULL, *compat = NULL;
-	struct ctx cx;
+	struct ctx cx = { NULL, MC_DIALECT_UNKNOWN, NULL, NULL, 0 };
 	mc_vec recs = MC_VEC_INIT, others = MC_VEC_INIT;
 	mc_migration_list *l = NULL;
 	size_t n;

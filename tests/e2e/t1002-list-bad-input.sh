@@ -188,6 +188,38 @@ list: 7 errors, 0 warnings"
 }
 run_test 'goose: unknown directive, unclosed block, no Up, SQL before Up' goose_problems
 
+# goose splits where a ';' ends a line, outside StatementBegin/End: a
+# function body without them is cut, and text without a final ';' at a
+# line's end is goose's "missing semicolon?"
+goose_splitting () {
+	init_repo &&
+	printf '[migrations]\n\trequireDown = false\n\tdialect = postgres\n' >.migcheck &&
+	write_migration 001_f.sql '-- +goose Up
+CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN 1;
+END;
+$$;' &&
+	write_migration 002_g.sql '-- +goose Up
+SELECT 1; SELECT 2;
+SELECT 3 -- no end;
+-- +goose Down
+SELECT 4;' &&
+	write_migration 003_h.sql '-- +goose Up
+-- +goose StatementBegin
+CREATE FUNCTION h() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN 1;
+END;
+$$
+-- +goose StatementEnd' &&
+	list_err 1 &&
+	expect_equal err "db/migrations/001_f.sql:2: error: invalid SQL: goose cuts lines 2-4 off as one statement where a ';' ends a line (wrap it in StatementBegin/End): unterminated dollar-quoted string at or near \"\$\$ BEGIN  RE... [malformed]
+db/migrations/002_g.sql:3: error: invalid SQL: goose stops here: this statement does not end with a ';' at the end of a line (goose: 'missing semicolon?') [malformed]
+list: 2 errors, 0 warnings"
+}
+run_test 'goose: a ; that ends a line ends a statement outside StatementBegin/End; no final ; is an error' goose_splitting
+
 dbmate_problems () {
 	init_repo &&
 	write_migration 001_a.sql '-- migrate:up

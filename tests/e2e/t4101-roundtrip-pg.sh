@@ -233,6 +233,37 @@ roundtrip: 2 errors, 0 warnings'
 }
 run_test 'a goose StatementBegin/End function round-trips; a forgotten one is named' goose_function
 
+# goose sends "SELECT ...; SELECT ...;" on one line as one statement, a
+# block as one, and a failing statement is named by its own first line
+goose_statements_as_sent () {
+	setup &&
+	write_migration 00001_multi.sql '-- +goose Up
+CREATE TABLE a (id int); CREATE TABLE b (id int);
+-- a comment between statements
+CREATE TABLE c (
+	id int -- trailing; not an end
+);
+-- +goose StatementBegin
+CREATE FUNCTION one() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE VIEW v AS SELECT one() AS x;
+-- +goose StatementEnd
+INSERT INTO a VALUES (1);
+INSERT INTO nowhere VALUES (1);
+-- +goose Down
+DROP VIEW v; DROP FUNCTION one();
+DROP TABLE c; DROP TABLE b; DROP TABLE a;' &&
+	expect_code 1 "$MIGCHECK" roundtrip >out &&
+	expect_equal out 'db/migrations/00001_multi.sql:12: error: up failed: relation "nowhere" does not exist [up-failed]
+    INSERT INTO nowhere VALUES (1);
+note: 0 migrations round-tripped on a scratch postgres database (step mode)
+roundtrip: 1 error, 0 warnings' &&
+	write_migration 00001_multi.sql "$(sed '/nowhere/d' db/migrations/00001_multi.sql)" &&
+	"$MIGCHECK" roundtrip >out &&
+	expect_equal out 'note: 1 migration round-tripped on a scratch postgres database (step mode)
+roundtrip: 0 errors, 0 warnings'
+}
+run_test 'goose: statements as goose sends them (one line, a block), errors at their own line' goose_statements_as_sent
+
 own_transaction () {
 	setup &&
 	write_migration 001_a.up.sql 'BEGIN;
