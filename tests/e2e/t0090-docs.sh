@@ -2,16 +2,20 @@
 # Documentation stays true to the binary: every finding code registered in
 # src/report/codes.c is explained in README.md and docs/migcheck.1, every
 # command of 'migcheck --help' and every long option of its '--help' is in
-# the man page, every exit status is documented, the man page formats
-# without warnings, and the bash completion completes commands and options.
+# the man page, every configuration key of the key table is in both and in
+# docs/config.md and every key they document exists, every exit status is
+# documented, the man page formats without warnings, and the bash
+# completion completes commands and options.
 #
 # When this fails after you added or changed a command, option or help text:
 # build, run 'python3 docs/update-man.py build/migcheck' (it rewrites the
 # synopsis and options of each command in docs/migcheck.1, and README.md's
 # command reference, from --help) and
 # describe anything new in the prose. After a change to src/report/codes.c:
-# run 'python3 docs/update-codes.py'. A new config key: document it in
-# docs/migcheck.1 CONFIGURATION and README.md.
+# run 'python3 docs/update-codes.py'. A new config key: add it to the key
+# table (src/config/keys.c; 'migcheck --list-config-keys' prints it), then
+# document it in docs/migcheck.1 CONFIGURATION, README.md and docs/config.md
+# (a folder's key in the [migrations "<dir>"] entry of each).
 . "$(dirname "$0")/lib.sh"
 
 README=$MIGCHECK_SRC/README.md
