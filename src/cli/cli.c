@@ -161,6 +161,24 @@ int cli_common_opt(int c, const char *arg, const char *cmd)
 	}
 }
 
+int cli_args_opt(struct cli_args *a, int c, const char *arg, int argc, char **argv)
+{
+	int rc;
+
+	if (c == MC_OPT_DIR)
+		return cli_dir_opt(arg, &a->ndirs, (a->flags & CLI_ARGS_DIRS_IN_TREE) != 0);
+	if (c != '?' && (rc = cli_common_opt(c, arg, a->cmd)) >= 0)
+		return rc;
+	return cli_bad_option(a->cmd, a->usage, a->shortopts, argc, argv);
+}
+
+int cli_args_done(struct cli_args *a, int argc, char **argv)
+{
+	if (!(a->flags & CLI_ARGS_OPERANDS) && optind < argc)
+		return cli_usage_error(a->cmd, a->usage, "unexpected argument '%s'", argv[optind]);
+	return cli_dirs_done(a->ndirs);
+}
+
 int cli_emit_report(mc_report *r)
 {
 	mc_buf out = MC_BUF_INIT;

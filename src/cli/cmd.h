@@ -44,8 +44,10 @@ extern struct mc_cli mc_cli;
 enum {
 	MC_OPT_FORMAT = 1000,
 	MC_OPT_COLOR,
-	MC_OPT_HELP
+	MC_OPT_HELP,
+	MC_OPT_DIR /* --dir, of the commands that take it */
 };
+#define MC_DIR_LONGOPT { "dir", required_argument, NULL, MC_OPT_DIR }
 #define MC_COMMON_LONGOPTS                                            \
 	{ "format", required_argument, NULL, MC_OPT_FORMAT },         \
 	{ "color", required_argument, NULL, MC_OPT_COLOR },           \
@@ -72,6 +74,44 @@ void cli_getopt_reset(void);
 int cli_bad_option(const char *cmd, const char *usage, const char *shortopts,
                    int argc, char **argv);
 
+/*
+ * The tail every command's option loop shares: --dir (cli_dir_opt), the
+ * common options and an unknown option in the loop's default case; after
+ * the loop a stray argument and the folders' check (cli_dirs_done).
+ *
+ *	struct cli_args a = CLI_ARGS_INIT("list", usage, "", CLI_ARGS_DIRS_IN_TREE);
+ *	while ((c = getopt_long(...)) != -1)
+ *		switch (c) {
+ *		case OPT_OWN: ...; break;
+ *		default: if ((rc = cli_args_opt(&a, c, optarg, argc, argv)) != 0) goto done;
+ *		}
+ *	if ((rc = cli_args_done(&a, argc, argv)) != 0) goto done;
+ */
+enum {
+	CLI_ARGS_DIRS_IN_TREE = (1 << 0), /* --dir must be in the work tree */
+	CLI_ARGS_OPERANDS = (1 << 1)      /* arguments after the options are the command's */
+};
+struct cli_args {
+	const char *cmd;       /* "list" */
+	const char *usage;     /* its short usage, printed with a usage error */
+	const char *shortopts; /* its own short options, as getopt takes them */
+	unsigned flags;        /* CLI_ARGS_* */
+	int ndirs;             /* --dir options seen */
+};
+#define CLI_ARGS_INIT(cmd, usage, shortopts, flags) { (cmd), (usage), (shortopts), (flags), 0 }
+/**
+ * An option the command's own cases did not take: --dir, a common option,
+ * or an unknown one (a usage error).
+ * @return 0 to go on, else the exit status (printed)
+ */
+int cli_args_opt(struct cli_args *a, int c, const char *arg, int argc, char **argv);
+/**
+ * After the loop: an argument left (without CLI_ARGS_OPERANDS) is a usage
+ * error; the --dir folders, which replaced migrations.dir, are checked.
+ * @return 0, else the exit status (printed)
+ */
+int cli_args_done(struct cli_args *a, int argc, char **argv);
+
 /** "migcheck: <msg>" on stderr; returns code. */
 int cli_error(int code, const char *fmt, ...) MC_PRINTF(2, 3);
 /** "migcheck <cmd>: <msg>" + the short usage on stderr; returns MC_EXIT_USAGE. */
@@ -85,19 +125,13 @@ int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 int cli_parse_ms(unsigned *out, const char *cmd, const char *usage,
                  const char *flag, const char *arg, unsigned flags);
 /**
- * Make the folders of --dir (args: char*, as typed, relative to the
- * current directory) the migrations folders: each becomes relative to the
- * repository root and replaces migrations.dir through mc_config_set; then
- * mc_repo_check_dirs. A folder missing from the work tree is an error
- * when must_exist, else taken as written, relative to the root (check
- * and log read history). Nothing is done when args is empty.
- * @return 0, or the exit status after printing the error
- */
-int cli_dirs_apply(const mc_vec *args, int must_exist);
-/**
- * One --dir as getopt returns it, as cli_dirs_apply does: the first
- * (*count == 0) replaces migrations.dir, later ones add to it; *count
- * counts them. Then cli_dirs_done(count) checks the folders.
+ * One --dir as getopt returns it (cli_args_opt): relative to the current
+ * directory, it becomes relative to the repository root; the first
+ * (*count == 0) replaces migrations.dir through mc_config_set, later ones
+ * add to it; *count counts them. A folder missing from the work tree is
+ * an error when must_exist, else taken as written, relative to the root
+ * (check and log read history). Then cli_dirs_done(count) checks the
+ * folders (mc_repo_check_dirs).
  * @return 0, or the exit status after printing the error
  */
 int cli_dir_opt(const char *arg, int *count, int must_exist);

@@ -35,7 +35,6 @@ enum {
 	OPT_COMMIT,
 	OPT_PRE_PUSH,
 	OPT_MESSAGE_FILE,
-	OPT_DIR,
 	OPT_DEPLOY_REF
 };
 
@@ -100,12 +99,13 @@ int cmd_check(int argc, char **argv)
 		{ "commit", required_argument, NULL, OPT_COMMIT },
 		{ "pre-push", no_argument, NULL, OPT_PRE_PUSH },
 		{ "message-file", required_argument, NULL, OPT_MESSAGE_FILE },
-		{ "dir", required_argument, NULL, OPT_DIR },
+		MC_DIR_LONGOPT,
 		{ "deploy-ref", required_argument, NULL, OPT_DEPLOY_REF },
 		{ NULL, 0, NULL, 0 }
 	};
 	mc_check_opts o;
-	mc_vec dirs = MC_VEC_INIT, refs = MC_VEC_INIT;
+	struct cli_args a = CLI_ARGS_INIT("check", usage, "", 0); /* --dir: in history, maybe not the tree */
+	mc_vec refs = MC_VEC_INIT;
 	mc_buf message = MC_BUF_INIT;
 	const char *message_file = NULL;
 	mc_report *r = NULL;
@@ -141,30 +141,20 @@ int cmd_check(int argc, char **argv)
 		case OPT_MESSAGE_FILE:
 			message_file = optarg;
 			break;
-		case OPT_DIR:
-			if (mc_vec_push(&dirs, optarg) < 0) {
-				rc = cli_error(MC_EXIT_ENV, "out of memory");
-				goto out;
-			}
-			break;
 		case OPT_DEPLOY_REF:
 			if (push_str(&refs, optarg) < 0) {
 				rc = cli_error(MC_EXIT_ENV, "out of memory");
 				goto out;
 			}
 			break;
-		case '?':
-			rc = cli_bad_option("check", usage, "", argc, argv);
-			goto out;
 		default:
-			if ((rc = cli_common_opt(ch, optarg, "check")) != 0)
+			if ((rc = cli_args_opt(&a, ch, optarg, argc, argv)) != 0)
 				goto out;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage_error("check", usage, "unexpected argument '%s'", argv[optind]);
+	/* options override config */
+	if ((rc = cli_args_done(&a, argc, argv)) != 0)
 		goto out;
-	}
 	if (modes > 1) {
 		rc = cli_usage_error("check", usage,
 		                     "--staged, --range, --commit and --pre-push exclude each other");
@@ -189,9 +179,6 @@ int cmd_check(int argc, char **argv)
 		               "this repository is bare: there is no work tree or index to check; use --range <a>..<b> or --commit <rev>");
 		goto out;
 	}
-	/* options override config */
-	if ((rc = cli_dirs_apply(&dirs, 0)) != 0)
-		goto out;
 	if (refs.len) {
 		mc_vec_dispose_deep(&mc_cli.config->deploy_refs, mc_free);
 		mc_cli.config->deploy_refs = refs;
@@ -217,7 +204,6 @@ int cmd_check(int argc, char **argv)
 out:
 	mc_report_free(r);
 	mc_buf_dispose(&message);
-	mc_vec_dispose(&dirs);
 	mc_vec_dispose_deep(&refs, mc_free);
 	return rc;
 }

@@ -55,8 +55,7 @@ enum {
 	OPT_SQL,
 	OPT_STATEMENT_TIMEOUT,
 	OPT_LOCK_TIMEOUT,
-	OPT_PRINT_SNAPSHOT,
-	OPT_DIR
+	OPT_PRINT_SNAPSHOT
 };
 
 static const struct option longopts[] = {
@@ -72,7 +71,7 @@ static const struct option longopts[] = {
 	{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 	{ "print-snapshot", no_argument, NULL, OPT_PRINT_SNAPSHOT },
-	{ "dir", required_argument, NULL, OPT_DIR },
+	MC_DIR_LONGOPT,
 	MC_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -96,7 +95,8 @@ int cmd_drift(int argc, char **argv)
 	mc_buf sql = MC_BUF_INIT;
 	mc_vec schemas = MC_VEC_INIT;
 	const char *table = NULL;
-	int c, rc = MC_EXIT_OK, error, ndirs = 0;
+	struct cli_args a = CLI_ARGS_INIT("drift", usage_short, "", CLI_ARGS_DIRS_IN_TREE);
+	int c, rc = MC_EXIT_OK, error;
 
 	memset(&opts, 0, sizeof(opts));
 	cli_getopt_reset();
@@ -110,10 +110,6 @@ int cmd_drift(int argc, char **argv)
 			goto done;
 		case OPT_DB:
 			opts.url = optarg;
-			break;
-		case OPT_DIR:
-			if ((rc = cli_dir_opt(optarg, &ndirs, 1)) != 0)
-				goto done;
 			break;
 		case OPT_SCRATCH:
 			opts.scratch_url = optarg;
@@ -159,21 +155,12 @@ int cmd_drift(int argc, char **argv)
 			             optarg, 0)) != 0)
 				goto done;
 			break;
-		case '?':
-			rc = cli_bad_option("drift", usage_short,
-			                    MC_COMMON_SHORTOPTS, argc, argv);
-			goto done;
 		default:
-			if ((rc = cli_common_opt(c, optarg, "drift")) != 0)
+			if ((rc = cli_args_opt(&a, c, optarg, argc, argv)) != 0)
 				goto done;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage_error("drift", usage_short,
-		                     "unexpected argument '%s'", argv[optind]);
-		goto done;
-	}
-	if ((rc = cli_dirs_done(ndirs)) != 0)
+	if ((rc = cli_args_done(&a, argc, argv)) != 0)
 		goto done;
 	if (!opts.url || !*opts.url)
 		opts.url = getenv("MIGCHECK_DATABASE_URL");

@@ -67,8 +67,7 @@ enum {
 	OPT_ENGINE,
 	OPT_DEPLOY_REF,
 	OPT_STATEMENT_TIMEOUT,
-	OPT_STRICT,
-	OPT_DIR
+	OPT_STRICT
 };
 
 enum { STEP_CHECK, STEP_ROUNDTRIP, STEP_DRIFT, NSTEPS };
@@ -319,7 +318,7 @@ int cmd_gate(int argc, char **argv)
 		{ "deploy-ref", required_argument, NULL, OPT_DEPLOY_REF },
 		{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
 		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "dir", required_argument, NULL, OPT_DIR },
+		MC_DIR_LONGOPT,
 		MC_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -329,7 +328,8 @@ int cmd_gate(int argc, char **argv)
 	mc_report *r = NULL;
 	size_t nrelease = 0;
 	const char *how = NULL;
-	int c, rc = MC_EXIT_OK, error = 0, picked = 0, ndirs = 0;
+	struct cli_args a = CLI_ARGS_INIT("gate", usage, "", CLI_ARGS_DIRS_IN_TREE);
+	int c, rc = MC_EXIT_OK, error = 0, picked = 0;
 
 	memset(&g, 0, sizeof(g));
 	g.statement_timeout_ms = MC_DB_STATEMENT_TIMEOUT_MS;
@@ -354,10 +354,6 @@ int cmd_gate(int argc, char **argv)
 			break;
 		case OPT_STRICT:
 			g.strict = 1;
-			break;
-		case OPT_DIR:
-			if ((rc = cli_dir_opt(optarg, &ndirs, 1)) != 0)
-				goto out;
 			break;
 		case OPT_SCRATCH:
 			g.scratch_url = optarg;
@@ -404,25 +400,18 @@ int cmd_gate(int argc, char **argv)
 			                       MC_DURATION_ZERO_OK)) != 0)
 				goto out;
 			break;
-		case '?':
-			rc = cli_bad_option("gate", usage, MC_COMMON_SHORTOPTS, argc, argv);
-			goto out;
 		default:
-			if ((rc = cli_common_opt(c, optarg, "gate")) != 0)
+			if ((rc = cli_args_opt(&a, c, optarg, argc, argv)) != 0)
 				goto out;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage_error("gate", usage, "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_args_done(&a, argc, argv)) != 0)
 		goto out;
-	}
 	if (!mc_repo_workdir(mc_cli.repo)) {
 		rc = cli_error(MC_EXIT_USAGE,
 		               "'gate' needs a work tree; this repository is bare");
 		goto out;
 	}
-	if ((rc = cli_dirs_done(ndirs)) != 0)
-		goto out;
 	if (refs.len) {
 		mc_vec_dispose_deep(&mc_cli.config->deploy_refs, mc_free);
 		mc_cli.config->deploy_refs = refs;

@@ -64,6 +64,7 @@ int cmd_hooks(int argc, char **argv)
 	};
 	mc_buf log = MC_BUF_INIT;
 	const char *sub;
+	struct cli_args a = CLI_ARGS_INIT("hooks", usage, "f", CLI_ARGS_OPERANDS);
 	int ch, rc = MC_EXIT_OK, force = 0, error;
 
 	while ((ch = getopt_long(argc, argv, "+f" MC_COMMON_SHORTOPTS, opts, NULL)) != -1) {
@@ -75,10 +76,8 @@ int cmd_hooks(int argc, char **argv)
 		case 'f':
 			force = 1;
 			break;
-		case '?':
-			return cli_bad_option("hooks", usage, "f", argc, argv);
 		default:
-			if ((rc = cli_common_opt(ch, optarg, "hooks")) != 0)
+			if ((rc = cli_args_opt(&a, ch, optarg, argc, argv)) != 0)
 				return rc;
 		}
 	}

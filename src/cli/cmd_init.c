@@ -322,6 +322,7 @@ int cmd_init(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *shortopts = "+n" MC_COMMON_SHORTOPTS;
+	struct cli_args a = CLI_ARGS_INIT("init", usage, "n", 0);
 	mc_project_guess g;
 	mc_guess_opts go = { 0, MC_FORMAT_AUTO, MC_DIALECT_UNKNOWN };
 	const char *wd;
@@ -369,20 +370,14 @@ int cmd_init(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case '?':
-			rc = cli_bad_option("init", usage, shortopts, argc,
-			                    argv);
-			goto out;
 		default:
-			if ((rc = cli_common_opt(ch, optarg, "init")) != 0)
+			/* init's --dir is its own (no .migcheck to replace) */
+			if ((rc = cli_args_opt(&a, ch, optarg, argc, argv)) != 0)
 				goto out;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage_error("init", usage, "unexpected argument '%s'",
-		                     argv[optind]);
+	if ((rc = cli_args_done(&a, argc, argv)) != 0)
 		goto out;
-	}
 
 	wd = mc_repo_workdir(mc_cli.repo);
 	if (mc_buf_joinpath(&target, wd, CONFIG_FILE) < 0) {

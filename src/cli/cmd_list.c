@@ -42,7 +42,7 @@ static void print_help(void)
 	      stdout);
 }
 
-enum { OPT_DIR = 2000, OPT_DIALECT, OPT_MFORMAT };
+enum { OPT_DIALECT = 2000, OPT_MFORMAT };
 
 /*
  * The deployed set (deploy.ref trees), or NULL when no deploy ref is
@@ -278,14 +278,15 @@ static void list_free_v(void *p)
 int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, OPT_DIR },
+		MC_DIR_LONGOPT,
 		{ "dialect", required_argument, NULL, OPT_DIALECT },
 		{ "migration-format", required_argument, NULL, OPT_MFORMAT },
 		MC_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	mc_discover_opts dopts = MC_DISCOVER_OPTS_INIT;
-	mc_vec dirs = MC_VEC_INIT, lists = MC_VEC_INIT, raw_dirs = MC_VEC_INIT;
+	struct cli_args a = CLI_ARGS_INIT("list", usage, "", CLI_ARGS_DIRS_IN_TREE);
+	mc_vec dirs = MC_VEC_INIT, lists = MC_VEC_INIT;
 	mc_project *project = NULL;
 	mc_project_opts po;
 	mc_report *report = NULL;
@@ -300,12 +301,6 @@ int cmd_list(int argc, char **argv)
 		case 'h':
 			print_help();
 			goto done;
-		case OPT_DIR:
-			if (mc_vec_push(&raw_dirs, optarg) < 0) {
-				rc = cli_error(MC_EXIT_ENV, "out of memory");
-				goto done;
-			}
-			break;
 		case OPT_DIALECT:
 			if (mc_dialect_parse(&dopts.dialect, optarg) < 0) {
 				rc = cli_usage_error(
@@ -327,22 +322,14 @@ int cmd_list(int argc, char **argv)
 			}
 			format_set = 1;
 			break;
-		case '?':
-			rc = cli_bad_option("list", usage, "", argc, argv);
-			goto done;
 		default:
-			if ((rc = cli_common_opt(c, optarg, "list")) != 0)
+			if ((rc = cli_args_opt(&a, c, optarg, argc, argv)) != 0)
 				goto done;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage_error("list", usage, "unexpected argument '%s'",
-		                     argv[optind]);
+	if ((rc = cli_args_done(&a, argc, argv)) != 0)
 		goto done;
-	}
 	workdir = mc_repo_workdir(mc_cli.repo);
-	if ((rc = cli_dirs_apply(&raw_dirs, 1)) != 0)
-		goto done;
 
 	if (mc_report_new(&report, "list") < 0 ||
 	    mc_config_apply_severities(mc_cli.config, report) < 0) {
@@ -455,6 +442,5 @@ done:
 	mc_vec_dispose_deep(&lists, list_free_v);
 	mc_vec_dispose(&dirs);
 	mc_project_free(project);
-	mc_vec_dispose(&raw_dirs);
 	return rc;
 }

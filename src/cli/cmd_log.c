@@ -23,7 +23,7 @@ static const char help[] =
 	"      --dir <dir>           migrations folder (repeatable; overrides migrations.dir)\n"
 	"      --deploy-ref <ref>    deploy ref or glob (repeatable; overrides deploy.ref)\n";
 
-enum { OPT_DIR = 1, OPT_DEPLOY_REF };
+enum { OPT_DEPLOY_REF = 1 };
 
 static void fmt_date(char *out, size_t n, long long t)
 {
@@ -169,11 +169,12 @@ int cmd_log(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		MC_COMMON_LONGOPTS,
-		{ "dir", required_argument, NULL, OPT_DIR },
+		MC_DIR_LONGOPT,
 		{ "deploy-ref", required_argument, NULL, OPT_DEPLOY_REF },
 		{ NULL, 0, NULL, 0 }
 	};
-	mc_vec dirs = MC_VEC_INIT, refs = MC_VEC_INIT;
+	struct cli_args a = CLI_ARGS_INIT("log", usage, "", 0); /* --dir: in history, maybe not the tree */
+	mc_vec refs = MC_VEC_INIT;
 	mc_history *h = NULL;
 	const char *rev = NULL;
 	int ch, rc = MC_EXIT_OK;
@@ -185,34 +186,25 @@ int cmd_log(int argc, char **argv)
 			fputs(help, stdout);
 			fputs(MC_COMMON_HELP, stdout);
 			goto out;
-		case OPT_DIR:
 		case OPT_DEPLOY_REF:
-			if (ch == OPT_DIR ? mc_vec_push(&dirs, optarg) < 0
-			                  : push_opt(&refs, optarg) < 0) {
+			if (push_opt(&refs, optarg) < 0) {
 				rc = cli_error(MC_EXIT_ENV, "out of memory");
 				goto out;
 			}
 			break;
-		case '?':
-			rc = cli_bad_option("log", usage, "", argc, argv);
-			goto out;
 		default:
-			if ((rc = cli_common_opt(ch, optarg, "log")) != 0)
+			if ((rc = cli_args_opt(&a, ch, optarg, argc, argv)) != 0)
 				goto out;
 		}
 	}
 	if (optind < argc)
 		rev = argv[optind++];
-	if (optind < argc) {
-		rc = cli_usage_error("log", usage, "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_args_done(&a, argc, argv)) != 0)
 		goto out;
-	}
 	if (mc_cli.format_set && mc_cli.format != MC_OUTPUT_TEXT && mc_cli.format != MC_OUTPUT_JSON) {
 		rc = cli_usage_error("log", usage, "log prints text or json only");
 		goto out;
 	}
-	if ((rc = cli_dirs_apply(&dirs, 0)) != 0)
-		goto out;
 	if (!mc_cli.config->dirs.len) {
 		rc = cli_error(MC_EXIT_USAGE,
 		               "%s", MC_PROJECT_NO_FOLDER);
@@ -229,7 +221,6 @@ int cmd_log(int argc, char **argv)
 		print_text(h);
 out:
 	mc_history_free(h);
-	mc_vec_dispose(&dirs);
 	mc_vec_dispose_deep(&refs, mc_free);
 	return rc;
 }

@@ -29,12 +29,12 @@ static const char usage_long[] =
         "migration creates or differs, 2 usage or configuration error, 3 a\n"
         "database, models.command or the runner failed to run.\n";
 
-enum { OPT_SCRATCH = 2000, OPT_ENGINE, OPT_DIR };
+enum { OPT_SCRATCH = 2000, OPT_ENGINE };
 
 static const struct option longopts[] = {
 	{ "scratch", required_argument, NULL, OPT_SCRATCH },
 	{ "engine", required_argument, NULL, OPT_ENGINE },
-	{ "dir", required_argument, NULL, OPT_DIR },
+	MC_DIR_LONGOPT,
 	MC_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -44,7 +44,8 @@ int cmd_models(int argc, char **argv)
 	mc_models_opts opts;
 	mc_drift_migrations migs = MC_DRIFT_MIGRATIONS_INIT;
 	mc_report *report = NULL;
-	int c, rc = MC_EXIT_OK, ndirs = 0;
+	struct cli_args a = CLI_ARGS_INIT("models", usage_short, "", CLI_ARGS_DIRS_IN_TREE);
+	int c, rc = MC_EXIT_OK;
 
 	memset(&opts, 0, sizeof(opts));
 	cli_getopt_reset();
@@ -55,10 +56,6 @@ int cmd_models(int argc, char **argv)
 			fputs(usage_short, stdout);
 			fputs(usage_long, stdout);
 			goto done;
-		case OPT_DIR:
-			if ((rc = cli_dir_opt(optarg, &ndirs, 1)) != 0)
-				goto done;
-			break;
 		case OPT_SCRATCH:
 			opts.scratch_url = optarg;
 			break;
@@ -71,21 +68,12 @@ int cmd_models(int argc, char **argv)
 				goto done;
 			}
 			break;
-		case '?':
-			rc = cli_bad_option("models", usage_short,
-			                    MC_COMMON_SHORTOPTS, argc, argv);
-			goto done;
 		default:
-			if ((rc = cli_common_opt(c, optarg, "models")) != 0)
+			if ((rc = cli_args_opt(&a, c, optarg, argc, argv)) != 0)
 				goto done;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage_error("models", usage_short,
-		                     "unexpected argument '%s'", argv[optind]);
-		goto done;
-	}
-	if ((rc = cli_dirs_done(ndirs)) != 0)
+	if ((rc = cli_args_done(&a, argc, argv)) != 0)
 		goto done;
 	/* scratch.postgres, with MIGCHECK_SCRATCH_URL (validated) already
 	 * put over it by the config loader */

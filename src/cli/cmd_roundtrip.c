@@ -44,8 +44,7 @@ enum {
 	OPT_SCRATCH,
 	OPT_CLEANUP,
 	OPT_STRICT,
-	OPT_STATEMENT_TIMEOUT,
-	OPT_DIR
+	OPT_STATEMENT_TIMEOUT
 };
 
 static int progress_on;
@@ -80,14 +79,16 @@ int cmd_roundtrip(int argc, char **argv)
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "strict-column-order", no_argument, NULL, OPT_STRICT },
 		{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
-		{ "dir", required_argument, NULL, OPT_DIR },
+		MC_DIR_LONGOPT,
 		MC_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	mc_roundtrip_repo_opts ro;
 	mc_report *report = NULL;
 	const char **versions = NULL;
-	int c, rc, cleanup = 0, error, sig, ndirs = 0;
+	struct cli_args a = CLI_ARGS_INIT("roundtrip", usage, "",
+	                                  CLI_ARGS_DIRS_IN_TREE | CLI_ARGS_OPERANDS);
+	int c, rc, cleanup = 0, error, sig;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.statement_timeout_ms = MC_DB_STATEMENT_TIMEOUT_MS;
@@ -100,10 +101,6 @@ int cmd_roundtrip(int argc, char **argv)
 			return MC_EXIT_OK;
 		case OPT_SINCE:
 			ro.since = optarg;
-			break;
-		case OPT_DIR:
-			if ((rc = cli_dir_opt(optarg, &ndirs, 1)) != 0)
-				return rc;
 			break;
 		case OPT_MODE:
 			if (mc_roundtrip_mode_parse(&ro.mode, optarg) < 0)
@@ -130,15 +127,13 @@ int cmd_roundtrip(int argc, char **argv)
 			                       MC_DURATION_ZERO_OK)) != 0)
 				return rc;
 			break;
-		case '?':
-			return cli_bad_option("roundtrip", usage, MC_COMMON_SHORTOPTS,
-			                      argc, argv);
 		default:
-			if ((rc = cli_common_opt(c, optarg, "roundtrip")) != 0)
+			if ((rc = cli_args_opt(&a, c, optarg, argc, argv)) != 0)
 				return rc;
 		}
 	}
-	if ((rc = cli_dirs_done(ndirs)) != 0)
+	/* the arguments left are versions */
+	if ((rc = cli_args_done(&a, argc, argv)) != 0)
 		return rc;
 	if (optind < argc) {
 		if ((versions = mc_calloc((size_t)(argc - optind) + 1,

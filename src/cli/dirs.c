@@ -131,12 +131,3 @@ int cli_dirs_done(int count)
 		return cli_error_last();
 	return 0;
 }
-
-int cli_dirs_apply(const mc_vec *args, int must_exist)
-{
-	int count = 0, rc = 0;
-
-	for (size_t i = 0; i < args->len && !rc; i++)
-		rc = cli_dir_opt(args->items[i], &count, must_exist);
-	return rc ? rc : cli_dirs_done(count);
-}
