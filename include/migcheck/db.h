@@ -237,6 +237,20 @@ MC_NODISCARD int mc_url_redact(mc_buf *out, const char *url);
  */
 int mc_url_next_secret(const char *url, size_t *pos, size_t *from, size_t *to);
 
+/**
+ * @return the file of a SQLite URL or path ("sqlite:///abs" -> "/abs",
+ * borrowed from url); NULL for PostgreSQL, a "file:" URI or an empty path.
+ */
+const char *mc_db_url_sqlite_file(const char *url);
+
+/**
+ * @return 1 when url (a postgres URL or conninfo; PGHOST and PGSSLMODE
+ * as fallbacks) reaches a host other than a unix socket or loopback
+ * without sslmode verify-full or verify-ca; 0 otherwise (SQLite, or a
+ * string libpq cannot read).
+ */
+int mc_db_url_insecure(const char *url);
+
 /* ---- the database as other programs read it ---- */
 
 /**

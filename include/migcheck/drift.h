@@ -120,13 +120,6 @@ MC_NODISCARD int mc_drift_history_compare(mc_vec *replay,
                                           unsigned flags);
 
 /**
- * @return 1 when url (a postgres URL or conninfo; PGHOST and PGSSLMODE
- * as fallbacks) reaches a host other than a unix socket or loopback
- * without sslmode verify-full or verify-ca; 0 otherwise.
- */
-int mc_drift_url_insecure(const char *url);
-
-/**
  * @return 1 when pattern (drift.ignore: "kind:schema.name", '*' and '?'
  * globs, kind optional) matches the object kind/name; 0 otherwise.
  */

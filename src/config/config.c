@@ -26,6 +26,7 @@
 #include "config_internal.h"
 #include "migcheck/alloc.h"
 #include "migcheck/buf.h"
+#include "migcheck/db.h"
 #include "migcheck/errors.h"
 #include "migcheck/git_config.h"
 #include "migcheck/repo.h"
@@ -317,12 +318,10 @@ static int valid_table(const char *v)
 	}
 }
 
+/* a postgres:// URL or a libpq conninfo, as the db module tells them */
 static int valid_pg_url(const char *v)
 {
-	if (!strncmp(v, "postgres://", 11) || !strncmp(v, "postgresql://", 13))
-		return 1;
-	/* a libpq conninfo: keyword=value pairs */
-	return strchr(v, '=') != NULL && isalpha((unsigned char)v[0]);
+	return mc_db_url_engine(v) == MC_DIALECT_POSTGRES;
 }
 
 /* {file}, {name}, {version}, {url} and {path} are the placeholders */

@@ -1,6 +1,6 @@
 /*
  * db.c: the engine-independent half of database access: picking a driver
- * from a URL, masking passwords, transactions, running a migration script
+ * from a URL (url.c reads it), transactions, running a migration script
  * statement by statement with file:line errors, text results, and the
  * SIGINT/SIGTERM handlers that make long database work interruptible.
  */
@@ -20,134 +20,6 @@
 
 /* longest statement text kept in an mc_db_exec_error */
 #define STATEMENT_SHOW_MAX 200
-
-/* ---- URLs ---- */
-
-static int has_prefix(const char *s, const char *p)
-{
-	return !strncasecmp(s, p, strlen(p));
-}
-
-static int is_conninfo(const char *url)
-{
-	const char *p = url;
-	while (isspace((unsigned char)*p))
-		p++;
-	if (!isalpha((unsigned char)*p))
-		return 0;
-	while (isalnum((unsigned char)*p) || *p == '_')
-		p++;
-	while (isspace((unsigned char)*p))
-		p++;
-	return *p == '=';
-}
-
-mc_dialect mc_db_url_engine(const char *url)
-{
-	if (!url)
-		return MC_DIALECT_SQLITE;
-	if (has_prefix(url, "postgres://") || has_prefix(url, "postgresql://"))
-		return MC_DIALECT_POSTGRES;
-	if (has_prefix(url, "sqlite:") || has_prefix(url, "sqlite3:") ||
-	    has_prefix(url, "file:"))
-		return MC_DIALECT_SQLITE;
-	if (is_conninfo(url))
-		return MC_DIALECT_POSTGRES;
-	return MC_DIALECT_SQLITE;
-}
-
-/* mask [from, to) of url */
-static int
-put_masked(mc_buf *out, const char *url, size_t from, size_t to, size_t *done)
-{
-	int error;
-	if ((error = mc_buf_put(out, url + *done, from - *done)) < 0 ||
-	    (error = mc_buf_puts(out, "****")) < 0)
-		return error;
-	*done = to;
-	return 0;
-}
-
-int mc_url_next_secret(const char *url, size_t *pos, size_t *from, size_t *to)
-{
-	size_t len, i;
-	const char *scheme;
-
-	MC_ASSERT_ARG(url && pos && from && to);
-	len = strlen(url);
-	/* URI userinfo: scheme://user:password@host */
-	if (*pos == 0 && (scheme = strstr(url, "://")) != NULL) {
-		size_t start = (size_t)(scheme - url) + 3, end = start, at = 0;
-		while (end < len && !strchr("/?#", url[end]))
-			end++;
-		for (i = start; i < end; i++)
-			if (url[i] == '@')
-				at = i;
-		for (i = start; at && i < at; i++)
-			if (url[i] == ':') {
-				*from = i + 1;
-				*to = *pos = at;
-				return 1;
-			}
-	}
-	/* password=... in a query string or a conninfo */
-	for (i = *pos; i < len; i++) {
-		size_t v, e;
-		if (strncasecmp(url + i, "password", 8))
-			continue;
-		if (i > 0 && !strchr(" \t?&;", url[i - 1]))
-			continue;
-		v = i + 8;
-		while (v < len && url[v] == ' ')
-			v++;
-		if (v >= len || url[v] != '=')
-			continue;
-		v++;
-		while (v < len && url[v] == ' ')
-			v++;
-		e = v;
-		if (e < len && url[e] == '\'') {
-			e++;
-			while (e < len && url[e] != '\'') {
-				if (url[e] == '\\' && e + 1 < len)
-					e++;
-				e++;
-			}
-			if (e < len)
-				e++;
-		} else {
-			while (e < len && !strchr(" \t&#", url[e]))
-				e++;
-		}
-		*from = v;
-		*to = *pos = e;
-		return 1;
-	}
-	*pos = len;
-	return 0;
-}
-
-int mc_url_redact(mc_buf *out, const char *url)
-{
-	size_t pos = 0, from, to, done = 0;
-	int error;
-
-	MC_ASSERT_ARG(out && url);
-	while (mc_url_next_secret(url, &pos, &from, &to))
-		if ((error = put_masked(out, url, from, to, &done)) < 0)
-			return error;
-	return mc_buf_put(out, url + done, strlen(url) - done);
-}
-
-static char *redact_dup(const char *url)
-{
-	mc_buf b = MC_BUF_INIT;
-	if (mc_url_redact(&b, url) < 0 || mc_buf_puts(&b, "") < 0) {
-		mc_buf_dispose(&b);
-		return NULL;
-	}
-	return mc_buf_detach(&b);
-}
 
 /* ---- signals ---- */
 
@@ -205,30 +77,6 @@ static int interrupted(void)
 
 /* ---- connections ---- */
 
-/* "mysql://..." must not become a SQLite file of that name */
-static int check_scheme(const char *url)
-{
-	const char *p = url;
-	char *shown;
-	if (mc_db_url_engine(url) == MC_DIALECT_POSTGRES ||
-	    has_prefix(url, "sqlite") || has_prefix(url, "file:"))
-		return 0;
-	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
-	       *p == '.')
-		p++;
-	if (p == url || strncmp(p, "://", 3))
-		return 0;
-	if (!(shown = redact_dup(url)))
-		return mc_error_set_oom();
-	mc_error_set(
-	        MC_ERROR_CONFIG,
-	        "unsupported database URL '%s': use postgres://, "
-	        "postgresql://, a libpq conninfo, sqlite:// or a file path",
-	        shown);
-	mc_free(shown);
-	return MC_ERROR;
-}
-
 static const struct mc_db_driver *driver_for(const char *url)
 {
 	return mc_db_url_engine(url) == MC_DIALECT_POSTGRES
@@ -250,12 +98,12 @@ static int open_db(mc_db **out,
 	*out = NULL;
 	if (check_signal && mc_db__signal)
 		return interrupted();
-	if ((error = check_scheme(url)) < 0)
+	if ((error = mc_db__url_check(url)) < 0)
 		return error;
 	drv = driver_for(url);
 	if ((error = drv->open(&db, url, ro)) < 0)
 		return error;
-	if (!(shown = redact_dup(url))) {
+	if (!(shown = mc_db__url_redact_dup(url))) {
 		mc_free(db->tls_warning);
 		drv->close(db);
 		return mc_error_set_oom();

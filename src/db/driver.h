@@ -1,7 +1,7 @@
 /*
  * driver.h: the table of functions every database engine implements.
  *
- * db.c holds what is common (URL parsing, transactions bookkeeping, running
+ * db.c holds what is common (url.c the URL parsing; transactions bookkeeping, running
  * scripts statement by statement, error shaping); the drivers only talk to
  * their library. A driver's connection struct starts with struct mc_db.
  */
@@ -65,6 +65,33 @@ struct mc_db_result {
 	char **values; /* rows * cols, NULL for SQL NULL */
 };
 int mc_db__result_new(mc_db_result **out, size_t rows, size_t cols);
+
+/* ---- url.c ---- */
+
+/* 0 when url names an engine migcheck has (PostgreSQL, SQLite), else a
+ * MC_ERROR_CONFIG error naming the scheme it does not (mysql://) */
+int mc_db__url_check(const char *url);
+/* mc_url_redact into a new string (mc_free), or NULL when out of memory */
+char *mc_db__url_redact_dup(const char *url);
+/* mask every password of url (as written, without the quotes of a quoted
+ * one) in msg, which may quote them (libpq: invalid percent-encoded
+ * token: "..."); takes msg, returns it or a new string (mc_free) */
+char *mc_db__url_mask_secrets(char *msg, const char *url);
+/* 1 for no host, a socket directory, an abstract socket (@name) or a
+ * loopback name or address */
+int mc_db__url_host_is_local(const char *host);
+/* append s percent-encoded, but for letters, digits and the bytes in keep */
+int mc_db__url_put_encoded(mc_buf *b, const char *s, const char *keep);
+/* the server URL with the database replaced by dbname (mc_free) */
+int mc_db__url_with_dbname(char **out,
+                           const char *server,
+                           const char *dbname);
+/* "sqlite:///abs", "sqlite://rel", "sqlite:rel", "sqlite3:...", a path ->
+ * the path (borrowed from url); "file:..." as it is, with *is_uri set */
+const char *mc_db__url_sqlite_path(const char *url, int *is_uri);
+/* postgresql://postgres@localhost/<dbname>?host=<dir>&port=<port>: our
+ * own cluster through its socket (mc_free) */
+int mc_db__url_socket(char **out, const char *dir, int port, const char *dbname);
 
 /* mc_db_open even after a signal: cleanup must still reach the server */
 int mc_db__open_always(mc_db **out, const char *url);

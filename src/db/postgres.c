@@ -118,8 +118,7 @@ static int tls_check(pg_db *p)
 	const char *mode = NULL;
 	int error = 0;
 
-	if (!host || !*host || host[0] == '/' || !strcmp(host, "localhost") ||
-	    !strncmp(host, "127.", 4) || !strcmp(host, "::1"))
+	if (mc_db__url_host_is_local(host))
 		return 0;
 	if ((opts = PQconninfo(p->conn)) == NULL)
 		return mc_error_set_oom();
@@ -139,54 +138,6 @@ static int tls_check(pg_db *p)
 	return error;
 }
 
-/* replace every copy of url[from, to) in msg by "****" */
-static char *mask_span(char *msg, const char *url, size_t from, size_t to)
-{
-	mc_buf b = MC_BUF_INIT;
-	size_t n = to - from;
-	const char *p = msg;
-	if (!msg || n == 0)
-		return msg;
-	for (;;) {
-		const char *q = p;
-		while (*q && strncmp(q, url + from, n))
-			q++;
-		if (!*q)
-			break;
-		if (mc_buf_put(&b, p, (size_t)(q - p)) < 0 ||
-		    mc_buf_puts(&b, "****") < 0)
-			goto oom;
-		p = q + n;
-	}
-	if (mc_buf_puts(&b, p) < 0)
-		goto oom;
-	mc_free(msg);
-	return mc_buf_detach(&b);
-oom:
-	mc_buf_dispose(&b);
-	return msg;
-}
-
-/*
- * libpq's messages may quote the password it could not parse (invalid
- * percent-encoded token: "..."): mask every password of the URL in them
- * (mc_url_next_secret), as written, without the quotes of a quoted one.
- */
-static char *mask_passwords(char *msg, const char *url)
-{
-	size_t pos = 0, from, to;
-
-	while (mc_url_next_secret(url, &pos, &from, &to)) {
-		if (url[from] == '\'') {
-			from++;
-			if (to > from && url[to - 1] == '\'')
-				to--;
-		}
-		msg = mask_span(msg, url, from, to);
-	}
-	return msg;
-}
-
 static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 {
 	static const char *const keys[] = { "connect_timeout",
@@ -203,7 +154,7 @@ static int pg_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 		return mc_error_set_oom();
 	p->conn = PQconnectdbParams(keys, vals, 1);
 	if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
-		msg = mask_passwords(clean_message(p->conn ? PQerrorMessage(p->conn)
+		msg = mc_db__url_mask_secrets(clean_message(p->conn ? PQerrorMessage(p->conn)
 		                                           : "out of memory"),
 		                     url);
 		if (mc_url_redact(&shown, url) < 0 || !msg)

@@ -243,63 +243,6 @@ static char *quote_ident(const char *name)
 	return mc_buf_detach(&b);
 }
 
-/* percent-encode for a URI query value */
-static int put_uri_value(mc_buf *b, const char *s)
-{
-	int error = 0;
-	for (; *s && error >= 0; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || strchr("/-._~", c))
-			error = mc_buf_putc(b, (char)c);
-		else
-			error = mc_buf_printf(b, "%%%02X", c);
-	}
-	return error;
-}
-
-/*
- * The server URL with the database replaced by dbname: in a URI the path,
- * in a conninfo an appended dbname= (libpq takes the last one).
- */
-static int url_with_dbname(char **out, const char *server, const char *dbname)
-{
-	mc_buf b = MC_BUF_INIT;
-	const char *scheme = strstr(server, "://");
-	int error;
-
-	*out = NULL;
-	if (scheme && mc_db_url_engine(server) == MC_DIALECT_POSTGRES) {
-		const char *host = scheme + 3, *end = host, *rest;
-		while (*end && *end != '/' && *end != '?' && *end != '#')
-			end++;
-		rest = end;
-		if (*rest == '/')
-			while (*rest && *rest != '?' && *rest != '#')
-				rest++;
-		error = mc_buf_put(&b, server, (size_t)(end - server));
-		if (error >= 0)
-			error = mc_buf_printf(&b, "/%s%s", dbname, rest);
-	} else {
-		error = mc_buf_printf(&b, "%s dbname=%s", server, dbname);
-	}
-	if (error < 0) {
-		mc_buf_dispose(&b);
-		return error;
-	}
-	*out = mc_buf_detach(&b);
-	return 0;
-}
-
-static char *redact_dup(const char *url)
-{
-	mc_buf b = MC_BUF_INIT;
-	if (mc_url_redact(&b, url) < 0 || mc_buf_puts(&b, "") < 0) {
-		mc_buf_dispose(&b);
-		return NULL;
-	}
-	return mc_buf_detach(&b);
-}
-
 static int interrupted(void)
 {
 	mc_error_set(MC_ERROR_OS, "interrupted by signal %d",
@@ -333,7 +276,7 @@ static int create_database(mc_scratch *s)
 	if ((error = admin_exec(s->admin_url, sql)) < 0 &&
 	    error == MC_DB_ESTATEMENT) {
 		const mc_error *e = mc_error_last();
-		char *shown = redact_dup(s->admin_url);
+		char *shown = mc_db__url_redact_dup(s->admin_url);
 		error = mc_error_set(
 		        MC_ERROR_DB,
 		        "cannot create scratch database '%s' on '%s': %s",
@@ -796,7 +739,6 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 	char *bindir = NULL;
 	char password[33];
 	run_as ra = { 0, 0, 0 };
-	mc_buf url = MC_BUF_INIT;
 	int error, port = 0;
 
 	if ((error = find_bindir(&bindir)) < 0) {
@@ -835,27 +777,16 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 	if ((error = run_initdb(bindir, s->dir, &ra, password)) < 0 ||
 	    (error = start_postmaster(s, bindir, &ra, &port)) < 0)
 		goto done;
-	/* ours through the socket (the port names it); "localhost" keeps
-	 * the URI valid for WHATWG parsers, the host parameter overrides it */
-	if ((error = mc_buf_puts(
-	             &url, "postgresql://postgres@localhost/postgres?host=")) <
-	            0 ||
-	    (error = put_uri_value(&url, s->dir)) < 0 ||
-	    (error = mc_buf_printf(&url, "&port=%d", port)) < 0)
+	/* ours through the socket (the port names it) */
+	if ((error = mc_db__url_socket(&s->admin_url, s->dir, port,
+	                               "postgres")) < 0)
 		goto done;
-	s->admin_url = mc_buf_detach(&url);
 	if (!(s->dbname = mc_strdup("migcheck_scratch"))) {
 		error = mc_error_set_oom();
 		goto done;
 	}
-	if ((error = mc_buf_puts(
-	             &url,
-	             "postgresql://postgres@localhost/migcheck_scratch?host=")) <
-	            0 ||
-	    (error = put_uri_value(&url, s->dir)) < 0 ||
-	    (error = mc_buf_printf(&url, "&port=%d", port)) < 0)
+	if ((error = mc_db__url_socket(&s->url, s->dir, port, s->dbname)) < 0)
 		goto done;
-	s->url = mc_buf_detach(&url);
 	/* the runners' over TCP, which every client reads */
 	if (!(s->runner_url = mc_asprintf(
 	              "postgresql://postgres:%s@127.0.0.1:%d/migcheck_scratch",
@@ -866,7 +797,6 @@ static int create_cluster(mc_scratch *s, const mc_scratch_opts *opts)
 	error = create_database(s);
 done:
 	memset(password, 0, sizeof(password));
-	mc_buf_dispose(&url);
 	mc_free(bindir);
 	return error;
 }
@@ -984,7 +914,7 @@ int mc_scratch_create(mc_scratch **out,
 			error = mc_error_set_oom();
 			goto done;
 		}
-		if ((error = url_with_dbname(&s->url, s->admin_url,
+		if ((error = mc_db__url_with_dbname(&s->url, s->admin_url,
 		                             s->dbname)) < 0 ||
 		    (error = create_database(s)) < 0) {
 			/* never drop a database we did not create */
@@ -1004,7 +934,7 @@ int mc_scratch_create(mc_scratch **out,
 		                     mc_dialect_name(engine));
 		goto done;
 	}
-	if (!(s->display_url = redact_dup(s->url))) {
+	if (!(s->display_url = mc_db__url_redact_dup(s->url))) {
 		error = mc_error_set_oom();
 		goto done;
 	}

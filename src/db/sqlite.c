@@ -66,21 +66,6 @@ static int on_progress(void *arg)
 	return 0;
 }
 
-/* "sqlite:///abs", "sqlite://rel", "sqlite:rel", "sqlite3:..." -> path */
-static const char *url_path(const char *url, int *is_uri)
-{
-	*is_uri = 0;
-	if (!strncasecmp(url, "sqlite3:", 8))
-		url += 8;
-	else if (!strncasecmp(url, "sqlite:", 7))
-		url += 7;
-	else if (!strncasecmp(url, "file:", 5))
-		*is_uri = 1;
-	if (!*is_uri && url[0] == '/' && url[1] == '/')
-		url += 2;
-	return url;
-}
-
 static void snap_finalize(sqlite_db *s)
 {
 	for (size_t i = 0; i < SNAP_NSTMT; i++) {
@@ -104,7 +89,7 @@ sqlite_open(mc_db **out, const char *url, const mc_db_readonly_opts *ro)
 {
 	sqlite_db *s;
 	int is_uri, flags, rc;
-	const char *path = url_path(url, &is_uri);
+	const char *path = mc_db__url_sqlite_path(url, &is_uri);
 	char *p;
 
 	*out = NULL;

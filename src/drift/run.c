@@ -513,7 +513,7 @@ int mc_drift_run(mc_report *report,
 
 	if ((error = mc_db_open_readonly(&target, opts->url, &ro)) < 0)
 		goto done;
-	if (mc_drift_url_insecure(opts->url) &&
+	if (mc_db_url_insecure(opts->url) &&
 	    (error = mc_report_add(
 	             report, NULL, "insecure-connection", NULL, 0, NULL, NULL,
 	             "the connection to '%s' does not verify the server's certificate (sslmode=verify-full or verify-ca)",

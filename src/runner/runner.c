@@ -131,12 +131,6 @@ int mc_runner_split(mc_vec *out, const char *cmd)
 	return error;
 }
 
-/* the SQLite file of a sqlite:// URL, or NULL */
-static const char *sqlite_path_of(const char *url)
-{
-	return url && !strncmp(url, "sqlite://", 9) ? url + 9 : NULL;
-}
-
 int mc_runner_substitute(char **out, const char *word,
                          const mc_runner_vars *vars)
 {
@@ -151,7 +145,7 @@ int mc_runner_substitute(char **out, const char *word,
 	vals[1] = vars ? vars->name : NULL;
 	vals[2] = vars ? vars->version : NULL;
 	vals[3] = vars ? vars->url : NULL;
-	vals[4] = vars ? sqlite_path_of(vars->url) : NULL;
+	vals[4] = vars ? mc_db_url_sqlite_file(vars->url) : NULL;
 	if ((error = mc_buf_puts(&b, "")) < 0)
 		goto done;
 	while (*p && !error) {
@@ -316,7 +310,7 @@ int mc_runner_env(char ***out, const mc_runner_vars *vars)
 		have_client = 1;
 		v.url = client.url;
 	}
-	path = sqlite_path_of(v.url);
+	path = mc_db_url_sqlite_file(v.url);
 	/* ours first, so that runner.env may replace them */
 	if ((error = env_add(&add, "DATABASE_URL", v.url)) < 0 ||
 	    (error = env_add(&add, "MIGCHECK_DATABASE_URL", v.url)) < 0 ||

@@ -524,6 +524,13 @@ static void config__set_and_add(void **state)
 	assert_int_equal(mc_config_set(c, "scratch.postgres", "mysql://u:pw@h"),
 	                 MC_ERROR);
 	assert_null(strstr(mc_error_last()->message, "pw"));
+	/* a SQLite URL with a query is not a conninfo (src/db/url.c says) */
+	assert_int_equal(mc_config_set(c, "scratch.postgres", "sqlite:///x.db?mode=ro"),
+	                 MC_ERROR);
+	assert_string_equal(
+	        mc_error_last()->message,
+	        "bad value for 'scratch.postgres': expected a postgres:// URL or a libpq conninfo such as 'host=/tmp dbname=postgres'");
+	assert_int_equal(mc_config_set(c, "scratch.postgres", "POSTGRESQL://h/postgres"), 0);
 	assert_int_equal(mc_config_key_known("deploy.ref"), 1);
 	assert_int_equal(mc_config_key_known("severity.malformed"), 1);
 	assert_int_equal(mc_config_key_known("deploy.refs"), 0);

@@ -1,6 +1,6 @@
 /*
  * test_db.c: the engine-independent layer and the SQLite driver on real
- * database files: URL engines, password masking, exec and queries,
+ * database files (URLs: test_db_url.c): exec and queries,
  * scripts in a transaction with file:line errors and rollback,
  * non-transactional scripts, read-only connections, the SQLite catalog
  * reader, and SQLite scratch databases.
@@ -22,101 +22,6 @@
 #include "migcheck/errors.h"
 #include "migcheck/sql.h"
 #include "util/banned.h"
-
-static char *redact(const char *url)
-{
-	mc_buf b = MC_BUF_INIT;
-	assert_int_equal(mc_url_redact(&b, url), 0);
-	assert_int_equal(mc_buf_puts(&b, ""), 0);
-	return mc_buf_detach(&b);
-}
-
-static void expect_redact(const char *url, const char *want)
-{
-	char *got = redact(url);
-	assert_string_equal(got, want);
-	mc_free(got);
-}
-
-static void db__url_redact_masks_passwords(void **state)
-{
-	(void)state;
-	expect_redact("postgres://bob:s3cret@db.example.com:5432/app",
-	              "postgres://bob:****@db.example.com:5432/app");
-	expect_redact("postgresql://bob@localhost/app",
-	              "postgresql://bob@localhost/app");
-	expect_redact(
-	        "postgres://bob:p%40ss@h/app?sslmode=require&password=x2",
-	        "postgres://bob:****@h/app?sslmode=require&password=****");
-	expect_redact("host=/tmp port=5432 password=hunter2 dbname=app",
-	              "host=/tmp port=5432 password=**** dbname=app");
-	expect_redact("host=h password = 'a b\\'c' user=u",
-	              "host=h password = **** user=u");
-	expect_redact("sqlite:///tmp/x.db", "sqlite:///tmp/x.db");
-	expect_redact("host=h dbname=passwords", "host=h dbname=passwords");
-}
-
-/* Each secret of url as "from-to" spans joined by spaces. */
-static void expect_secrets(const char *url, const char *want)
-{
-	char got[256] = "";
-	size_t pos = 0, from, to, n = 0;
-
-	while (mc_url_next_secret(url, &pos, &from, &to)) {
-		assert_true(from <= to && to <= strlen(url) && pos >= to);
-		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%.*s", n ? " " : "",
-		                      (int)(to - from), url + from);
-		assert_true(n < sizeof(got));
-	}
-	assert_int_equal(pos, strlen(url));
-	assert_string_equal(got, want);
-}
-
-static void db__url_next_secret(void **state)
-{
-	(void)state;
-	expect_secrets("postgres://bob:s3cret@db.example.com:5432/app", "s3cret");
-	expect_secrets("postgres://bob:p%40ss@h/app?sslmode=require&password=x2", "p%40ss x2");
-	expect_secrets("postgres://bob@h/app?password=a&password=b", "a b");
-	expect_secrets("host=h password = 'a b\\'c' user=u", "'a b\\'c'");
-	expect_secrets("password=x", "x");
-	expect_secrets("host=h dbname=passwords xpassword=y", "");
-	expect_secrets("postgres://h/app#password=z", "");
-	expect_secrets("", "");
-}
-
-static void db__unsupported_scheme(void **state)
-{
-	mc_db *db = NULL;
-	(void)state;
-	assert_int_equal(mc_db_open(&db, "mysql://root:pw@localhost/app"),
-	                 MC_ERROR);
-	assert_null(db);
-	assert_int_equal(mc_error_last()->klass, MC_ERROR_CONFIG);
-	assert_string_equal(
-	        mc_error_last()->message,
-	        "unsupported database URL "
-	        "'mysql://root:****@localhost/app': use postgres://, "
-	        "postgresql://, a libpq conninfo, sqlite:// or a "
-	        "file path");
-}
-
-static void db__url_engine(void **state)
-{
-	(void)state;
-	assert_int_equal(mc_db_url_engine("postgres://h/db"),
-	                 MC_DIALECT_POSTGRES);
-	assert_int_equal(mc_db_url_engine("POSTGRESQL://h/db"),
-	                 MC_DIALECT_POSTGRES);
-	assert_int_equal(mc_db_url_engine("host=/tmp dbname=x"),
-	                 MC_DIALECT_POSTGRES);
-	assert_int_equal(mc_db_url_engine("dbname = x"), MC_DIALECT_POSTGRES);
-	assert_int_equal(mc_db_url_engine("sqlite:///tmp/x.db"),
-	                 MC_DIALECT_SQLITE);
-	assert_int_equal(mc_db_url_engine("file::memory:"), MC_DIALECT_SQLITE);
-	assert_int_equal(mc_db_url_engine("./dev.db"), MC_DIALECT_SQLITE);
-	assert_int_equal(mc_db_url_engine(":memory:"), MC_DIALECT_SQLITE);
-}
 
 /* a temp dir per test */
 static int setup_dir(void **state)
@@ -697,10 +602,6 @@ static void db__alloc_failures_sqlite(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(db__url_redact_masks_passwords),
-		cmocka_unit_test(db__url_next_secret),
-		cmocka_unit_test(db__url_engine),
-		cmocka_unit_test(db__unsupported_scheme),
 		cmocka_unit_test_setup_teardown(db__sqlite_exec_query,
 		                                setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(

@@ -545,33 +545,6 @@ static void drift__no_leak_when_allocations_fail(void **state MC_UNUSED)
 	repo_dispose(&repo);
 }
 
-static void drift__url_insecure(void **state MC_UNUSED)
-{
-	unsetenv("PGHOST");
-	unsetenv("PGSSLMODE");
-	assert_true(mc_drift_url_insecure("postgres://u:p@db.example.com/app"));
-	assert_true(mc_drift_url_insecure(
-	        "postgres://u:p@db.example.com/app?sslmode=require"));
-	assert_false(mc_drift_url_insecure(
-	        "postgres://u:p@db.example.com/app?sslmode=verify-full"));
-	assert_false(mc_drift_url_insecure("postgres://u@localhost/app"));
-	assert_false(mc_drift_url_insecure("postgres://u@127.0.0.1:5999/app"));
-	assert_false(mc_drift_url_insecure("postgres:///app?host=/tmp/sock"));
-	assert_false(mc_drift_url_insecure("host=/tmp/sock dbname=x"));
-	assert_true(
-	        mc_drift_url_insecure("host=10.1.2.3 dbname=x sslmode=prefer"));
-	assert_false(mc_drift_url_insecure(
-	        "host=10.1.2.3 dbname=x sslmode=verify-ca"));
-	assert_false(mc_drift_url_insecure("sqlite:///tmp/x.db"));
-	assert_false(mc_drift_url_insecure("/tmp/x.db"));
-	setenv("PGHOST", "db.internal", 1);
-	assert_true(mc_drift_url_insecure("dbname=x"));
-	setenv("PGSSLMODE", "verify-full", 1);
-	assert_false(mc_drift_url_insecure("dbname=x"));
-	unsetenv("PGHOST");
-	unsetenv("PGSSLMODE");
-}
-
 static void drift__ignore_globs(void **state MC_UNUSED)
 {
 	assert_true(mc_drift_ignore_match("table:public.spatial_ref_sys",
@@ -606,7 +579,6 @@ int main(void)
 		cmocka_unit_test(drift__query_failure_passes_through),
 		cmocka_unit_test(drift__sqlite_reads_without_schema),
 		cmocka_unit_test(drift__no_leak_when_allocations_fail),
-		cmocka_unit_test(drift__url_insecure),
 		cmocka_unit_test(drift__ignore_globs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
