@@ -47,4 +47,26 @@ int mc_config__key_is_dir(const mc_config_key *k);
 /** The key part of k's name: "dir" of "migrations.dir", "format" of a folder's. */
 const char *mc_config__key_part(const mc_config_key *k);
 
+/* How a multi-valued key takes a value: as its only one, or appended. */
+enum { MC_CONFIG__REPLACE, MC_CONFIG__APPEND };
+
+/**
+ * Validate and store one key (validate.c). name is as given
+ * ("migrations.dir", any case); prefix is put before it in messages (""
+ * or "migcheck.").
+ * @return 0, MC_EPARSE with the reason appended to msg (no location),
+ *   MC_ENOMEM
+ */
+int mc_config__apply(mc_config *c, const char *name, const char *value,
+                     int mode, const char *prefix, mc_buf *msg);
+/** 1 when v is a postgres:// URL or a libpq conninfo. */
+int mc_config__valid_pg_url(const char *v);
+/** Replace *field with a copy of v. @return 0, MC_ENOMEM */
+int mc_config__set_string(char **field, const char *v);
+
+/* mc_vec element destructors (config.c) */
+void mc_config__override_free(void *p);
+void mc_config__declaration_free(void *p);
+void mc_config__dir_config_free(void *p);
+
 #endif
