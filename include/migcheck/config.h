@@ -22,6 +22,13 @@ typedef struct {
 } mc_declaration;
 
 /**
+ * The reason of the first declaration of decls (mc_declaration*, may be
+ * NULL) that names m: a file name of m (up or down, without its folder) or
+ * its version; NULL when none does. Borrowed from decls.
+ */
+const char *mc_declaration_reason(const mc_vec *decls, const mc_migration *m);
+
+/**
  * [migrations "<dir>"]: the settings of one migrations folder. Each field
  * not set there takes the top-level (default) value.
  */

@@ -178,9 +178,14 @@ typedef struct {
 	mc_dialect dialect; /* how SQL is split; UNKNOWN picks postgres */
 	int require_down;   /* missing or blank down is a missing-down finding */
 	int have_runner;    /* [runner] configured: JS migrations are replayable */
+	/* the folder's .migcheck declarations (mc_declaration*, config.h), or
+	 * NULL: an irreversible one is not missing-down, a skip one is not
+	 * not-replayable (roundtrip and drift leave it out) */
+	const mc_vec *skip;
+	const mc_vec *irreversible;
 } mc_discover_opts;
 
-#define MC_DISCOVER_OPTS_INIT { MC_FORMAT_AUTO, MC_DIALECT_UNKNOWN, 0, 0 }
+#define MC_DISCOVER_OPTS_INIT { MC_FORMAT_AUTO, MC_DIALECT_UNKNOWN, 0, 0, NULL, NULL }
 
 /**
  * Parse one migrations folder's files. Problems with individual files

@@ -37,6 +37,8 @@ struct ctx {
 	mc_dialect dialect;   /* the folder being checked's (check_dir) */
 	mc_format format;     /* its migrations.format, AUTO to detect */
 	int require_down;     /* its requireDown */
+	const mc_vec *irreversible; /* its irreversible declarations */
+	const mc_vec *skip;         /* its skip declarations */
 	mc_check_group group;
 	mc_vec touched; /* char*: borrowed new paths of added/modified/renamed files */
 	mc_vec fresh;   /* char*: borrowed new paths the change adds */
@@ -709,6 +711,7 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 			                      m->version, tmax, c->cs->target_name);
 		}
 		if (!error && c->require_down && !m->language &&
+		    !mc_declaration_reason(c->irreversible, m) &&
 		    (!m->down || ((m->down->flags & MC_SCRIPT_BLANK) &&
 		                  !(m->down->flags & MC_SCRIPT_IRREVERSIBLE) &&
 		                  /* unchanged files are known by name only */
@@ -717,6 +720,20 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 			                      "migration %s has no down script", m->version);
 	}
 	return error;
+}
+
+/* Discovery with the folder's .migcheck declarations: a declared skip is
+ * no not-replayable finding, a declared irreversible no missing-down */
+static int parse_declared(mc_migration_list **out, const struct ctx *c,
+                          const mc_file_list *files, const char *dir,
+                          mc_format fmt, mc_report *report)
+{
+	mc_discover_opts opts = MC_DISCOVER_OPTS_INIT;
+	opts.format = fmt;
+	opts.dialect = c->dialect;
+	opts.skip = c->skip;
+	opts.irreversible = c->irreversible;
+	return mc_migration_list_parse_opts(out, files, dir, &opts, report);
 }
 
 /* Copy discovery findings about the changed files only: old files are not
@@ -775,6 +792,8 @@ static int check_dir(struct ctx *c, size_t idx)
 	c->dialect = ds.dialect == MC_DIALECT_UNKNOWN ? MC_DIALECT_POSTGRES : ds.dialect;
 	c->format = ds.format;
 	c->require_down = ds.require_down;
+	c->irreversible = ds.irreversible;
+	c->skip = ds.skip;
 	c->touched.len = 0;
 	c->fresh.len = 0;
 	c->unborn.len = 0;
@@ -807,8 +826,7 @@ static int check_dir(struct ctx *c, size_t idx)
 	if ((error = detect_format(&fmt, c, after)) < 0 ||
 	    (error = identity_twins(c, fmt, after->dir)) < 0 ||
 	    (error = mc_report_new(&scratch, "check")) < 0 ||
-	    (error = mc_migration_list_parse(&aml, after->files, after->dir, fmt, c->dialect,
-	                                     scratch)) < 0)
+	    (error = parse_declared(&aml, c, after->files, after->dir, fmt, scratch)) < 0)
 		goto done;
 	if (target &&
 	    (error = mc_migration_list_parse(&tml, target->files, after->dir, fmt, c->dialect, NULL)) < 0)

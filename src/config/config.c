@@ -123,6 +123,8 @@ void mc_config_discover_opts(mc_discover_opts *out, const mc_config *c,
 	out->dialect = s.dialect;
 	out->require_down = s.require_down;
 	out->have_runner = mc_dir_settings_has_runner(&s);
+	out->skip = s.skip;
+	out->irreversible = s.irreversible;
 }
 
 void mc_config_free(mc_config *c)

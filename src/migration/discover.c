@@ -22,6 +22,7 @@
 
 #include "migcheck/alloc.h"
 #include "migcheck/buf.h"
+#include "migcheck/config.h"
 #include "migcheck/errors.h"
 #include "migration_internal.h"
 #include "util/banned.h"
@@ -973,6 +974,32 @@ static int rec_content_ok(struct ctx *cx, const mc_file *f, int *ok)
 	return 0;
 }
 
+static int names_script(const mc_script *s, const char *target)
+{
+	const char *base;
+	if (!s)
+		return 0;
+	base = strrchr(s->path, '/');
+	return !strcmp(base ? base + 1 : s->path, target);
+}
+
+const char *mc_declaration_reason(const mc_vec *decls, const mc_migration *m)
+{
+	for (size_t i = 0; decls && m && i < decls->len; i++) {
+		const mc_declaration *d = decls->items[i];
+		if (names_script(m->up, d->target) ||
+		    names_script(m->down, d->target) ||
+		    (m->version && !strcmp(m->version, d->target)))
+			return d->reason;
+	}
+	return NULL;
+}
+
+static int declared(const mc_vec *v, const mc_migration *m)
+{
+	return mc_declaration_reason(v, m) != NULL;
+}
+
 static int check_list(struct ctx *cx)
 {
 	mc_migration_list *l = cx->list;
@@ -1005,10 +1032,14 @@ static int check_list(struct ctx *cx)
 		}
 		if (!sql) {
 			if (m->down && (m->down->flags & MC_SCRIPT_BLANK) &&
+			    !declared(cx->opts->irreversible, m) &&
 			    (error = finding(cx, "empty-down", m->down->path,
 			                     m->down->line, m->version,
 			                     "down is an empty function: the migration cannot be reverted")) < 0)
 				break;
+			/* left out of replays by .migcheck: said there */
+			if (declared(cx->opts->skip, m))
+				continue;
 			if (!strcmp(m->language, "js") ||
 			    !strcmp(m->language, "ts")) {
 				if (!cx->opts->have_runner) {
@@ -1034,7 +1065,8 @@ static int check_list(struct ctx *cx)
 			                "up script has no statements");
 		if (error || !cx->opts->require_down ||
 		    m->kind != MC_MIGRATION_VERSIONED ||
-		    (m->format == MC_FORMAT_FLYWAY && !flyway_undo))
+		    (m->format == MC_FORMAT_FLYWAY && !flyway_undo) ||
+		    declared(cx->opts->irreversible, m))
 			continue;
 		if (!m->down)
 			error = finding(cx, "missing-down", m->up->path, 0,
@@ -1062,7 +1094,8 @@ static int check_list(struct ctx *cx)
 		        code_count, mc_format_name(code_first->format));
 		for (size_t i = 0; i < l->items.len && !error; i++) {
 			const mc_migration *m = l->items.items[i];
-			if (m->language && m->up)
+			if (m->language && m->up &&
+			    !declared(cx->opts->skip, m))
 				error = finding(
 				        cx, "not-replayable", m->up->path, 0,
 				        m->version,
