@@ -256,7 +256,20 @@ static int check_result(pg_db *p, PGresult *r)
  * error result or else the last result; NULL when the query could not be
  * sent or the connection broke.
  */
+static PGresult *pg_run_into(pg_db *p, const char *sql, mc_vec *all);
+
 static PGresult *pg_run(pg_db *p, const char *sql)
+{
+	return pg_run_into(p, sql, NULL);
+}
+
+/*
+ * pg_run, or with all: every result of a query of several statements,
+ * in order, pushed onto all (the caller clears them); NULL is returned
+ * then, and a result that could not be pushed is an out-of-memory error
+ * left in the connection's place (fewer results than statements).
+ */
+static PGresult *pg_run_into(pg_db *p, const char *sql, mc_vec *all)
 {
 	PGresult *r, *last = NULL;
 	int interruptible = !p->base.uninterruptible;
@@ -293,7 +306,10 @@ static PGresult *pg_run(pg_db *p, const char *sql)
 		if ((r = PQgetResult(p->conn)) == NULL)
 			break;
 		st = PQresultStatus(r);
-		if (last && PQresultStatus(last) == PGRES_FATAL_ERROR) {
+		if (all) {
+			if (mc_vec_push(all, r) < 0)
+				PQclear(r);
+		} else if (last && PQresultStatus(last) == PGRES_FATAL_ERROR) {
 			PQclear(r);
 		} else {
 			PQclear(last);
@@ -407,7 +423,15 @@ typedef struct {
 	const mc_snapshot_opts *opts;
 	pg_db *p;
 	mc_buf name;
+	/* one round trip for every query of a scratch snapshot: the readers
+	 * run twice, first collecting their SQL into batch, then reading
+	 * the results of the batch (pre, from next) in the same order */
+	mc_buf *batch;   /* collecting: query() appends and returns COLLECTED */
+	mc_vec *pre;     /* PGresult*: the batch's results, taken in order */
+	size_t next;
 } reader;
+
+enum { COLLECTED = -10000 }; /* query() while collecting: not an error */
 
 static const char *val(PGresult *r, int row, int col)
 {
@@ -416,8 +440,23 @@ static const char *val(PGresult *r, int row, int col)
 
 static int query(PGresult **out, reader *rd, const char *sql)
 {
-	PGresult *r = pg_run(rd->p, sql);
-	int error = check_result(rd->p, r);
+	PGresult *r = NULL;
+	int error;
+
+	if (rd->batch) {
+		*out = NULL;
+		if (mc_buf_puts(rd->batch, sql) < 0 ||
+		    mc_buf_puts(rd->batch, ";\n") < 0)
+			return mc_error_set_oom();
+		return COLLECTED;
+	}
+	if (!rd->pre)
+		r = pg_run(rd->p, sql);
+	else if (rd->next < rd->pre->len) {
+		r = rd->pre->items[rd->next];
+		rd->pre->items[rd->next++] = NULL;
+	}
+	error = check_result(rd->p, r);
 	if (error < 0) {
 		PQclear(r);
 		*out = NULL;
@@ -891,14 +930,27 @@ int mc_db__pg_snapshot(mc_snapshot **out,
                        mc_db *db,
                        const mc_snapshot_opts *opts)
 {
-	reader rd = { NULL, opts, (pg_db *)db, MC_BUF_INIT };
+	static int (*const readers[])(reader *) = {
+		read_schemas,   read_extensions, read_types,       read_sequences,
+		read_functions, read_relations,  read_columns,     read_constraints,
+		read_indexes,   read_triggers,
+	};
+	reader rd = { NULL, opts, (pg_db *)db, MC_BUF_INIT, NULL, NULL, 0 };
+	mc_buf batch = MC_BUF_INIT;
+	mc_vec pre = MC_VEC_INIT;
+	/* a live database keeps one query per reader, each under its
+	 * statement_timeout; a scratch one (read-write, ours) gets them in
+	 * one round trip: roundtrip snapshots three times per migration */
+	int batched = !db->readonly;
 	int error, began = 0;
 
 	*out = NULL;
 	if ((error = mc_snapshot_new(&rd.snap, MC_DIALECT_POSTGRES)) < 0)
 		goto done;
 	/* one consistent view of the catalog, even on a busy live database */
-	if (!pg_in_transaction(db)) {
+	if (!pg_in_transaction(db) && batched) {
+		began = 1;
+	} else if (!pg_in_transaction(db)) {
 		if ((error = pg_exec(
 		             db,
 		             db->readonly
@@ -908,17 +960,42 @@ int mc_db__pg_snapshot(mc_snapshot **out,
 			goto done;
 		began = 1;
 	}
-	if ((error = read_schemas(&rd)) < 0 ||
-	    (error = read_extensions(&rd)) < 0 ||
-	    (error = read_types(&rd)) < 0 ||
-	    (error = read_sequences(&rd)) < 0 ||
-	    (error = read_functions(&rd)) < 0 ||
-	    (error = read_relations(&rd)) < 0 ||
-	    (error = read_columns(&rd)) < 0 ||
-	    (error = read_constraints(&rd)) < 0 ||
-	    (error = read_indexes(&rd)) < 0 || (error = read_triggers(&rd)) < 0)
-		goto done;
-	if (began) {
+	if (batched) {
+		/* BEGIN, the readers' queries and COMMIT in one round trip */
+		rd.batch = &batch;
+		if (began && mc_buf_puts(&batch, "BEGIN ISOLATION LEVEL REPEATABLE READ;\n") < 0) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		for (size_t i = 0; i < MC_ARRAY_SIZE(readers); i++)
+			if ((error = readers[i](&rd)) != COLLECTED)
+				goto done;
+		if (began && mc_buf_puts(&batch, "COMMIT") < 0) {
+			error = mc_error_set_oom();
+			goto done;
+		}
+		rd.batch = NULL;
+		(void)pg_run_into(rd.p, mc_buf_cstr(&batch), &pre);
+		rd.pre = &pre;
+		if (began) {
+			/* BEGIN's result */
+			PGresult *r = NULL;
+			if ((error = query(&r, &rd, "")) < 0)
+				goto done;
+			PQclear(r);
+		}
+	}
+	for (size_t i = 0; i < MC_ARRAY_SIZE(readers); i++)
+		if ((error = readers[i](&rd)) < 0)
+			goto done;
+	if (began && batched) {
+		/* COMMIT's result */
+		PGresult *r = NULL;
+		began = 0;
+		if ((error = query(&r, &rd, "")) < 0)
+			goto done;
+		PQclear(r);
+	} else if (began) {
 		began = 0;
 		if ((error = pg_exec(db, "COMMIT")) < 0)
 			goto done;
@@ -926,10 +1003,16 @@ int mc_db__pg_snapshot(mc_snapshot **out,
 	*out = rd.snap;
 	rd.snap = NULL;
 done:
-	if (began && error != MC_DB_ECONNECTION) {
+	/* batched: BEGIN went out with the batch, if it went */
+	if (began && error != MC_DB_ECONNECTION &&
+	    (!batched || (rd.pre && pg_in_transaction(db)))) {
 		PGresult *r = pg_run(rd.p, "ROLLBACK");
 		PQclear(r);
 	}
+	for (size_t i = 0; i < pre.len; i++)
+		PQclear(pre.items[i]);
+	mc_vec_dispose(&pre);
+	mc_buf_dispose(&batch);
 	mc_buf_dispose(&rd.name);
 	mc_snapshot_free(rd.snap);
 	return error;

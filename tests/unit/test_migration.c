@@ -1066,6 +1066,55 @@ static void migration__scan_tree(void **state MC_UNUSED)
 	mc_vec_dispose(&skip);
 }
 
+/* The resident runner's app for a folder: the nearest level up holding
+ * sequelize, and what its config reads from the environment. */
+static void migration__detect_sequelize(void **state MC_UNUSED)
+{
+	mc_sequelize_app a;
+	char root[80];
+
+	snprintf(root, sizeof(root), "%s/", tmpdir);
+	mkdir_rel("server");
+	mkdir_rel("server/migrations");
+	mkdir_rel("server/config");
+	assert_int_equal(mc_migration_detect_sequelize(&a, root, "server/migrations"), MC_ENOTFOUND);
+	mc_sequelize_app_dispose(&a);
+	write_file("package.json", "{ \"devDependencies\": { \"prettier\": \"3\" } }");
+	write_file("server/package.json", "{ \"dependencies\": { \"sequelize\": \"^6\" } }");
+	write_file("server/config/config.js",
+	           "module.exports = {\n"
+	           "  development: { storage: process.env.SQLITE_FILE_PATH || './x.db', tempFolder: process.env.TEMP_FOLDER },\n"
+	           "  test: { 'storage': process.env['SQLITE_FILE_PATH'] },\n"
+	           "  staging: { use_env_variable: 'STAGING_URL', gatewayUrl: process.env.GW_URL },\n"
+	           "  production: { \"url\": process.env.DATABASE_URL, use_env_variable: \"DATABASE_URL\" },\n"
+	           "};\n");
+	assert_int_equal(mc_migration_detect_sequelize(&a, root, "server/migrations"), 0);
+	assert_string_equal(a.app, "server");
+	assert_string_equal(a.why, "server/package.json lists sequelize, not installed yet: run 'npm install' in 'server' before a roundtrip");
+	assert_int_equal(a.env.len, 2);
+	assert_int_equal(a.env_why.len, 2);
+	assert_string_equal(a.env.items[0], "SQLITE_FILE_PATH={path}");
+	assert_string_equal(a.env_why.items[0], "server/config/config.js reads its SQLite file from process.env.SQLITE_FILE_PATH");
+	assert_string_equal(a.env.items[1], "STAGING_URL={url}");
+	assert_string_equal(a.env_why.items[1], "server/config/config.js names its database URL with use_env_variable 'STAGING_URL'");
+	mc_sequelize_app_dispose(&a);
+	/* installed: node_modules says so; .sequelizerc names the config */
+	mkdir_rel("server/node_modules");
+	mkdir_rel("server/node_modules/sequelize");
+	write_file("server/node_modules/sequelize/package.json", "{}");
+	write_file("server/.sequelizerc", "module.exports = { config: path.resolve('db', 'cfg.js') };\n");
+	assert_int_equal(mc_migration_detect_sequelize(&a, root, "server/migrations"), 0);
+	assert_string_equal(a.why, "server/node_modules/sequelize/package.json holds sequelize");
+	/* cfg.js does not exist: the default config/config.js is read */
+	assert_int_equal(a.env.len, 2);
+	mc_sequelize_app_dispose(&a);
+	mkdir_rel("server/db");
+	write_file("server/db/cfg.js", "module.exports = { development: { dialect: 'sqlite' } };\n");
+	assert_int_equal(mc_migration_detect_sequelize(&a, root, "server/migrations"), 0);
+	assert_int_equal(a.env.len, 0);
+	mc_sequelize_app_dispose(&a);
+}
+
 /* ---- allocation failures ---- */
 
 /* A file known to be over the cap from a git object's header (changes.c)
@@ -1382,6 +1431,8 @@ int main(void)
 		                                remove_tmp),
 		cmocka_unit_test(migration__defines_models),
 		cmocka_unit_test(migration__models_changed),
+		cmocka_unit_test_setup_teardown(migration__detect_sequelize, make_tmp,
+		                                remove_tmp),
 		cmocka_unit_test_setup_teardown(migration__scan_tree, make_tmp,
 		                                remove_tmp),
 		cmocka_unit_test(migration__set_too_large),
