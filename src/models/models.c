@@ -20,6 +20,9 @@
 #include "drift/drift_internal.h"
 #include "util/banned.h"
 
+/* How long check waits for the runner to describe the models, each side. */
+#define MODELS_DESCRIBE_TIMEOUT_MS 60000u
+
 /* Largest models.schema file read. */
 #define MODELS_SCHEMA_MAX ((size_t)64 * 1024 * 1024)
 
@@ -279,8 +282,12 @@ static int describe(mc_vec *rows, mc_resident *r, const mc_vec *abs,
 	                                    abs->len, files, n, &rep)) < 0)
 		goto done;
 	if (!rep.ok) {
-		error = mc_error_set(MC_ERROR_RUNNER, "%s",
-		                     rep.error ? rep.error : "describe failed");
+		error = rep.timed_out
+		                ? mc_error_set(MC_ERROR_RUNNER,
+		                               "the models did not load within %u s",
+		                               MODELS_DESCRIBE_TIMEOUT_MS / 1000)
+		                : mc_error_set(MC_ERROR_RUNNER, "%s",
+		                               rep.error ? rep.error : "describe failed");
 		goto done;
 	}
 	*rows = rep.rows;
@@ -352,6 +359,9 @@ int mc_models_schema_changed(int *changed, const mc_config *c,
 	ro.appdir = dir;
 	ro.appdir_show = appdir;
 	ro.env = env;
+	/* check must not hang on models that never finish loading */
+	ro.timeout_ms = MODELS_DESCRIBE_TIMEOUT_MS;
+	ro.start_timeout_ms = MODELS_DESCRIBE_TIMEOUT_MS;
 	if ((error = mc_resident_start(&r, &ro)) < 0 ||
 	    (error = describe(&a, r, &abs, changes, n, 1, workdir)) < 0 ||
 	    (error = describe(&b, r, &abs, changes, n, 0, workdir)) < 0)
