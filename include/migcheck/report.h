@@ -128,12 +128,54 @@ size_t mc_report_note_count(const mc_report *r);
 const char *mc_report_note_get(const mc_report *r, size_t i);
 
 /**
- * Attach a JSON fragment (an object member value, already serialised) that
- * the JSON renderer emits as "key": value at top level. Used by commands
- * with extra data (e.g. "mode" for roundtrip). value is copied.
+ * Typed data a command attaches to its report (roundtrip's "mode", list's
+ * "migrations") or prints as a document of its own (log): objects and
+ * arrays of strings, integers, booleans and null. Only src/report
+ * serialises them (as JSON); commands never write JSON text.
+ *
+ * The setters cannot fail: a value remembers an allocation that failed
+ * in it or in a child, and the call that consumes it returns MC_ENOMEM.
+ * A NULL value is accepted everywhere (the failed _new of a builder).
  */
-MC_NODISCARD int mc_report_set_extra(mc_report *r, const char *key,
-                                     const char *json_value);
+typedef struct mc_report_value mc_report_value;
+
+/** @return an empty object or array (free with mc_report_value_free,
+ * or hand it to a call that takes it), NULL when out of memory */
+mc_report_value *mc_report_object_new(void);
+mc_report_value *mc_report_array_new(void);
+void mc_report_value_free(mc_report_value *v);
+
+/** key = s, null for NULL; bytes that are not UTF-8 become U+FFFD */
+void mc_report_object_set_str(mc_report_value *o, const char *key,
+                              const char *s);
+/** key = s, null for NULL; when s is not UTF-8, each byte >= 0x80
+ * becomes '?' (list's file names) */
+void mc_report_object_set_bytes(mc_report_value *o, const char *key,
+                                const char *s);
+void mc_report_object_set_int(mc_report_value *o, const char *key,
+                              long long n);
+void mc_report_object_set_bool(mc_report_value *o, const char *key, int b);
+void mc_report_object_set_null(mc_report_value *o, const char *key);
+/** key = child (an object or array); takes child */
+void mc_report_object_set(mc_report_value *o, const char *key,
+                          mc_report_value *child);
+/** append s (as mc_report_object_set_str) or child (taken) */
+void mc_report_array_push_str(mc_report_value *a, const char *s);
+void mc_report_array_push(mc_report_value *a, mc_report_value *child);
+
+/**
+ * Emit v as "key": v at the top level of the JSON report (a key set again
+ * is replaced). Takes v, also on failure.
+ * @return 0 or MC_ENOMEM
+ */
+MC_NODISCARD int mc_report_set_extra_value(mc_report *r, const char *key,
+                                           mc_report_value *v);
+/** The same for a string value (copied). */
+MC_NODISCARD int mc_report_set_extra_str(mc_report *r, const char *key,
+                                         const char *s);
+/** Append v as an indented JSON document and a newline (log's output).
+ * @return 0 or MC_ENOMEM */
+MC_NODISCARD int mc_report_value_write(mc_buf *out, const mc_report_value *v);
 
 /**
  * Steps and subjects: what a multi-step report (gate) ran and which

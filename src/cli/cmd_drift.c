@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 
 #include "cmd.h"
 #include "migcheck/alloc.h"
@@ -79,12 +78,7 @@ static const struct option longopts[] = {
 /* JSON: the suggestion rides along as "suggested_sql". */
 static int attach_sql(mc_report *r, const mc_buf *sql)
 {
-	json_t *s = json_string(mc_buf_cstr(sql));
-	char *text = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
-	int error = text ? mc_report_set_extra(r, "suggested_sql", text) : -1;
-	free(text);
-	json_decref(s);
-	return error;
+	return mc_report_set_extra_str(r, "suggested_sql", mc_buf_cstr(sql));
 }
 
 int cmd_drift(int argc, char **argv)

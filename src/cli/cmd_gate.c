@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
 
 #include "cmd.h"
 #include "migcheck/alloc.h"
@@ -288,13 +287,10 @@ static int run_drift(mc_report *r, struct gate *g)
 /* "since" in JSON: {"rev": "v1.0", "default": true} */
 static int set_since_extra(mc_report *r, const char *since, int picked)
 {
-	json_t *o = json_pack("{s:s, s:b}", "rev", since, "default", picked);
-	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	int error = text ? mc_report_set_extra(r, "since", text)
-	                 : mc_error_set_oom();
-	free(text);
-	json_decref(o);
-	return error;
+	mc_report_value *o = mc_report_object_new();
+	mc_report_object_set_str(o, "rev", since);
+	mc_report_object_set_bool(o, "default", picked);
+	return mc_report_set_extra_value(r, "since", o);
 }
 
 static int interrupted_exit(void)

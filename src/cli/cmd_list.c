@@ -5,7 +5,6 @@
  * the exit status 1.
  */
 #include <errno.h>
-#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,26 +65,6 @@ static const char *state_name(const mc_migration *m)
 	return is_deployed(m) ? "deployed" : "pending";
 }
 
-/* A JSON string even from bytes that are not UTF-8 (they become '?'). */
-static json_t *jstr(const char *s)
-{
-	json_t *j;
-	char *c;
-
-	if (!s)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	if ((c = mc_strdup(s)) == NULL)
-		return NULL;
-	for (char *p = c; *p; p++)
-		if ((unsigned char)*p >= 0x80)
-			*p = '?';
-	j = json_string(c);
-	mc_free(c);
-	return j;
-}
-
 static size_t stmt_count(const mc_script *s)
 {
 	return s && s->stmts ? mc_sql_stmts_count(s->stmts) : 0;
@@ -125,50 +104,44 @@ static int flags_words(mc_buf *out, const mc_migration *m, const char *sep)
 	return error;
 }
 
-static json_t *migration_json(const mc_migration *m, const char *dir)
+static mc_report_value *migration_value(const mc_migration *m,
+                                        const char *dir)
 {
-	json_t *o = json_object(), *flags = json_array();
+	mc_report_value *o = mc_report_object_new(),
+	                *flags = mc_report_array_new();
 	unsigned uf = m->up ? m->up->flags : 0,
 	         df = m->down ? m->down->flags : 0;
 
-	if (!o || !flags) {
-		json_decref(o);
-		json_decref(flags);
-		return NULL;
-	}
-	json_object_set_new(o, "version", jstr(m->version));
-	json_object_set_new(o, "name", jstr(m->name));
-	json_object_set_new(o, "format",
-	                    json_string(mc_format_name(m->format)));
-	json_object_set_new(o, "up", jstr(m->up ? m->up->path : NULL));
-	json_object_set_new(o, "down", jstr(m->down ? m->down->path : NULL));
-	json_object_set_new(o, "deployed", json_boolean(is_deployed(m)));
-	json_object_set_new(o, "statements",
-	                    json_integer((json_int_t)stmt_count(m->up)));
-	json_object_set_new(o, "down_statements",
-	                    json_integer((json_int_t)stmt_count(m->down)));
-	json_object_set_new(o, "dir", jstr(dir));
-	json_object_set_new(o, "kind", json_string(kind_name(m->kind)));
-	json_object_set_new(o, "language", jstr(m->language));
-	json_object_set_new(o, "dialect", jstr(m->dialect));
-	json_object_set_new(o, "replayable", json_boolean(m->replayable));
-	json_object_set_new(
-	        o, "transaction",
-	        json_boolean(!((uf | df) & MC_SCRIPT_NO_TRANSACTION)));
+	mc_report_object_set_bytes(o, "version", m->version);
+	mc_report_object_set_bytes(o, "name", m->name);
+	mc_report_object_set_str(o, "format", mc_format_name(m->format));
+	mc_report_object_set_bytes(o, "up", m->up ? m->up->path : NULL);
+	mc_report_object_set_bytes(o, "down", m->down ? m->down->path : NULL);
+	mc_report_object_set_bool(o, "deployed", is_deployed(m));
+	mc_report_object_set_int(o, "statements", (long long)stmt_count(m->up));
+	mc_report_object_set_int(o, "down_statements",
+	                         (long long)stmt_count(m->down));
+	mc_report_object_set_bytes(o, "dir", dir);
+	mc_report_object_set_str(o, "kind", kind_name(m->kind));
+	mc_report_object_set_bytes(o, "language", m->language);
+	mc_report_object_set_bytes(o, "dialect", m->dialect);
+	mc_report_object_set_bool(o, "replayable", m->replayable);
+	mc_report_object_set_bool(o, "transaction",
+	                          !((uf | df) & MC_SCRIPT_NO_TRANSACTION));
 	if ((uf | df) & MC_SCRIPT_OWN_TRANSACTION)
-		json_array_append_new(flags, json_string("own-transaction"));
+		mc_report_array_push_str(flags, "own-transaction");
 	if ((uf | df) & MC_SCRIPT_NO_TRANSACTION)
-		json_array_append_new(flags, json_string("no-transaction"));
+		mc_report_array_push_str(flags, "no-transaction");
 	if (uf & MC_SCRIPT_BLANK)
-		json_array_append_new(flags, json_string("blank-up"));
+		mc_report_array_push_str(flags, "blank-up");
 	if (df & MC_SCRIPT_BLANK)
-		json_array_append_new(flags, json_string("blank-down"));
-	json_object_set_new(o, "flags", flags);
-	json_object_set_new(o, "irreversible",
-	                    json_boolean(df & MC_SCRIPT_IRREVERSIBLE));
+		mc_report_array_push_str(flags, "blank-down");
+	mc_report_object_set(o, "flags", flags);
+	mc_report_object_set_bool(o, "irreversible",
+	                          (df & MC_SCRIPT_IRREVERSIBLE) != 0);
 	if (df & MC_SCRIPT_IRREVERSIBLE)
-		json_object_set_new(o, "irreversible_reason",
-		                    jstr(m->down->irreversible_reason));
+		mc_report_object_set_bytes(o, "irreversible_reason",
+		                           m->down->irreversible_reason);
 	return o;
 }
 
@@ -291,8 +264,6 @@ int cmd_list(int argc, char **argv)
 	mc_project_opts po;
 	mc_report *report = NULL;
 	const char *workdir = NULL;
-	json_t *arr = NULL;
-	char *s = NULL;
 	int c, rc = 0, dialect_set = 0, format_set = 0;
 
 	while ((c = getopt_long(argc, argv, "+" MC_COMMON_SHORTOPTS, opts,
@@ -379,34 +350,21 @@ int cmd_list(int argc, char **argv)
 		deployed_set = NULL;
 	}
 	if (mc_cli.format == MC_OUTPUT_JSON) {
-		if ((arr = json_array()) == NULL) {
-			rc = cli_error(MC_EXIT_ENV, "out of memory");
-			goto done;
-		}
+		mc_report_value *arr = mc_report_array_new();
 		for (size_t d = 0; d < lists.len; d++) {
 			const mc_migration_list *l = lists.items[d];
-			for (size_t i = 0; i < mc_migration_list_count(l);
-			     i++) {
-				json_t *o = migration_json(
-				        mc_migration_list_get(l, i), l->dir);
-				if (!o || json_array_append_new(arr, o) < 0) {
-					rc = cli_error(MC_EXIT_ENV,
-					               "out of memory");
-					goto done;
-				}
-			}
+			for (size_t i = 0; i < mc_migration_list_count(l); i++)
+				mc_report_array_push(
+				        arr, migration_value(
+				                     mc_migration_list_get(l, i),
+				                     l->dir));
 		}
-		if ((s = json_dumps(arr, JSON_COMPACT)) == NULL ||
-		    mc_report_set_extra(report, "migrations", s) < 0) {
+		/* takes arr; the report keeps it as text, which keeps peak
+		 * memory down on big folders */
+		if (mc_report_set_extra_value(report, "migrations", arr) < 0) {
 			rc = cli_error(MC_EXIT_ENV, "out of memory");
 			goto done;
 		}
-		/* keep peak memory down on big folders: the text is all we need
-		 * now */
-		json_decref(arr);
-		arr = NULL;
-		free(s);
-		s = NULL;
 		mc_vec_dispose_deep(&lists, list_free_v);
 		mc_report_sort(report);
 		rc = cli_emit_report(report);
@@ -436,8 +394,6 @@ int cmd_list(int argc, char **argv)
 done:
 	mc_deployed_free(deployed_set);
 	deployed_set = NULL;
-	free(s);
-	json_decref(arr);
 	mc_report_free(report);
 	mc_vec_dispose_deep(&lists, list_free_v);
 	mc_vec_dispose(&dirs);

@@ -1,7 +1,6 @@
 /*
  * cmd_log.c: 'migcheck log', the history of each migration from git.
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -38,83 +37,72 @@ static const char *event_name(mc_history_event e)
 	return e == MC_HISTORY_ADDED ? "added" : e == MC_HISTORY_DELETED ? "deleted" : "modified";
 }
 
-/* A JSON string from git's bytes: what is not UTF-8 becomes U+FFFD
- * (json_string refuses it, and the key would vanish). */
-static json_t *jstr(const char *s)
-{
-	json_t *j;
-	char *c;
-
-	if (!s)
-		return json_null();
-	if ((j = json_string(s)) != NULL || (c = mc_utf8_dup(s)) == NULL)
-		return j;
-	j = json_string(c);
-	mc_free(c);
-	return j;
-}
-
-static json_t *commit_json(const mc_commit_info *c)
+static mc_report_value *commit_value(const mc_commit_info *c)
 {
 	char date[32];
-	json_t *o = json_object();
+	mc_report_value *o = mc_report_object_new();
 
 	fmt_date(date, sizeof(date), c->time);
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "commit", jstr(c->sha));
-	json_object_set_new(o, "author", jstr(c->author));
-	json_object_set_new(o, "email", jstr(c->email));
-	json_object_set_new(o, "date", jstr(date));
-	json_object_set_new(o, "subject", jstr(c->subject));
+	/* git's bytes: what is not UTF-8 becomes U+FFFD */
+	mc_report_object_set_str(o, "commit", c->sha);
+	mc_report_object_set_str(o, "author", c->author);
+	mc_report_object_set_str(o, "email", c->email);
+	mc_report_object_set_str(o, "date", date);
+	mc_report_object_set_str(o, "subject", c->subject);
 	return o;
 }
 
 static int print_json(const mc_history *h)
 {
-	json_t *root = json_object(), *arr = json_array();
-	char *s;
+	mc_report_value *root = mc_report_object_new(),
+	                *arr = mc_report_array_new();
+	mc_buf out = MC_BUF_INIT;
+	int error;
 
-	if (!root || !arr)
-		goto oom;
-	json_object_set_new(root, "command", json_string("log"));
-	json_object_set_new(root, "migrations", arr);
+	mc_report_object_set_str(root, "command", "log");
 	for (size_t i = 0; i < h->entries.len; i++) {
 		const mc_history_entry *e = h->entries.items[i];
-		json_t *o = json_object(), *edits = json_array();
-		json_t *added = json_null(), *deleted = json_null();
-		if (!o || !edits)
-			goto oom;
+		mc_report_value *o = mc_report_object_new(),
+		                *edits = mc_report_array_new();
+		mc_report_value *added = NULL, *deleted = NULL;
 		for (size_t k = 0; k < e->changes.len; k++) {
 			const mc_history_change *c = e->changes.items[k];
 			if (c->event == MC_HISTORY_ADDED && k == 0) {
-				added = commit_json(c->commit);
+				mc_report_value_free(added);
+				added = commit_value(c->commit);
 			} else if (c->event == MC_HISTORY_DELETED && k + 1 == e->changes.len) {
-				deleted = commit_json(c->commit);
+				mc_report_value_free(deleted);
+				deleted = commit_value(c->commit);
 			} else {
-				json_t *cj = commit_json(c->commit);
-				if (cj)
-					json_object_set_new(cj, "change", json_string(event_name(c->event)));
-				json_array_append_new(edits, cj);
+				mc_report_value *cv = commit_value(c->commit);
+				mc_report_object_set_str(cv, "change", event_name(c->event));
+				mc_report_array_push(edits, cv);
 			}
 		}
-		json_object_set_new(o, "file", jstr(e->path));
-		json_object_set_new(o, "added", added);
-		json_object_set_new(o, "released", jstr(e->released));
-		json_object_set_new(o, "edits", edits);
-		json_object_set_new(o, "deleted", deleted);
-		json_array_append_new(arr, o);
+		mc_report_object_set_str(o, "file", e->path);
+		if (added)
+			mc_report_object_set(o, "added", added);
+		else
+			mc_report_object_set_null(o, "added");
+		mc_report_object_set_str(o, "released", e->released);
+		mc_report_object_set(o, "edits", edits);
+		if (deleted)
+			mc_report_object_set(o, "deleted", deleted);
+		else
+			mc_report_object_set_null(o, "deleted");
+		mc_report_array_push(arr, o);
 	}
-	json_object_set_new(root, "commits_walked", json_integer((json_int_t)h->walked));
-	if ((s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL)
-		goto oom;
-	puts(s);
-	free(s);
-	json_decref(root);
+	mc_report_object_set(root, "migrations", arr);
+	mc_report_object_set_int(root, "commits_walked", (long long)h->walked);
+	error = mc_report_value_write(&out, root);
+	mc_report_value_free(root);
+	if (error < 0) {
+		mc_buf_dispose(&out);
+		return cli_error(MC_EXIT_ENV, "out of memory");
+	}
+	fputs(mc_buf_cstr(&out), stdout);
+	mc_buf_dispose(&out);
 	return MC_EXIT_OK;
-oom:
-	json_decref(root);
-	return cli_error(MC_EXIT_ENV, "out of memory");
 }
 
 static void print_text(const mc_history *h)

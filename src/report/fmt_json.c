@@ -15,35 +15,40 @@
 
 /* A JSON string must be UTF-8 (jansson refuses anything else, and the key
  * would silently vanish): bytes that do not decode become U+FFFD. */
-static json_t *str_or_null(const char *s)
+json_t *mc_report__json_str_clean(const char *s, char *(*clean)(const char *))
 {
 	json_t *j;
-	char *clean;
+	char *c;
 
 	if (!s)
 		return json_null();
 	if ((j = json_string(s)) != NULL)
 		return j;
-	if ((clean = mc_utf8_dup(s)) == NULL)
+	if ((c = clean(s)) == NULL)
 		return NULL;
-	j = json_string(clean);
-	mc_free(clean);
+	j = json_string(c);
+	mc_free(c);
 	return j;
+}
+
+json_t *mc_report__json_str(const char *s)
+{
+	return mc_report__json_str_clean(s, mc_utf8_dup);
 }
 
 static json_t *finding_json(const mc_finding *f)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "code", str_or_null(f->code));
+	json_object_set_new(o, "code", mc_report__json_str(f->code));
 	json_object_set_new(o, "severity", json_string(mc_severity_name(f->severity)));
-	json_object_set_new(o, "file", str_or_null(f->file));
+	json_object_set_new(o, "file", mc_report__json_str(f->file));
 	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
-	json_object_set_new(o, "migration", str_or_null(f->migration));
-	json_object_set_new(o, "message", str_or_null(f->message));
-	json_object_set_new(o, "detail", str_or_null(f->detail));
+	json_object_set_new(o, "migration", mc_report__json_str(f->migration));
+	json_object_set_new(o, "message", mc_report__json_str(f->message));
+	json_object_set_new(o, "detail", mc_report__json_str(f->detail));
 	if (f->section)
-		json_object_set_new(o, "section", str_or_null(f->section));
+		json_object_set_new(o, "section", mc_report__json_str(f->section));
 	if (f->existing)
 		json_object_set_new(o, "existing", json_true());
 	if (f->severity != f->default_severity)
@@ -75,7 +80,7 @@ int mc_report__render_json(mc_buf *out, const mc_report *r)
 	if (r->notes.len) {
 		json_t *notes = json_array();
 		for (size_t i = 0; i < r->notes.len; i++)
-			json_array_append_new(notes, str_or_null(r->notes.items[i]));
+			json_array_append_new(notes, mc_report__json_str(r->notes.items[i]));
 		json_object_set_new(root, "notes", notes);
 	}
 	if (r->steps.len) {
@@ -83,10 +88,10 @@ int mc_report__render_json(mc_buf *out, const mc_report *r)
 		for (size_t i = 0; i < r->steps.len; i++) {
 			const struct mc_report_step *st = r->steps.items[i];
 			json_t *o = json_object();
-			json_object_set_new(o, "name", str_or_null(st->name));
+			json_object_set_new(o, "name", mc_report__json_str(st->name));
 			json_object_set_new(o, "status",
 			                    json_string(mc_step_status_name(st->status)));
-			json_object_set_new(o, "detail", str_or_null(st->detail));
+			json_object_set_new(o, "detail", mc_report__json_str(st->detail));
 			json_array_append_new(steps, o);
 		}
 		json_object_set_new(root, "steps", steps);
@@ -96,8 +101,8 @@ int mc_report__render_json(mc_buf *out, const mc_report *r)
 		for (size_t i = 0; i < r->subjects.len; i++) {
 			const struct mc_report_subject *su = r->subjects.items[i];
 			json_t *o = json_object();
-			json_object_set_new(o, "version", str_or_null(su->migration));
-			json_object_set_new(o, "file", str_or_null(su->file));
+			json_object_set_new(o, "version", mc_report__json_str(su->migration));
+			json_object_set_new(o, "file", mc_report__json_str(su->file));
 			json_array_append_new(migs, o);
 		}
 		json_object_set_new(root, "migrations", migs);

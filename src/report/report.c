@@ -391,7 +391,8 @@ const char *mc_report_note_get(const mc_report *r, size_t i)
 	return mc_vec_get(&r->notes, i);
 }
 
-int mc_report_set_extra(mc_report *r, const char *key, const char *json_value)
+int mc_report__set_extra_json(mc_report *r, const char *key,
+                              const char *json_value)
 {
 	struct mc_report_extra *e;
 	int error;

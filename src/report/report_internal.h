@@ -17,6 +17,20 @@ struct mc_report_extra {
 	char *json; /* serialised JSON value */
 };
 
+/* Attach a serialised JSON value (value.c writes it) that fmt_json.c
+ * emits as "key": value at top level; a key set again is replaced.
+ * json_value is copied. */
+int mc_report__set_extra_json(mc_report *r, const char *key,
+                              const char *json_value);
+
+/* fmt_json.c: a JSON string (jansson's json_t), null for NULL; bytes that
+ * are not UTF-8 become U+FFFD. NULL when out of memory. */
+struct json_t *mc_report__json_str(const char *s);
+/* the same with another way to clean a string jansson refuses (a new
+ * string, mc_free; NULL when out of memory) */
+struct json_t *mc_report__json_str_clean(const char *s,
+                                         char *(*clean)(const char *));
+
 struct mc_report_step {
 	char *name;
 	mc_step_status status;

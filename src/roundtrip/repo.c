@@ -210,7 +210,7 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	mc_roundtrip_stats sum, one;
 	const char *workdir, *server;
 	mc_dialect engine;
-	char *json = NULL, *appdir = NULL, *fapp = NULL;
+	char *appdir = NULL, *fapp = NULL;
 	int error, mixed = 0;
 
 	MC_ASSERT_ARG(report && repo && cfg && opts);
@@ -260,17 +260,11 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 		else if (folders[d].engine != engine)
 			mixed = 1;
 	}
-	if ((json = mc_asprintf("\"%s\"", mc_roundtrip_mode_name(opts->mode))) == NULL ||
-	    (error = mc_report_set_extra(report, "mode", json)) < 0) {
-		error = json ? error : mc_error_set_oom();
+	if ((error = mc_report_set_extra_str(report, "mode",
+	                                     mc_roundtrip_mode_name(opts->mode))) < 0 ||
+	    (error = mc_report_set_extra_str(report, "engine",
+	                                     mixed ? "mixed" : mc_dialect_name(engine))) < 0)
 		goto done;
-	}
-	mc_free(json);
-	if ((json = mc_asprintf("\"%s\"", mixed ? "mixed" : mc_dialect_name(engine))) == NULL ||
-	    (error = mc_report_set_extra(report, "engine", json)) < 0) {
-		error = json ? error : mc_error_set_oom();
-		goto done;
-	}
 
 	memset(&dbo, 0, sizeof(dbo));
 	dbo.engine = engine;
@@ -383,7 +377,6 @@ done:
 	for (d = 0; d < nfolders; d++)
 		folder_dispose(&folders[d]);
 	mc_free(folders);
-	mc_free(json);
 	mc_free(appdir);
 	mc_free(fapp);
 	mc_project_free(project);

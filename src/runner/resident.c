@@ -7,6 +7,12 @@
  * lot never blocks on a full stderr pipe; stderr is kept per request, its
  * tail only. SIGPIPE is ignored from the first start on, so a runner that
  * died while we write is an EPIPE, not the end of migcheck.
+ *
+ * jansson here, outside src/report, on purpose: the JSON lines are a
+ * protocol with the node runner (docs/runner-protocol.md), not a report.
+ * Answers are parsed strictly (duplicate keys refused, each member's type
+ * checked), which src/report's write-only values do not do, and a runner
+ * needing the report module would tie the two together for no gain.
  */
 #include "migcheck/resident.h"
 

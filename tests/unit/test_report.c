@@ -778,6 +778,111 @@ static void report__render_out_of_memory(void **state MC_UNUSED)
 	mc_report_free(r);
 }
 
+/* Typed extras (value.c): what a command attaches, serialised by the report. */
+static void report__extras_typed(void **state MC_UNUSED)
+{
+	mc_report *r;
+	mc_report_value *o, *a, *m;
+	char *s;
+
+	assert_int_equal(mc_report_new(&r, "list"), 0);
+	assert_int_equal(mc_report_set_extra_str(r, "mode", "full"), 0);
+	assert_int_equal(mc_report_set_extra_str(r, "mode", "ups"), 0); /* replaced */
+	assert_int_equal(mc_report_set_extra_str(r, "sql", "-- \"q\"\n\tx\xFF"), 0);
+	o = mc_report_object_new();
+	mc_report_object_set_str(o, "rev", "v1.0");
+	mc_report_object_set_bool(o, "default", 1);
+	assert_int_equal(mc_report_set_extra_value(r, "since", o), 0);
+	a = mc_report_array_new();
+	m = mc_report_object_new();
+	mc_report_object_set_bytes(m, "file", "db/caf\xE9.sql");
+	mc_report_object_set_str(m, "name", "caf\xE9");
+	mc_report_object_set_str(m, "down", NULL);
+	mc_report_object_set_int(m, "statements", 3);
+	mc_report_object_set_null(m, "reason");
+	{
+		mc_report_value *flags = mc_report_array_new();
+		mc_report_array_push_str(flags, "own-transaction");
+		mc_report_object_set(m, "flags", flags);
+	}
+	mc_report_array_push(a, m);
+	mc_report_array_push(a, mc_report_array_new());
+	assert_int_equal(mc_report_set_extra_value(r, "migrations", a), 0);
+	s = render(r, MC_OUTPUT_JSON);
+	assert_non_null(strstr(s, "\"mode\": \"ups\""));
+	assert_null(strstr(s, "\"full\""));
+	assert_non_null(strstr(s, "\"sql\": \"-- \\\"q\\\"\\n\\tx\xEF\xBF\xBD\""));
+	assert_non_null(strstr(s,
+	        "  \"since\": {\n"
+	        "    \"rev\": \"v1.0\",\n"
+	        "    \"default\": true\n"
+	        "  },\n"));
+	assert_non_null(strstr(s,
+	        "  \"migrations\": [\n"
+	        "    {\n"
+	        "      \"file\": \"db/caf?.sql\",\n"
+	        "      \"name\": \"caf\xEF\xBF\xBD\",\n"
+	        "      \"down\": null,\n"
+	        "      \"statements\": 3,\n"
+	        "      \"reason\": null,\n"
+	        "      \"flags\": [\n"
+	        "        \"own-transaction\"\n"
+	        "      ]\n"
+	        "    },\n"
+	        "    []\n"
+	        "  ]\n"));
+	mc_free(s);
+	mc_report_free(r);
+}
+
+static void report__value_write(void **state MC_UNUSED)
+{
+	mc_buf out = MC_BUF_INIT;
+	mc_report_value *o = mc_report_object_new();
+
+	mc_report_object_set_str(o, "command", "log");
+	mc_report_object_set(o, "migrations", mc_report_array_new());
+	mc_report_object_set_int(o, "commits_walked", 12);
+	assert_int_equal(mc_report_value_write(&out, o), 0);
+	assert_string_equal(mc_buf_cstr(&out),
+	                    "{\n  \"command\": \"log\",\n  \"migrations\": [],\n"
+	                    "  \"commits_walked\": 12\n}\n");
+	mc_report_value_free(o);
+	mc_buf_dispose(&out);
+}
+
+/* A failed allocation anywhere in a value is MC_ENOMEM where it is used. */
+static void report__value_out_of_memory(void **state MC_UNUSED)
+{
+	mc_report *r;
+	mc_buf out = MC_BUF_INIT;
+	mc_report_value *o;
+
+	assert_int_equal(mc_report_new(&r, "gate"), 0);
+	/* a NULL child (its _new failed) fails the parent */
+	o = mc_report_object_new();
+	mc_report_object_set(o, "x", NULL);
+	assert_int_equal(mc_report_value_write(&out, o), MC_ENOMEM);
+	assert_int_equal(mc_report_set_extra_value(r, "x", o), MC_ENOMEM);
+	assert_int_equal(mc_report_set_extra_value(r, "x", NULL), MC_ENOMEM);
+	/* setters on NULL are no-ops */
+	mc_report_object_set_str(NULL, "k", "v");
+	mc_report_array_push(NULL, mc_report_object_new());
+	for (unsigned long n = 1;; n++) {
+		int rc;
+		mc_alloc_fail_at(n);
+		o = mc_report_object_new();
+		mc_report_object_set_str(o, "rev", "v1");
+		rc = mc_report_set_extra_value(r, "since", o);
+		mc_alloc_fail_at(0);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, MC_ENOMEM);
+	}
+	mc_buf_dispose(&out);
+	mc_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -799,6 +904,9 @@ int main(void)
 		cmocka_unit_test(report__markdown_clean_and_steps),
 		cmocka_unit_test(report__markdown_escapes_hostile_strings),
 		cmocka_unit_test(report__steps_and_subjects),
+		cmocka_unit_test(report__extras_typed),
+		cmocka_unit_test(report__value_write),
+		cmocka_unit_test(report__value_out_of_memory),
 		cmocka_unit_test(report__gate_json_text),
 		cmocka_unit_test(report__gate_markdown),
 		cmocka_unit_test(report__gate_junit),
