@@ -64,9 +64,26 @@ sequelize_in_subfolder () {
 };" &&
 	commit_all fixture &&
 	"$MIGCHECK" init >out 2>err &&
-	expect_grep "^migcheck: dialect: sqlite (server/config/config.js sets dialect 'sqlite')$" err &&
-	expect_grep '^	dialect = sqlite$' .migcheck &&
-	expect_grep '^	dir = server/migrations$' .migcheck &&
+	grep '^migcheck: \(migrations\|format\|dialect\|model paths\|runner\):' err >notes &&
+	expect_equal notes "migcheck: migrations: 'server/migrations': 1 sequelize migration
+migcheck: format: sequelize
+migcheck: dialect: sqlite (server/config/config.js sets dialect 'sqlite')
+migcheck: model paths: none found (set models.path to enable model-without-migration)
+migcheck: runner: 'server/migrations': migcheck's Sequelize runner, in 'server' (server/package.json lists sequelize, not installed yet: run 'npm install' in 'server' before a roundtrip)" &&
+	migrations_section >got &&
+	expect_equal got "[migrations]
+	# folder holding the migrations, relative to the repository root; may repeat
+	dir = server/migrations
+	# golang-migrate | dbmate | goose | sql-migrate | flyway | popx | plain | sequelize | auto
+	format = sequelize
+	# postgres | sqlite: how the SQL is parsed and which scratch database replays it
+	dialect = sqlite
+	# a migration without a down script is a finding
+	requireDown = true
+	# the migration tool's tracking table, when auto-detection is not wanted
+	#table = schema_migrations
+" &&
+	expect_grep '^	tool = sequelize$' .migcheck &&
 	rm server/config/config.js .migcheck &&
 	"$MIGCHECK" init >out 2>err &&
 	expect_grep '^migcheck: dialect: sqlite (server/package.json depends on "sqlite3")$' err
@@ -80,9 +97,25 @@ flyway_default_folder () {
 	write_migration $F/V2__runs.sql 'CREATE TABLE runs (uuid UUID PRIMARY KEY, args JSONB);' &&
 	commit_all fixture &&
 	"$MIGCHECK" init >out 2>err &&
-	expect_grep "^migcheck: migrations: '$F': 2 flyway migrations$" err &&
-	expect_grep "^	dir = $F$" .migcheck &&
-	expect_grep '^	format = flyway$' .migcheck
+	grep '^migcheck: \(migrations\|format\|dialect\):' err >notes &&
+	expect_equal notes "migcheck: migrations: '$F': 2 flyway migrations
+migcheck: format: flyway
+migcheck: dialect: postgres (the migrations use PostgreSQL-only SQL such as SERIAL, JSONB or \$\$)" &&
+	migrations_section >got &&
+	expect_equal got "[migrations]
+	# folder holding the migrations, relative to the repository root; may repeat
+	dir = $F
+	# golang-migrate | dbmate | goose | sql-migrate | flyway | popx | plain | sequelize | auto
+	format = flyway
+	# postgres | sqlite: how the SQL is parsed and which scratch database replays it
+	dialect = postgres
+	# a migration without a down script is a finding (no down scripts were found, so off)
+	requireDown = false
+	# the migration tool's tracking table, when auto-detection is not wanted
+	#table = schema_migrations
+" &&
+	"$MIGCHECK" list >out 2>err &&
+	expect_no_grep malformed err
 }
 run_test "Flyway's db/migration below src/main/resources/<package>" flyway_default_folder
 
