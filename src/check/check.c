@@ -19,6 +19,7 @@
 #include "migcheck/migration.h"
 #include "migcheck/models.h"
 #include "migcheck/project.h"
+#include "migcheck/quote.h"
 #include "migcheck/repo.h"
 #include "util/banned.h"
 
@@ -222,6 +223,54 @@ static int detect_format(mc_format *out, struct ctx *c, const mc_dir_state *afte
 }
 
 /* data NULL: a file over the size cap, parsed from its name alone */
+/* --- how to fix it (the finding's detail, so every format carries it) ------- */
+
+/* s as a shell word: as is when it is plain, else in single quotes; a
+ * path with glob characters as a literal pathspec (git would expand them) */
+static int put_word(mc_buf *out, const char *s)
+{
+	int plain = *s != '\0';
+	/* a control character (a line break): as git quotes it, readable on
+	 * one line, for the user to type */
+	if (mc_quote_needed(s))
+		return mc_quote_path(out, s);
+	if (strpbrk(s, "*?[")) {
+		int error = mc_buf_puts(out, "':(literal)");
+		for (const char *p = s; *p && !error; p++)
+			error = *p == '\'' ? mc_buf_puts(out, "'\\''") : mc_buf_putc(out, *p);
+		return error ? error : mc_buf_putc(out, '\'');
+	}
+	for (const char *p = s; *p && plain; p++)
+		plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		        (*p >= '0' && *p <= '9') || strchr("._/+-@%=:,", *p);
+	if (plain)
+		return mc_buf_puts(out, s);
+	int error = mc_buf_putc(out, '\'');
+	for (const char *p = s; *p && !error; p++)
+		error = *p == '\'' ? mc_buf_puts(out, "'\\''") : mc_buf_putc(out, *p);
+	return error ? error : mc_buf_putc(out, '\'');
+}
+
+/* "to fix: put the released file back (git restore ...) <then>" */
+static int fix_restore(mc_buf *out, const char *ref, const char *path, const char *then)
+{
+	int error;
+	mc_buf_clear(out);
+	if ((error = mc_buf_printf(out, "to fix: put the released file back (git restore --source=")) < 0 ||
+	    (error = put_word(out, ref ? ref : "<deploy-ref>")) < 0 ||
+	    (error = mc_buf_puts(out, " --staged --worktree -- ")) < 0 ||
+	    (error = put_word(out, path)) < 0)
+		return error;
+	return mc_buf_printf(out, ")%s", then);
+}
+
+static int fix_order(mc_buf *out, const char *above)
+{
+	mc_buf_clear(out);
+	return mc_buf_printf(out, "to fix: renumber it above %s (rename the file to a higher version)",
+	                     above);
+}
+
 static int parse_one(mc_migration_list **out, const char *path, const char *data,
                      size_t len, const char *dir, mc_format fmt, mc_dialect dialect)
 {
@@ -449,8 +498,29 @@ static int check_modified(struct ctx *c, const char *dir, mc_format fmt,
 		error = mc_buf_printf(&msg, "deployed migration '%s' changed only in %s", path,
 		                      pick->crlf ? "line endings (CRLF)" : "whitespace");
 	}
-	if (error == 0)
+	if (error == 0 && (up.kind == REAL || down.kind == REAL)) {
+		mc_buf fix = MC_BUF_INIT;
+		/* a rename the tool does not see: the released name back too */
+		if (strcmp(os->old_path, path)) {
+			mc_buf_clear(&fix);
+			if ((error = mc_buf_puts(&fix, "to fix: put the released file back (git mv -- ")) == 0 &&
+			    (error = put_word(&fix, path)) == 0 && (error = mc_buf_putc(&fix, ' ')) == 0 &&
+			    (error = put_word(&fix, os->old_path)) == 0 &&
+			    (error = mc_buf_puts(&fix, " && git restore --source=")) == 0 &&
+			    (error = put_word(&fix, ref ? ref : "<deploy-ref>")) == 0 &&
+			    (error = mc_buf_puts(&fix, " --staged --worktree -- ")) == 0 &&
+			    (error = put_word(&fix, os->old_path)) == 0)
+				error = mc_buf_puts(&fix, ") and write the change as a new migration");
+		} else {
+			error = fix_restore(&fix, ref, os->old_path, " and write the change as a new migration");
+		}
+		if (error == 0)
+			error = mc_check_group_add_detail(&c->group, code, path, pick->line, version,
+			                                  msg.ptr, fix.ptr);
+		mc_buf_dispose(&fix);
+	} else if (error == 0) {
 		error = mc_check_group_add(&c->group, code, path, pick->line, version, msg.ptr);
+	}
 done:
 	mc_migration_list_free(lo);
 	mc_migration_list_free(ln);
@@ -639,6 +709,7 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 	 * by file name after it, so only a lower prefix is out of order */
 	int unique = mc_format_unique_versions(fmt), below = unique ? 0 : -1;
 	int error = 0, any = 0;
+	mc_buf fix = MC_BUF_INIT; /* a detail: how to fix it */
 
 	for (size_t i = 0; i < mc_migration_list_count(after) && !any; i++) {
 		const mc_migration *m = mc_migration_list_get(after, i);
@@ -681,9 +752,10 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 			if (!error)
 				error = mc_vec_push(dup_files, (void *)file);
 		} else if (maxx && mc_format_version_cmp(m->format, m->version, maxx) <= below) {
-			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
-			                      "new migration %s sorts before the highest deployed version %s",
-			                      m->version, maxx);
+			if ((error = fix_order(&fix, maxx)) == 0)
+				error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, fix.ptr,
+				                      "new migration %s sorts before the highest deployed version %s",
+				                      m->version, maxx);
 		} else if (dmax && mc_format_version_cmp(m->format, m->version, dmax) <= below) {
 			/* every tree whose highest is dmax: the newest point of them */
 			const char *ref = NULL;
@@ -700,15 +772,16 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 				                              (const mc_deployed_tree *const *)top.items,
 				                              top.len);
 			mc_vec_dispose(&top);
-			if (!error)
-				error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
+			if (!error && (error = fix_order(&fix, dmax)) == 0)
+				error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, fix.ptr,
 				                      "new migration %s sorts before the highest deployed version %s (deployed in %s)",
 				                      m->version, dmax, ref);
 		} else if (target && (tmax = max_version(target, m)) != NULL &&
 		           mc_format_version_cmp(m->format, m->version, tmax) <= below && !find_by_path(target, file)) {
-			error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, NULL,
-			                      "new migration %s sorts before %s, already on %s: after the merge it would run out of order",
-			                      m->version, tmax, c->cs->target_name);
+			if ((error = fix_order(&fix, tmax)) == 0)
+				error = mc_report_add(c->r, NULL, "out-of-order", file, 1, m->version, fix.ptr,
+				                      "new migration %s sorts before %s, already on %s: after the merge it would run out of order",
+				                      m->version, tmax, c->cs->target_name);
 		}
 		if (!error && c->require_down && !m->language &&
 		    !mc_declaration_reason(c->irreversible, m) &&
@@ -719,6 +792,7 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 			error = mc_report_add(c->r, NULL, "missing-down", file, 1, m->version, NULL,
 			                      "migration %s has no down script", m->version);
 	}
+	mc_buf_dispose(&fix);
 	return error;
 }
 
@@ -842,7 +916,7 @@ static int check_dir(struct ctx *c, size_t idx)
 		const char *oref = NULL;
 		mc_migration_list *ol = NULL;
 		const mc_migration *m = NULL;
-		mc_buf msg = MC_BUF_INIT;
+		mc_buf msg = MC_BUF_INIT, fix = MC_BUF_INIT;
 
 		if (!mc_deployed_ref(c->dep, ch->old_path) || !path_in_dir(ch->old_path, after->dir))
 			continue;
@@ -862,9 +936,11 @@ static int check_dir(struct ctx *c, size_t idx)
 			if (twin_of(c, ch) || (m && m->kind == MC_MIGRATION_REPEATABLE))
 				break; /* checked with its twin, or meant to change */
 			if ((error = mc_buf_printf(&msg, "deployed migration '%s' was deleted (deployed in %s)",
-			                           ch->old_path, oref)) == 0)
-				error = mc_check_group_add(&c->group, "deleted-deployed", ch->old_path, 0,
-				                           m ? m->version : NULL, msg.ptr);
+			                           ch->old_path, oref)) == 0 &&
+			    (error = fix_restore(&fix, oref, ch->old_path,
+			                         "; to undo what it did, write a new migration")) == 0)
+				error = mc_check_group_add_detail(&c->group, "deleted-deployed", ch->old_path, 0,
+				                                  m ? m->version : NULL, msg.ptr, fix.ptr);
 			break;
 		case MC_CHANGE_RENAMED: {
 			int same = 0;
@@ -877,10 +953,15 @@ static int check_dir(struct ctx *c, size_t idx)
 				error = check_modified(c, after->dir, fmt, ch, ch);
 				break;
 			}
+			mc_buf_clear(&fix);
 			if ((error = mc_buf_printf(&msg, "deployed migration '%s' was renamed to '%s' (deployed in %s)",
-			                           ch->old_path, ch->new_path, oref)) == 0)
-				error = mc_check_group_add(&c->group, "renamed-deployed", ch->new_path, 0,
-				                           m ? m->version : NULL, msg.ptr);
+			                           ch->old_path, ch->new_path, oref)) == 0 &&
+			    (error = mc_buf_puts(&fix, "to fix: give it its released name back (git mv -- ")) == 0 &&
+			    (error = put_word(&fix, ch->new_path)) == 0 && (error = mc_buf_putc(&fix, ' ')) == 0 &&
+			    (error = put_word(&fix, ch->old_path)) == 0 &&
+			    (error = mc_buf_puts(&fix, ") and write any change as a new migration")) == 0)
+				error = mc_check_group_add_detail(&c->group, "renamed-deployed", ch->new_path, 0,
+				                                  m ? m->version : NULL, msg.ptr, fix.ptr);
 			break;
 		}
 		case MC_CHANGE_MODIFIED:
@@ -891,6 +972,7 @@ static int check_dir(struct ctx *c, size_t idx)
 		}
 		mc_migration_list_free(ol);
 		mc_buf_dispose(&msg);
+		mc_buf_dispose(&fix);
 	}
 	/* an added file the tool reads as a deleted released one: that one, edited or not */
 	for (size_t i = 1; i < c->twins.len && !error; i += 2)

@@ -30,7 +30,13 @@ static const char pre_commit[] =
 	"\texit 1\n"
 	"fi\n"
 	"exec 1>&2\n"
-	"exec \"$mc\" check --staged\n";
+	"# nothing when all is well; else the findings, each saying how to fix it\n"
+	"out=$(\"$mc\" check --staged 2>&1)\n"
+	"rc=$?\n"
+	"if [ \"$rc\" -ne 0 ] || [ \"$out\" != 'check: 0 errors, 0 warnings' ]; then\n"
+	"\tprintf '%s\\n' \"$out\"\n"
+	"fi\n"
+	"exit \"$rc\"\n";
 
 static const char commit_msg[] =
 	"#!/bin/sh\n"
@@ -78,7 +84,13 @@ static const char pre_push[] =
 	"\techo \"migcheck: not found on PATH or next to $0; install it with './install.sh' from the migcheck sources (or set MIGCHECK=/path/to/migcheck); skip once with 'git push --no-verify'\" >&2\n"
 	"\texit 1\n"
 	"fi\n"
-	"printf '%s\\n' \"$input\" | \"$mc\" check --pre-push 1>&2\n";
+	"# nothing when all is well; else the findings, each saying how to fix it\n"
+	"out=$(printf '%s\\n' \"$input\" | \"$mc\" check --pre-push 2>&1)\n"
+	"rc=$?\n"
+	"if [ \"$rc\" -ne 0 ] || [ \"$out\" != 'check: 0 errors, 0 warnings' ]; then\n"
+	"\tprintf '%s\\n' \"$out\" >&2\n"
+	"fi\n"
+	"exit \"$rc\"\n";
 
 static const mc_hook_script scripts[] = {
 	{ "pre-commit", pre_commit },

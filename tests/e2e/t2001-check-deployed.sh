@@ -31,6 +31,7 @@ modified_up () {
 	git add . &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/001_init.up.sql:2: error: deployed migration 'db/migrations/001_init.up.sql' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- db/migrations/001_init.up.sql) and write the change as a new migration
 check: 1 error, 0 warnings" || { cat out; return 1; }
 }
 run_test 'an edit to a deployed up script is modified-deployed at the changed line' modified_up

@@ -32,6 +32,7 @@ out_of_order () {
 	git add . &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/003_late.up.sql:1: error: new migration 003 sorts before the highest deployed version 005 [out-of-order]
+    to fix: renumber it above 005 (rename the file to a higher version)
 check: 1 error, 0 warnings"
 }
 run_test 'a new version below the highest deployed one is out-of-order' out_of_order

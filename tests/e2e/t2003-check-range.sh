@@ -34,6 +34,7 @@ sorts_before_target () {
 	git checkout -q main && add_mig 003 mainline &&
 	expect_code 1 "$MIGCHECK" check --range main...feature >out &&
 	expect_equal out "db/migrations/002_feat.up.sql:1: error: new migration 002 sorts before 003, already on main: after the merge it would run out of order [out-of-order]
+    to fix: renumber it above 003 (rename the file to a higher version)
 check: 1 error, 0 warnings"
 }
 run_test 'a branch migration that sorts before one on the target is out-of-order' sorts_before_target

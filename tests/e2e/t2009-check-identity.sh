@@ -64,6 +64,7 @@ gm_rename_pair_and_edit () {
 	write_migration 002_users.up.sql 'CREATE TABLE u (id bigint);' && git add -A &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/002_users.up.sql:1: error: deployed migration 'db/migrations/002_users.up.sql' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git mv -- db/migrations/002_users.up.sql db/migrations/002_more.up.sql && git restore --source=refs/remotes/origin/main --staged --worktree -- db/migrations/002_more.up.sql) and write the change as a new migration
 check: 1 error, 0 warnings"
 }
 run_test 'golang-migrate: a renamed pair that keeps its version is clean, an edit in it is modified-deployed' gm_rename_pair_and_edit
@@ -73,6 +74,7 @@ gm_version_change () {
 	git mv db/migrations/002_more.up.sql db/migrations/003_more.up.sql &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/003_more.up.sql: error: deployed migration 'db/migrations/002_more.up.sql' was renamed to 'db/migrations/003_more.up.sql' (deployed in refs/remotes/origin/main) [renamed-deployed]
+    to fix: give it its released name back (git mv -- db/migrations/003_more.up.sql db/migrations/002_more.up.sql) and write any change as a new migration
 check: 1 error, 0 warnings"
 }
 run_test 'golang-migrate: a rename that changes the version is renamed-deployed, and only that' gm_version_change
@@ -106,6 +108,7 @@ goose_rename () {
 	git mv db/migrations/20240102000000_posts.sql db/migrations/20240103000000_posts.sql &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/20240103000000_posts.sql: error: deployed migration 'db/migrations/20240102000000_posts.sql' was renamed to 'db/migrations/20240103000000_posts.sql' (deployed in refs/remotes/origin/main) [renamed-deployed]
+    to fix: give it its released name back (git mv -- db/migrations/20240103000000_posts.sql db/migrations/20240102000000_posts.sql) and write any change as a new migration
 check: 1 error, 0 warnings"
 }
 run_test 'goose: a rename that keeps the version is nothing to goose; one that changes it is renamed-deployed' goose_rename
@@ -154,6 +157,7 @@ dbmate_digits_check () {
 	write_migration 0009_c.sql "$(dbmate c)" && git add -A &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/0009_c.sql:1: error: new migration 0009 sorts before the highest deployed version 001 [out-of-order]
+    to fix: renumber it above 001 (rename the file to a higher version)
 check: 1 error, 0 warnings"
 }
 run_test 'dbmate: 001 and 1 are two versions to dbmate (it keeps the digits), 002 twice is duplicate-version' dbmate_digits
@@ -174,6 +178,7 @@ popx_rename () {
 	git mv db/migrations/20240102000000000000_posts.postgres.up.sql db/migrations/20240102000000000000_posts.up.sql &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/20240102000000000000_posts.up.sql: error: deployed migration 'db/migrations/20240102000000000000_posts.postgres.up.sql' was renamed to 'db/migrations/20240102000000000000_posts.up.sql' (deployed in refs/remotes/origin/main) [renamed-deployed]
+    to fix: give it its released name back (git mv -- db/migrations/20240102000000000000_posts.up.sql db/migrations/20240102000000000000_posts.postgres.up.sql) and write any change as a new migration
 check: 1 error, 0 warnings"
 }
 run_test 'popx: renaming an up that keeps version and dialect is nothing to popx; dropping the dialect is renamed-deployed' popx_rename
@@ -205,6 +210,7 @@ flyway_rename () {
 	git mv sql/V2__posts.sql sql/V2__create_posts.sql &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "sql/V2__create_posts.sql: error: deployed migration 'sql/V2__posts.sql' was renamed to 'sql/V2__create_posts.sql' (deployed in refs/remotes/origin/main) [renamed-deployed]
+    to fix: give it its released name back (git mv -- sql/V2__create_posts.sql sql/V2__posts.sql) and write any change as a new migration
 check: 1 error, 0 warnings"
 }
 run_test 'flyway: a rename keeping version and description (_ is a space) is clean; a new description is renamed-deployed, not duplicate-version' flyway_rename
@@ -261,6 +267,7 @@ sqlm_rename () {
 	git mv db/migrations/20230222172540-x-uid-1.sql db/migrations/20230222172540-x-uid.sql &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/20230222172540-x-uid.sql: error: deployed migration 'db/migrations/20230222172540-x-uid-1.sql' was renamed to 'db/migrations/20230222172540-x-uid.sql' (deployed in refs/remotes/origin/main) [renamed-deployed]
+    to fix: give it its released name back (git mv -- db/migrations/20230222172540-x-uid.sql db/migrations/20230222172540-x-uid-1.sql) and write any change as a new migration
 check: 1 error, 0 warnings"
 }
 run_test 'sql-migrate: renaming a deployed file is a new migration to it: renamed-deployed only, no duplicate-version against its old name' sqlm_rename
@@ -271,7 +278,9 @@ sqlm_order () {
 	write_migration 20230101000000-early.sql "$(sqlm e)" && git add -A &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/20230101000000-early.sql:1: error: new migration 20230101000000 sorts before the highest deployed version 20230301000000 [out-of-order]
+    to fix: renumber it above 20230301000000 (rename the file to a higher version)
 db/migrations/20230222172540-a.sql:1: error: new migration 20230222172540 sorts before the highest deployed version 20230301000000 [out-of-order]
+    to fix: renumber it above 20230301000000 (rename the file to a higher version)
 check: 2 errors, 0 warnings"
 }
 run_test 'sql-migrate: a new file below the highest deployed prefix is still out-of-order' sqlm_order
@@ -307,6 +316,7 @@ plain_rules () {
 	git mv db/migrations/001_init.sql db/migrations/001_create.sql &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/001_create.sql: error: deployed migration 'db/migrations/001_init.sql' was renamed to 'db/migrations/001_create.sql' (deployed in refs/remotes/origin/main) [renamed-deployed]
+    to fix: give it its released name back (git mv -- db/migrations/001_create.sql db/migrations/001_init.sql) and write any change as a new migration
 check: 1 error, 0 warnings" &&
 	git reset -q --hard &&
 	write_migration 001_other.sql 'CREATE TABLE o (id int);' && git add -A &&

@@ -36,10 +36,12 @@ tags_out_of_name_order () {
 	commit_all last && git tag v1.10.0 &&
 	expect_code 1 "$MIGCHECK" check --range v1.9.0..v1.9.1 >out &&
 	expect_equal out "db/migrations/001_init.up.sql:1: error: deployed migration 'db/migrations/001_init.up.sql' was edited (deployed in refs/tags/v1.9.0) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.9.0 --staged --worktree -- db/migrations/001_init.up.sql) and write the change as a new migration
 check: 1 error, 0 warnings" &&
 	# the edit is also in the newer v1.10.0: still the edit of v1.9.0's file
 	expect_code 1 "$MIGCHECK" check --range v1.2.0..v1.10.0 >out &&
 	expect_equal out "db/migrations/001_init.up.sql:1: error: deployed migration 'db/migrations/001_init.up.sql' was edited (deployed in refs/tags/v1.9.0) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.9.0 --staged --worktree -- db/migrations/001_init.up.sql) and write the change as a new migration
 check: 1 error, 0 warnings" &&
 	"$MIGCHECK" check --range v1.9.1..v1.10.0 >out &&
 	expect_equal out "check: 0 errors, 0 warnings" &&
@@ -68,6 +70,7 @@ main_already_holds_the_edit () {
 	git update-ref refs/remotes/origin/main HEAD &&
 	expect_code 1 "$MIGCHECK" check --range v1.0.0..v1.1.0 >out &&
 	expect_equal out "db/migrations/001_init.up.sql:1: error: deployed migration 'db/migrations/001_init.up.sql' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- db/migrations/001_init.up.sql) and write the change as a new migration
 check: 1 error, 0 warnings" &&
 	# 002 was added inside v1.1.0..main: never "edited", and not out of
 	# order although main, which holds it, is a deploy point
@@ -92,7 +95,9 @@ added_inside_the_range () {
 	expect_equal out "check: 0 errors, 0 warnings" &&
 	expect_code 1 "$MIGCHECK" check --range v1.3.0..v1.4.0 >out &&
 	expect_equal out "db/migrations/002_more.down.sql: error: deployed migration 'db/migrations/002_more.down.sql' was deleted (deployed in refs/tags/v1.3.0) [deleted-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.3.0 --staged --worktree -- db/migrations/002_more.down.sql); to undo what it did, write a new migration
 db/migrations/002_more.up.sql:1: error: deployed migration 'db/migrations/002_more.up.sql' was edited (deployed in refs/tags/v1.3.0) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.3.0 --staged --worktree -- db/migrations/002_more.up.sql) and write the change as a new migration
 check: 2 errors, 0 warnings" &&
 	# the same edit in the work tree and staged, on a checkout of v1.3.0:
 	# v1.4.0 holds the new content, v1.3.0 shipped what it replaces
@@ -141,16 +146,20 @@ maintenance_tags () {
 	# v1.4.3, the newest release without the change
 	expect_code 1 "$MIGCHECK" check --range v1.5.0..v1.6.0 >out &&
 	expect_equal out "db/migrations/001_init.up.sql:1: error: deployed migration 'db/migrations/001_init.up.sql' was edited (deployed in refs/tags/v1.4.3) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.4.3 --staged --worktree -- db/migrations/001_init.up.sql) and write the change as a new migration
 check: 1 error, 0 warnings" &&
 	# the hotfix, below 005 and 006, runs out of order where v1.5.0 and
 	# v1.6.0 ran (neither contains it); the message names the highest
 	expect_code 1 "$MIGCHECK" check --range v1.4.0..v1.4.3 >out &&
 	expect_equal out "db/migrations/003_hotfix.up.sql:1: error: new migration 003 sorts before the highest deployed version 006 (deployed in refs/tags/v1.6.0) [out-of-order]
+    to fix: renumber it above 006 (rename the file to a higher version)
 check: 1 error, 0 warnings" &&
 	# upgrading v1.4.3 to v1.5.0 (A..B: from A itself) loses the hotfix
 	expect_code 1 "$MIGCHECK" check --range v1.4.3..v1.5.0 >out &&
 	expect_equal out "db/migrations/003_hotfix.down.sql: error: deployed migration 'db/migrations/003_hotfix.down.sql' was deleted (deployed in refs/tags/v1.4.3) [deleted-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.4.3 --staged --worktree -- db/migrations/003_hotfix.down.sql); to undo what it did, write a new migration
 db/migrations/003_hotfix.up.sql: error: deployed migration 'db/migrations/003_hotfix.up.sql' was deleted (deployed in refs/tags/v1.4.3) [deleted-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.4.3 --staged --worktree -- db/migrations/003_hotfix.up.sql); to undo what it did, write a new migration
 check: 2 errors, 0 warnings" &&
 	# from the merge base (A...B), v1.5.0 deletes nothing
 	"$MIGCHECK" check --range v1.4.3...v1.5.0 >out &&
@@ -181,10 +190,12 @@ out_of_order_points () {
 	git add -A &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/003_y.up.sql:1: error: new migration 003 sorts before the highest deployed version 004 (deployed in refs/tags/v1.4.0) [out-of-order]
+    to fix: renumber it above 004 (rename the file to a higher version)
 check: 1 error, 0 warnings" &&
 	git commit -q -m y &&
 	expect_code 1 "$MIGCHECK" check --commit HEAD >out &&
 	expect_equal out "db/migrations/003_y.up.sql:1: error: new migration 003 sorts before the highest deployed version 004 (deployed in refs/tags/v1.4.0) [out-of-order]
+    to fix: renumber it above 004 (rename the file to a higher version)
 check: 1 error, 0 warnings"
 }
 run_test 'out-of-order is judged by the deploy points that do not contain the change' out_of_order_points
@@ -201,6 +212,7 @@ goose_add_value () {
 	commit_all 'if not exists' && git tag v2.10.0 &&
 	expect_code 1 "$MIGCHECK" check --range v2.9.0..v2.10.0 >out &&
 	expect_equal out "db/migrations/20240101000000_status.sql:2: error: deployed migration 'db/migrations/20240101000000_status.sql' was edited (deployed in refs/tags/v2.9.0) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v2.9.0 --staged --worktree -- db/migrations/20240101000000_status.sql) and write the change as a new migration
 check: 1 error, 0 warnings"
 }
 run_test 'ADD VALUE -> ADD VALUE IF NOT EXISTS in a released goose file' goose_add_value
@@ -244,6 +256,7 @@ unmerged_release () {
 	commit_all more && git tag v1.3.0 &&
 	expect_code 1 "$MIGCHECK" check --range v1.2.0..v1.3.0 >out &&
 	expect_equal out "db/migrations/002_more.up.sql:1: error: new migration 002 sorts before the highest deployed version 009 (deployed in refs/tags/v9.0.0-exp) [out-of-order]
+    to fix: renumber it above 009 (rename the file to a higher version)
 check: 1 error, 0 warnings"
 }
 run_test 'a release on a branch never merged counts' unmerged_release
@@ -263,7 +276,9 @@ moved_tag () {
 	git tag v1.3.0-hotfix1 HEAD~1 &&
 	expect_code 1 "$MIGCHECK" check --commit HEAD >out &&
 	expect_equal out "db/migrations/002_more.down.sql: error: deployed migration 'db/migrations/002_more.down.sql' was deleted (deployed in refs/tags/v1.3.0-hotfix1) [deleted-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.3.0-hotfix1 --staged --worktree -- db/migrations/002_more.down.sql); to undo what it did, write a new migration
 db/migrations/002_more.up.sql: error: deployed migration 'db/migrations/002_more.up.sql' was deleted (deployed in refs/tags/v1.3.0-hotfix1) [deleted-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.3.0-hotfix1 --staged --worktree -- db/migrations/002_more.up.sql); to undo what it did, write a new migration
 check: 2 errors, 0 warnings"
 }
 run_test 'a moved tag counts where it points; a hotfix tag is a release' moved_tag

@@ -28,6 +28,7 @@ rename_to_higher_version () {
 	commit_all v1.4.0 && git tag v1.4.0 &&
 	expect_code 1 "$MIGCHECK" check --range v1.3.4..v1.4.0 >out &&
 	expect_equal out "db/migrations/20231128085935_demo.sql: error: deployed migration 'db/migrations/20231114123231_demo.sql' was renamed to 'db/migrations/20231128085935_demo.sql' (deployed in refs/tags/v1.3.4) [renamed-deployed]
+    to fix: give it its released name back (git mv -- db/migrations/20231128085935_demo.sql db/migrations/20231114123231_demo.sql) and write any change as a new migration
 check: 1 error, 0 warnings" &&
 	# the same through the gate, since v1.3.4
 	expect_code 1 "$MIGCHECK" gate --since v1.3.4 --skip roundtrip >out 2>/dev/null &&
@@ -70,6 +71,7 @@ graph_names_the_edit () {
 	write_migration 010_a.up.sql 'CREATE TABLE a (id bigint);' && git add -A &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/010_a.up.sql:1: error: deployed migration 'db/migrations/010_a.up.sql' was edited (deployed in refs/tags/v1.1.0) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.1.0 --staged --worktree -- db/migrations/010_a.up.sql) and write the change as a new migration
 check: 1 error, 0 warnings"
 }
 run_test 'the edit names the newest release by the graph (v1.1.0), not by date or name (v1.0.0)' graph_names_the_edit
@@ -82,6 +84,7 @@ graph_names_out_of_order () {
 	write_migration 015_c.down.sql 'DROP TABLE c;' && git add -A &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/015_c.up.sql:1: error: new migration 015 sorts before the highest deployed version 020 (deployed in refs/tags/v1.1.0) [out-of-order]
+    to fix: renumber it above 020 (rename the file to a higher version)
 check: 1 error, 0 warnings"
 }
 run_test 'out-of-order by the releases names the newest by the graph (v1.1.0)' graph_names_out_of_order

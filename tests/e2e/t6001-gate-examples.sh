@@ -17,6 +17,7 @@ planted_text () {
 	expect_equal ../err 'migcheck: gating the changes since v1.0.0 (the newest deploy ref HEAD contains)' &&
 	expect_equal ../out "== check ==
 db/migrations/20240110090000_create_products.up.sql:6: error: deployed migration 'db/migrations/20240110090000_create_products.up.sql' was edited (deployed in refs/tags/v1.0.0) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.0.0 --staged --worktree -- db/migrations/20240110090000_create_products.up.sql) and write the change as a new migration
 == roundtrip ==
 db/migrations/20240315090000_add_user_phone.down.sql:1: error: down does not restore the schema from before up [down-not-inverse]
     table main.users: column phone: unexpected
@@ -106,7 +107,7 @@ run_test 'SARIF: valid against the 2.1.0 schema, one result per finding' planted
 planted_github () {
 	shop &&
 	expect_code 1 "$MIGCHECK" gate --format github >out 2>/dev/null &&
-	expect_equal out "::error file=db/migrations/20240110090000_create_products.up.sql,line=6,title=modified-deployed::deployed migration 'db/migrations/20240110090000_create_products.up.sql' was edited (deployed in refs/tags/v1.0.0)
+	expect_equal out "::error file=db/migrations/20240110090000_create_products.up.sql,line=6,title=modified-deployed::deployed migration 'db/migrations/20240110090000_create_products.up.sql' was edited (deployed in refs/tags/v1.0.0)%0Ato fix: put the released file back (git restore --source=refs/tags/v1.0.0 --staged --worktree -- db/migrations/20240110090000_create_products.up.sql) and write the change as a new migration
 ::error file=db/migrations/20240315090000_add_user_phone.down.sql,line=1,title=down-not-inverse::down does not restore the schema from before up%0Atable main.users: column phone: unexpected%0A
 ::error file=db/migrations/20240315090000_add_user_phone.up.sql,line=1,title=up-not-repeatable::up fails after down: duplicate column name: phone%0AALTER TABLE users ADD COLUMN phone VARCHAR(32);
 gate: 3 errors, 0 warnings"
@@ -185,6 +186,7 @@ skip_steps () {
 	expect_code 1 "$MIGCHECK" gate --skip roundtrip >out 2>/dev/null &&
 	expect_equal out "== check ==
 db/migrations/20240110090000_create_products.up.sql:6: error: deployed migration 'db/migrations/20240110090000_create_products.up.sql' was edited (deployed in refs/tags/v1.0.0) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.0.0 --staged --worktree -- db/migrations/20240110090000_create_products.up.sql) and write the change as a new migration
 note: release: 2 migrations added since v1.0.0 (the newest deploy ref HEAD contains)
 note: roundtrip was skipped (--skip roundtrip)
 steps: check failed, roundtrip skipped (--skip), drift not run (no --db)

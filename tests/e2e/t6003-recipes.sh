@@ -30,7 +30,7 @@ github_pull_request () {
 	step github-actions.md 'Fetch the deploy ref' && sh -e "$TEST_ROOT/step.sh" &&
 	step github-actions.md 'Check the pull request' &&
 	GITHUB_BASE_REF=main expect_code 1 sh -e "$TEST_ROOT/step.sh" >../out &&
-	expect_equal ../out "::error file=db/migrations/20240110090000_create_products.up.sql,line=6,title=modified-deployed::deployed migration 'db/migrations/20240110090000_create_products.up.sql' was edited (deployed in refs/tags/v1.0.0)
+	expect_equal ../out "::error file=db/migrations/20240110090000_create_products.up.sql,line=6,title=modified-deployed::deployed migration 'db/migrations/20240110090000_create_products.up.sql' was edited (deployed in refs/tags/v1.0.0)%0Ato fix: put the released file back (git restore --source=refs/tags/v1.0.0 --staged --worktree -- db/migrations/20240110090000_create_products.up.sql) and write the change as a new migration
 check: 1 error, 0 warnings" &&
 	step github-actions.md 'SARIF for code scanning' &&
 	GITHUB_BASE_REF=main sh -e "$TEST_ROOT/step.sh" &&

@@ -136,7 +136,9 @@ edited_release_fails () {
 	expect_equal err 'migcheck: gating the changes since origin/main (the newest deploy ref HEAD contains)' &&
 	expect_equal out "== check ==
 db/migrations/1_a.up.sql:1: error: deployed migration 'db/migrations/1_a.up.sql' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- db/migrations/1_a.up.sql) and write the change as a new migration
 db/migrations/2_e.up.sql:1: error: deployed migration 'db/migrations/2_e.up.sql' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- db/migrations/2_e.up.sql) and write the change as a new migration
 == roundtrip ==
 db/migrations/3_orphan.down.sql: warning: down script without an up script (existing: released before origin/main) [malformed]
 note: release: 0 migrations added since origin/main (the newest deploy ref HEAD contains)

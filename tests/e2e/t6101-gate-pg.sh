@@ -49,6 +49,7 @@ gate_pg () {
 	expect_code 1 "$MIGCHECK" gate >../out 2>/dev/null &&
 	expect_equal ../out "== check ==
 db/migrations/20240110090000_create_products.up.sql:6: error: deployed migration 'db/migrations/20240110090000_create_products.up.sql' was edited (deployed in refs/tags/v1.0.0) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/tags/v1.0.0 --staged --worktree -- db/migrations/20240110090000_create_products.up.sql) and write the change as a new migration
 == roundtrip ==
 db/migrations/20240315090000_add_user_phone.down.sql:1: error: down does not restore the schema from before up [down-not-inverse]
     table public.users: column phone: unexpected

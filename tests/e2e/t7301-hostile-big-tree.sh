@@ -50,6 +50,7 @@ if ! (make_big) >"$TEST_ROOT/.make" 2>&1; then
 fi
 
 EDITED='db/migrations/001_t.up.sql:1: error: deployed migration '"'"'db/migrations/001_t.up.sql'"'"' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- db/migrations/001_t.up.sql) and write the change as a new migration
 check: 1 error, 0 warnings'
 
 list_big () {

@@ -73,6 +73,7 @@ list_many () {
 run_test 'list of 10,000 migrations' list_many
 
 EDITED='db/migrations/00005_t00005.up.sql:1: error: deployed migration '"'"'db/migrations/00005_t00005.up.sql'"'"' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- db/migrations/00005_t00005.up.sql) and write the change as a new migration
 check: 1 error, 0 warnings'
 
 edit_many () {

@@ -30,7 +30,13 @@ odd_repo () {
 # location (git-quoted) and inside a message (control characters escaped).
 every_mode () {
 	loc=${2:-$1/001_t ü.up.sql} msg=${3:-$1/001_t ü.up.sql}
+	# the fix names the path as one shell word, a literal pathspec when
+	# it holds glob characters
+	# (git-quoted, as the location, when it holds a control character)
+	case $1 in *[*?[]*) word="':(literal)$msg'" ;; *) word="'$msg'" ;; esac
+	[ -z "${2:-}" ] || word=$loc
 	edited="$loc:1: error: deployed migration '$msg' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- $word) and write the change as a new migration
 check: 1 error, 0 warnings" &&
 	measure 1 $RSS_MAX check "$MIGCHECK" check && expect_equal out "$edited" &&
 	measure 1 $RSS_MAX 'check --staged' "$MIGCHECK" check --staged && expect_equal out "$edited" &&
@@ -93,9 +99,10 @@ c.down.sql' &&
 c.up.sql' &&
 	measure 1 $RSS_MAX 'check (file)' "$MIGCHECK" check &&
 	expect_equal out '"db/migrations/002_b\nc.up.sql":1: error: deployed migration '"'db/migrations/002_b\\nc.up.sql'"' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- "db/migrations/002_b\nc.up.sql") and write the change as a new migration
 check: 1 error, 0 warnings' &&
 	measure 1 $RSS_MAX 'check --format github' "$MIGCHECK" check --format github &&
-	expect_equal out '::error file=db/migrations/002_b%0Ac.up.sql,line=1,title=modified-deployed::deployed migration '"'db/migrations/002_b%0Ac.up.sql'"' was edited (deployed in refs/remotes/origin/main)
+	expect_equal out '::error file=db/migrations/002_b%0Ac.up.sql,line=1,title=modified-deployed::deployed migration '"'db/migrations/002_b%0Ac.up.sql'"' was edited (deployed in refs/remotes/origin/main)%0Ato fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- "db/migrations/002_b\nc.up.sql") and write the change as a new migration
 check: 1 error, 0 warnings' &&
 	measure 0 $RSS_MAX 'list (file)' "$MIGCHECK" list &&
 	expect_grep '^  002      b\\nc  *yes  yes       1  deployed$' out &&

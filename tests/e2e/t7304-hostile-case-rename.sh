@@ -13,6 +13,7 @@
 RSS_MAX=32768
 CLEAN="check: 0 errors, 0 warnings"
 RENAMED="db/001_T.sql: error: deployed migration 'db/001_t.sql' was renamed to 'db/001_T.sql' (deployed in refs/remotes/origin/main) [renamed-deployed]
+    to fix: give it its released name back (git mv -- db/001_T.sql db/001_t.sql) and write any change as a new migration
 check: 1 error, 0 warnings"
 
 case_repo () {

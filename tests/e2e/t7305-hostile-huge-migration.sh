@@ -91,6 +91,7 @@ huge_deployed () {
 	yes 'INSERT INTO t VALUES (1);' | head -c 52428800 >db/migrations/001_t.up.sql &&
 	_want="db/migrations/001_t.up.sql: error: cannot read migration: file is too large (52428800 bytes, limit 33554432) [malformed]
 db/migrations/001_t.up.sql: error: deployed migration 'db/migrations/001_t.up.sql' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- db/migrations/001_t.up.sql) and write the change as a new migration
 check: 2 errors, 0 warnings" &&
 	check_modes 1 "$_want" '' &&
 	git add -A && check_modes 1 "$_want" --staged &&
@@ -114,6 +115,7 @@ huge_removed () {
 	git reset -q --hard HEAD~1 && deploy &&
 	write_migration 002_big.up.sql 'SELECT 1;' &&
 	_want="$BIG: error: deployed migration '$BIG' was edited (deployed in refs/remotes/origin/main) [modified-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- $BIG) and write the change as a new migration
 check: 1 error, 0 warnings" &&
 	check_modes 1 "$_want" '' && git add -A && check_modes 1 "$_want" --staged
 }

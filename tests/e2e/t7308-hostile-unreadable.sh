@@ -175,6 +175,7 @@ no_permission_rename () {
 	# shellcheck disable=SC2086
 	measure 1 $RSS_MAX check $READER "$MIGCHECK" check &&
 	expect_equal out "db/migrations/001_t.down.sql: error: deployed migration 'db/migrations/001_t.down.sql' was deleted (deployed in refs/remotes/origin/main) [deleted-deployed]
+    to fix: put the released file back (git restore --source=refs/remotes/origin/main --staged --worktree -- db/migrations/001_t.down.sql); to undo what it did, write a new migration
 $M: error: cannot read migration: Permission denied [malformed]
 check: 2 errors, 0 warnings"
 }
