@@ -170,10 +170,11 @@ async function main() {
 	const metaSchema = config.migrationStorageTableSchema;
 	const useMeta = !config.migrationStorage || config.migrationStorage === 'sequelize';
 
-	let sequelize = null, Meta = null;
+	let sequelize = null, Meta = null, metaReady = false;
 	async function open() {
 		if (sequelize)
 			return;
+		metaReady = false;
 		const s = dialect === 'sqlite'
 			? new Sequelize(options)
 			: new Sequelize(url, options);
@@ -208,12 +209,26 @@ async function main() {
 		if (!result || typeof result.then !== 'function')
 			throw new Error('Migration ' + name + " (or wrapper) didn't return a promise");
 		await result;
-		if (Meta) {
+		if (Meta)
+			await withMeta(() => op === 'up'
+				? Meta.create({ name: name })
+				: Meta.destroy({ where: { name: name } }));
+	}
+
+	/* fn on SequelizeMeta: sequelize-cli syncs the table before every
+	 * write; once per connection is enough (three catalog queries a step
+	 * less), and again if fn fails, in case a migration dropped it */
+	async function withMeta(fn) {
+		if (!metaReady) {
 			await Meta.sync();
-			if (op === 'up')
-				await Meta.create({ name: name });
-			else
-				await Meta.destroy({ where: { name: name } });
+			metaReady = true;
+			return fn();
+		}
+		try {
+			return await fn();
+		} catch (e) {
+			await Meta.sync();
+			return fn();
 		}
 	}
 
@@ -467,8 +482,7 @@ async function main() {
 			await open();
 			if (!Meta)
 				return { ok: true, rows: [] };
-			await Meta.sync();
-			const rows = await Meta.findAll({ order: [['name', 'ASC']], raw: true });
+			const rows = await withMeta(() => Meta.findAll({ order: [['name', 'ASC']], raw: true }));
 			return { ok: true, rows: rows.map((r) => r.name) };
 		}
 		case 'sync':
