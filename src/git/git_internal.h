@@ -74,6 +74,40 @@ int mc_git__resolve_commit(git_commit **out, mc_repo *r, const char *spec);
  */
 int mc_git__fetch_hint(mc_buf *out, mc_repo *r, const char *ref);
 
+/* --- the change set (changes.c and changes_*.c) --------------------------- */
+
+/** Where a change set came from: what mc_changeset_read_after reads. */
+struct mc_changes_src {
+	mc_repo *repo;
+	mc_changes_mode mode;
+	git_index *index;       /* STAGED, through libgit2 */
+	mc_vec ientries;        /* STAGED, read directly: struct mc_git__ientry* */
+	int fast;               /* STAGED read directly */
+	mc_vec trees;           /* git_tree*: kept alive for the fast path */
+	git_tree *after_tree;   /* RANGE, COMMIT */
+	git_tree *target_tree;  /* RANGE */
+	git_oid after_commit;   /* RANGE: B; COMMIT: the commit */
+	int has_after_commit;
+};
+
+/**
+ * What failed, with libgit2's reason; when code says an object is missing
+ * in a shallow clone, the fetch that brings the history instead
+ * (changes_range.c). @return MC_ERROR_GIT's code
+ */
+int mc_git__shallow_error(mc_repo *r, const char *what, int code);
+/**
+ * Set up c for --range spec ("a..b", "a...b"): the trees, target, messages,
+ * describe and note; *old_tree is the side the change starts from (the
+ * caller frees it). @return 0 or < 0 (usage, unknown revision, shallow)
+ */
+int mc_git__changes_range(mc_changeset *c, mc_repo *r, const char *spec,
+                          git_tree **old_tree);
+/** The same for --commit spec; *old_tree is its first parent's (NULL for
+ * a root commit). */
+int mc_git__changes_commit(mc_changeset *c, mc_repo *r, const char *spec,
+                           git_tree **old_tree);
+
 /** The change's target commit (RANGE: B, COMMIT: the commit): 1 and *out;
  * 0 when the target is the index or the work tree. */
 int mc_git__changeset_target(git_oid *out, const mc_changeset *c);
