@@ -28,7 +28,7 @@ int mc_git__changeset_target(git_oid *out, const mc_changeset *c)
 	return 1;
 }
 
-static void change_free(void *p)
+void mc_git__change_free(void *p)
 {
 	mc_change *c = p;
 	if (!c)
@@ -55,7 +55,7 @@ void mc_changeset_free(mc_changeset *c)
 {
 	if (!c)
 		return;
-	mc_vec_dispose_deep(&c->changes, change_free);
+	mc_vec_dispose_deep(&c->changes, mc_git__change_free);
 	mc_vec_dispose_deep(&c->messages, mc_free);
 	mc_vec_dispose_deep(&c->after, mc_git__dir_state_free);
 	mc_vec_dispose_deep(&c->target, mc_git__dir_state_free);
@@ -85,7 +85,7 @@ int mc_git__path_in_dir(const char *path, const char *dir)
 	       strchr(path + n + 1, '/') == NULL;
 }
 
-static int in_dirs(const char *path, const mc_vec *dirs)
+int mc_git__in_dirs(const char *path, const mc_vec *dirs)
 {
 	for (size_t i = 0; path && dirs && i < dirs->len; i++)
 		if (mc_git__path_in_dir(path, dirs->items[i]))
@@ -93,7 +93,7 @@ static int in_dirs(const char *path, const mc_vec *dirs)
 	return 0;
 }
 
-static int is_model(const char *path, const mc_vec *globs)
+int mc_git__is_model(const char *path, const mc_vec *globs)
 {
 	for (size_t i = 0; path && globs && i < globs->len; i++)
 		if (fnmatch(globs->items[i], path, 0) == 0)
@@ -101,7 +101,7 @@ static int is_model(const char *path, const mc_vec *globs)
 	return 0;
 }
 
-static int too_large(const char *path, size_t size)
+int mc_git__too_large(const char *path, size_t size)
 {
 	return mc_error_set(MC_ERROR_INPUT, "migration '%s' is too large (%zu bytes, limit %zu)",
 	                    path, size, (size_t)MC_MAX_MIGRATION_SIZE);
@@ -171,59 +171,12 @@ int mc_git__blob_read(char **out, size_t *out_len, git_repository *repo,
                       const git_oid *id, const char *path)
 {
 	int error = mc_git__blob_read_capped(out, out_len, repo, id, path);
-	return error == 1 ? too_large(path, *out_len) : error;
-}
-
-/* A file of the work tree; as mc_git__blob_read_capped, the size cap is
- * checked with stat() before anything is read. Read as the folder listing
- * reads it (mc_file_read_one): a FIFO never blocks. @return 0, 1 too large
- * (*out NULL, *out_len the size), 2 cannot be read (*out NULL, *out_why
- * says why, as the folder listing would), < 0 error */
-static int read_disk(char **out,
-                     size_t *out_len,
-                     char **out_why,
-                     const char *workdir,
-                     const char *path)
-{
-	mc_buf full = MC_BUF_INIT, data = MC_BUF_INIT;
-	const char *name = strrchr(path, '/');
-	struct stat st;
-	int error;
-
-	*out = NULL;
-	*out_len = 0;
-	*out_why = NULL;
-	if ((error = mc_buf_joinpath(&full, workdir, path)) < 0)
-		goto done;
-	if (stat(full.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (unsigned long long)st.st_size > MC_MAX_MIGRATION_SIZE) {
-		*out_len = (size_t)st.st_size;
-		error = 1;
-		goto done;
-	}
-	/* a sub-folder not named like a migration (2) is not a file either */
-	if ((error = mc_file_read_one(&data, out_why, full.ptr,
-	                              name ? name + 1 : path, 0)) == 2 &&
-	    (*out_why = mc_strdup("is a directory, not a file")) == NULL)
-		error = mc_error_set_oom();
-	if (error == 1 || error == 2) {
-		error = 2;
-		goto done;
-	}
-	if (error < 0)
-		goto done;
-	*out_len = data.size;
-	if ((*out = mc_buf_detach(&data)) == NULL && (*out = mc_strdup("")) == NULL)
-		error = mc_error_set_oom();
-done:
-	mc_buf_dispose(&full);
-	mc_buf_dispose(&data);
-	return error;
+	return error == 1 ? mc_git__too_large(path, *out_len) : error;
 }
 
 /* --- folder listings ------------------------------------------------------ */
 
-static int state_new(mc_dir_state **out, const char *dir)
+int mc_git__dir_state_new(mc_dir_state **out, const char *dir)
 {
 	mc_dir_state *s;
 	int error;
@@ -241,7 +194,7 @@ static int state_new(mc_dir_state **out, const char *dir)
 	return 0;
 }
 
-static int add_name(mc_file_list *l, const char *dir, const char *name)
+int mc_git__dir_state_add(mc_file_list *l, const char *dir, const char *name)
 {
 	mc_buf p = MC_BUF_INIT;
 	int error;
@@ -255,18 +208,6 @@ static int add_name(mc_file_list *l, const char *dir, const char *name)
 	return error;
 }
 
-/* the entry add_name just added */
-static mc_file *last_file(mc_file_list *l)
-{
-	return l->files.items[l->files.len - 1];
-}
-
-static int file_cmp(const void *a, const void *b)
-{
-	const mc_file *x = *(mc_file *const *)a, *y = *(mc_file *const *)b;
-	return strcmp(x->path, y->path);
-}
-
 int mc_git__list_tree(mc_dir_state **out, git_repository *repo, git_tree *root,
                       const char *dir)
 {
@@ -276,7 +217,7 @@ int mc_git__list_tree(mc_dir_state **out, git_repository *repo, git_tree *root,
 	const git_tree *t = root;
 	int error;
 
-	if ((error = state_new(&s, dir)) < 0)
+	if ((error = mc_git__dir_state_new(&s, dir)) < 0)
 		return error;
 	if (root && *dir) {
 		error = git_tree_entry_bypath(&te, root, dir);
@@ -294,7 +235,8 @@ int mc_git__list_tree(mc_dir_state **out, git_repository *repo, git_tree *root,
 		const git_tree_entry *e = git_tree_entry_byindex(t, i);
 		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 			continue;
-		error = add_name(s->files, dir, git_tree_entry_name(e));
+		error = mc_git__dir_state_add(s->files, dir,
+		                              git_tree_entry_name(e));
 	}
 done:
 	git_tree_entry_free(te);
@@ -314,7 +256,7 @@ static int list_index(mc_dir_state **out, git_index *index, const char *dir)
 	size_t pos = 0;
 	int error;
 
-	if ((error = state_new(&s, dir)) < 0)
+	if ((error = mc_git__dir_state_new(&s, dir)) < 0)
 		return error;
 	if (*dir && (error = mc_buf_printf(&prefix, "%s/", dir)) < 0)
 		goto done;
@@ -330,64 +272,6 @@ static int list_index(mc_dir_state **out, git_index *index, const char *dir)
 	}
 done:
 	mc_buf_dispose(&prefix);
-	if (error < 0) {
-		mc_git__dir_state_free(s);
-		return error;
-	}
-	*out = s;
-	return 0;
-}
-
-int mc_git__list_disk(mc_dir_state **out, const char *workdir, const char *dir)
-{
-	mc_dir_state *s = NULL;
-	mc_buf full = MC_BUF_INIT, p = MC_BUF_INIT, data = MC_BUF_INIT;
-	DIR *d = NULL;
-	struct dirent *de;
-	char *why = NULL;
-	int error;
-
-	if ((error = state_new(&s, dir)) < 0 ||
-	    (error = mc_buf_joinpath(&full, workdir, dir)) < 0)
-		goto done;
-	if ((d = opendir(full.ptr)) == NULL) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			error = mc_error_set(MC_ERROR_OS, "cannot read folder '%s': %s",
-			                     dir, strerror(errno));
-		goto done;
-	}
-	while (!error && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if ((error = mc_buf_joinpath(&p, full.ptr, de->d_name)) < 0)
-			break;
-		/* as the folder listing: a file that cannot be read is an
-		 * unreadable entry (opened to see, never read, never waited
-		 * on), a sub-folder not named like a migration no entry */
-		switch ((error = mc_file_read_one(&data, &why, p.ptr,
-		                                  de->d_name, 1))) {
-		case 0:
-			error = add_name(s->files, dir, de->d_name);
-			break;
-		case 1:
-			if ((error = add_name(s->files, dir, de->d_name)) == 0)
-				error = mc_file_set_unreadable(
-				        last_file(s->files), why);
-			break;
-		case 2:
-			error = 0;
-			break;
-		}
-		mc_free(why);
-		why = NULL;
-	}
-	mc_vec_sort(&s->files->files, file_cmp);
-done:
-	if (d)
-		closedir(d);
-	mc_buf_dispose(&full);
-	mc_buf_dispose(&p);
-	mc_buf_dispose(&data);
 	if (error < 0) {
 		mc_git__dir_state_free(s);
 		return error;
@@ -413,7 +297,7 @@ static int head_tree(git_tree **out, mc_repo *r)
 
 /* --- the diff -------------------------------------------------------------- */
 
-static int change_cmp(const void *a, const void *b)
+int mc_git__change_cmp(const void *a, const void *b)
 {
 	const mc_change *x = *(mc_change *const *)a, *y = *(mc_change *const *)b;
 	return strcmp(x->new_path ? x->new_path : x->old_path,
@@ -422,8 +306,9 @@ static int change_cmp(const void *a, const void *b)
 
 /* The result of reading one side of ch: over the size cap (1) is not an
  * error but flag, the side's data left NULL; nor is a work tree file that
- * cannot be read (2, read_disk: ch->new_why says why). @return 0 or < 0 */
-static int side_read(mc_change *ch, unsigned flag, int rc)
+ * cannot be read (2, mc_git__read_disk: ch->new_why says why).
+ * @return 0 or < 0 */
+int mc_git__side_read(mc_change *ch, unsigned flag, int rc)
 {
 	if (rc == 1) {
 		ch->flags |= flag;
@@ -469,54 +354,63 @@ static int collect(mc_changeset *c, mc_repo *r, git_diff *diff,
 		default:
 			continue;
 		}
-		if (!in_dirs(op, o->dirs) && !in_dirs(np, o->dirs) &&
-		    !is_model(op, o->model_paths) && !is_model(np, o->model_paths))
+		if (!mc_git__in_dirs(op, o->dirs) &&
+		    !mc_git__in_dirs(np, o->dirs) &&
+		    !mc_git__is_model(op, o->model_paths) &&
+		    !mc_git__is_model(np, o->model_paths))
 			continue;
 		if ((ch = mc_calloc(1, sizeof(*ch))) == NULL)
 			return mc_error_set_oom();
 		ch->status = st;
-		ch->in_dir = in_dirs(op, o->dirs) || in_dirs(np, o->dirs);
-		ch->is_model = is_model(op, o->model_paths) || is_model(np, o->model_paths);
+		ch->in_dir = mc_git__in_dirs(op, o->dirs) ||
+		             mc_git__in_dirs(np, o->dirs);
+		ch->is_model = mc_git__is_model(op, o->model_paths) ||
+		               mc_git__is_model(np, o->model_paths);
 		if ((op && (ch->old_path = mc_strdup(op)) == NULL) ||
 		    (np && (ch->new_path = mc_strdup(np)) == NULL)) {
-			change_free(ch);
+			mc_git__change_free(ch);
 			return mc_error_set_oom();
 		}
 		if (op && !git_oid_is_zero(&d->old_file.id))
-			error = side_read(ch, MC_CHANGE_OLD_TOO_LARGE,
-			                  mc_git__blob_read_capped(&ch->old_data, &ch->old_len,
-			                                           r->repo, &d->old_file.id, op));
+			error = mc_git__side_read(
+			        ch, MC_CHANGE_OLD_TOO_LARGE,
+			        mc_git__blob_read_capped(&ch->old_data,
+			                                 &ch->old_len, r->repo,
+			                                 &d->old_file.id, op));
 		if (!error && np) {
 			if (o->mode == MC_CHANGES_WORKDIR)
-				error = side_read(
+				error = mc_git__side_read(
 				        ch, MC_CHANGE_NEW_TOO_LARGE,
-				        read_disk(&ch->new_data, &ch->new_len,
-				                  &ch->new_why, workdir, np));
+				        mc_git__read_disk(
+				                &ch->new_data, &ch->new_len,
+				                &ch->new_why, workdir, np));
 			else
-				error = side_read(ch, MC_CHANGE_NEW_TOO_LARGE,
-				                  mc_git__blob_read_capped(&ch->new_data, &ch->new_len,
-				                                           r->repo, &d->new_file.id,
-				                                           np));
+				error = mc_git__side_read(
+				        ch, MC_CHANGE_NEW_TOO_LARGE,
+				        mc_git__blob_read_capped(
+				                &ch->new_data, &ch->new_len,
+				                r->repo, &d->new_file.id, np));
 		}
 		if (error || (error = mc_vec_push(&c->changes, ch)) < 0)
-			change_free(ch);
+			mc_git__change_free(ch);
 	}
-	mc_vec_sort(&c->changes, change_cmp);
+	mc_vec_sort(&c->changes, mc_git__change_cmp);
 	return error;
 }
 
-static const char *change_key(const mc_change *ch)
+const char *mc_git__change_key(const mc_change *ch)
 {
 	return ch->new_path ? ch->new_path : ch->old_path;
 }
 
-/* The first change (sorted by change_cmp) whose key is not below path. */
-static size_t change_lower_bound(const mc_vec *changes, const char *path)
+/* The first change (sorted by mc_git__change_cmp) whose key is not below
+ * path. */
+size_t mc_git__change_lower_bound(const mc_vec *changes, const char *path)
 {
 	size_t lo = 0, hi = changes->len;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(change_key(changes->items[mid]), path) < 0)
+		if (strcmp(mc_git__change_key(changes->items[mid]), path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -536,8 +430,11 @@ static int fill_after(mc_changeset *c)
 		mc_dir_state *s = c->after.items[i];
 		for (size_t k = 0; k < s->files->files.len; k++) {
 			mc_file *f = s->files->files.items[k];
-			for (size_t j = change_lower_bound(&c->changes, f->path);
-			     j < c->changes.len && !strcmp(change_key(c->changes.items[j]), f->path);
+			for (size_t j = mc_git__change_lower_bound(&c->changes,
+			                                           f->path);
+			     j < c->changes.len &&
+			     !strcmp(mc_git__change_key(c->changes.items[j]),
+			             f->path);
 			     j++) {
 				mc_change *ch = c->changes.items[j];
 				char *copy;
@@ -570,158 +467,6 @@ static int fill_after(mc_changeset *c)
 	return 0;
 }
 
-/* The work tree's migrations folders (mc_changeset.after), before the
- * diff: list_disk marks the files that cannot be read. */
-static int list_dirs(mc_changeset *c, mc_repo *r, const mc_changes_opts *o)
-{
-	for (size_t i = 0; i < o->dirs->len; i++) {
-		mc_dir_state *s = NULL;
-		int error = mc_git__list_disk(
-		        &s, git_repository_workdir(r->repo), o->dirs->items[i]);
-		if (error < 0 || (error = mc_vec_push(&c->after, s)) < 0) {
-			mc_git__dir_state_free(s);
-			return error;
-		}
-	}
-	return 0;
-}
-
-/* Can path be a pathspec that libgit2 compares as it is? Its parser
- * trims blanks and cuts lines, takes backslashes as escapes and a leading
- * '!' or '#' as syntax, and a glob character could match other files. */
-static int literal_pathspec(const char *path)
-{
-	size_t n = strlen(path);
-	return n && !strpbrk(path, "*?[]\\\n\r") && path[0] != '!' &&
-	       path[0] != '#' && path[0] != ' ' && path[0] != '\t' &&
-	       path[n - 1] != ' ' && path[n - 1] != '\t' && path[n - 1] != '/';
-}
-
-/*
- * "!<path>" for each work tree file that cannot be read (list_dirs,
- * mc_git__list_disk), so that libgit2 never opens it: it hashes a tracked file
- * whose stat data changed (chmod 000) and reads untracked files to find
- * renames, and stops the whole diff when it cannot ("failed open ... Permission
- * denied"). add_unreadable puts them back as changes (added.c as added files).
- * A path libgit2 would not take literally is not excluded (a glob character
- * could exclude other files).
- * @param[out] out_specs a new array of out_n new strings (none: NULL)
- */
-int mc_git__unreadable_specs(size_t *out_n,
-                             char ***out_specs,
-                             const mc_vec *states)
-{
-	char **specs = NULL;
-	size_t n = 0, cap = 0;
-
-	*out_n = 0;
-	*out_specs = NULL;
-	for (size_t i = 0; i < states->len; i++) {
-		const mc_dir_state *s = states->items[i];
-		for (size_t k = 0; k < s->files->files.len; k++) {
-			const mc_file *f = s->files->files.items[k];
-			char **more;
-			if (!f->error || !literal_pathspec(f->path))
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 4;
-				if ((more = mc_realloc(specs,
-				                       cap * sizeof(*specs))) ==
-				    NULL)
-					goto oom;
-				specs = more;
-			}
-			if ((specs[n] = mc_asprintf("!%s", f->path)) == NULL)
-				goto oom;
-			n++;
-		}
-	}
-	*out_n = n;
-	*out_specs = specs;
-	return 0;
-oom:
-	for (size_t i = 0; i < n; i++)
-		mc_free(specs[i]);
-	mc_free(specs);
-	return mc_error_set_oom();
-}
-
-/* Is there a change whose new side is path among the first n (sorted)? */
-static int has_new_path(const mc_changeset *c, size_t n, const char *path)
-{
-	mc_vec sorted = c->changes;
-
-	sorted.len = n;
-	for (size_t j = change_lower_bound(&sorted, path);
-	     j < n && !strcmp(change_key(c->changes.items[j]), path); j++) {
-		const mc_change *ch = c->changes.items[j];
-		if (ch->new_path && !strcmp(ch->new_path, path))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * Each work tree file that cannot be read and that the diff did not hold
- * (it was kept from libgit2, or git never lists it: a FIFO, a directory)
- * as a change: modified when HEAD has a file there (its old side read from
- * HEAD), else added; its new side unreadable, with why. A file that cannot
- * be read is a finding in every folder, as list reports it.
- */
-static int add_unreadable(mc_changeset *c,
-                          git_repository *repo,
-                          git_tree *head,
-                          const mc_changes_opts *o)
-{
-	size_t before = c->changes.len;
-	int error = 0;
-
-	for (size_t i = 0; i < c->after.len && !error; i++) {
-		const mc_dir_state *s = c->after.items[i];
-		for (size_t k = 0; k < s->files->files.len && !error; k++) {
-			const mc_file *f = s->files->files.items[k];
-			git_tree_entry *te = NULL;
-			mc_change *ch;
-
-			if (!f->error || has_new_path(c, before, f->path))
-				continue;
-			if ((ch = mc_calloc(1, sizeof(*ch))) == NULL ||
-			    (ch->new_path = mc_strdup(f->path)) == NULL ||
-			    (ch->new_why = mc_strdup(f->data)) == NULL) {
-				change_free(ch);
-				error = mc_error_set_oom();
-				break;
-			}
-			ch->status = MC_CHANGE_ADDED;
-			ch->flags = MC_CHANGE_NEW_UNREADABLE;
-			ch->in_dir = 1;
-			ch->is_model = is_model(f->path, o->model_paths);
-			if (head &&
-			    git_tree_entry_bypath(&te, head, f->path) == 0 &&
-			    git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
-				ch->status = MC_CHANGE_MODIFIED;
-				if ((ch->old_path = mc_strdup(f->path)) == NULL)
-					error = mc_error_set_oom();
-				else
-					error = side_read(
-					        ch, MC_CHANGE_OLD_TOO_LARGE,
-					        mc_git__blob_read_capped(
-					                &ch->old_data,
-					                &ch->old_len, repo,
-					                git_tree_entry_id(te),
-					                f->path));
-			}
-			git_tree_entry_free(te);
-			git_error_clear();
-			if (error || (error = mc_vec_push(&c->changes, ch)) < 0)
-				change_free(ch);
-		}
-	}
-	if (c->changes.len != before)
-		mc_vec_sort(&c->changes, change_cmp);
-	return error;
-}
-
 /* --- --staged without loading the whole index ------------------------------- */
 
 struct want_ctx {
@@ -731,7 +476,8 @@ struct want_ctx {
 static int want_entry(const char *path, void *payload)
 {
 	struct want_ctx *w = payload;
-	return in_dirs(path, w->o->dirs) || is_model(path, w->o->model_paths);
+	return mc_git__in_dirs(path, w->o->dirs) ||
+	       mc_git__is_model(path, w->o->model_paths);
 }
 
 static int add_change(mc_changeset *c, git_repository *repo, mc_change_status st,
@@ -744,23 +490,27 @@ static int add_change(mc_changeset *c, git_repository *repo, mc_change_status st
 	if ((ch = mc_calloc(1, sizeof(*ch))) == NULL)
 		return mc_error_set_oom();
 	ch->status = st;
-	ch->in_dir = in_dirs(op, o->dirs) || in_dirs(np, o->dirs);
-	ch->is_model = is_model(op, o->model_paths) || is_model(np, o->model_paths);
+	ch->in_dir =
+	        mc_git__in_dirs(op, o->dirs) || mc_git__in_dirs(np, o->dirs);
+	ch->is_model = mc_git__is_model(op, o->model_paths) ||
+	               mc_git__is_model(np, o->model_paths);
 	if ((op && (ch->old_path = mc_strdup(op)) == NULL) ||
 	    (np && (ch->new_path = mc_strdup(np)) == NULL)) {
-		change_free(ch);
+		mc_git__change_free(ch);
 		return mc_error_set_oom();
 	}
 	if (op)
-		error = side_read(ch, MC_CHANGE_OLD_TOO_LARGE,
-		                  mc_git__blob_read_capped(&ch->old_data, &ch->old_len, repo,
-		                                           oid, op));
+		error = mc_git__side_read(
+		        ch, MC_CHANGE_OLD_TOO_LARGE,
+		        mc_git__blob_read_capped(&ch->old_data, &ch->old_len,
+		                                 repo, oid, op));
 	if (!error && np)
-		error = side_read(ch, MC_CHANGE_NEW_TOO_LARGE,
-		                  mc_git__blob_read_capped(&ch->new_data, &ch->new_len, repo,
-		                                           nid, np));
+		error = mc_git__side_read(
+		        ch, MC_CHANGE_NEW_TOO_LARGE,
+		        mc_git__blob_read_capped(&ch->new_data, &ch->new_len,
+		                                 repo, nid, np));
 	if (error || (error = mc_vec_push(&c->changes, ch)) < 0)
-		change_free(ch);
+		mc_git__change_free(ch);
 	return error;
 }
 
@@ -775,7 +525,7 @@ static int staged_dir(mc_changeset *c, mc_repo *r, git_tree *head, const char *d
 	size_t i = 0, k = 0, n = 0;
 	int error;
 
-	if ((error = state_new(&s, dir)) < 0)
+	if ((error = mc_git__dir_state_new(&s, dir)) < 0)
 		return error;
 	if (head && *dir && git_tree_entry_bypath(&te, head, dir) == 0 &&
 	    git_tree_entry_type(te) == GIT_OBJECT_TREE &&
@@ -941,7 +691,8 @@ static int staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
 	for (size_t i = 0; i < c->src->ientries.len && !error; i++) {
 		const struct mc_git__ientry *ie = c->src->ientries.items[i];
 		git_tree_entry *te = NULL;
-		if (in_dirs(ie->path, o->dirs) || !is_model(ie->path, o->model_paths))
+		if (mc_git__in_dirs(ie->path, o->dirs) ||
+		    !mc_git__is_model(ie->path, o->model_paths))
 			continue;
 		if (!head || git_tree_entry_bypath(&te, head, ie->path) < 0) {
 			git_error_clear();
@@ -952,7 +703,7 @@ static int staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
 		}
 		git_tree_entry_free(te);
 	}
-	mc_vec_sort(&c->changes, change_cmp);
+	mc_vec_sort(&c->changes, mc_git__change_cmp);
 	mc_vec_dispose_deep(&dels, side_free_path);
 	mc_vec_dispose_deep(&adds, mc_git__rename_side_free);
 	return error;
@@ -1068,7 +819,7 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 			/* a split or sparse index: let libgit2 read it */
 			mc_git__ientries_dispose(&c->src->ientries);
 			mc_vec_dispose_deep(&c->after, mc_git__dir_state_free);
-			mc_vec_dispose_deep(&c->changes, change_free);
+			mc_vec_dispose_deep(&c->changes, mc_git__change_free);
 			error = 0;
 		}
 		if (git_repository_index(&c->src->index, r->repo) < 0) {
@@ -1094,7 +845,8 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 
 	/* the work tree's folders first: the files that cannot be read are
 	 * kept from libgit2 (see unreadable_specs) */
-	if (o->mode == MC_CHANGES_WORKDIR && (error = list_dirs(c, r, o)) < 0)
+	if (o->mode == MC_CHANGES_WORKDIR &&
+	    (error = mc_git__workdir_list(c, r, o)) < 0)
 		goto done;
 	/* restrict the diff to the folders and model globs */
 	if ((error = mc_git__unreadable_specs(&nneg, &specs, &c->after)) < 0)
@@ -1165,7 +917,8 @@ int mc_changeset_load(mc_changeset **out, mc_repo *r, const mc_changes_opts *o)
 	if ((error = collect(c, r, diff, o)) < 0)
 		goto done;
 	if (o->mode == MC_CHANGES_WORKDIR) {
-		if ((error = add_unreadable(c, r->repo, old_tree, o)) < 0 ||
+		if ((error = mc_git__workdir_unreadable(c, r->repo, old_tree,
+		                                        o)) < 0 ||
 		    (error = fill_after(c)) < 0)
 			goto done;
 		*out = c;
@@ -1235,19 +988,9 @@ int mc_changeset_read_after(mc_buf *out, mc_changeset *c, const char *path)
 	int error;
 
 	switch (s->mode) {
-	case MC_CHANGES_WORKDIR: {
-		char *why = NULL;
-		error = read_disk(&data, &len, &why,
-		                  git_repository_workdir(s->repo->repo), path);
-		if (error == 1)
-			error = too_large(path, len);
-		else if (error == 2)
-			error = mc_error_set(MC_ERROR_INPUT,
-			                     "cannot read migration '%s': %s",
-			                     path, why);
-		mc_free(why);
+	case MC_CHANGES_WORKDIR:
+		error = mc_git__workdir_read(&data, &len, s->repo, path);
 		break;
-	}
 	case MC_CHANGES_STAGED: {
 		const git_index_entry *e;
 		if (s->fast) {

@@ -90,6 +90,59 @@ struct mc_changes_src {
 	int has_after_commit;
 };
 
+/** Free an mc_change (a void * for mc_vec_dispose_deep); accepts NULL. */
+void mc_git__change_free(void *p);
+/** 1 when path (NULL: 0) is directly inside one of dirs. */
+int mc_git__in_dirs(const char *path, const mc_vec *dirs);
+/** 1 when path (NULL: 0) matches one of the model globs (NULL: none). */
+int mc_git__is_model(const char *path, const mc_vec *globs);
+/** The error for a migration over MC_MAX_MIGRATION_SIZE (MC_ERROR_INPUT). */
+int mc_git__too_large(const char *path, size_t size);
+/** A new empty listing of dir, for mc_git__dir_state_free. */
+int mc_git__dir_state_new(mc_dir_state **out, const char *dir);
+/** Add dir/name to l (name alone when dir is the root, ""). */
+int mc_git__dir_state_add(mc_file_list *l, const char *dir, const char *name);
+/** mc_change* ordered by path (the new one, else the old one). */
+int mc_git__change_cmp(const void *a, const void *b);
+/** The path mc_git__change_cmp orders by. */
+const char *mc_git__change_key(const mc_change *ch);
+/** The first of the sorted changes whose key is not below path. */
+size_t mc_git__change_lower_bound(const mc_vec *changes, const char *path);
+/**
+ * The result rc of reading one side of ch: over the size cap (1) sets
+ * flag, a work tree file that cannot be read (2) MC_CHANGE_NEW_UNREADABLE;
+ * neither is an error. @return 0 or rc < 0
+ */
+int mc_git__side_read(mc_change *ch, unsigned flag, int rc);
+
+/* --- the work tree (changes_workdir.c) ---------------------------------- */
+
+/**
+ * Read path of the work tree as the folder listing does, the size cap
+ * checked with stat() first. @return 0 (*out a new string for mc_free),
+ * 1 too large (*out NULL, *out_len the size), 2 cannot be read (*out_why
+ * a new string saying why), < 0 error
+ */
+int mc_git__read_disk(char **out,
+                      size_t *out_len,
+                      char **out_why,
+                      const char *workdir,
+                      const char *path);
+/** The same, too large and unreadable being errors (MC_ERROR_INPUT). */
+int mc_git__workdir_read(char **out, size_t *out_len, mc_repo *r, const char *path);
+/** The work tree's migrations folders into c->after, before the diff. */
+int mc_git__workdir_list(mc_changeset *c, mc_repo *r, const mc_changes_opts *o);
+/**
+ * The work tree files that cannot be read and that the diff did not hold,
+ * as changes (modified when head has the path, else added).
+ */
+int mc_git__workdir_unreadable(mc_changeset *c,
+                               git_repository *repo,
+                               git_tree *head,
+                               const mc_changes_opts *o);
+
+/* --- commits and ranges (changes_range.c) ------------------------------- */
+
 /**
  * What failed, with libgit2's reason; when code says an object is missing
  * in a shallow clone, the fetch that brings the history instead
