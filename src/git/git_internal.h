@@ -141,6 +141,22 @@ int mc_git__workdir_unreadable(mc_changeset *c,
                                git_tree *head,
                                const mc_changes_opts *o);
 
+/* --- staged changes (changes_staged.c) ---------------------------------- */
+
+/**
+ * The staged changes of c against head (NULL: an unborn HEAD), the index
+ * read directly ($GIT_INDEX_FILE or the repository's), with c->after.
+ * @return 0 done, 1 the index cannot be read so (a split or sparse index:
+ *   use libgit2's), < 0 error
+ */
+int mc_git__staged_fast(mc_changeset *c, mc_repo *r, git_tree *head,
+                        const mc_changes_opts *o);
+/** The listing of dir from libgit2's index (stage 0 entries directly in it). */
+int mc_git__list_index(mc_dir_state **out, git_index *index, const char *dir);
+/** Read path's staged blob (as mc_git__blob_read); not staged is an error. */
+int mc_git__staged_read(char **out, size_t *out_len,
+                        const struct mc_changes_src *s, const char *path);
+
 /* --- commits and ranges (changes_range.c) ------------------------------- */
 
 /**
