@@ -39,6 +39,27 @@ void mc_git__change_free(void *p)
 	mc_free(c);
 }
 
+int mc_git__change_new(mc_change **out, mc_change_status st, const char *op,
+                       const char *np, const mc_changes_opts *o)
+{
+	mc_change *ch;
+
+	*out = NULL;
+	if ((ch = mc_calloc(1, sizeof(*ch))) == NULL)
+		return mc_error_set_oom();
+	ch->status = st;
+	ch->in_dir = mc_git__in_dirs(op, o->dirs) || mc_git__in_dirs(np, o->dirs);
+	ch->is_model = mc_git__is_model(op, o->model_paths) ||
+	               mc_git__is_model(np, o->model_paths);
+	if ((op && (ch->old_path = mc_strdup(op)) == NULL) ||
+	    (np && (ch->new_path = mc_strdup(np)) == NULL)) {
+		mc_git__change_free(ch);
+		return mc_error_set_oom();
+	}
+	*out = ch;
+	return 0;
+}
+
 void mc_git__dir_state_free(void *p)
 {
 	mc_dir_state *s = p;
@@ -326,18 +347,8 @@ static int collect(mc_changeset *c, mc_repo *r, git_diff *diff,
 		    !mc_git__is_model(op, o->model_paths) &&
 		    !mc_git__is_model(np, o->model_paths))
 			continue;
-		if ((ch = mc_calloc(1, sizeof(*ch))) == NULL)
-			return mc_error_set_oom();
-		ch->status = st;
-		ch->in_dir = mc_git__in_dirs(op, o->dirs) ||
-		             mc_git__in_dirs(np, o->dirs);
-		ch->is_model = mc_git__is_model(op, o->model_paths) ||
-		               mc_git__is_model(np, o->model_paths);
-		if ((op && (ch->old_path = mc_strdup(op)) == NULL) ||
-		    (np && (ch->new_path = mc_strdup(np)) == NULL)) {
-			mc_git__change_free(ch);
-			return mc_error_set_oom();
-		}
+		if ((error = mc_git__change_new(&ch, st, op, np, o)) < 0)
+			return error;
 		if (op && !git_oid_is_zero(&d->old_file.id))
 			error = mc_git__side_read(
 			        ch, MC_CHANGE_OLD_TOO_LARGE,

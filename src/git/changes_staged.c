@@ -35,18 +35,8 @@ static int add_change(mc_changeset *c, git_repository *repo, mc_change_status st
 	mc_change *ch;
 	int error = 0;
 
-	if ((ch = mc_calloc(1, sizeof(*ch))) == NULL)
-		return mc_error_set_oom();
-	ch->status = st;
-	ch->in_dir =
-	        mc_git__in_dirs(op, o->dirs) || mc_git__in_dirs(np, o->dirs);
-	ch->is_model = mc_git__is_model(op, o->model_paths) ||
-	               mc_git__is_model(np, o->model_paths);
-	if ((op && (ch->old_path = mc_strdup(op)) == NULL) ||
-	    (np && (ch->new_path = mc_strdup(np)) == NULL)) {
-		mc_git__change_free(ch);
-		return mc_error_set_oom();
-	}
+	if ((error = mc_git__change_new(&ch, st, op, np, o)) < 0)
+		return error;
 	if (op)
 		error = mc_git__side_read(
 		        ch, MC_CHANGE_OLD_TOO_LARGE,

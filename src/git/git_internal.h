@@ -92,6 +92,14 @@ struct mc_changes_src {
 
 /** Free an mc_change (a void * for mc_vec_dispose_deep); accepts NULL. */
 void mc_git__change_free(void *p);
+/**
+ * A new change of status st from old path op to new path np (either NULL),
+ * in_dir and is_model set from o, no side read yet.
+ * @param[out] out the change, for mc_git__change_free
+ * @return 0, MC_ENOMEM
+ */
+int mc_git__change_new(mc_change **out, mc_change_status st, const char *op,
+                       const char *np, const mc_changes_opts *o);
 /** 1 when path (NULL: 0) is directly inside one of dirs. */
 int mc_git__in_dirs(const char *path, const mc_vec *dirs);
 /** 1 when path (NULL: 0) matches one of the model globs (NULL: none). */
