@@ -19,7 +19,23 @@ struct cand {
 	git_time_t time;
 	int reach; /* HEAD contains it */
 	int head;  /* it is HEAD itself: nothing to judge since */
+	int pre;   /* a pre-release tag (v1.2.0-rc, 2.0.0-beta.1) */
 };
+
+/* A pre-release by semver: a '-' right after the version's digits, then a
+ * letter or digit ("v1.12.17-rc"; not "release-2024", "v2-main"). */
+static int is_prerelease(const char *ref)
+{
+	const char *s = strrchr(ref, '/'), *p;
+	s = s ? s + 1 : ref;
+	for (p = s; *p; p++)
+		if (*p == '-' && p > s && p[-1] >= '0' && p[-1] <= '9' && p - s >= 3 &&
+		    strchr(s, '.') && strchr(s, '.') < p &&
+		    ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') ||
+		     (p[1] >= '0' && p[1] <= '9')))
+			return 1;
+	return 0;
+}
 
 /* Short display name: "v1.2.0" for refs/tags/v1.2.0, "main" for
  * refs/heads/main, "origin/main" for refs/remotes/origin/main. */
@@ -121,6 +137,7 @@ int mc_repo_latest_deploy_ref(mc_buf *out, const char **how, mc_repo *r,
 		c[n].name = refs.items[i];
 		git_oid_cpy(&c[n].id, git_commit_id(commit));
 		c[n].time = git_commit_time(commit);
+		c[n].pre = is_prerelease(refs.items[i]);
 		n++;
 		git_commit_free(commit);
 		git_object_free(obj);
@@ -141,14 +158,18 @@ int mc_repo_latest_deploy_ref(mc_buf *out, const char **how, mc_repo *r,
 	git_error_clear();
 	/* HEAD itself is never the last release (the range would be empty);
 	 * a release HEAD builds on beats one on another line (a hotfix tag
-	 * made later on an old branch); then the newest; then the greater name */
+	 * made later on an old branch); a release beats a pre-release (what
+	 * shipped, not v1.12.17-rc on the same commit or v1.13.0-rc after it);
+	 * then the newest; then the greater name */
 	for (size_t i = 0; i < n; i++)
 		if (!best || c[i].head < best->head ||
 		    (c[i].head == best->head &&
 		     (c[i].reach > best->reach ||
 		      (c[i].reach == best->reach &&
-		       (c[i].time > best->time ||
-		        (c[i].time == best->time && strcmp(c[i].name, best->name) > 0))))))
+		       (c[i].pre < best->pre ||
+		        (c[i].pre == best->pre &&
+		         (c[i].time > best->time ||
+		          (c[i].time == best->time && strcmp(c[i].name, best->name) > 0))))))))
 			best = &c[i];
 	if (best && how)
 		*how = best->head    ? "the newest deploy ref, HEAD itself: nothing to gate; pass --since <rev>"

@@ -250,4 +250,28 @@ explicit_since () {
 }
 run_test '--since given: no stderr line, the baseline still applies; --strict takes no value' explicit_since
 
+# bionic-gpt tags each release twice (v1.12.17-rc and v1.12.17 on one
+# commit) and pre-releases come after releases: the last release HEAD
+# contains is v1.1.0, not v1.1.0-rc (same commit, greater name) nor
+# v1.2.0-rc (newer, but a pre-release)
+prerelease_tags () {
+	init_repo && config refs/heads/main &&
+	mig 1 a 'CREATE TABLE a (id int);' 'DROP TABLE a;' &&
+	commit_all a && git tag v1.0.0 &&
+	mig 2 b 'CREATE TABLE b (id int);' 'DROP TABLE b;' &&
+	commit_all b && git tag v1.1.0-rc && git tag v1.1.0 &&
+	mig 3 c 'CREATE TABLE c (id int);' 'DROP TABLE c;' &&
+	commit_all c && git tag v1.2.0-rc &&
+	mig 4 d 'CREATE TABLE d (id int);' 'DROP TABLE d;' &&
+	commit_all d &&
+	expect_code 0 "$MIGCHECK" gate --skip roundtrip >out 2>err &&
+	expect_equal err 'migcheck: gating the changes since v1.1.0 (the newest deploy ref HEAD contains)' &&
+	expect_grep '^note: release: 2 migrations added since v1.1.0' out &&
+	# only pre-releases: the newest of them
+	git tag -d v1.0.0 v1.1.0 >/dev/null &&
+	expect_code 0 "$MIGCHECK" gate --skip roundtrip >out 2>err &&
+	expect_equal err 'migcheck: gating the changes since v1.2.0-rc (the newest deploy ref HEAD contains)'
+}
+run_test 'a release beats a pre-release: not v1.1.0-rc on the same commit, not the newer v1.2.0-rc' prerelease_tags
+
 finish
