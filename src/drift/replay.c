@@ -35,28 +35,16 @@ static const char *runner_up_for(const mc_config *config, const mc_migration *m)
 static const char *skip_for(const mc_config *config, const mc_migration *m)
 {
 	const char *path = m->up->path, *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	const char *down = NULL, *reason = NULL;
 	mc_dir_settings ds;
 	char *dir;
 
 	if (!config)
 		return NULL;
-	if (m->down) {
-		down = strrchr(m->down->path, '/');
-		down = down ? down + 1 : m->down->path;
-	}
 	if ((dir = mc_strndup(path, slash ? (size_t)(slash - path) : 0)) == NULL)
 		return NULL; /* out of memory: as if none (the replay goes on) */
 	mc_config_dir_settings(&ds, config, dir);
 	mc_free(dir);
-	for (size_t k = 0; k < ds.skip->len && !reason; k++) {
-		const mc_declaration *d = ds.skip->items[k];
-		if (!strcmp(d->target, base) || !strcmp(d->target, m->version) ||
-		    (down && !strcmp(d->target, down)))
-			reason = d->reason;
-	}
-	return reason;
+	return mc_declaration_reason(ds.skip, m);
 }
 
 static int replay_runner(mc_report *report,
