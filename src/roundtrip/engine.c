@@ -594,13 +594,14 @@ static int note_stop(struct run *run)
 {
 	const mc_migration *m = run->stop;
 	const char *path = m->up->path, *base = strrchr(path, '/');
-	int code = !strcmp(m->language, "js") || !strcmp(m->language, "ts");
+	const char *language = m->language ? m->language : "a language migcheck cannot run";
+	int code = !strcmp(language, "js") || !strcmp(language, "ts");
 
 	base = base ? base + 1 : path;
 	return mc_report_note(
 	        run->report,
 	        "replay stopped at %s: a %s migration in %s cannot be replayed%s; %zu migration%s from it on not round-tripped (%s%s%s <reason>)",
-	        path, mc_format_name(m->format), m->language,
+	        path, mc_format_name(m->format), language,
 	        code ? " without [runner] commands" : "", run->later,
 	        run->later == 1 ? "" : "s",
 	        code ? "set runner.tool or runner.up and runner.down, or if the later ones do not need it, "
