@@ -1077,7 +1077,8 @@ static int check_list(struct ctx *cx)
 			error = finding(
 			        cx, "missing-down", m->down->path,
 			        m->down->line, m->version,
-			        "down script is empty (annotate '-- migcheck:irreversible <reason>' if intended)");
+			        "down script is empty; if that is deliberate, declare it in .migcheck under [migrations \"%s\"]: irreversible = %s <reason>",
+			        l->dir, m->version);
 	}
 	if (!error && code_count == 1)
 		error = finding(

@@ -36,7 +36,7 @@ static const mc_code_info codes[] = {
 	  "give one of them a new, higher version" },
 	{ "missing-down", MC_SEV_ERROR,
 	  "a migration has no down script (migrations.requireDown)",
-	  "write the down script, or annotate it '-- migcheck:irreversible <reason>'" },
+	  "write the down script; if it cannot exist, declare it in .migcheck ([migrations \"<dir>\"] irreversible = <version> <reason>), or annotate a down not yet released '-- migcheck:irreversible <reason>'" },
 	{ "malformed", MC_SEV_ERROR,
 	  "a migration file cannot be read as its format says (no up section, unknown directive, SQL that does not parse, bad bytes)",
 	  "fix the file at the line shown" },

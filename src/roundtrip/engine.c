@@ -79,6 +79,7 @@ struct run {
 	size_t later;
 	int no_undo; /* Flyway without any undo script: no down is expected */
 	int ended; /* the run stopped early and said why in a note */
+	const char *dir; /* the folder (borrowed from the list) */
 };
 
 static int interrupted(struct run *run)
@@ -147,7 +148,8 @@ static int report_no_down(struct run *run, size_t i, int state)
 			return 0;
 		return mc_report_add(run->report, NULL, "missing-down",
 		                     m->down->path, m->down->line, m->version, NULL,
-		                     "down script is empty; annotate it '-- migcheck:irreversible <reason>' if that is deliberate");
+		                     "down script is empty; if that is deliberate, declare it in .migcheck under [migrations \"%s\"]: irreversible = %s <reason>",
+		                     run->dir, m->version);
 	default:
 		if (!run->opts->require_down || run->no_undo)
 			return 0;
@@ -627,6 +629,7 @@ int mc_roundtrip_run(mc_report *report, const mc_migration_list *list,
 	run.report = report;
 	run.be = be;
 	run.opts = opts;
+	run.dir = list->dir ? list->dir : ".";
 	run.stats = stats ? stats : &local;
 	memset(run.stats, 0, sizeof(*run.stats));
 	count = list->items.len;

@@ -315,7 +315,7 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 		memset(&ro, 0, sizeof(ro));
 		ro.mode = opts->mode;
 		ro.selected = folders[d].sel;
-		ro.require_down = cfg->require_down;
+		ro.require_down = folders[d].set.require_down;
 		if ((error = declarations(&folders[d].skip, report, &folders[d],
 		                          folders[d].set.skip, "skip")) < 0 ||
 		    (error = declarations(&folders[d].irreversible, report,

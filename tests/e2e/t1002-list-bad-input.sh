@@ -244,7 +244,7 @@ missing_down () {
 	write_migration 004_d.down.sql 'SELECT 1;' &&
 	list_err 1 &&
 	expect_equal err "db/migrations/001_a.up.sql: error: no down script [missing-down]
-db/migrations/002_b.down.sql:1: error: down script is empty (annotate '-- migcheck:irreversible <reason>' if intended) [missing-down]
+db/migrations/002_b.down.sql:1: error: down script is empty; if that is deliberate, declare it in .migcheck under [migrations \"db/migrations\"]: irreversible = 002 <reason> [missing-down]
 db/migrations/004_d.down.sql: error: down script without an up script [malformed]
 list: 3 errors, 0 warnings" &&
 	printf '[migrations]\n\tdir = db/migrations\n\trequireDown = false\n' >.migcheck &&

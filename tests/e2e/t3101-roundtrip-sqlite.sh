@@ -152,11 +152,31 @@ missing_and_irreversible () {
 	expect_code 1 "$MIGCHECK" roundtrip >out &&
 	expect_equal out 'db/migrations/001_a.up.sql: error: no down script: the migration cannot be reverted [missing-down]
 db/migrations/002_b.down.sql:1: warning: down is annotated irreversible and was not round-tripped: the data of b cannot be restored [irreversible]
-db/migrations/003_c.down.sql:1: error: down script is empty; annotate it '"'-- migcheck:irreversible <reason>'"' if that is deliberate [missing-down]
+db/migrations/003_c.down.sql:1: error: down script is empty; if that is deliberate, declare it in .migcheck under [migrations "db/migrations"]: irreversible = 003 <reason> [missing-down]
 note: 1 migration round-tripped on a scratch sqlite database (step mode)
-roundtrip: 2 errors, 1 warning'
+roundtrip: 2 errors, 1 warning' &&
+	# the declaration the message gives silences it, with no edit of the file
+	git config -f .migcheck --add migrations.db/migrations.irreversible '003 c has nothing to undo' &&
+	expect_code 1 "$MIGCHECK" roundtrip >out &&
+	expect_grep '003_c.*irreversible in .migcheck: c has nothing to undo' out &&
+	expect_no_grep '003_c.down.sql.*missing-down' out
 }
 run_test 'missing, empty and irreversible downs' missing_and_irreversible
+
+folder_require_down () {
+	setup &&
+	git config -f .migcheck --unset migrations.dir &&
+	git config -f .migcheck --add migrations.dir db/a &&
+	git config -f .migcheck --add migrations.dir db/b &&
+	git config -f .migcheck migrations.db/b.requireDown false &&
+	mkdir -p db/a db/b &&
+	echo 'CREATE TABLE a (id int);' >db/a/001_a.up.sql &&
+	echo 'CREATE TABLE b (id int);' >db/b/001_b.up.sql &&
+	expect_code 1 "$MIGCHECK" roundtrip >out &&
+	expect_grep '^db/a/001_a.up.sql: error: no down script' out &&
+	expect_no_grep '^db/b/' out
+}
+run_test '[migrations "<dir>"] requireDown = false holds in roundtrip too' folder_require_down
 
 next_version_downs () {
 	setup &&
