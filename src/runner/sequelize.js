@@ -106,6 +106,12 @@ async function main() {
 	}
 	if (Sequelize && Sequelize.Sequelize)
 		Sequelize = Sequelize.Sequelize;
+	/* the app's own instances (a migration's require('../models') opens
+	 * one): at 'close' they go too, or they would keep the dropped
+	 * database (SQLite: the removed file) after migcheck recreates it */
+	const appInstances = [];
+	if (typeof Sequelize.addHook === 'function')
+		Sequelize.addHook('afterInit', 'migcheck', (s) => { appInstances.push(s); });
 
 	/* .sequelizerc, as sequelize-cli reads it */
 	let rc = {};
@@ -472,6 +478,18 @@ async function main() {
 		}
 	}
 
+	/* close the app's instances and forget its modules (not node_modules):
+	 * the next require('../models') connects to the new database */
+	async function forgetApp() {
+		for (const s of appInstances.splice(0)) {
+			try { await s.close(); } catch (e) { /* closed already */ }
+		}
+		const nm = path.sep + 'node_modules' + path.sep;
+		for (const k of Object.keys(require.cache))
+			if (k.startsWith(appdir + path.sep) && !k.includes(nm))
+				delete require.cache[k];
+	}
+
 	async function handle(req) {
 		switch (req.op) {
 		case 'up':
@@ -500,6 +518,7 @@ async function main() {
 				Meta = null;
 				await s.close();
 			}
+			await forgetApp();
 			return { ok: true };
 		default:
 			throw new Error('unknown request ' + JSON.stringify(req.op));

@@ -80,11 +80,8 @@ module.exports = {
 	expect_equal out "server/migrations/20190301000000-add-role.js:6: warning: down is an empty function: the migration cannot be reverted [empty-down]
 server/migrations/20190301000000-add-role.js: error: down does not restore the schema from before up [down-not-inverse]
     table main.t_user: column role: unexpected
-server/migrations/20190301000000-add-role.js: error: up fails after down: SQLITE_ERROR: duplicate column name: role [up-not-repeatable]
-    Error
-        at async Object.up ($PWD/server/migrations/20190301000000-add-role.js:4:5)
 note: 3 migrations round-tripped on a scratch sqlite database (step mode)
-roundtrip: 2 errors, 1 warning" &&
+roundtrip: 1 error, 1 warning" &&
 	"$MIGCHECK" list >out 2>err &&
 	expect_grep '^  20190301000000  add-role     yes  empty     js' out
 }
@@ -112,6 +109,50 @@ per_folder () {
 roundtrip: 0 errors, 0 warnings'
 }
 run_test 'a folder'"'"'s runnerTool and runnerEnv replace [runner] tool and env there' per_folder
+
+after_rebuild () {
+	app &&
+	git config -f .migcheck migrations.dialect sqlite &&
+	write_migration server/migrations/20190301000000-add-role.js "'use strict';
+module.exports = {
+  up: async (queryInterface, Sequelize) => {
+    await queryInterface.createTable('t_tmp', { id: Sequelize.INTEGER });
+    await queryInterface.addColumn('t_user', 'role', { type: Sequelize.STRING });
+  },
+  down: async (queryInterface) => {
+    await queryInterface.dropTable('t_tmp');
+  },
+};" &&
+	write_migration server/migrations/20190302000000-log-table.js "'use strict';
+const db = require('../models');
+module.exports = {
+  up: async () => {
+    await db.sequelize.query('CREATE TABLE t_log (id INTEGER)');
+  },
+  down: async () => {
+    await db.sequelize.query('DROP TABLE t_log');
+  },
+};" &&
+	write_migration server/migrations/20190303000000-log-level.js "'use strict';
+module.exports = {
+  up: async (queryInterface, Sequelize) => {
+    await queryInterface.addColumn('t_log', 'level', { type: Sequelize.STRING });
+  },
+  down: async (queryInterface) => {
+    await queryInterface.removeColumn('t_log', 'level');
+  },
+};" &&
+	commit_all 'a rebuild, then migrations through the models' &&
+	expect_code 1 "$MIGCHECK" roundtrip >out 2>err &&
+	expect_equal out "server/migrations/20190301000000-add-role.js: error: down does not restore the schema from before up [down-not-inverse]
+    table main.t_user: column role: unexpected
+server/migrations/20190301000000-add-role.js: error: up fails after down: SQLITE_ERROR: duplicate column name: role [up-not-repeatable]
+    Error
+        at async Object.up ($PWD/server/migrations/20190301000000-add-role.js:5:5)
+note: 5 migrations round-tripped on a scratch sqlite database (step mode)
+roundtrip: 2 errors, 0 warnings"
+}
+run_test 'after a rebuild of the scratch file, require('"'"'../models'"'"') opens the new one, not the removed one' after_rebuild
 
 init_then_roundtrip () {
 	app &&
