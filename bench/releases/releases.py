@@ -19,8 +19,12 @@ tag family, semver order, pre-releases left out):
              out, `gate --since vA --skip roundtrip --skip drift` (only the
              check step runs).
 
-Counted per file per pair. A renamed-deployed finding on the new path of a
-rename git found counts for the old path.
+Counted per file per pair. The truth follows the tool's identity
+(migrations.format): where the tool records the version (golang-migrate,
+goose, dbmate, popx), a rename keeping it is no change when the bytes are
+the same and an edit of the old path when not, and a deletion and an
+addition of one version are such a rename. A finding on the new path of a
+rename counts for the old path.
 """
 
 import argparse
@@ -125,23 +129,76 @@ def version_of(path):
     return tuple(int(x) for x in re.split(r"[._]", m.group(1)))
 
 
-def diff(clone, a, b, dirs):
-    """truth {old path: status}, renames {new: old}, added [path]"""
+# formats whose tool records a migration by its version (and, for
+# golang-migrate, the direction in the name): a rename that keeps them is
+# the same migration to the tool (README "Identity")
+BY_VERSION = {"golang-migrate", "goose", "dbmate", "popx"}
+
+
+def identity(path, fmt):
+    """What the tool records of the file, or None when it records the whole
+    name (sql-migrate, Sequelize, plain, Flyway's description)."""
+    if fmt not in BY_VERSION:
+        return None
+    d, base = os.path.split(path)
+    m = MIGRATION_NAME.match(base)
+    if m is None:
+        return None
+    # dbmate keeps the digits as written; the others read a number
+    v = m.group(1) if fmt == "dbmate" else version_of(path)
+    part = ".up." if ".up." in base else ".down." if ".down." in base else ""
+    return (d, v, part)
+
+
+def same_blob(clone, a, pa, b, pb):
+    x = git(clone, "rev-parse", "%s:%s" % (a, pa), check=False).stdout.strip()
+    y = git(clone, "rev-parse", "%s:%s" % (b, pb), check=False).stdout.strip()
+    return x and x == y
+
+
+def diff(clone, a, b, dirs, fmt=None):
+    """truth {old path: status}, renames {new: old}, added [path]
+
+    Judged by the tool's identity (fmt): a rename that keeps what the tool
+    records is the same migration, so it is no change when its bytes are
+    the same (dropped) and an edit of the old path when they are not; a
+    file deleted and one added with the same identity (git saw no rename:
+    the content changed past its threshold) are paired the same way."""
     out = git(clone, "diff", "--name-status", "-M", a, b, "--", *dirs).stdout
-    truth, renames, added = {}, {}, []
+    truth, renames, added, deleted = {}, {}, [], []
     for line in out.splitlines():
         f = line.split("\t")
         st = f[0]
-        if st[0] in "MDT" and is_migration(f[1], dirs):
+        if st[0] in "MT" and is_migration(f[1], dirs):
             truth[f[1]] = st[0]
+        elif st[0] == "D" and is_migration(f[1], dirs):
+            truth[f[1]] = "D"
+            deleted.append(f[1])
         elif st[0] == "R":
             if is_migration(f[1], dirs):
+                ident = identity(f[1], fmt)
+                if ident is not None and ident == identity(f[2], fmt):
+                    if st != "R100" and not same_blob(clone, a, f[1], b, f[2]):
+                        truth[f[1]] = "R(same version, edited)"
+                        renames[f[2]] = f[1]
+                    continue
                 truth[f[1]] = "R"
                 renames[f[2]] = f[1]
             elif is_migration(f[2], dirs):
                 added.append(f[2])
         elif st[0] in "AC" and is_migration(f[-1], dirs):
             added.append(f[-1])
+    # pair a deletion and an addition the tool reads as one migration
+    for old in deleted:
+        ident = identity(old, fmt)
+        if ident is None:
+            continue
+        for new in added:
+            if identity(new, fmt) == ident and new not in renames:
+                truth[old] = "D+A(same version)"
+                renames[new] = old
+                added.remove(new)
+                break
     return truth, renames, added
 
 
@@ -191,7 +248,9 @@ def score(doc, truth, renames, added, maxv, dirs):
         if f is None:
             continue
         if code in EDIT_CODES:
-            key = renames.get(f, f) if code == "renamed-deployed" and f not in truth else f
+            # a finding on the new path of a rename (or of a file the tool
+            # reads as the deleted one) counts for the old path
+            key = renames.get(f, f) if f not in truth else f
             pred.setdefault(key, []).append((code, msg, f))
         else:
             other.setdefault(f, []).append((code, msg))
@@ -227,6 +286,8 @@ def bench_repo(src, name, opts, details):
                check=False).stdout.split()
     refs = git(".", "config", "-f", cfg, "--get-all", "deploy.ref",
                check=False).stdout.split()
+    fmt = git(".", "config", "-f", cfg, "--get", "migrations.format",
+              check=False).stdout.strip() or None
     family, tags = release_tags(clone, opts.family, opts.prereleases)
     pairs, backwards, forked = [], [], 0
     for a, b in zip(tags, tags[1:]):
@@ -254,7 +315,7 @@ def bench_repo(src, name, opts, details):
                   "max_time": 0.0}}
     t_repo = time.perf_counter()
     for i, (a, b) in enumerate(pairs):
-        truth, renames, added = diff(clone, a, b, dirs)
+        truth, renames, added = diff(clone, a, b, dirs, fmt)
         maxv = max_versions(clone, a, dirs)
         checkout(clone, b)
         r["truth"] += len(truth)
