@@ -15,7 +15,8 @@
  *   {"op":"down","file":...,"name":...}
  *   {"op":"meta"}     the tracking table's rows, in order
  *   {"op":"close"}    close the connection (migcheck is about to drop and
- *                     recreate the scratch database); the next request
+ *                     recreate the scratch database), and the app's own
+ *                     instances, forgetting its modules; the next request
  *                     opens a new one
  *   {"op":"sync","paths":["/abs/models", ...]}
  *                     define the models of these files and folders on

@@ -202,6 +202,26 @@ sequelize_use_env_variable () {
 }
 run_test 'sequelize-cli with use_env_variable DATABASE_URL on migcheck'"'"'s own server' sequelize_use_env_variable
 
+resident_own_cluster () {
+	sequelize_setup env &&
+	git config -f .migcheck --unset runner.up &&
+	git config -f .migcheck --unset runner.down &&
+	git config -f .migcheck runner.tool sequelize &&
+	write_migration db/models/index.js "const { Sequelize } = require('sequelize');
+const config = require('../../config/config.json').development;
+module.exports = { sequelize: new Sequelize(process.env[config.use_env_variable], config) };" &&
+	write_migration 20240103000000-users-name.js "'use strict';
+const db = require('../models');
+module.exports = {
+  up: async () => { await db.sequelize.query('ALTER TABLE users ADD COLUMN name text'); },
+  down: async () => { await db.sequelize.query('ALTER TABLE users DROP COLUMN name'); },
+};" &&
+	bare "$MIGCHECK" roundtrip >out 2>err &&
+	expect_equal out 'note: 3 migrations round-tripped on a scratch postgres database (step mode)
+roundtrip: 0 errors, 0 warnings'
+}
+run_test "the resident Sequelize runner on migcheck's own server, models through DATABASE_URL" resident_own_cluster
+
 # the test server listens on a unix socket only
 socket_dir=$(printf '%s\n' "$MIGCHECK_TEST_PG" | sed -n 's/.*host=\([^ ]*\).*/\1/p')
 
