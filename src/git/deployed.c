@@ -645,6 +645,27 @@ static int gen_put(struct genmap *m, const git_oid *id, size_t gen)
 	return 0;
 }
 
+/* A commit on rank_points' walk; its stack grows by doubling. */
+struct rframe {
+	git_oid id;
+	int expanded; /* its parents were pushed */
+};
+
+static int rframe_push(struct rframe **st, size_t *n, size_t *cap, const git_oid *id)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 64;
+		struct rframe *ns = mc_realloc(*st, nc * sizeof(*ns));
+		if (!ns)
+			return mc_error_set_oom();
+		*st = ns;
+		*cap = nc;
+	}
+	git_oid_cpy(&(*st)[*n].id, id);
+	(*st)[(*n)++].expanded = 0;
+	return 0;
+}
+
 /*
  * The generation of every point's commit: one depth-first walk of their
  * history, each commit once, by parents only (no dates). A parent the
@@ -655,10 +676,7 @@ static int rank_points(mc_deployed *d)
 {
 	git_repository *repo = d->repo->repo;
 	struct genmap m = { NULL, NULL, 0, 0 };
-	struct rframe {
-		git_oid id;
-		int expanded; /* its parents were pushed */
-	} *st = NULL;
+	struct rframe *st = NULL;
 	size_t n = 0, cap = 0;
 	int error = 0;
 
@@ -690,18 +708,8 @@ static int rank_points(mc_deployed *d)
 				const git_oid *pid = git_commit_parent_id(c, k);
 				if (gen_get(&m, pid))
 					continue;
-				if (n == cap) {
-					size_t nc = cap ? 2 * cap : 64;
-					struct rframe *ns = mc_realloc(st, nc * sizeof(*ns));
-					if (!ns) {
-						error = mc_error_set_oom();
-						break;
-					}
-					st = ns;
-					cap = nc;
-				}
-				git_oid_cpy(&st[n].id, pid);
-				st[n++].expanded = 0;
+				if ((error = rframe_push(&st, &n, &cap, pid)) < 0)
+					break;
 			}
 			git_commit_free(c);
 			if (error || n > below)
@@ -726,18 +734,7 @@ static int rank_points(mc_deployed *d)
 			n--;
 			continue;
 		}
-		if (n == cap) {
-			size_t nc = cap ? 2 * cap : 64;
-			struct rframe *ns = mc_realloc(st, nc * sizeof(*ns));
-			if (!ns) {
-				error = mc_error_set_oom();
-				break;
-			}
-			st = ns;
-			cap = nc;
-		}
-		git_oid_cpy(&st[n].id, push);
-		st[n++].expanded = 0;
+		error = rframe_push(&st, &n, &cap, push);
 	}
 	for (size_t i = 0; i < d->points.len && !error; i++) {
 		struct point *p = d->points.items[i];
