@@ -271,6 +271,20 @@ static int fix_order(mc_buf *out, const char *above)
 	                     above);
 }
 
+/* The highest version of l's versioned migrations and also's (may be
+ * NULL), in m's tool's order: what a renumbered m must be above. */
+static const char *highest(const mc_migration_list *l, const char *also, const mc_migration *m)
+{
+	const char *hi = also;
+	for (size_t i = 0; l && i < mc_migration_list_count(l); i++) {
+		const mc_migration *o = mc_migration_list_get(l, i);
+		if (o->kind == MC_MIGRATION_VERSIONED && o->version &&
+		    (!hi || mc_format_version_cmp(m->format, o->version, hi) > 0))
+			hi = o->version;
+	}
+	return hi ? hi : m->version;
+}
+
 static int parse_one(mc_migration_list **out, const char *path, const char *data,
                      size_t len, const char *dir, mc_format fmt, mc_dialect dialect)
 {
@@ -740,13 +754,15 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 				dmax = v;
 		}
 		if (unique && ((d = same_version(after, m)) != NULL || (d = dd) != NULL)) {
-			error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, NULL,
+			if ((error = fix_order(&fix, highest(after, dmax, m))) == 0)
+				error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, fix.ptr,
 			                      "version %s of '%s' is already used by '%s'", m->version,
 			                      file, mig_label(d));
 			if (!error)
 				error = mc_vec_push(dup_files, (void *)file);
 		} else if (unique && target && (d = same_version(target, m)) != NULL) {
-			error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, NULL,
+			if ((error = fix_order(&fix, highest(target, highest(after, dmax, m), m))) == 0)
+				error = mc_report_add(c->r, NULL, "duplicate-version", file, 1, m->version, fix.ptr,
 			                      "version %s of '%s' is also used by '%s' on %s", m->version,
 			                      file, mig_label(d), c->cs->target_name);
 			if (!error)
@@ -789,7 +805,8 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 		                  !(m->down->flags & MC_SCRIPT_IRREVERSIBLE) &&
 		                  /* unchanged files are known by name only */
 		                  has_path(&c->touched, m->down->path))))
-			error = mc_report_add(c->r, NULL, "missing-down", file, 1, m->version, NULL,
+			error = mc_report_add(c->r, NULL, "missing-down", file, 1, m->version,
+			                      "to fix: write its down script, or if it cannot have one, say why in it: '-- migcheck:irreversible <reason>'",
 			                      "migration %s has no down script", m->version);
 	}
 	mc_buf_dispose(&fix);
@@ -1171,8 +1188,10 @@ static int check_models(struct ctx *c)
 		mc_buf msg = MC_BUF_INIT;
 		if ((error = mc_buf_printf(&msg, "model '%s' changed and no migration was added",
 		                           (char *)models.items[i])) == 0)
-			error = mc_check_group_add(&c->group, "model-without-migration",
-			                           models.items[i], 0, NULL, msg.ptr);
+			error = mc_check_group_add_detail(
+			        &c->group, "model-without-migration", models.items[i], 0, NULL,
+			        msg.ptr,
+			        "to fix: add a migration for the model change, or say why none is needed in the commit message: 'Migcheck-Skip: model-without-migration <reason>'");
 		mc_buf_dispose(&msg);
 	}
 done:

@@ -66,6 +66,7 @@ missing_down () {
 	git add . &&
 	expect_code 1 "$MIGCHECK" check --staged >out &&
 	expect_equal out "db/migrations/006_next.up.sql:1: error: migration 006 has no down script [missing-down]
+    to fix: write its down script, or if it cannot have one, say why in it: '-- migcheck:irreversible <reason>'
 check: 1 error, 0 warnings" &&
 	git config -f .migcheck migrations.requireDown false &&
 	"$MIGCHECK" check --staged >out2

@@ -28,6 +28,7 @@ model_without_migration () {
 	model_repo && add_field && commit_all 'add email' &&
 	expect_code 1 "$MIGCHECK" check --commit HEAD >out &&
 	expect_equal out "src/models/user.js: error: model 'src/models/user.js' changed and no migration was added [model-without-migration]
+    to fix: add a migration for the model change, or say why none is needed in the commit message: 'Migcheck-Skip: model-without-migration <reason>'
 check: 1 error, 0 warnings"
 }
 run_test 'a model change without a migration is model-without-migration' model_without_migration
@@ -158,6 +159,7 @@ module.exports = (sequelize, DataTypes) => {
 	commit_all 'a column' &&
 	expect_code 1 "$MIGCHECK" check --commit HEAD >out &&
 	expect_equal out "server/models/scene.js: error: model 'server/models/scene.js' changed and no migration was added [model-without-migration]
+    to fix: add a migration for the model change, or say why none is needed in the commit message: 'Migcheck-Skip: model-without-migration <reason>'
 check: 1 error, 0 warnings"
 }
 run_test 'comments, Joi validation, index.js, tests: not a model change; a column is' not_schema_changes

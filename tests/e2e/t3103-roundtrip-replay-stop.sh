@@ -121,6 +121,7 @@ DROP TABLE posts;' &&
 	expect_code 1 "$MIGCHECK" check >out &&
 	expect_equal out 'db/migrations/00002_orders.go: warning: goose migration (go) cannot be replayed; it is listed but not run [not-replayable]
 db/migrations/00005_drop_old.sql:1: error: migration 00005 has no down script [missing-down]
+    to fix: write its down script, or if it cannot have one, say why in it: '"'"'-- migcheck:irreversible <reason>'"'"'
 note: no deploy.ref configured: no migration counts as deployed (set deploy.ref, e.g. refs/remotes/origin/main)
 check: 1 error, 1 warning' &&
 	git config -f .migcheck 'migrations.db/migrations.skip' '00002_orders.go data only' &&

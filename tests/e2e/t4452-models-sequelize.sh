@@ -176,6 +176,7 @@ check: 0 errors, 0 warnings" &&
 	commit_all 'a column' &&
 	expect_code 1 "$MIGCHECK" check --commit HEAD >out 2>err &&
 	expect_equal out "server/models/user.js: error: model 'server/models/user.js' changed and no migration was added [model-without-migration]
+    to fix: add a migration for the model change, or say why none is needed in the commit message: 'Migcheck-Skip: model-without-migration <reason>'
 note: no deploy.ref configured: no migration counts as deployed (set deploy.ref, e.g. refs/remotes/origin/main)
 check: 1 error, 0 warnings" &&
 	# models that do not load: the file rule, and a note saying why
@@ -183,6 +184,7 @@ check: 1 error, 0 warnings" &&
 	commit_all 'a broken model' &&
 	expect_code 1 "$MIGCHECK" check --commit HEAD >out 2>err &&
 	expect_equal out "server/models/broken.js: error: model 'server/models/broken.js' changed and no migration was added [model-without-migration]
+    to fix: add a migration for the model change, or say why none is needed in the commit message: 'Migcheck-Skip: model-without-migration <reason>'
 note: no deploy.ref configured: no migration counts as deployed (set deploy.ref, e.g. refs/remotes/origin/main)
 note: the sequelize runner cannot tell whether the models' schema changed (cannot load models/broken.js: Cannot find module 'left-pad-nowhere'): every model file change counts
 check: 1 error, 0 warnings"

@@ -108,6 +108,7 @@ duplicate_many () {
 	measure 1 $RSS_MAX 'check --staged (duplicate)' "$MIGCHECK" check --staged &&
 	git reset -q --hard && rm -f db/migrations/05000_again.* &&
 	expect_equal out "db/migrations/05000_again.up.sql:1: error: version 05000 of 'db/migrations/05000_again.up.sql' is already used by 'db/migrations/05000_t05000.up.sql' [duplicate-version]
+    to fix: renumber it above 10000 (rename the file to a higher version)
 check: 1 error, 0 warnings"
 }
 run_test 'a duplicate version among 10,000 is found' duplicate_many
