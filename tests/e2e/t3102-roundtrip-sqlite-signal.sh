@@ -20,7 +20,7 @@ interrupted () {
 	slow_migrations &&
 	TMPDIR=$PWD/tmp && export TMPDIR &&
 	spawn "$MIGCHECK" roundtrip >out 2>err &&
-	wait_for_file "tmp/*" &&
+	wait_for_file "tmp/migcheck-*" &&
 	sleep 0.5 &&
 	kill -"$sig" "$spawned" &&
 	expect_code "$code" wait "$spawned" &&
