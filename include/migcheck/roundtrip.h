@@ -102,8 +102,9 @@ typedef struct {
 	size_t rebuilds; /* times the scratch database was rebuilt */
 	size_t skipped;  /* selected migrations not tested (no down, failures) */
 	size_t ups_only; /* of those, selected ones whose up was applied and
-	                  * checked, their down not tried (Flyway without undo
-	                  * scripts, irreversible ones) */
+	                  * checked, their down not proven (Flyway without
+	                  * undo scripts, missing, empty or irreversible
+	                  * downs, an empty down function) */
 	/* the migration that cannot be replayed where the replay stopped
 	 * (its up's path, borrowed from the list), or NULL */
 	const char *stopped_at;

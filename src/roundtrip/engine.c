@@ -126,6 +126,13 @@ static unsigned script_line(const mc_migration *m, mc_roundtrip_dir dir)
 	return s && !m->language ? s->line : 0;
 }
 
+/* A code migration whose down is an empty function (empty-down): it runs,
+ * but does not revert anything. */
+static int empty_code_down(const mc_migration *m)
+{
+	return m->language && m->down && (m->down->flags & MC_SCRIPT_BLANK);
+}
+
 /* Report a down that cannot be round-tripped; 0 or < 0. */
 static int report_no_down(struct run *run, size_t i, int state)
 {
@@ -353,7 +360,15 @@ static int run_step(struct run *run)
 			s1 = NULL;
 			continue;
 		}
-		run->stats->tested++;
+		/* an empty down function (empty-down) runs, and its diff is
+		 * reported, but the migration is not proven to go down and up
+		 * again: up only, not round-tripped */
+		if (empty_code_down(m)) {
+			run->stats->skipped++;
+			run->stats->ups_only++;
+		} else {
+			run->stats->tested++;
+		}
 		if ((rc = apply(run, m, MC_ROUNDTRIP_DOWN, &fail)) < 0)
 			goto done;
 		if (rc == MC_ROUNDTRIP_FAILED) {
@@ -388,7 +403,7 @@ static int run_step(struct run *run)
 		                        m->version, mc_buf_cstr(&diff),
 		                        "down does not restore the schema from before up")) < 0)
 			goto done;
-		if (m->language && m->down && (m->down->flags & MC_SCRIPT_BLANK)) {
+		if (empty_code_down(m)) {
 			/* an empty down function (empty-down): up again would
 			 * only fail on what the first up made, the same fact a
 			 * second time, and cost a rebuild; the next step starts
@@ -461,6 +476,7 @@ static int run_chain(struct run *run)
 	void *e0 = NULL, *u1 = NULL, *s = NULL;
 	mc_buf diff = MC_BUF_INIT;
 	size_t i, first = run->n, last = 0, start, total, k = 0, ups_only = 0;
+	size_t blocked = 0;
 	int rc = 0, equal;
 
 	for (i = 0; i < run->n; i++)
@@ -475,15 +491,33 @@ static int run_chain(struct run *run)
 	start = first;
 	for (i = first; i <= last; i++) {
 		int state = down_state(run, i);
-		if (state == DOWN_OK)
+		/* an empty down function cannot take the chain back either
+		 * (discovery's empty-down says so) */
+		if (state == DOWN_OK && !empty_code_down(run->ms[i]))
 			continue;
 		if (run->sel[i]) {
-			if ((rc = report_no_down(run, i, state)) < 0)
+			if (state != DOWN_OK &&
+			    (rc = report_no_down(run, i, state)) < 0)
 				goto done;
 			run->stats->skipped += 1;
 			ups_only++;
 		}
 		start = i + 1;
+	}
+	/* the ones before it that could go down only go up too */
+	for (i = first; i < start; i++)
+		if (run->sel[i] && down_state(run, i) == DOWN_OK &&
+		    !empty_code_down(run->ms[i]))
+			blocked++;
+	if (blocked) {
+		run->stats->skipped += blocked;
+		ups_only += blocked;
+		if ((rc = mc_report_note(run->report,
+		                         "%zu migration%s before %s only went up: the chain starts after it, as its down cannot take the chain back",
+		                         blocked, blocked == 1 ? "" : "s",
+		                         script_path(run->ms[start - 1],
+		                                     MC_ROUNDTRIP_UP))) < 0)
+			goto done;
 	}
 	for (i = 0; i < start; i++) {
 		if (interrupted(run)) {

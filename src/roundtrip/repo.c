@@ -6,6 +6,7 @@
  */
 #include "migcheck/roundtrip.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,44 @@ static void free_keeping_error(mc_roundtrip_db *rdb, int error)
 	mc_error_restore(&saved);
 }
 
+/*
+ * The summary: how many were round-tripped and, apart, how many only went
+ * up (their down missing, empty or irreversible: not proven to go down and
+ * up again), where, and where the replay stopped.
+ */
+static int note_summary(mc_report *report, const mc_roundtrip_stats *sum,
+                        int mixed, mc_dialect engine, mc_roundtrip_mode mode)
+{
+	char up_only[80] = "";
+	if (sum->ups_only)
+		snprintf(up_only, sizeof(up_only),
+		         ", %zu up only (down not round-tripped)",
+		         sum->ups_only);
+	if (mixed)
+		return mc_report_note(report,
+		                      "%zu migration%s round-tripped%s on scratch postgres and sqlite databases, per folder (%s mode)%s%s",
+		                      sum->tested, sum->tested == 1 ? "" : "s",
+		                      up_only, mc_roundtrip_mode_name(mode),
+		                      sum->stopped_at ? "; the replay stopped at " : "",
+		                      sum->stopped_at ? sum->stopped_at : "");
+	return mc_report_note(report,
+	                      "%zu migration%s round-tripped%s on a scratch %s database (%s mode)%s%s",
+	                      sum->tested, sum->tested == 1 ? "" : "s", up_only,
+	                      mc_dialect_name(engine), mc_roundtrip_mode_name(mode),
+	                      sum->stopped_at ? "; the replay stopped at " : "",
+	                      sum->stopped_at ? sum->stopped_at : "");
+}
+
+/* The summary's counts in the JSON report: "counts": {"round_tripped": N,
+ * "up_only": M}. */
+static int set_counts(mc_report *report, const mc_roundtrip_stats *sum)
+{
+	mc_report_value *o = mc_report_object_new();
+	mc_report_object_set_int(o, "round_tripped", (long long)sum->tested);
+	mc_report_object_set_int(o, "up_only", (long long)sum->ups_only);
+	return mc_report_set_extra_value(report, "counts", o);
+}
+
 int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
                       const mc_roundtrip_repo_opts *opts,
                       mc_roundtrip_stats *stats)
@@ -355,21 +394,10 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 		                       mc_roundtrip_mode_name(opts->mode),
 		                       sum.stopped_at ? "; the replay stopped at " : "",
 		                       sum.stopped_at ? sum.stopped_at : "");
-	else if (mixed)
-		error = mc_report_note(report,
-		                       "%zu migration%s round-tripped on scratch postgres and sqlite databases, per folder (%s mode)%s%s",
-		                       sum.tested, sum.tested == 1 ? "" : "s",
-		                       mc_roundtrip_mode_name(opts->mode),
-		                       sum.stopped_at ? "; the replay stopped at " : "",
-		                       sum.stopped_at ? sum.stopped_at : "");
 	else
-		error = mc_report_note(report,
-		                       "%zu migration%s round-tripped on a scratch %s database (%s mode)%s%s",
-		                       sum.tested, sum.tested == 1 ? "" : "s",
-		                       mc_dialect_name(engine),
-		                       mc_roundtrip_mode_name(opts->mode),
-		                       sum.stopped_at ? "; the replay stopped at " : "",
-		                       sum.stopped_at ? sum.stopped_at : "");
+		error = note_summary(report, &sum, mixed, engine, opts->mode);
+	if (error >= 0)
+		error = set_counts(report, &sum);
 	if (stats)
 		*stats = sum;
 done:

@@ -153,7 +153,7 @@ missing_and_irreversible () {
 	expect_equal out 'db/migrations/001_a.up.sql: error: no down script: the migration cannot be reverted [missing-down]
 db/migrations/002_b.down.sql:1: warning: down is annotated irreversible and was not round-tripped: the data of b cannot be restored [irreversible]
 db/migrations/003_c.down.sql:1: error: down script is empty; if that is deliberate, declare it in .migcheck under [migrations "db/migrations"]: irreversible = 003 <reason> [missing-down]
-note: 1 migration round-tripped on a scratch sqlite database (step mode)
+note: 1 migration round-tripped, 3 up only (down not round-tripped) on a scratch sqlite database (step mode)
 roundtrip: 2 errors, 1 warning' &&
 	# the declaration the message gives silences it, with no edit of the file
 	git config -f .migcheck --add migrations.db/migrations.irreversible '003 c has nothing to undo' &&
@@ -162,6 +162,27 @@ roundtrip: 2 errors, 1 warning' &&
 	expect_no_grep '003_c.down.sql.*missing-down' out
 }
 run_test 'missing, empty and irreversible downs' missing_and_irreversible
+
+up_only_counted_apart () {
+	setup &&
+	write_migration 001_a.up.sql 'CREATE TABLE a (id int);' &&
+	write_migration 002_d.up.sql 'CREATE TABLE d (id int);' &&
+	write_migration 002_d.down.sql 'DROP TABLE d;' &&
+	summary='1 migration round-tripped, 1 up only (down not round-tripped) on a scratch sqlite database' &&
+	expect_code 1 "$MIGCHECK" roundtrip --mode chain >out &&
+	expect_equal out "db/migrations/001_a.up.sql: error: no down script: the migration cannot be reverted [missing-down]
+note: $summary (chain mode)
+roundtrip: 1 error, 0 warnings" &&
+	expect_code 1 "$MIGCHECK" --format json roundtrip >out &&
+	python3 -c 'import json, sys; d = json.load(open("out")); print(d["notes"], d["counts"])' >got &&
+	expect_equal got "['$summary (step mode)'] {'round_tripped': 1, 'up_only': 1}" &&
+	expect_code 1 "$MIGCHECK" --format sarif roundtrip >out &&
+	python3 -c 'import json; d = json.load(open("out")); print([n["message"]["text"] for n in d["runs"][0]["invocations"][0]["toolExecutionNotifications"]])' >got &&
+	expect_equal got "['$summary (step mode)']" &&
+	expect_code 1 "$MIGCHECK" --format junit roundtrip >out &&
+	expect_grep "^    <system-out>note: $summary (step mode)\$" out
+}
+run_test 'an up whose down is missing is counted up only, not round-tripped, in every format' up_only_counted_apart
 
 folder_require_down () {
 	setup &&

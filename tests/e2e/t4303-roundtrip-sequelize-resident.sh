@@ -80,8 +80,14 @@ module.exports = {
 	expect_equal out "server/migrations/20190301000000-add-role.js:6: warning: down is an empty function: the migration cannot be reverted [empty-down]
 server/migrations/20190301000000-add-role.js: error: down does not restore the schema from before up [down-not-inverse]
     table main.t_user: column role: unexpected
-note: 3 migrations round-tripped on a scratch sqlite database (step mode)
+note: 2 migrations round-tripped, 1 up only (down not round-tripped) on a scratch sqlite database (step mode)
 roundtrip: 1 error, 1 warning" &&
+	# chain mode: the empty down cannot take the chain back, it starts after it
+	"$MIGCHECK" roundtrip --mode chain >out 2>err &&
+	expect_equal out "server/migrations/20190301000000-add-role.js:6: warning: down is an empty function: the migration cannot be reverted [empty-down]
+note: 2 migrations before server/migrations/20190301000000-add-role.js only went up: the chain starts after it, as its down cannot take the chain back
+note: 3 ups applied and checked on a scratch sqlite database, no down round-tripped (chain mode)
+roundtrip: 0 errors, 1 warning" &&
 	"$MIGCHECK" list >out 2>err &&
 	expect_grep '^  20190301000000  add-role     yes  empty     js' out
 }

@@ -601,6 +601,62 @@ static void roundtrip__declared_skip_and_irreversible(void **state)
 	                    "db/003_m.up.sql: down not round-tripped: irreversible in .migcheck: keeps rows");
 }
 
+static int fake_can_revert(void *ctx MC_UNUSED, const mc_migration *m MC_UNUSED)
+{
+	return 1;
+}
+
+/* 002 is a code migration whose down is an empty function (empty-down) */
+static mc_migration *empty_code_down(struct fixture *fx)
+{
+	mc_migration *js;
+	add(&fx->list, "001", "+table a", "-table a", 0, NULL);
+	add(&fx->list, "002", "+column a.role", "", MC_SCRIPT_BLANK, NULL);
+	add(&fx->list, "003", "+table b", "-table b", 0, NULL);
+	js = fx->list.items.items[1];
+	js->language = mc_strdup("js");
+	fx->be.can_revert = fake_can_revert;
+	return js;
+}
+
+/* step: the empty down runs (its diff is reported), up again does not, and
+ * the migration counts as up only, not round-tripped */
+static void roundtrip__empty_code_down_is_up_only(void **state)
+{
+	struct fixture *fx = *state;
+	mc_migration *js = empty_code_down(fx);
+	assert_int_equal(run(fx), 0);
+	assert_int_equal(mc_report_count(fx->report), 1);
+	assert_string_equal(finding(fx, 0)->code, "down-not-inverse");
+	assert_int_equal(fx->stats.tested, 2);
+	assert_int_equal(fx->stats.ups_only, 1);
+	assert_int_equal(fx->stats.skipped, 1);
+	/* 001 and 003: up, down, up; 002: up, down */
+	assert_int_equal(fx->stats.applied, 8);
+	assert_int_equal(fx->stats.rebuilds, 0);
+	mc_free(js->language);
+	js->language = NULL;
+}
+
+/* chain: the empty down cannot take the chain back, so it starts after it;
+ * the one before it only goes up too, and a note says why */
+static void roundtrip__empty_code_down_starts_the_chain_after_it(void **state)
+{
+	struct fixture *fx = *state;
+	mc_migration *js = empty_code_down(fx);
+	fx->opts.mode = MC_ROUNDTRIP_CHAIN;
+	assert_int_equal(run(fx), 0);
+	assert_int_equal(mc_report_count(fx->report), 0);
+	assert_int_equal(fx->stats.tested, 1);
+	assert_int_equal(fx->stats.ups_only, 2);
+	assert_int_equal(fx->stats.skipped, 2);
+	assert_int_equal(mc_report_note_count(fx->report), 1);
+	assert_string_equal(mc_report_note_get(fx->report, 0),
+	                    "1 migration before db/002_m.up.sql only went up: the chain starts after it, as its down cannot take the chain back");
+	mc_free(js->language);
+	js->language = NULL;
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -623,6 +679,8 @@ int main(void)
 		T(roundtrip__out_of_memory),
 		T(roundtrip__stops_at_a_migration_it_cannot_run),
 		T(roundtrip__declared_skip_and_irreversible),
+		T(roundtrip__empty_code_down_is_up_only),
+		T(roundtrip__empty_code_down_starts_the_chain_after_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
