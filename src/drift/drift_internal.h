@@ -14,6 +14,17 @@
 /** Versions by numeric segments: "001" = "1", "1_1" = "1.1". */
 int mc_drift__version_cmp(const char *a, const char *b);
 
+/** What a replay did (mc_drift__replay_counted). */
+typedef struct {
+	size_t total;    /* migrations given */
+	size_t replayed; /* their ups applied */
+	size_t skipped;  /* not run: skip in .migcheck */
+	/* where the replay stopped (borrowed from the list), or NULL */
+	const mc_migration *stop;
+	int unreplayable; /* stop is not SQL and has no runner.up (else its
+	                   * up failed: an up-failed finding) */
+} mc_drift_replayed;
+
 /**
  * Apply the up part of each migration, in order, to the scratch database
  * (SQL through db, others through runner.up with {url} = the scratch's).
@@ -30,6 +41,30 @@ MC_NODISCARD int mc_drift__replay(mc_report *report,
                                   size_t n,
                                   const mc_config *config,
                                   const char *workdir);
+
+/**
+ * mc_drift__replay, filling *out with what it did; a migration that cannot
+ * be replayed is no note then: mc_drift__replay_note says it.
+ */
+MC_NODISCARD int mc_drift__replay_counted(mc_report *report,
+                                          int *failed,
+                                          mc_drift_replayed *out,
+                                          mc_db *db,
+                                          mc_scratch *scratch,
+                                          const mc_migration *const *ms,
+                                          size_t n,
+                                          const mc_config *config,
+                                          const char *workdir);
+
+/**
+ * The note on what the replay of the applied migrations recorded in table
+ * (written by tracker) did: how many were replayed, how many .migcheck
+ * skips, and where the replay stopped and why.
+ * @return 0 or MC_ENOMEM
+ */
+MC_NODISCARD int mc_drift__replay_note(mc_report *report, const char *table,
+                                       const char *tracker,
+                                       const mc_drift_replayed *r);
 
 /**
  * The migration of list that h records as dirty (golang-migrate's dirty

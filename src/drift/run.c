@@ -407,9 +407,11 @@ static int schema_drift(mc_report *report,
                         const mc_vec *replay,
                         mc_format format,
                         const char *table,
+                        const char *tracker,
                         const mc_migration *dirty_m,
                         const mc_drift_opts *opts)
 {
+	mc_drift_replayed done_replay;
 	struct dirty dm = { dirty_m, table, NULL, 0 };
 	mc_scratch_opts sopts;
 	char *tracking = NULL;
@@ -430,10 +432,14 @@ static int schema_drift(mc_report *report,
 	    (error = mc_scratch_connect(&sdb, scratch)) < 0 ||
 	    (error = check_versions(report, target, sdb)) < 0 ||
 	    (error = create_tracking(&tracking, sdb, format, table)) < 0 ||
-	    (error = mc_drift__replay(
-	             report, &failed, sdb, scratch,
+	    (error = mc_drift__replay_counted(
+	             report, &failed, &done_replay, sdb, scratch,
 	             (const mc_migration *const *)replay->items, replay->len,
 	             opts->config, opts->workdir)) < 0)
+		goto done;
+	/* said after the replay: how far it really went */
+	if ((error = mc_drift__replay_note(report, table, tracker,
+	                                   &done_replay)) < 0)
 		goto done;
 	if (failed) {
 		error = mc_report_note(
@@ -556,16 +562,10 @@ rollback:
 	rollback_error = mc_db_rollback(target);
 	if (error < 0 || (error = rollback_error) < 0)
 		goto done;
-	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY) &&
-	    (error = mc_report_note(
-	             report,
-	             "tracking table %s (%s): %zu applied migration(s) replayed on a scratch database",
-	             hist->table, mc_tracker_name(hist->tracker), replay.len)) <
-	            0)
-		goto done;
 	if (!(opts->flags & MC_DRIFT_HISTORY_ONLY))
 		error = schema_drift(report, sql_out, target, live, &replay,
 		                     migrations->all.format, hist->table,
+		                     mc_tracker_name(hist->tracker),
 		                     mc_drift__dirty_migration(hist, &migrations->all),
 		                     opts);
 done:

@@ -47,6 +47,25 @@ drift: 2 errors, 0 warnings" &&
 }
 run_test 'a SQLite target altered by hand; the file is not touched' altered_sqlite_read_only
 
+replay_stops_at_failed_up () {
+	sqlite_repo &&
+	write_migration 3_import.up.sql 'INSERT INTO users (email) SELECT email FROM legacy_users;' &&
+	write_migration 3_import.down.sql 'DELETE FROM users;' &&
+	write_migration 4_posts.up.sql 'CREATE TABLE posts (id INTEGER PRIMARY KEY);' &&
+	write_migration 4_posts.down.sql 'DROP TABLE posts;' &&
+	commit_all 'an import from a table made by hand' &&
+	build_target "$PWD/staging.db" &&
+	# production had the table the import reads; the scratch database has not
+	sqlite3 staging.db "CREATE TABLE legacy_users (email TEXT); $(cat db/migrations/3_import.up.sql db/migrations/4_posts.up.sql) DROP TABLE legacy_users; UPDATE schema_migrations SET version = 4;" &&
+	expect_code 1 "$MIGCHECK" drift --db staging.db >out &&
+	expect_equal out "db/migrations/3_import.up.sql:1: error: migration '3' failed on the scratch database: no such table: legacy_users [up-failed]
+    INSERT INTO users (email) SELECT email FROM legacy_users;
+note: tracking table schema_migrations (golang-migrate): 2 of 4 applied migrations replayed on a scratch database; the replay stopped at db/migrations/3_import.up.sql: its up failed there (up-failed)
+note: schema not compared: the applied migrations could not be replayed
+drift: 1 error, 0 warnings"
+}
+run_test 'the replay note says how many were replayed and where an up failed' replay_stops_at_failed_up
+
 sqlite_dirty_and_pending () {
 	sqlite_repo &&
 	build_target "$PWD/staging.db" &&

@@ -47,8 +47,7 @@ js_without_runner () {
 		"INSERT INTO \"SequelizeMeta\" VALUES ('20240101000000-create-users.js')" &&
 	expect_code 0 "$MIGCHECK" drift --db "$db" --scratch "$MIGCHECK_TEST_PG" >out &&
 	expect_equal out "migrations/20240102000000-create-posts.js: warning: migration '20240102000000' is not applied to the database [pending]
-note: tracking table public.SequelizeMeta (sequelize): 1 applied migration(s) replayed on a scratch database
-note: replay stopped at migrations/20240101000000-create-users.js: a sequelize migration in js cannot be replayed without runner.up; 0 of 1 applied migration replayed (set runner.up, or if the later ones do not need it, declare it in .migcheck: skip = 20240101000000-create-users.js <reason>)
+note: tracking table public.SequelizeMeta (sequelize): 0 of 1 applied migration replayed on a scratch database; the replay stopped at migrations/20240101000000-create-users.js: a sequelize migration in js cannot be replayed without runner.up (set runner.up, or if the later ones do not need it, declare it in .migcheck: skip = 20240101000000-create-users.js <reason>)
 note: schema not compared: the applied migrations could not be replayed
 drift: 0 errors, 1 warning"
 }
