@@ -135,6 +135,18 @@ int cli_parse_ms(unsigned *out, const char *cmd, const char *usage,
  * @return 0, or the exit status after printing the error
  */
 int cli_dir_opt(const char *arg, int *count, int must_exist);
+/**
+ * A folder given on the command line, relative to the current directory,
+ * as a path relative to the repository root ("." for the root itself,
+ * no "./", no trailing '/'); the folder's last component is not followed
+ * when it is a symbolic link. Refused, with the error printed: a folder
+ * outside the repository ("migrations folder '<arg>' is outside the
+ * repository"), and with must_exist one missing from the work tree.
+ * @param[out] out mc_free it; NULL when there is no work tree, or the
+ *   folder does not exist and !must_exist (the caller takes arg as written)
+ * @return 0, or the exit status after printing the error
+ */
+int cli_dir_relative(char **out, const char *arg, int must_exist);
 int cli_dirs_done(int count);
 /** Print mc_error_last() and map its class to an exit status. */
 int cli_error_last(void);

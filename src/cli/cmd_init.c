@@ -352,9 +352,22 @@ int cmd_init(int argc, char **argv)
 		case 'n':
 			dry_run = 1;
 			break;
-		case OPT_DIR:
-			error = mc_config_add(opt, "migrations.dir", optarg);
+		case OPT_DIR: {
+			/* relative to the current directory, as every command
+			 * takes --dir; written relative to the root */
+			char *given = NULL;
+			if ((rc = cli_dir_relative(&given, optarg, 0)) != 0)
+				goto out;
+			if (!given) {
+				rc = cli_error(MC_EXIT_USAGE,
+				               "no folder '%s' in the work tree",
+				               optarg);
+				goto out;
+			}
+			error = mc_config_add(opt, "migrations.dir", given);
+			mc_free(given);
 			goto check_opt;
+		}
 		case OPT_DIALECT:
 			dialect_set = 1;
 			error = mc_config_set(opt, "migrations.dialect",

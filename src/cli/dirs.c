@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "migcheck/alloc.h"
@@ -68,19 +69,83 @@ static char *real_parent(char *out, const char *dir)
 }
 
 /*
+ * dir (relative to the current directory, or absolute) as a path relative
+ * to rw (the real work tree, no trailing '/'), read lexically: "." and
+ * empty components dropped, ".." taking the one before it, no link
+ * followed, so that a folder below a symbolic link keeps the link's name
+ * (mc_repo_check_dirs refuses it as it refuses one in migrations.dir).
+ * @return 1 inside (out is the relative path, "." for the root), 0
+ *   outside, -1 with errno set
+ */
+static int lexical_relative(char *out, const char *rw, const char *dir)
+{
+	char path[PATH_MAX];
+	size_t len = 0, n = strlen(rw);
+	const char *p = dir;
+
+	if (*dir != '/') {
+		if (!getcwd(path, sizeof(path)))
+			return -1;
+		len = strlen(path);
+		while (len > 1 && path[len - 1] == '/')
+			len--;
+		if (len == 1)
+			len = 0; /* "/" */
+	}
+	while (*p) {
+		const char *e = p + strcspn(p, "/");
+		size_t cl = (size_t)(e - p);
+		if (cl == 0 || (cl == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (cl == 2 && p[0] == '.' && p[1] == '.') {
+			while (len && path[len - 1] != '/')
+				len--;
+			if (len)
+				len--; /* the '/' */
+		} else {
+			if (len + 1 + cl >= sizeof(path)) {
+				errno = ENAMETOOLONG;
+				return -1;
+			}
+			path[len++] = '/';
+			memcpy(path + len, p, cl);
+			len += cl;
+		}
+		p = *e ? e + 1 : e;
+	}
+	path[len] = '\0';
+	if (n == 1 && rw[0] == '/')
+		n = 0; /* the work tree is "/" */
+	if (strncmp(path, rw, n) || (path[n] != '/' && path[n] != '\0'))
+		return 0;
+	{
+		const char *r = path[n] ? path + n + 1 : ".";
+		memcpy(out, r, strlen(r) + 1);
+	}
+	return 1;
+}
+
+/*
  * Turn a folder given on the command line (relative to the current
- * directory) into a path relative to the repository root.
+ * directory) into a path relative to the repository root: read
+ * lexically, else (a path through a link into the work tree) as
+ * real_parent resolves it.
  */
 static int repo_relative(char **out, const char *workdir, const char *dir,
                          int must_exist)
 {
 	char rw[PATH_MAX], rd[PATH_MAX];
+	const char *rel = NULL;
 	size_t n;
+	int inside;
 
 	*out = NULL;
 	if (!realpath(workdir, rw))
 		return cli_error(MC_EXIT_ENV, "cannot resolve '%s': %s",
 		                 workdir, strerror(errno));
+	n = strlen(rw);
+	while (n > 1 && rw[n - 1] == '/')
+		rw[--n] = '\0';
 	if (!real_parent(rd, dir)) {
 		if ((errno == ENOENT || errno == ENOTDIR) && !must_exist)
 			return 1; /* taken as written, relative to the root */
@@ -92,26 +157,48 @@ static int repo_relative(char **out, const char *workdir, const char *dir,
 		                 "cannot read migrations folder '%s': %s", dir,
 		                 strerror(errno));
 	}
-	n = strlen(rw);
-	while (n > 1 && rw[n - 1] == '/')
-		rw[--n] = '\0';
-	if (strncmp(rd, rw, n) || (rd[n] != '/' && rd[n] != '\0'))
+	{
+		char lex[PATH_MAX];
+		if ((inside = lexical_relative(lex, rw, dir)) < 0)
+			return cli_error(MC_EXIT_ENV, "cannot resolve '%s': %s",
+			                 dir, strerror(errno));
+		if (inside && (*out = mc_strdup(lex)) == NULL)
+			return cli_error(MC_EXIT_ENV, "out of memory");
+		if (inside)
+			return 0;
+	}
+	if (n == 1)
+		n = 0; /* the work tree is "/" */
+	if (!strncmp(rd, rw, n) && (rd[n] == '/' || rd[n] == '\0'))
+		rel = rd[n] ? rd + n + 1 : ".";
+	if (!rel)
 		return cli_error(
 		        MC_EXIT_USAGE,
 		        "migrations folder '%s' is outside the repository",
 		        dir);
-	if ((*out = mc_strdup(rd[n] ? rd + n + 1 : ".")) == NULL)
+	if ((*out = mc_strdup(rel)) == NULL)
 		return cli_error(MC_EXIT_ENV, "out of memory");
 	return 0;
 }
 
-int cli_dir_opt(const char *arg, int *count, int must_exist)
+int cli_dir_relative(char **out, const char *arg, int must_exist)
 {
 	const char *workdir = mc_repo_workdir(mc_cli.repo);
-	char *rel = NULL;
-	int rc = 0, error;
+	int rc;
 
-	if (workdir && (rc = repo_relative(&rel, workdir, arg, must_exist)) > 1)
+	*out = NULL;
+	if (!workdir)
+		return 0;
+	rc = repo_relative(out, workdir, arg, must_exist);
+	return rc == 1 ? 0 : rc;
+}
+
+int cli_dir_opt(const char *arg, int *count, int must_exist)
+{
+	char *rel = NULL;
+	int rc, error;
+
+	if ((rc = cli_dir_relative(&rel, arg, must_exist)) != 0)
 		return rc;
 	error = *count == 0 ? mc_config_set(mc_cli.config, "migrations.dir",
 	                                    rel ? rel : arg)

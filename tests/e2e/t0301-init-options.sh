@@ -122,6 +122,45 @@ dir_option () {
 }
 run_test '--dir, --dialect and --migration-format skip detection' dir_option
 
+dir_relative () {
+	init_repo &&
+	write_migration server/migrations/001_a.up.sql 'CREATE TABLE a (id int);' &&
+	write_migration server/migrations/001_a.down.sql 'DROP TABLE a;' &&
+	write_migration migrations/001_b.up.sql 'CREATE TABLE b (id int);' &&
+	write_migration migrations/001_b.down.sql 'DROP TABLE b;' &&
+	write_migration db/migrations/001_c.up.sql 'CREATE TABLE c (id int);' &&
+	write_migration db/migrations/001_c.down.sql 'DROP TABLE c;' &&
+	(cd server && "$MIGCHECK" init --dir migrations >/dev/null 2>../err) &&
+	[ "$(key .migcheck migrations.dir)" = server/migrations ] &&
+	"$MIGCHECK" list >out &&
+	expect_grep '^server/migrations (golang-migrate, 1 migration)$' out &&
+	"$MIGCHECK" init --force --dir ./db/migrations/ >/dev/null 2>err &&
+	[ "$(key .migcheck migrations.dir)" = db/migrations ] &&
+	(cd server/migrations && "$MIGCHECK" init --force --dir ../../db//migrations --dir . >/dev/null 2>../../err) &&
+	key .migcheck migrations.dir >got &&
+	expect_equal got 'db/migrations
+server/migrations' &&
+	(cd server && "$MIGCHECK" init --force --dir .. >/dev/null 2>../err) &&
+	[ "$(key .migcheck migrations.dir)" = . ]
+}
+run_test 'init --dir is relative to the current directory, written relative to the root' dir_relative
+
+dir_outside () {
+	mkdir -p outside/migrations repo && cd repo && init_repo &&
+	write_migration migrations/001_a.up.sql 'SELECT 1;' &&
+	mkdir sub &&
+	expect_code 2 "$MIGCHECK" init --dir ../outside/migrations >out 2>err &&
+	expect_equal err "migcheck: migrations folder '../outside/migrations' is outside the repository" &&
+	(cd sub && expect_code 2 "$MIGCHECK" init --dir ../../outside/migrations 2>../err) &&
+	expect_equal err "migcheck: migrations folder '../../outside/migrations' is outside the repository" &&
+	expect_code 2 "$MIGCHECK" init --dir "$TEST_ROOT" 2>err &&
+	expect_equal err "migcheck: migrations folder '$TEST_ROOT' is outside the repository" &&
+	(cd sub && expect_code 2 "$MIGCHECK" init --dir migrations 2>../err) &&
+	expect_equal err "migcheck: no folder 'migrations' in the work tree" &&
+	[ ! -e .migcheck ] && [ ! -s out ]
+}
+run_test 'init --dir outside the repository, or missing from the current directory: exit 2' dir_outside
+
 bad_options () {
 	init_repo &&
 	expect_code 2 "$MIGCHECK" init --dir nowhere 2>err &&
@@ -129,7 +168,7 @@ bad_options () {
 	expect_code 2 "$MIGCHECK" init --dialect mysql 2>err &&
 	expect_grep "^migcheck init: bad value 'mysql' for 'migrations.dialect': expected postgres or sqlite$" err &&
 	expect_code 2 "$MIGCHECK" init --dir /etc 2>err &&
-	expect_grep "^migcheck init: bad value '/etc' for 'migrations.dir'" err &&
+	expect_equal err "migcheck: migrations folder '/etc' is outside the repository" &&
 	expect_code 2 "$MIGCHECK" init --frobnicate 2>err &&
 	expect_grep "^migcheck init: unknown option '--frobnicate'" err &&
 	expect_code 2 "$MIGCHECK" init extra 2>err &&

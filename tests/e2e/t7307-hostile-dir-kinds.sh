@@ -89,6 +89,13 @@ below_link_or_submodule () {
 		expect_equal err "migcheck: migrations folder 'db/migrations' is inside a symbolic link ('db' to 'real'): set migrations.dir to the folder it points to" ||
 			{ echo "# in: migcheck $cmd"; return 1; }
 	done &&
+	# --dir names it as migrations.dir does: the link is not followed
+	mkdir -p real/other &&
+	for cmd in 'check' 'list' 'log' 'roundtrip' 'init --dry-run'; do
+		(cd real/other && expect_code 2 "$MIGCHECK" $cmd --dir ../../db/migrations/ >../../out 2>../../err) &&
+		expect_equal err "migcheck: migrations folder 'db/migrations' is inside a symbolic link ('db' to 'real'): set migrations.dir to the folder it points to" ||
+			{ echo "# in: migcheck $cmd --dir"; return 1; }
+	done &&
 	git -c protocol.file.allow=always submodule add -q ../sub lib/sub 2>/dev/null &&
 	git config -f .migcheck migrations.dir lib/sub/db/migrations &&
 	for cmd in 'check --staged' 'list' 'log'; do
