@@ -7,6 +7,7 @@
 #include "changes.h"
 #include "common.h"
 #include "config.h"
+#include "project.h"
 #include "report.h"
 
 /* More findings than this of one code in one change are one group in text
@@ -18,6 +19,9 @@ typedef struct {
 	const char *rev;          /* RANGE: "A..B"/"A...B"; COMMIT: the commit */
 	const char *message;      /* commit message for the model rule (--message-file), or NULL */
 	const mc_config *config;  /* dirs, deploy refs, models, requireDown, format */
+	const mc_project *project; /* the folders (borrowed), or NULL: resolved
+	                            * from config, detected in the work tree
+	                            * when none is configured (mc_project_open) */
 } mc_check_opts;
 
 /**
@@ -25,7 +29,10 @@ typedef struct {
  * Severity overrides must already be applied to r.
  * @return 0 (findings are data); MC_ERROR with class MC_ERROR_GIT when
  *   the change or the deployed set cannot be read (missing deploy ref,
- *   shallow history), MC_ERROR_CONFIG for a bad models.pattern.
+ *   shallow history), MC_ERROR_CONFIG for a bad models.pattern;
+ *   MC_ENOTFOUND with MC_ERROR_CONFIG and MC_PROJECT_NO_FOLDER when
+ *   opts->project is NULL and there is no folder (none configured, none
+ *   found in the work tree, or no work tree).
  */
 MC_NODISCARD int mc_check_run(mc_report *r, mc_repo *repo,
                               const mc_check_opts *opts);

@@ -30,7 +30,8 @@ struct ctx {
 	mc_report *r;
 	const mc_check_opts *o;
 	const mc_config *cfg;
-	mc_project *project; /* the folders and their settings */
+	const mc_project *project; /* the folders and their settings: opts' or own */
+	mc_project *own_project; /* resolved here when opts gave none */
 	mc_vec dirs;         /* char*: the folders, borrowed from project */
 	mc_changeset *cs;
 	mc_deployed *dep;
@@ -1221,9 +1222,19 @@ int mc_check_run(mc_report *r, mc_repo *repo, const mc_check_opts *o)
 	co.rev = o->rev;
 	co.model_paths = &c.cfg->model_paths;
 
-	/* the configured folders: check reads history, not the work tree */
-	if ((error = mc_project_open(&c.project, c.cfg, NULL, NULL)) < 0 ||
-	    (error = mc_project_dirs(&c.dirs, c.project)) < 0)
+	/* the folders as every command resolves them (configured, else
+	 * found in the work tree); check then reads history, not the tree */
+	if (o->project) {
+		c.project = o->project;
+	} else {
+		mc_project_opts po;
+		memset(&po, 0, sizeof(po));
+		po.flags = MC_PROJECT_DETECT;
+		if ((error = mc_project_open(&c.own_project, c.cfg, c.workdir, &po)) < 0)
+			goto done;
+		c.project = c.own_project;
+	}
+	if ((error = mc_project_dirs(&c.dirs, c.project)) < 0)
 		goto done;
 	co.dirs = &c.dirs;
 	if ((error = mc_changeset_load(&c.cs, repo, &co)) < 0 ||
@@ -1252,6 +1263,6 @@ done:
 	mc_changeset_free(c.cs);
 	mc_deployed_free(c.dep);
 	mc_vec_dispose(&c.dirs);
-	mc_project_free(c.project);
+	mc_project_free(c.own_project);
 	return error;
 }

@@ -104,6 +104,8 @@ int cmd_check(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	mc_check_opts o;
+	mc_project_opts po;
+	mc_project *project = NULL;
 	struct cli_args a = CLI_ARGS_INIT("check", usage, "", 0); /* --dir: in history, maybe not the tree */
 	mc_vec refs = MC_VEC_INIT;
 	mc_buf message = MC_BUF_INIT;
@@ -184,12 +186,16 @@ int cmd_check(int argc, char **argv)
 		mc_cli.config->deploy_refs = refs;
 		memset(&refs, 0, sizeof(refs));
 	}
-	if (mc_cli.config->dirs.len == 0) {
-		rc = cli_error(MC_EXIT_USAGE,
-		               "%s", MC_PROJECT_NO_FOLDER);
+	/* the folders as every command resolves them: configured, else
+	 * found in the work tree; none is a configuration error */
+	memset(&po, 0, sizeof(po));
+	po.flags = MC_PROJECT_DETECT;
+	if (mc_project_open(&project, mc_cli.config, mc_repo_workdir(mc_cli.repo), &po) < 0) {
+		rc = cli_error_last();
 		goto out;
 	}
 	o.config = mc_cli.config;
+	o.project = project;
 	if (mc_report_new(&r, "check") < 0 ||
 	    mc_config_apply_severities(mc_cli.config, r) < 0) {
 		rc = cli_error_last();
@@ -203,6 +209,7 @@ int cmd_check(int argc, char **argv)
 	rc = cli_emit_report(r);
 out:
 	mc_report_free(r);
+	mc_project_free(project);
 	mc_buf_dispose(&message);
 	mc_vec_dispose_deep(&refs, mc_free);
 	return rc;

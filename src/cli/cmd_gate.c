@@ -84,6 +84,7 @@ struct gate {
 	int strict;      /* --strict: existing findings count too */
 	int unavailable; /* a step could not run */
 	size_t existing; /* findings marked existing */
+	mc_project *project; /* the folders: configured, else detected */
 };
 
 /* The errors of section so far. */
@@ -193,16 +194,10 @@ done:
 static int add_release(mc_report *r, const struct gate *g, size_t *count)
 {
 	const char *workdir = mc_repo_workdir(mc_cli.repo);
-	const mc_config *cfg = mc_cli.config;
-	mc_project_opts po = { 0, MC_DIALECT_UNKNOWN, MC_FORMAT_AUTO, NULL };
-	mc_project *project = NULL;
+	const mc_project *project = g->project;
 	int error = 0;
 
 	*count = 0;
-	/* subjects only, no findings */
-	po.flags = MC_PROJECT_NO_REQUIRE_DOWN;
-	if ((error = mc_project_open(&project, cfg, workdir, &po)) < 0)
-		return error;
 	for (size_t d = 0; d < project->folders.len && !error; d++) {
 		const mc_project_folder *f = project->folders.items[d];
 		mc_migration_list *list = NULL;
@@ -232,7 +227,6 @@ static int add_release(mc_report *r, const struct gate *g, size_t *count)
 		mc_migration_list_free(list);
 		mc_vec_dispose_deep(&added, mc_free);
 	}
-	mc_project_free(project);
 	return error;
 }
 
@@ -248,6 +242,7 @@ static int run_check(mc_report *r, struct gate *g)
 	o.mode = MC_CHANGES_RANGE;
 	o.rev = range;
 	o.config = mc_cli.config;
+	o.project = g->project;
 	error = mc_check_run(r, mc_cli.repo, &o);
 	mc_free(range);
 	return error;
@@ -414,9 +409,18 @@ int cmd_gate(int argc, char **argv)
 		mc_cli.config->deploy_refs = refs;
 		memset(&refs, 0, sizeof(refs));
 	}
-	if (mc_cli.config->dirs.len == 0) {
-		rc = cli_error(MC_EXIT_USAGE, "%s", MC_PROJECT_NO_FOLDER);
-		goto out;
+	/* the folders as every command resolves them: configured, else
+	 * found in the work tree; the release's subjects are read without
+	 * findings (the steps report them) */
+	{
+		mc_project_opts po;
+		memset(&po, 0, sizeof(po));
+		po.flags = MC_PROJECT_DETECT | MC_PROJECT_NO_REQUIRE_DOWN;
+		if (mc_project_open(&g.project, mc_cli.config,
+		                    mc_repo_workdir(mc_cli.repo), &po) < 0) {
+			rc = cli_error_last();
+			goto out;
+		}
 	}
 	if (!g.db_url || !*g.db_url)
 		g.db_url = getenv("MIGCHECK_DATABASE_URL");
@@ -508,6 +512,7 @@ int cmd_gate(int argc, char **argv)
 		rc = MC_EXIT_ENV;
 out:
 	mc_report_free(r);
+	mc_project_free(g.project);
 	mc_buf_dispose(&since);
 	mc_vec_dispose_deep(&refs, mc_free);
 	return rc;

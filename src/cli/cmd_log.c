@@ -162,7 +162,9 @@ int cmd_log(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_args a = CLI_ARGS_INIT("log", usage, "", 0); /* --dir: in history, maybe not the tree */
-	mc_vec refs = MC_VEC_INIT;
+	mc_vec refs = MC_VEC_INIT, dirs = MC_VEC_INIT; /* dirs: borrowed from project */
+	mc_project_opts po;
+	mc_project *project = NULL;
 	mc_history *h = NULL;
 	const char *rev = NULL;
 	int ch, rc = MC_EXIT_OK;
@@ -193,12 +195,13 @@ int cmd_log(int argc, char **argv)
 		rc = cli_usage_error("log", usage, "log prints text or json only");
 		goto out;
 	}
-	if (!mc_cli.config->dirs.len) {
-		rc = cli_error(MC_EXIT_USAGE,
-		               "%s", MC_PROJECT_NO_FOLDER);
-		goto out;
-	}
-	if (mc_history_load(&h, mc_cli.repo, rev, &mc_cli.config->dirs,
+	/* the folders as every command resolves them: configured, else
+	 * found in the work tree */
+	memset(&po, 0, sizeof(po));
+	po.flags = MC_PROJECT_DETECT;
+	if (mc_project_open(&project, mc_cli.config, mc_repo_workdir(mc_cli.repo), &po) < 0 ||
+	    mc_project_dirs(&dirs, project) < 0 ||
+	    mc_history_load(&h, mc_cli.repo, rev, &dirs,
 	                    refs.len ? &refs : &mc_cli.config->deploy_refs) < 0) {
 		rc = cli_error_last();
 		goto out;
@@ -209,6 +212,8 @@ int cmd_log(int argc, char **argv)
 		print_text(h);
 out:
 	mc_history_free(h);
+	mc_vec_dispose(&dirs);
+	mc_project_free(project);
 	mc_vec_dispose_deep(&refs, mc_free);
 	return rc;
 }
