@@ -39,6 +39,7 @@ struct ctx {
 	mc_dialect dialect;   /* the folder being checked's (check_dir) */
 	mc_format format;     /* its migrations.format, AUTO to detect */
 	int require_down;     /* its requireDown */
+	int have_runner;      /* its runner.up or runner.tool: JS migrations run */
 	const mc_vec *irreversible; /* its irreversible declarations */
 	const mc_vec *skip;         /* its skip declarations */
 	mc_check_group group;
@@ -815,7 +816,8 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 }
 
 /* Discovery with the folder's .migcheck declarations: a declared skip is
- * no not-replayable finding, a declared irreversible no missing-down */
+ * no not-replayable finding, a declared irreversible no missing-down, and
+ * a folder with a runner has no not-replayable JS migrations */
 static int parse_declared(mc_migration_list **out, const struct ctx *c,
                           const mc_file_list *files, const char *dir,
                           mc_format fmt, mc_report *report)
@@ -825,6 +827,7 @@ static int parse_declared(mc_migration_list **out, const struct ctx *c,
 	opts.dialect = c->dialect;
 	opts.skip = c->skip;
 	opts.irreversible = c->irreversible;
+	opts.have_runner = c->have_runner;
 	return mc_migration_list_parse_opts(out, files, dir, &opts, report);
 }
 
@@ -884,6 +887,7 @@ static int check_dir(struct ctx *c, size_t idx)
 	c->dialect = ds.dialect == MC_DIALECT_UNKNOWN ? MC_DIALECT_POSTGRES : ds.dialect;
 	c->format = ds.format;
 	c->require_down = ds.require_down;
+	c->have_runner = mc_dir_settings_has_runner(&ds);
 	c->irreversible = ds.irreversible;
 	c->skip = ds.skip;
 	c->touched.len = 0;

@@ -79,4 +79,34 @@ flyway_repeatable () {
 }
 run_test 'flyway: editing a repeatable R__ migration is fine, a V one is not' flyway_repeatable
 
+# A new Sequelize migration in a folder with a runner (runner.tool =
+# sequelize, as init writes it, or runner.up) is replayable: check --staged,
+# the pre-commit hook, says nothing of it; without a runner it warns.
+sequelize_new_with_runner () {
+	init_repo &&
+	git config -f .migcheck migrations.dir server/migrations &&
+	git config -f .migcheck deploy.ref 'refs/tags/v*' &&
+	git config -f .migcheck runner.tool sequelize &&
+	write_migration server/migrations/20240101000000-create-t.js "module.exports = {
+  up: async (q, S) => { await q.createTable('t', { id: S.INTEGER }); },
+  down: async (q) => { await q.dropTable('t'); },
+};" &&
+	commit_all init && git tag v1.0.0 &&
+	write_migration server/migrations/20240102000000-create-u.js "module.exports = {
+  up: async (q, S) => { await q.createTable('u', { id: S.INTEGER }); },
+  down: async (q) => { await q.dropTable('u'); },
+};" && git add . &&
+	"$MIGCHECK" check --staged >out &&
+	expect_equal out 'check: 0 errors, 0 warnings' &&
+	git config -f .migcheck --unset runner.tool &&
+	git config -f .migcheck runner.up 'node up.js {file}' &&
+	"$MIGCHECK" check --staged >out &&
+	expect_equal out 'check: 0 errors, 0 warnings' &&
+	git config -f .migcheck --unset runner.up &&
+	"$MIGCHECK" check --staged >out &&
+	expect_equal out 'server/migrations/20240102000000-create-u.js: warning: sequelize migration (js) cannot be replayed without [runner] commands [not-replayable]
+check: 0 errors, 1 warning'
+}
+run_test 'sequelize: a new migration is not-replayable only without a runner (runner.tool, runner.up)' sequelize_new_with_runner
+
 finish
