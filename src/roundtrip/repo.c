@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "migcheck/alloc.h"
+#include "migcheck/config.h"
 #include "migcheck/errors.h"
 #include "migcheck/git_added.h"
 #include "migcheck/project.h"
@@ -154,6 +155,56 @@ static int select_versions(struct folder *folders, size_t nfolders,
 	return 0;
 }
 
+/* 1 when file is the up or down of a migration the run does not select */
+static int unselected_file(const struct folder *folders, size_t nfolders, const char *file)
+{
+	for (size_t d = 0; file && d < nfolders; d++) {
+		size_t n = mc_migration_list_count(folders[d].list);
+		for (size_t i = 0; i < n; i++) {
+			const mc_migration *m = mc_migration_list_get(folders[d].list, i);
+			if ((m->up && !strcmp(m->up->path, file)) ||
+			    (m->down && !strcmp(m->down->path, file)))
+				return !folders[d].sel[i];
+		}
+	}
+	return 0;
+}
+
+/*
+ * The discovery findings of a run that selects (--since, versions), from
+ * scratch into report: a warning about a migration the run does not
+ * round-trip (a released one's empty-down) is left out, as it says nothing
+ * of the migrations under test; errors and the rest are kept, in their
+ * groups.
+ */
+static int copy_discovery(mc_report *report, const mc_report *scratch,
+                          const struct folder *folders, size_t nfolders)
+{
+	size_t n = mc_report_count(scratch), group = 0;
+	int error = 0;
+
+	for (size_t i = 0; i < n && !error; i++) {
+		const mc_finding *f = mc_report_get(scratch, i);
+		if (f->severity == MC_SEV_WARNING &&
+		    unselected_file(folders, nfolders, f->file))
+			continue;
+		if (f->group != group) {
+			const char *file = NULL, *head;
+			if (group)
+				mc_report_group_end(report);
+			group = f->group;
+			head = group ? mc_report_group_get(scratch, group, &file) : NULL;
+			if (head && (error = mc_report_group_begin(report, file, "%s", head)) < 0)
+				break;
+		}
+		error = mc_report_add(report, NULL, f->code, f->file, f->line, f->migration,
+		                      f->detail, "%s", f->message);
+	}
+	if (group)
+		mc_report_group_end(report);
+	return error;
+}
+
 /* The folder's tool creates its tracking table before its first migration;
  * so does the replay (migrations that grant on it or read it). */
 static int set_prelude(mc_roundtrip_db *rdb, const struct folder *f)
@@ -245,6 +296,7 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	struct folder *folders = NULL;
 	size_t nfolders = 0, d, total = 0;
 	mc_roundtrip_db *rdb = NULL;
+	mc_report *scratch = NULL; /* discovery's findings, when selecting */
 	mc_roundtrip_db_opts dbo;
 	mc_roundtrip_stats sum, one;
 	const char *workdir, *server;
@@ -267,6 +319,12 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	po.flags = MC_PROJECT_DETECT | MC_PROJECT_READ | MC_PROJECT_NO_REQUIRE_DOWN;
 	po.dialect = engine;
 	po.report = report;
+	if (opts->since || (opts->versions && *opts->versions)) {
+		if ((error = mc_report_new(&scratch, mc_report_command(report))) < 0 ||
+		    (error = mc_config_apply_severities(cfg, scratch)) < 0)
+			goto done;
+		po.report = scratch;
+	}
 	if ((error = mc_project_open(&project, cfg, workdir, &po)) < 0)
 		goto done;
 	if ((folders = mc_calloc(project->folders.len, sizeof(*folders))) == NULL) {
@@ -291,6 +349,13 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 			memset(folders[d].sel, 1, n);
 			folders[d].nsel = n;
 		}
+	if (scratch) {
+		error = copy_discovery(report, scratch, folders, nfolders);
+		mc_report_free(scratch);
+		scratch = NULL;
+		if (error < 0)
+			goto done;
+	}
 
 	/* the engine the folders run on; both when their dialects differ */
 	for (d = 0; d < nfolders; d++) {
@@ -401,6 +466,13 @@ int mc_roundtrip_repo(mc_report *report, mc_repo *repo, const mc_config *cfg,
 	if (stats)
 		*stats = sum;
 done:
+	/* stopped before selecting: every discovery finding, as without one */
+	if (scratch && error < 0) {
+		mc_error saved = MC_ERROR_INIT;
+		mc_error_save(&saved);
+		(void)copy_discovery(report, scratch, NULL, 0);
+		mc_error_restore(&saved);
+	}
 	free_keeping_error(rdb, error);
 	for (d = 0; d < nfolders; d++)
 		folder_dispose(&folders[d]);
@@ -408,5 +480,6 @@ done:
 	mc_free(appdir);
 	mc_free(fapp);
 	mc_project_free(project);
+	mc_report_free(scratch);
 	return error;
 }

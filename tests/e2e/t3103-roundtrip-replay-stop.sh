@@ -45,11 +45,10 @@ selection_counts () {
 	expect_grep '^note: replay stopped at db/migrations/00002_orders.go: .*; 1 migration from it on not round-tripped' out &&
 	expect_grep '^note: 0 migrations round-tripped on a scratch sqlite database (step mode); the replay stopped at' out &&
 	"$MIGCHECK" roundtrip 00001 >out &&
-	expect_equal out 'db/migrations/00002_orders.go: warning: goose migration (go) cannot be replayed; it is listed but not run [not-replayable]
-note: 1 migration round-tripped on a scratch sqlite database (step mode)
-roundtrip: 0 errors, 1 warning'
+	expect_equal out 'note: 1 migration round-tripped on a scratch sqlite database (step mode)
+roundtrip: 0 errors, 0 warnings'
 }
-run_test 'the stop counts only selected migrations, and is not mentioned when none comes after it' selection_counts
+run_test 'the stop counts only selected migrations, and is not mentioned (nor the .go one) when none comes after it' selection_counts
 
 flyway_java_stops () {
 	init_repo &&

@@ -221,4 +221,45 @@ runner_fails () {
 }
 run_test 'the runner itself fails (no package, no config, no node): exit 3, one message' runner_fails
 
+# --since (and the gate) round-trip the new migrations only: a warning
+# about a released one (its empty down) is not theirs and is left out;
+# naming the released one still shows it.
+since_leaves_released () {
+	app &&
+	write_migration server/migrations/20190301000000-add-role.js "'use strict';
+module.exports = {
+  async up(queryInterface, Sequelize) {
+    await queryInterface.addColumn('t_user', 'role', { type: Sequelize.STRING });
+  },
+  async down() {},
+};" &&
+	git config -f .migcheck migrations.dialect sqlite &&
+	commit_all 'release 1' && git tag v1.0.0 &&
+	write_migration server/migrations/20190401000000-create-tag.js "'use strict';
+module.exports = {
+  async up(queryInterface, Sequelize) {
+    await queryInterface.createTable('t_tag', { id: { type: Sequelize.INTEGER, primaryKey: true } });
+  },
+  async down(queryInterface) {
+    await queryInterface.dropTable('t_tag');
+  },
+};" &&
+	commit_all 'add tags' &&
+	"$MIGCHECK" roundtrip --since v1.0.0 >out 2>err &&
+	expect_equal out 'note: 1 migration round-tripped on a scratch sqlite database (step mode)
+roundtrip: 0 errors, 0 warnings' &&
+	"$MIGCHECK" gate --deploy-ref 'refs/tags/v*' >out 2>err &&
+	expect_equal out 'note: release: 1 migration added since v1.0.0 (the newest deploy ref HEAD contains)
+note: 1 migration round-tripped on a scratch sqlite database (step mode)
+steps: check passed, roundtrip passed, drift not run (no --db)
+gate: 0 errors, 0 warnings' &&
+	expect_code 1 "$MIGCHECK" roundtrip 20190301000000 >out 2>err &&
+	expect_equal out "server/migrations/20190301000000-add-role.js:6: warning: down is an empty function: the migration cannot be reverted [empty-down]
+server/migrations/20190301000000-add-role.js: error: down does not restore the schema from before up [down-not-inverse]
+    table main.t_user: column role: unexpected
+note: 1 up applied and checked on a scratch sqlite database, no down round-tripped (step mode)
+roundtrip: 1 error, 1 warning"
+}
+run_test 'roundtrip --since and gate: no warning about a released migration they do not round-trip' since_leaves_released
+
 finish
