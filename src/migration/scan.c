@@ -71,6 +71,23 @@ static int source_file(const char *name)
 	       strncmp(name, "test_", 5) != 0;
 }
 
+/* The language of a source file whose models init does not read (Go's
+ * GORM structs, ActiveRecord, JPA, ...), or NULL. */
+static const char *foreign_source(const char *name)
+{
+	static const char *const known[][2] = {
+		{ ".go", "Go" },     { ".rb", "Ruby" },  { ".java", "Java" },
+		{ ".kt", "Kotlin" }, { ".cs", "C#" },
+		{ ".php", "PHP" },   { ".ex", "Elixir" }, { ".scala", "Scala" },
+	};
+
+	for (size_t i = 0; i < MC_ARRAY_SIZE(known); i++)
+		if (ends_with_ci(name, known[i][0]) && !strstr(name, "_test.") &&
+		    !strstr(name, "Test."))
+			return known[i][1];
+	return NULL;
+}
+
 static int under_any(const mc_vec *dirs, const char *path)
 {
 	for (size_t i = 0; dirs && i < dirs->len; i++) {
@@ -146,6 +163,8 @@ static int walk(struct scan *s, const char *rel, int depth, int mode)
 	mc_vec files = MC_VEC_INIT, dirs = MC_VEC_INIT, hits = MC_VEC_INIT;
 	const char *base = strrchr(rel, '/');
 	size_t sources = 0, paths_before = s->out->model_paths.len + s->more;
+	size_t foreign = 0;       /* files of a language not read for models */
+	const char *lang = NULL;  /* the first one's */
 	int error = 0, whole = 0;
 	DIR *d = NULL;
 	struct dirent *de;
@@ -175,6 +194,10 @@ static int walk(struct scan *s, const char *rel, int depth, int mode)
 		else if (S_ISREG(st.st_mode) && reading && source_file(de->d_name) &&
 		         (size_t)st.st_size <= MAX_SOURCE)
 			error = push_owned(&files, mc_strdup(de->d_name));
+		else if (S_ISREG(st.st_mode) && reading && foreign_source(de->d_name)) {
+			if (!foreign++)
+				lang = foreign_source(de->d_name);
+		}
 		if (error < 0)
 			goto done;
 	}
@@ -255,8 +278,12 @@ static int walk(struct scan *s, const char *rel, int depth, int mode)
 	if (!error && reading && *rel && named_models(base) &&
 	    s->out->model_paths.len + s->more == paths_before)
 		error = push_owned(&s->out->notes,
-		                   mc_asprintf("'%s/**' left out: no file in it defines ORM models",
-		                               rel));
+		                   foreign && !hits.len
+		                           ? mc_asprintf("'%s/**' left out: its %zu %s file%s %s not read for models (init detects JS/TS, Python and Prisma ones); set models.path = %s/** to count every change to them",
+		                                         rel, foreign, lang, foreign == 1 ? "" : "s",
+		                                         foreign == 1 ? "is" : "are", rel)
+		                           : mc_asprintf("'%s/**' left out: no file in it defines ORM models",
+		                                         rel));
 	goto done;
 oom:
 	error = mc_error_set_oom();

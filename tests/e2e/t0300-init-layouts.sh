@@ -217,15 +217,23 @@ export class User {}" &&
 	write_migration src/main.ts 'export {}' &&
 	write_migration src/app.ts 'export {}' &&
 	write_migration src/other.entity.ts 'export {}' &&
+	write_migration src/models/index.ts 'export {}' &&
+	write_migration internal/model/user.go 'package model
+type User struct { ID string `gorm:"primaryKey"` }' &&
+	write_migration internal/model/group.go 'package model
+type Group struct { ID string }' &&
+	write_migration internal/model/user_test.go 'package model' &&
 	"$MIGCHECK" init >out 2>err &&
 	key .migcheck models.path >paths &&
 	expect_equal paths 'src/user.entity.ts
 src/db/billing-models.ts' &&
 	expect_grep '^migcheck: model path: src/db/billing-models.ts (defines Sequelize Model.init())$' err &&
 	expect_grep '^migcheck: model path: src/user.entity.ts (defines TypeORM @Entity)$' err &&
-	expect_grep "^migcheck: model paths: 'app/models/\\*\\*' left out: no file in it defines ORM models$" err
+	expect_grep "^migcheck: model paths: 'src/models/\\*\\*' left out: no file in it defines ORM models$" err &&
+	expect_grep "^migcheck: model paths: 'app/models/\\*\\*' left out: its 1 Ruby file is not read for models (init detects JS/TS, Python and Prisma ones); set models.path = app/models/\\*\\* to count every change to them$" err &&
+	expect_grep "^migcheck: model paths: 'internal/model/\\*\\*' left out: its 2 Go files are not read for models (init detects JS/TS, Python and Prisma ones); set models.path = internal/model/\\*\\* to count every change to them$" err
 }
-run_test 'model paths: only files that define models, not names' model_patterns
+run_test 'model paths: only files that define models, not names; a folder of Go or Ruby models says it is not read' model_patterns
 
 sqlite_db_file () {
 	init_repo &&
