@@ -141,7 +141,7 @@ typedef struct {
 	{                                                                      \
 		MC_VEC_INIT,                                                   \
 		{                                                              \
-			MC_VEC_INIT, MC_FORMAT_AUTO, NULL                      \
+			MC_VEC_INIT, MC_FORMAT_AUTO, NULL, 0, 0                \
 		},                                                             \
 		NULL                                                           \
 	}

@@ -170,6 +170,10 @@ typedef struct {
 	mc_vec items;   /* of mc_migration*, sorted by version */
 	mc_format format; /* detected or configured */
 	char *dir;
+	/* files of the format's shape that no migration took (another
+	 * dialect's popx file, a second file for one version and part) */
+	size_t unreferenced;
+	int borrows; /* mc_migration_list_subset: items belong to another list */
 } mc_migration_list;
 
 /** Options of discovery; start from MC_DISCOVER_OPTS_INIT. */
@@ -183,9 +187,14 @@ typedef struct {
 	 * not-replayable (roundtrip and drift leave it out) */
 	const mc_vec *skip;
 	const mc_vec *irreversible;
+	/* NULL, or the paths (char*, sorted by strcmp, borrowed) whose
+	 * findings are wanted: findings about other files are not made at all
+	 * (check looks only at the files a change touches, in a folder of
+	 * thousands) */
+	const mc_vec *only;
 } mc_discover_opts;
 
-#define MC_DISCOVER_OPTS_INIT { MC_FORMAT_AUTO, MC_DIALECT_UNKNOWN, 0, 0, NULL, NULL }
+#define MC_DISCOVER_OPTS_INIT { MC_FORMAT_AUTO, MC_DIALECT_UNKNOWN, 0, 0, NULL, NULL, NULL }
 
 /**
  * Parse one migrations folder's files. Problems with individual files
@@ -228,6 +237,22 @@ MC_NODISCARD int mc_migration_list_parse_opts(mc_migration_list **out,
                                               const char *dir,
                                               const mc_discover_opts *opts,
                                               mc_report *report);
+
+/**
+ * The list files would parse to, taken from from (parsed from from_files
+ * with the same configured format and dialect) without parsing: when
+ * files (sorted by path) is from_files less whole migrations, which is
+ * what a deploy point a few migrations behind the change holds. *out
+ * borrows from's migrations: it is valid while from is, and
+ * mc_migration_list_free frees only the list. *out is NULL when files is
+ * not such a subset (a file from_files lacks, one file of a migration
+ * without the other, a file no migration of from took): parse files then.
+ * @return 0 or MC_ENOMEM
+ */
+MC_NODISCARD int mc_migration_list_subset(mc_migration_list **out,
+                                          const mc_migration_list *from,
+                                          const mc_file_list *from_files,
+                                          const mc_file_list *files);
 
 /**
  * Read root/dir with mc_file_list_read_dir and parse it.

@@ -18,6 +18,10 @@ typedef struct {
 MC_NODISCARD int mc_vec_push(mc_vec *v, void *item);
 void *mc_vec_get(const mc_vec *v, size_t i);
 void mc_vec_sort(mc_vec *v, int (*cmp)(const void *a, const void *b));
+/** qsort, after one pass that finds base already sorted (lists read from
+ * git trees and the index mostly are): n - 1 comparisons then. Equal
+ * neighbours keep their order, which qsort does not promise either. */
+void mc_sort(void *base, size_t n, size_t size, int (*cmp)(const void *a, const void *b));
 /** Free the array (not the items). */
 void mc_vec_dispose(mc_vec *v);
 /** Free each item with free_fn, then the array. */

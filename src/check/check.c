@@ -630,8 +630,11 @@ static int list_holds(const mc_file_list *l, const char *path)
 }
 
 /* The folder trees of the deploy points that judge the order of new
- * migrations (not containing the change's target), parsed once per folder. */
-static int load_order(struct ctx *c, const char *dir, mc_format fmt)
+ * migrations (not containing the change's target), parsed once per folder;
+ * a tree that is the change's folder less some migrations (a deploy point
+ * behind it) is taken from after's list instead (after_files parsed). */
+static int load_order(struct ctx *c, const char *dir, mc_format fmt,
+                      const mc_migration_list *after, const mc_file_list *after_files)
 {
 	int error;
 
@@ -641,7 +644,11 @@ static int load_order(struct ctx *c, const char *dir, mc_format fmt)
 	for (size_t i = 0; i < c->order.len; i++) {
 		const mc_deployed_tree *t = c->order.items[i];
 		mc_migration_list *l = NULL;
-		if ((error = mc_migration_list_parse(&l, t->files, dir, fmt, c->dialect, NULL)) < 0)
+		if (after->format == fmt &&
+		    (error = mc_migration_list_subset(&l, after, after_files, t->files)) < 0)
+			return error;
+		if (!l &&
+		    (error = mc_migration_list_parse(&l, t->files, dir, fmt, c->dialect, NULL)) < 0)
 			return error;
 		if ((error = mc_vec_push(&c->order_ml, l)) < 0) {
 			mc_migration_list_free(l);
@@ -717,8 +724,8 @@ static int base_max(const char **maxx, struct ctx *c, const char *dir, mc_format
  * change, is a finding.
  */
 static int check_new(struct ctx *c, const char *dir, mc_format fmt,
-                     const mc_migration_list *after, const mc_migration_list *target,
-                     mc_vec *dup_files)
+                     const mc_migration_list *after, const mc_file_list *after_files,
+                     const mc_migration_list *target, mc_vec *dup_files)
 {
 	const char *maxx = NULL;
 	/* sql-migrate, Sequelize: a shared prefix is two migrations, ordered
@@ -734,7 +741,7 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 	if (!any)
 		return 0;
 	if ((error = base_max(&maxx, c, dir, fmt, after)) < 0 ||
-	    (error = load_order(c, dir, fmt)) < 0)
+	    (error = load_order(c, dir, fmt, after, after_files)) < 0)
 		return error;
 
 	for (size_t i = 0; i < mc_migration_list_count(after) && !error; i++) {
@@ -828,6 +835,7 @@ static int parse_declared(mc_migration_list **out, const struct ctx *c,
 	opts.skip = c->skip;
 	opts.irreversible = c->irreversible;
 	opts.have_runner = c->have_runner;
+	opts.only = &c->touched; /* copy_findings keeps no other */
 	return mc_migration_list_parse_opts(out, files, dir, &opts, report);
 }
 
@@ -1000,7 +1008,7 @@ static int check_dir(struct ctx *c, size_t idx)
 	for (size_t i = 1; i < c->twins.len && !error; i += 2)
 		error = check_modified(c, after->dir, fmt, c->twins.items[i], c->twins.items[i - 1]);
 	if (!error)
-		error = check_new(c, after->dir, fmt, aml, tml, &dup_files);
+		error = check_new(c, after->dir, fmt, aml, after->files, tml, &dup_files);
 	if (!error)
 		error = copy_findings(c, scratch, &dup_files);
 done:

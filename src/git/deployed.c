@@ -447,7 +447,8 @@ static int read_folder(struct ftree *ft, git_odb *odb, const char *dir)
 			cap = c;
 		}
 		mc_buf_clear(&path);
-		if ((*dir && (error = mc_buf_printf(&path, "%s/", dir)) < 0) ||
+		if ((*dir && ((error = mc_buf_puts(&path, dir)) < 0 ||
+		              (error = mc_buf_putc(&path, '/')) < 0)) ||
 		    (error = mc_buf_put(&path, e.name, e.len)) < 0)
 			break;
 		if ((v[n].path = mc_buf_detach(&path)) == NULL) {
@@ -459,7 +460,7 @@ static int read_folder(struct ftree *ft, git_odb *odb, const char *dir)
 	mc_git__raw_close(&t);
 	mc_buf_dispose(&path);
 	if (!error && n) {
-		qsort(v, n, sizeof(*v), rawfile_cmp);
+		mc_sort(v, n, sizeof(*v), rawfile_cmp);
 		if ((ft->ids = mc_calloc(n, sizeof(*ft->ids))) == NULL)
 			error = mc_error_set_oom();
 	}
@@ -551,7 +552,7 @@ int mc_deployed_prepare(mc_deployed *d)
 		}
 	}
 	if (d->nentries)
-		qsort(d->entries, d->nentries, sizeof(*d->entries), uentry_cmp);
+		mc_sort(d->entries, d->nentries, sizeof(*d->entries), uentry_cmp);
 	{
 		size_t w = 0;
 		for (size_t i = 0; i < d->nentries; i++) {

@@ -134,12 +134,28 @@ static int starts_with_ci(const char *s, const char *prefix)
  */
 static int ignored_name(const char *base)
 {
-	return base[0] == '.' || starts_with_ci(base, "readme") ||
-	       starts_with_ci(base, "license") ||
-	       starts_with_ci(base, "licence") ||
-	       starts_with_ci(base, "changelog") ||
-	       mc_name__ends_with(base, ".md") ||
-	       mc_name__ends_with(base, ".txt");
+	size_t n = strlen(base);
+	/* the first letter first: this runs for every file of a folder */
+	switch (base[0]) {
+	case '.':
+		return 1;
+	case 'r': case 'R':
+		if (starts_with_ci(base, "readme"))
+			return 1;
+		break;
+	case 'l': case 'L':
+		if (starts_with_ci(base, "license") || starts_with_ci(base, "licence"))
+			return 1;
+		break;
+	case 'c': case 'C':
+		if (starts_with_ci(base, "changelog"))
+			return 1;
+		break;
+	default:
+		break;
+	}
+	return (n >= 3 && !memcmp(base + n - 3, ".md", 3)) ||
+	       (n >= 4 && !memcmp(base + n - 4, ".txt", 4));
 }
 
 /* Skip a UTF-8 byte order mark. */
@@ -316,7 +332,10 @@ void mc_migration_list_free(mc_migration_list *l)
 {
 	if (!l)
 		return;
-	mc_vec_dispose_deep(&l->items, migration_free_v);
+	if (l->borrows)
+		mc_vec_dispose(&l->items);
+	else
+		mc_vec_dispose_deep(&l->items, migration_free_v);
 	mc_free(l->dir);
 	mc_free(l);
 }
@@ -356,6 +375,30 @@ static int finding(struct ctx *cx,
                    const char *fmt,
                    ...) MC_PRINTF(6, 7);
 
+/* a finding about file is wanted (opts->only, sorted, holds it) */
+static int wanted(const struct ctx *cx, const char *file)
+{
+	const mc_vec *only = cx->opts->only;
+	size_t lo = 0, hi;
+
+	if (!only)
+		return 1;
+	if (!file)
+		return 0;
+	hi = only->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(only->items[mid], file);
+		if (cmp == 0)
+			return 1;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 static int finding(struct ctx *cx,
                    const char *code,
                    const char *file,
@@ -368,7 +411,7 @@ static int finding(struct ctx *cx,
 	va_list ap;
 	int error;
 
-	if (!cx->report)
+	if (!cx->report || !wanted(cx, file))
 		return 0;
 	va_start(ap, fmt);
 	error = mc_buf_vprintf(&msg, fmt, ap);
@@ -938,6 +981,9 @@ static int group(struct ctx *cx, mc_vec *recs)
 				error = parse_part(cx, m, up);
 			if (!error && down)
 				error = parse_part(cx, m, down);
+			/* the group's other files (another dialect's, a
+			 * second one for a part) are in no migration */
+			cx->list->unreferenced += (j - i) - (up != NULL) - (down != NULL);
 		}
 		if (!error && !m->up && !m->down &&
 		    first->ni.part != MC_PART_BOTH) {
@@ -1143,6 +1189,87 @@ static int check_list(struct ctx *cx)
 		i = j;
 	}
 	return error;
+}
+
+/* files (sorted by path) holds path */
+static int files_hold(const mc_file_list *files, const char *path)
+{
+	size_t lo = 0, hi = files->files.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(((const mc_file *)files->files.items[mid])->path, path);
+		if (cmp == 0)
+			return 1;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Why this is what parsing files gives: whether a file becomes part of a
+ * migration depends on its name and the format alone, and groups form by
+ * name; with every file of from in a migration (no unreferenced ones) and
+ * each migration's files all in files or all out, the groups of files are
+ * exactly from's migrations that are in, paired and sorted the same.
+ */
+int mc_migration_list_subset(mc_migration_list **out,
+                             const mc_migration_list *from,
+                             const mc_file_list *from_files,
+                             const mc_file_list *files)
+{
+	mc_migration_list *l;
+	size_t k = 0, nf;
+
+	MC_ASSERT_ARG(out && from && from_files && files);
+	*out = NULL;
+	if (from->unreferenced || from->format == MC_FORMAT_AUTO)
+		return 0;
+	/* files within from_files, both sorted */
+	nf = from_files->files.len;
+	for (size_t i = 0; i < files->files.len; i++) {
+		const char *p = ((const mc_file *)files->files.items[i])->path;
+		int cmp = 1;
+		if (i && strcmp(((const mc_file *)files->files.items[i - 1])->path, p) >= 0)
+			return 0;
+		while (k < nf) {
+			const char *q = ((const mc_file *)from_files->files.items[k])->path;
+			if (k && strcmp(((const mc_file *)from_files->files.items[k - 1])->path, q) >= 0)
+				return 0;
+			if ((cmp = strcmp(q, p)) >= 0)
+				break;
+			k++;
+		}
+		if (cmp != 0)
+			return 0;
+	}
+	if ((l = mc_calloc(1, sizeof(*l))) == NULL ||
+	    (l->dir = mc_strdup(from->dir)) == NULL) {
+		mc_free(l);
+		return mc_error_set_oom();
+	}
+	l->format = from->format;
+	l->borrows = 1;
+	for (size_t i = 0; i < from->items.len; i++) {
+		mc_migration *m = from->items.items[i];
+		int up = m->up ? files_hold(files, m->up->path) : -1;
+		int down = m->down ? files_hold(files, m->down->path) : -1;
+		if ((up < 0 && down < 0) || (up >= 0 && down >= 0 && up != down)) {
+			mc_migration_list_free(l); /* none, or one file of two */
+			return 0;
+		}
+		if (up <= 0 && down <= 0)
+			continue;
+		int error;
+		if ((error = mc_vec_push(&l->items, m)) < 0) {
+			mc_migration_list_free(l);
+			return error;
+		}
+	}
+	*out = l;
+	return 0;
 }
 
 static void rec_free(void *p)

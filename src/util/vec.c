@@ -28,10 +28,21 @@ void *mc_vec_get(const mc_vec *v, size_t i)
 	return i < v->len ? v->items[i] : NULL;
 }
 
+void mc_sort(void *base, size_t n, size_t size, int (*cmp)(const void *a, const void *b))
+{
+	const char *p = base;
+	size_t i = 1;
+
+	while (i < n && cmp(p + (i - 1) * size, p + i * size) <= 0)
+		i++;
+	if (i < n)
+		qsort(base, n, size, cmp);
+}
+
 void mc_vec_sort(mc_vec *v, int (*cmp)(const void *a, const void *b))
 {
 	if (v->len > 1)
-		qsort(v->items, v->len, sizeof(void *), cmp);
+		mc_sort(v->items, v->len, sizeof(void *), cmp);
 }
 
 void mc_vec_dispose(mc_vec *v)

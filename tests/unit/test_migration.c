@@ -714,6 +714,165 @@ static void migration__detect(void **state MC_UNUSED)
 	mc_file_list_free(l);
 }
 
+/* ---- a deploy point's list taken from the change's (mc_migration_list_subset) ---- */
+
+/* names (under "m/", in sorted order, empty content) */
+static mc_file_list *names_v(const char *const *names)
+{
+	mc_file_list *l = NULL;
+	char path[256];
+
+	assert_int_equal(mc_file_list_new(&l), 0);
+	for (size_t i = 0; names[i]; i++) {
+		snprintf(path, sizeof(path), "m/%s", names[i]);
+		assert_int_equal(mc_file_list_add(l, path, "", 0), 0);
+	}
+	return l;
+}
+
+#define NAMES(...) names_v((const char *const[]){ __VA_ARGS__, NULL })
+
+static mc_migration_list *parse_as(const mc_file_list *files, mc_format fmt)
+{
+	mc_migration_list *l = NULL;
+	assert_int_equal(mc_migration_list_parse(&l, files, "m", fmt, MC_DIALECT_POSTGRES, NULL), 0);
+	return l;
+}
+
+static void same_lists(const mc_migration_list *a, const mc_migration_list *b)
+{
+	assert_int_equal(mc_migration_list_count(a), mc_migration_list_count(b));
+	for (size_t i = 0; i < mc_migration_list_count(a); i++) {
+		const mc_migration *x = mc_migration_list_get(a, i);
+		const mc_migration *y = mc_migration_list_get(b, i);
+		assert_string_equal(x->version, y->version);
+		assert_int_equal(x->kind, y->kind);
+		assert_int_equal(x->up != NULL, y->up != NULL);
+		assert_int_equal(x->down != NULL, y->down != NULL);
+		if (x->up)
+			assert_string_equal(x->up->path, y->up->path);
+		if (x->down)
+			assert_string_equal(x->down->path, y->down->path);
+	}
+}
+
+/* sub is from less whole migrations: the subset is what parsing sub gives */
+static void subset_is_parse(mc_file_list *from_files, mc_file_list *sub, mc_format fmt)
+{
+	mc_migration_list *from = parse_as(from_files, fmt), *parsed = parse_as(sub, fmt);
+	mc_migration_list *l = NULL;
+
+	assert_int_equal(mc_migration_list_subset(&l, from, from_files, sub), 0);
+	assert_non_null(l);
+	assert_true(l->borrows);
+	same_lists(l, parsed);
+	mc_migration_list_free(l); /* the list only: from's migrations stay */
+	assert_non_null(mc_migration_list_get(from, 0)->version);
+	mc_migration_list_free(parsed);
+	mc_migration_list_free(from);
+	mc_file_list_free(from_files);
+	mc_file_list_free(sub);
+}
+
+/* not such a subset: NULL, parse sub */
+static void subset_refused(mc_file_list *from_files, mc_file_list *sub, mc_format fmt)
+{
+	mc_migration_list *from = parse_as(from_files, fmt), *l = NULL;
+
+	assert_int_equal(mc_migration_list_subset(&l, from, from_files, sub), 0);
+	assert_null(l);
+	mc_migration_list_free(from);
+	mc_file_list_free(from_files);
+	mc_file_list_free(sub);
+}
+
+#define GOOSE_UP "-- +goose Up\nSELECT 1;\n"
+#define SQLM_UP "-- +migrate Up\nSELECT 1;\n"
+
+static void migration__subset(void **state MC_UNUSED)
+{
+	/* golang-migrate, a deploy point two migrations behind */
+	subset_is_parse(NAMES("1_a.down.sql", "1_a.up.sql", "2_b.down.sql", "2_b.up.sql",
+	                      "3_c.down.sql", "3_c.up.sql", "README.md"),
+	                NAMES("1_a.down.sql", "1_a.up.sql", "README.md"),
+	                MC_FORMAT_GOLANG_MIGRATE);
+	/* a down paired with its up by version across names, both kept */
+	subset_is_parse(NAMES("1_a.up.sql", "1_renamed.down.sql", "2_b.up.sql"),
+	                NAMES("1_a.up.sql", "1_renamed.down.sql"), MC_FORMAT_GOLANG_MIGRATE);
+	/* goose: one file each; an unknown file dropped too */
+	subset_is_parse(FILES("001_a.sql", GOOSE_UP, "002_b.sql", GOOSE_UP, "notes.sql", ""),
+	                FILES("001_a.sql", GOOSE_UP), MC_FORMAT_GOOSE);
+	/* sql-migrate: two migrations of one prefix, one left */
+	subset_is_parse(FILES("1-a.sql", SQLM_UP, "1-b.sql", SQLM_UP, "2-c.sql", SQLM_UP),
+	                FILES("1-a.sql", SQLM_UP, "2-c.sql", SQLM_UP), MC_FORMAT_SQL_MIGRATE);
+	/* flyway with an undo */
+	subset_is_parse(NAMES("U1__a.sql", "V1__a.sql", "V2__b.sql"), NAMES("U1__a.sql", "V1__a.sql"),
+	                MC_FORMAT_FLYWAY);
+	/* nothing left, and everything */
+	subset_is_parse(NAMES("1_a.down.sql", "1_a.up.sql", "README.md"), NAMES("README.md"),
+	                MC_FORMAT_GOLANG_MIGRATE);
+	subset_is_parse(NAMES("1_a.down.sql", "1_a.up.sql"), NAMES("1_a.down.sql", "1_a.up.sql"),
+	                MC_FORMAT_GOLANG_MIGRATE);
+
+	/* one file of a migration without the other */
+	subset_refused(NAMES("1_a.down.sql", "1_a.up.sql", "2_b.down.sql", "2_b.up.sql"),
+	               NAMES("1_a.down.sql", "1_a.up.sql", "2_b.up.sql"), MC_FORMAT_GOLANG_MIGRATE);
+	/* the pair made by version, split */
+	subset_refused(NAMES("1_a.up.sql", "1_renamed.down.sql"), NAMES("1_renamed.down.sql"),
+	               MC_FORMAT_GOLANG_MIGRATE);
+	/* a file the change's list lacks (the change deleted it) */
+	subset_refused(NAMES("1_a.down.sql", "1_a.up.sql"),
+	               NAMES("1_a.down.sql", "1_a.up.sql", "2_b.up.sql"), MC_FORMAT_GOLANG_MIGRATE);
+	/* popx: the postgres file took the part, the generic one is in no
+	 * migration; without it the generic one would */
+	subset_refused(NAMES("1_a.postgres.up.sql", "1_a.up.sql", "2_b.up.sql"),
+	               NAMES("1_a.up.sql"), MC_FORMAT_POPX);
+	/* a one-file migration read by name only has no script to say
+	 * which file it is */
+	subset_refused(NAMES("001_a.sql", "002_b.sql"), NAMES("001_a.sql"), MC_FORMAT_GOOSE);
+	/* not sorted */
+	subset_refused(NAMES("1_a.down.sql", "1_a.up.sql", "2_b.up.sql"),
+	               NAMES("1_a.up.sql", "1_a.down.sql"), MC_FORMAT_GOLANG_MIGRATE);
+	/* a detected format (AUTO) may vote otherwise on fewer files */
+	{
+		mc_file_list *ff = NAMES("1_a.up.sql"), *sub = NAMES("1_a.up.sql");
+		mc_migration_list *from = parse_as(ff, MC_FORMAT_GOLANG_MIGRATE), *l = NULL;
+		from->format = MC_FORMAT_AUTO;
+		assert_int_equal(mc_migration_list_subset(&l, from, ff, sub), 0);
+		assert_null(l);
+		mc_migration_list_free(from);
+		mc_file_list_free(ff);
+		mc_file_list_free(sub);
+	}
+}
+
+/* opts.only: findings about the files wanted only */
+static void migration__findings_only(void **state MC_UNUSED)
+{
+	mc_vec only = MC_VEC_INIT;
+	mc_discover_opts o = MC_DISCOVER_OPTS_INIT;
+	struct parsed p;
+
+	char wanted[] = "m/2_b.up.sql";
+	assert_int_equal(mc_vec_push(&only, wanted), 0);
+	o.require_down = 1;
+	o.only = &only;
+	parse_opts(&p, FILES("1_a.up.sql", "", "2_b.up.sql", "", "notes.sql", "x"), &o);
+	/* 1_a: empty and no down, notes.sql: unknown; none of them wanted */
+	assert_int_equal(mc_report_count(p.report), 2);
+	expect_finding(&p, 0, "empty-migration", "2_b.up.sql", 1, NULL);
+	expect_finding(&p, 1, "missing-down", "2_b.up.sql", 0, NULL);
+	assert_int_equal(mc_migration_list_count(p.list), 2); /* the list is whole */
+	parsed_free(&p);
+	/* an empty set: no findings at all */
+	only.len = 0;
+	parse_opts(&p, FILES("1_a.up.sql", ""), &o);
+	assert_int_equal(mc_report_count(p.report), 0);
+	assert_int_equal(mc_migration_list_count(p.list), 1);
+	parsed_free(&p);
+	mc_vec_dispose(&only);
+}
+
 static void migration__mixed_and_duplicates(void **state MC_UNUSED)
 {
 	struct parsed p;
@@ -1422,6 +1581,8 @@ int main(void)
 		cmocka_unit_test(identity__discovery),
 		cmocka_unit_test(migration__sequelize_empty_down),
 		cmocka_unit_test(migration__detect),
+		cmocka_unit_test(migration__subset),
+		cmocka_unit_test(migration__findings_only),
 		cmocka_unit_test(migration__mixed_and_duplicates),
 		cmocka_unit_test(migration__bad_bytes),
 		cmocka_unit_test(migration__required_down),
