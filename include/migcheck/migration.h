@@ -100,11 +100,14 @@ typedef struct {
 	mc_script *down;      /* NULL when there is no down */
 } mc_migration;
 
+/** A file of a list. One allocation holds it, its path and its data as
+ * added: replace data only with mc_file_set_data, never free either. */
 typedef struct {
 	char *path; /* relative to the repo root, '/'-separated */
 	char *data; /* content, NUL-terminated (a NUL inside is possible) */
 	size_t len;
 	int error;  /* nonzero: unreadable; message in data */
+	int own_data; /* data is an allocation of its own (mc_file_set_data) */
 } mc_file;
 
 /** A set of files: the input of discovery. Owns its files. */
@@ -113,6 +116,9 @@ typedef struct {
 } mc_file_list;
 
 MC_NODISCARD int mc_file_list_new(mc_file_list **out);
+/** Replace f's data with data (len bytes and a NUL, from mc_malloc; f
+ * owns it from now on). */
+void mc_file_set_data(mc_file *f, char *data, size_t len);
 /** Add a copy of (path, data, len). */
 MC_NODISCARD int mc_file_list_add(mc_file_list *l, const char *path,
                                   const char *data, size_t len);

@@ -435,9 +435,7 @@ static int fill_after(mc_changeset *c)
 					return mc_error_set_oom();
 				memcpy(copy, ch->new_data ? ch->new_data : "", ch->new_len);
 				copy[ch->new_len] = '\0';
-				mc_free(f->data);
-				f->data = copy;
-				f->len = ch->new_len;
+				mc_file_set_data(f, copy, ch->new_len);
 				break;
 			}
 		}

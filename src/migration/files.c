@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,9 +34,18 @@ static void file_free(void *p)
 	mc_file *f = p;
 	if (!f)
 		return;
-	mc_free(f->path);
-	mc_free(f->data);
+	if (f->own_data)
+		mc_free(f->data);
 	mc_free(f);
+}
+
+void mc_file_set_data(mc_file *f, char *data, size_t len)
+{
+	if (f->own_data)
+		mc_free(f->data);
+	f->data = data;
+	f->len = len;
+	f->own_data = 1;
 }
 
 static int add(mc_file_list *l,
@@ -47,13 +57,19 @@ static int add(mc_file_list *l,
 	mc_file *f;
 	int error;
 
+	size_t plen;
+
 	MC_ASSERT_ARG(l && path && (data || !len));
-	if ((f = mc_calloc(1, sizeof(*f))) == NULL ||
-	    (f->path = mc_strdup(path)) == NULL ||
-	    (f->data = mc_malloc(len + 1)) == NULL) {
-		file_free(f);
+	/* one allocation: the struct, the path and the data (a folder read
+	 * from a tree is thousands of names with no data) */
+	plen = strlen(path);
+	if (plen > SIZE_MAX - sizeof(*f) - 2 || len > SIZE_MAX - sizeof(*f) - 2 - plen ||
+	    (f = mc_malloc(sizeof(*f) + plen + 1 + len + 1)) == NULL)
 		return mc_error_set_oom();
-	}
+	memset(f, 0, sizeof(*f));
+	f->path = (char *)(f + 1);
+	memcpy(f->path, path, plen + 1);
+	f->data = f->path + plen + 1;
 	if (len)
 		memcpy(f->data, data, len);
 	f->data[len] = '\0';
@@ -106,9 +122,7 @@ int mc_file_set_unreadable(mc_file *f, const char *why)
 	MC_ASSERT_ARG(f && why);
 	if ((copy = mc_strdup(why)) == NULL)
 		return mc_error_set_oom();
-	mc_free(f->data);
-	f->data = copy;
-	f->len = strlen(copy);
+	mc_file_set_data(f, copy, strlen(copy));
 	f->error = 1;
 	return 0;
 }

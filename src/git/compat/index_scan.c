@@ -115,6 +115,7 @@ int mc_git__index_scan(mc_vec *out, const char *path,
 		const unsigned char *start = p;
 		unsigned mode, flags, stage;
 		size_t namelen, fixed = 62;
+		const char *name;
 		struct mc_git__ientry *e;
 
 		if (p + 62 > body_end) {
@@ -142,6 +143,7 @@ int mc_git__index_scan(mc_vec *out, const char *path,
 			mc_buf_truncate(&prev, prev.size - (size_t)strip);
 			if ((error = mc_buf_put(&prev, (const char *)p, (size_t)(nul - p))) < 0)
 				goto done;
+			name = mc_buf_cstr(&prev);
 			p = nul + 1;
 		} else {
 			const unsigned char *nul = memchr(p, '\0', (size_t)(body_end - p));
@@ -150,9 +152,7 @@ int mc_git__index_scan(mc_vec *out, const char *path,
 				goto done;
 			}
 			namelen = (size_t)(nul - p);
-			mc_buf_clear(&prev);
-			if ((error = mc_buf_put(&prev, (const char *)p, namelen)) < 0)
-				goto done;
+			name = (const char *)p; /* NUL-terminated in the map */
 			/* entries are padded with 1-8 NULs to a multiple of 8 */
 			p = start + ((fixed + namelen + 8) & ~(size_t)7);
 			if (p > body_end) {
@@ -160,9 +160,9 @@ int mc_git__index_scan(mc_vec *out, const char *path,
 				goto done;
 			}
 		}
-		if (stage != 0 || !want(mc_buf_cstr(&prev), payload))
+		if (stage != 0 || !want(name, payload))
 			continue;
-		if ((e = mc_calloc(1, sizeof(*e))) == NULL || (e->path = mc_strdup(mc_buf_cstr(&prev))) == NULL) {
+		if ((e = mc_calloc(1, sizeof(*e))) == NULL || (e->path = mc_strdup(name)) == NULL) {
 			mc_free(e);
 			error = mc_error_set_oom();
 			goto done;
