@@ -116,6 +116,10 @@ typedef struct {
 } mc_file_list;
 
 MC_NODISCARD int mc_file_list_new(mc_file_list **out);
+/** Where path is in l, whose files are in strcmp order of path (as the
+ * folder and git readers give them): a binary search; SIZE_MAX when it
+ * is not there or path is NULL. */
+size_t mc_file_list_find(const mc_file_list *l, const char *path);
 /** Replace f's data with data (len bytes and a NUL, from mc_malloc; f
  * owns it from now on). */
 void mc_file_set_data(mc_file *f, char *data, size_t len);

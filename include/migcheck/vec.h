@@ -22,6 +22,9 @@ void mc_vec_sort(mc_vec *v, int (*cmp)(const void *a, const void *b));
  * git trees and the index mostly are): n - 1 comparisons then. Equal
  * neighbours keep their order, which qsort does not promise either. */
 void mc_sort(void *base, size_t n, size_t size, int (*cmp)(const void *a, const void *b));
+/** Whether v, of char* sorted by strcmp, holds s (0 when s is NULL):
+ * a binary search. */
+int mc_vec_has_str(const mc_vec *v, const char *s);
 /** Free the array (not the items). */
 void mc_vec_dispose(mc_vec *v);
 /** Free each item with free_fn, then the array. */

@@ -12,6 +12,7 @@
 
 #include <regex.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "migcheck/alloc.h"
@@ -56,22 +57,6 @@ struct ctx {
 
 /* v is sorted (path_sort): a folder of 10,000 added migrations asks this
  * for each of them */
-static int has_path(const mc_vec *v, const char *path)
-{
-	size_t lo = 0, hi = v->len;
-	while (path && lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(v->items[mid], path);
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 static int str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -203,7 +188,7 @@ static int detect_format(mc_format *out, struct ctx *c, const mc_dir_state *afte
 			error = mc_file_list_add_error(sample, f->path, f->data);
 			continue;
 		}
-		if (f->len || has_path(&c->touched, f->path)) {
+		if (f->len || mc_vec_has_str(&c->touched, f->path)) {
 			error = mc_file_list_add(sample, f->path, f->data, f->len);
 			continue;
 		}
@@ -609,24 +594,8 @@ static void ml_free(void *p)
 /* added by the change (a file renamed from a released one is not) */
 static int is_fresh(struct ctx *c, const mc_migration *m)
 {
-	return (m->up && has_path(&c->fresh, m->up->path)) ||
-	       (m->down && has_path(&c->fresh, m->down->path));
-}
-
-static int list_holds(const mc_file_list *l, const char *path)
-{
-	size_t lo = 0, hi = l->files.len;
-	while (path && lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(((const mc_file *)l->files.items[mid])->path, path);
-		if (cmp == 0)
-			return 1;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return (m->up && mc_vec_has_str(&c->fresh, m->up->path)) ||
+	       (m->down && mc_vec_has_str(&c->fresh, m->down->path));
 }
 
 /* The folder trees of the deploy points that judge the order of new
@@ -661,16 +630,16 @@ static int load_order(struct ctx *c, const char *dir, mc_format fmt,
 /* a deploy point that holds m itself (released there) does not judge it */
 static int tree_holds(const mc_deployed_tree *t, const mc_migration *m)
 {
-	return (m->up && list_holds(t->files, m->up->path)) ||
-	       (m->down && list_holds(t->files, m->down->path));
+	return (m->up && mc_file_list_find(t->files, m->up->path) != SIZE_MAX) ||
+	       (m->down && mc_file_list_find(t->files, m->down->path) != SIZE_MAX);
 }
 
 /* m is at X: one of its scripts is not a path the change adds or renames
  * to (one without scripts, a version only, is no new file either) */
 static int at_base(const struct ctx *c, const mc_migration *m)
 {
-	return (!m->up && !m->down) || (m->up && !has_path(&c->unborn, m->up->path)) ||
-	       (m->down && !has_path(&c->unborn, m->down->path));
+	return (!m->up && !m->down) || (m->up && !mc_vec_has_str(&c->unborn, m->up->path)) ||
+	       (m->down && !mc_vec_has_str(&c->unborn, m->down->path));
 }
 
 /*
@@ -813,7 +782,7 @@ static int check_new(struct ctx *c, const char *dir, mc_format fmt,
 		    (!m->down || ((m->down->flags & MC_SCRIPT_BLANK) &&
 		                  !(m->down->flags & MC_SCRIPT_IRREVERSIBLE) &&
 		                  /* unchanged files are known by name only */
-		                  has_path(&c->touched, m->down->path))))
+		                  mc_vec_has_str(&c->touched, m->down->path))))
 			error = mc_report_add(c->r, NULL, "missing-down", file, 1, m->version,
 			                      "to fix: write its down script, or if it cannot have one, say why in it: '-- migcheck:irreversible <reason>'",
 			                      "migration %s has no down script", m->version);
@@ -847,7 +816,7 @@ static int copy_findings(struct ctx *c, const mc_report *scratch, const mc_vec *
 
 	for (size_t i = 0; i < mc_report_count(scratch) && !error; i++) {
 		const mc_finding *f = mc_report_get(scratch, i);
-		if (!f->file || !has_path(&c->touched, f->file))
+		if (!f->file || !mc_vec_has_str(&c->touched, f->file))
 			continue;
 		if (!strcmp(f->code, "missing-down") || !strcmp(f->code, "out-of-order"))
 			continue; /* decided by check_new */

@@ -902,18 +902,7 @@ static int ensure_targeted(mc_deployed *d, const mc_changeset *cs)
 /* where in tree t path is, or SIZE_MAX */
 static size_t tree_find(const struct ftree *t, const char *path)
 {
-	size_t lo = 0, hi = t->files->files.len;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(((const mc_file *)t->files->files.items[mid])->path, path);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return SIZE_MAX;
+	return mc_file_list_find(t->files, path);
 }
 
 /* the newest point holding path that does not contain the target

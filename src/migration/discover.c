@@ -17,6 +17,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -379,24 +380,8 @@ static int finding(struct ctx *cx,
 static int wanted(const struct ctx *cx, const char *file)
 {
 	const mc_vec *only = cx->opts->only;
-	size_t lo = 0, hi;
 
-	if (!only)
-		return 1;
-	if (!file)
-		return 0;
-	hi = only->len;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(only->items[mid], file);
-		if (cmp == 0)
-			return 1;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return !only || mc_vec_has_str(only, file);
 }
 
 static int finding(struct ctx *cx,
@@ -1191,23 +1176,6 @@ static int check_list(struct ctx *cx)
 	return error;
 }
 
-/* files (sorted by path) holds path */
-static int files_hold(const mc_file_list *files, const char *path)
-{
-	size_t lo = 0, hi = files->files.len;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(((const mc_file *)files->files.items[mid])->path, path);
-		if (cmp == 0)
-			return 1;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 /*
  * Why this is what parsing files gives: whether a file becomes part of a
  * migration depends on its name and the format alone, and groups form by
@@ -1254,8 +1222,8 @@ int mc_migration_list_subset(mc_migration_list **out,
 	l->borrows = 1;
 	for (size_t i = 0; i < from->items.len; i++) {
 		mc_migration *m = from->items.items[i];
-		int up = m->up ? files_hold(files, m->up->path) : -1;
-		int down = m->down ? files_hold(files, m->down->path) : -1;
+		int up = m->up ? mc_file_list_find(files, m->up->path) != SIZE_MAX : -1;
+		int down = m->down ? mc_file_list_find(files, m->down->path) != SIZE_MAX : -1;
 		if ((up < 0 && down < 0) || (up >= 0 && down >= 0 && up != down)) {
 			mc_migration_list_free(l); /* none, or one file of two */
 			return 0;

@@ -127,6 +127,23 @@ int mc_file_set_unreadable(mc_file *f, const char *why)
 	return 0;
 }
 
+size_t mc_file_list_find(const mc_file_list *l, const char *path)
+{
+	size_t lo = 0, hi = l->files.len;
+
+	while (path && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(((const mc_file *)l->files.items[mid])->path, path);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SIZE_MAX;
+}
+
 void mc_file_list_free(mc_file_list *l)
 {
 	if (!l)

@@ -4,6 +4,7 @@
 #include "migcheck/vec.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "migcheck/alloc.h"
 #include "migcheck/errors.h"
@@ -57,4 +58,21 @@ void mc_vec_dispose_deep(mc_vec *v, void (*free_fn)(void *))
 	for (size_t i = 0; i < v->len; i++)
 		free_fn(v->items[i]);
 	mc_vec_dispose(v);
+}
+
+int mc_vec_has_str(const mc_vec *v, const char *s)
+{
+	size_t lo = 0, hi = v->len;
+
+	while (s && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v->items[mid], s);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }

@@ -789,6 +789,28 @@ static void subset_refused(mc_file_list *from_files, mc_file_list *sub, mc_forma
 #define GOOSE_UP "-- +goose Up\nSELECT 1;\n"
 #define SQLM_UP "-- +migrate Up\nSELECT 1;\n"
 
+static void migration__file_list_find(void **state MC_UNUSED)
+{
+	const char *const pairs[] = { "1_a.up.sql", "x", "1_a.down.sql", "y",
+	                              "2_b.up.sql", "z", NULL };
+	mc_file_list *l = files_v(pairs);
+
+	/* mc_file_list_add keeps the order given: sort as the readers do */
+	assert_int_equal(mc_file_list_find(l, "m/1_a.up.sql"), SIZE_MAX);
+	{
+		mc_file *t = l->files.items[0];
+		l->files.items[0] = l->files.items[1];
+		l->files.items[1] = t;
+	}
+	assert_int_equal(mc_file_list_find(l, "m/1_a.down.sql"), 0);
+	assert_int_equal(mc_file_list_find(l, "m/1_a.up.sql"), 1);
+	assert_int_equal(mc_file_list_find(l, "m/2_b.up.sql"), 2);
+	assert_int_equal(mc_file_list_find(l, "m/0.sql"), SIZE_MAX);
+	assert_int_equal(mc_file_list_find(l, "m/3.sql"), SIZE_MAX);
+	assert_int_equal(mc_file_list_find(l, NULL), SIZE_MAX);
+	mc_file_list_free(l);
+}
+
 static void migration__subset(void **state MC_UNUSED)
 {
 	/* golang-migrate, a deploy point two migrations behind */
@@ -1581,6 +1603,7 @@ int main(void)
 		cmocka_unit_test(identity__discovery),
 		cmocka_unit_test(migration__sequelize_empty_down),
 		cmocka_unit_test(migration__detect),
+		cmocka_unit_test(migration__file_list_find),
 		cmocka_unit_test(migration__subset),
 		cmocka_unit_test(migration__findings_only),
 		cmocka_unit_test(migration__mixed_and_duplicates),

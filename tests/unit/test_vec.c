@@ -79,12 +79,29 @@ static void vec__vec_sort(void **state MC_UNUSED)
 	assert_int_equal(v.len, 0);
 }
 
+static void vec__has_str(void **state MC_UNUSED)
+{
+	mc_vec v = MC_VEC_INIT;
+	const char *in[] = { "db/1.sql", "db/2.sql", "db/3.sql" };
+	assert_int_equal(mc_vec_has_str(&v, "db/1.sql"), 0); /* empty */
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(mc_vec_push(&v, (void *)in[i]), 0);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(mc_vec_has_str(&v, in[i]), 1);
+	assert_int_equal(mc_vec_has_str(&v, "db/0.sql"), 0);
+	assert_int_equal(mc_vec_has_str(&v, "db/25.sql"), 0);
+	assert_int_equal(mc_vec_has_str(&v, "db/4.sql"), 0);
+	assert_int_equal(mc_vec_has_str(&v, NULL), 0);
+	mc_vec_dispose(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vec__sort_sorted_input),
 		cmocka_unit_test(vec__sort_unsorted_input),
 		cmocka_unit_test(vec__vec_sort),
+		cmocka_unit_test(vec__has_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
