@@ -135,7 +135,6 @@ static int starts_with_ci(const char *s, const char *prefix)
  */
 static int ignored_name(const char *base)
 {
-	size_t n = strlen(base);
 	/* the first letter first: this runs for every file of a folder */
 	switch (base[0]) {
 	case '.':
@@ -155,8 +154,7 @@ static int ignored_name(const char *base)
 	default:
 		break;
 	}
-	return (n >= 3 && !memcmp(base + n - 3, ".md", 3)) ||
-	       (n >= 4 && !memcmp(base + n - 4, ".txt", 4));
+	return mc_name__ends_with(base, ".md") || mc_name__ends_with(base, ".txt");
 }
 
 /* Skip a UTF-8 byte order mark. */
